@@ -1,0 +1,140 @@
+# jerry - a work tracker that many agents can share without losing a write.
+#
+#   make            build build/jerry, build/libjerry.{a,so}, build/jerry.pc
+#   make check      build and pass every test (installs Debian packages it needs)
+#   make demo       the main job: many jerry instances at once, then a check
+#   make bench      benchmarks against the sqlite3 CLI (doc/PERFORMANCE.md)
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Conventional variables are honoured: CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX,
+# DESTDIR.  STRICT=1 (what CI uses) adds -Werror.
+
+VERSION   := 0.1.0
+SOVERSION := 0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+LIBDIR    ?= $(PREFIX)/lib
+INCDIR    ?= $(PREFIX)/include
+MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share
+PKGCONFIG ?= pkg-config
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-missing-field-initializers
+ifeq ($(STRICT),1)
+WARN    += -Werror
+endif
+DEP_CFLAGS := $(shell $(PKGCONFIG) --cflags jansson 2>/dev/null)
+DEP_LIBS   := $(shell $(PKGCONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+ALL_CFLAGS  = $(WARN) -D_POSIX_C_SOURCE=200809L -fPIC -Iinclude $(DEP_CFLAGS) $(EXTRA_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+
+B ?= build
+
+LIB_SRC := $(wildcard src/domain/*.c) $(wildcard src/app/*.c) $(wildcard src/store/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all lib cli check test unit system stress deps deps-test demo bench bench-quick \
+        validate fuzz install uninstall clean asan fault strict
+
+all: $(B)/jerry $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
+
+$(B)/obj/%.o: %.c $(wildcard include/jerry/*.h src/*/*.h) | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libjerry.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/libjerry.so.$(VERSION): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libjerry.so.$(SOVERSION) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(B)/libjerry.so: $(B)/libjerry.so.$(VERSION)
+	ln -sf libjerry.so.$(VERSION) $@
+	ln -sf libjerry.so.$(VERSION) $(B)/libjerry.so.$(SOVERSION)
+
+# The command links the static library: one self-contained binary.
+$(B)/jerry: $(CLI_OBJ) $(B)/libjerry.a
+	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CLI_OBJ) $(B)/libjerry.a $(DEP_LIBS)
+
+$(B)/jerry.pc: jerry.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
+	    -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# ---- dependencies: installed from Debian when missing -----------------------
+deps-build:
+	@sh scripts/deps.sh build
+deps-test:
+	@sh scripts/deps.sh test
+
+# ---- tests ------------------------------------------------------------------
+$(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(B)/libjerry.a | deps-test
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(B)/libjerry.a $(DEP_LIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+	@sh tests/run-unit.sh $(UNIT_BIN)
+
+system: all
+	@sh tests/run-system.sh $(B)/jerry
+
+stress: all
+	@sh tests/run-stress.sh $(B)/jerry
+
+# The sanitizer build lives in its own tree so it never mixes objects.
+asan:
+	$(MAKE) B=build/asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" all unit
+fault:
+	$(MAKE) B=build/fault EXTRA_CFLAGS="-DJERRY_FAULT_INJECTION" $(B)/fault/jerry
+
+check: deps-test
+	$(MAKE) STRICT=1 all
+	$(MAKE) STRICT=1 unit
+	$(MAKE) STRICT=1 system
+	$(MAKE) STRICT=1 stress
+	@sh tests/run-all-summary.sh
+
+demo: all
+	@sh scripts/demo.sh $(B)/jerry
+
+bench: all
+	@sh bench/run.sh $(B)/jerry full
+bench-quick: all
+	@sh bench/run.sh $(B)/jerry quick
+
+# ---- install ------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/jerry \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions $(DESTDIR)$(DATADIR)/jerry/skills/jerry
+	install -m 755 $(B)/jerry $(DESTDIR)$(BINDIR)/jerry
+	install -m 644 $(B)/libjerry.a $(DESTDIR)$(LIBDIR)/libjerry.a
+	install -m 755 $(B)/libjerry.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjerry.so.$(VERSION)
+	ln -sf libjerry.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjerry.so.$(SOVERSION)
+	ln -sf libjerry.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjerry.so
+	install -m 644 include/jerry/jerry.h $(DESTDIR)$(INCDIR)/jerry/jerry.h
+	install -m 644 $(B)/jerry.pc $(DESTDIR)$(LIBDIR)/pkgconfig/jerry.pc
+	install -m 644 doc/jerry.1 $(DESTDIR)$(MANDIR)/man1/jerry.1
+	install -m 644 completions/jerry.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/jerry
+	install -m 644 completions/_jerry $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_jerry
+	if [ -f skills/jerry/SKILL.md ]; then install -m 644 skills/jerry/SKILL.md \
+	  $(DESTDIR)$(DATADIR)/jerry/skills/jerry/SKILL.md; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/jerry $(DESTDIR)$(LIBDIR)/libjerry.a \
+	  $(DESTDIR)$(LIBDIR)/libjerry.so* $(DESTDIR)$(INCDIR)/jerry/jerry.h \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/jerry.pc $(DESTDIR)$(MANDIR)/man1/jerry.1 \
+	  $(DESTDIR)$(DATADIR)/bash-completion/completions/jerry \
+	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_jerry \
+	  $(DESTDIR)$(DATADIR)/jerry/skills/jerry/SKILL.md
+
+clean:
+	rm -rf build

@@ -1,0 +1,303 @@
+/*
+ * jerry.h - the public face of libjerry, a work tracker that many processes
+ * can share without losing a write.
+ *
+ * Calling conventions (the whole library follows them):
+ *
+ *  - Every function that can fail returns 0 or a negative jerry_code and, when
+ *    `err` is not NULL, fills the caller-owned jerry_error.  The error path
+ *    never allocates.  The numeric value of a code, negated, is the exit
+ *    status the `jerry` command uses for it (JERRY_ECONFLICT == -4 -> exit 4).
+ *  - Out-parameters come first, then the object, then inputs, then the error.
+ *  - Objects returned through `**out` are owned by the caller and released
+ *    with the matching `_free`, which accepts NULL.
+ *  - Nothing here prints, exits, installs signal handlers or keeps global
+ *    mutable state.  A jerry_store is not thread-safe: use one per thread.
+ *
+ * Item identifiers are accepted in any of the spellings "7", "WORK-7",
+ * "work-007"; anything else is JERRY_EINVALID.  Canonical form is "WORK-NNN",
+ * at least three digits.
+ */
+#ifndef JERRY_JERRY_H
+#define JERRY_JERRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define JERRY_VERSION "0.1.0"
+
+/* Result codes.  Fixed forever: scripts depend on the exit codes. */
+typedef enum jerry_code {
+	JERRY_OK = 0,
+	JERRY_EINTERNAL = -1,  /* a bug or an impossible state           exit 1 */
+	JERRY_EINVALID = -2,   /* bad usage or invalid input             exit 2 */
+	JERRY_ENOTFOUND = -3,  /* no such item, no store, nothing ready  exit 3 */
+	JERRY_ECONFLICT = -4,  /* stale --if-version, claim held         exit 4 */
+	JERRY_ELOCKED = -5,    /* a lock was not granted in time         exit 5 */
+	JERRY_ESTORAGE = -6,   /* I/O failed, nothing changed            exit 6 */
+	JERRY_ECORRUPT = -7,   /* unreadable data on disk                exit 7 */
+	JERRY_EDURABLE = -8,   /* committed, durability uncertain        exit 8 */
+	JERRY_EREFUSED = -9,   /* a rule refused it (transition, parent) exit 9 */
+	JERRY_ENOMEM = -10     /* out of memory                          exit 1 */
+} jerry_code;
+
+/* The exit status the CLI uses for a code (0..9). */
+int jerry_code_exit_status(int code);
+/* A stable machine name for a code: "conflict", "lock_timeout", ... */
+const char *jerry_code_name(int code);
+
+#define JERRY_ERROR_MSG_MAX 768
+
+/*
+ * What went wrong, in words and in facts.  Fields that do not apply are left
+ * at zero / empty.  `message` is a complete sentence fragment in the style
+ * "cannot update 'WORK-012': version 4 is stale (now 5)".
+ */
+typedef struct jerry_error {
+	int code;
+	int sys_errno;                 /* errno behind a storage error, or 0   */
+	char message[JERRY_ERROR_MSG_MAX];
+	char hint[256];                /* what to do next, or ""                */
+	char item[32];                 /* the item concerned, "WORK-012"       */
+	char path[4352];               /* file concerned (corrupt data, I/O)   */
+	int line, column;              /* position in `path` for JERRY_ECORRUPT */
+	int64_t expected_version;      /* JERRY_ECONFLICT on --if-version      */
+	int64_t current_version;
+	char holder[192];              /* JERRY_ECONFLICT on a held claim      */
+	int64_t holder_expires_ms;
+	char allowed[160];             /* JERRY_EREFUSED: allowed transitions, "in_progress, cancelled" */
+} jerry_error;
+
+void jerry_error_clear(jerry_error *err);
+
+/* ---- the domain ------------------------------------------------------ */
+
+typedef enum jerry_type {
+	JERRY_TYPE_EPIC, JERRY_TYPE_FEATURE, JERRY_TYPE_STORY, JERRY_TYPE_TASK,
+	JERRY_TYPE_SUBTASK, JERRY_TYPE_BUG, JERRY_TYPE_SPIKE,
+	JERRY_TYPE__COUNT
+} jerry_type;
+
+typedef enum jerry_status {
+	JERRY_STATUS_PENDING, JERRY_STATUS_IN_PROGRESS, JERRY_STATUS_BLOCKED,
+	JERRY_STATUS_DONE, JERRY_STATUS_CANCELLED,
+	JERRY_STATUS__COUNT
+} jerry_status;
+
+/* Ordered from most to least urgent: the numeric order is the sort order. */
+typedef enum jerry_priority {
+	JERRY_PRIORITY_CRITICAL, JERRY_PRIORITY_HIGH, JERRY_PRIORITY_MEDIUM,
+	JERRY_PRIORITY_LOW,
+	JERRY_PRIORITY__COUNT
+} jerry_priority;
+
+const char *jerry_type_name(jerry_type t);
+const char *jerry_status_name(jerry_status s);
+const char *jerry_priority_name(jerry_priority p);
+/* Parse a name; return 0 or JERRY_EINVALID. */
+int jerry_type_parse(jerry_type *out, const char *name);
+int jerry_status_parse(jerry_status *out, const char *name);
+int jerry_priority_parse(jerry_priority *out, const char *name);
+
+/* Whether the state machine allows from -> to (from == to is never allowed). */
+int jerry_status_can_move(jerry_status from, jerry_status to);
+
+/* Parse any accepted spelling of an item ID into its number (>= 1). */
+int jerry_id_parse(int64_t *out, const char *text, jerry_error *err);
+/* Canonical "WORK-007" spelling into buf (at least 24 bytes). */
+void jerry_id_format(char *buf, size_t size, int64_t num);
+
+typedef struct jerry_note {
+	int64_t at_ms;
+	char *by;
+	char *text;
+} jerry_note;
+
+typedef struct jerry_claim {
+	char *by;                /* the claimer's instance name     */
+	char *session;           /* and its session                 */
+	int64_t expires_ms;
+} jerry_claim;
+
+/*
+ * A work item.  Times are milliseconds since the Unix epoch, UTC; 0 means
+ * "not set".  A string that is not set is NULL.  Summaries returned by
+ * jerry_list() carry everything but `description` and `notes`.
+ */
+typedef struct jerry_item {
+	int64_t num;                  /* 7 for WORK-007                  */
+	char id[24];                  /* "WORK-007"                      */
+	uint64_t uid;                 /* 64-bit Snowflake-style ID       */
+	int64_t version;              /* 1 at creation, +1 per write     */
+	char *title;
+	char *description;
+	jerry_type type;
+	jerry_status status;
+	jerry_priority priority;
+	char **labels;                /* sorted, no duplicates           */
+	size_t nlabels;
+	char *assignee;
+	int64_t parent;               /* 0: none                         */
+	int64_t *depends_on;          /* sorted item numbers             */
+	size_t ndepends;
+	jerry_claim claim;            /* claim.by == NULL: unclaimed     */
+	jerry_note *notes;            /* oldest first, append-only       */
+	size_t nnotes;
+	int64_t created_at, updated_at, completed_at;
+	char *created_by, *updated_by;
+	int is_summary;               /* description and notes omitted   */
+	void *ext;                    /* unknown keys kept from the file; opaque */
+	void (*ext_free)(void *ext);  /* how to release ext                 */
+} jerry_item;
+
+void jerry_item_free(jerry_item *item);
+void jerry_item_array_free(jerry_item **items, size_t n);
+
+/*
+ * JSON text of an item in the on-disk schema (doc/FORMAT.md), or of an
+ * array of items.  Summaries render without description and notes.
+ * JERRY_JSON_COMPACT gives one line; otherwise 2-space indentation.
+ * Returns a malloc'd NUL-terminated string, or NULL when out of memory.
+ */
+#define JERRY_JSON_COMPACT 1
+char *jerry_item_json(const jerry_item *item, int flags);
+char *jerry_items_json(jerry_item *const *items, size_t n, int flags);
+
+/* Format milliseconds as RFC 3339 UTC with milliseconds into buf (>= 32). */
+void jerry_time_format(char *buf, size_t size, int64_t ms);
+int jerry_time_parse(int64_t *out_ms, const char *text);
+
+/* ---- the store --------------------------------------------------------- */
+
+typedef struct jerry_store jerry_store;
+
+typedef struct jerry_open_opts {
+	const char *data_dir;     /* the data directory itself, or NULL to search */
+	const char *project;      /* JERRY_PROJECT, or NULL                       */
+	const char *start_dir;    /* where the upward search starts; NULL: cwd    */
+	int lock_timeout_ms;      /* < 0: the default (10,000 ms)                 */
+	const char *instance;     /* acting instance; NULL: user@host:pid         */
+	const char *session;      /* claim session; NULL: derived per process tree */
+	int sync;                 /* 1 (default when opts is NULL): fsync; 0: none */
+} jerry_open_opts;
+
+void jerry_open_opts_init(jerry_open_opts *opts);
+
+/*
+ * Create a store (idempotent): with opts->data_dir, exactly there; otherwise
+ * `.jerry/data` in start_dir (or `projects/<project>/.jerry/data` when a
+ * project is named).  `out_dir` (may be NULL) receives the directory,
+ * `out_created` whether anything was new.
+ */
+int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
+		     const jerry_open_opts *opts, jerry_error *err);
+
+/* Find and open an existing store; JERRY_ENOTFOUND when there is none. */
+int jerry_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error *err);
+void jerry_store_free(jerry_store *store);
+const char *jerry_store_dir(const jerry_store *store);
+const char *jerry_store_instance(const jerry_store *store);
+
+/* ---- use cases --------------------------------------------------------- */
+
+typedef struct jerry_create_spec {
+	const char *title;
+	const char *description;       /* NULL: none                      */
+	const char *type;              /* NULL: "task"                    */
+	const char *priority;          /* NULL: "medium"                  */
+	const char *const *labels;
+	size_t nlabels;
+	const char *parent;            /* an ID in any spelling, or NULL  */
+	const char *assignee;
+} jerry_create_spec;
+
+int jerry_create(jerry_item **out, jerry_store *store,
+		 const jerry_create_spec *spec, jerry_error *err);
+
+/* Read one item from its file (never from the index). */
+int jerry_show(jerry_item **out, jerry_store *store, const char *id, jerry_error *err);
+
+/*
+ * A change to one item.  Every NULL / zero field is left alone.  The change
+ * is applied to the item as it is under the item's lock, so two changes to
+ * different fields never lose each other.  With has_if_version, the change
+ * applies only when the item's version is still if_version (JERRY_ECONFLICT
+ * otherwise, nothing written).
+ */
+typedef struct jerry_change {
+	const char *title;
+	const char *description;       /* "" clears it                    */
+	const char *type;
+	const char *priority;
+	const char *status;            /* goes through the state machine  */
+	const char *assignee;          /* "" clears it                    */
+	const char *parent;            /* "" clears it                    */
+	const char *const *add_labels;
+	size_t nadd_labels;
+	const char *const *remove_labels;
+	size_t nremove_labels;
+	const char *note;              /* appended to notes               */
+	const char *block_reason;      /* with status blocked: also a note */
+	int has_if_version;
+	int64_t if_version;
+	int force;                     /* act although another holds a live claim */
+} jerry_change;
+
+int jerry_update(jerry_item **out, jerry_store *store, const char *id,
+		 const jerry_change *change, jerry_error *err);
+
+/* Listing filters; zero / NULL fields do not filter. */
+typedef struct jerry_filter {
+	const char *statuses;          /* "pending,blocked"; NULL: open ones  */
+	int all;                       /* include done and cancelled          */
+	const char *type;
+	const char *label;
+	const char *assignee;
+	const char *priority;
+	const char *parent;
+	const char *sort;              /* id (default), priority, updated, created, status, title */
+	size_t limit;                  /* 0: no limit                         */
+} jerry_filter;
+
+/* Summaries from the index, never from every item file. */
+int jerry_list(jerry_item ***out, size_t *out_n, jerry_store *store,
+	       const jerry_filter *filter, jerry_error *err);
+
+/* ---- integrity --------------------------------------------------------- */
+
+typedef struct jerry_problem {
+	char kind[32];        /* "corrupt_item", "index_drift", "sequence_behind",
+	                         "temp_file", "duplicate_uid", "corrupt_index",
+	                         "corrupt_sequence", "stray_file", "bad_lock" */
+	char path[4352];
+	char message[512];
+	int repaired;         /* set by jerry_check(.., repair=1) when fixed */
+} jerry_problem;
+
+typedef struct jerry_report {
+	jerry_problem *problems;
+	size_t nproblems;
+	size_t items;         /* item files read */
+} jerry_report;
+
+void jerry_report_free(jerry_report *report);
+
+/*
+ * Examine the whole store.  Returns 0 when the check itself ran, whatever it
+ * found: look at report->nproblems.  With repair, fix what can be fixed
+ * without losing data (rebuild the index, advance the sequence, remove dead
+ * temp files); corrupt item files are never touched.
+ */
+int jerry_check(jerry_report **out, jerry_store *store, int repair, jerry_error *err);
+
+/* Rebuild the index from the item files; out_count gets how many items. */
+int jerry_reindex(size_t *out_count, jerry_store *store, jerry_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

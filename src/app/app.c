@@ -1,0 +1,444 @@
+/*
+ * app.c - the use cases: create, show, update (and every transition and
+ * note, which are updates), list.  They validate what they are given
+ * before touching the store, then let the port run a pure function over
+ * the item under its lock.
+ */
+#define _GNU_SOURCE
+#include "port.h"
+#include "../domain/domain.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- create ---------------------------------------------------------------- */
+
+struct create_ctx {
+	const jerry_create_spec *spec;
+	jerry_type type;
+	jerry_priority priority;
+	int64_t parent;
+};
+
+static int fill_new(jerry_item *it, void *arg, jerry_error *err)
+{
+	struct create_ctx *c = arg;
+	const jerry_create_spec *s = c->spec;
+	int rc;
+	it->type = c->type;
+	it->priority = c->priority;
+	it->parent = c->parent;
+	if ((rc = jr_set_str(&it->title, s->title)) ||
+	    (rc = jr_set_str(&it->description, s->description)) ||
+	    (rc = jr_set_str(&it->assignee, s->assignee)))
+		return jr_error(err, rc, "out of memory");
+	for (size_t i = 0; i < s->nlabels; i++)
+		if ((rc = jr_labels_add(it, s->labels[i])))
+			return jr_error(err, rc, rc == JERRY_ENOMEM ? "out of memory" : "too many labels");
+	return 0;
+}
+
+static int parse_enum_arg(int rc, jerry_error *err, const char *what, const char *value,
+			  const char *choices)
+{
+	if (rc == 0)
+		return 0;
+	jr_error(err, JERRY_EINVALID, "unknown %s '%.64s'", what, value);
+	jr_error_hint(err, "use one of: %s", choices);
+	return JERRY_EINVALID;
+}
+
+#define TYPES "epic, feature, story, task, subtask, bug, spike"
+#define PRIORITIES "critical, high, medium, low"
+#define STATUSES "pending, in_progress, blocked, done, cancelled"
+
+static int load_parent(jerry_item **out, const jr_port *port, const char *id, jerry_error *err)
+{
+	int64_t num;
+	int rc = jerry_id_parse(&num, id, err);
+	if (rc)
+		return rc;
+	rc = port->get(port->ctx, out, num, err);
+	if (rc == JERRY_ENOTFOUND) {
+		jr_error(err, JERRY_ENOTFOUND, "parent 'WORK-%03lld' does not exist", (long long)num);
+		jr_error_hint(err, "'jerry list --all' shows the items there are");
+	}
+	return rc;
+}
+
+int jr_app_create(jerry_item **out, const jr_port *port, const jerry_create_spec *spec,
+		  jerry_error *err)
+{
+	struct create_ctx c = {spec, JERRY_TYPE_TASK, JERRY_PRIORITY_MEDIUM, 0};
+	jerry_item *parent = NULL;
+	int rc;
+	*out = NULL;
+	if ((rc = jr_validate_title(spec->title, err)) ||
+	    (rc = jr_validate_text("description", spec->description, err)) ||
+	    (rc = jr_validate_name("assignee", spec->assignee, 1, err)))
+		return rc;
+	if (spec->nlabels > JR_LABELS_MAX)
+		return jr_error(err, JERRY_EINVALID, "too many labels (the limit is %d)", JR_LABELS_MAX);
+	for (size_t i = 0; i < spec->nlabels; i++)
+		if ((rc = jr_validate_label(spec->labels[i], err)))
+			return rc;
+	if (spec->type && (rc = parse_enum_arg(jerry_type_parse(&c.type, spec->type), err, "type",
+					       spec->type, TYPES)))
+		return rc;
+	if (spec->priority &&
+	    (rc = parse_enum_arg(jerry_priority_parse(&c.priority, spec->priority), err, "priority",
+				 spec->priority, PRIORITIES)))
+		return rc;
+	if (spec->parent && *spec->parent) {
+		if ((rc = load_parent(&parent, port, spec->parent, err)))
+			return rc;
+		c.parent = parent->num;
+	}
+	/* Checked before an ID is handed out, so a refusal burns no number. */
+	rc = jr_check_parent(NULL, c.type, parent, err);
+	jerry_item_free(parent);
+	if (rc)
+		return rc;
+	return port->create(port->ctx, out, fill_new, &c, err);
+}
+
+int jr_app_show(jerry_item **out, const jr_port *port, const char *id, jerry_error *err)
+{
+	int64_t num;
+	int rc = jerry_id_parse(&num, id, err);
+	*out = NULL;
+	if (rc)
+		return rc;
+	return port->get(port->ctx, out, num, err);
+}
+
+/* ---- update ------------------------------------------------------------------ */
+
+struct update_ctx {
+	const jr_port *port;
+	const jerry_change *c;
+	int has_type, has_priority, has_status;
+	jerry_type type;
+	jerry_priority priority;
+	jerry_status status;
+	int64_t parent;            /* -1: leave, 0: clear */
+};
+
+/* Every child in the index must still accept `type` as its parent's type. */
+static int check_children(const jr_port *port, const jerry_item *it, jerry_type type,
+			  jerry_error *err)
+{
+	jerry_item **all = NULL;
+	size_t n = 0;
+	int rc = port->scan(port->ctx, &all, &n, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (all[i]->parent != it->num || jr_parent_allowed(all[i]->type, (int)type))
+			continue;
+		jr_error(err, JERRY_EREFUSED,
+			 "'%s' cannot become a %s: its child '%s' is a %s, which cannot have a %s parent",
+			 it->id, jerry_type_name(type), all[i]->id, jerry_type_name(all[i]->type),
+			 jerry_type_name(type));
+		rc = JERRY_EREFUSED;
+	}
+	jerry_item_array_free(all, n);
+	return rc;
+}
+
+static int claim_guard(const struct update_ctx *u, const jerry_item *it, jerry_error *err)
+{
+	const jr_port *port = u->port;
+	if (!u->has_status || u->c->force || !jr_claim_live(it, port->now(port->ctx)))
+		return 0;
+	if (u->status != JERRY_STATUS_DONE && u->status != JERRY_STATUS_BLOCKED &&
+	    u->status != JERRY_STATUS_CANCELLED)
+		return 0;
+	const char *me = port->actor(port->ctx), *sess = port->session(port->ctx);
+	if (strcmp(it->claim.by, me) == 0 && it->claim.session && strcmp(it->claim.session, sess) == 0)
+		return 0;
+	char until[40];
+	jerry_time_format(until, sizeof(until), it->claim.expires_ms);
+	jr_error(err, JERRY_ECONFLICT, "'%s' is claimed by %s until %s", it->id, it->claim.by, until);
+	if (err) {
+		snprintf(err->holder, sizeof(err->holder), "%s", it->claim.by);
+		err->holder_expires_ms = it->claim.expires_ms;
+		jr_error_item(err, it->num);
+		jr_error_hint(err, "leave it to its holder, or pass --force to act anyway (recorded)");
+	}
+	return JERRY_ECONFLICT;
+}
+
+static int apply_update(jerry_item *it, void *arg, jerry_error *err)
+{
+	struct update_ctx *u = arg;
+	const jerry_change *c = u->c;
+	const jr_port *port = u->port;
+	int64_t now = port->now(port->ctx);
+	int rc;
+
+	if (c->has_if_version && it->version != c->if_version) {
+		jr_error(err, JERRY_ECONFLICT, "cannot update '%s': version %lld is stale (now %lld)",
+			 it->id, (long long)c->if_version, (long long)it->version);
+		if (err) {
+			err->expected_version = c->if_version;
+			err->current_version = it->version;
+			jr_error_item(err, it->num);
+			jr_error_hint(err, "run 'jerry show %s' and retry with --if-version %lld",
+				      it->id, (long long)it->version);
+		}
+		return JERRY_ECONFLICT;
+	}
+	if ((rc = claim_guard(u, it, err)))
+		return rc;
+	jerry_type new_type = u->has_type ? u->type : it->type;
+	if (u->parent >= 0 || u->has_type) {
+		int64_t pnum = u->parent >= 0 ? u->parent : it->parent;
+		jerry_item *parent = NULL;
+		if (pnum > 0) {
+			char pid[32];
+			jerry_id_format(pid, sizeof(pid), pnum);
+			if ((rc = load_parent(&parent, port, pid, err)))
+				return rc;
+		}
+		rc = jr_check_parent(it, new_type, parent, err);
+		jerry_item_free(parent);
+		if (rc)
+			return rc;
+		it->parent = pnum;
+	}
+	if (u->has_type && new_type != it->type && (rc = check_children(port, it, new_type, err)))
+		return rc;
+	it->type = new_type;
+	if (u->has_priority)
+		it->priority = u->priority;
+	if ((c->title && (rc = jr_set_str(&it->title, c->title))) ||
+	    (c->description && (rc = jr_set_str(&it->description, c->description))) ||
+	    (c->assignee && (rc = jr_set_str(&it->assignee, c->assignee))))
+		return jr_error(err, rc, "out of memory");
+	for (size_t i = 0; i < c->nadd_labels; i++)
+		if ((rc = jr_labels_add(it, c->add_labels[i])))
+			return jr_error(err, rc, rc == JERRY_ENOMEM ? "out of memory"
+								    : "'%s' has too many labels (the limit is %d)",
+					it->id, JR_LABELS_MAX);
+	for (size_t i = 0; i < c->nremove_labels; i++)
+		jr_labels_remove(it, c->remove_labels[i]);
+	if (u->has_status) {
+		if ((rc = jr_status_transition(it, u->status, now, err)))
+			return rc;
+		/* A finished or abandoned item is nobody's any more. */
+		if (u->status == JERRY_STATUS_DONE || u->status == JERRY_STATUS_CANCELLED)
+			jr_claim_clear(it);
+	}
+	const char *actor = port->actor(port->ctx);
+	if (c->block_reason && *c->block_reason) {
+		size_t n = strlen(c->block_reason) + 16;
+		char *text = malloc(n);
+		if (!text)
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		snprintf(text, n, "blocked: %s", c->block_reason);
+		rc = jr_notes_append(it, now, actor, text);
+		free(text);
+		if (rc)
+			return jr_error(err, rc, "cannot add a note");
+	}
+	if (c->force && u->has_status && jr_claim_live(it, now)) {
+		char text[512];
+		snprintf(text, sizeof(text), "forced %s while claimed by %s", jerry_status_name(u->status),
+			 it->claim.by);
+		if ((rc = jr_notes_append(it, now, actor, text)))
+			return jr_error(err, rc, "cannot add a note");
+	}
+	if (c->note && (rc = jr_notes_append(it, now, actor, c->note)))
+		return jr_error(err, rc, rc == JERRY_ENOMEM ? "out of memory"
+							    : "'%s' has too many notes", it->id);
+	return 0;
+}
+
+int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
+		  const jerry_change *c, jerry_error *err)
+{
+	struct update_ctx u;
+	int64_t num;
+	int rc;
+	memset(&u, 0, sizeof(u));
+	u.port = port;
+	u.c = c;
+	u.parent = -1;
+	*out = NULL;
+	if ((rc = jerry_id_parse(&num, id, err)))
+		return rc;
+	if ((c->title && (rc = jr_validate_title(c->title, err))) ||
+	    (rc = jr_validate_text("description", c->description, err)) ||
+	    (rc = jr_validate_text("note", c->note, err)) ||
+	    (rc = jr_validate_text("reason", c->block_reason, err)) ||
+	    (c->assignee && (rc = jr_validate_name("assignee", c->assignee, 1, err))))
+		return rc;
+	if (c->note && !*c->note)
+		return jr_error(err, JERRY_EINVALID, "a note cannot be empty");
+	for (size_t i = 0; i < c->nadd_labels; i++)
+		if ((rc = jr_validate_label(c->add_labels[i], err)))
+			return rc;
+	for (size_t i = 0; i < c->nremove_labels; i++)
+		if ((rc = jr_validate_label(c->remove_labels[i], err)))
+			return rc;
+	if (c->type) {
+		u.has_type = 1;
+		if ((rc = parse_enum_arg(jerry_type_parse(&u.type, c->type), err, "type", c->type, TYPES)))
+			return rc;
+	}
+	if (c->priority) {
+		u.has_priority = 1;
+		if ((rc = parse_enum_arg(jerry_priority_parse(&u.priority, c->priority), err,
+					 "priority", c->priority, PRIORITIES)))
+			return rc;
+	}
+	if (c->status) {
+		u.has_status = 1;
+		if ((rc = parse_enum_arg(jerry_status_parse(&u.status, c->status), err, "status",
+					 c->status, STATUSES)))
+			return rc;
+	}
+	if (c->parent) {
+		u.parent = 0;
+		if (*c->parent && (rc = jerry_id_parse(&u.parent, c->parent, err)))
+			return rc;
+		if (u.parent == num)
+			return jr_error(err, JERRY_EREFUSED, "'%s' cannot be its own parent", id);
+	}
+	return port->mutate(port->ctx, out, num, apply_update, &u, err);
+}
+
+/* ---- list ------------------------------------------------------------------ */
+
+static int in_csv(const char *csv, const char *word)
+{
+	size_t wl = strlen(word);
+	for (const char *p = csv; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == wl && strncmp(p, word, n) == 0)
+			return 1;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int cmp_items(const void *a, const void *b, void *arg)
+{
+	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
+	int c = 0;
+	switch (*(const int *)arg) {
+	case 1: c = (int)x->priority - (int)y->priority; break;
+	case 2: c = (y->updated_at > x->updated_at) - (y->updated_at < x->updated_at); break;
+	case 3: c = (x->created_at > y->created_at) - (x->created_at < y->created_at); break;
+	case 4: c = (int)x->status - (int)y->status; break;
+	case 5: c = strcmp(x->title ? x->title : "", y->title ? y->title : ""); break;
+	}
+	if (c)
+		return c;
+	return (x->num > y->num) - (x->num < y->num);
+}
+
+int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
+		const jerry_filter *f, jerry_error *err)
+{
+	static const char *const sorts[] = {"id", "priority", "updated", "created", "status", "title"};
+	jerry_item **all = NULL;
+	size_t n = 0, k = 0;
+	int key = -1, rc;
+	jerry_type type;
+	jerry_priority prio;
+	int64_t parent = 0;
+	*out = NULL;
+	*out_n = 0;
+	for (int i = 0; i < 6; i++)
+		if (strcmp(f->sort ? f->sort : "id", sorts[i]) == 0)
+			key = i;
+	if (key < 0) {
+		jr_error(err, JERRY_EINVALID, "cannot sort by '%.32s'", f->sort);
+		jr_error_hint(err, "sort by one of: id, priority, updated, created, status, title");
+		return JERRY_EINVALID;
+	}
+	if (f->statuses) {
+		for (const char *p = f->statuses; *p;) {
+			char word[32];
+			size_t len = strcspn(p, ",");
+			jerry_status s;
+			snprintf(word, sizeof(word), "%.*s", (int)(len < 31 ? len : 31), p);
+			if ((rc = parse_enum_arg(jerry_status_parse(&s, word), err, "status", word, STATUSES)))
+				return rc;
+			p += len;
+			if (*p == ',')
+				p++;
+		}
+	}
+	if (f->type && (rc = parse_enum_arg(jerry_type_parse(&type, f->type), err, "type", f->type, TYPES)))
+		return rc;
+	if (f->priority && (rc = parse_enum_arg(jerry_priority_parse(&prio, f->priority), err,
+						"priority", f->priority, PRIORITIES)))
+		return rc;
+	if (f->parent && (rc = jerry_id_parse(&parent, f->parent, err)))
+		return rc;
+	if ((rc = port->scan(port->ctx, &all, &n, err)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		jerry_item *it = all[i];
+		int keep = 1;
+		if (f->statuses)
+			keep = in_csv(f->statuses, jerry_status_name(it->status)) ||
+			       (it->status == JERRY_STATUS_IN_PROGRESS && in_csv(f->statuses, "in-progress"));
+		else if (!f->all)
+			keep = it->status != JERRY_STATUS_DONE && it->status != JERRY_STATUS_CANCELLED;
+		if (keep && f->type && it->type != type)
+			keep = 0;
+		if (keep && f->priority && it->priority != prio)
+			keep = 0;
+		if (keep && f->label && !jr_labels_has(it, f->label))
+			keep = 0;
+		if (keep && f->assignee && (!it->assignee || strcmp(it->assignee, f->assignee) != 0))
+			keep = 0;
+		if (keep && f->parent && it->parent != parent)
+			keep = 0;
+		if (keep)
+			all[k++] = it;
+		else
+			jerry_item_free(it);
+	}
+	qsort_r(all, k, sizeof(*all), cmp_items, &key);
+	if (f->limit && k > f->limit) {
+		for (size_t i = f->limit; i < k; i++)
+			jerry_item_free(all[i]);
+		k = f->limit;
+	}
+	*out = all;
+	*out_n = k;
+	return 0;
+}
+
+/* ---- the public functions ----------------------------------------------------- */
+
+int jerry_create(jerry_item **out, jerry_store *store, const jerry_create_spec *spec,
+		 jerry_error *err)
+{
+	return jr_app_create(out, jr_store_port(store), spec, err);
+}
+
+int jerry_show(jerry_item **out, jerry_store *store, const char *id, jerry_error *err)
+{
+	return jr_app_show(out, jr_store_port(store), id, err);
+}
+
+int jerry_update(jerry_item **out, jerry_store *store, const char *id,
+		 const jerry_change *change, jerry_error *err)
+{
+	return jr_app_update(out, jr_store_port(store), id, change, err);
+}
+
+int jerry_list(jerry_item ***out, size_t *out_n, jerry_store *store, const jerry_filter *filter,
+	       jerry_error *err)
+{
+	return jr_app_list(out, out_n, jr_store_port(store), filter, err);
+}

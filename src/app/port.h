@@ -1,0 +1,56 @@
+/*
+ * port.h - the one door between the use cases (app/) and storage (store/).
+ *
+ * The app layer never sees a path, a lock or a JSON value: it asks the port
+ * to run a pure function over an item *under that item's lock*, and the port
+ * takes care of reading the current version, bumping `version`, writing
+ * atomically and keeping the index in step.  A test can put an in-memory
+ * store behind the same struct.
+ */
+#ifndef JR_PORT_H
+#define JR_PORT_H
+
+#include "jerry/jerry.h"
+
+/*
+ * Called with the item as it is now, under its lock.  Change it in place and
+ * return 0 to commit, or a negative code (with err set) to abort with nothing
+ * written.  The port then sets version, updated_at and updated_by itself.
+ */
+typedef int (*jr_apply_fn)(jerry_item *item, void *ctx, jerry_error *err);
+
+typedef struct jr_port {
+	void *ctx;
+	/* Now, in ms since the epoch (a port for tests may fix the clock). */
+	int64_t (*now)(void *ctx);
+	/* Who acts: the instance name, and the claim session. */
+	const char *(*actor)(void *ctx);
+	const char *(*session)(void *ctx);
+	/* Read one whole item file.  JERRY_ENOTFOUND when there is none. */
+	int (*get)(void *ctx, jerry_item **out, int64_t num, jerry_error *err);
+	/* Read-modify-write one item under its lock; *out (may be NULL) gets the result. */
+	int (*mutate)(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn, void *arg,
+		      jerry_error *err);
+	/*
+	 * Allocate the next ID and uid, let fill() complete the item (num, id,
+	 * uid, version, created_* are already set), and create it; never
+	 * replaces an existing item.
+	 */
+	int (*create)(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg, jerry_error *err);
+	/* Every item's summary, from the index, sorted by number. */
+	int (*scan)(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *err);
+} jr_port;
+
+/* The store's port (store/store.c): the one wiring point of the library. */
+const jr_port *jr_store_port(jerry_store *store);
+
+/* The use cases over any port.  The public jerry_* functions wrap these. */
+int jr_app_create(jerry_item **out, const jr_port *port, const jerry_create_spec *spec,
+		  jerry_error *err);
+int jr_app_show(jerry_item **out, const jr_port *port, const char *id, jerry_error *err);
+int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
+		  const jerry_change *change, jerry_error *err);
+int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
+		const jerry_filter *filter, jerry_error *err);
+
+#endif

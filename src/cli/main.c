@@ -1,0 +1,2 @@
+#include "jerry/jerry.h"
+int main(void) { return 0; }

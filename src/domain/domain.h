@@ -1,0 +1,100 @@
+/*
+ * domain.h - jerry's pure logic: names, IDs, times, validation, the status
+ * state machine and parent rules.  No I/O, no clock, no globals, no JSON.
+ *
+ * The status state machine (Jerry's work tracker):
+ *
+ *                +-------------> cancelled (terminal)
+ *                |                  ^   ^
+ *     pending ---+--> in_progress --+   |
+ *                      |   ^  |  ^      |
+ *                      v   |  |  |      |
+ *                    blocked -+--|------+
+ *                             v  |
+ *                             done   (reopen: done -> in_progress)
+ *
+ * Invariants:
+ *  (1) cancelled is terminal; nothing moves an item out of it.
+ *  (2) completed_at is set exactly while the status is done.
+ *  (3) a transition to the same status is refused, not silently accepted.
+ *
+ * Parent rules (a parent's type must appear in the child's list):
+ *     epic     -> (no parent)
+ *     feature  -> epic
+ *     story    -> epic, feature
+ *     task     -> epic, feature, story
+ *     bug      -> epic, feature, story
+ *     spike    -> epic, feature, story
+ *     subtask  -> task, bug          (a subtask must have a parent)
+ * Because every allowed parent type ranks above its child, the parent
+ * relation can never form a cycle.
+ */
+#ifndef JR_DOMAIN_H
+#define JR_DOMAIN_H
+
+#include "jerry/jerry.h"
+#include <stdarg.h>
+
+/* Limits.  Documented in doc/FORMAT.md and jerry(1). */
+#define JR_TITLE_MAX_CHARS 256
+#define JR_TEXT_MAX_BYTES (64 * 1024)     /* description, one note */
+#define JR_NAME_MAX_BYTES 128             /* assignee, actor, session */
+#define JR_LABEL_MAX_BYTES 64
+#define JR_LABELS_MAX 4096
+#define JR_NOTES_MAX 100000
+#define JR_DEPENDS_MAX 1024
+#define JR_ITEM_FILE_MAX (32 * 1024 * 1024)
+#define JR_ID_MAX 999999999LL
+#define JR_INSTANCE_MAX 192
+
+/* Set err (when not NULL) and return code: `return jr_error(err, ...)`. */
+int jr_error(jerry_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* As jr_error, with errno e appended as ": strerror(e)" and kept. */
+int jr_error_sys(jerry_error *err, int code, int e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void jr_error_hint(jerry_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void jr_error_item(jerry_error *err, int64_t num);
+
+/* Text validation.  `what` names the field in the message. */
+int jr_check_utf8(const char *s, size_t len);
+int jr_validate_title(const char *title, jerry_error *err);
+int jr_validate_text(const char *what, const char *text, jerry_error *err);
+int jr_validate_name(const char *what, const char *name, int allow_empty, jerry_error *err);
+int jr_validate_label(const char *label, jerry_error *err);
+
+/* The state machine; see the diagram above. */
+int jr_status_transition(jerry_item *item, jerry_status to, int64_t now_ms, jerry_error *err);
+/* "in_progress, cancelled" for err->allowed. */
+void jr_status_allowed(char *buf, size_t size, jerry_status from);
+
+/* Parent rules; see the table above.  parent_type < 0: no parent. */
+int jr_parent_allowed(jerry_type child, int parent_type);
+int jr_check_parent(const jerry_item *child, jerry_type child_type,
+		    const jerry_item *parent, jerry_error *err);
+void jr_parent_types(char *buf, size_t size, jerry_type child);
+
+/* Label set operations; labels stay sorted and unique. */
+int jr_labels_add(jerry_item *item, const char *label);
+int jr_labels_remove(jerry_item *item, const char *label);
+int jr_labels_has(const jerry_item *item, const char *label);
+
+int jr_notes_append(jerry_item *item, int64_t at_ms, const char *by, const char *text);
+
+/* Dependency set (sorted item numbers). */
+int jr_depends_add(jerry_item *item, int64_t num);
+int jr_depends_remove(jerry_item *item, int64_t num);
+
+/* Replace a string field (NULL or "" clears when allow_clear). */
+int jr_set_str(char **field, const char *value);
+
+/* Deep copy; NULL on allocation failure.  ext is not copied. */
+jerry_item *jr_item_dup(const jerry_item *src);
+jerry_item *jr_item_new(void);
+
+/* Claims: whether `item` carries a live claim at now_ms. */
+int jr_claim_live(const jerry_item *item, int64_t now_ms);
+void jr_claim_clear(jerry_item *item);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * names.c - the vocabulary: types, statuses, priorities, item IDs, times.
+ */
+#include "domain.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static const char *const type_names[JERRY_TYPE__COUNT] = {
+	"epic", "feature", "story", "task", "subtask", "bug", "spike",
+};
+static const char *const status_names[JERRY_STATUS__COUNT] = {
+	"pending", "in_progress", "blocked", "done", "cancelled",
+};
+static const char *const priority_names[JERRY_PRIORITY__COUNT] = {
+	"critical", "high", "medium", "low",
+};
+
+static const char *name_of(const char *const *names, int n, int v)
+{
+	return v >= 0 && v < n ? names[v] : "unknown";
+}
+
+static int parse_name(int *out, const char *const *names, int n, const char *s)
+{
+	if (!s)
+		return JERRY_EINVALID;
+	for (int i = 0; i < n; i++) {
+		if (strcasecmp(names[i], s) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return JERRY_EINVALID;
+}
+
+const char *jerry_type_name(jerry_type t) { return name_of(type_names, JERRY_TYPE__COUNT, (int)t); }
+const char *jerry_status_name(jerry_status s) { return name_of(status_names, JERRY_STATUS__COUNT, (int)s); }
+const char *jerry_priority_name(jerry_priority p) { return name_of(priority_names, JERRY_PRIORITY__COUNT, (int)p); }
+
+int jerry_type_parse(jerry_type *out, const char *name)
+{
+	int v = 0, rc = parse_name(&v, type_names, JERRY_TYPE__COUNT, name);
+	if (rc == 0)
+		*out = (jerry_type)v;
+	return rc;
+}
+
+int jerry_status_parse(jerry_status *out, const char *name)
+{
+	int v = 0, rc = parse_name(&v, status_names, JERRY_STATUS__COUNT, name);
+	/* "in-progress" is what people type. */
+	if (rc && name && strcasecmp(name, "in-progress") == 0) {
+		v = JERRY_STATUS_IN_PROGRESS;
+		rc = 0;
+	}
+	if (rc == 0)
+		*out = (jerry_status)v;
+	return rc;
+}
+
+int jerry_priority_parse(jerry_priority *out, const char *name)
+{
+	int v = 0, rc = parse_name(&v, priority_names, JERRY_PRIORITY__COUNT, name);
+	if (rc == 0)
+		*out = (jerry_priority)v;
+	return rc;
+}
+
+/*
+ * IDs: an optional "WORK-" prefix (any case) and 1..9 decimal digits, not
+ * all zero.  Everything else - signs, spaces, slashes, dots - is refused, so
+ * an ID can never name a path outside items/.
+ */
+int jerry_id_parse(int64_t *out, const char *text, jerry_error *err)
+{
+	const char *p = text;
+	if (!text || !*text)
+		return jr_error(err, JERRY_EINVALID, "an item ID is required");
+	if (strncasecmp(p, "WORK-", 5) == 0)
+		p += 5;
+	size_t n = strspn(p, "0123456789");
+	if (n == 0 || p[n] != '\0' || n > 9) {
+		jr_error(err, JERRY_EINVALID, "'%.64s' is not an item ID", text);
+		jr_error_hint(err, "IDs look like WORK-7, work-007 or 7");
+		return JERRY_EINVALID;
+	}
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (p[i] - '0');
+	if (v == 0) {
+		jr_error(err, JERRY_EINVALID, "'%.64s' is not an item ID: numbers start at 1", text);
+		return JERRY_EINVALID;
+	}
+	*out = v;
+	return 0;
+}
+
+void jerry_id_format(char *buf, size_t size, int64_t num)
+{
+	snprintf(buf, size, "WORK-%03lld", (long long)num);
+}
+
+void jerry_time_format(char *buf, size_t size, int64_t ms)
+{
+	time_t secs = (time_t)(ms / 1000);
+	int frac = (int)(ms % 1000);
+	if (frac < 0) {
+		frac += 1000;
+		secs -= 1;
+	}
+	struct tm tm;
+	if (!gmtime_r(&secs, &tm)) {
+		snprintf(buf, size, "1970-01-01T00:00:00.000Z");
+		return;
+	}
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Days from 1970-01-01 to a civil date (proleptic Gregorian). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Accepts "YYYY-MM-DDTHH:MM:SS[.fff]Z" and "+00:00"; what jerry writes. */
+int jerry_time_parse(int64_t *out_ms, const char *s)
+{
+	int y, mo, d, h, mi, se, ms = 0;
+	if (!s || strlen(s) < 20)
+		return JERRY_EINVALID;
+	if (digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) ||
+	    s[16] != ':' || digits(s + 17, 2, &se))
+		return JERRY_EINVALID;
+	const char *p = s + 19;
+	if (*p == '.') {
+		p++;
+		int n = 0, scale = 100;
+		while (isdigit((unsigned char)*p)) {
+			if (n < 3)
+				ms += (*p - '0') * scale;
+			scale /= 10;
+			n++;
+			p++;
+		}
+		if (n == 0)
+			return JERRY_EINVALID;
+	}
+	if (!((*p == 'Z' || *p == 'z') && p[1] == '\0') && strcmp(p, "+00:00") != 0)
+		return JERRY_EINVALID;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return JERRY_EINVALID;
+	int64_t days = days_from_civil(y, mo, d);
+	*out_ms = ((days * 24 + h) * 60 + mi) * 60000LL + se * 1000LL + ms;
+	return 0;
+}

@@ -1,0 +1,269 @@
+/*
+ * files.c - durable file replacement and item file access.
+ *
+ * Atomic replace, in five steps (see store.h guarantee 1):
+ *   1. create ".NAME.tmp-PID-RANDOM" in the target's directory, O_EXCL;
+ *   2. flock() it: a live writer's temp file is locked, so a cleaner can
+ *      tell a dead writer's leftover from one in use;
+ *   3. write everything, fsync;
+ *   4. rename over the target (or link-style no-replace for new items);
+ *   5. fsync the directory.
+ * A failure before step 4 unlinks the temp file: nothing is installed and
+ * nothing is left behind.  A failure of step 5 is reported as "committed,
+ * durability uncertain".
+ */
+#define _GNU_SOURCE
+#include "store.h"
+#include "codec.h"
+#include "io.h"
+#include "../domain/domain.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+void jr_store_path(char *buf, size_t size, const jerry_store *st, const char *rel)
+{
+	snprintf(buf, size, "%s/%s", st->dir, rel);
+}
+
+void jr_store_item_rel(char *buf, size_t size, int64_t num)
+{
+	snprintf(buf, size, "items/WORK-%03lld.json", (long long)num);
+}
+
+static int storage_error(jerry_error *err, int e, const char *verb, const jerry_store *st,
+			 const char *rel)
+{
+	char path[PATH_MAX + 64];
+	jr_store_path(path, sizeof(path), st, rel);
+	jr_error_sys(err, JERRY_ESTORAGE, e, "cannot %s '%s'", verb, path);
+	if (err) {
+		snprintf(err->path, sizeof(err->path), "%s", path);
+		if (e == ENOSPC || e == EDQUOT)
+			jr_error_hint(err, "free some disk space and retry; nothing was changed");
+		else if (e == EACCES || e == EPERM || e == EROFS)
+			jr_error_hint(err, "check the permissions of the store; nothing was changed");
+		else
+			jr_error_hint(err, "nothing was changed");
+	}
+	return JERRY_ESTORAGE;
+}
+
+int jr_store_sync_fd(const jerry_store *st, int fd, const char *what, jerry_error *err)
+{
+	if (!st->sync)
+		return 0;
+	if (jr_io_fsync(fd) < 0)
+		return storage_error(err, errno, "sync", st, what);
+	return 0;
+}
+
+int jr_store_sync_dir(const jerry_store *st, int dirfd, const char *what, jerry_error *err)
+{
+	if (!st->sync)
+		return 0;
+	if (jr_io_fsync(dirfd) < 0) {
+		int e = errno;
+		jr_error_sys(err, JERRY_EDURABLE, e,
+			     "the change to '%s/%s' was made but could not be made durable", st->dir,
+			     what);
+		jr_error_hint(err, "run 'jerry show' to verify it after a crash or power loss");
+		return JERRY_EDURABLE;
+	}
+	return 0;
+}
+
+int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
+		     const char *buf, size_t len, jerry_error *err)
+{
+	uint32_t rnd = 0;
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+		rnd = (uint32_t)(uintptr_t)tf ^ (uint32_t)getpid();
+	tf->dirfd = dirfd;
+	snprintf(tf->name, sizeof(tf->name), "%s", name);
+	snprintf(tf->tmp, sizeof(tf->tmp), ".%s.tmp-%ld-%08x", name, (long)getpid(), rnd);
+	const char *rel = dirfd == st->itemsfd ? "items" : ".";
+	char relpath[160];
+	snprintf(relpath, sizeof(relpath), "%s/%s", rel, tf->tmp);
+
+	tf->fd = jr_io_openat(dirfd, tf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+	if (tf->fd < 0)
+		return storage_error(err, errno, "create", st, relpath);
+	/* A cleaner that can take this lock knows the writer is gone. */
+	if (flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno != EWOULDBLOCK) {
+		/* Some filesystems have no flock(); the temp file is still usable. */
+	}
+	if (jr_io_write_all(tf->fd, buf, len) < 0) {
+		int e = errno;
+		jr_tmpfile_abort(tf);
+		return storage_error(err, e, "write", st, relpath);
+	}
+	if (st->sync && jr_io_fsync(tf->fd) < 0) {
+		int e = errno;
+		jr_tmpfile_abort(tf);
+		return storage_error(err, e, "sync", st, relpath);
+	}
+	return 0;
+}
+
+int jr_tmpfile_commit(jr_tmpfile *tf, jerry_store *st, int noreplace, jerry_error *err)
+{
+	int rc = noreplace ? jr_io_rename_noreplace(tf->dirfd, tf->tmp, tf->name)
+			   : jr_io_renameat(tf->dirfd, tf->tmp, tf->dirfd, tf->name);
+	if (rc < 0) {
+		int e = errno;
+		jr_tmpfile_abort(tf);
+		if (e == EEXIST) {
+			return jr_error(err, JERRY_EINTERNAL,
+					"refusing to overwrite existing '%s/%s'", st->dir, tf->name);
+		}
+		return storage_error(err, e, "rename into", st, tf->name);
+	}
+	/* The flock goes with the inode; closing drops it. */
+	jr_io_close(tf->fd);
+	tf->fd = -1;
+	return 0;
+}
+
+void jr_tmpfile_abort(jr_tmpfile *tf)
+{
+	if (tf->fd >= 0) {
+		int e = errno;
+		unlinkat(tf->dirfd, tf->tmp, 0);
+		jr_io_close(tf->fd);
+		tf->fd = -1;
+		errno = e;
+	}
+}
+
+int jr_store_replace(jerry_store *st, int dirfd, const char *name, const char *buf,
+		     size_t len, jerry_error *err)
+{
+	jr_tmpfile tf;
+	int rc = jr_tmpfile_write(&tf, st, dirfd, name, buf, len, err);
+	if (rc)
+		return rc;
+	if ((rc = jr_tmpfile_commit(&tf, st, 0, err)))
+		return rc;
+	return jr_store_sync_dir(st, dirfd, name, err);
+}
+
+int jr_store_read_item(jerry_item **out, jerry_store *st, int64_t num, jerry_error *err)
+{
+	char rel[64], path[PATH_MAX + 64], *buf = NULL;
+	size_t len;
+	*out = NULL;
+	jr_store_item_rel(rel, sizeof(rel), num);
+	jr_store_path(path, sizeof(path), st, rel);
+	int fd = jr_io_openat(st->itemsfd, rel + 6, O_RDONLY | O_NOFOLLOW, 0);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ENOENT) {
+			jr_error_item(err, num);
+			jr_error(err, JERRY_ENOTFOUND, "no item 'WORK-%03lld'", (long long)num);
+			jr_error_hint(err, "'jerry list --all' shows the items there are");
+			return JERRY_ENOTFOUND;
+		}
+		if (e == ELOOP) {
+			jr_error(err, JERRY_ECORRUPT,
+				 "'%s' is a symbolic link; jerry refuses to follow it", path);
+			if (err)
+				snprintf(err->path, sizeof(err->path), "%s", path);
+			return JERRY_ECORRUPT;
+		}
+		return storage_error(err, e, "open", st, rel);
+	}
+	if (jr_io_read_all(fd, &buf, &len, JR_ITEM_FILE_MAX) < 0) {
+		int e = errno;
+		jr_io_close(fd);
+		if (e == EFBIG)
+			return jr_error(err, JERRY_ECORRUPT, "'%s' is larger than %d bytes", path,
+					JR_ITEM_FILE_MAX);
+		return storage_error(err, e, "read", st, rel);
+	}
+	jr_io_close(fd);
+	int rc = jr_codec_parse_item(out, buf, len, path, num, err);
+	free(buf);
+	if (rc)
+		jr_error_item(err, num);
+	return rc;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* "WORK-007.json" -> 7; 0 for anything else. */
+static int64_t item_file_num(const char *name)
+{
+	int64_t num;
+	size_t n = strlen(name);
+	if (n < 11 || strcmp(name + n - 5, ".json") != 0 || strncmp(name, "WORK-", 5) != 0)
+		return 0;
+	char id[32];
+	if (n - 5 >= sizeof(id))
+		return 0;
+	memcpy(id, name, n - 5);
+	id[n - 5] = '\0';
+	if (jerry_id_parse(&num, id, NULL) != 0)
+		return 0;
+	/* Only the canonical spelling counts: WORK-7.json is a stray file. */
+	char canon[32];
+	jerry_id_format(canon, sizeof(canon), num);
+	return strcmp(canon, id) == 0 ? num : 0;
+}
+
+int jr_store_list_item_files(int64_t **out, size_t *out_n, jerry_store *st, jerry_error *err)
+{
+	*out = NULL;
+	*out_n = 0;
+	int fd = dup(st->itemsfd);
+	if (fd < 0)
+		return storage_error(err, errno, "read", st, "items");
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		return storage_error(err, e, "read", st, "items");
+	}
+	rewinddir(d);
+	int64_t *nums = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		int64_t num = item_file_num(de->d_name);
+		if (!num)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			int64_t *grown = realloc(nums, cap * sizeof(*nums));
+			if (!grown) {
+				free(nums);
+				closedir(d);
+				return jr_error(err, JERRY_ENOMEM, "out of memory listing items");
+			}
+			nums = grown;
+		}
+		nums[n++] = num;
+	}
+	closedir(d);
+	qsort(nums, n, sizeof(*nums), cmp_i64);
+	*out = nums;
+	*out_n = n;
+	return 0;
+}
+
+int64_t jr_store_item_file_num(const char *name)
+{
+	return item_file_num(name);
+}

@@ -1,0 +1,713 @@
+/*
+ * index.c - the index: a snapshot plus a log, so that the cost of a write
+ * does not grow with the number of items (doc/adr/0002-index.md).
+ *
+ * index.json is one JSON array, one element per line:
+ *
+ *     [
+ *     {"jerry_index":1,"generation":7,"count":2},
+ *     {"id":"WORK-001", ...summary...},
+ *     {"id":"WORK-002", ...summary...}
+ *     ]
+ *
+ * so it is a plain JSON document for jq and people, and jerry can read it a
+ * line at a time.  index.log is JSON Lines:
+ *
+ *     {"jerry_index_log":1,"generation":7}
+ *     {"put":{...summary of WORK-003 version 1...}}
+ *     {"ok":"WORK-003","version":1}
+ *
+ * The log belongs to the snapshot with the same generation; a log of
+ * another generation is ignored (everything in it is already in the
+ * snapshot).  Compaction writes snapshot G+1 first, then log G+1.  Readers
+ * open the log before the snapshot, so a compaction between the two opens
+ * can only make them ignore an old log whose entries the newer snapshot
+ * already holds.
+ *
+ * A "put" without its "ok" is unconfirmed: the writer may have died
+ * between the two, before or after renaming the item.  Readers settle it
+ * by reading the item file, which is the truth.  Compaction settles it the
+ * same way when nobody holds the item's lock, and otherwise carries it into
+ * the snapshot with "unconfirmed": true.
+ */
+#define _GNU_SOURCE
+#include "store.h"
+#include "codec.h"
+#include "io.h"
+#include "lock.h"
+#include "../domain/domain.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Compact when the log is larger than this and than a quarter of the snapshot. */
+#define LOG_COMPACT_MIN (512 * 1024)
+
+struct slot_flags {
+	unsigned char *unconfirmed;
+};
+
+void jr_index_release(jr_index *ix)
+{
+	if (!ix)
+		return;
+	for (size_t i = 0; i < ix->cap; i++)
+		jerry_item_free(ix->by_num[i]);
+	free(ix->by_num);
+	memset(ix, 0, sizeof(*ix));
+}
+
+static int ix_grow(jr_index *ix, unsigned char **flags, int64_t num)
+{
+	if ((size_t)num < ix->cap)
+		return 0;
+	size_t cap = ix->cap ? ix->cap : 64;
+	while (cap <= (size_t)num)
+		cap *= 2;
+	jerry_item **grown = realloc(ix->by_num, cap * sizeof(*grown));
+	if (!grown)
+		return JERRY_ENOMEM;
+	memset(grown + ix->cap, 0, (cap - ix->cap) * sizeof(*grown));
+	unsigned char *fg = realloc(*flags, cap);
+	if (!fg) {
+		ix->by_num = grown;
+		return JERRY_ENOMEM;
+	}
+	memset(fg + ix->cap, 0, cap - ix->cap);
+	ix->by_num = grown;
+	*flags = fg;
+	ix->cap = cap;
+	return 0;
+}
+
+static int ix_set(jr_index *ix, unsigned char **flags, jerry_item *it, int unconfirmed)
+{
+	int rc = ix_grow(ix, flags, it->num);
+	if (rc) {
+		jerry_item_free(it);
+		return rc;
+	}
+	if (!ix->by_num[it->num])
+		ix->count++;
+	jerry_item_free(ix->by_num[it->num]);
+	ix->by_num[it->num] = it;
+	(*flags)[it->num] = (unsigned char)unconfirmed;
+	return 0;
+}
+
+static int index_corrupt(jerry_error *err, const char *path, long line, const char *what)
+{
+	jr_error(err, JERRY_ECORRUPT, "'%s' line %ld: %s", path, line, what);
+	if (err) {
+		snprintf(err->path, sizeof(err->path), "%s", path);
+		err->line = (int)line;
+		jr_error_hint(err, "the index is only a cache: 'jerry reindex' rebuilds it from the items");
+	}
+	return JERRY_ECORRUPT;
+}
+
+/* Strip the trailing newline and the comma that separates array elements. */
+static size_t trim_line(char *line, size_t n)
+{
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
+		n--;
+	if (n && line[n - 1] == ',')
+		n--;
+	line[n] = '\0';
+	return n;
+}
+
+static int read_snapshot(jr_index *ix, unsigned char **flags, FILE *f, const char *path,
+			 jerry_error *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	long lineno = 0;
+	int rc = 0, seen_header = 0, seen_close = 0;
+	while ((got = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		size_t n = trim_line(line, (size_t)got);
+		if (lineno == 1) {
+			if (strcmp(line, "[") != 0) {
+				rc = index_corrupt(err, path, lineno, "expected '['");
+				break;
+			}
+			continue;
+		}
+		if (seen_close) {
+			if (n) {
+				rc = index_corrupt(err, path, lineno, "text after the closing ']'");
+				break;
+			}
+			continue;
+		}
+		if (strcmp(line, "]") == 0) {
+			seen_close = 1;
+			continue;
+		}
+		json_error_t je;
+		json_t *o = json_loadb(line, n, 0, &je);
+		if (!o) {
+			rc = index_corrupt(err, path, lineno, je.text);
+			break;
+		}
+		if (!seen_header) {
+			json_t *g = json_object_get(o, "generation");
+			if (!json_object_get(o, "jerry_index") || !json_is_integer(g)) {
+				json_decref(o);
+				rc = index_corrupt(err, path, lineno, "missing the index header");
+				break;
+			}
+			ix->generation = (uint64_t)json_integer_value(g);
+			seen_header = 1;
+			json_decref(o);
+			continue;
+		}
+		jerry_item *it;
+		char where[PATH_MAX + 64];
+		snprintf(where, sizeof(where), "%s line %ld", path, lineno);
+		rc = jr_codec_decode(&it, o, 1, where, 0, err);
+		int unconfirmed = json_is_true(json_object_get(o, "unconfirmed"));
+		json_decref(o);
+		if (rc) {
+			if (rc == JERRY_ECORRUPT && err)
+				err->line = (int)lineno;
+			break;
+		}
+		if ((rc = ix_set(ix, flags, it, unconfirmed)))
+			break;
+	}
+	if (!rc && ferror(f))
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s'", path);
+	if (!rc && (!seen_header || !seen_close))
+		rc = index_corrupt(err, path, lineno, "the file is truncated");
+	free(line);
+	return rc;
+}
+
+/*
+ * Apply a log of the snapshot's generation.  A last line without its
+ * newline is a write in progress (or torn by a crash) and is skipped.
+ */
+static int read_log(jr_index *ix, unsigned char **flags, FILE *f, const char *path,
+		    jerry_error *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	long lineno = 0;
+	int rc = 0;
+	while ((got = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (got == 0 || line[got - 1] != '\n')
+			break;
+		size_t n = trim_line(line, (size_t)got);
+		if (lineno == 1 || n == 0)
+			continue; /* header, checked by the caller */
+		json_error_t je;
+		json_t *o = json_loadb(line, n, 0, &je);
+		if (!o) {
+			rc = index_corrupt(err, path, lineno, je.text);
+			break;
+		}
+		json_t *put = json_object_get(o, "put");
+		json_t *ok = json_object_get(o, "ok");
+		if (put) {
+			jerry_item *it;
+			char where[PATH_MAX + 64];
+			snprintf(where, sizeof(where), "%s line %ld", path, lineno);
+			rc = jr_codec_decode(&it, put, 1, where, 0, err);
+			if (!rc)
+				rc = ix_set(ix, flags, it, 1);
+		} else if (json_is_string(ok)) {
+			int64_t num;
+			json_t *v = json_object_get(o, "version");
+			if (jerry_id_parse(&num, json_string_value(ok), NULL) == 0 &&
+			    (size_t)num < ix->cap && ix->by_num[num] && json_is_integer(v) &&
+			    ix->by_num[num]->version == json_integer_value(v))
+				(*flags)[num] = 0;
+		} else {
+			rc = index_corrupt(err, path, lineno, "neither a put nor an ok record");
+		}
+		json_decref(o);
+		if (rc)
+			break;
+	}
+	free(line);
+	return rc;
+}
+
+static int log_generation(FILE *f, uint64_t *gen)
+{
+	char buf[256];
+	if (!fgets(buf, sizeof(buf), f))
+		return -1;
+	json_t *o = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
+	json_t *g = json_object_get(o, "generation");
+	int ok = json_is_integer(g) && json_object_get(o, "jerry_index_log");
+	if (ok)
+		*gen = (uint64_t)json_integer_value(g);
+	json_decref(o);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Settle unconfirmed entries from the item files.  With `keep_locked`
+ * (compaction), an entry whose item lock is held stays unconfirmed.
+ */
+static int settle(jr_index *ix, unsigned char *flags, jerry_store *st, int keep_locked,
+		  jerry_error *err)
+{
+	for (size_t n = 1; n < ix->cap; n++) {
+		if (!flags[n])
+			continue;
+		if (keep_locked && jr_lock_held(st->lock_items, (off_t)n, 1) == 1)
+			continue;
+		jerry_item *it = NULL;
+		jerry_error e2;
+		int rc = jr_store_read_item(&it, st, (int64_t)n, &e2);
+		if (rc == JERRY_ENOTFOUND) {
+			/* A create that never got its file renamed in. */
+			jerry_item_free(ix->by_num[n]);
+			ix->by_num[n] = NULL;
+			ix->count--;
+			flags[n] = 0;
+			continue;
+		}
+		if (rc == JERRY_ECORRUPT) {
+			/* The summary stays; jerry check reports the file. */
+			continue;
+		}
+		if (rc) {
+			if (err)
+				*err = e2;
+			return rc;
+		}
+		jerry_item *summary = jr_item_dup(it);
+		jerry_item_free(it);
+		if (!summary)
+			return jr_error(err, JERRY_ENOMEM, "out of memory settling the index");
+		summary->is_summary = 1;
+		jerry_item_free(ix->by_num[n]);
+		ix->by_num[n] = summary;
+		flags[n] = 0;
+	}
+	return 0;
+}
+
+static int load(jr_index *ix, unsigned char **flags, jerry_store *st, jerry_error *err)
+{
+	char spath[PATH_MAX + 32], lpath[PATH_MAX + 32];
+	int rc = 0;
+	memset(ix, 0, sizeof(*ix));
+	*flags = NULL;
+	jr_store_path(spath, sizeof(spath), st, "index.json");
+	jr_store_path(lpath, sizeof(lpath), st, "index.log");
+
+	/* The log first: see the comment at the top of the file. */
+	FILE *lf = NULL, *sf = NULL;
+	int lfd = jr_io_openat(st->dirfd, "index.log", O_RDONLY | O_NOFOLLOW, 0);
+	if (lfd >= 0 && !(lf = fdopen(lfd, "r"))) {
+		jr_io_close(lfd);
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
+	if (lfd < 0 && errno != ENOENT)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", lpath);
+	int sfd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW, 0);
+	if (sfd < 0) {
+		int e = errno;
+		if (lf)
+			fclose(lf);
+		if (e == ENOENT) {
+			jr_error(err, JERRY_ECORRUPT, "'%s' is missing", spath);
+			if (err)
+				snprintf(err->path, sizeof(err->path), "%s", spath);
+			jr_error_hint(err, "'jerry reindex' rebuilds it from the items");
+			return JERRY_ECORRUPT;
+		}
+		return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot open '%s'", spath);
+	}
+	if (!(sf = fdopen(sfd, "r"))) {
+		jr_io_close(sfd);
+		if (lf)
+			fclose(lf);
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
+	rc = read_snapshot(ix, flags, sf, spath, err);
+	fclose(sf);
+	uint64_t lgen = 0;
+	if (!rc && lf && log_generation(lf, &lgen) == 0 && lgen == ix->generation) {
+		rewind(lf);
+		rc = read_log(ix, flags, lf, lpath, err);
+	}
+	if (lf)
+		fclose(lf);
+	if (rc) {
+		jr_index_release(ix);
+		free(*flags);
+		*flags = NULL;
+	}
+	return rc;
+}
+
+int jr_index_load(jr_index *ix, jerry_store *st, jerry_error *err)
+{
+	unsigned char *flags = NULL;
+	int rc = load(ix, &flags, st, err);
+	if (!rc && (rc = settle(ix, flags, st, 0, err)))
+		jr_index_release(ix);
+	free(flags);
+	return rc;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static int write_snapshot(jerry_store *st, jr_index *ix, const unsigned char *flags,
+			  uint64_t gen, jerry_error *err)
+{
+	size_t cap = 4096 + ix->count * 320, len = 0;
+	char *buf = malloc(cap);
+	int rc = 0;
+	if (!buf)
+		return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
+	len = (size_t)snprintf(buf, cap, "[\n{\"jerry_index\":1,\"generation\":%llu,\"count\":%zu}%s\n",
+			       (unsigned long long)gen, ix->count, ix->count ? "," : "");
+	size_t left = ix->count;
+	for (size_t n = 1; n < ix->cap; n++) {
+		if (!ix->by_num[n])
+			continue;
+		size_t ll;
+		char *line = jr_codec_summary_line(ix->by_num[n], flags ? flags[n] : 0, &ll);
+		if (!line) {
+			free(buf);
+			return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
+		}
+		left--;
+		if (len + ll + 4 > cap) {
+			cap = (len + ll + 4) * 2;
+			char *grown = realloc(buf, cap);
+			if (!grown) {
+				free(line);
+				free(buf);
+				return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
+			}
+			buf = grown;
+		}
+		memcpy(buf + len, line, ll);
+		len += ll;
+		if (left)
+			buf[len++] = ',';
+		buf[len++] = '\n';
+		free(line);
+	}
+	if (len + 3 > cap) {
+		char *grown = realloc(buf, len + 3);
+		if (!grown) {
+			free(buf);
+			return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
+		}
+		buf = grown;
+	}
+	buf[len++] = ']';
+	buf[len++] = '\n';
+	rc = jr_store_replace(st, st->dirfd, "index.json", buf, len, err);
+	free(buf);
+	return rc;
+}
+
+static int write_log_header(jerry_store *st, uint64_t gen, jerry_error *err)
+{
+	char buf[96];
+	int n = snprintf(buf, sizeof(buf), "{\"jerry_index_log\":1,\"generation\":%llu}\n",
+			 (unsigned long long)gen);
+	return jr_store_replace(st, st->dirfd, "index.log", buf, (size_t)n, err);
+}
+
+int jr_index_create(jerry_store *st, jerry_error *err)
+{
+	jr_index ix;
+	memset(&ix, 0, sizeof(ix));
+	int rc = write_snapshot(st, &ix, NULL, 1, err);
+	if (!rc || rc == JERRY_EDURABLE)
+		rc = write_log_header(st, 1, err);
+	return rc;
+}
+
+static int lock_index(jerry_store *st, jerry_error *err)
+{
+	char path[PATH_MAX + 32];
+	jr_store_path(path, sizeof(path), st, "locks/index.lock");
+	return jr_lock_take(st->lock_index, 0, 1, st->lock_timeout_ms, JR_LOCK_INDEX_WHAT, path, err);
+}
+
+static void unlock_index(jerry_store *st)
+{
+	jr_lock_drop(st->lock_index, 0, 1);
+}
+
+/* The snapshot's generation, read from its first two lines. */
+static int snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size)
+{
+	char buf[256];
+	int fd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return -1;
+	struct stat sb;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	int ok = n > 2 && fstat(fd, &sb) == 0;
+	jr_io_close(fd);
+	if (!ok)
+		return -1;
+	buf[n] = '\0';
+	char *nl = strchr(buf, '\n');
+	if (!nl)
+		return -1;
+	json_t *o = json_loads(nl + 1, JSON_DISABLE_EOF_CHECK, NULL);
+	json_t *g = json_object_get(o, "generation");
+	ok = json_is_integer(g);
+	if (ok)
+		*gen = (uint64_t)json_integer_value(g);
+	json_decref(o);
+	*size = sb.st_size;
+	return ok ? 0 : -1;
+}
+
+/*
+ * Open index.log for appending, under the index lock.  If it belongs to an
+ * older snapshot (a compaction was cut short by a crash) or is missing,
+ * start a fresh one: the snapshot already holds everything the old one had.
+ * Writers call jr_index_ensure() before taking an item lock, so a damaged
+ * snapshot header has been rebuilt by the time we get here.
+ */
+static int open_log(int *out_fd, off_t *snap_size, jerry_store *st, jerry_error *err)
+{
+	uint64_t sgen = 0, lgen = 0;
+	int rc;
+	*out_fd = -1;
+	if (snapshot_generation(st, &sgen, snap_size) < 0) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.json");
+		jr_error(err, JERRY_ECORRUPT, "'%s' is missing or damaged", path);
+		jr_error_hint(err, "'jerry reindex' rebuilds it from the items");
+		return JERRY_ECORRUPT;
+	}
+	int fd = jr_io_openat(st->dirfd, "index.log", O_RDWR | O_APPEND | O_NOFOLLOW, 0);
+	if (fd >= 0) {
+		char buf[128];
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			json_t *o = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
+			json_t *g = json_object_get(o, "generation");
+			if (json_is_integer(g))
+				lgen = (uint64_t)json_integer_value(g);
+			json_decref(o);
+		}
+		if (lgen == sgen) {
+			*out_fd = fd;
+			return 0;
+		}
+		jr_io_close(fd);
+	} else if (errno != ENOENT) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.log");
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	}
+	if ((rc = write_log_header(st, sgen, err)) && rc != JERRY_EDURABLE)
+		return rc;
+	fd = jr_io_openat(st->dirfd, "index.log", O_RDWR | O_APPEND | O_NOFOLLOW, 0);
+	if (fd < 0) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.log");
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	}
+	*out_fd = fd;
+	return 0;
+}
+
+static int append(jerry_store *st, int fd, const char *line, size_t len, jerry_error *err)
+{
+	struct stat sb;
+	if (jr_io_fstat(fd, &sb) < 0 || jr_io_write_all(fd, line, len) < 0) {
+		int e = errno;
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.log");
+		/* Cut off whatever part of the line made it, so the log stays whole. */
+		if (sb.st_size > 0)
+			(void)jr_io_ftruncate(fd, sb.st_size);
+		jr_error_sys(err, JERRY_ESTORAGE, e, "cannot append to '%s'", path);
+		if (err)
+			snprintf(err->path, sizeof(err->path), "%s", path);
+		jr_error_hint(err, e == ENOSPC ? "free some disk space and retry; nothing was changed"
+					       : "nothing was changed");
+		return JERRY_ESTORAGE;
+	}
+	return 0;
+}
+
+int jr_index_put(jerry_store *st, const jerry_item *item, jerry_error *err)
+{
+	size_t sl;
+	off_t snap_size;
+	int fd = -1, rc;
+	char *summary = jr_codec_summary_line(item, 0, &sl);
+	if (!summary)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	size_t len = sl + 9;
+	char *line = malloc(len + 1);
+	if (!line) {
+		free(summary);
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
+	snprintf(line, len + 1, "{\"put\":%s}\n", summary);
+	free(summary);
+	if ((rc = lock_index(st, err)))
+		goto out;
+	rc = open_log(&fd, &snap_size, st, err);
+	if (!rc)
+		rc = append(st, fd, line, len, err);
+	unlock_index(st);
+	/*
+	 * Synced outside the lock: concurrent writers' syncs of the same log
+	 * are committed together by the filesystem journal.
+	 */
+	if (!rc && st->sync && jr_io_fdatasync(fd) < 0) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.log");
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot sync '%s'", path);
+	}
+out:
+	if (fd >= 0)
+		jr_io_close(fd);
+	free(line);
+	return rc;
+}
+
+static int compact_locked(jerry_store *st, jerry_error *err)
+{
+	jr_index ix;
+	unsigned char *flags = NULL;
+	int rc = load(&ix, &flags, st, err);
+	if (rc)
+		return rc;
+	if (!(rc = settle(&ix, flags, st, 1, err))) {
+		uint64_t gen = ix.generation + 1;
+		rc = write_snapshot(st, &ix, flags, gen, err);
+		if (!rc || rc == JERRY_EDURABLE)
+			rc = write_log_header(st, gen, err);
+	}
+	jr_index_release(&ix);
+	free(flags);
+	return rc;
+}
+
+int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err)
+{
+	char line[96];
+	off_t snap_size = 0;
+	int fd = -1;
+	int n = snprintf(line, sizeof(line), "{\"ok\":\"%s\",\"version\":%lld}\n", item->id,
+			 (long long)item->version);
+	int rc = lock_index(st, err);
+	if (rc)
+		return rc;
+	rc = open_log(&fd, &snap_size, st, err);
+	if (!rc)
+		rc = append(st, fd, line, (size_t)n, err);
+	if (!rc) {
+		struct stat sb;
+		if (jr_io_fstat(fd, &sb) == 0 && sb.st_size > LOG_COMPACT_MIN &&
+		    sb.st_size > snap_size / 4) {
+			/*
+			 * Failing to compact loses nothing: the log stays
+			 * valid and the next writer tries again.
+			 */
+			jerry_error ignored;
+			(void)compact_locked(st, &ignored);
+		}
+	}
+	if (fd >= 0)
+		jr_io_close(fd);
+	unlock_index(st);
+	return rc;
+}
+
+static int rebuild_locked(size_t *out_count, jerry_store *st, jerry_error *err)
+{
+	int64_t *nums = NULL;
+	size_t n = 0;
+	jr_index ix;
+	unsigned char *flags = NULL;
+	uint64_t gen = 0;
+	off_t ignored;
+	int rc;
+	memset(&ix, 0, sizeof(ix));
+	if (snapshot_generation(st, &gen, &ignored) < 0)
+		gen = 0;
+	if ((rc = jr_store_list_item_files(&nums, &n, st, err)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		jerry_item *it = NULL;
+		jerry_error e2;
+		rc = jr_store_read_item(&it, st, nums[i], &e2);
+		if (rc == JERRY_ECORRUPT) {
+			rc = 0; /* reported by jerry check; left out of the index */
+			continue;
+		}
+		if (rc) {
+			if (err)
+				*err = e2;
+			goto out;
+		}
+		it->is_summary = 1;
+		if ((rc = ix_set(&ix, &flags, it, 0)))
+			goto out;
+	}
+	gen++;
+	rc = write_snapshot(st, &ix, NULL, gen, err);
+	if (!rc || rc == JERRY_EDURABLE)
+		rc = write_log_header(st, gen, err);
+	if (out_count)
+		*out_count = ix.count;
+out:
+	free(nums);
+	free(flags);
+	jr_index_release(&ix);
+	return rc;
+}
+
+/*
+ * A rebuild holds every item lock (the whole byte range of items.lock) and
+ * then the index lock, so no write is in flight while it reads the items:
+ * the index it writes is exact, with nothing unconfirmed.
+ */
+int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
+{
+	char path[PATH_MAX + 32];
+	jr_store_path(path, sizeof(path), st, "locks/items.lock");
+	int rc = jr_lock_take(st->lock_items, 1, 0, st->lock_timeout_ms, "every item", path, err);
+	if (rc)
+		return rc;
+	if (!(rc = lock_index(st, err))) {
+		rc = rebuild_locked(out_count, st, err);
+		unlock_index(st);
+	}
+	jr_lock_drop(st->lock_items, 1, 0);
+	return rc;
+}
+
+int jr_index_ensure(jerry_store *st, jerry_error *err)
+{
+	uint64_t gen;
+	off_t size;
+	if (snapshot_generation(st, &gen, &size) == 0)
+		return 0;
+	return jr_index_rebuild(NULL, st, err);
+}

@@ -1,0 +1,271 @@
+/*
+ * io.c - checked system calls, and the fault injector of test builds.
+ */
+#define _GNU_SOURCE
+#include "io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifdef JERRY_FAULT_INJECTION
+/*
+ * Test builds only.  The counter is process-wide on purpose: the fault
+ * tests run one command per process and walk N = 1, 2, ... until the
+ * command completes without reaching the Nth call.
+ */
+static long fault_calls;
+static long fault_at = -1;
+static long fault_count = 1;
+static int fault_errno;
+static int fault_ready;
+
+static int errno_by_name(const char *s)
+{
+	static const struct { const char *name; int e; } names[] = {
+		{"EIO", EIO}, {"ENOSPC", ENOSPC}, {"EACCES", EACCES}, {"EINTR", EINTR},
+		{"EROFS", EROFS}, {"EDQUOT", EDQUOT}, {"EPERM", EPERM}, {"ENOMEM", ENOMEM},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].name, s) == 0)
+			return names[i].e;
+	return EIO;
+}
+
+int jr_fault_hit(const char *call)
+{
+	if (!fault_ready) {
+		fault_ready = 1;
+		const char *spec = getenv("JERRY_FAULT");
+		if (spec && *spec) {
+			char name[32] = "EIO";
+			fault_at = strtol(spec, NULL, 10);
+			const char *c = strchr(spec, ':');
+			if (c) {
+				snprintf(name, sizeof(name), "%s", c + 1);
+				char *c2 = strchr(name, ':');
+				if (c2) {
+					*c2 = '\0';
+					fault_count = strtol(c2 + 1, NULL, 10);
+				}
+			}
+			fault_errno = errno_by_name(name);
+		}
+	}
+	fault_calls++;
+	const char *log = getenv("JERRY_FAULT_LOG");
+	if (log && *log) {
+		FILE *f = fopen(log, "a");
+		if (f) {
+			fprintf(f, "%ld %s\n", fault_calls, call);
+			fclose(f);
+		}
+	}
+	if (fault_at > 0 && fault_calls >= fault_at && fault_calls < fault_at + fault_count) {
+		errno = fault_errno;
+		return 1;
+	}
+	return 0;
+}
+#endif
+
+#define FAULT(name)                      \
+	do {                             \
+		if (jr_fault_hit(name))  \
+			return -1;       \
+	} while (0)
+
+int jr_io_open(const char *path, int flags, mode_t mode)
+{
+	FAULT("open");
+	int fd;
+	do
+		fd = open(path, flags | O_CLOEXEC, mode);
+	while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
+int jr_io_openat(int dirfd, const char *path, int flags, mode_t mode)
+{
+	FAULT("openat");
+	int fd;
+	do
+		fd = openat(dirfd, path, flags | O_CLOEXEC, mode);
+	while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
+int jr_io_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		FAULT("write");
+		ssize_t n = write(fd, p, len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)
+{
+	size_t cap = 4096, len = 0;
+	struct stat st;
+	*out = NULL;
+	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+		if ((size_t)st.st_size > max) {
+			errno = EFBIG;
+			return -1;
+		}
+		cap = (size_t)st.st_size + 1;
+	}
+	char *buf = malloc(cap);
+	if (!buf)
+		return -1;
+	for (;;) {
+		if (len + 1 >= cap) {
+			if (cap > max) {
+				free(buf);
+				errno = EFBIG;
+				return -1;
+			}
+			char *grown = realloc(buf, cap * 2);
+			if (!grown) {
+				free(buf);
+				errno = ENOMEM;
+				return -1;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		if (jr_fault_hit("read")) {
+			int e = errno;
+			free(buf);
+			errno = e;
+			return -1;
+		}
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(buf);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	if (out_len)
+		*out_len = len;
+	return 0;
+}
+
+int jr_io_fsync(int fd)
+{
+	FAULT("fsync");
+	int rc;
+	do
+		rc = fsync(fd);
+	while (rc < 0 && errno == EINTR);
+	return rc;
+}
+
+int jr_io_fdatasync(int fd)
+{
+	FAULT("fdatasync");
+	int rc;
+	do
+		rc = fdatasync(fd);
+	while (rc < 0 && errno == EINTR);
+	return rc;
+}
+
+int jr_io_close(int fd)
+{
+	if (fd < 0)
+		return 0;
+	/*
+	 * Linux releases the descriptor even when close() fails, so it is
+	 * never retried; a failure here is reported but the fd is gone.
+	 */
+	int rc = close(fd);
+	if (rc < 0 && errno == EINTR)
+		rc = 0;
+	return rc;
+}
+
+int jr_io_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+{
+	FAULT("rename");
+	return renameat(olddirfd, oldpath, newdirfd, newpath);
+}
+
+int jr_io_rename_noreplace(int dirfd, const char *oldpath, const char *newpath)
+{
+	FAULT("rename_noreplace");
+#ifdef SYS_renameat2
+	long rc = syscall(SYS_renameat2, dirfd, oldpath, dirfd, newpath, 1 /* RENAME_NOREPLACE */);
+	if (rc == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -1;
+#endif
+	/*
+	 * The filesystem has no RENAME_NOREPLACE (FUSE, older NFS): link()
+	 * also refuses to replace.  Where even link() is missing the caller
+	 * holds the item lock and has checked the name is free.
+	 */
+	if (linkat(dirfd, oldpath, dirfd, newpath, 0) == 0) {
+		if (unlinkat(dirfd, oldpath, 0) < 0 && errno != ENOENT)
+			return -1;
+		return 0;
+	}
+	if (errno != EPERM && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -1;
+	if (faccessat(dirfd, newpath, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return renameat(dirfd, oldpath, dirfd, newpath);
+}
+
+int jr_io_unlinkat(int dirfd, const char *path, int flags)
+{
+	FAULT("unlink");
+	return unlinkat(dirfd, path, flags);
+}
+
+int jr_io_mkdir(const char *path, mode_t mode)
+{
+	FAULT("mkdir");
+	return mkdir(path, mode);
+}
+
+int jr_io_fstat(int fd, struct stat *st)
+{
+	return fstat(fd, st);
+}
+
+int jr_io_ftruncate(int fd, off_t len)
+{
+	FAULT("ftruncate");
+	return ftruncate(fd, len);
+}

@@ -1,0 +1,31 @@
+/*
+ * lock.h - kernel byte-range locks (open file description locks, F_OFD_*)
+ * with a bounded wait.
+ *
+ * OFD locks belong to the open file description, so they are released by
+ * the kernel when the last descriptor closes - including when the process
+ * is killed - and, unlike classic POSIX locks, closing some other
+ * descriptor of the same file does not drop them.  Lock files are opened
+ * O_CLOEXEC and are never renamed or deleted.
+ */
+#ifndef JR_LOCK_H
+#define JR_LOCK_H
+
+#include "jerry/jerry.h"
+#include <sys/types.h>
+
+/*
+ * Take an exclusive lock on [start, start+len) of fd, waiting at most
+ * timeout_ms (0: try once).  On timeout: JERRY_ELOCKED with a message that
+ * names `what` and `path`.
+ */
+int jr_lock_take(int fd, off_t start, off_t len, int timeout_ms, const char *what,
+		 const char *path, jerry_error *err);
+/* Shared (read) lock, same rules. */
+int jr_lock_take_shared(int fd, off_t start, off_t len, int timeout_ms, const char *what,
+			const char *path, jerry_error *err);
+void jr_lock_drop(int fd, off_t start, off_t len);
+/* 1 when another open file description holds a lock over the range, 0 if free, -1 on error. */
+int jr_lock_held(int fd, off_t start, off_t len);
+
+#endif

@@ -1,0 +1,572 @@
+/*
+ * store.c - finding, creating and opening a store, and the port the use
+ * cases write through.  The write protocol itself is described in store.h;
+ * mutate() and create() below are its only two implementations.
+ */
+#define _GNU_SOURCE
+#include "store.h"
+#include "codec.h"
+#include "io.h"
+#include "lock.h"
+#include "../domain/domain.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_LOCK_TIMEOUT_MS 10000
+
+void jerry_open_opts_init(jerry_open_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->lock_timeout_ms = -1;
+	opts->sync = 1;
+}
+
+const char *jerry_store_dir(const jerry_store *st) { return st->dir; }
+const char *jerry_store_instance(const jerry_store *st) { return st->instance; }
+
+/* ---- finding the store -------------------------------------------------- */
+
+static int is_dir(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static int rel_data_dir(char *buf, size_t size, const char *project)
+{
+	int n = project && *project ? snprintf(buf, size, "projects/%s/.jerry/data", project)
+				    : snprintf(buf, size, ".jerry/data");
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+static int check_project(const char *project, jerry_error *err)
+{
+	if (!project || !*project)
+		return 0;
+	if (strchr(project, '/') || strcmp(project, ".") == 0 || strcmp(project, "..") == 0 ||
+	    strlen(project) > 128 || !jr_check_utf8(project, strlen(project)))
+		return jr_error(err, JERRY_EINVALID, "'%.64s' is not a valid project name (JERRY_PROJECT)",
+				project);
+	return 0;
+}
+
+static int find_dir(char *out, size_t size, const jerry_open_opts *o, jerry_error *err)
+{
+	char start[PATH_MAX], rel[PATH_MAX], cand[PATH_MAX * 2];
+	int rc;
+	if (o->data_dir && *o->data_dir) {
+		if (!realpath(o->data_dir, out) || !is_dir(out)) {
+			jr_error(err, JERRY_ENOTFOUND, "no jerry store at '%s'", o->data_dir);
+			jr_error_hint(err, "run 'jerry init' to create one");
+			return JERRY_ENOTFOUND;
+		}
+		(void)size;
+		return 0;
+	}
+	if ((rc = check_project(o->project, err)))
+		return rc;
+	if (o->start_dir) {
+		if (!realpath(o->start_dir, start))
+			return jr_error_sys(err, JERRY_ENOTFOUND, errno, "cannot resolve '%s'", o->start_dir);
+	} else if (!getcwd(start, sizeof(start))) {
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot find the current directory");
+	}
+	if (rel_data_dir(rel, sizeof(rel), o->project))
+		return jr_error(err, JERRY_EINVALID, "the project name is too long");
+	for (;;) {
+		snprintf(cand, sizeof(cand), "%s/%s", strcmp(start, "/") ? start : "", rel);
+		if (is_dir(cand)) {
+			if (!realpath(cand, out))
+				return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot resolve '%s'", cand);
+			return 0;
+		}
+		char *slash = strrchr(start, '/');
+		if (!slash || strcmp(start, "/") == 0)
+			break;
+		if (slash == start)
+			start[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (o->project && *o->project)
+		jr_error(err, JERRY_ENOTFOUND, "no jerry store for project '%s' (no %s here or above)",
+			 o->project, rel);
+	else
+		jr_error(err, JERRY_ENOTFOUND, "no jerry store here or in any parent directory");
+	jr_error_hint(err, "run 'jerry init' to create one, or point --data / JERRY_DATA at one");
+	return JERRY_ENOTFOUND;
+}
+
+/* ---- identity ------------------------------------------------------------ */
+
+static void default_instance(char *buf, size_t size)
+{
+	char host[256] = "localhost";
+	const char *user = getenv("USER");
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+	if (!user || !*user) {
+		if (getpwuid_r(getuid(), &pw, pwbuf, sizeof(pwbuf), &res) == 0 && res)
+			user = res->pw_name;
+		else
+			user = "unknown";
+	}
+	if (gethostname(host, sizeof(host)) < 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(buf, size, "%.60s@%.60s:%ld", user, host, (long)getpid());
+}
+
+/*
+ * A session is one process tree: the kernel session (getsid) of this
+ * process plus the boot it belongs to, so two terminals are two sessions
+ * and a reboot never resurrects an old one.
+ */
+static void default_session(char *buf, size_t size)
+{
+	char boot[64] = "";
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	if (f) {
+		if (!fgets(boot, sizeof(boot), f))
+			boot[0] = '\0';
+		fclose(f);
+		boot[strcspn(boot, "\n")] = '\0';
+	}
+	snprintf(buf, size, "sid-%ld-%.8s", (long)getsid(0), boot);
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+static int open_dirs(jerry_store *st, jerry_error *err)
+{
+	st->dirfd = jr_io_open(st->dir, O_RDONLY | O_DIRECTORY, 0);
+	if (st->dirfd < 0)
+		return jr_error_sys(err, errno == ENOENT ? JERRY_ENOTFOUND : JERRY_ESTORAGE, errno,
+				    "cannot open the store '%s'", st->dir);
+	st->itemsfd = jr_io_openat(st->dirfd, "items", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (st->itemsfd < 0) {
+		int e = errno;
+		if (e == ENOENT || e == ENOTDIR) {
+			jr_error(err, JERRY_ENOTFOUND, "'%s' is not a jerry store (no items/ directory)",
+				 st->dir);
+			jr_error_hint(err, "run 'jerry init' to create one");
+			return JERRY_ENOTFOUND;
+		}
+		return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot open '%s/items'", st->dir);
+	}
+	return 0;
+}
+
+static int64_t port_now(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *port_actor(void *ctx) { return ((jerry_store *)ctx)->instance; }
+static const char *port_session(void *ctx) { return ((jerry_store *)ctx)->session; }
+static int port_get(void *ctx, jerry_item **out, int64_t num, jerry_error *err);
+static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn, void *arg,
+		       jerry_error *err);
+static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg, jerry_error *err);
+static int port_scan(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *err);
+
+static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
+{
+	jerry_store *st = calloc(1, sizeof(*st));
+	if (!st) {
+		jr_error(err, JERRY_ENOMEM, "out of memory");
+		return NULL;
+	}
+	st->dirfd = st->itemsfd = -1;
+	st->lock_items = st->lock_seq = st->lock_index = -1;
+	st->lock_timeout_ms = o->lock_timeout_ms >= 0 ? o->lock_timeout_ms : DEFAULT_LOCK_TIMEOUT_MS;
+	st->sync = o->sync;
+	if (o->instance && *o->instance)
+		snprintf(st->instance, sizeof(st->instance), "%s", o->instance);
+	else
+		default_instance(st->instance, sizeof(st->instance));
+	if (o->session && *o->session)
+		snprintf(st->session, sizeof(st->session), "%s", o->session);
+	else
+		default_session(st->session, sizeof(st->session));
+	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
+			     port_create, port_scan};
+	return st;
+}
+
+int jerry_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error *err)
+{
+	jerry_open_opts defaults;
+	int rc;
+	*out = NULL;
+	if (!opts) {
+		jerry_open_opts_init(&defaults);
+		opts = &defaults;
+	}
+	if (opts->instance && (rc = jr_validate_name("instance name", opts->instance, 1, err)))
+		return rc;
+	jerry_store *st = store_new(opts, err);
+	if (!st)
+		return JERRY_ENOMEM;
+	if ((rc = find_dir(st->dir, sizeof(st->dir), opts, err)) || (rc = open_dirs(st, err))) {
+		jerry_store_free(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void jerry_store_free(jerry_store *st)
+{
+	if (!st)
+		return;
+	jr_io_close(st->dirfd);
+	jr_io_close(st->itemsfd);
+	jr_io_close(st->lock_items);
+	jr_io_close(st->lock_seq);
+	jr_io_close(st->lock_index);
+	free(st);
+}
+
+static int open_lock(int *fd, jerry_store *st, const char *name, jerry_error *err)
+{
+	if (*fd >= 0)
+		return 0;
+	char rel[64], path[PATH_MAX + 64];
+	snprintf(rel, sizeof(rel), "locks/%s", name);
+	jr_store_path(path, sizeof(path), st, rel);
+	*fd = jr_io_openat(st->dirfd, rel, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
+	if (*fd < 0) {
+		int e = errno;
+		if (e == EROFS || e == EACCES || e == EPERM) {
+			jr_error_sys(err, JERRY_ESTORAGE, e, "the store is read-only: cannot open '%s'", path);
+			jr_error_hint(err, "reading works; writing needs write access to '%s'", st->dir);
+		} else if (e == EISDIR || e == ELOOP || e == ENXIO) {
+			jr_error(err, JERRY_ECORRUPT, "'%s' is not a regular lock file", path);
+			jr_error_hint(err, "'jerry check' explains; replace it with an empty file");
+			return JERRY_ECORRUPT;
+		} else {
+			jr_error_sys(err, JERRY_ESTORAGE, e, "cannot open '%s'", path);
+		}
+		if (err)
+			snprintf(err->path, sizeof(err->path), "%s", path);
+		return JERRY_ESTORAGE;
+	}
+	struct stat sb;
+	if (fstat(*fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		jr_io_close(*fd);
+		*fd = -1;
+		return jr_error(err, JERRY_ECORRUPT, "'%s' is not a regular lock file", path);
+	}
+	return 0;
+}
+
+int jr_store_writable(jerry_store *st, jerry_error *err)
+{
+	int rc;
+	if ((rc = open_lock(&st->lock_items, st, "items.lock", err)) ||
+	    (rc = open_lock(&st->lock_seq, st, "sequence.lock", err)) ||
+	    (rc = open_lock(&st->lock_index, st, "index.lock", err)))
+		return rc;
+	return 0;
+}
+
+static int mkdir_p(const char *path, jerry_error *err)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (jr_io_mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot create '%s'", buf);
+		*p = '/';
+	}
+	if (jr_io_mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot create '%s'", buf);
+	if (!is_dir(buf))
+		return jr_error(err, JERRY_ESTORAGE, "'%s' exists and is not a directory", buf);
+	return 0;
+}
+
+int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
+		     const jerry_open_opts *opts, jerry_error *err)
+{
+	jerry_open_opts defaults;
+	char base[PATH_MAX], rel[PATH_MAX], dir[PATH_MAX * 2];
+	int rc, created = 0;
+	if (!opts) {
+		jerry_open_opts_init(&defaults);
+		opts = &defaults;
+	}
+	if (opts->data_dir && *opts->data_dir) {
+		snprintf(dir, sizeof(dir), "%s", opts->data_dir);
+	} else {
+		if ((rc = check_project(opts->project, err)))
+			return rc;
+		if (opts->start_dir)
+			snprintf(base, sizeof(base), "%s", opts->start_dir);
+		else if (!getcwd(base, sizeof(base)))
+			return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot find the current directory");
+		rel_data_dir(rel, sizeof(rel), opts->project);
+		snprintf(dir, sizeof(dir), "%s/%s", base, rel);
+	}
+	if (strlen(dir) >= PATH_MAX - 64)
+		return jr_error(err, JERRY_EINVALID, "the store path is too long");
+	char sub[PATH_MAX + 16];
+	if (!is_dir(dir))
+		created = 1;
+	if ((rc = mkdir_p(dir, err)))
+		return rc;
+	snprintf(sub, sizeof(sub), "%s/items", dir);
+	if (!is_dir(sub))
+		created = 1;
+	if ((rc = mkdir_p(sub, err)))
+		return rc;
+	snprintf(sub, sizeof(sub), "%s/locks", dir);
+	if ((rc = mkdir_p(sub, err)))
+		return rc;
+
+	jerry_open_opts o = *opts;
+	o.data_dir = dir;
+	jerry_store *st;
+	if ((rc = jerry_store_open(&st, &o, err)))
+		return rc;
+	if ((rc = jr_store_writable(st, err)))
+		goto out;
+	/* Under the index lock, so two concurrent inits write it once. */
+	char lockpath[PATH_MAX + 32];
+	jr_store_path(lockpath, sizeof(lockpath), st, "locks/index.lock");
+	if ((rc = jr_lock_take(st->lock_index, 0, 1, st->lock_timeout_ms, JR_LOCK_INDEX_WHAT,
+			       lockpath, err)))
+		goto out;
+	if (faccessat(st->dirfd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
+		created = 1;
+		rc = jr_index_create(st, err);
+	}
+	jr_lock_drop(st->lock_index, 0, 1);
+	if (rc)
+		goto out;
+	if ((rc = jr_lock_take(st->lock_seq, 0, 1, st->lock_timeout_ms, JR_LOCK_SEQ_WHAT, lockpath,
+			       err)))
+		goto out;
+	if (faccessat(st->dirfd, "sequences.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
+		jr_seq seq = {0, 0};
+		created = 1;
+		rc = jr_seq_write(st, &seq, err);
+	}
+	jr_lock_drop(st->lock_seq, 0, 1);
+	if (!rc)
+		rc = jr_store_sync_dir(st, st->dirfd, ".", err);
+	if (out_dir)
+		snprintf(out_dir, out_size, "%s", st->dir);
+	if (out_created)
+		*out_created = created;
+out:
+	jerry_store_free(st);
+	return rc;
+}
+
+/* ---- the port ------------------------------------------------------------ */
+
+static int port_get(void *ctx, jerry_item **out, int64_t num, jerry_error *err)
+{
+	return jr_store_read_item(out, ctx, num, err);
+}
+
+static int lock_item(jerry_store *st, int64_t num, jerry_error *err)
+{
+	char path[PATH_MAX + 32], what[48];
+	jr_store_path(path, sizeof(path), st, "locks/items.lock");
+	snprintf(what, sizeof(what), "'WORK-%03lld'", (long long)num);
+	int rc = jr_lock_take(st->lock_items, (off_t)num, 1, st->lock_timeout_ms, what, path, err);
+	if (rc)
+		jr_error_item(err, num);
+	return rc;
+}
+
+/*
+ * Steps 4 and 1-5 of store.h for one item whose lock we hold: write the
+ * temp file, log the put, rename, sync the directory, log the ok.
+ */
+static int commit_item(jerry_store *st, jerry_item *it, int create, jerry_error *err)
+{
+	char name[48];
+	size_t len;
+	jr_tmpfile tf;
+	int rc;
+	snprintf(name, sizeof(name), "WORK-%03lld.json", (long long)it->num);
+	char *text = jr_codec_item_text(it, &len);
+	if (!text)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	rc = jr_tmpfile_write(&tf, st, st->itemsfd, name, text, len, err);
+	free(text);
+	if (rc)
+		return rc;
+	if ((rc = jr_index_put(st, it, err))) {
+		jr_tmpfile_abort(&tf);
+		return rc;
+	}
+	if ((rc = jr_tmpfile_commit(&tf, st, create, err)))
+		return rc; /* the put stays unconfirmed; readers settle it */
+	rc = jr_store_sync_dir(st, st->itemsfd, name, err);
+	/* The item is in place: a failed ok only leaves the put to settle. */
+	jerry_error ignored;
+	(void)jr_index_confirm(st, it, &ignored);
+	return rc;
+}
+
+static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn, void *arg,
+		       jerry_error *err)
+{
+	jerry_store *st = ctx;
+	jerry_item *it = NULL;
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = jr_store_writable(st, err)) || (rc = jr_index_ensure(st, err)))
+		return rc;
+	if ((rc = lock_item(st, num, err)))
+		return rc;
+	if ((rc = jr_store_read_item(&it, st, num, err)))
+		goto out;
+	if ((rc = fn(it, arg, err)))
+		goto out;
+	it->version++;
+	it->updated_at = port_now(st);
+	if ((rc = jr_set_str(&it->updated_by, st->instance)))
+		goto out;
+	rc = commit_item(st, it, 0, err);
+	if ((!rc || rc == JERRY_EDURABLE) && out) {
+		*out = it;
+		it = NULL;
+	}
+out:
+	jr_lock_drop(st->lock_items, (off_t)num, 1);
+	jerry_item_free(it);
+	return rc;
+}
+
+static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg, jerry_error *err)
+{
+	jerry_store *st = ctx;
+	jerry_item *it = NULL;
+	int64_t num;
+	uint64_t uid;
+	int rc, durable_rc = 0;
+	if (out)
+		*out = NULL;
+	if ((rc = jr_store_writable(st, err)) || (rc = jr_index_ensure(st, err)))
+		return rc;
+	rc = jr_seq_next(&num, &uid, st, err);
+	if (rc == JERRY_EDURABLE)
+		durable_rc = rc;
+	else if (rc)
+		return rc;
+	if ((rc = lock_item(st, num, err)))
+		return rc;
+	if (!(it = jr_item_new())) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	it->num = num;
+	jerry_id_format(it->id, sizeof(it->id), num);
+	it->uid = uid;
+	it->version = 1;
+	it->created_at = it->updated_at = port_now(st);
+	if ((rc = jr_set_str(&it->created_by, st->instance)) ||
+	    (rc = jr_set_str(&it->updated_by, st->instance)))
+		goto out;
+	if ((rc = fill(it, arg, err)))
+		goto out;
+	rc = commit_item(st, it, 1, err);
+	if (!rc)
+		rc = durable_rc;
+	if ((!rc || rc == JERRY_EDURABLE) && out) {
+		*out = it;
+		it = NULL;
+	}
+out:
+	jr_lock_drop(st->lock_items, (off_t)num, 1);
+	jerry_item_free(it);
+	return rc;
+}
+
+/*
+ * Summaries from the index.  If the index cannot be read (damaged by hand,
+ * deleted), fall back to reading every item file: slower, but the answer
+ * stays right, and 'jerry check' reports the index.
+ */
+static int port_scan(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *err)
+{
+	jerry_store *st = ctx;
+	jr_index ix;
+	int rc = jr_index_load(&ix, st, err);
+	*out = NULL;
+	*out_n = 0;
+	if (rc == JERRY_ECORRUPT) {
+		int64_t *nums = NULL;
+		size_t n = 0;
+		if ((rc = jr_store_list_item_files(&nums, &n, st, err)))
+			return rc;
+		jerry_item **items = calloc(n ? n : 1, sizeof(*items));
+		size_t k = 0;
+		if (!items) {
+			free(nums);
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < n; i++) {
+			jerry_error e2;
+			rc = jr_store_read_item(&items[k], st, nums[i], &e2);
+			if (rc == JERRY_ECORRUPT)
+				continue;
+			if (rc) {
+				if (err)
+					*err = e2;
+				free(nums);
+				jerry_item_array_free(items, k);
+				return rc;
+			}
+			k++;
+		}
+		free(nums);
+		*out = items;
+		*out_n = k;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	jerry_item **items = calloc(ix.count ? ix.count : 1, sizeof(*items));
+	if (!items) {
+		jr_index_release(&ix);
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
+	size_t k = 0;
+	for (size_t n = 1; n < ix.cap; n++) {
+		if (ix.by_num[n]) {
+			items[k++] = ix.by_num[n];
+			ix.by_num[n] = NULL;
+		}
+	}
+	jr_index_release(&ix);
+	*out = items;
+	*out_n = k;
+	return 0;
+}
+
+const jr_port *jr_store_port(jerry_store *st)
+{
+	return &st->port;
+}

@@ -1,0 +1,126 @@
+/*
+ * store.h - the filesystem store, internal interface.
+ *
+ * Layout of a data directory (the contract is doc/FORMAT.md):
+ *
+ *   items/WORK-NNN.json   the truth: one item per file
+ *   index.json            snapshot of every item's summary (a checked cache)
+ *   index.log             summaries written since the snapshot
+ *   sequences.json        the last WORK number and uid handed out
+ *   locks/items.lock      byte N locks item N
+ *   locks/sequence.lock   byte 0 locks sequences.json
+ *   locks/index.lock      byte 0 locks index.json + index.log
+ *
+ * The storage protocol guarantees:
+ *  (1) A reader never sees a partial file: every file is replaced by
+ *      temp + fsync + rename + directory fsync.
+ *  (2) Every read-modify-write of an item happens under that item's lock,
+ *      so no update is lost; the version check of --if-version is inside it.
+ *  (3) A WORK number is handed out once, under the sequence lock, and an
+ *      item file is created with no-replace semantics.
+ *  (4) Before an item file is renamed into place, its new summary is
+ *      appended to index.log and made durable ("put"); after the rename an
+ *      "ok" line confirms it.  A put without its ok is settled by reading
+ *      the item file, so a crash between the two can never leave the index
+ *      disagreeing with the items.
+ *  (5) Locks are kernel OFD locks: a killed holder releases them.
+ *
+ * Lock order: item locks (ascending number) -> sequence -> index.  The
+ * sequence and index locks are only ever held for a few system calls and
+ * never while waiting for an item lock, so no cycle can form.
+ */
+#ifndef JR_STORE_H
+#define JR_STORE_H
+
+#include "jerry/jerry.h"
+#include "../app/port.h"
+#include "../domain/domain.h"
+
+#include <limits.h>
+
+#define JR_LOCK_SEQ_WHAT "the ID sequence"
+#define JR_LOCK_INDEX_WHAT "the index"
+
+struct jerry_store {
+	char dir[PATH_MAX];        /* the data directory, absolute        */
+	int dirfd;                 /* O_DIRECTORY of dir                  */
+	int itemsfd;               /* O_DIRECTORY of dir/items            */
+	int lock_items, lock_seq, lock_index;   /* -1 until first write  */
+	int lock_timeout_ms;
+	int sync;
+	char instance[JR_INSTANCE_MAX];
+	char session[JR_INSTANCE_MAX];
+	jr_port port;
+};
+
+/* A file written and synced under a temp name, waiting to be renamed in. */
+typedef struct jr_tmpfile {
+	int fd;
+	int dirfd;
+	char tmp[96];
+	char name[64];
+} jr_tmpfile;
+
+/* Paths for messages: "<store>/items/WORK-007.json" into buf. */
+void jr_store_path(char *buf, size_t size, const jerry_store *st, const char *rel);
+void jr_store_item_rel(char *buf, size_t size, int64_t num);
+
+int jr_store_sync_fd(const jerry_store *st, int fd, const char *what, jerry_error *err);
+/* fsync a directory; a failure is JERRY_EDURABLE (the rename happened). */
+int jr_store_sync_dir(const jerry_store *st, int dirfd, const char *what, jerry_error *err);
+/* Open the lock files for writing (first write only). */
+int jr_store_writable(jerry_store *st, jerry_error *err);
+
+int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
+		     const char *buf, size_t len, jerry_error *err);
+/* Rename into place (noreplace: refuse an existing target). */
+int jr_tmpfile_commit(jr_tmpfile *tf, jerry_store *st, int noreplace, jerry_error *err);
+void jr_tmpfile_abort(jr_tmpfile *tf);
+/* temp + fsync + rename + directory fsync, in one call. */
+int jr_store_replace(jerry_store *st, int dirfd, const char *name, const char *buf,
+		     size_t len, jerry_error *err);
+
+/* Read and decode one item file. */
+int jr_store_read_item(jerry_item **out, jerry_store *st, int64_t num, jerry_error *err);
+/* 7 for "WORK-007.json"; 0 for any other name (stray files). */
+int64_t jr_store_item_file_num(const char *name);
+/* Item numbers of every items/WORK-*.json, sorted. */
+int jr_store_list_item_files(int64_t **out, size_t *out_n, jerry_store *st, jerry_error *err);
+
+/* sequences.json (seq.c) */
+typedef struct jr_seq {
+	int64_t work;        /* last WORK number handed out */
+	uint64_t last_uid;
+} jr_seq;
+int jr_seq_read(jr_seq *out, jerry_store *st, jerry_error *err);
+int jr_seq_write(jerry_store *st, const jr_seq *seq, jerry_error *err);
+/* Under the sequence lock: next free number and a fresh uid. */
+int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err);
+
+/* index (index.c) */
+typedef struct jr_index {
+	jerry_item **by_num;     /* by_num[n]: summary of item n, or NULL */
+	size_t cap;              /* by_num has cap slots (max num + 1)    */
+	size_t count;
+	uint64_t generation;
+} jr_index;
+
+void jr_index_release(jr_index *ix);
+/*
+ * Load the logical index: snapshot + log, with unconfirmed entries settled
+ * from their item files.  JERRY_ECORRUPT when index.json or index.log
+ * cannot be parsed.
+ */
+int jr_index_load(jr_index *ix, jerry_store *st, jerry_error *err);
+/* (4) above: append the put record and make it durable. */
+int jr_index_put(jerry_store *st, const jerry_item *item, jerry_error *err);
+/* Append the ok record; compacts the log when it has grown large. */
+int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err);
+/* Rebuild index.json from the item files and start a fresh log. */
+int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err);
+/* Before a write takes an item lock: rebuild a snapshot whose header is gone. */
+int jr_index_ensure(jerry_store *st, jerry_error *err);
+/* Create an empty index (jerry init). */
+int jr_index_create(jerry_store *st, jerry_error *err);
+
+#endif
