@@ -93,7 +93,13 @@ int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *nam
 	char relpath[160];
 	snprintf(relpath, sizeof(relpath), "%s/%s", rel, tf->tmp);
 
+#ifdef JERRY_BREAK_INPLACE
+	/* Sensitivity build: write the target in place, as the seed's first draft did. */
+	snprintf(tf->tmp, sizeof(tf->tmp), "%s", name);
+	tf->fd = jr_io_openat(dirfd, tf->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+#else
 	tf->fd = jr_io_openat(dirfd, tf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+#endif
 	if (tf->fd < 0)
 		return storage_error(err, errno, "create", st, relpath);
 	/* A cleaner that can take this lock knows the writer is gone. */
@@ -115,6 +121,12 @@ int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *nam
 
 int jr_tmpfile_commit(jr_tmpfile *tf, jerry_store *st, int noreplace, jerry_error *err)
 {
+#ifdef JERRY_BREAK_INPLACE
+	(void)st; (void)noreplace; (void)err;
+	jr_io_close(tf->fd);
+	tf->fd = -1;
+	return 0;
+#endif
 	int rc = noreplace ? jr_io_rename_noreplace(tf->dirfd, tf->tmp, tf->name)
 			   : jr_io_renameat(tf->dirfd, tf->tmp, tf->dirfd, tf->name);
 	if (rc < 0) {
