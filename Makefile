@@ -40,8 +40,8 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all lib cli check test unit system stress deps deps-test demo bench bench-quick \
-        validate fuzz install uninstall clean asan fault strict
+.PHONY: all check unit system stress memcheck deps-build deps-test demo bench bench-quick \
+        validate install uninstall clean asan fault
 
 all: $(B)/jerry $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
 
@@ -89,18 +89,34 @@ stress: all
 	@sh tests/run-stress.sh $(B)/jerry
 
 # The sanitizer build lives in its own tree so it never mixes objects.
-asan:
-	$(MAKE) B=build/asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
-	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" all unit
-fault:
-	$(MAKE) B=build/fault EXTRA_CFLAGS="-DJERRY_FAULT_INJECTION" $(B)/fault/jerry
+ASAN_MAKE = $(MAKE) --no-print-directory B=build/asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all"
+asan: deps-test
+	$(ASAN_MAKE) STRICT=1 all unit
+	ASAN_OPTIONS=detect_leaks=1 $(ASAN_MAKE) system
 
+fault:
+	$(MAKE) B=build/fault EXTRA_CFLAGS="-DJERRY_FAULT_INJECTION" build/fault/jerry
+
+memcheck: all
+	@bash tests/memcheck.sh $(B)/jerry
+
+# make check: every suite runs even when an earlier one failed, and the last
+# line is the total "check: N passed, N failed".
+COUNTS = build/test-counts
 check: deps-test
-	$(MAKE) STRICT=1 all
-	$(MAKE) STRICT=1 unit
-	$(MAKE) STRICT=1 system
-	$(MAKE) STRICT=1 stress
-	@sh tests/run-all-summary.sh
+	@mkdir -p build && rm -f $(COUNTS)
+	$(MAKE) --no-print-directory STRICT=1 all
+	@st=0; \
+	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 unit || st=1; \
+	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 system || st=1; \
+	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 stress || st=1; \
+	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory memcheck || st=1; \
+	$(ASAN_MAKE) STRICT=1 all $(UNIT_BIN:$(B)/%=build/asan/%) || st=1; \
+	bash tests/record.sh $(COUNTS) $(ASAN_MAKE) unit || st=1; \
+	bash tests/record.sh $(COUNTS) $(ASAN_MAKE) system || st=1; \
+	sh tests/summary.sh $(COUNTS) || st=1; \
+	exit $$st
 
 demo: all
 	@sh scripts/demo.sh $(B)/jerry

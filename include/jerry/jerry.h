@@ -201,6 +201,8 @@ int jerry_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error
 void jerry_store_free(jerry_store *store);
 const char *jerry_store_dir(const jerry_store *store);
 const char *jerry_store_instance(const jerry_store *store);
+/* The name claims are recorded under: the instance, without a default's ":pid". */
+const char *jerry_store_claimer(const jerry_store *store);
 
 /* ---- use cases --------------------------------------------------------- */
 
@@ -266,6 +268,95 @@ typedef struct jerry_filter {
 /* Summaries from the index, never from every item file. */
 int jerry_list(jerry_item ***out, size_t *out_n, jerry_store *store,
 	       const jerry_filter *filter, jerry_error *err);
+
+/* ---- coordination: claims, dependencies, ready work ------------------------ */
+
+#define JERRY_DEFAULT_LEASE_MS (30LL * 60 * 1000)
+
+/* "1500ms", "90s", "30m", "2h", "1d", "1w" -> milliseconds (> 0, at most a year). */
+int jerry_duration_parse(int64_t *out_ms, const char *text);
+
+/*
+ * Claim an item for this instance and session for lease_ms (<= 0: the
+ * default, 30 minutes).  Succeeds when the item is unclaimed, its lease has
+ * expired, or the caller already holds it (then the lease is renewed).
+ * Sets the assignee and moves a pending item to in_progress.
+ * JERRY_ECONFLICT when someone else holds a live claim (err->holder,
+ * err->holder_expires_ms); JERRY_EREFUSED for a done or cancelled item.
+ * Exactly one of any number of concurrent claimers wins.
+ */
+int jerry_claim_take(jerry_item **out, jerry_store *store, const char *id, int64_t lease_ms,
+		jerry_error *err);
+/*
+ * Claim the best ready item (see jerry_ready; filter->type, ->label apply).
+ * Concurrent callers always get different items.  JERRY_ENOTFOUND when
+ * nothing is ready.
+ */
+int jerry_claim_next(jerry_item **out, jerry_store *store, const jerry_filter *filter,
+		     int64_t lease_ms, jerry_error *err);
+/* Extend the caller's own claim; JERRY_ECONFLICT for anyone else. */
+int jerry_claim_heartbeat(jerry_item **out, jerry_store *store, const char *id, int64_t lease_ms,
+		    jerry_error *err);
+/*
+ * Give a claim up.  The item returns to pending if it was in progress, so it
+ * is ready for someone else.  JERRY_ECONFLICT unless the caller holds it.
+ */
+int jerry_claim_release(jerry_item **out, jerry_store *store, const char *id, jerry_error *err);
+
+/* `id` cannot start before `on` is done.  A cycle is JERRY_EREFUSED, naming it. */
+int jerry_dep_add(jerry_item **out, jerry_store *store, const char *id, const char *on,
+		  jerry_error *err);
+int jerry_dep_remove(jerry_item **out, jerry_store *store, const char *id, const char *on,
+		     jerry_error *err);
+
+/* One node of a dependency tree: `item` (a summary) at `depth`, reached from `via`. */
+typedef struct jerry_dep_node {
+	jerry_item *item;
+	int depth;                 /* 0: the root item itself */
+	int64_t via;               /* the item that depends on this one; 0 for the root */
+} jerry_dep_node;
+
+/* Everything `id` waits for, transitively, depth-first; from the index. */
+int jerry_dep_tree(jerry_dep_node **out, size_t *out_n, jerry_store *store, const char *id,
+		   jerry_error *err);
+void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n);
+
+/*
+ * Ready work: pending items with no live claim whose dependencies are all
+ * done, best first (priority, then oldest, then number).  filter->type,
+ * ->label and ->limit apply.  From the index only.
+ */
+int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *store,
+		const jerry_filter *filter, jerry_error *err);
+/* Open items that wait: status blocked, or a dependency not yet done. */
+int jerry_blocked(jerry_item ***out, size_t *out_n, jerry_store *store, jerry_error *err);
+
+/*
+ * Case-insensitive search in titles, descriptions and notes.  Without `all`,
+ * done and cancelled items are left out.  Returns whole items.
+ */
+int jerry_search(jerry_item ***out, size_t *out_n, jerry_store *store, const char *text,
+		 int all, jerry_error *err);
+
+/* ---- history ---------------------------------------------------------- */
+
+/*
+ * One acknowledged change to an item.  `changes` is a compact JSON object:
+ * for "create" the new item's summary; for "update" one key per changed
+ * field, {"from": old, "to": new}, and for notes {"added": [notes]}.
+ */
+typedef struct jerry_history_entry {
+	int64_t version;       /* the version this change produced */
+	int64_t at_ms;
+	char *by;
+	char *op;              /* "create" or "update" */
+	char *changes;         /* JSON text */
+} jerry_history_entry;
+
+/* Every change to `id`, oldest first, from its append-only history log. */
+int jerry_history(jerry_history_entry **out, size_t *out_n, jerry_store *store, const char *id,
+		  jerry_error *err);
+void jerry_history_free(jerry_history_entry *entries, size_t n);
 
 /* ---- integrity --------------------------------------------------------- */
 

@@ -39,6 +39,18 @@ typedef struct jr_port {
 	int (*create)(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg, jerry_error *err);
 	/* Every item's summary, from the index, sorted by number. */
 	int (*scan)(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *err);
+	/*
+	 * Run fn under the store-wide dependency lock (taken before any item
+	 * lock), so two dependency changes cannot both pass a cycle check.
+	 * May be NULL in a single-process port.
+	 */
+	int (*exclusive)(void *ctx, int (*fn)(void *arg, jerry_error *err), void *arg,
+			 jerry_error *err);
+	/*
+	 * The claimer's name: JERRY_INSTANCE when given, else user@host (no
+	 * pid: one agent's successive commands are one claimer).  NULL: actor.
+	 */
+	const char *(*claimer)(void *ctx);
 } jr_port;
 
 /* The store's port (store/store.c): the one wiring point of the library. */
@@ -52,5 +64,23 @@ int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
 		  const jerry_change *change, jerry_error *err);
 int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
 		const jerry_filter *filter, jerry_error *err);
+
+/* coord.c */
+int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
+		 jerry_error *err);
+int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter *f,
+		      int64_t lease_ms, jerry_error *err);
+int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
+		     jerry_error *err);
+int jr_app_release(jerry_item **out, const jr_port *port, const char *id, jerry_error *err);
+int jr_app_dep_change(jerry_item **out, const jr_port *port, const char *id, const char *on,
+		      int add, jerry_error *err);
+int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, const char *id,
+		    jerry_error *err);
+int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const jerry_filter *f,
+		 jerry_error *err);
+int jr_app_blocked(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err);
+int jr_app_search(jerry_item ***out, size_t *out_n, const jr_port *port, const char *text,
+		  int all, jerry_error *err);
 
 #endif

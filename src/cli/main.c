@@ -1,2 +1,228 @@
-#include "jerry/jerry.h"
-int main(void) { return 0; }
+/*
+ * main.c - the `jerry` command: stdio hygiene, finding the command in the
+ * table (commands.c), global options, help, and the exit status.
+ *
+ * The exit status is always jerry_code_exit_status() of what went wrong
+ * (doc/CLI.md has the table); handlers return it, and out_finish() turns a
+ * failed write of stdout into exit 6 - `jerry list > /dev/full` must not
+ * look like success.
+ */
+#include "cli.h"
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * A process started with fd 1 closed would get the next file it opens as
+ * its stdout, and a stray message would land in an item file.  Park every
+ * closed standard fd on /dev/null before anything can open a file.
+ */
+static int stdio_hygiene(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (nfd < 0)
+			return -1;
+		if (nfd != fd) {
+			/* Lower fds are open by now, so open() returned fd itself; be safe anyway. */
+			if (dup2(nfd, fd) < 0)
+				return -1;
+			close(nfd);
+		}
+	}
+	return 0;
+}
+
+/* ---- help -------------------------------------------------------------------- */
+
+static void help_options(FILE *f, const struct cli_opt *opts)
+{
+	for (const struct cli_opt *o = opts; o->id; o++) {
+		char left[64];
+		int n;
+		if (o->shrt)
+			n = snprintf(left, sizeof(left), "-%c, --%s%s%s", o->shrt, o->lng,
+				     o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			n = snprintf(left, sizeof(left), "    --%s%s%s", o->lng, o->arg ? " " : "",
+				     o->arg ? o->arg : "");
+		if (n < 0)
+			continue;
+		fprintf(f, "  %-26s %s\n", left, o->help);
+	}
+}
+
+void cli_help_command(FILE *f, const struct cli_cmd *cmd)
+{
+	fprintf(f, "usage: jerry %s%s%s\n\n%s\n", cmd->name, *cmd->usage ? " " : "", cmd->usage,
+		cmd->summary);
+	if (cmd->opts[0].id) {
+		fprintf(f, "\nOptions:\n");
+		help_options(f, cmd->opts);
+	}
+	fprintf(f, "\nGlobal options --json, --data DIR, --lock-timeout MS work here too; "
+		   "see 'jerry help'.\n");
+}
+
+static void help_all(FILE *f)
+{
+	fprintf(f, "usage: jerry [--json] [--data DIR] [--lock-timeout MS] COMMAND [ARGS]\n\n"
+		   "A work tracker that many processes can share without losing a write.\n\n"
+		   "Commands:\n");
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		fprintf(f, "  %-9s %s\n", c->name, c->summary);
+	fprintf(f, "\nGlobal options (before or after the command):\n");
+	help_options(f, cli_global_opts);
+	fprintf(f, "\nEnvironment: JERRY_DATA, JERRY_PROJECT, JERRY_LOCK_TIMEOUT, JERRY_INSTANCE,\n"
+		   "JERRY_SESSION, JERRY_SYNC=off, NO_COLOR.\n\n"
+		   "Run 'jerry help COMMAND' or 'jerry COMMAND --help' for a command's options,\n"
+		   "and 'man jerry' for the whole story.\n");
+}
+
+static void usage_short(void)
+{
+	fprintf(stderr, "usage: jerry [--json] [--data DIR] [--lock-timeout MS] COMMAND [ARGS]\n"
+			"run 'jerry help' for the list of commands\n");
+}
+
+static int run_help(struct cli *cli, const struct cli_args *args)
+{
+	if (args->npos == 0) {
+		help_all(stdout);
+		return 0;
+	}
+	const struct cli_cmd *cmd = cli_cmd_find(args->pos[0]);
+	if (!cmd) {
+		cli->cmd = NULL;
+		return out_usage(cli, "'%.64s' is not a jerry command", args->pos[0]);
+	}
+	cli_help_command(stdout, cmd);
+	return 0;
+}
+
+/* ---- operands ------------------------------------------------------------------ */
+
+/* "ID TEXT|- [--if-version N]" -> "ID TEXT|-": the operands a command needs. */
+static int check_operands(const struct cli *cli, const struct cli_args *args)
+{
+	const struct cli_cmd *cmd = cli->cmd;
+	if (args->npos < cmd->min_pos) {
+		size_t n = strcspn(cmd->usage, "[");
+		while (n && cmd->usage[n - 1] == ' ')
+			n--;
+		return out_usage(cli, "'%s' needs %.*s", cmd->name, (int)n, cmd->usage);
+	}
+	if (args->npos > cmd->max_pos) {
+		if (cmd->max_pos == 0)
+			return out_usage(cli, "'%s' takes no arguments, not '%.64s'", cmd->name,
+					 args->pos[0]);
+		return out_usage(cli, "unexpected argument '%.64s'%s", args->pos[cmd->max_pos],
+				 strcmp(cmd->name, "create") == 0 ? " (quote a title with spaces)" : "");
+	}
+	return 0;
+}
+
+/* ---- main ------------------------------------------------------------------- */
+
+/* Where the command name is: the first word that is not a global option or its value. */
+static int find_command(int argc, char **argv, int *dashdash)
+{
+	*dashdash = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			*dashdash = 1;
+			return i + 1 < argc ? i + 1 : -1;
+		}
+		if (a[0] != '-' || a[1] == '\0')
+			return i;
+		if ((strcmp(a, "--data") == 0 || strcmp(a, "--lock-timeout") == 0) && i + 1 < argc)
+			i++;
+	}
+	return -1;
+}
+
+static int prescan_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	struct cli_args args;
+	char **rest = NULL;
+	int help = 0, status, dashdash, nrest = 0;
+
+	if (stdio_hygiene() < 0)
+		return 1;
+	memset(&cli, 0, sizeof(cli));
+	memset(&args, 0, sizeof(args));
+	/* Known before parsing, so even a usage error comes out as JSON. */
+	cli.json = prescan_json(argc, argv);
+
+	int at = find_command(argc, argv, &dashdash);
+	if (at > 0) {
+		cli.cmd = cli_cmd_find(argv[at]);
+		if (!cli.cmd) {
+			status = out_usage(&cli, "'%.64s' is not a jerry command", argv[at]);
+			goto out;
+		}
+	}
+	rest = calloc((size_t)argc + 1, sizeof(*rest));
+	if (!rest) {
+		status = out_fail(&cli, JERRY_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (int i = 1; i < argc; i++)
+		if (i != at && !(dashdash && i == at - 1))
+			rest[nrest++] = argv[i];
+	if ((status = cli_parse(&args, &cli, cli.cmd, nrest, rest, &help)))
+		goto out;
+	out_setup(&cli);
+
+	if (help == 2) {
+		printf("jerry %s\n", JERRY_VERSION);
+		status = 0;
+		goto out;
+	}
+	if (help) {
+		if (cli.cmd && cli.cmd->run)
+			cli_help_command(stdout, cli.cmd);
+		else
+			help_all(stdout);
+		status = 0;
+		goto out;
+	}
+	if (!cli.cmd) {
+		if (cli.json)
+			status = out_usage(&cli, "no command given");
+		else {
+			usage_short();
+			status = 2;
+		}
+		goto out;
+	}
+	if ((status = check_operands(&cli, &args)))
+		goto out;
+	if (!cli.cmd->run) {
+		status = run_help(&cli, &args);
+		goto out;
+	}
+	if ((status = cli_opts_setup(&cli)))
+		goto out;
+	status = cli.cmd->run(&cli, &args);
+out:
+	cli_args_release(&args);
+	free(rest);
+	return out_finish(&cli, status);
+}

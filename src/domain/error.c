@@ -13,6 +13,7 @@ void jerry_error_clear(jerry_error *err)
 		memset(err, 0, sizeof(*err));
 }
 
+__attribute__((format(printf, 4, 0)))
 static int vset(jerry_error *err, int code, int e, const char *fmt, va_list ap)
 {
 	if (!err)

@@ -71,9 +71,15 @@ int jr_store_sync_dir(const jerry_store *st, int dirfd, const char *what, jerry_
 		return 0;
 	if (jr_io_fsync(dirfd) < 0) {
 		int e = errno;
+		const char *sub = dirfd == st->itemsfd ? "items/" : "";
 		jr_error_sys(err, JERRY_EDURABLE, e,
-			     "the change to '%s/%s' was made but could not be made durable", st->dir,
-			     what);
+			     "the change to '%s/%s%s' was made but could not be made durable", st->dir,
+			     sub, what);
+		if (err) {
+			snprintf(err->path, sizeof(err->path), "%s/%s%s", st->dir, sub, what);
+			int64_t num = jr_store_item_file_num(what);
+			jr_error_item(err, num);
+		}
 		jr_error_hint(err, "run 'jerry show' to verify it after a crash or power loss");
 		return JERRY_EDURABLE;
 	}
@@ -136,7 +142,9 @@ int jr_tmpfile_commit(jr_tmpfile *tf, jerry_store *st, int noreplace, jerry_erro
 			return jr_error(err, JERRY_EINTERNAL,
 					"refusing to overwrite existing '%s/%s'", st->dir, tf->name);
 		}
-		return storage_error(err, e, "rename into", st, tf->name);
+		char rel[160];
+		snprintf(rel, sizeof(rel), "%s%s", tf->dirfd == st->itemsfd ? "items/" : "", tf->name);
+		return storage_error(err, e, "rename into", st, rel);
 	}
 	/* The flock goes with the inode; closing drops it. */
 	jr_io_close(tf->fd);

@@ -31,6 +31,7 @@ void jerry_open_opts_init(jerry_open_opts *opts)
 
 const char *jerry_store_dir(const jerry_store *st) { return st->dir; }
 const char *jerry_store_instance(const jerry_store *st) { return st->instance; }
+const char *jerry_store_claimer(const jerry_store *st) { return st->claimer; }
 
 /* ---- finding the store -------------------------------------------------- */
 
@@ -174,6 +175,9 @@ static int64_t port_now(void *ctx)
 }
 
 static const char *port_actor(void *ctx) { return ((jerry_store *)ctx)->instance; }
+static const char *port_claimer(void *ctx) { return ((jerry_store *)ctx)->claimer; }
+static int port_exclusive(void *ctx, int (*fn)(void *arg, jerry_error *err), void *arg,
+			  jerry_error *err);
 static const char *port_session(void *ctx) { return ((jerry_store *)ctx)->session; }
 static int port_get(void *ctx, jerry_item **out, int64_t num, jerry_error *err);
 static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn, void *arg,
@@ -189,19 +193,26 @@ static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
 		return NULL;
 	}
 	st->dirfd = st->itemsfd = -1;
-	st->lock_items = st->lock_seq = st->lock_index = -1;
+	st->lock_items = st->lock_seq = st->lock_index = st->lock_deps = -1;
 	st->lock_timeout_ms = o->lock_timeout_ms >= 0 ? o->lock_timeout_ms : DEFAULT_LOCK_TIMEOUT_MS;
 	st->sync = o->sync;
-	if (o->instance && *o->instance)
+	if (o->instance && *o->instance) {
 		snprintf(st->instance, sizeof(st->instance), "%s", o->instance);
-	else
+		snprintf(st->claimer, sizeof(st->claimer), "%s", o->instance);
+	} else {
 		default_instance(st->instance, sizeof(st->instance));
+		/* One agent's successive commands are one claimer: drop ":pid". */
+		snprintf(st->claimer, sizeof(st->claimer), "%s", st->instance);
+		char *colon = strrchr(st->claimer, ':');
+		if (colon)
+			*colon = '\0';
+	}
 	if (o->session && *o->session)
 		snprintf(st->session, sizeof(st->session), "%s", o->session);
 	else
 		default_session(st->session, sizeof(st->session));
 	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
-			     port_create, port_scan};
+			     port_create, port_scan, port_exclusive, port_claimer};
 	return st;
 }
 
@@ -236,6 +247,7 @@ void jerry_store_free(jerry_store *st)
 	jr_io_close(st->lock_items);
 	jr_io_close(st->lock_seq);
 	jr_io_close(st->lock_index);
+	jr_io_close(st->lock_deps);
 	free(st);
 }
 
@@ -277,7 +289,8 @@ int jr_store_writable(jerry_store *st, jerry_error *err)
 	int rc;
 	if ((rc = open_lock(&st->lock_items, st, "items.lock", err)) ||
 	    (rc = open_lock(&st->lock_seq, st, "sequence.lock", err)) ||
-	    (rc = open_lock(&st->lock_index, st, "index.lock", err)))
+	    (rc = open_lock(&st->lock_index, st, "index.lock", err)) ||
+	    (rc = open_lock(&st->lock_deps, st, "deps.lock", err)))
 		return rc;
 	return 0;
 }
@@ -336,6 +349,9 @@ int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
 	if ((rc = mkdir_p(sub, err)))
 		return rc;
 	snprintf(sub, sizeof(sub), "%s/locks", dir);
+	if ((rc = mkdir_p(sub, err)))
+		return rc;
+	snprintf(sub, sizeof(sub), "%s/history", dir);
 	if ((rc = mkdir_p(sub, err)))
 		return rc;
 
@@ -401,7 +417,8 @@ static int lock_item(jerry_store *st, int64_t num, jerry_error *err)
  * Steps 4 and 1-5 of store.h for one item whose lock we hold: write the
  * temp file, log the put, rename, sync the directory, log the ok.
  */
-static int commit_item(jerry_store *st, jerry_item *it, int create, jerry_error *err)
+static int commit_item(jerry_store *st, const jerry_item *old, jerry_item *it, int create,
+		       jerry_error *err)
 {
 	char name[48];
 	size_t len;
@@ -415,9 +432,9 @@ static int commit_item(jerry_store *st, jerry_item *it, int create, jerry_error 
 	free(text);
 	if (rc)
 		return rc;
-	if ((rc = jr_index_put(st, it, err))) {
+	if ((rc = jr_index_put(st, it, err)) || (rc = jr_history_record(st, old, it, err))) {
 		jr_tmpfile_abort(&tf);
-		return rc;
+		return rc; /* a put without its ok is settled from the item file */
 	}
 	if ((rc = jr_tmpfile_commit(&tf, st, create, err)))
 		return rc; /* the put stays unconfirmed; readers settle it */
@@ -432,7 +449,7 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 		       jerry_error *err)
 {
 	jerry_store *st = ctx;
-	jerry_item *it = NULL;
+	jerry_item *it = NULL, *old = NULL;
 	int rc;
 	if (out)
 		*out = NULL;
@@ -442,13 +459,17 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 		return rc;
 	if ((rc = jr_store_read_item(&it, st, num, err)))
 		goto out;
+	if (!(old = jr_item_dup(it))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
 	if ((rc = fn(it, arg, err)))
 		goto out;
 	it->version++;
 	it->updated_at = port_now(st);
 	if ((rc = jr_set_str(&it->updated_by, st->instance)))
 		goto out;
-	rc = commit_item(st, it, 0, err);
+	rc = commit_item(st, old, it, 0, err);
 	if ((!rc || rc == JERRY_EDURABLE) && out) {
 		*out = it;
 		it = NULL;
@@ -456,6 +477,24 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 out:
 	jr_lock_drop(st->lock_items, (off_t)num, 1);
 	jerry_item_free(it);
+	jerry_item_free(old);
+	return rc;
+}
+
+static int port_exclusive(void *ctx, int (*fn)(void *arg, jerry_error *err), void *arg,
+			  jerry_error *err)
+{
+	jerry_store *st = ctx;
+	char path[PATH_MAX + 32];
+	int rc = jr_store_writable(st, err);
+	if (rc)
+		return rc;
+	jr_store_path(path, sizeof(path), st, "locks/deps.lock");
+	if ((rc = jr_lock_take(st->lock_deps, 0, 1, st->lock_timeout_ms, "the dependency graph", path,
+			       err)))
+		return rc;
+	rc = fn(arg, err);
+	jr_lock_drop(st->lock_deps, 0, 1);
 	return rc;
 }
 
@@ -491,7 +530,7 @@ static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg,
 		goto out;
 	if ((rc = fill(it, arg, err)))
 		goto out;
-	rc = commit_item(st, it, 1, err);
+	rc = commit_item(st, NULL, it, 1, err);
 	if (!rc)
 		rc = durable_rc;
 	if ((!rc || rc == JERRY_EDURABLE) && out) {

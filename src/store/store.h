@@ -10,6 +10,8 @@
  *   locks/items.lock      byte N locks item N
  *   locks/sequence.lock   byte 0 locks sequences.json
  *   locks/index.lock      byte 0 locks index.json + index.log
+ *   locks/deps.lock       byte 0 serialises dependency changes
+ *   history/WORK-NNN.jsonl  the append-only log of every change to item N
  *
  * The storage protocol guarantees:
  *  (1) A reader never sees a partial file: every file is replaced by
@@ -25,9 +27,9 @@
  *      disagreeing with the items.
  *  (5) Locks are kernel OFD locks: a killed holder releases them.
  *
- * Lock order: item locks (ascending number) -> sequence -> index.  The
- * sequence and index locks are only ever held for a few system calls and
- * never while waiting for an item lock, so no cycle can form.
+ * Lock order: dependencies -> item locks (ascending number) -> sequence ->
+ * index.  The sequence and index locks are only ever held for a few system
+ * calls and never while waiting for an item lock, so no cycle can form.
  */
 #ifndef JR_STORE_H
 #define JR_STORE_H
@@ -45,10 +47,11 @@ struct jerry_store {
 	char dir[PATH_MAX];        /* the data directory, absolute        */
 	int dirfd;                 /* O_DIRECTORY of dir                  */
 	int itemsfd;               /* O_DIRECTORY of dir/items            */
-	int lock_items, lock_seq, lock_index;   /* -1 until first write  */
+	int lock_items, lock_seq, lock_index, lock_deps; /* -1 until first write */
 	int lock_timeout_ms;
 	int sync;
 	char instance[JR_INSTANCE_MAX];
+	char claimer[JR_INSTANCE_MAX];    /* instance without the pid      */
 	char session[JR_INSTANCE_MAX];
 	jr_port port;
 };
@@ -122,5 +125,11 @@ int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err);
 int jr_index_ensure(jerry_store *st, jerry_error *err);
 /* Create an empty index (jerry init). */
 int jr_index_create(jerry_store *st, jerry_error *err);
+
+/* history (history.c): append the entry for cur (old == NULL: created). */
+int jr_history_record(jerry_store *st, const jerry_item *old, const jerry_item *cur,
+		      jerry_error *err);
+int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
+		    const jerry_item *item, jerry_error *err);
 
 #endif

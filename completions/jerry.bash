@@ -1,0 +1,153 @@
+# bash completion for jerry(1)                              -*- shell-script -*-
+#
+# The commands and options follow the command table in src/cli/commands.c;
+# change both together (and doc/jerry.1, completions/_jerry).
+# Item IDs come from `jerry list --all --json` in the current store.
+
+_jerry_ids()
+{
+	jerry ${_jerry_data:+--data "$_jerry_data"} list --all --json 2>/dev/null |
+		sed -n 's/^[[:space:]]*"id":[[:space:]]*"\(WORK-[0-9]*\)".*/\1/p'
+}
+
+_jerry()
+{
+	local cur prev words cword
+	if declare -F _init_completion >/dev/null 2>&1; then
+		_init_completion || return
+	else
+		COMPREPLY=()
+		cur=${COMP_WORDS[COMP_CWORD]}
+		prev=${COMP_WORDS[COMP_CWORD - 1]}
+		words=("${COMP_WORDS[@]}")
+		cword=$COMP_CWORD
+	fi
+
+	local commands="init create show list update start block done cancel reopen note check reindex help"
+	local global_opts="--json --data --lock-timeout --help --version"
+	local types="epic feature story task subtask bug spike"
+	local priorities="critical high medium low"
+	local statuses="pending in_progress blocked done cancelled"
+	local sorts="id priority updated created status title"
+
+	# The command is the first word that is not a global option or its value.
+	local i cmd="" nargs=0 _jerry_data=""
+	for ((i = 1; i < cword; i++)); do
+		[[ ${words[i]} == --data ]] && _jerry_data=${words[i + 1]}
+		case ${words[i]} in
+		--data | --lock-timeout | -t | --type | -p | --priority | -l | --label | \
+		-d | --description | --parent | --assignee | -s | --status | --sort | \
+		-n | --limit | --title | --add-label | --remove-label | --if-version | \
+		-r | --reason)
+			((i++))
+			;;
+		-*) ;;
+		*)
+			if [[ -z $cmd ]]; then
+				cmd=${words[i]}
+			else
+				((nargs++))
+			fi
+			;;
+		esac
+	done
+
+	# Values of options.
+	case $prev in
+	--data)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return
+		;;
+	--lock-timeout | --if-version | --limit | -n | --title | --reason | -r | \
+	--assignee | --label | -l | --add-label | --remove-label)
+		return
+		;;
+	-t | --type)
+		COMPREPLY=($(compgen -W "$types" -- "$cur"))
+		return
+		;;
+	-p | --priority)
+		COMPREPLY=($(compgen -W "$priorities" -- "$cur"))
+		return
+		;;
+	-s | --status)
+		if [[ $cmd == list ]]; then
+			# A comma-separated list: complete the last element.
+			local head="" tail=$cur
+			if [[ $cur == *,* ]]; then
+				head=${cur%,*},
+				tail=${cur##*,}
+			fi
+			COMPREPLY=($(compgen -P "$head" -W "$statuses" -- "$tail"))
+		else
+			COMPREPLY=($(compgen -W "$statuses" -- "$cur"))
+		fi
+		return
+		;;
+	--sort)
+		COMPREPLY=($(compgen -W "$sorts" -- "$cur"))
+		return
+		;;
+	--parent)
+		COMPREPLY=($(compgen -W "$(_jerry_ids)" -- "$cur"))
+		return
+		;;
+	-d | --description)
+		COMPREPLY=($(compgen -W "-" -- "$cur"))
+		return
+		;;
+	esac
+
+	if [[ -z $cmd ]]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		fi
+		return
+	fi
+
+	local opts="" takes_id=0
+	case $cmd in
+	init | show | reindex) ;;
+	create)
+		opts="--type --priority --label --description --parent --assignee"
+		;;
+	list)
+		opts="--status --type --label --assignee --priority --parent --all --sort --limit"
+		;;
+	update)
+		opts="--title --description --type --priority --status --assignee --add-label
+		      --remove-label --parent --if-version --force"
+		;;
+	start | done | cancel | reopen)
+		opts="--if-version --force"
+		;;
+	block)
+		opts="--reason --if-version --force"
+		;;
+	note)
+		opts="--if-version"
+		;;
+	check)
+		opts="--repair"
+		;;
+	help)
+		[[ $nargs -eq 0 ]] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		return
+		;;
+	*) return ;;
+	esac
+	case $cmd in
+	show | update | start | block | done | cancel | reopen | note) takes_id=1 ;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts $global_opts" -- "$cur"))
+	elif [[ $takes_id -eq 1 && $nargs -eq 0 ]]; then
+		COMPREPLY=($(compgen -W "$(_jerry_ids)" -- "$cur"))
+	fi
+} &&
+	complete -F _jerry jerry
+
+# ex: filetype=sh

@@ -1,0 +1,692 @@
+/*
+ * coord.c - what agents working side by side need: claims with leases,
+ * dependencies, ready work, search.
+ *
+ * Every claim decision is made inside port->mutate, i.e. under the item's
+ * lock on the item as it is now, so "exactly one winner" holds by
+ * construction: the second claimer sees the first one's live claim.
+ * Dependency changes additionally run under the store-wide dependency lock
+ * (port->exclusive), so two of them cannot both pass the cycle check.
+ */
+#define _GNU_SOURCE
+#include "port.h"
+#include "../domain/domain.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *claimer(const jr_port *p)
+{
+	return p->claimer ? p->claimer(p->ctx) : p->actor(p->ctx);
+}
+
+static int holds(const jr_port *p, const jerry_item *it)
+{
+	const char *sess = p->session(p->ctx);
+	return it->claim.by && strcmp(it->claim.by, claimer(p)) == 0 && it->claim.session &&
+	       strcmp(it->claim.session, sess) == 0;
+}
+
+static int held_by_other(const jr_port *p, const jerry_item *it, const char *verb,
+			 jerry_error *err)
+{
+	char until[40];
+	jerry_time_format(until, sizeof(until), it->claim.expires_ms);
+	jr_error(err, JERRY_ECONFLICT, "cannot %s '%s': claimed by %s (session %s) until %s", verb,
+		 it->id, it->claim.by, it->claim.session ? it->claim.session : "-", until);
+	if (err) {
+		snprintf(err->holder, sizeof(err->holder), "%s", it->claim.by);
+		err->holder_expires_ms = it->claim.expires_ms;
+		jr_error_item(err, it->num);
+		if (strcmp(verb, "claim") == 0)
+			jr_error_hint(err, "pick another item ('jerry ready'), or wait for the lease to end");
+		else
+			jr_error_hint(err, "only the holder can %s it", verb);
+	}
+	(void)p;
+	return JERRY_ECONFLICT;
+}
+
+/* ---- claims ------------------------------------------------------------ */
+
+struct claim_ctx {
+	const jr_port *port;
+	int64_t lease_ms;
+	int require_ready;     /* claim --next: the item must still be ready */
+};
+
+static int deps_done(const jr_port *port, const jerry_item *it, jerry_error *err)
+{
+	for (size_t i = 0; i < it->ndepends; i++) {
+		jerry_item *dep = NULL;
+		int rc = port->get(port->ctx, &dep, it->depends_on[i], err);
+		int done = rc == 0 && dep->status == JERRY_STATUS_DONE;
+		jerry_item_free(dep);
+		if (!done)
+			return 0;
+	}
+	return 1;
+}
+
+static int apply_claim(jerry_item *it, void *arg, jerry_error *err)
+{
+	struct claim_ctx *c = arg;
+	const jr_port *port = c->port;
+	int64_t now = port->now(port->ctx);
+	int rc;
+	if (it->status == JERRY_STATUS_DONE || it->status == JERRY_STATUS_CANCELLED) {
+		jr_error_item(err, it->num);
+		jr_error(err, JERRY_EREFUSED, "cannot claim '%s': it is %s", it->id,
+			 jerry_status_name(it->status));
+		jr_error_hint(err, it->status == JERRY_STATUS_DONE ? "reopen it first ('jerry reopen')"
+								    : "cancelled is final");
+		return JERRY_EREFUSED;
+	}
+	if (jr_claim_live(it, now) && !holds(port, it))
+		return held_by_other(port, it, "claim", err);
+	if (c->require_ready && (it->status != JERRY_STATUS_PENDING || !deps_done(port, it, err)))
+		return jr_error(err, JERRY_ECONFLICT, "'%s' is no longer ready", it->id);
+	jr_claim_clear(it);
+	if ((rc = jr_set_str(&it->claim.by, claimer(port))) ||
+	    (rc = jr_set_str(&it->claim.session, port->session(port->ctx))) ||
+	    (rc = jr_set_str(&it->assignee, claimer(port))))
+		return jr_error(err, rc, "out of memory");
+	it->claim.expires_ms = now + c->lease_ms;
+	if (it->status == JERRY_STATUS_PENDING)
+		return jr_status_transition(it, JERRY_STATUS_IN_PROGRESS, now, err);
+	return 0;
+}
+
+static int64_t lease_or_default(int64_t lease_ms)
+{
+	return lease_ms > 0 ? lease_ms : JERRY_DEFAULT_LEASE_MS;
+}
+
+int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
+		 jerry_error *err)
+{
+	int64_t num;
+	int rc = jerry_id_parse(&num, id, err);
+	struct claim_ctx c = {port, lease_or_default(lease_ms), 0};
+	*out = NULL;
+	if (rc)
+		return rc;
+	return port->mutate(port->ctx, out, num, apply_claim, &c, err);
+}
+
+int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter *f,
+		      int64_t lease_ms, jerry_error *err)
+{
+	jerry_filter rf;
+	jerry_item **ready = NULL;
+	size_t n = 0;
+	struct claim_ctx c = {port, lease_or_default(lease_ms), 1};
+	*out = NULL;
+	memset(&rf, 0, sizeof(rf));
+	if (f) {
+		rf.type = f->type;
+		rf.label = f->label;
+	}
+	int rc = jr_app_ready(&ready, &n, port, &rf, err);
+	if (rc)
+		return rc;
+	/*
+	 * Walk the candidates best first.  The list may be stale by the time
+	 * we get to an item - another agent may have taken it - and then the
+	 * claim under the item's lock says so and we move on.
+	 */
+	rc = JERRY_ENOTFOUND;
+	for (size_t i = 0; i < n; i++) {
+		jerry_error e2;
+		jerry_error_clear(&e2);
+		rc = port->mutate(port->ctx, out, ready[i]->num, apply_claim, &c, &e2);
+		if (rc == 0 || rc == JERRY_EDURABLE) {
+			if (rc && err)
+				*err = e2;
+			break;
+		}
+		if (rc != JERRY_ECONFLICT && rc != JERRY_EREFUSED && rc != JERRY_ENOTFOUND) {
+			if (err)
+				*err = e2;
+			break;
+		}
+		rc = JERRY_ENOTFOUND;
+	}
+	jerry_item_array_free(ready, n);
+	if (rc == JERRY_ENOTFOUND) {
+		jr_error(err, JERRY_ENOTFOUND, "nothing is ready%s%s%s%s", f && f->type ? " of type " : "",
+			 f && f->type ? f->type : "", f && f->label ? " with label " : "",
+			 f && f->label ? f->label : "");
+		jr_error_hint(err, "'jerry blocked' shows what waits, 'jerry list' what is open");
+	}
+	return rc;
+}
+
+static int apply_heartbeat(jerry_item *it, void *arg, jerry_error *err)
+{
+	struct claim_ctx *c = arg;
+	const jr_port *port = c->port;
+	if (!it->claim.by) {
+		jr_error_item(err, it->num);
+		return jr_error(err, JERRY_ECONFLICT, "cannot extend '%s': it is not claimed", it->id);
+	}
+	if (!holds(port, it))
+		return held_by_other(port, it, "extend", err);
+	it->claim.expires_ms = port->now(port->ctx) + c->lease_ms;
+	return 0;
+}
+
+int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
+		     jerry_error *err)
+{
+	int64_t num;
+	int rc = jerry_id_parse(&num, id, err);
+	struct claim_ctx c = {port, lease_or_default(lease_ms), 0};
+	*out = NULL;
+	if (rc)
+		return rc;
+	return port->mutate(port->ctx, out, num, apply_heartbeat, &c, err);
+}
+
+static int apply_release(jerry_item *it, void *arg, jerry_error *err)
+{
+	struct claim_ctx *c = arg;
+	const jr_port *port = c->port;
+	if (!it->claim.by) {
+		jr_error_item(err, it->num);
+		return jr_error(err, JERRY_ECONFLICT, "cannot release '%s': it is not claimed", it->id);
+	}
+	if (!holds(port, it))
+		return held_by_other(port, it, "release", err);
+	if (it->assignee && strcmp(it->assignee, it->claim.by) == 0)
+		jr_set_str(&it->assignee, NULL);
+	jr_claim_clear(it);
+	/*
+	 * Released work goes back to the pool.  This is the one move the
+	 * state machine leaves to the system: people and agents cannot move
+	 * an item from in_progress back to pending by hand.
+	 */
+	if (it->status == JERRY_STATUS_IN_PROGRESS)
+		it->status = JERRY_STATUS_PENDING;
+	return 0;
+}
+
+int jr_app_release(jerry_item **out, const jr_port *port, const char *id, jerry_error *err)
+{
+	int64_t num;
+	int rc = jerry_id_parse(&num, id, err);
+	struct claim_ctx c = {port, 0, 0};
+	*out = NULL;
+	if (rc)
+		return rc;
+	return port->mutate(port->ctx, out, num, apply_release, &c, err);
+}
+
+/* ---- the dependency graph, from index summaries -------------------------- */
+
+struct graph {
+	jerry_item **all;
+	size_t n;
+	jerry_item **by_num;
+	int64_t max;
+};
+
+static void graph_release(struct graph *g)
+{
+	jerry_item_array_free(g->all, g->n);
+	free(g->by_num);
+	memset(g, 0, sizeof(*g));
+}
+
+static int graph_load(struct graph *g, const jr_port *port, jerry_error *err)
+{
+	memset(g, 0, sizeof(*g));
+	int rc = port->scan(port->ctx, &g->all, &g->n, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < g->n; i++)
+		if (g->all[i]->num > g->max)
+			g->max = g->all[i]->num;
+	g->by_num = calloc((size_t)g->max + 1, sizeof(*g->by_num));
+	if (!g->by_num) {
+		graph_release(g);
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < g->n; i++)
+		g->by_num[g->all[i]->num] = g->all[i];
+	return 0;
+}
+
+static const jerry_item *graph_get(const struct graph *g, int64_t num)
+{
+	return num > 0 && num <= g->max ? g->by_num[num] : NULL;
+}
+
+/*
+ * Is `target` reachable from `from` along depends_on?  If so, path[] gets
+ * the walk from `from` to `target` and *plen its length.
+ */
+static int reach(const struct graph *g, const jerry_item *override, int64_t from, int64_t target,
+		 unsigned char *seen, int64_t *path, size_t *plen, size_t depth)
+{
+	if (depth >= JR_DEPENDS_MAX * 4)
+		return 0;
+	path[depth] = from;
+	if (from == target) {
+		*plen = depth + 1;
+		return 1;
+	}
+	if (from > g->max || seen[from])
+		return 0;
+	seen[from] = 1;
+	const jerry_item *it = override && override->num == from ? override : graph_get(g, from);
+	if (!it)
+		return 0;
+	for (size_t i = 0; i < it->ndepends; i++)
+		if (reach(g, override, it->depends_on[i], target, seen, path, plen, depth + 1))
+			return 1;
+	return 0;
+}
+
+struct dep_ctx {
+	const jr_port *port;
+	const char *id;
+	int64_t num, on;
+	int add;
+	jerry_item **out;
+};
+
+static int apply_dep(jerry_item *it, void *arg, jerry_error *err)
+{
+	struct dep_ctx *d = arg;
+	struct graph g;
+	int rc;
+	if (!d->add)
+		return jr_depends_remove(it, d->on);
+	if ((rc = jr_depends_add(it, d->on)))
+		return jr_error(err, rc, rc == JERRY_ENOMEM ? "out of memory"
+							    : "'%s' has too many dependencies", it->id);
+	if ((rc = graph_load(&g, d->port, err)))
+		return rc;
+	int64_t maxn = g.max > it->num ? g.max : it->num;
+	if (d->on > maxn)
+		maxn = d->on;
+	unsigned char *seen = calloc((size_t)maxn + 1, 1);
+	int64_t *path = calloc(JR_DEPENDS_MAX * 4 + 1, sizeof(*path));
+	size_t plen = 0;
+	if (!seen || !path) {
+		free(seen);
+		free(path);
+		graph_release(&g);
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
+	if (reach(&g, it, d->on, it->num, seen, path, &plen, 0)) {
+		char cycle[512];
+		size_t off = (size_t)snprintf(cycle, sizeof(cycle), "%s", it->id);
+		for (size_t i = 0; i < plen && off < sizeof(cycle); i++)
+			off += (size_t)snprintf(cycle + off, sizeof(cycle) - off, " -> WORK-%03lld",
+						(long long)path[i]);
+		jr_error_item(err, it->num);
+		rc = jr_error(err, JERRY_EREFUSED, "a dependency of %s on WORK-%03lld would close a cycle: %s",
+			      it->id, (long long)d->on, cycle);
+		jr_error_hint(err, "remove one of the dependencies in the cycle first ('jerry dep rm')");
+	}
+	free(seen);
+	free(path);
+	graph_release(&g);
+	return rc;
+}
+
+static int dep_locked(void *arg, jerry_error *err)
+{
+	struct dep_ctx *d = arg;
+	return d->port->mutate(d->port->ctx, d->out, d->num, apply_dep, d, err);
+}
+
+int jr_app_dep_change(jerry_item **out, const jr_port *port, const char *id, const char *on,
+		      int add, jerry_error *err)
+{
+	struct dep_ctx d = {port, id, 0, 0, add, out};
+	jerry_item *other = NULL;
+	int rc;
+	*out = NULL;
+	if ((rc = jerry_id_parse(&d.num, id, err)) || (rc = jerry_id_parse(&d.on, on, err)))
+		return rc;
+	if (d.num == d.on) {
+		jr_error_item(err, d.num);
+		return jr_error(err, JERRY_EREFUSED, "an item cannot depend on itself");
+	}
+	if (add) {
+		rc = port->get(port->ctx, &other, d.on, err);
+		jerry_item_free(other);
+		if (rc)
+			return rc;
+	}
+	if (port->exclusive)
+		return port->exclusive(port->ctx, dep_locked, &d, err);
+	return dep_locked(&d, err);
+}
+
+int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, const char *id,
+		    jerry_error *err)
+{
+	struct graph g;
+	int64_t root;
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = jerry_id_parse(&root, id, err)))
+		return rc;
+	if ((rc = graph_load(&g, port, err)))
+		return rc;
+	if (!graph_get(&g, root)) {
+		graph_release(&g);
+		jr_error_item(err, root);
+		return jr_error(err, JERRY_ENOTFOUND, "no item 'WORK-%03lld'", (long long)root);
+	}
+	/* Iterative depth-first walk; each item appears once, at its first depth. */
+	size_t cap = 16, n = 0, sp = 0, scap = 16;
+	jerry_dep_node *nodes = calloc(cap, sizeof(*nodes));
+	struct frame { int64_t num, via; int depth; } *stack = malloc(sizeof(*stack) * scap);
+	unsigned char *seen = calloc((size_t)g.max + 1, 1);
+	if (!nodes || !stack || !seen) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	stack[sp++] = (struct frame){root, 0, 0};
+	while (sp > 0) {
+		struct frame f = stack[--sp];
+		const jerry_item *it = graph_get(&g, f.num);
+		if (!it || seen[f.num])
+			continue;
+		seen[f.num] = 1;
+		if (n == cap) {
+			jerry_dep_node *grown = realloc(nodes, cap * 2 * sizeof(*nodes));
+			if (!grown) {
+				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+				goto out;
+			}
+			nodes = grown;
+			cap *= 2;
+		}
+		nodes[n].item = jr_item_dup(it);
+		if (!nodes[n].item) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			goto out;
+		}
+		nodes[n].item->is_summary = 1;
+		nodes[n].depth = f.depth;
+		nodes[n].via = f.via;
+		n++;
+		if (sp + it->ndepends > scap) {
+			size_t ncap = (sp + it->ndepends) * 2;
+			struct frame *grown = realloc(stack, ncap * sizeof(*stack));
+			if (!grown) {
+				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+				goto out;
+			}
+			stack = grown;
+			scap = ncap;
+		}
+		/* Pushed in reverse so the first dependency is walked first. */
+		for (size_t i = it->ndepends; i-- > 0;)
+			stack[sp++] = (struct frame){it->depends_on[i], it->num, f.depth + 1};
+	}
+	*out = nodes;
+	*out_n = n;
+	nodes = NULL;
+out:
+	if (nodes)
+		jerry_dep_nodes_free(nodes, n);
+	free(stack);
+	free(seen);
+	graph_release(&g);
+	return rc;
+}
+
+void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n)
+{
+	if (!nodes)
+		return;
+	for (size_t i = 0; i < n; i++)
+		jerry_item_free(nodes[i].item);
+	free(nodes);
+}
+
+/* ---- ready and blocked -------------------------------------------------------- */
+
+static int waits_on_others(const struct graph *g, const jerry_item *it)
+{
+	for (size_t i = 0; i < it->ndepends; i++) {
+		const jerry_item *dep = graph_get(g, it->depends_on[i]);
+		if (!dep || dep->status != JERRY_STATUS_DONE)
+			return 1;
+	}
+	return 0;
+}
+
+static int cmp_ready(const void *a, const void *b)
+{
+	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
+	if (x->priority != y->priority)
+		return (int)x->priority - (int)y->priority;
+	if (x->created_at != y->created_at)
+		return (x->created_at > y->created_at) - (x->created_at < y->created_at);
+	return (x->num > y->num) - (x->num < y->num);
+}
+
+/* Move the items `keep` selects out of g->all into a new array. */
+static int select_items(jerry_item ***out, size_t *out_n, struct graph *g,
+			int (*keep)(const struct graph *, const jerry_item *, const void *),
+			const void *arg, jerry_error *err)
+{
+	jerry_item **sel = calloc(g->n ? g->n : 1, sizeof(*sel));
+	size_t k = 0;
+	if (!sel)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	for (size_t i = 0; i < g->n; i++)
+		if (keep(g, g->all[i], arg))
+			sel[k++] = g->all[i];
+	/* Taken items leave g->all so graph_release does not free them. */
+	size_t w = 0;
+	for (size_t i = 0, j = 0; i < g->n; i++) {
+		if (j < k && g->all[i] == sel[j]) {
+			j++;
+			continue;
+		}
+		g->all[w++] = g->all[i];
+	}
+	g->n = w;
+	*out = sel;
+	*out_n = k;
+	return 0;
+}
+
+struct ready_arg {
+	const jerry_filter *f;
+	int64_t now;
+	jerry_type type;
+};
+
+static int keep_ready(const struct graph *g, const jerry_item *it, const void *arg)
+{
+	const struct ready_arg *r = arg;
+	if (it->status != JERRY_STATUS_PENDING || jr_claim_live(it, r->now) || waits_on_others(g, it))
+		return 0;
+	if (r->f && r->f->type && it->type != r->type)
+		return 0;
+	if (r->f && r->f->label && !jr_labels_has(it, r->f->label))
+		return 0;
+	return 1;
+}
+
+int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const jerry_filter *f,
+		 jerry_error *err)
+{
+	struct graph g;
+	struct ready_arg r = {f, port->now(port->ctx), JERRY_TYPE_TASK};
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if (f && f->type && jerry_type_parse(&r.type, f->type) != 0) {
+		jr_error(err, JERRY_EINVALID, "unknown type '%.64s'", f->type);
+		jr_error_hint(err, "use one of: epic, feature, story, task, subtask, bug, spike");
+		return JERRY_EINVALID;
+	}
+	if ((rc = graph_load(&g, port, err)))
+		return rc;
+	rc = select_items(out, out_n, &g, keep_ready, &r, err);
+	graph_release(&g);
+	if (rc)
+		return rc;
+	qsort(*out, *out_n, sizeof(**out), cmp_ready);
+	if (f && f->limit && *out_n > f->limit) {
+		for (size_t i = f->limit; i < *out_n; i++)
+			jerry_item_free((*out)[i]);
+		*out_n = f->limit;
+	}
+	return 0;
+}
+
+static int keep_blocked(const struct graph *g, const jerry_item *it, const void *arg)
+{
+	(void)arg;
+	if (it->status == JERRY_STATUS_DONE || it->status == JERRY_STATUS_CANCELLED)
+		return 0;
+	return it->status == JERRY_STATUS_BLOCKED || waits_on_others(g, it);
+}
+
+int jr_app_blocked(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err)
+{
+	struct graph g;
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = graph_load(&g, port, err)))
+		return rc;
+	rc = select_items(out, out_n, &g, keep_blocked, NULL, err);
+	graph_release(&g);
+	return rc;
+}
+
+/* ---- search ---------------------------------------------------------------- */
+
+static int item_matches(const jerry_item *it, const char *text)
+{
+	if (it->title && strcasestr(it->title, text))
+		return 1;
+	if (it->description && strcasestr(it->description, text))
+		return 1;
+	for (size_t i = 0; i < it->nnotes; i++)
+		if (strcasestr(it->notes[i].text, text))
+			return 1;
+	return 0;
+}
+
+int jr_app_search(jerry_item ***out, size_t *out_n, const jr_port *port, const char *text,
+		  int all, jerry_error *err)
+{
+	jerry_item **sum = NULL, **hits = NULL;
+	size_t n = 0, k = 0;
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if (!text || !*text)
+		return jr_error(err, JERRY_EINVALID, "search for what? the text cannot be empty");
+	if ((rc = jr_validate_text("search text", text, err)))
+		return rc;
+	if ((rc = port->scan(port->ctx, &sum, &n, err)))
+		return rc;
+	if (!(hits = calloc(n ? n : 1, sizeof(*hits)))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const jerry_item *s = sum[i];
+		if (!all && (s->status == JERRY_STATUS_DONE || s->status == JERRY_STATUS_CANCELLED))
+			continue;
+		/* Descriptions and notes live only in the item files. */
+		jerry_item *it = NULL;
+		jerry_error e2;
+		rc = port->get(port->ctx, &it, s->num, &e2);
+		if (rc == JERRY_ENOTFOUND || rc == JERRY_ECORRUPT) {
+			rc = 0;
+			continue;
+		}
+		if (rc) {
+			if (err)
+				*err = e2;
+			goto out;
+		}
+		if (item_matches(it, text))
+			hits[k++] = it;
+		else
+			jerry_item_free(it);
+	}
+	*out = hits;
+	*out_n = k;
+	hits = NULL;
+out:
+	jerry_item_array_free(hits, k);
+	jerry_item_array_free(sum, n);
+	return rc;
+}
+
+/* ---- the public functions ---------------------------------------------------- */
+
+int jerry_claim_take(jerry_item **out, jerry_store *s, const char *id, int64_t lease_ms, jerry_error *err)
+{
+	return jr_app_claim(out, jr_store_port(s), id, lease_ms, err);
+}
+
+int jerry_claim_next(jerry_item **out, jerry_store *s, const jerry_filter *f, int64_t lease_ms,
+		     jerry_error *err)
+{
+	return jr_app_claim_next(out, jr_store_port(s), f, lease_ms, err);
+}
+
+int jerry_claim_heartbeat(jerry_item **out, jerry_store *s, const char *id, int64_t lease_ms,
+		    jerry_error *err)
+{
+	return jr_app_heartbeat(out, jr_store_port(s), id, lease_ms, err);
+}
+
+int jerry_claim_release(jerry_item **out, jerry_store *s, const char *id, jerry_error *err)
+{
+	return jr_app_release(out, jr_store_port(s), id, err);
+}
+
+int jerry_dep_add(jerry_item **out, jerry_store *s, const char *id, const char *on, jerry_error *err)
+{
+	return jr_app_dep_change(out, jr_store_port(s), id, on, 1, err);
+}
+
+int jerry_dep_remove(jerry_item **out, jerry_store *s, const char *id, const char *on,
+		     jerry_error *err)
+{
+	return jr_app_dep_change(out, jr_store_port(s), id, on, 0, err);
+}
+
+int jerry_dep_tree(jerry_dep_node **out, size_t *out_n, jerry_store *s, const char *id,
+		   jerry_error *err)
+{
+	return jr_app_dep_tree(out, out_n, jr_store_port(s), id, err);
+}
+
+int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *s, const jerry_filter *f,
+		jerry_error *err)
+{
+	return jr_app_ready(out, out_n, jr_store_port(s), f, err);
+}
+
+int jerry_blocked(jerry_item ***out, size_t *out_n, jerry_store *s, jerry_error *err)
+{
+	return jr_app_blocked(out, out_n, jr_store_port(s), err);
+}
+
+int jerry_search(jerry_item ***out, size_t *out_n, jerry_store *s, const char *text, int all,
+		 jerry_error *err)
+{
+	return jr_app_search(out, out_n, jr_store_port(s), text, all, err);
+}

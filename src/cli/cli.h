@@ -1,0 +1,123 @@
+/*
+ * cli.h - what the pieces of the `jerry` command share.
+ *
+ * The flow of one run (main.c):
+ *
+ *   1. make sure fds 0, 1 and 2 are open, so no message lands in a data file;
+ *   2. find the command and parse its arguments against ONE table
+ *      (commands.c): name, usage, summary, options, handler.  Help, usage
+ *      errors and `jerry CMD --help` all come from that table;
+ *   3. fill jerry_open_opts from the global options and the environment;
+ *   4. run the handler, which returns the exit status; every error it meets
+ *      goes through output.c, which knows text from --json;
+ *   5. flush and close stdout, and fail with exit 6 if that write failed.
+ *
+ * Handlers own what they allocate and free it before returning: the command
+ * is meant to be valgrind-clean.
+ */
+#ifndef JERRY_CLI_H
+#define JERRY_CLI_H
+
+#include "jerry/jerry.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+/* Every option any command knows, global ones included. */
+enum cli_opt_id {
+	OPT_NONE = 0,
+	/* global */
+	OPT_JSON, OPT_DATA, OPT_LOCK_TIMEOUT, OPT_HELP, OPT_VERSION,
+	/* per command */
+	OPT_TYPE, OPT_PRIORITY, OPT_LABEL, OPT_DESCRIPTION, OPT_PARENT, OPT_ASSIGNEE,
+	OPT_STATUS, OPT_ALL, OPT_SORT, OPT_LIMIT, OPT_TITLE, OPT_ADD_LABEL,
+	OPT_REMOVE_LABEL, OPT_IF_VERSION, OPT_FORCE, OPT_REASON, OPT_REPAIR,
+	OPT_LEASE, OPT_NEXT, OPT_ON, OPT_SINCE
+};
+
+/* One option in a command's table.  `arg` names the value, NULL for a flag. */
+struct cli_opt {
+	int id;
+	const char *lng;        /* "priority" for --priority */
+	char shrt;              /* 'p' for -p, 0 for none    */
+	const char *arg;        /* "PRIORITY", or NULL       */
+	const char *help;
+};
+
+/* The state of one run, filled by main.c. */
+struct cli {
+	int json;
+	int color;                     /* status colours on stdout */
+	const char *data_dir;          /* --data, else JERRY_DATA  */
+	const char *lock_timeout;      /* --lock-timeout, as typed */
+	jerry_open_opts opts;
+	const struct cli_cmd *cmd;
+};
+
+/* The parsed command line of a command: options in order, then operands. */
+struct cli_optval {
+	int id;
+	const char *arg;
+};
+
+struct cli_args {
+	struct cli_optval *opts;
+	size_t nopts;
+	char **pos;
+	size_t npos;
+};
+
+typedef int (*cli_handler)(struct cli *cli, const struct cli_args *args);
+
+struct cli_cmd {
+	const char *name;
+	const char *usage;             /* operands and options after the name */
+	const char *summary;
+	const struct cli_opt *opts;    /* terminated by an entry with id 0    */
+	size_t min_pos, max_pos;       /* how many operands it takes          */
+	cli_handler run;
+	/* for start/done/cancel/reopen: the status they move to */
+	const char *status;
+};
+
+/* commands.c */
+extern const struct cli_cmd cli_commands[];
+extern const struct cli_opt cli_global_opts[];
+const struct cli_cmd *cli_cmd_find(const char *name);
+
+/* args.c */
+int cli_parse(struct cli_args *out, struct cli *cli, const struct cli_cmd *cmd,
+	      int argc, char **argv, int *help);
+void cli_args_release(struct cli_args *args);
+int cli_parse_uint(uint64_t *out, const char *text, uint64_t max);
+int cli_read_stdin(char **out, jerry_error *err);
+int cli_text_arg(char **buf, const char **value, jerry_error *err);
+int cli_open(jerry_store **out, struct cli *cli);
+int cli_opts_setup(struct cli *cli);
+
+/* main.c */
+void cli_help_command(FILE *f, const struct cli_cmd *cmd);
+
+/* the handlers, one file each or a family per file */
+int cmd_init(struct cli *cli, const struct cli_args *args);
+int cmd_create(struct cli *cli, const struct cli_args *args);
+int cmd_show(struct cli *cli, const struct cli_args *args);
+int cmd_list(struct cli *cli, const struct cli_args *args);
+int cmd_update(struct cli *cli, const struct cli_args *args);
+int cmd_transition(struct cli *cli, const struct cli_args *args);
+int cmd_note(struct cli *cli, const struct cli_args *args);
+int cmd_check(struct cli *cli, const struct cli_args *args);
+int cmd_reindex(struct cli *cli, const struct cli_args *args);
+int cmd_claim(struct cli *cli, const struct cli_args *args);
+int cmd_heartbeat(struct cli *cli, const struct cli_args *args);
+int cmd_release(struct cli *cli, const struct cli_args *args);
+int cmd_dep(struct cli *cli, const struct cli_args *args);
+int cmd_ready(struct cli *cli, const struct cli_args *args);
+int cmd_blocked(struct cli *cli, const struct cli_args *args);
+int cmd_search(struct cli *cli, const struct cli_args *args);
+int cmd_summary(struct cli *cli, const struct cli_args *args);
+int cmd_prime(struct cli *cli, const struct cli_args *args);
+int cmd_history(struct cli *cli, const struct cli_args *args);
+
+#endif

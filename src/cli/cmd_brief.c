@@ -1,0 +1,351 @@
+/*
+ * cmd_brief.c - what an agent reads to get its bearings: summary, prime
+ * (a compact briefing for a fresh context), history (every change to one
+ * item).  All read-only; summary and prime read only the index.
+ */
+#include "cli.h"
+#include "output.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_SINCE_MS (24LL * 3600 * 1000)
+#define TEXT_ROWS 20
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Everything summary and prime report, gathered once. */
+struct brief {
+	jerry_item **all, **ready;
+	size_t nall, nready;
+	size_t counts[JERRY_STATUS__COUNT];
+	int64_t now, since;
+};
+
+static void brief_release(struct brief *b)
+{
+	jerry_item_array_free(b->all, b->nall);
+	jerry_item_array_free(b->ready, b->nready);
+}
+
+static int brief_load(struct brief *b, struct cli *cli, jerry_store *store, int64_t window)
+{
+	jerry_filter every = {0}, top = {0};
+	jerry_error err;
+	int rc;
+	memset(b, 0, sizeof(*b));
+	every.all = 1;
+	top.limit = 5;
+	b->now = now_ms();
+	b->since = b->now - window;
+	jerry_error_clear(&err);
+	if ((rc = jerry_list(&b->all, &b->nall, store, &every, &err)) ||
+	    (rc = jerry_ready(&b->ready, &b->nready, store, &top, &err)))
+		return out_error(cli, rc, &err);
+	for (size_t i = 0; i < b->nall; i++)
+		b->counts[b->all[i]->status]++;
+	return 0;
+}
+
+static int claim_live(const struct brief *b, const jerry_item *it)
+{
+	return it->claim.by && it->claim.expires_ms > b->now;
+}
+
+static json_t *brief_json(const struct brief *b)
+{
+	char since[40];
+	json_t *counts = json_object(), *changed = json_array(), *claimed = json_array();
+	jerry_time_format(since, sizeof(since), b->since);
+	for (int s = 0; s < JERRY_STATUS__COUNT; s++)
+		json_object_set_new(counts, jerry_status_name((jerry_status)s),
+				    json_integer((json_int_t)b->counts[s]));
+	for (size_t i = 0; i < b->nall; i++) {
+		const jerry_item *it = b->all[i];
+		char t[40];
+		if (it->updated_at >= b->since) {
+			jerry_time_format(t, sizeof(t), it->updated_at);
+			json_array_append_new(changed, json_pack("{s:s,s:s,s:o,s:I,s:s,s:s*}", "id", it->id,
+				"status", jerry_status_name(it->status), "title", out_json_string(it->title),
+				"version", (json_int_t)it->version, "updated_at", t, "updated_by", it->updated_by));
+		}
+		if (it->claim.by) {
+			jerry_time_format(t, sizeof(t), it->claim.expires_ms);
+			json_array_append_new(claimed, json_pack("{s:s,s:s,s:s*,s:s,s:b}", "id", it->id,
+				"by", it->claim.by, "session", it->claim.session, "expires_at", t,
+				"live", claim_live(b, it)));
+		}
+	}
+	char *ready = jerry_items_json(b->ready, b->nready, JERRY_JSON_COMPACT);
+	json_t *next = ready ? json_loads(ready, 0, NULL) : NULL;
+	free(ready);
+	return json_pack("{s:I,s:o,s:s,s:o,s:o,s:o*}", "total", (json_int_t)b->nall, "counts", counts,
+			 "since", since, "changed", changed, "claimed", claimed, "next_up", next);
+}
+
+static void brief_counts(const struct brief *b)
+{
+	printf("items: %zu (", b->nall);
+	for (int s = 0; s < JERRY_STATUS__COUNT; s++)
+		printf("%s%s %zu", s ? ", " : "", jerry_status_name((jerry_status)s), b->counts[s]);
+	printf(")\n");
+}
+
+static void brief_claims(const struct brief *b, const char *me, int mine)
+{
+	size_t shown = 0, total = 0;
+	for (size_t i = 0; i < b->nall; i++) {
+		const jerry_item *it = b->all[i];
+		if (!it->claim.by || (me && (strcmp(it->claim.by, me) == 0) != mine))
+			continue;
+		total++;
+		if (shown++ >= TEXT_ROWS)
+			continue;
+		char until[40];
+		jerry_time_format(until, sizeof(until), it->claim.expires_ms);
+		printf("  %s  %s  by %s until %s%s\n", it->id, jerry_status_name(it->status),
+		       it->claim.by, until, claim_live(b, it) ? "" : "  [expired]");
+	}
+	if (total == 0)
+		printf("  (none)\n");
+	else if (total > TEXT_ROWS)
+		printf("  ... and %zu more\n", total - TEXT_ROWS);
+}
+
+static void brief_ready(const struct brief *b)
+{
+	if (b->nready == 0)
+		printf("  (nothing ready)\n");
+	for (size_t i = 0; i < b->nready; i++)
+		printf("  %s  %s  %s  %s\n", b->ready[i]->id, jerry_priority_name(b->ready[i]->priority),
+		       jerry_type_name(b->ready[i]->type), b->ready[i]->title ? b->ready[i]->title : "");
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
+	return (y->updated_at > x->updated_at) - (y->updated_at < x->updated_at);
+}
+
+int cmd_summary(struct cli *cli, const struct cli_args *args)
+{
+	int64_t window = DEFAULT_SINCE_MS;
+	const char *since_text = "1d";
+	jerry_store *store = NULL;
+	struct brief b;
+	int status;
+
+	for (size_t i = 0; i < args->nopts; i++) {
+		if (args->opts[i].id != OPT_SINCE)
+			continue;
+		since_text = args->opts[i].arg;
+		if (jerry_duration_parse(&window, since_text) != 0)
+			return out_fail(cli, JERRY_EINVALID, "write it like 30m, 1h, 1d or 1w",
+					"'%.64s' is not a time span", since_text);
+	}
+	if ((status = cli_open(&store, cli)))
+		return status;
+	if ((status = brief_load(&b, cli, store, window)))
+		goto out;
+	if (cli->json) {
+		json_t *doc = brief_json(&b);
+		status = doc ? out_json(cli, doc) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	brief_counts(&b);
+	size_t changed = 0;
+	for (size_t i = 0; i < b.nall; i++)
+		changed += b.all[i]->updated_at >= b.since;
+	printf("changed in the last %s: %zu\n", since_text, changed);
+	jerry_item **recent = calloc(changed ? changed : 1, sizeof(*recent));
+	if (!recent) {
+		status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0, k = 0; i < b.nall; i++)
+		if (b.all[i]->updated_at >= b.since)
+			recent[k++] = b.all[i];
+	qsort(recent, changed, sizeof(*recent), newest_first);
+	for (size_t i = 0; i < changed && i < TEXT_ROWS; i++) {
+		const jerry_item *it = recent[i];
+		printf("  %s  %s  %s  (v%lld by %s)\n", it->id, jerry_status_name(it->status),
+		       it->title ? it->title : "", (long long)it->version,
+		       it->updated_by ? it->updated_by : "?");
+	}
+	free(recent);
+	if (changed > TEXT_ROWS)
+		printf("  ... and %zu more\n", changed - TEXT_ROWS);
+	printf("claimed:\n");
+	brief_claims(&b, NULL, 0);
+	printf("next up:\n");
+	brief_ready(&b);
+out:
+	brief_release(&b);
+	jerry_store_free(store);
+	return status;
+}
+
+static const char guide[] =
+	"You share this tracker with other agents; no write is ever lost and a claim has one holder.\n"
+	"Set a stable name first: export JERRY_INSTANCE=<you>. Add --json to read output.\n"
+	"  pick      jerry claim --next [--type T] [--label L]   (or: jerry claim ID)\n"
+	"  progress  jerry note ID \"text\"; jerry heartbeat ID (renews the 30m lease)\n"
+	"  stuck     jerry block ID --reason \"why\"; resume with jerry start ID\n"
+	"  finish    jerry done ID; give it back: jerry release ID\n"
+	"  new work  id=$(jerry create \"title\" -t task -p medium [--parent ID])\n"
+	"  order     jerry dep add ID --on OTHER; jerry ready; jerry blocked\n"
+	"  read      jerry show ID; jerry list; jerry search TEXT; jerry history ID\n"
+	"  safe edit jerry update ID --title T --if-version N (applies only at version N)\n"
+	"Exit codes: 0 ok; 2 bad usage (see jerry help CMD); 3 not found or nothing ready;\n"
+	"  4 claimed by another or stale --if-version: pick another item or re-read;\n"
+	"  5 lock busy: retry shortly; 6 storage problem, nothing changed: tell the user;\n"
+	"  7 corrupt file: run jerry check, tell the user; 8 committed, verify with show;\n"
+	"  9 refused by a rule: the message lists what is allowed.\n"
+	"Never edit files under .jerry/ by hand.\n";
+
+int cmd_prime(struct cli *cli, const struct cli_args *args)
+{
+	jerry_store *store = NULL;
+	struct brief b;
+	int status;
+
+	(void)args;
+	if ((status = cli_open(&store, cli)))
+		return status;
+	if ((status = brief_load(&b, cli, store, DEFAULT_SINCE_MS)))
+		goto out;
+	const char *me = jerry_store_claimer(store);
+	if (cli->json) {
+		json_t *doc = brief_json(&b);
+		json_t *wrap = doc ? json_pack("{s:s,s:s,s:o}", "instance", me, "guide", guide, "state", doc)
+				   : NULL;
+		status = wrap ? out_json(cli, wrap) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	printf("# jerry: the work tracker of this project (%s)\n%s\n", jerry_store_dir(store), guide);
+	printf("## Now (you are %s)\n", me);
+	brief_counts(&b);
+	printf("your claims:\n");
+	brief_claims(&b, me, 1);
+	printf("claimed by others:\n");
+	brief_claims(&b, me, 0);
+	printf("ready, best first:\n");
+	brief_ready(&b);
+	jerry_item **waiting = NULL;
+	size_t nwaiting = 0;
+	jerry_error err;
+	jerry_error_clear(&err);
+	int rc = jerry_blocked(&waiting, &nwaiting, store, &err);
+	if (rc)
+		status = out_error(cli, rc, &err);
+	else
+		printf("blocked or waiting: %zu (jerry blocked)\n", nwaiting);
+	jerry_item_array_free(waiting, nwaiting);
+out:
+	brief_release(&b);
+	jerry_store_free(store);
+	return status;
+}
+
+/* ---- history ------------------------------------------------------------ */
+
+static void put_value(json_t *v)
+{
+	json_t *by = json_object_get(v, "by"), *until = json_object_get(v, "expires_at");
+	if (json_is_string(by) && json_is_string(until)) {
+		/* A claim reads better in words than as an object. */
+		printf("%s until %s", json_string_value(by), json_string_value(until));
+		return;
+	}
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!text)
+		return;
+	if (strlen(text) > 60)
+		printf("%.57s...", text);
+	else
+		fputs(text, stdout);
+	free(text);
+}
+
+static void put_changes(const jerry_history_entry *e)
+{
+	json_t *c = json_loads(e->changes, 0, NULL);
+	if (!c) {
+		printf("%s", e->changes);
+		return;
+	}
+	if (strcmp(e->op, "create") == 0) {
+		printf("created: ");
+		put_value(json_object_get(c, "title"));
+		printf(" (%s, %s, %s)", json_string_value(json_object_get(c, "type")),
+		       json_string_value(json_object_get(c, "priority")),
+		       json_string_value(json_object_get(c, "status")));
+	} else {
+		const char *key;
+		json_t *val;
+		int first = 1;
+		json_object_foreach(c, key, val) {
+			printf("%s%s: ", first ? "" : "; ", key);
+			first = 0;
+			json_t *added = json_object_get(val, "added");
+			if (added) {
+				printf("+%zu ", json_array_size(added));
+				if (json_array_size(added) == 1)
+					put_value(json_object_get(json_array_get(added, 0), "text"));
+				continue;
+			}
+			put_value(json_object_get(val, "from"));
+			printf(" -> ");
+			put_value(json_object_get(val, "to"));
+		}
+	}
+	json_decref(c);
+}
+
+int cmd_history(struct cli *cli, const struct cli_args *args)
+{
+	jerry_store *store = NULL;
+	jerry_history_entry *e = NULL;
+	size_t n = 0;
+	jerry_error err;
+	int status;
+
+	jerry_error_clear(&err);
+	if ((status = cli_open(&store, cli)))
+		return status;
+	int rc = jerry_history(&e, &n, store, args->pos[0], &err);
+	if (rc) {
+		status = out_error(cli, rc, &err);
+	} else if (cli->json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; arr && i < n; i++) {
+			char at[40];
+			jerry_time_format(at, sizeof(at), e[i].at_ms);
+			json_t *o = json_pack("{s:I,s:s,s:s*,s:s,s:o*}", "version", (json_int_t)e[i].version,
+					      "at", at, "by", e[i].by, "op", e[i].op, "changes",
+					      json_loads(e[i].changes, 0, NULL));
+			if (!o || json_array_append_new(arr, o) < 0) {
+				json_decref(arr);
+				arr = NULL;
+			}
+		}
+		status = arr ? out_json(cli, arr) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			char at[40];
+			jerry_time_format(at, sizeof(at), e[i].at_ms);
+			printf("v%-4lld %s  %s  ", (long long)e[i].version, at, e[i].by ? e[i].by : "?");
+			put_changes(&e[i]);
+			putchar('\n');
+		}
+	}
+	jerry_history_free(e, n);
+	jerry_store_free(store);
+	return status;
+}

@@ -1,0 +1,342 @@
+/*
+ * cmd_coord.c - coordination between agents: claim (and claim --next),
+ * heartbeat, release, dep add|rm|tree, ready, blocked, search.  The rules
+ * live in the library (src/app/coord.c); this file turns flags into calls
+ * and results into text or JSON.
+ */
+#include "cli.h"
+#include "output.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LIMIT_MAX 1000000000u
+
+static int lease_of(const struct cli *cli, const struct cli_args *args, int64_t *lease)
+{
+	*lease = 0;
+	for (size_t i = 0; i < args->nopts; i++) {
+		if (args->opts[i].id != OPT_LEASE)
+			continue;
+		if (jerry_duration_parse(lease, args->opts[i].arg) != 0)
+			return out_fail(cli, JERRY_EINVALID, "write a lease like 90s, 30m, 2h or 1d",
+					"'%.64s' is not a lease length", args->opts[i].arg);
+	}
+	return 0;
+}
+
+static const char *opt_value(const struct cli_args *args, int id)
+{
+	const char *v = NULL;
+	for (size_t i = 0; i < args->nopts; i++)
+		if (args->opts[i].id == id)
+			v = args->opts[i].arg;
+	return v;
+}
+
+static int has_opt(const struct cli_args *args, int id)
+{
+	for (size_t i = 0; i < args->nopts; i++)
+		if (args->opts[i].id == id)
+			return 1;
+	return 0;
+}
+
+/* `WORK-007 claimed by NAME until TIME (in_progress, version 3)` */
+static int out_claimed(const struct cli *cli, int rc, const jerry_error *err,
+		       const jerry_item *item, const char *verb)
+{
+	if ((rc && rc != JERRY_EDURABLE) || !item)
+		return out_error(cli, rc, err);
+	if (cli->json || !item->claim.by)
+		return out_changed(cli, rc, err, item);
+	char until[40];
+	jerry_time_format(until, sizeof(until), item->claim.expires_ms);
+	printf("%s %s by %s until %s (%s, version %lld)\n", item->id, verb, item->claim.by, until,
+	       jerry_status_name(item->status), (long long)item->version);
+	return rc ? out_error(cli, rc, err) : 0;
+}
+
+int cmd_claim(struct cli *cli, const struct cli_args *args)
+{
+	jerry_store *store = NULL;
+	jerry_item *item = NULL;
+	jerry_error err;
+	int64_t lease;
+	int next = has_opt(args, OPT_NEXT), rc, status;
+
+	jerry_error_clear(&err);
+	if ((status = lease_of(cli, args, &lease)))
+		return status;
+	if (next && args->npos > 0)
+		return out_usage(cli, "give either an ID or --next, not both");
+	if (!next && args->npos == 0)
+		return out_usage(cli, "which item? give an ID, or --next for the best ready one");
+	if (!next && (opt_value(args, OPT_TYPE) || opt_value(args, OPT_LABEL)))
+		return out_usage(cli, "--type and --label go with --next");
+	if ((status = cli_open(&store, cli)))
+		return status;
+	if (next) {
+		jerry_filter f = {0};
+		f.type = opt_value(args, OPT_TYPE);
+		f.label = opt_value(args, OPT_LABEL);
+		rc = jerry_claim_next(&item, store, &f, lease, &err);
+	} else {
+		rc = jerry_claim_take(&item, store, args->pos[0], lease, &err);
+	}
+	status = out_claimed(cli, rc, &err, item, "claimed");
+	jerry_item_free(item);
+	jerry_store_free(store);
+	return status;
+}
+
+int cmd_heartbeat(struct cli *cli, const struct cli_args *args)
+{
+	jerry_store *store = NULL;
+	jerry_item *item = NULL;
+	jerry_error err;
+	int64_t lease;
+	int status;
+
+	jerry_error_clear(&err);
+	if ((status = lease_of(cli, args, &lease)) || (status = cli_open(&store, cli)))
+		return status;
+	int rc = jerry_claim_heartbeat(&item, store, args->pos[0], lease, &err);
+	status = out_claimed(cli, rc, &err, item, "claimed");
+	jerry_item_free(item);
+	jerry_store_free(store);
+	return status;
+}
+
+int cmd_release(struct cli *cli, const struct cli_args *args)
+{
+	jerry_store *store = NULL;
+	jerry_item *item = NULL;
+	jerry_error err;
+	int status;
+
+	jerry_error_clear(&err);
+	if ((status = cli_open(&store, cli)))
+		return status;
+	int rc = jerry_claim_release(&item, store, args->pos[0], &err);
+	if ((!rc || rc == JERRY_EDURABLE) && item && !cli->json) {
+		printf("%s released (%s, version %lld)\n", item->id, jerry_status_name(item->status),
+		       (long long)item->version);
+		status = rc ? out_error(cli, rc, &err) : 0;
+	} else {
+		status = out_changed(cli, rc, &err, item);
+	}
+	jerry_item_free(item);
+	jerry_store_free(store);
+	return status;
+}
+
+/* ---- dependencies ---------------------------------------------------------- */
+
+static int dep_tree(struct cli *cli, jerry_store *store, const char *id)
+{
+	jerry_dep_node *nodes = NULL;
+	size_t n = 0;
+	jerry_error err;
+	jerry_error_clear(&err);
+	int rc = jerry_dep_tree(&nodes, &n, store, id, &err);
+	if (rc)
+		return out_error(cli, rc, &err);
+	int status = 0;
+	if (cli->json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; arr && i < n; i++) {
+			char via[32] = "";
+			if (nodes[i].via)
+				jerry_id_format(via, sizeof(via), nodes[i].via);
+			json_t *o = json_pack("{s:s,s:o,s:s,s:i,s:s*}", "id", nodes[i].item->id, "title",
+					      out_json_string(nodes[i].item->title), "status",
+					      jerry_status_name(nodes[i].item->status), "depth",
+					      nodes[i].depth, "via", nodes[i].via ? via : NULL);
+			if (!o || json_array_append_new(arr, o) < 0) {
+				json_decref(arr);
+				arr = NULL;
+			}
+		}
+		status = arr ? out_json(cli, arr) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const jerry_item *it = nodes[i].item;
+			printf("%*s%s  %s  %s\n", nodes[i].depth * 2, "", it->id,
+			       jerry_status_name(it->status), it->title ? it->title : "");
+		}
+	}
+	jerry_dep_nodes_free(nodes, n);
+	return status;
+}
+
+int cmd_dep(struct cli *cli, const struct cli_args *args)
+{
+	const char *sub = args->pos[0], *on = opt_value(args, OPT_ON);
+	int add = strcmp(sub, "add") == 0, rm = strcmp(sub, "rm") == 0 || strcmp(sub, "remove") == 0;
+	int tree = strcmp(sub, "tree") == 0;
+	jerry_store *store = NULL;
+	jerry_item *item = NULL;
+	jerry_error err;
+	int status, rc;
+
+	if (!add && !rm && !tree)
+		return out_usage(cli, "unknown dep action '%.32s': use add, rm or tree", sub);
+	if (args->npos < 2)
+		return out_usage(cli, "which item? 'jerry dep %s ID%s'", sub, tree ? "" : " --on OTHER");
+	if (tree && on)
+		return out_usage(cli, "'dep tree' takes no --on");
+	if (!tree && !on)
+		return out_usage(cli, "'dep %s' needs --on OTHER", sub);
+	if ((status = cli_open(&store, cli)))
+		return status;
+	if (tree) {
+		status = dep_tree(cli, store, args->pos[1]);
+	} else {
+		jerry_error_clear(&err);
+		rc = add ? jerry_dep_add(&item, store, args->pos[1], on, &err)
+			 : jerry_dep_remove(&item, store, args->pos[1], on, &err);
+		if ((!rc || rc == JERRY_EDURABLE) && item && !cli->json) {
+			printf("%s depends on ", item->id);
+			if (item->ndepends == 0)
+				printf("nothing");
+			for (size_t i = 0; i < item->ndepends; i++) {
+				char dep[32];
+				jerry_id_format(dep, sizeof(dep), item->depends_on[i]);
+				printf("%s%s", i ? ", " : "", dep);
+			}
+			printf(" (version %lld)\n", (long long)item->version);
+			status = rc ? out_error(cli, rc, &err) : 0;
+		} else {
+			status = out_changed(cli, rc, &err, item);
+		}
+		jerry_item_free(item);
+	}
+	jerry_store_free(store);
+	return status;
+}
+
+/* ---- ready, blocked, search ------------------------------------------------ */
+
+int cmd_ready(struct cli *cli, const struct cli_args *args)
+{
+	jerry_filter f = {0};
+	jerry_store *store = NULL;
+	jerry_item **items = NULL;
+	size_t n = 0;
+	jerry_error err;
+	int status;
+	const char *limit = opt_value(args, OPT_LIMIT);
+
+	f.type = opt_value(args, OPT_TYPE);
+	f.label = opt_value(args, OPT_LABEL);
+	if (limit) {
+		uint64_t v;
+		if (cli_parse_uint(&v, limit, LIMIT_MAX) || v == 0)
+			return out_usage(cli, "--limit '%.64s' is not a positive whole number", limit);
+		f.limit = (size_t)v;
+	}
+	jerry_error_clear(&err);
+	if ((status = cli_open(&store, cli)))
+		return status;
+	int rc = jerry_ready(&items, &n, store, &f, &err);
+	status = rc ? out_error(cli, rc, &err) : out_table(cli, items, n);
+	jerry_item_array_free(items, n);
+	jerry_store_free(store);
+	return status;
+}
+
+/* What a blocked item waits on: its unfinished dependencies, with their status. */
+static const jerry_item *find_item(jerry_item *const *all, size_t n, int64_t num)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (all[mid]->num == num)
+			return all[mid];
+		if (all[mid]->num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int cmd_blocked(struct cli *cli, const struct cli_args *args)
+{
+	jerry_filter every = {0};
+	jerry_store *store = NULL;
+	jerry_item **items = NULL, **all = NULL;
+	size_t n = 0, nall = 0;
+	jerry_error err;
+	int status, rc;
+
+	(void)args;
+	every.all = 1;
+	jerry_error_clear(&err);
+	if ((status = cli_open(&store, cli)))
+		return status;
+	if ((rc = jerry_blocked(&items, &n, store, &err)) ||
+	    (rc = jerry_list(&all, &nall, store, &every, &err))) {
+		status = out_error(cli, rc, &err);
+		goto out;
+	}
+	json_t *arr = cli->json ? json_array() : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const jerry_item *it = items[i];
+		json_t *waits = cli->json ? json_array() : NULL;
+		if (!cli->json)
+			printf("%s  %s  %s\n", it->id, jerry_status_name(it->status),
+			       it->title ? it->title : "");
+		for (size_t d = 0; d < it->ndepends; d++) {
+			const jerry_item *dep = find_item(all, nall, it->depends_on[d]);
+			char did[32];
+			jerry_id_format(did, sizeof(did), it->depends_on[d]);
+			if (dep && dep->status == JERRY_STATUS_DONE)
+				continue;
+			const char *st = dep ? jerry_status_name(dep->status) : "missing";
+			if (cli->json)
+				json_array_append_new(waits, json_pack("{s:s,s:s}", "id", did, "status", st));
+			else
+				printf("    waits on %s (%s) %s\n", did, st, dep && dep->title ? dep->title : "");
+		}
+		if (!cli->json && it->status == JERRY_STATUS_BLOCKED)
+			printf("    marked blocked\n");
+		if (cli->json) {
+			char *text = jerry_item_json(it, JERRY_JSON_COMPACT);
+			json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+			free(text);
+			if (!o || json_object_set_new(o, "waiting_on", waits) < 0 ||
+			    json_array_append_new(arr, o) < 0) {
+				json_decref(arr);
+				status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+				goto out;
+			}
+		}
+	}
+	if (cli->json)
+		status = out_json(cli, arr);
+out:
+	jerry_item_array_free(items, n);
+	jerry_item_array_free(all, nall);
+	jerry_store_free(store);
+	return status;
+}
+
+int cmd_search(struct cli *cli, const struct cli_args *args)
+{
+	jerry_store *store = NULL;
+	jerry_item **items = NULL;
+	size_t n = 0;
+	jerry_error err;
+	int status;
+
+	jerry_error_clear(&err);
+	if ((status = cli_open(&store, cli)))
+		return status;
+	int rc = jerry_search(&items, &n, store, args->pos[0], has_opt(args, OPT_ALL), &err);
+	status = rc ? out_error(cli, rc, &err) : out_table(cli, items, n);
+	jerry_item_array_free(items, n);
+	jerry_store_free(store);
+	return status;
+}

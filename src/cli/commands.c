@@ -1,0 +1,179 @@
+/*
+ * commands.c - the command table: the one place that says which commands
+ * exist, what they take and what they do.  `jerry help`, `jerry help CMD`,
+ * `jerry CMD --help` and every usage error read it; the man page
+ * (doc/jerry.1) and the completions (completions/) follow it by hand, so
+ * change all three together.
+
+ */
+#include "cli.h"
+
+#include <string.h>
+
+const struct cli_opt cli_global_opts[] = {
+	{ OPT_JSON, "json", 0, NULL, "machine output: one JSON document on stdout, errors as JSON" },
+	{ OPT_DATA, "data", 0, "DIR", "the data directory itself (overrides JERRY_DATA)" },
+	{ OPT_LOCK_TIMEOUT, "lock-timeout", 0, "MS", "how long to wait for a lock (default 10000)" },
+	{ OPT_HELP, "help", 'h', NULL, "show help and exit" },
+	{ OPT_VERSION, "version", 0, NULL, "show the version and exit" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt no_opts[] = {
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt create_opts[] = {
+	{ OPT_TYPE, "type", 't', "TYPE", "epic, feature, story, task (default), subtask, bug, spike" },
+	{ OPT_PRIORITY, "priority", 'p', "PRIORITY", "critical, high, medium (default), low" },
+	{ OPT_LABEL, "label", 'l', "LABEL", "add a label (repeatable)" },
+	{ OPT_DESCRIPTION, "description", 'd', "TEXT", "the description; '-' reads standard input" },
+	{ OPT_PARENT, "parent", 0, "ID", "the parent item" },
+	{ OPT_ASSIGNEE, "assignee", 0, "NAME", "who does it" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt list_opts[] = {
+	{ OPT_STATUS, "status", 's', "S,...", "only these statuses (default: the open ones)" },
+	{ OPT_TYPE, "type", 't', "TYPE", "only this type" },
+	{ OPT_LABEL, "label", 'l', "LABEL", "only items with this label" },
+	{ OPT_ASSIGNEE, "assignee", 0, "NAME", "only items assigned to NAME" },
+	{ OPT_PRIORITY, "priority", 'p', "PRIORITY", "only this priority" },
+	{ OPT_PARENT, "parent", 0, "ID", "only children of ID" },
+	{ OPT_ALL, "all", 'a', NULL, "include done and cancelled items" },
+	{ OPT_SORT, "sort", 0, "KEY", "id (default), priority, updated, created, status, title" },
+	{ OPT_LIMIT, "limit", 'n', "N", "show at most N items" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt update_opts[] = {
+	{ OPT_TITLE, "title", 0, "TITLE", "a new title" },
+	{ OPT_DESCRIPTION, "description", 'd', "TEXT", "a new description; '-' reads stdin, '' clears" },
+	{ OPT_TYPE, "type", 't', "TYPE", "a new type" },
+	{ OPT_PRIORITY, "priority", 'p', "PRIORITY", "a new priority" },
+	{ OPT_STATUS, "status", 's', "STATUS", "a new status (through the state machine)" },
+	{ OPT_ASSIGNEE, "assignee", 0, "NAME", "a new assignee; '' clears" },
+	{ OPT_ADD_LABEL, "add-label", 0, "LABEL", "add a label (repeatable)" },
+	{ OPT_REMOVE_LABEL, "remove-label", 0, "LABEL", "remove a label (repeatable)" },
+	{ OPT_PARENT, "parent", 0, "ID", "a new parent; '' clears" },
+	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
+	{ OPT_FORCE, "force", 'f', NULL, "act although another holds a live claim" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt transition_opts[] = {
+	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
+	{ OPT_FORCE, "force", 'f', NULL, "act although another holds a live claim" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt block_opts[] = {
+	{ OPT_REASON, "reason", 'r', "TEXT", "why; recorded as a note" },
+	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
+	{ OPT_FORCE, "force", 'f', NULL, "act although another holds a live claim" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt note_opts[] = {
+	{ OPT_IF_VERSION, "if-version", 0, "N", "add only if the item is still at version N" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt check_opts[] = {
+	{ OPT_REPAIR, "repair", 0, NULL, "fix what can be fixed without losing data" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt claim_opts[] = {
+	{ OPT_NEXT, "next", 0, NULL, "claim the best ready item instead of a given one" },
+	{ OPT_TYPE, "type", 't', "TYPE", "with --next: only this type" },
+	{ OPT_LABEL, "label", 'l', "LABEL", "with --next: only items with this label" },
+	{ OPT_LEASE, "lease", 0, "DURATION", "how long the claim lasts: 90s, 30m (default), 2h" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt lease_opts[] = {
+	{ OPT_LEASE, "lease", 0, "DURATION", "the new lease, from now: 90s, 30m (default), 2h" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt dep_opts[] = {
+	{ OPT_ON, "on", 0, "OTHER", "the item that must be done first (add, rm)" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt ready_opts[] = {
+	{ OPT_TYPE, "type", 't', "TYPE", "only this type" },
+	{ OPT_LABEL, "label", 'l', "LABEL", "only items with this label" },
+	{ OPT_LIMIT, "limit", 'n', "N", "show at most N items" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt search_opts[] = {
+	{ OPT_ALL, "all", 'a', NULL, "include done and cancelled items" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt summary_opts[] = {
+	{ OPT_SINCE, "since", 0, "SPAN", "what changed in this span: 1h, 1d (default), 1w" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+const struct cli_cmd cli_commands[] = {
+	{ "init", "", "create a store here (or at --data / JERRY_DATA)",
+	  no_opts, 0, 0, cmd_init, NULL },
+	{ "create", "TITLE [-t TYPE] [-p PRIORITY] [-l LABEL]... [-d TEXT|-] [--parent ID] [--assignee NAME]",
+	  "create an item and print its ID", create_opts, 1, 1, cmd_create, NULL },
+	{ "show", "ID", "show one item", no_opts, 1, 1, cmd_show, NULL },
+	{ "list", "[--status S,...] [--type T] [--label L] [--assignee A] [--priority P] [--parent ID]"
+		  " [--all] [--sort KEY] [--limit N]",
+	  "list items (the open ones by default)", list_opts, 0, 0, cmd_list, NULL },
+	{ "update", "ID [--title T] [--description T|-] [--type T] [--priority P] [--status S]"
+		    " [--assignee A] [--add-label L]... [--remove-label L]... [--parent ID] [--if-version N]",
+	  "change fields of an item", update_opts, 1, 1, cmd_update, NULL },
+	{ "start", "ID [--if-version N] [--force]", "move an item to in_progress",
+	  transition_opts, 1, 1, cmd_transition, "in_progress" },
+	{ "block", "ID [--reason TEXT] [--if-version N] [--force]", "move an item to blocked",
+	  block_opts, 1, 1, cmd_transition, "blocked" },
+	{ "done", "ID [--if-version N] [--force]", "move an item to done",
+	  transition_opts, 1, 1, cmd_transition, "done" },
+	{ "cancel", "ID [--if-version N] [--force]", "move an item to cancelled (final)",
+	  transition_opts, 1, 1, cmd_transition, "cancelled" },
+	{ "reopen", "ID [--if-version N] [--force]", "move a done item back to in_progress",
+	  transition_opts, 1, 1, cmd_transition, "in_progress" },
+	{ "note", "ID TEXT|-", "append a note to an item", note_opts, 2, 2, cmd_note, NULL },
+	{ "check", "[--repair]", "examine the whole store for problems",
+	  check_opts, 0, 0, cmd_check, NULL },
+	{ "reindex", "", "rebuild the index from the item files", no_opts, 0, 0, cmd_reindex, NULL },
+	{ "claim", "ID|--next [--type T] [--label L] [--lease DURATION]",
+	  "claim an item (or the best ready one) for this agent", claim_opts, 0, 1, cmd_claim, NULL },
+	{ "heartbeat", "ID [--lease DURATION]", "extend your claim on an item",
+	  lease_opts, 1, 1, cmd_heartbeat, NULL },
+	{ "release", "ID", "give your claim up; the item is ready again",
+	  no_opts, 1, 1, cmd_release, NULL },
+	{ "dep", "add ID --on OTHER | rm ID --on OTHER | tree ID",
+	  "dependencies: ID cannot start before OTHER is done", dep_opts, 1, 2, cmd_dep, NULL },
+	{ "ready", "[--type T] [--label L] [--limit N]",
+	  "pending, unclaimed items whose dependencies are done, best first",
+	  ready_opts, 0, 0, cmd_ready, NULL },
+	{ "blocked", "", "items that wait: blocked, or on unfinished dependencies",
+	  no_opts, 0, 0, cmd_blocked, NULL },
+	{ "search", "TEXT [--all]", "find items whose title, description or notes contain TEXT",
+	  search_opts, 1, 1, cmd_search, NULL },
+	{ "summary", "[--since SPAN]", "counts, recent changes, claims and what is next",
+	  summary_opts, 0, 0, cmd_summary, NULL },
+	{ "prime", "", "a short briefing for an agent starting a session",
+	  no_opts, 0, 0, cmd_prime, NULL },
+	{ "history", "ID", "every change to an item: who, when, what",
+	  no_opts, 1, 1, cmd_history, NULL },
+	{ "help", "[COMMAND]", "show help for jerry or for a command", no_opts, 0, 1, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, 0, 0, NULL, NULL }
+};
+
+const struct cli_cmd *cli_cmd_find(const char *name)
+{
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}

@@ -1,0 +1,515 @@
+/*
+ * output.c - text and --json rendering, and error printing, in one place.
+ *
+ * Items are rendered as JSON by the library (jerry_item_json), so `show
+ * --json` is byte for byte the on-disk schema; the few documents of the
+ * CLI's own (errors, check, init, reindex) are built with jansson.  Nothing
+ * here builds JSON with printf.
+ */
+#define _GNU_SOURCE
+#include "output.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* ---- colour ----------------------------------------------------------- */
+
+void out_setup(struct cli *cli)
+{
+	const char *term = getenv("TERM");
+	cli->color = !cli->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+		     !(term && strcmp(term, "dumb") == 0);
+}
+
+static const char *status_color(jerry_status s)
+{
+	switch (s) {
+	case JERRY_STATUS_IN_PROGRESS: return "\033[33m";
+	case JERRY_STATUS_BLOCKED: return "\033[31m";
+	case JERRY_STATUS_DONE: return "\033[32m";
+	case JERRY_STATUS_CANCELLED: return "\033[2m";
+	default: return "";
+	}
+}
+
+/* The status name, coloured when stdout is a terminal that wants it. */
+static void put_status(const struct cli *cli, jerry_status s)
+{
+	const char *c = cli->color ? status_color(s) : "";
+	if (*c)
+		printf("%s%s\033[0m", c, jerry_status_name(s));
+	else
+		fputs(jerry_status_name(s), stdout);
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+json_t *out_json_string(const char *s)
+{
+	json_t *v = json_string(s ? s : "");
+	if (v)
+		return v;
+	/* Not UTF-8 (a message quoting a user's bad input): keep ASCII only. */
+	char *copy = strdup(s);
+	if (!copy)
+		return NULL;
+	for (unsigned char *p = (unsigned char *)copy; *p; p++)
+		if (*p >= 0x80)
+			*p = '?';
+	v = json_string(copy);
+	free(copy);
+	return v;
+}
+
+static int set_str(json_t *obj, const char *key, const char *value)
+{
+	json_t *v = out_json_string(value);
+	return v ? json_object_set_new(obj, key, v) : -1;
+}
+
+static int set_int(json_t *obj, const char *key, json_int_t value)
+{
+	return json_object_set_new(obj, key, json_integer(value));
+}
+
+/* "in_progress, cancelled" -> ["in_progress", "cancelled"] */
+static json_t *allowed_array(const char *csv)
+{
+	json_t *arr = json_array();
+	const char *p = csv;
+	while (arr && *p) {
+		size_t n = strcspn(p, ",");
+		size_t lead = strspn(p, " ");
+		if (lead < n) {
+			char word[64];
+			size_t len = n - lead;
+			while (len && p[lead + len - 1] == ' ')
+				len--;
+			snprintf(word, sizeof(word), "%.*s", (int)len, p + lead);
+			if (json_array_append_new(arr, out_json_string(word))) {
+				json_decref(arr);
+				return NULL;
+			}
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return arr;
+}
+
+static void error_json(int rc, int status, const jerry_error *err, const char *message)
+{
+	json_t *e = json_object(), *root = json_object();
+	char when[40];
+	int bad = !e || !root;
+	bad = bad || set_str(e, "code", jerry_code_name(rc));
+	bad = bad || set_int(e, "exit", status);
+	bad = bad || set_str(e, "message", message);
+	if (err->hint[0])
+		bad = bad || set_str(e, "hint", err->hint);
+	if (err->item[0])
+		bad = bad || set_str(e, "item", err->item);
+	if (err->path[0])
+		bad = bad || set_str(e, "path", err->path);
+	/* A position is line and column together; column 0 is real (end of file). */
+	if (err->line > 0) {
+		bad = bad || set_int(e, "line", err->line);
+		bad = bad || set_int(e, "column", err->column);
+	}
+	if (rc == JERRY_ECONFLICT && (err->expected_version || err->current_version)) {
+		bad = bad || set_int(e, "expected_version", err->expected_version);
+		bad = bad || set_int(e, "current_version", err->current_version);
+	}
+	if (err->holder[0])
+		bad = bad || set_str(e, "holder", err->holder);
+	if (err->holder_expires_ms) {
+		jerry_time_format(when, sizeof(when), err->holder_expires_ms);
+		bad = bad || set_str(e, "holder_expires_at", when);
+	}
+	if (err->allowed[0] && strcmp(err->allowed, "none") != 0) {
+		json_t *a = allowed_array(err->allowed);
+		bad = bad || !a || json_object_set_new(e, "allowed", a);
+	}
+	if (!bad && json_object_set_new(root, "error", e) == 0) {
+		e = NULL;
+		char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (text) {
+			fprintf(stderr, "%s\n", text);
+			free(text);
+			json_decref(root);
+			return;
+		}
+	}
+	json_decref(e);
+	json_decref(root);
+	/* Out of memory building the error: say so in the promised shape. */
+	fprintf(stderr, "{\"error\":{\"code\":\"out_of_memory\",\"exit\":1,"
+			"\"message\":\"out of memory\"}}\n");
+}
+
+/* Print an error on stderr; touches stdout not at all (it may be closed). */
+static int report(const struct cli *cli, int rc, const jerry_error *err)
+{
+	if (rc >= 0)
+		rc = JERRY_EINTERNAL;
+	int status = jerry_code_exit_status(rc);
+	const char *message = err->message[0] ? err->message : jerry_code_name(rc);
+	if (cli->json) {
+		error_json(rc, status, err, message);
+	} else {
+		fprintf(stderr, "jerry: %s\n", message);
+		if (err->hint[0])
+			fprintf(stderr, "hint: %s\n", err->hint);
+	}
+	fflush(stderr);
+	return status;
+}
+
+int out_error(const struct cli *cli, int rc, const jerry_error *err)
+{
+	/* What went to stdout before the error goes out before it. */
+	fflush(stdout);
+	return report(cli, rc, err);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 0)))
+#endif
+static int vfail(const struct cli *cli, int code, const char *hint, const char *fmt, va_list ap)
+{
+	jerry_error err;
+	jerry_error_clear(&err);
+	err.code = code;
+	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	if (hint)
+		snprintf(err.hint, sizeof(err.hint), "%s", hint);
+	return out_error(cli, code, &err);
+}
+
+int out_fail(const struct cli *cli, int code, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int status = vfail(cli, code, hint, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+int out_usage(const struct cli *cli, const char *fmt, ...)
+{
+	char hint[128];
+	if (cli->cmd && strcmp(cli->cmd->name, "help") != 0)
+		snprintf(hint, sizeof(hint), "see 'jerry %s --help'", cli->cmd->name);
+	else
+		snprintf(hint, sizeof(hint), "run 'jerry help' for the list of commands");
+	va_list ap;
+	va_start(ap, fmt);
+	int status = vfail(cli, JERRY_EINVALID, hint, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+/* ---- JSON documents ------------------------------------------------------- */
+
+static int put_json_text(const struct cli *cli, char *text)
+{
+	if (!text)
+		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	fputs(text, stdout);
+	fputc('\n', stdout);
+	free(text);
+	return 0;
+}
+
+int out_json(const struct cli *cli, json_t *value)
+{
+	char *text = value ? json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(value);
+	return put_json_text(cli, text);
+}
+
+/* ---- items ---------------------------------------------------------------- */
+
+static int changed_common(const struct cli *cli, int rc, const jerry_error *err,
+			  const jerry_item *item, int id_only)
+{
+	if ((rc && rc != JERRY_EDURABLE) || !item)
+		return out_error(cli, rc, err);
+	int status = 0;
+	if (cli->json) {
+		status = put_json_text(cli, jerry_item_json(item, 0));
+	} else if (id_only) {
+		printf("%s\n", item->id);
+	} else {
+		printf("%s ", item->id);
+		put_status(cli, item->status);
+		printf(" (version %lld)\n", (long long)item->version);
+	}
+	/* Committed, but maybe not durable: the result AND the warning, exit 8. */
+	if (rc == JERRY_EDURABLE)
+		status = out_error(cli, rc, err);
+	return status;
+}
+
+int out_changed(const struct cli *cli, int rc, const jerry_error *err, const jerry_item *item)
+{
+	return changed_common(cli, rc, err, item, 0);
+}
+
+int out_created(const struct cli *cli, int rc, const jerry_error *err, const jerry_item *item)
+{
+	return changed_common(cli, rc, err, item, 1);
+}
+
+#define KEY_WIDTH 12
+
+static void key(const char *name)
+{
+	printf("%s:%*s", name, (int)(KEY_WIDTH - strlen(name) - 1), "");
+}
+
+static void line_time(const char *name, int64_t ms, const char *by)
+{
+	char when[40];
+	if (!ms)
+		return;
+	jerry_time_format(when, sizeof(when), ms);
+	key(name);
+	if (by && *by)
+		printf("%s by %s\n", when, by);
+	else
+		printf("%s\n", when);
+}
+
+/* Multi-line text, every line indented. */
+static void indented(const char *text, int indent)
+{
+	const char *p = text;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		if (n)
+			printf("%*s%.*s\n", indent, "", (int)n, p);
+		else
+			putchar('\n');
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+int out_card(const struct cli *cli, const jerry_item *it)
+{
+	char buf[40];
+	if (cli->json)
+		return put_json_text(cli, jerry_item_json(it, 0));
+
+	printf("%s  %s\n", it->id, it->title ? it->title : "");
+	key("status");
+	put_status(cli, it->status);
+	putchar('\n');
+	key("type");
+	printf("%s\n", jerry_type_name(it->type));
+	key("priority");
+	printf("%s\n", jerry_priority_name(it->priority));
+	if (it->nlabels) {
+		key("labels");
+		for (size_t i = 0; i < it->nlabels; i++)
+			printf("%s%s", i ? ", " : "", it->labels[i]);
+		putchar('\n');
+	}
+	if (it->assignee && *it->assignee) {
+		key("assignee");
+		printf("%s\n", it->assignee);
+	}
+	if (it->parent > 0) {
+		jerry_id_format(buf, sizeof(buf), it->parent);
+		key("parent");
+		printf("%s\n", buf);
+	}
+	if (it->ndepends) {
+		key("depends on");
+		for (size_t i = 0; i < it->ndepends; i++) {
+			jerry_id_format(buf, sizeof(buf), it->depends_on[i]);
+			printf("%s%s", i ? ", " : "", buf);
+		}
+		putchar('\n');
+	}
+	if (it->claim.by) {
+		key("claim");
+		jerry_time_format(buf, sizeof(buf), it->claim.expires_ms);
+		printf("%s until %s\n", it->claim.by, buf);
+	}
+	key("version");
+	printf("%lld\n", (long long)it->version);
+	key("uid");
+	printf("%llu\n", (unsigned long long)it->uid);
+	line_time("created", it->created_at, it->created_by);
+	line_time("updated", it->updated_at, it->updated_by);
+	line_time("completed", it->completed_at, NULL);
+	if (it->description && *it->description) {
+		putchar('\n');
+		indented(it->description, 4);
+	}
+	if (it->nnotes) {
+		printf("\nNotes:\n");
+		for (size_t i = 0; i < it->nnotes; i++) {
+			const jerry_note *n = &it->notes[i];
+			const char *text = n->text ? n->text : "";
+			size_t first = strcspn(text, "\n");
+			jerry_time_format(buf, sizeof(buf), n->at_ms);
+			printf("  [%s] %s: %.*s\n", buf, n->by ? n->by : "?", (int)first, text);
+			if (text[first])
+				indented(text + first + 1, 4);
+		}
+	}
+	return 0;
+}
+
+/* ---- the list table ------------------------------------------------------- */
+
+/* Characters, not bytes: a fair approximation of columns for most titles. */
+static size_t width_of(const char *s)
+{
+	size_t w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Print s in at most `cols` columns, cutting at a character boundary with an ellipsis. */
+static size_t put_clipped(const char *s, size_t cols)
+{
+	size_t w = width_of(s);
+	if (w <= cols) {
+		fputs(s, stdout);
+		return w;
+	}
+	size_t keep = cols ? cols - 1 : 0, seen = 0;
+	const char *p = s;
+	while (*p) {
+		if (((unsigned char)*p & 0xC0) != 0x80) {
+			if (seen == keep)
+				break;
+			seen++;
+		}
+		p++;
+	}
+	fwrite(s, 1, (size_t)(p - s), stdout);
+	fputs("\xe2\x80\xa6", stdout); /* U+2026 HORIZONTAL ELLIPSIS */
+	return keep + 1;
+}
+
+static size_t terminal_columns(void)
+{
+	struct winsize ws;
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+static void pad(size_t n)
+{
+	printf("%*s", (int)n, "");
+}
+
+int out_table(const struct cli *cli, jerry_item *const *items, size_t n)
+{
+	if (cli->json)
+		return put_json_text(cli, jerry_items_json(items, n, 0));
+	if (n == 0)
+		return 0;
+
+	size_t wid = 2, wstatus = 6, wpri = 3, wtype = 4, wtitle = 5, wassignee = 0;
+	for (size_t i = 0; i < n; i++) {
+		const jerry_item *it = items[i];
+		size_t w;
+		if ((w = strlen(it->id)) > wid)
+			wid = w;
+		if ((w = strlen(jerry_status_name(it->status))) > wstatus)
+			wstatus = w;
+		if ((w = strlen(jerry_priority_name(it->priority))) > wpri)
+			wpri = w;
+		if ((w = strlen(jerry_type_name(it->type))) > wtype)
+			wtype = w;
+		if ((w = width_of(it->title ? it->title : "")) > wtitle)
+			wtitle = w;
+		if (it->assignee && *it->assignee && (w = width_of(it->assignee)) > wassignee)
+			wassignee = w;
+	}
+	if (wassignee && wassignee < 8)
+		wassignee = 8;
+
+	/* Only a terminal gets clipped titles; a pipe gets every byte. */
+	size_t cols = terminal_columns();
+	if (cols) {
+		size_t fixed = wid + wstatus + wpri + wtype + 8 + (wassignee ? wassignee + 2 : 0);
+		size_t room = cols > fixed + 10 ? cols - fixed : 10;
+		if (wtitle > room)
+			wtitle = room;
+	}
+
+	printf("%-*s  %-*s  %-*s  %-*s  ", (int)wid, "ID", (int)wstatus, "STATUS", (int)wpri, "PRI",
+	       (int)wtype, "TYPE");
+	if (wassignee)
+		printf("%-*s  ASSIGNEE\n", (int)wtitle, "TITLE");
+	else
+		printf("TITLE\n");
+	for (size_t i = 0; i < n; i++) {
+		const jerry_item *it = items[i];
+		printf("%-*s  ", (int)wid, it->id);
+		put_status(cli, it->status);
+		pad(wstatus - strlen(jerry_status_name(it->status)) + 2);
+		printf("%-*s  %-*s  ", (int)wpri, jerry_priority_name(it->priority), (int)wtype,
+		       jerry_type_name(it->type));
+		const char *title = it->title ? it->title : "";
+		if (wassignee) {
+			size_t w = cols ? put_clipped(title, wtitle) : (fputs(title, stdout), width_of(title));
+			/* No trailing blanks on a row without an assignee. */
+			if (it->assignee && *it->assignee) {
+				pad(wtitle - w + 2);
+				fputs(it->assignee, stdout);
+			}
+			putchar('\n');
+		} else {
+			if (cols)
+				put_clipped(title, wtitle);
+			else
+				fputs(title, stdout);
+			putchar('\n');
+		}
+	}
+	return 0;
+}
+
+/* ---- the end ---------------------------------------------------------------- */
+
+int out_finish(const struct cli *cli, int status)
+{
+	errno = 0;
+	int bad = fflush(stdout) != 0;
+	int e = errno;
+	bad |= ferror(stdout) != 0;
+	if (fclose(stdout) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (!bad)
+		return status;
+	if (!e)
+		e = EIO;
+	jerry_error err;
+	jerry_error_clear(&err);
+	err.code = JERRY_ESTORAGE;
+	err.sys_errno = e;
+	snprintf(err.message, sizeof(err.message), "cannot write output: %s", strerror(e));
+	int failed = report(cli, JERRY_ESTORAGE, &err);
+	return status ? status : failed;
+}

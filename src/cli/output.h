@@ -1,0 +1,65 @@
+/*
+ * output.h - everything the command writes goes through here, so text and
+ * --json can never disagree about what happened.
+ *
+ * Contract (doc/CLI.md):
+ *  - text errors are `jerry: MESSAGE` and, when there is one, `hint: HINT`
+ *    on stderr;
+ *  - with --json, stdout carries exactly one JSON document on success and
+ *    nothing on failure, and stderr carries exactly one {"error": {...}};
+ *  - colour only on a terminal, never with NO_COLOR or --json.
+ *
+ * Every out_* function that reports an outcome returns the exit status.
+ */
+#ifndef JERRY_CLI_OUTPUT_H
+#define JERRY_CLI_OUTPUT_H
+
+#include "cli.h"
+
+#include <jansson.h>
+
+/* Decide colour for stdout once the global options are known. */
+void out_setup(struct cli *cli);
+
+/* Report a library error; returns jerry_code_exit_status(rc). */
+int out_error(const struct cli *cli, int rc, const jerry_error *err);
+
+/* A usage error with a hint at `jerry CMD --help` (or `jerry help`); returns 2. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+int out_usage(const struct cli *cli, const char *fmt, ...);
+
+/* Report an error the CLI itself found, with an optional hint; returns its exit status. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+int out_fail(const struct cli *cli, int code, const char *hint, const char *fmt, ...);
+
+/* Print a JSON value (2-space indentation) on stdout and release it. */
+int out_json(const struct cli *cli, json_t *value);
+
+/* A JSON string that is always valid UTF-8: bad bytes become '?'. */
+json_t *out_json_string(const char *s);
+
+/*
+ * The result of a change: the item (text: `WORK-007 in_progress (version 3)`,
+ * --json: the item object).  `rc` is what the library returned: 0, or
+ * JERRY_EDURABLE when the change committed but may not be durable, in
+ * which case the item is printed AND the error reported, exit 8.
+ */
+int out_changed(const struct cli *cli, int rc, const jerry_error *err, const jerry_item *item);
+
+/* `jerry create`: the ID alone, or the item object. */
+int out_created(const struct cli *cli, int rc, const jerry_error *err, const jerry_item *item);
+
+/* `jerry show`: a card, or the item object. */
+int out_card(const struct cli *cli, const jerry_item *item);
+
+/* `jerry list`: a table (nothing for no rows), or an array of summaries. */
+int out_table(const struct cli *cli, jerry_item *const *items, size_t n);
+
+/* Flush and close stdout; a failed write is exit 6.  Returns the final status. */
+int out_finish(const struct cli *cli, int status);
+
+#endif

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# memcheck.sh JERRY - every command once under valgrind: no invalid access,
+# no leak ("definite" or "possible"), no fd left open that we opened.
+set -uo pipefail
+jerry=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+command -v valgrind >/dev/null || { echo "memcheck: valgrind missing (sh scripts/deps.sh test)"; echo "memcheck: 0 passed, 1 failed"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export JERRY_DATA=$tmp/.jerry/data JERRY_SYNC=off
+pass=0 fail=0
+vg() {
+	local name=$1
+	shift
+	if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
+		--show-leak-kinds=definite,possible --error-exitcode=99 \
+		"$jerry" "$@" >"$tmp/out" 2>"$tmp/err"; then rc=0; else rc=$?; fi
+	if [ "$rc" -eq 99 ] || grep -q '==[0-9]*==' "$tmp/err"; then
+		echo "FAIL memcheck: $name"
+		sed 's/^/    /' "$tmp/err" | head -40
+		fail=$((fail + 1))
+	else
+		echo "ok   memcheck: $name (exit $rc)"
+		pass=$((pass + 1))
+	fi
+}
+vg init init
+vg create create "first item" -p high -l a -l b -d "some text"
+vg create-child create "child" -t subtask --parent 1 --json
+"$jerry" update 1 -t story >/dev/null 2>&1
+vg show show 1
+vg show-json show 1 --json
+vg list list --all
+vg list-json list --json --sort priority
+vg update update 1 --title "renamed" --add-label c --remove-label a --if-version 1
+vg stale update 1 --title x --if-version 1
+vg start start 1
+vg block block 1 --reason "waiting"
+vg note note 1 "a note"
+vg bad-transition reopen 1
+vg bad-id show ../../etc/passwd
+vg missing show 999
+vg check check
+vg reindex reindex
+printf '{ "id": broken' >"$JERRY_DATA/items/WORK-003.json"
+vg corrupt show 3
+vg check-corrupt check --json
+vg repair check --repair
+vg usage create
+echo "memcheck: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
