@@ -73,7 +73,8 @@ int jr_app_create(jerry_item **out, const jr_port *port, const jerry_create_spec
 	struct create_ctx c = {spec, JERRY_TYPE_TASK, JERRY_PRIORITY_MEDIUM, 0};
 	jerry_item *parent = NULL;
 	int rc;
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if ((rc = jr_validate_title(spec->title, err)) ||
 	    (rc = jr_validate_text("description", spec->description, err)) ||
 	    (rc = jr_validate_name("assignee", spec->assignee, 1, err)))
@@ -107,7 +108,8 @@ int jr_app_show(jerry_item **out, const jr_port *port, const char *id, jerry_err
 {
 	int64_t num;
 	int rc = jerry_id_parse(&num, id, err);
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (rc)
 		return rc;
 	return port->get(port->ctx, out, num, err);
@@ -155,7 +157,9 @@ static int claim_guard(const struct update_ctx *u, const jerry_item *it, jerry_e
 	if (u->status != JERRY_STATUS_DONE && u->status != JERRY_STATUS_BLOCKED &&
 	    u->status != JERRY_STATUS_CANCELLED)
 		return 0;
-	const char *me = port->actor(port->ctx), *sess = port->session(port->ctx);
+	/* Claims are taken under the claimer's name (port.h), which may differ from the actor. */
+	const char *me = port->claimer ? port->claimer(port->ctx) : port->actor(port->ctx);
+	const char *sess = port->session(port->ctx);
 	if (strcmp(it->claim.by, me) == 0 && it->claim.session && strcmp(it->claim.session, sess) == 0)
 		return 0;
 	char until[40];
@@ -224,6 +228,10 @@ static int apply_update(jerry_item *it, void *arg, jerry_error *err)
 					it->id, JR_LABELS_MAX);
 	for (size_t i = 0; i < c->nremove_labels; i++)
 		jr_labels_remove(it, c->remove_labels[i]);
+	/* Taken before done/cancelled clears the claim, or the override goes unrecorded. */
+	char forced_over[JR_INSTANCE_MAX] = "";
+	if (c->force && u->has_status && jr_claim_live(it, now))
+		snprintf(forced_over, sizeof(forced_over), "%s", it->claim.by);
 	if (u->has_status) {
 		if ((rc = jr_status_transition(it, u->status, now, err)))
 			return rc;
@@ -243,10 +251,10 @@ static int apply_update(jerry_item *it, void *arg, jerry_error *err)
 		if (rc)
 			return jr_error(err, rc, "cannot add a note");
 	}
-	if (c->force && u->has_status && jr_claim_live(it, now)) {
+	if (forced_over[0]) {
 		char text[512];
 		snprintf(text, sizeof(text), "forced %s while claimed by %s", jerry_status_name(u->status),
-			 it->claim.by);
+			 forced_over);
 		if ((rc = jr_notes_append(it, now, actor, text)))
 			return jr_error(err, rc, "cannot add a note");
 	}
@@ -266,7 +274,8 @@ int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
 	u.port = port;
 	u.c = c;
 	u.parent = -1;
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if ((rc = jerry_id_parse(&num, id, err)))
 		return rc;
 	if ((c->title && (rc = jr_validate_title(c->title, err))) ||
@@ -352,7 +361,8 @@ int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
 	jerry_type type;
 	jerry_priority prio;
 	int64_t parent = 0;
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	*out_n = 0;
 	for (int i = 0; i < 6; i++)
 		if (strcmp(f->sort ? f->sort : "id", sorts[i]) == 0)

@@ -109,7 +109,8 @@ int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t 
 	int64_t num;
 	int rc = jerry_id_parse(&num, id, err);
 	struct claim_ctx c = {port, lease_or_default(lease_ms), 0};
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (rc)
 		return rc;
 	return port->mutate(port->ctx, out, num, apply_claim, &c, err);
@@ -122,7 +123,8 @@ int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter 
 	jerry_item **ready = NULL;
 	size_t n = 0;
 	struct claim_ctx c = {port, lease_or_default(lease_ms), 1};
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	memset(&rf, 0, sizeof(rf));
 	if (f) {
 		rf.type = f->type;
@@ -183,7 +185,8 @@ int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int6
 	int64_t num;
 	int rc = jerry_id_parse(&num, id, err);
 	struct claim_ctx c = {port, lease_or_default(lease_ms), 0};
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (rc)
 		return rc;
 	return port->mutate(port->ctx, out, num, apply_heartbeat, &c, err);
@@ -217,7 +220,8 @@ int jr_app_release(jerry_item **out, const jr_port *port, const char *id, jerry_
 	int64_t num;
 	int rc = jerry_id_parse(&num, id, err);
 	struct claim_ctx c = {port, 0, 0};
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (rc)
 		return rc;
 	return port->mutate(port->ctx, out, num, apply_release, &c, err);
@@ -350,19 +354,19 @@ int jr_app_dep_change(jerry_item **out, const jr_port *port, const char *id, con
 	struct dep_ctx d = {port, id, 0, 0, add, out};
 	jerry_item *other = NULL;
 	int rc;
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if ((rc = jerry_id_parse(&d.num, id, err)) || (rc = jerry_id_parse(&d.on, on, err)))
 		return rc;
 	if (d.num == d.on) {
 		jr_error_item(err, d.num);
 		return jr_error(err, JERRY_EREFUSED, "an item cannot depend on itself");
 	}
-	if (add) {
-		rc = port->get(port->ctx, &other, d.on, err);
-		jerry_item_free(other);
-		if (rc)
-			return rc;
-	}
+	/* Unknown IDs are "not found" for rm too, not a silent no-op. */
+	rc = port->get(port->ctx, &other, d.on, err);
+	jerry_item_free(other);
+	if (rc)
+		return rc;
 	if (port->exclusive)
 		return port->exclusive(port->ctx, dep_locked, &d, err);
 	return dep_locked(&d, err);

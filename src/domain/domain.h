@@ -4,14 +4,12 @@
  *
  * The status state machine (Jerry's work tracker):
  *
- *                +-------------> cancelled (terminal)
- *                |                  ^   ^
- *     pending ---+--> in_progress --+   |
- *                      |   ^  |  ^      |
- *                      v   |  |  |      |
- *                    blocked -+--|------+
- *                             v  |
- *                             done   (reopen: done -> in_progress)
+ *     from          may move to
+ *     pending       in_progress, cancelled
+ *     in_progress   blocked, done, cancelled
+ *     blocked       in_progress, cancelled
+ *     done          in_progress            (reopen)
+ *     cancelled     nothing                (terminal)
  *
  * Invariants:
  *  (1) cancelled is terminal; nothing moves an item out of it.

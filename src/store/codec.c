@@ -8,6 +8,8 @@
 #include "codec.h"
 #include "../domain/domain.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,9 +233,12 @@ int jr_codec_decode(jerry_item **out, json_t *obj, int summary, const char *path
 
 	json_t *u = json_object_get(obj, "uid");
 	if (json_is_string(u)) {
+		const char *txt = json_string_value(u);
 		char *end;
-		it->uid = strtoull(json_string_value(u), &end, 10);
-		if (*end || !*json_string_value(u)) {
+		/* strtoull would take " 5", "-5" (wrapped) and overflow (clamped). */
+		errno = 0;
+		it->uid = strtoull(txt, &end, 10);
+		if (*end || !isdigit((unsigned char)txt[0]) || errno == ERANGE) {
 			rc = corrupt(&d, "uid", "must be a decimal string");
 			goto out;
 		}

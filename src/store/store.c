@@ -30,8 +30,23 @@ void jerry_open_opts_init(jerry_open_opts *opts)
 }
 
 const char *jerry_store_dir(const jerry_store *st) { return st->dir; }
-const char *jerry_store_instance(const jerry_store *st) { return st->instance; }
-const char *jerry_store_claimer(const jerry_store *st) { return st->claimer; }
+static void identify(jerry_store *st);
+
+/*
+ * Who acts is worked out on first use: a read command never needs it, and
+ * looking up the user can cost more than the rest of `jerry show`.
+ */
+const char *jerry_store_instance(const jerry_store *st)
+{
+	identify((jerry_store *)st);
+	return st->instance;
+}
+
+const char *jerry_store_claimer(const jerry_store *st)
+{
+	identify((jerry_store *)st);
+	return st->claimer;
+}
 
 /* ---- finding the store -------------------------------------------------- */
 
@@ -174,16 +189,34 @@ static int64_t port_now(void *ctx)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char *port_actor(void *ctx) { return ((jerry_store *)ctx)->instance; }
-static const char *port_claimer(void *ctx) { return ((jerry_store *)ctx)->claimer; }
+static const char *port_actor(void *ctx) { return jerry_store_instance(ctx); }
+static const char *port_claimer(void *ctx) { return jerry_store_claimer(ctx); }
 static int port_exclusive(void *ctx, int (*fn)(void *arg, jerry_error *err), void *arg,
 			  jerry_error *err);
-static const char *port_session(void *ctx) { return ((jerry_store *)ctx)->session; }
+static const char *port_session(void *ctx)
+{
+	jerry_store *st = ctx;
+	if (!st->session[0])
+		default_session(st->session, sizeof(st->session));
+	return st->session;
+}
 static int port_get(void *ctx, jerry_item **out, int64_t num, jerry_error *err);
 static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn, void *arg,
 		       jerry_error *err);
 static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg, jerry_error *err);
 static int port_scan(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *err);
+
+static void identify(jerry_store *st)
+{
+	if (st->instance[0])
+		return;
+	default_instance(st->instance, sizeof(st->instance));
+	/* One agent's successive commands are one claimer: drop ":pid". */
+	snprintf(st->claimer, sizeof(st->claimer), "%s", st->instance);
+	char *colon = strrchr(st->claimer, ':');
+	if (colon)
+		*colon = '\0';
+}
 
 static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
 {
@@ -199,18 +232,9 @@ static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
 	if (o->instance && *o->instance) {
 		snprintf(st->instance, sizeof(st->instance), "%s", o->instance);
 		snprintf(st->claimer, sizeof(st->claimer), "%s", o->instance);
-	} else {
-		default_instance(st->instance, sizeof(st->instance));
-		/* One agent's successive commands are one claimer: drop ":pid". */
-		snprintf(st->claimer, sizeof(st->claimer), "%s", st->instance);
-		char *colon = strrchr(st->claimer, ':');
-		if (colon)
-			*colon = '\0';
 	}
 	if (o->session && *o->session)
 		snprintf(st->session, sizeof(st->session), "%s", o->session);
-	else
-		default_session(st->session, sizeof(st->session));
 	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
 			     port_create, port_scan, port_exclusive, port_claimer};
 	return st;
@@ -467,7 +491,7 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 		goto out;
 	it->version++;
 	it->updated_at = port_now(st);
-	if ((rc = jr_set_str(&it->updated_by, st->instance)))
+	if ((rc = jr_set_str(&it->updated_by, jerry_store_instance(st))))
 		goto out;
 	rc = commit_item(st, old, it, 0, err);
 	if ((!rc || rc == JERRY_EDURABLE) && out) {
@@ -525,8 +549,8 @@ static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg,
 	it->uid = uid;
 	it->version = 1;
 	it->created_at = it->updated_at = port_now(st);
-	if ((rc = jr_set_str(&it->created_by, st->instance)) ||
-	    (rc = jr_set_str(&it->updated_by, st->instance)))
+	if ((rc = jr_set_str(&it->created_by, jerry_store_instance(st))) ||
+	    (rc = jr_set_str(&it->updated_by, jerry_store_instance(st))))
 		goto out;
 	if ((rc = fill(it, arg, err)))
 		goto out;

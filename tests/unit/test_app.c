@@ -1,0 +1,654 @@
+/*
+ * test_app.c - the use cases (src/app/app.c) over the in-memory port of
+ * harness.h, with a fixed clock: validation order, --if-version, parent
+ * rules, claims, and list filters, sorts and limits.
+ */
+#include "harness.h"
+
+static int64_t mk(h_mem *m, const char *title, const char *type, const char *parent)
+{
+	jerry_create_spec spec;
+	jerry_item *it = NULL;
+	jerry_error err;
+	memset(&spec, 0, sizeof(spec));
+	spec.title = title;
+	spec.type = type;
+	spec.parent = parent;
+	jerry_error_clear(&err);
+	int rc = jr_app_create(&it, &m->port, &spec, &err);
+	if (rc)
+		fail_msg("create '%s': %s", title, err.message);
+	int64_t num = it->num;
+	jerry_item_free(it);
+	return num;
+}
+
+static int upd(h_mem *m, const char *id, const jerry_change *c, jerry_error *err)
+{
+	jerry_item *it = NULL;
+	jerry_error_clear(err);
+	int rc = jr_app_update(&it, &m->port, id, c, err);
+	if (rc)
+		assert_null(it);
+	else
+		assert_non_null(it);
+	jerry_item_free(it);
+	return rc;
+}
+
+static int set_status(h_mem *m, const char *id, const char *status, jerry_error *err)
+{
+	jerry_change c;
+	memset(&c, 0, sizeof(c));
+	c.status = status;
+	return upd(m, id, &c, err);
+}
+
+/* ---- create ------------------------------------------------------------------- */
+
+static void test_create__fills_defaults_labels_and_stamps(void **state)
+{
+	h_mem *m = *state;
+	static const char *const labels[] = {"ui", "backend", "ui"};
+	jerry_create_spec spec;
+	jerry_item *it = NULL;
+	memset(&spec, 0, sizeof(spec));
+	spec.title = "First";
+	spec.labels = labels;
+	spec.nlabels = 3;
+	spec.assignee = "carol";
+	spec.description = "why";
+	assert_int_equal(jr_app_create(&it, &m->port, &spec, NULL), 0);
+	assert_string_equal(it->id, "WORK-001");
+	assert_int_equal(it->version, 1);
+	assert_int_equal(it->type, JERRY_TYPE_TASK);
+	assert_int_equal(it->priority, JERRY_PRIORITY_MEDIUM);
+	assert_int_equal(it->status, JERRY_STATUS_PENDING);
+	assert_int_equal(it->nlabels, 2);
+	assert_string_equal(it->labels[0], "backend");
+	assert_string_equal(it->labels[1], "ui");
+	assert_string_equal(it->assignee, "carol");
+	assert_string_equal(it->description, "why");
+	assert_int_equal(it->created_at, m->now);
+	assert_string_equal(it->created_by, "alice@host:1");
+	jerry_item_free(it);
+}
+
+static void test_create__invalid_input_is_refused_before_allocating(void **state)
+{
+	h_mem *m = *state;
+	static const char *const bad_labels[] = {"has space"};
+	jerry_create_spec spec;
+	jerry_item *it = (jerry_item *)1;
+	jerry_error err;
+	memset(&spec, 0, sizeof(spec));
+	spec.title = "";
+	assert_int_equal(jr_app_create(&it, &m->port, &spec, &err), JERRY_EINVALID);
+	assert_null(it);
+	spec.title = "ok";
+	spec.type = "chore";
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_create(&it, &m->port, &spec, &err), JERRY_EINVALID);
+	assert_non_null(strstr(err.message, "unknown type 'chore'"));
+	assert_non_null(strstr(err.hint, "subtask"));
+	spec.type = NULL;
+	spec.priority = "urgent";
+	assert_int_equal(jr_app_create(&it, &m->port, &spec, &err), JERRY_EINVALID);
+	spec.priority = NULL;
+	spec.labels = bad_labels;
+	spec.nlabels = 1;
+	assert_int_equal(jr_app_create(&it, &m->port, &spec, &err), JERRY_EINVALID);
+	spec.nlabels = 0;
+	spec.parent = "../../etc";
+	assert_int_equal(jr_app_create(&it, &m->port, &spec, &err), JERRY_EINVALID);
+	spec.parent = NULL;
+	spec.assignee = "bob\x1b";
+	assert_int_equal(jr_app_create(&it, &m->port, &spec, &err), JERRY_EINVALID);
+	assert_int_equal(m->creates, 0);
+	assert_int_equal(m->last_num, 0);
+}
+
+static void test_create__refused_parent_burns_no_number(void **state)
+{
+	h_mem *m = *state;
+	jerry_create_spec spec;
+	jerry_item *it = NULL;
+	jerry_error err;
+	int64_t epic = mk(m, "Epic", "epic", NULL);
+	memset(&spec, 0, sizeof(spec));
+	spec.title = "Sub";
+	spec.type = "subtask";
+	spec.parent = "WORK-1";
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_create(&it, &m->port, &spec, &err), JERRY_EREFUSED);
+	assert_non_null(strstr(err.message, "cannot have a epic"));
+	spec.parent = "99";
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_create(&it, &m->port, &spec, &err), JERRY_ENOTFOUND);
+	assert_non_null(strstr(err.message, "parent 'WORK-099' does not exist"));
+	spec.parent = NULL;
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_create(&it, &m->port, &spec, &err), JERRY_EREFUSED);
+	assert_non_null(strstr(err.message, "needs a parent"));
+	assert_int_equal(m->last_num, epic);
+	int64_t next = mk(m, "Task", "task", "work-001");
+	assert_int_equal(next, epic + 1);
+	assert_int_equal(m->items[next]->parent, epic);
+	int64_t sub = mk(m, "Sub", "subtask", "2");
+	assert_int_equal(sub, 3);
+	assert_int_equal(m->items[sub]->parent, 2);
+}
+
+/* ---- show and update ------------------------------------------------------------ */
+
+static void test_show__parses_any_spelling_and_reports_missing(void **state)
+{
+	h_mem *m = *state;
+	jerry_item *it = NULL;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	assert_int_equal(jr_app_show(&it, &m->port, "work-001", NULL), 0);
+	assert_string_equal(it->title, "One");
+	jerry_item_free(it);
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_show(&it, &m->port, "2", &err), JERRY_ENOTFOUND);
+	assert_null(it);
+	assert_int_equal(jr_app_show(&it, &m->port, "WORK-", &err), JERRY_EINVALID);
+}
+
+static void test_update__if_version_conflict_reports_both_versions(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	c.title = "Two";
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	assert_int_equal(m->items[1]->version, 2);
+	c.title = "Three";
+	c.has_if_version = 1;
+	c.if_version = 1;
+	assert_int_equal(upd(m, "1", &c, &err), JERRY_ECONFLICT);
+	assert_int_equal(err.expected_version, 1);
+	assert_int_equal(err.current_version, 2);
+	assert_string_equal(err.item, "WORK-001");
+	assert_non_null(strstr(err.message, "version 1 is stale (now 2)"));
+	assert_string_equal(m->items[1]->title, "Two");
+	assert_int_equal(m->items[1]->version, 2);
+	c.if_version = 2;
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	assert_string_equal(m->items[1]->title, "Three");
+	assert_int_equal(m->items[1]->version, 3);
+}
+
+static void test_update__validates_before_touching_the_item(void **state)
+{
+	h_mem *m = *state;
+	static const char *const bad[] = {"a,b"};
+	jerry_change c;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	c.note = "";
+	assert_int_equal(upd(m, "1", &c, &err), JERRY_EINVALID);
+	c.note = NULL;
+	c.title = "   ";
+	assert_int_equal(upd(m, "1", &c, &err), JERRY_EINVALID);
+	c.title = NULL;
+	c.status = "finished";
+	assert_int_equal(upd(m, "1", &c, &err), JERRY_EINVALID);
+	c.status = NULL;
+	c.add_labels = bad;
+	c.nadd_labels = 1;
+	assert_int_equal(upd(m, "1", &c, &err), JERRY_EINVALID);
+	c.nadd_labels = 0;
+	c.parent = "1";
+	assert_int_equal(upd(m, "1", &c, &err), JERRY_EREFUSED);
+	assert_non_null(strstr(err.message, "its own parent"));
+	assert_int_equal(m->mutates, 0);
+	assert_int_equal(m->items[1]->version, 1);
+}
+
+static void test_update__labels_fields_and_clearing(void **state)
+{
+	h_mem *m = *state;
+	static const char *const add[] = {"zz", "aa"}, *const rm[] = {"zz", "missing"};
+	jerry_change c;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	c.add_labels = add;
+	c.nadd_labels = 2;
+	c.assignee = "dave";
+	c.description = "text";
+	c.priority = "critical";
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	assert_int_equal(m->items[1]->nlabels, 2);
+	assert_string_equal(m->items[1]->labels[0], "aa");
+	assert_int_equal(m->items[1]->priority, JERRY_PRIORITY_CRITICAL);
+	memset(&c, 0, sizeof(c));
+	c.remove_labels = rm;
+	c.nremove_labels = 2;
+	c.assignee = "";
+	c.description = "";
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	assert_int_equal(m->items[1]->nlabels, 1);
+	assert_string_equal(m->items[1]->labels[0], "aa");
+	assert_null(m->items[1]->assignee);
+	assert_null(m->items[1]->description);
+	assert_string_equal(m->items[1]->title, "One");
+	assert_int_equal(m->items[1]->priority, JERRY_PRIORITY_CRITICAL);
+	assert_int_equal(m->items[1]->version, 3);
+}
+
+static void test_update__status_goes_through_the_state_machine(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	assert_int_equal(set_status(m, "1", "done", &err), JERRY_EREFUSED);
+	assert_string_equal(err.allowed, "in_progress, cancelled");
+	assert_int_equal(m->items[1]->status, JERRY_STATUS_PENDING);
+	assert_int_equal(set_status(m, "1", "in-progress", &err), 0);
+	m->now += 1000;
+	assert_int_equal(set_status(m, "1", "done", &err), 0);
+	assert_int_equal(m->items[1]->completed_at, m->now);
+	assert_int_equal(set_status(m, "1", "pending", &err), JERRY_EREFUSED);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	assert_int_equal(m->items[1]->completed_at, 0);
+	assert_int_equal(set_status(m, "1", "cancelled", &err), 0);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), JERRY_EREFUSED);
+	assert_string_equal(err.allowed, "none");
+}
+
+static void test_update__block_reason_becomes_a_note(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	memset(&c, 0, sizeof(c));
+	c.status = "blocked";
+	c.block_reason = "waiting for the API key";
+	c.note = "pinged ops";
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	jerry_item *it = m->items[1];
+	assert_int_equal(it->status, JERRY_STATUS_BLOCKED);
+	assert_int_equal(it->nnotes, 2);
+	assert_string_equal(it->notes[0].text, "blocked: waiting for the API key");
+	assert_string_equal(it->notes[0].by, "alice@host:1");
+	assert_int_equal(it->notes[0].at_ms, m->now);
+	assert_string_equal(it->notes[1].text, "pinged ops");
+}
+
+static void claim(h_mem *m, int64_t num, const char *by, const char *session, int64_t until)
+{
+	jerry_item *it = m->items[num];
+	jr_set_str(&it->claim.by, by);
+	jr_set_str(&it->claim.session, session);
+	it->claim.expires_ms = until;
+}
+
+static void test_claim__done_by_non_holder_is_refused_while_live(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	claim(m, 1, "bob@host:2", "sess-b", m->now + 60000);
+	int64_t before = m->items[1]->version;
+	assert_int_equal(set_status(m, "1", "done", &err), JERRY_ECONFLICT);
+	assert_string_equal(err.holder, "bob@host:2");
+	assert_int_equal(err.holder_expires_ms, m->now + 60000);
+	assert_string_equal(err.item, "WORK-001");
+	assert_non_null(strstr(err.hint, "--force"));
+	assert_int_equal(set_status(m, "1", "blocked", &err), JERRY_ECONFLICT);
+	assert_int_equal(set_status(m, "1", "cancelled", &err), JERRY_ECONFLICT);
+	assert_int_equal(m->items[1]->version, before);
+	/* a note by someone else is not a status change: allowed */
+	memset(&c, 0, sizeof(c));
+	c.note = "fyi";
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	assert_string_equal(m->items[1]->claim.by, "bob@host:2");
+	/* same name in another session is not the holder either */
+	claim(m, 1, "alice@host:1", "other-session", m->now + 60000);
+	assert_int_equal(set_status(m, "1", "done", &err), JERRY_ECONFLICT);
+}
+
+static void test_claim__force_overrides_and_is_recorded(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	claim(m, 1, "bob@host:2", "sess-b", m->now + 60000);
+	memset(&c, 0, sizeof(c));
+	c.status = "blocked";
+	c.force = 1;
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	jerry_item *it = m->items[1];
+	assert_int_equal(it->status, JERRY_STATUS_BLOCKED);
+	assert_int_equal(it->nnotes, 1);
+	assert_string_equal(it->notes[0].text, "forced blocked while claimed by bob@host:2");
+	assert_string_equal(it->claim.by, "bob@host:2"); /* blocking keeps the claim */
+}
+
+static const char *claimer_without_pid(void *ctx)
+{
+	(void)ctx;
+	return "alice@host";
+}
+
+static void test_claim__holder_is_recognised_by_claimer_name_not_actor(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	mk(m, "Two", NULL, NULL);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "2", "in_progress", &err), 0);
+	m->port.claimer = claimer_without_pid;
+	/* claimed under the claimer name in this session: ours */
+	claim(m, 1, "alice@host", "sess-a", m->now + 60000);
+	assert_int_equal(set_status(m, "1", "blocked", &err), 0);
+	/* the actor name (with pid) is not the claimer any more */
+	claim(m, 2, "alice@host:1", "sess-a", m->now + 60000);
+	assert_int_equal(set_status(m, "2", "blocked", &err), JERRY_ECONFLICT);
+	assert_string_equal(err.holder, "alice@host:1");
+}
+
+static void test_claim__forced_done_is_recorded_although_done_clears_the_claim(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	claim(m, 1, "bob@host:2", "sess-b", m->now + 60000);
+	memset(&c, 0, sizeof(c));
+	c.status = "done";
+	c.force = 1;
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	jerry_item *it = m->items[1];
+	assert_int_equal(it->status, JERRY_STATUS_DONE);
+	assert_null(it->claim.by);
+	assert_int_equal(it->nnotes, 1);
+	assert_string_equal(it->notes[0].text, "forced done while claimed by bob@host:2");
+}
+
+static void test_claim__holder_and_expired_claims_do_not_block_and_done_clears(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	mk(m, "Two", NULL, NULL);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "2", "in_progress", &err), 0);
+	claim(m, 1, "alice@host:1", "sess-a", m->now + 60000);
+	assert_int_equal(set_status(m, "1", "done", &err), 0);
+	assert_null(m->items[1]->claim.by);
+	assert_null(m->items[1]->claim.session);
+	assert_int_equal(m->items[1]->claim.expires_ms, 0);
+	claim(m, 2, "bob@host:2", "sess-b", m->now - 1);
+	assert_int_equal(set_status(m, "2", "cancelled", &err), 0);
+	assert_null(m->items[2]->claim.by);
+}
+
+/* ---- parents on update ------------------------------------------------------------ */
+
+static void test_parent__update_applies_the_rules(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	mk(m, "Epic", "epic", NULL);       /* 1 */
+	mk(m, "Story", "story", "1");      /* 2 */
+	mk(m, "Task", "task", "2");        /* 3 */
+	mk(m, "Sub", "subtask", "3");      /* 4 */
+	mk(m, "Loose", "task", NULL);      /* 5 */
+	memset(&c, 0, sizeof(c));
+	c.parent = "4";                    /* a task under a subtask */
+	assert_int_equal(upd(m, "5", &c, &err), JERRY_EREFUSED);
+	assert_int_equal(m->items[5]->parent, 0);
+	c.parent = "44";
+	assert_int_equal(upd(m, "5", &c, &err), JERRY_ENOTFOUND);
+	c.parent = "1";
+	assert_int_equal(upd(m, "5", &c, &err), 0);
+	assert_int_equal(m->items[5]->parent, 1);
+	c.parent = "";
+	assert_int_equal(upd(m, "5", &c, &err), 0);
+	assert_int_equal(m->items[5]->parent, 0);
+	/* a subtask cannot lose its parent */
+	assert_int_equal(upd(m, "4", &c, &err), JERRY_EREFUSED);
+	assert_non_null(strstr(err.message, "needs a parent"));
+	assert_int_equal(m->items[4]->parent, 3);
+	/* a type change is checked against the existing parent */
+	memset(&c, 0, sizeof(c));
+	c.type = "epic";
+	assert_int_equal(upd(m, "2", &c, &err), JERRY_EREFUSED);
+	assert_int_equal(m->items[2]->type, JERRY_TYPE_STORY);
+	c.type = "feature";
+	assert_int_equal(upd(m, "2", &c, &err), 0);
+	assert_int_equal(m->items[2]->type, JERRY_TYPE_FEATURE);
+}
+
+static void test_parent__type_change_refused_when_a_child_would_be_invalid(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	mk(m, "Task", "task", NULL);       /* 1 */
+	mk(m, "Sub", "subtask", "1");      /* 2 */
+	memset(&c, 0, sizeof(c));
+	c.type = "story";                  /* a subtask cannot sit under a story */
+	assert_int_equal(upd(m, "1", &c, &err), JERRY_EREFUSED);
+	assert_non_null(strstr(err.message, "its child 'WORK-002' is a subtask"));
+	assert_int_equal(m->items[1]->type, JERRY_TYPE_TASK);
+	c.type = "bug";                    /* but a bug may hold it */
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	assert_int_equal(m->items[1]->type, JERRY_TYPE_BUG);
+}
+
+/* ---- list -------------------------------------------------------------------------- */
+
+static size_t list(h_mem *m, const jerry_filter *f, char *ids, size_t size)
+{
+	jerry_item **items = NULL;
+	size_t n = 0, off = 0;
+	jerry_error err;
+	jerry_error_clear(&err);
+	int rc = jr_app_list(&items, &n, &m->port, f, &err);
+	if (rc)
+		fail_msg("list: %s", err.message);
+	ids[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		off += (size_t)snprintf(ids + off, size - off, "%s%lld", i ? "," : "",
+					(long long)items[i]->num);
+	jerry_item_array_free(items, n);
+	return n;
+}
+
+/* Seven items with a spread of statuses, types, labels, owners, priorities. */
+static void seed(h_mem *m)
+{
+	jerry_change c;
+	jerry_error err;
+	static const char *const l_ui[] = {"ui"}, *const l_db[] = {"db"};
+	mk(m, "delta", "epic", NULL);      /* 1 pending   */
+	mk(m, "alpha", "task", "1");       /* 2 in_progress, ui, high, bob */
+	mk(m, "charlie", "bug", "1");      /* 3 blocked, db, critical */
+	mk(m, "bravo", "task", NULL);      /* 4 done */
+	mk(m, "echo", "spike", NULL);      /* 5 cancelled */
+	mk(m, "foxtrot", "task", "1");     /* 6 pending, ui, low, bob */
+	mk(m, "golf", "story", NULL);      /* 7 pending */
+	memset(&c, 0, sizeof(c));
+	c.status = "in_progress";
+	c.add_labels = l_ui;
+	c.nadd_labels = 1;
+	c.priority = "high";
+	c.assignee = "bob";
+	m->now += 10;
+	assert_int_equal(upd(m, "2", &c, &err), 0);
+	memset(&c, 0, sizeof(c));
+	c.add_labels = l_ui;
+	c.nadd_labels = 1;
+	c.priority = "low";
+	c.assignee = "bob";
+	m->now += 10;
+	assert_int_equal(upd(m, "6", &c, &err), 0);
+	m->now += 10;
+	assert_int_equal(set_status(m, "3", "in_progress", &err), 0);
+	memset(&c, 0, sizeof(c));
+	c.status = "blocked";
+	c.add_labels = l_db;
+	c.nadd_labels = 1;
+	c.priority = "critical";
+	m->now += 10;
+	assert_int_equal(upd(m, "3", &c, &err), 0);
+	m->now += 10;
+	assert_int_equal(set_status(m, "4", "in_progress", &err), 0);
+	m->now += 10;
+	assert_int_equal(set_status(m, "4", "done", &err), 0);
+	m->now += 10;
+	assert_int_equal(set_status(m, "5", "cancelled", &err), 0);
+}
+
+static void test_list__default_hides_done_and_cancelled_all_shows_them(void **state)
+{
+	h_mem *m = *state;
+	jerry_filter f;
+	char ids[256];
+	seed(m);
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(list(m, &f, ids, sizeof(ids)), 5);
+	assert_string_equal(ids, "1,2,3,6,7");
+	f.all = 1;
+	assert_int_equal(list(m, &f, ids, sizeof(ids)), 7);
+	assert_string_equal(ids, "1,2,3,4,5,6,7");
+}
+
+static void test_list__filters_combine(void **state)
+{
+	h_mem *m = *state;
+	jerry_filter f;
+	char ids[256];
+	seed(m);
+	memset(&f, 0, sizeof(f));
+	f.statuses = "done,cancelled";
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "4,5");
+	f.statuses = "in-progress,blocked";
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,3");
+	memset(&f, 0, sizeof(f));
+	f.type = "task";
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,6");
+	f.all = 1;
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,4,6");
+	memset(&f, 0, sizeof(f));
+	f.label = "ui";
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,6");
+	f.priority = "low";
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "6");
+	memset(&f, 0, sizeof(f));
+	f.assignee = "bob";
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,6");
+	memset(&f, 0, sizeof(f));
+	f.parent = "WORK-001";
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,3,6");
+	f.label = "nothing";
+	assert_int_equal(list(m, &f, ids, sizeof(ids)), 0);
+}
+
+static void test_list__sorts_and_limit(void **state)
+{
+	h_mem *m = *state;
+	jerry_filter f;
+	char ids[256];
+	seed(m);
+	memset(&f, 0, sizeof(f));
+	f.all = 1;
+	f.sort = "title";
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,4,3,1,5,6,7");
+	f.sort = "priority";        /* critical, high, medium (by id), low */
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "3,2,1,4,5,7,6");
+	f.sort = "status";          /* pending, in_progress, blocked, done, cancelled */
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "1,6,7,2,3,4,5");
+	f.sort = "updated";         /* newest first */
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "5,4,3,6,2,1,7");
+	f.sort = "created";         /* all at the same instant: by id */
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "1,2,3,4,5,6,7");
+	f.sort = "priority";
+	f.limit = 2;
+	assert_int_equal(list(m, &f, ids, sizeof(ids)), 2);
+	assert_string_equal(ids, "3,2");
+}
+
+static void test_list__bad_filters_are_invalid(void **state)
+{
+	h_mem *m = *state;
+	jerry_filter f;
+	jerry_item **items = NULL;
+	size_t n = 9;
+	jerry_error err;
+	seed(m);
+	memset(&f, 0, sizeof(f));
+	f.sort = "colour";
+	assert_int_equal(jr_app_list(&items, &n, &m->port, &f, &err), JERRY_EINVALID);
+	assert_null(items);
+	assert_int_equal(n, 0);
+	memset(&f, 0, sizeof(f));
+	f.statuses = "pending,open";
+	assert_int_equal(jr_app_list(&items, &n, &m->port, &f, &err), JERRY_EINVALID);
+	assert_non_null(strstr(err.message, "'open'"));
+	memset(&f, 0, sizeof(f));
+	f.type = "chore";
+	assert_int_equal(jr_app_list(&items, &n, &m->port, &f, &err), JERRY_EINVALID);
+	memset(&f, 0, sizeof(f));
+	f.parent = "x";
+	assert_int_equal(jr_app_list(&items, &n, &m->port, &f, &err), JERRY_EINVALID);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, h_mem_setup, h_mem_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_create__fills_defaults_labels_and_stamps),
+		T(test_create__invalid_input_is_refused_before_allocating),
+		T(test_create__refused_parent_burns_no_number),
+		T(test_show__parses_any_spelling_and_reports_missing),
+		T(test_update__if_version_conflict_reports_both_versions),
+		T(test_update__validates_before_touching_the_item),
+		T(test_update__labels_fields_and_clearing),
+		T(test_update__status_goes_through_the_state_machine),
+		T(test_update__block_reason_becomes_a_note),
+		T(test_claim__done_by_non_holder_is_refused_while_live),
+		T(test_claim__force_overrides_and_is_recorded),
+		T(test_claim__forced_done_is_recorded_although_done_clears_the_claim),
+		T(test_claim__holder_is_recognised_by_claimer_name_not_actor),
+		T(test_claim__holder_and_expired_claims_do_not_block_and_done_clears),
+		T(test_parent__update_applies_the_rules),
+		T(test_parent__type_change_refused_when_a_child_would_be_invalid),
+		T(test_list__default_hides_done_and_cancelled_all_shows_them),
+		T(test_list__filters_combine),
+		T(test_list__sorts_and_limit),
+		T(test_list__bad_filters_are_invalid),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,764 @@
+/*
+ * test_store.c - the filesystem store through the public API, in a temp
+ * directory: finding and creating stores, IDs, versions, the index and its
+ * compaction, recovery of unconfirmed writes, damage found by check and
+ * what --repair may fix, and the item locks.
+ */
+#include "harness.h"
+#include "store/codec.h"
+
+#include <time.h>
+
+static h_store *S(void **state) { return *state; }
+
+static void item_path(char *buf, size_t size, const h_store *s, int64_t num)
+{
+	h_path(buf, size, "%s/items/WORK-%03lld.json", s->dir, (long long)num);
+}
+
+/* jerry_update, discarding the result (the API wants a non-NULL out). */
+static int update(jerry_store *st, const char *id, const jerry_change *c, jerry_error *err)
+{
+	jerry_item *it = NULL;
+	int rc = jerry_update(&it, st, id, c, err);
+	jerry_item_free(it);
+	return rc;
+}
+
+static void add_note(jerry_store *st, const char *id, const char *text)
+{
+	jerry_change c;
+	jerry_error err;
+	memset(&c, 0, sizeof(c));
+	c.note = text;
+	jerry_error_clear(&err);
+	int rc = update(st, id, &c, &err);
+	if (rc)
+		fail_msg("note on %s: %s", id, err.message);
+}
+
+static size_t count_kind(const jerry_report *r, const char *kind, int *repaired)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nproblems; i++) {
+		if (strcmp(r->problems[i].kind, kind) == 0) {
+			n++;
+			if (repaired)
+				*repaired = r->problems[i].repaired;
+		}
+	}
+	return n;
+}
+
+static jerry_report *check(jerry_store *st, int repair)
+{
+	jerry_report *r = NULL;
+	jerry_error err;
+	jerry_error_clear(&err);
+	int rc = jerry_check(&r, st, repair, &err);
+	if (rc)
+		fail_msg("check: %s", err.message);
+	return r;
+}
+
+static void assert_check_clean(jerry_store *st)
+{
+	jerry_report *r = check(st, 0);
+	for (size_t i = 0; i < r->nproblems; i++)
+		print_error("unexpected problem %s: %s\n", r->problems[i].kind, r->problems[i].message);
+	assert_int_equal(r->nproblems, 0);
+	jerry_report_free(r);
+}
+
+static size_t list_all(jerry_store *st, jerry_item ***out)
+{
+	jerry_filter f;
+	size_t n = 0;
+	jerry_error err;
+	memset(&f, 0, sizeof(f));
+	f.all = 1;
+	jerry_error_clear(&err);
+	int rc = jerry_list(out, &n, st, &f, &err);
+	if (rc)
+		fail_msg("list: %s", err.message);
+	return n;
+}
+
+/* ---- init and open ---------------------------------------------------------------- */
+
+static void test_init__is_idempotent_and_reports_created(void **state)
+{
+	h_store *s = S(state);
+	jerry_open_opts o;
+	jerry_error err;
+	char dir[PATH_MAX];
+	int created = -1;
+	jerry_open_opts_init(&o);
+	o.data_dir = s->dir;
+	o.sync = 0;
+	h_create(s->st, "survives a second init", NULL, NULL);
+	assert_int_equal(jerry_store_init(dir, sizeof(dir), &created, &o, &err), 0);
+	assert_int_equal(created, 0);
+	assert_non_null(strstr(dir, "/data"));
+	jerry_item **items = NULL;
+	assert_int_equal(list_all(s->st, &items), 1);
+	jerry_item_array_free(items, 1);
+
+	/* a store in start_dir/.jerry/data */
+	char root[PATH_MAX];
+	h_path(root, sizeof(root), "%s/elsewhere", s->root);
+	assert_int_equal(mkdir(root, 0755), 0);
+	jerry_open_opts_init(&o);
+	o.start_dir = root;
+	o.sync = 0;
+	assert_int_equal(jerry_store_init(dir, sizeof(dir), &created, &o, &err), 0);
+	assert_int_equal(created, 1);
+	char want[PATH_MAX];
+	h_path(want, sizeof(want), "%s/.jerry/data/index.json", root);
+	assert_int_equal(access(want, F_OK), 0);
+	h_path(want, sizeof(want), "%s/.jerry/data/sequences.json", root);
+	assert_int_equal(access(want, F_OK), 0);
+	assert_int_equal(jerry_store_init(NULL, 0, &created, &o, &err), 0);
+	assert_int_equal(created, 0);
+}
+
+static void test_open__walks_up_from_a_subdirectory(void **state)
+{
+	h_store *s = S(state);
+	jerry_open_opts o;
+	jerry_error err;
+	jerry_store *st = NULL;
+	char sub[PATH_MAX], real[PATH_MAX], want[PATH_MAX * 2];
+	jerry_open_opts_init(&o);
+	o.start_dir = s->root;
+	o.sync = 0;
+	assert_int_equal(jerry_store_init(NULL, 0, NULL, &o, &err), 0);
+	h_path(sub, sizeof(sub), "%s/a", s->root);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	h_path(sub, sizeof(sub), "%s/a/b", s->root);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	o.start_dir = sub;
+	jerry_error_clear(&err);
+	assert_int_equal(jerry_store_open(&st, &o, &err), 0);
+	assert_non_null(realpath(s->root, real));
+	h_path(want, sizeof(want), "%s/.jerry/data", real);
+	assert_string_equal(jerry_store_dir(st), want);
+	jerry_store_free(st);
+}
+
+static void test_open__finds_a_project_store(void **state)
+{
+	h_store *s = S(state);
+	jerry_open_opts o;
+	jerry_error err;
+	jerry_store *st = NULL;
+	char sub[PATH_MAX], real[PATH_MAX], want[PATH_MAX * 2];
+	jerry_open_opts_init(&o);
+	o.start_dir = s->root;
+	o.project = "P";
+	o.sync = 0;
+	assert_int_equal(jerry_store_init(NULL, 0, NULL, &o, &err), 0);
+	h_path(sub, sizeof(sub), "%s/work", s->root);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	o.start_dir = sub;
+	assert_int_equal(jerry_store_open(&st, &o, &err), 0);
+	assert_non_null(realpath(s->root, real));
+	h_path(want, sizeof(want), "%s/projects/P/.jerry/data", real);
+	assert_string_equal(jerry_store_dir(st), want);
+	jerry_store_free(st);
+	st = NULL;
+	o.project = "Q";
+	jerry_error_clear(&err);
+	assert_int_equal(jerry_store_open(&st, &o, &err), JERRY_ENOTFOUND);
+	assert_null(st);
+	assert_non_null(strstr(err.message, "project 'Q'"));
+	o.project = "../escape";
+	assert_int_equal(jerry_store_open(&st, &o, &err), JERRY_EINVALID);
+	o.project = "..";
+	assert_int_equal(jerry_store_open(&st, &o, &err), JERRY_EINVALID);
+}
+
+static void test_open__no_store_is_not_found(void **state)
+{
+	h_store *s = S(state);
+	jerry_open_opts o;
+	jerry_error err;
+	jerry_store *st = (jerry_store *)1;
+	char path[PATH_MAX];
+	jerry_open_opts_init(&o);
+	h_path(path, sizeof(path), "%s/missing", s->root);
+	o.data_dir = path;
+	jerry_error_clear(&err);
+	assert_int_equal(jerry_store_open(&st, &o, &err), JERRY_ENOTFOUND);
+	assert_null(st);
+	assert_true(err.hint[0] != '\0');
+	/* a directory that is not a store */
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(jerry_store_open(&st, &o, &err), JERRY_ENOTFOUND);
+	assert_non_null(strstr(err.message, "not a jerry store"));
+	/* searching upward from a directory with no store above it */
+	jerry_open_opts_init(&o);
+	o.start_dir = path;
+	jerry_error_clear(&err);
+	int rc = jerry_store_open(&st, &o, &err);
+	if (rc == 0) {
+		/* somebody keeps a store at / or /tmp: nothing to assert here */
+		jerry_store_free(st);
+	} else {
+		assert_int_equal(rc, JERRY_ENOTFOUND);
+	}
+	/* an invalid instance name is refused before anything is opened */
+	jerry_open_opts_init(&o);
+	o.data_dir = s->dir;
+	o.instance = "bad\nname";
+	assert_int_equal(jerry_store_open(&st, &o, &err), JERRY_EINVALID);
+}
+
+/* ---- create, show, update ------------------------------------------------------------ */
+
+static void test_create__assigns_sequential_ids_and_unique_uids(void **state)
+{
+	h_store *s = S(state);
+	uint64_t uids[5];
+	char path[PATH_MAX];
+	for (int i = 0; i < 5; i++) {
+		jerry_create_spec spec;
+		jerry_item *it = NULL;
+		memset(&spec, 0, sizeof(spec));
+		spec.title = "item";
+		assert_int_equal(jerry_create(&it, s->st, &spec, NULL), 0);
+		assert_int_equal(it->num, i + 1);
+		char want[24];
+		jerry_id_format(want, sizeof(want), i + 1);
+		assert_string_equal(it->id, want);
+		assert_int_equal(it->version, 1);
+		assert_string_equal(it->created_by, "tester@unit");
+		uids[i] = it->uid;
+		for (int j = 0; j < i; j++)
+			assert_true(uids[j] < uids[i]);
+		jerry_item_free(it);
+		item_path(path, sizeof(path), s, i + 1);
+		assert_int_equal(access(path, F_OK), 0);
+	}
+	char *seq = h_read_file(strcat(strcpy(path, s->dir), "/sequences.json"), NULL);
+	assert_non_null(strstr(seq, "\"WORK\": 5"));
+	free(seq);
+	assert_check_clean(s->st);
+}
+
+static void test_update__bumps_version_and_show_reads_the_file(void **state)
+{
+	h_store *s = S(state);
+	jerry_change c;
+	jerry_item *it = NULL;
+	jerry_error err;
+	h_create(s->st, "Before", NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	c.title = "After";
+	c.note = "renamed";
+	assert_int_equal(jerry_update(&it, s->st, "work-1", &c, &err), 0);
+	assert_int_equal(it->version, 2);
+	assert_true(it->updated_at >= it->created_at);
+	jerry_item_free(it);
+	assert_int_equal(jerry_show(&it, s->st, "WORK-001", &err), 0);
+	assert_string_equal(it->title, "After");
+	assert_int_equal(it->version, 2);
+	assert_int_equal(it->nnotes, 1);
+	assert_string_equal(it->notes[0].by, "tester@unit");
+	jerry_item_free(it);
+	jerry_error_clear(&err);
+	assert_int_equal(jerry_show(&it, s->st, "WORK-002", &err), JERRY_ENOTFOUND);
+	assert_string_equal(err.item, "WORK-002");
+	assert_int_equal(jerry_update(&it, s->st, "9", &c, &err), JERRY_ENOTFOUND);
+	assert_null(it);
+}
+
+static void test_index__list_agrees_with_the_files(void **state)
+{
+	h_store *s = S(state);
+	jerry_change c;
+	h_create(s->st, "one", "epic", NULL);
+	h_create(s->st, "two", "story", "1");
+	h_create(s->st, "three", NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	c.status = "in_progress";
+	assert_int_equal(update(s->st, "3", &c, NULL), 0);
+	c.status = "done";
+	assert_int_equal(update(s->st, "3", &c, NULL), 0);
+	add_note(s->st, "2", "hello");
+	jerry_item **items = NULL;
+	size_t n = list_all(s->st, &items);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		jerry_item *file = NULL;
+		assert_true(items[i]->is_summary);
+		assert_int_equal(jerry_show(&file, s->st, items[i]->id, NULL), 0);
+		assert_int_equal(items[i]->version, file->version);
+		assert_string_equal(items[i]->title, file->title);
+		assert_int_equal(items[i]->status, file->status);
+		assert_int_equal(items[i]->parent, file->parent);
+		assert_true(items[i]->uid == file->uid);
+		assert_int_equal(items[i]->completed_at, file->completed_at);
+		jerry_item_free(file);
+	}
+	assert_int_equal(items[2]->status, JERRY_STATUS_DONE);
+	assert_int_equal(items[1]->version, 2);
+	jerry_item_array_free(items, n);
+	assert_check_clean(s->st);
+}
+
+static void test_store__works_with_sync_on(void **state)
+{
+	h_store *s = S(state);
+	jerry_open_opts o;
+	jerry_store *st = NULL;
+	jerry_item *it = NULL;
+	jerry_error err;
+	jerry_open_opts_init(&o); /* sync = 1 */
+	assert_int_equal(o.sync, 1);
+	o.data_dir = s->dir;
+	o.instance = "durable";
+	assert_int_equal(jerry_store_open(&st, &o, &err), 0);
+	assert_string_equal(jerry_store_instance(st), "durable");
+	assert_int_equal(h_create(st, "synced", NULL, NULL), 1);
+	add_note(st, "1", "synced note");
+	assert_int_equal(jerry_show(&it, s->st, "1", NULL), 0);
+	assert_int_equal(it->version, 2);
+	assert_string_equal(it->updated_by, "durable");
+	jerry_item_free(it);
+	jerry_store_free(st);
+	assert_check_clean(s->st);
+}
+
+/* ---- damage -------------------------------------------------------------------------- */
+
+static void test_corrupt__broken_item_names_path_line_column_others_still_list(void **state)
+{
+	h_store *s = S(state);
+	char path[PATH_MAX];
+	jerry_item *it = NULL;
+	jerry_error err;
+	h_create(s->st, "good one", NULL, NULL);
+	h_create(s->st, "to be broken", NULL, NULL);
+	h_create(s->st, "good three", NULL, NULL);
+	item_path(path, sizeof(path), s, 2);
+	h_write_file(path, "{\n  \"id\": \"WORK-002\",\n  \"title\": \n}\n", 36);
+	jerry_error_clear(&err);
+	assert_int_equal(jerry_show(&it, s->st, "2", &err), JERRY_ECORRUPT);
+	assert_null(it);
+	assert_string_equal(err.path, path);
+	assert_int_equal(err.line, 4);
+	assert_true(err.column > 0);
+	assert_string_equal(err.item, "WORK-002");
+	jerry_change c;
+	memset(&c, 0, sizeof(c));
+	c.note = "x";
+	assert_int_equal(update(s->st, "2", &c, &err), JERRY_ECORRUPT);
+	/* the others are unaffected */
+	jerry_item **items = NULL;
+	size_t n = list_all(s->st, &items);
+	assert_true(n >= 2);
+	assert_string_equal(items[0]->title, "good one");
+	assert_string_equal(items[n - 1]->title, "good three");
+	jerry_item_array_free(items, n);
+	assert_int_equal(jerry_show(&it, s->st, "3", NULL), 0);
+	jerry_item_free(it);
+	add_note(s->st, "3", "still writable");
+}
+
+static void test_corrupt__symlinked_item_file_is_refused(void **state)
+{
+	h_store *s = S(state);
+	char path[PATH_MAX], target[PATH_MAX];
+	jerry_item *it = NULL;
+	jerry_error err;
+	h_create(s->st, "real", NULL, NULL);
+	item_path(target, sizeof(target), s, 1);
+	item_path(path, sizeof(path), s, 2);
+	assert_int_equal(symlink(target, path), 0);
+	jerry_error_clear(&err);
+	assert_int_equal(jerry_show(&it, s->st, "2", &err), JERRY_ECORRUPT);
+	assert_non_null(strstr(err.message, "symbolic link"));
+	assert_string_equal(err.path, path);
+	jerry_change c;
+	memset(&c, 0, sizeof(c));
+	c.title = "through the link";
+	assert_int_equal(update(s->st, "2", &c, &err), JERRY_ECORRUPT);
+	assert_int_equal(jerry_show(&it, s->st, "1", NULL), 0);
+	assert_string_equal(it->title, "real");
+	jerry_item_free(it);
+	/* the next create skips the taken number */
+	assert_int_equal(h_create(s->st, "next", NULL, NULL), 3);
+	jerry_report *r = check(s->st, 0);
+	assert_int_equal(count_kind(r, "corrupt_item", NULL), 1);
+	jerry_report_free(r);
+}
+
+static void test_check__finds_every_kind_and_repair_fixes_derived_state(void **state)
+{
+	h_store *s = S(state);
+	char path[PATH_MAX], broken[PATH_MAX], temp[PATH_MAX], stray[PATH_MAX];
+	int repaired;
+	for (int i = 0; i < 4; i++)
+		h_create(s->st, "One", NULL, NULL);
+	assert_check_clean(s->st);
+
+	item_path(broken, sizeof(broken), s, 4);
+	static const char bad[] = "{\"id\": \"WORK-004\", ";
+	h_write_file(broken, bad, sizeof(bad) - 1);
+	item_path(path, sizeof(path), s, 1);
+	h_replace_in_file(path, "\"title\": \"One\"", "\"title\": \"Edited by hand\"");
+	h_path(path, sizeof(path), "%s/sequences.json", s->dir);
+	static const char seq[] = "{\"format\": 1, \"WORK\": 1, \"last_uid\": \"1\"}\n";
+	h_write_file(path, seq, sizeof(seq) - 1);
+	h_path(temp, sizeof(temp), "%s/items/.WORK-001.json.tmp-1-0", s->dir);
+	h_write_file(temp, "{", 1);
+	h_path(stray, sizeof(stray), "%s/items/notes.txt", s->dir);
+	h_write_file(stray, "hi\n", 3);
+
+	jerry_report *r = check(s->st, 0);
+	assert_int_equal(r->items, 4);
+	assert_int_equal(count_kind(r, "corrupt_item", &repaired), 1);
+	assert_int_equal(count_kind(r, "index_drift", &repaired), 1);
+	assert_int_equal(count_kind(r, "sequence_behind", &repaired), 1);
+	assert_false(repaired);
+	assert_int_equal(count_kind(r, "temp_file", NULL), 1);
+	assert_int_equal(count_kind(r, "stray_file", NULL), 1);
+	assert_int_equal(count_kind(r, "duplicate_uid", NULL), 0);
+	for (size_t i = 0; i < r->nproblems; i++)
+		if (strcmp(r->problems[i].kind, "corrupt_item") == 0)
+			assert_string_equal(r->problems[i].path, broken);
+	jerry_report_free(r);
+	/* a plain check changed nothing */
+	assert_int_equal(access(temp, F_OK), 0);
+
+	r = check(s->st, 1);
+	assert_int_equal(count_kind(r, "index_drift", &repaired), 1);
+	assert_true(repaired);
+	assert_int_equal(count_kind(r, "sequence_behind", &repaired), 1);
+	assert_true(repaired);
+	assert_int_equal(count_kind(r, "temp_file", &repaired), 1);
+	assert_true(repaired);
+	assert_int_equal(count_kind(r, "corrupt_item", &repaired), 1);
+	assert_false(repaired);
+	jerry_report_free(r);
+
+	/* the corrupt item is byte for byte what it was */
+	size_t len;
+	char *after = h_read_file(broken, &len);
+	assert_int_equal(len, sizeof(bad) - 1);
+	assert_memory_equal(after, bad, len);
+	free(after);
+	assert_int_equal(access(temp, F_OK), -1);
+	assert_int_equal(access(stray, F_OK), 0); /* not ours to delete */
+
+	r = check(s->st, 0);
+	assert_int_equal(r->nproblems, 2);
+	assert_int_equal(count_kind(r, "corrupt_item", NULL), 1);
+	assert_int_equal(count_kind(r, "stray_file", NULL), 1);
+	jerry_report_free(r);
+	/* the sequence moved past the items, and the index has the hand edit */
+	assert_int_equal(h_create(s->st, "five", NULL, NULL), 5);
+	jerry_item **items = NULL;
+	size_t n = list_all(s->st, &items);
+	assert_string_equal(items[0]->title, "Edited by hand");
+	jerry_item_array_free(items, n);
+}
+
+static void test_check__reports_duplicate_uid(void **state)
+{
+	h_store *s = S(state);
+	char one[PATH_MAX], copy[PATH_MAX];
+	h_create(s->st, "original", NULL, NULL);
+	h_create(s->st, "second", NULL, NULL);
+	item_path(one, sizeof(one), s, 1);
+	item_path(copy, sizeof(copy), s, 3);
+	size_t len;
+	char *text = h_read_file(one, &len);
+	h_write_file(copy, text, len);
+	free(text);
+	h_replace_in_file(copy, "\"WORK-001\"", "\"WORK-003\"");
+	jerry_report *r = check(s->st, 0);
+	assert_int_equal(count_kind(r, "duplicate_uid", NULL), 1);
+	assert_int_equal(count_kind(r, "sequence_behind", NULL), 1);
+	jerry_report_free(r);
+}
+
+static void test_reindex__rebuilds_a_lost_index(void **state)
+{
+	h_store *s = S(state);
+	char path[PATH_MAX];
+	size_t count = 0;
+	jerry_error err;
+	h_create(s->st, "a", NULL, NULL);
+	h_create(s->st, "b", NULL, NULL);
+	h_create(s->st, "c", NULL, NULL);
+	h_path(path, sizeof(path), "%s/index.json", s->dir);
+	assert_int_equal(unlink(path), 0);
+	/* list falls back to the files */
+	jerry_item **items = NULL;
+	size_t n = list_all(s->st, &items);
+	assert_int_equal(n, 3);
+	jerry_item_array_free(items, n);
+	jerry_report *r = check(s->st, 0);
+	assert_int_equal(count_kind(r, "corrupt_index", NULL), 1);
+	jerry_report_free(r);
+	assert_int_equal(jerry_reindex(&count, s->st, &err), 0);
+	assert_int_equal(count, 3);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_check_clean(s->st);
+	/* a write also rebuilds a missing snapshot before it goes on */
+	assert_int_equal(unlink(path), 0);
+	add_note(s->st, "2", "rebuilds");
+	assert_int_equal(access(path, F_OK), 0);
+	assert_check_clean(s->st);
+}
+
+/* ---- the index log --------------------------------------------------------------------- */
+
+static long long generation(const h_store *s)
+{
+	char path[PATH_MAX];
+	h_path(path, sizeof(path), "%s/index.json", s->dir);
+	char *text = h_read_file(path, NULL);
+	assert_non_null(text);
+	char *g = strstr(text, "\"generation\":");
+	assert_non_null(g);
+	long long gen = strtoll(g + 13, NULL, 10);
+	free(text);
+	return gen;
+}
+
+static void test_index__log_compacts_past_512_kib(void **state)
+{
+	h_store *s = S(state);
+	char logpath[PATH_MAX];
+	const char *labels[200];
+	char names[200][64];
+	jerry_create_spec spec;
+	jerry_error err;
+	memset(&spec, 0, sizeof(spec));
+	for (int i = 0; i < 200; i++) {
+		snprintf(names[i], sizeof(names[i]), "label-%03d-%.50s", i,
+			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		labels[i] = names[i];
+	}
+	spec.title = "big";
+	spec.labels = labels;
+	spec.nlabels = 200;
+	jerry_item *it = NULL;
+	assert_int_equal(jerry_create(&it, s->st, &spec, &err), 0);
+	jerry_item_free(it);
+	h_create(s->st, "small", NULL, NULL);
+	h_path(logpath, sizeof(logpath), "%s/index.log", s->dir);
+	long long gen0 = generation(s);
+	int updates = 0;
+	while (generation(s) == gen0 && updates < 200) {
+		char title[64];
+		jerry_change c;
+		memset(&c, 0, sizeof(c));
+		snprintf(title, sizeof(title), "big %d", ++updates);
+		c.title = title;
+		assert_int_equal(update(s->st, "1", &c, &err), 0);
+		if (generation(s) == gen0)
+			assert_true(h_file_size(logpath) > 0);
+	}
+	assert_true(generation(s) > gen0);
+	assert_true(updates > 10); /* it did not compact on every write */
+	assert_true(h_file_size(logpath) < 1024);
+	jerry_item **items = NULL;
+	size_t n = list_all(s->st, &items);
+	assert_int_equal(n, 2);
+	char want[64];
+	snprintf(want, sizeof(want), "big %d", updates);
+	assert_string_equal(items[0]->title, want);
+	assert_int_equal(items[0]->version, updates + 1);
+	assert_int_equal(items[0]->nlabels, 200);
+	assert_string_equal(items[1]->title, "small");
+	jerry_item_array_free(items, n);
+	/* and writes go on into the new log */
+	add_note(s->st, "2", "after compaction");
+	n = list_all(s->st, &items);
+	assert_int_equal(items[1]->version, 2);
+	jerry_item_array_free(items, n);
+	assert_check_clean(s->st);
+}
+
+static void append_put(const h_store *s, const jerry_item *it)
+{
+	char logpath[PATH_MAX];
+	size_t len;
+	char *line = jr_codec_summary_line(it, 0, &len);
+	assert_non_null(line);
+	char *rec = malloc(len + 16);
+	assert_non_null(rec);
+	snprintf(rec, len + 16, "{\"put\":%s}\n", line);
+	h_path(logpath, sizeof(logpath), "%s/index.log", s->dir);
+	h_append_file(logpath, rec);
+	free(rec);
+	free(line);
+}
+
+static void test_index__unconfirmed_put_is_settled_from_the_item_file(void **state)
+{
+	h_store *s = S(state);
+	jerry_item *it = NULL;
+	h_create(s->st, "the truth", NULL, NULL);
+	h_create(s->st, "other", NULL, NULL);
+	assert_int_equal(jerry_show(&it, s->st, "1", NULL), 0);
+	/* a writer logged version 2 and died before renaming its file in */
+	it->version = 2;
+	jr_set_str(&it->title, "never renamed");
+	append_put(s, it);
+	/* and a create that died the same way */
+	it->num = 7;
+	jerry_id_format(it->id, sizeof(it->id), 7);
+	jr_set_str(&it->title, "ghost");
+	append_put(s, it);
+	jerry_item_free(it);
+
+	jerry_item **items = NULL;
+	size_t n = list_all(s->st, &items);
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0]->title, "the truth");
+	assert_int_equal(items[0]->version, 1);
+	assert_string_equal(items[1]->title, "other");
+	jerry_item_array_free(items, n);
+	assert_check_clean(s->st);
+	/* the next write is version 2 for real */
+	add_note(s->st, "1", "real");
+	assert_int_equal(jerry_show(&it, s->st, "1", NULL), 0);
+	assert_int_equal(it->version, 2);
+	assert_string_equal(it->title, "the truth");
+	jerry_item_free(it);
+	n = list_all(s->st, &items);
+	assert_int_equal(items[0]->version, 2);
+	jerry_item_array_free(items, n);
+}
+
+static void test_index__torn_last_log_line_is_ignored(void **state)
+{
+	h_store *s = S(state);
+	char logpath[PATH_MAX];
+	h_create(s->st, "one", NULL, NULL);
+	h_path(logpath, sizeof(logpath), "%s/index.log", s->dir);
+	h_append_file(logpath, "{\"put\":{\"id\":\"WORK-00");
+	jerry_item **items = NULL;
+	size_t n = list_all(s->st, &items);
+	assert_int_equal(n, 1);
+	jerry_item_array_free(items, n);
+}
+
+/* ---- locks --------------------------------------------------------------------------------- */
+
+struct holder {
+	const char *lockpath;
+	off_t byte;
+	int ready_fd;      /* the child writes one byte once it holds the lock */
+};
+
+static int hold_lock(void *arg)
+{
+	struct holder *h = arg;
+	int fd = open(h->lockpath, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	struct flock fl;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = h->byte;
+	fl.l_len = 1;
+	if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
+		return 1;
+	if (write(h->ready_fd, "L", 1) != 1)
+		return 1;
+	for (;;)
+		pause(); /* until SIGKILL */
+	return 0;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void test_lock__held_item_lock_times_out_and_a_killed_holder_frees_it(void **state)
+{
+	h_store *s = S(state);
+	char lockpath[PATH_MAX];
+	int pfd[2];
+	h_create(s->st, "one", NULL, NULL);
+	h_create(s->st, "two", NULL, NULL);
+	h_path(lockpath, sizeof(lockpath), "%s/locks/items.lock", s->dir);
+	assert_int_equal(pipe(pfd), 0);
+	struct holder h = {lockpath, 1, pfd[1]};
+	pid_t pid = h_fork(hold_lock, &h);
+	char c;
+	assert_int_equal(read(pfd[0], &c, 1), 1);
+	close(pfd[0]);
+	close(pfd[1]);
+
+	jerry_store *st = h_open_dir(s->dir, 200, NULL);
+	jerry_change ch;
+	jerry_item *it = NULL;
+	jerry_error err;
+	memset(&ch, 0, sizeof(ch));
+	ch.title = "changed";
+	jerry_error_clear(&err);
+	int64_t t0 = mono_ms();
+	assert_int_equal(jerry_update(&it, st, "1", &ch, &err), JERRY_ELOCKED);
+	int64_t waited = mono_ms() - t0;
+	assert_null(it);
+	assert_true(waited >= 190);
+	assert_true(waited < 5000);
+	assert_non_null(strstr(err.message, "'WORK-001'"));
+	assert_non_null(strstr(err.message, "items.lock"));
+	assert_string_equal(err.item, "WORK-001");
+	/* another item is not blocked */
+	assert_int_equal(update(st, "2", &ch, &err), 0);
+	assert_int_equal(jerry_show(&it, st, "1", NULL), 0);
+	assert_int_equal(it->version, 1);
+	assert_string_equal(it->title, "one");
+	jerry_item_free(it);
+
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(h_wait(pid), 128 + SIGKILL);
+	jerry_error_clear(&err);
+	int rc = jerry_update(&it, st, "1", &ch, &err);
+	if (rc)
+		fail_msg("after the holder died: %s", err.message);
+	assert_int_equal(it->version, 2);
+	assert_string_equal(it->title, "changed");
+	jerry_item_free(it);
+	jerry_store_free(st);
+	assert_check_clean(s->st);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, h_store_setup, h_store_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_init__is_idempotent_and_reports_created),
+		T(test_open__walks_up_from_a_subdirectory),
+		T(test_open__finds_a_project_store),
+		T(test_open__no_store_is_not_found),
+		T(test_create__assigns_sequential_ids_and_unique_uids),
+		T(test_update__bumps_version_and_show_reads_the_file),
+		T(test_index__list_agrees_with_the_files),
+		T(test_store__works_with_sync_on),
+		T(test_corrupt__broken_item_names_path_line_column_others_still_list),
+		T(test_corrupt__symlinked_item_file_is_refused),
+		T(test_check__finds_every_kind_and_repair_fixes_derived_state),
+		T(test_check__reports_duplicate_uid),
+		T(test_reindex__rebuilds_a_lost_index),
+		T(test_index__log_compacts_past_512_kib),
+		T(test_index__unconfirmed_put_is_settled_from_the_item_file),
+		T(test_index__torn_last_log_line_is_ignored),
+		T(test_lock__held_item_lock_times_out_and_a_killed_holder_frees_it),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
