@@ -183,6 +183,13 @@ typedef struct jerry_open_opts {
 	const char *instance;     /* acting instance; NULL: user@host:pid         */
 	const char *session;      /* claim session; NULL: derived per process tree */
 	int sync;                 /* 1 (default when opts is NULL): fsync; 0: none */
+	/*
+	 * 1: the caller has installed a SIGALRM handler without SA_RESTART,
+	 * so lock waits may block in the kernel (woken the moment a lock is
+	 * free) with a periodic ITIMER_REAL tick bounding them.  0 (default):
+	 * waits poll with backoff and touch no signal or timer.
+	 */
+	int lock_wait_interruptible;
 } jerry_open_opts;
 
 void jerry_open_opts_init(jerry_open_opts *opts);

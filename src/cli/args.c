@@ -271,6 +271,8 @@ int cli_opts_setup(struct cli *cli)
 	o->project = env("JERRY_PROJECT");
 	o->instance = env("JERRY_INSTANCE");
 	o->session = env("JERRY_SESSION");
+	/* main() installed the SIGALRM handler that makes blocking waits bounded. */
+	o->lock_wait_interruptible = 1;
 	const char *sync = env("JERRY_SYNC");
 	if (sync && (strcmp(sync, "off") == 0 || strcmp(sync, "0") == 0))
 		o->sync = 0;

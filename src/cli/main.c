@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +38,26 @@ static int stdio_hygiene(void)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Lock waits block in the kernel and are bounded by a periodic SIGALRM
+ * (src/store/lock.c).  The handler does nothing: its only job is to exist
+ * without SA_RESTART, so the blocked fcntl() returns EINTR and the library
+ * can look at its deadline.
+ */
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static int lock_wait_setup(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGALRM, &sa, NULL);
 }
 
 /* ---- help -------------------------------------------------------------------- */
@@ -163,7 +184,7 @@ int main(int argc, char **argv)
 	char **rest = NULL;
 	int help = 0, status, dashdash, nrest = 0;
 
-	if (stdio_hygiene() < 0)
+	if (stdio_hygiene() < 0 || lock_wait_setup() < 0)
 		return 1;
 	memset(&cli, 0, sizeof(cli));
 	memset(&args, 0, sizeof(args));

@@ -158,7 +158,7 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 	if (repair) {
 		if ((rc = jr_store_writable(st, err)))
 			goto out;
-		if ((rc = jr_lock_take(st->lock_items, 1, 0, st->lock_timeout_ms, "every item", path, err)))
+		if ((rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err)))
 			goto out;
 		locked = 1;
 	} else {
@@ -169,7 +169,7 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 		 */
 		ro_lock = jr_io_openat(st->dirfd, "locks/items.lock", O_RDONLY | O_NOFOLLOW, 0);
 		if (ro_lock >= 0 &&
-		    (rc = jr_lock_take_shared(ro_lock, 1, 0, st->lock_timeout_ms, "every item", path, err)))
+		    (rc = jr_lock_take_shared(ro_lock, 1, 0, &st->wait, "every item", path, err)))
 			goto out;
 	}
 	if ((rc = jr_store_list_item_files(&nums, &n, st, err)))
@@ -291,7 +291,7 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 			uint64_t maxuid = nuids ? uids[nuids - 1] : 0;
 			jr_seq fixed = {high, maxuid};
 			jr_store_path(path, sizeof(path), st, "locks/sequence.lock");
-			if (!(rc = jr_lock_take(st->lock_seq, 0, 1, st->lock_timeout_ms,
+			if (!(rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait,
 						JR_LOCK_SEQ_WHAT, path, err))) {
 				/* Never move it backwards. */
 				jr_seq cur;

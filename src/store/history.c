@@ -67,28 +67,68 @@ fail:
 	return NULL;
 }
 
-static int open_history(int *out, jerry_store *st, int64_t num, int flags, jerry_error *err)
+static int history_error(jerry_error *err, int e, const char *verb, const char *path)
+{
+	jr_error_sys(err, JERRY_ESTORAGE, e, "cannot %s '%s'", verb, path);
+	if (err)
+		snprintf(err->path, sizeof(err->path), "%s", path);
+	return JERRY_ESTORAGE;
+}
+
+/* Make a new directory entry durable: fsync the directory that holds it. */
+static int sync_dir(jerry_store *st, const char *rel, jerry_error *err)
+{
+	char path[PATH_MAX + 32];
+	if (!st->sync)
+		return 0;
+	jr_store_path(path, sizeof(path), st, rel);
+	int fd = jr_io_openat(st->dirfd, rel, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return history_error(err, errno, "open", path);
+	int rc = jr_io_fsync(fd) < 0 ? history_error(err, errno, "sync", path) : 0;
+	jr_io_close(fd);
+	return rc;
+}
+
+static int open_history(int *out, jerry_store *st, int64_t num, int create, jerry_error *err)
 {
 	char rel[64], path[PATH_MAX + 64];
+	int rc;
 	snprintf(rel, sizeof(rel), "history/WORK-%03lld.jsonl", (long long)num);
 	jr_store_path(path, sizeof(path), st, rel);
-	int fd = jr_io_openat(st->dirfd, rel, flags | O_NOFOLLOW, 0644);
-	if (fd < 0 && errno == ENOENT && (flags & O_CREAT)) {
+	if (!create) {
+		int fd = jr_io_openat(st->dirfd, rel, O_RDONLY | O_NOFOLLOW, 0);
+		if (fd < 0)
+			return errno == ENOENT ? JERRY_ENOTFOUND : history_error(err, errno, "open", path);
+		*out = fd;
+		return 0;
+	}
+	int flags = O_WRONLY | O_APPEND | O_NOFOLLOW;
+	int fd = jr_io_openat(st->dirfd, rel, flags, 0);
+	if (fd < 0 && errno == ENOENT) {
 		/* Stores made before history existed get the directory now. */
 		char dir[PATH_MAX + 16];
 		jr_store_path(dir, sizeof(dir), st, "history");
-		if (jr_io_mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot create '%s'", dir);
-		fd = jr_io_openat(st->dirfd, rel, flags | O_NOFOLLOW, 0644);
+		if (jr_io_mkdir(dir, 0755) == 0) {
+			if ((rc = sync_dir(st, ".", err)))
+				return rc;
+		} else if (errno != EEXIST) {
+			return history_error(err, errno, "create", dir);
+		}
+		/*
+		 * A new file: its name must be durable before the change it
+		 * records is acknowledged, so the directory is synced too.
+		 */
+		fd = jr_io_openat(st->dirfd, rel, flags | O_CREAT | O_EXCL, 0644);
+		if (fd >= 0 && (rc = sync_dir(st, "history", err))) {
+			jr_io_close(fd);
+			return rc;
+		}
+		if (fd < 0 && errno == EEXIST)
+			fd = jr_io_openat(st->dirfd, rel, flags, 0);
 	}
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return JERRY_ENOTFOUND;
-		jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
-		if (err)
-			snprintf(err->path, sizeof(err->path), "%s", path);
-		return JERRY_ESTORAGE;
-	}
+	if (fd < 0)
+		return history_error(err, errno, "open", path);
 	*out = fd;
 	return 0;
 }
@@ -111,7 +151,7 @@ int jr_history_record(jerry_store *st, const jerry_item *old, const jerry_item *
 	size_t len = strlen(line);
 	line[len++] = '\n'; /* json_dumps leaves room: we overwrite the NUL */
 
-	int fd = -1, rc = open_history(&fd, st, cur->num, O_WRONLY | O_APPEND | O_CREAT, err);
+	int fd = -1, rc = open_history(&fd, st, cur->num, 1, err);
 	if (rc) {
 		free(line);
 		return rc;
@@ -153,7 +193,7 @@ int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 	size_t len;
 	*out = NULL;
 	*out_n = 0;
-	rc = open_history(&fd, st, item->num, O_RDONLY, err);
+	rc = open_history(&fd, st, item->num, 0, err);
 	if (rc == JERRY_ENOTFOUND)
 		return 0; /* no change recorded yet (a store older than history) */
 	if (rc)

@@ -444,7 +444,7 @@ static int lock_index(jerry_store *st, jerry_error *err)
 {
 	char path[PATH_MAX + 32];
 	jr_store_path(path, sizeof(path), st, "locks/index.lock");
-	return jr_lock_take(st->lock_index, 0, 1, st->lock_timeout_ms, JR_LOCK_INDEX_WHAT, path, err);
+	return jr_lock_take(st->lock_index, 0, 1, &st->wait, JR_LOCK_INDEX_WHAT, path, err);
 }
 
 static void unlock_index(jerry_store *st)
@@ -692,7 +692,7 @@ int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
 {
 	char path[PATH_MAX + 32];
 	jr_store_path(path, sizeof(path), st, "locks/items.lock");
-	int rc = jr_lock_take(st->lock_items, 1, 0, st->lock_timeout_ms, "every item", path, err);
+	int rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err);
 	if (rc)
 		return rc;
 	if (!(rc = lock_index(st, err))) {

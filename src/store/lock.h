@@ -15,14 +15,26 @@
 #include <sys/types.h>
 
 /*
- * Take an exclusive lock on [start, start+len) of fd, waiting at most
- * timeout_ms (0: try once).  On timeout: JERRY_ELOCKED with a message that
- * names `what` and `path`.
+ * How to wait.  timeout_ms bounds the wait (0: try once).  With
+ * `interruptible`, the caller has installed a SIGALRM handler without
+ * SA_RESTART (jerry_open_opts.lock_wait_interruptible): we then block in
+ * F_OFD_SETLKW and let a periodic ITIMER_REAL tick wake us to check the
+ * deadline, so a waiter gets the lock the moment it is released.
+ * Otherwise we poll with backoff, which needs no signal at all.
  */
-int jr_lock_take(int fd, off_t start, off_t len, int timeout_ms, const char *what,
+typedef struct jr_lock_wait {
+	int timeout_ms;
+	int interruptible;
+} jr_lock_wait;
+
+/*
+ * Take an exclusive lock on [start, start+len) of fd, waiting as `w` says.
+ * On timeout: JERRY_ELOCKED with a message that names `what` and `path`.
+ */
+int jr_lock_take(int fd, off_t start, off_t len, const jr_lock_wait *w, const char *what,
 		 const char *path, jerry_error *err);
 /* Shared (read) lock, same rules. */
-int jr_lock_take_shared(int fd, off_t start, off_t len, int timeout_ms, const char *what,
+int jr_lock_take_shared(int fd, off_t start, off_t len, const jr_lock_wait *w, const char *what,
 			const char *path, jerry_error *err);
 void jr_lock_drop(int fd, off_t start, off_t len);
 /* 1 when another open file description holds a lock over the range, 0 if free, -1 on error. */

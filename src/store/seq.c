@@ -113,7 +113,7 @@ int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_erro
 	jr_seq seq;
 	int rc;
 	jr_store_path(lockpath, sizeof(lockpath), st, "locks/sequence.lock");
-	if ((rc = jr_lock_take(st->lock_seq, 0, 1, st->lock_timeout_ms, JR_LOCK_SEQ_WHAT,
+	if ((rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT,
 			       lockpath, err)))
 		return rc;
 	rc = jr_seq_read(&seq, st, err);

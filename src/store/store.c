@@ -227,7 +227,8 @@ static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
 	}
 	st->dirfd = st->itemsfd = -1;
 	st->lock_items = st->lock_seq = st->lock_index = st->lock_deps = -1;
-	st->lock_timeout_ms = o->lock_timeout_ms >= 0 ? o->lock_timeout_ms : DEFAULT_LOCK_TIMEOUT_MS;
+	st->wait.timeout_ms = o->lock_timeout_ms >= 0 ? o->lock_timeout_ms : DEFAULT_LOCK_TIMEOUT_MS;
+	st->wait.interruptible = o->lock_wait_interruptible;
 	st->sync = o->sync;
 	if (o->instance && *o->instance) {
 		snprintf(st->instance, sizeof(st->instance), "%s", o->instance);
@@ -389,7 +390,7 @@ int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
 	/* Under the index lock, so two concurrent inits write it once. */
 	char lockpath[PATH_MAX + 32];
 	jr_store_path(lockpath, sizeof(lockpath), st, "locks/index.lock");
-	if ((rc = jr_lock_take(st->lock_index, 0, 1, st->lock_timeout_ms, JR_LOCK_INDEX_WHAT,
+	if ((rc = jr_lock_take(st->lock_index, 0, 1, &st->wait, JR_LOCK_INDEX_WHAT,
 			       lockpath, err)))
 		goto out;
 	if (faccessat(st->dirfd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -399,7 +400,7 @@ int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
 	jr_lock_drop(st->lock_index, 0, 1);
 	if (rc)
 		goto out;
-	if ((rc = jr_lock_take(st->lock_seq, 0, 1, st->lock_timeout_ms, JR_LOCK_SEQ_WHAT, lockpath,
+	if ((rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT, lockpath,
 			       err)))
 		goto out;
 	if (faccessat(st->dirfd, "sequences.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -431,7 +432,7 @@ static int lock_item(jerry_store *st, int64_t num, jerry_error *err)
 	char path[PATH_MAX + 32], what[48];
 	jr_store_path(path, sizeof(path), st, "locks/items.lock");
 	snprintf(what, sizeof(what), "'WORK-%03lld'", (long long)num);
-	int rc = jr_lock_take(st->lock_items, (off_t)num, 1, st->lock_timeout_ms, what, path, err);
+	int rc = jr_lock_take(st->lock_items, (off_t)num, 1, &st->wait, what, path, err);
 	if (rc)
 		jr_error_item(err, num);
 	return rc;
@@ -514,7 +515,7 @@ static int port_exclusive(void *ctx, int (*fn)(void *arg, jerry_error *err), voi
 	if (rc)
 		return rc;
 	jr_store_path(path, sizeof(path), st, "locks/deps.lock");
-	if ((rc = jr_lock_take(st->lock_deps, 0, 1, st->lock_timeout_ms, "the dependency graph", path,
+	if ((rc = jr_lock_take(st->lock_deps, 0, 1, &st->wait, "the dependency graph", path,
 			       err)))
 		return rc;
 	rc = fn(arg, err);

@@ -37,6 +37,7 @@
 #include "jerry/jerry.h"
 #include "../app/port.h"
 #include "../domain/domain.h"
+#include "lock.h"
 
 #include <limits.h>
 
@@ -48,7 +49,7 @@ struct jerry_store {
 	int dirfd;                 /* O_DIRECTORY of dir                  */
 	int itemsfd;               /* O_DIRECTORY of dir/items            */
 	int lock_items, lock_seq, lock_index, lock_deps; /* -1 until first write */
-	int lock_timeout_ms;
+	jr_lock_wait wait;         /* lock timeout and how to wait */
 	int sync;
 	char instance[JR_INSTANCE_MAX];
 	char claimer[JR_INSTANCE_MAX];    /* instance without the pid      */
