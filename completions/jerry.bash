@@ -23,12 +23,15 @@ _jerry()
 		cword=$COMP_CWORD
 	fi
 
-	local commands="init create show list update start block done cancel reopen note check reindex help"
+	local commands="init create show list update start block done cancel reopen note check reindex
+		claim heartbeat release dep ready blocked search summary prime history help"
 	local global_opts="--json --data --lock-timeout --help --version"
 	local types="epic feature story task subtask bug spike"
 	local priorities="critical high medium low"
 	local statuses="pending in_progress blocked done cancelled"
 	local sorts="id priority updated created status title"
+	local leases="90s 30m 1h 2h"
+	local spans="1h 1d 1w"
 
 	# The command is the first word that is not a global option or its value.
 	local i cmd="" nargs=0 _jerry_data=""
@@ -38,7 +41,7 @@ _jerry()
 		--data | --lock-timeout | -t | --type | -p | --priority | -l | --label | \
 		-d | --description | --parent | --assignee | -s | --status | --sort | \
 		-n | --limit | --title | --add-label | --remove-label | --if-version | \
-		-r | --reason)
+		-r | --reason | --lease | --on | --since)
 			((i++))
 			;;
 		-*) ;;
@@ -88,8 +91,16 @@ _jerry()
 		COMPREPLY=($(compgen -W "$sorts" -- "$cur"))
 		return
 		;;
-	--parent)
+	--parent | --on)
 		COMPREPLY=($(compgen -W "$(_jerry_ids)" -- "$cur"))
+		return
+		;;
+	--lease)
+		COMPREPLY=($(compgen -W "$leases" -- "$cur"))
+		return
+		;;
+	--since)
+		COMPREPLY=($(compgen -W "$spans" -- "$cur"))
 		return
 		;;
 	-d | --description)
@@ -109,7 +120,7 @@ _jerry()
 
 	local opts="" takes_id=0
 	case $cmd in
-	init | show | reindex) ;;
+	init | show | reindex | release | blocked | prime | history) ;;
 	create)
 		opts="--type --priority --label --description --parent --assignee"
 		;;
@@ -132,6 +143,39 @@ _jerry()
 	check)
 		opts="--repair"
 		;;
+	claim)
+		opts="--next --type --label --lease"
+		;;
+	heartbeat)
+		opts="--lease"
+		;;
+	dep)
+		# dep add|rm ID --on OTHER, dep tree ID
+		if [[ $nargs -eq 0 && $cur != -* ]]; then
+			COMPREPLY=($(compgen -W "add rm tree" -- "$cur"))
+			return
+		fi
+		local sub
+		for ((i = 1; i < cword; i++)); do
+			case ${words[i]} in
+			add | rm | remove | tree) sub=${words[i]}; break ;;
+			esac
+		done
+		[[ $sub != tree ]] && opts="--on"
+		if [[ $cur != -* && $nargs -eq 1 ]]; then
+			COMPREPLY=($(compgen -W "$(_jerry_ids)" -- "$cur"))
+			return
+		fi
+		;;
+	ready)
+		opts="--type --label --limit"
+		;;
+	search)
+		opts="--all"
+		;;
+	summary)
+		opts="--since"
+		;;
 	help)
 		[[ $nargs -eq 0 ]] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		return
@@ -139,7 +183,8 @@ _jerry()
 	*) return ;;
 	esac
 	case $cmd in
-	show | update | start | block | done | cancel | reopen | note) takes_id=1 ;;
+	show | update | start | block | done | cancel | reopen | note | claim | heartbeat | release | \
+	history) takes_id=1 ;;
 	esac
 
 	if [[ $cur == -* ]]; then

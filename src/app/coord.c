@@ -306,6 +306,12 @@ static int apply_dep(jerry_item *it, void *arg, jerry_error *err)
 	struct dep_ctx *d = arg;
 	struct graph g;
 	int rc;
+	int present = 0;
+	for (size_t i = 0; i < it->ndepends; i++)
+		present |= it->depends_on[i] == d->on;
+	/* Adding what is there, or removing what is not, changes nothing. */
+	if (present == d->add)
+		return JR_UNCHANGED;
 	if (!d->add)
 		return jr_depends_remove(it, d->on);
 	if ((rc = jr_depends_add(it, d->on)))

@@ -14,9 +14,12 @@
 
 /*
  * Called with the item as it is now, under its lock.  Change it in place and
- * return 0 to commit, or a negative code (with err set) to abort with nothing
- * written.  The port then sets version, updated_at and updated_by itself.
+ * return 0 to commit, JR_UNCHANGED when there is nothing to write (the item
+ * is returned as it is, no version is spent), or a negative code (with err
+ * set) to abort with nothing written.  The port then sets version,
+ * updated_at and updated_by itself.
  */
+#define JR_UNCHANGED 1
 typedef int (*jr_apply_fn)(jerry_item *item, void *ctx, jerry_error *err);
 
 typedef struct jr_port {

@@ -488,7 +488,16 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = fn(it, arg, err)))
+	if ((rc = fn(it, arg, err)) == JR_UNCHANGED) {
+		/* Nothing to write: hand back the item as it is. */
+		rc = 0;
+		if (out) {
+			*out = old;
+			old = NULL;
+		}
+		goto out;
+	}
+	if (rc)
 		goto out;
 	it->version++;
 	it->updated_at = port_now(st);
