@@ -1,0 +1,87 @@
+#!/bin/bash
+# jerry check [--repair] and jerry reindex: every kind of damage the store
+# can meet, found, and repaired when repair is safe.
+. "$(dirname "$0")/../lib.sh"
+jerry_init
+D=$JERRY_DATA
+for i in 1 2 3; do "$JERRY" create "item $i" >/dev/null; done
+
+expect_run 0 '^3 items checked, 0 problems$' '' -- "$JERRY" check
+expect_run 0 '*' '' -- "$JERRY" check --json
+json_assert 'clean check --json' "$tmp/out" 'd == {"ok": True, "items": 3, "problems": []}'
+
+# Hand-edited item: the index drifts.
+python3 - "$D/items/WORK-002.json" <<'PY'
+import json, sys
+p = sys.argv[1]; d = json.load(open(p)); d["title"] = "edited by hand"
+open(p, "w").write(json.dumps(d, indent=2) + "\n")
+PY
+expect_run 7 '^index_drift ' '*' -- "$JERRY" check
+check_true 'summary line counts the problem' grep -Eq '^3 items checked, [1-9][0-9]* problems?$' "$tmp/out"
+expect_run 7 '*' '*' -- "$JERRY" check --json
+json_assert 'check --json reports index_drift' "$tmp/out" \
+	'd["ok"] is False and d["items"] == 3 and any(p["kind"] == "index_drift" and p["repaired"] is False for p in d["problems"])'
+expect_run 0 '^index_drift .*\[repaired\]$' '' -- "$JERRY" check --repair
+expect_run 0 '^3 items checked, 0 problems$' '' -- "$JERRY" check
+expect_run 0 'edited by hand' '' -- "$JERRY" list
+
+# Sequence rewritten behind the items.
+python3 - "$D/sequences.json" <<'PY'
+import json, sys
+p = sys.argv[1]; d = json.load(open(p)); d["WORK"] = 1
+open(p, "w").write(json.dumps(d) + "\n")
+PY
+expect_run 7 '^sequence_behind ' '*' -- "$JERRY" check
+expect_run 0 '^sequence_behind .*\[repaired\]$' '' -- "$JERRY" check --repair
+expect_run 0 '^3 items checked, 0 problems$' '' -- "$JERRY" check
+json_assert 'sequence repaired to 3' "$D/sequences.json" 'd["WORK"] == 3'
+expect_run 0 '=WORK-004' '' -- "$JERRY" create 'after repair'
+
+# A dead writer's temp file.
+echo '{"partial": ' >"$D/items/.WORK-001.json.tmp-1-00000000"
+expect_run 7 '^temp_file .*\.WORK-001\.json\.tmp-1-00000000' '*' -- "$JERRY" check
+expect_run 0 '^temp_file .*\[repaired\]$' '' -- "$JERRY" check --repair
+check_true 'temp file removed' test ! -e "$D/items/.WORK-001.json.tmp-1-00000000"
+expect_run 0 '^4 items checked, 0 problems$' '' -- "$JERRY" check
+
+# A corrupt item: reported, never repaired, never touched.
+printf '{"id": "WORK-003", "title": \n' >"$D/items/WORK-003.json"
+cp "$D/items/WORK-003.json" "$tmp/corrupt.copy"
+expect_run 7 '^corrupt_item .*WORK-003\.json' '*' -- "$JERRY" check
+expect_run 7 '^corrupt_item ' '*' -- "$JERRY" check --repair
+check_true 'corrupt item not marked repaired' sh -c '! grep -q "^corrupt_item.*\[repaired\]" "$1/out"' sh "$tmp"
+check_true 'corrupt item byte-identical after --repair' cmp -s "$D/items/WORK-003.json" "$tmp/corrupt.copy"
+expect_run 7 '*' '*' -- "$JERRY" check --json --repair
+json_assert 'check --json corrupt_item not repaired' "$tmp/out" \
+	'd["ok"] is False and any(p["kind"] == "corrupt_item" and p["repaired"] is False and p["path"].endswith("WORK-003.json") for p in d["problems"])'
+cp "$tmp/corrupt.copy" "$tmp/keep" && rm "$D/items/WORK-003.json"
+"$JERRY" check --repair >/dev/null 2>&1
+expect_run 0 '^3 items checked, 0 problems$' '' -- "$JERRY" check
+
+# reindex
+expect_run 0 '=reindexed 3 items' '' -- "$JERRY" reindex
+expect_run 0 '*' '' -- "$JERRY" reindex --json
+json_assert 'reindex --json' "$tmp/out" 'd == {"items": 3}'
+
+# index.json deleted: list falls back to the items; check and reindex fix it.
+rm "$D/index.json"
+expect_run 0 'WORK-004' '*' -- "$JERRY" list
+check_true 'list without index shows all' sh -c 'grep -q WORK-001 "$1/out" && grep -q WORK-002 "$1/out"' sh "$tmp"
+rm -f "$D/index.json"
+expect_run 7 '[a-z_]+ ' '*' -- "$JERRY" check
+expect_run 0 '=reindexed 3 items' '' -- "$JERRY" reindex
+expect_run 0 '^3 items checked, 0 problems$' '' -- "$JERRY" check
+check_true 'index.json back' test -f "$D/index.json"
+
+# A lock file replaced by a directory: a clear error, not a crash.
+rm -f "$D/locks/items.lock" && mkdir "$D/locks/items.lock"
+# doc/CLI.md leaves the code open: 6 (storage) and 7 (damaged store) both fit.
+expect_run '[67]' '' '^jerry: .*items\.lock' -- "$JERRY" update 1 --title 'x'
+expect_run 7 '^bad_lock .*items\.lock' '*' -- "$JERRY" check
+expect_run 0 'WORK-001' '*' -- "$JERRY" show 1
+rmdir "$D/locks/items.lock"
+expect_run 0 '=WORK-001 pending (version 2)' '' -- "$JERRY" update 1 --title 'x'
+expect_run 0 '^3 items checked, 0 problems$' '' -- "$JERRY" check
+
+expect_run 2 '' '^jerry: ' -- "$JERRY" check --bogus
+test_done
