@@ -1,0 +1,477 @@
+#!/usr/bin/env python3
+"""bench.py - the orchestration half of `make bench` (bench/run.sh calls it).
+
+    python3 bench/bench.py JERRY DRIVER quick|full OUTDIR
+
+Builds the stores and the equivalent sqlite3 databases, has the C driver
+(bench/driver.c) time jerry and its baselines interleaved in one run, checks
+the concurrent runs for lost writes, prints the table and writes the figures
+as JSON (OUTDIR/results-TIMESTAMP.json and OUTDIR/latest.json).
+
+Timing is a report, never an assertion: the exit status is 0 whether or not
+targets are met, non-zero only when the harness itself cannot run.
+"""
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+
+CONFIG = {
+    # rounds: timed rounds per interleaved group; warm: untimed rounds first
+    "quick": dict(rounds=41, warm=2, sizes=[100, 10000], big=10000,
+                  list_rounds=11, huge_rounds=0,
+                  conc_procs=20, conc_per=10, same_procs=32, same_per=3, conc_reps=1),
+    "full": dict(rounds=61, warm=3, sizes=[100, 10000, 100000], big=100000,
+                 list_rounds=21, huge_rounds=7,
+                 conc_procs=100, conc_per=20, same_procs=32, same_per=10, conc_reps=2),
+}
+
+PRIORITIES = ["critical", "high", "medium", "low"]
+TYPES = ["task", "task", "bug", "feature", "story"]
+T0_MS = 1785000000000  # 2026-07-25, any fixed time: reproducible stores
+UID0 = 119972646512152576
+
+SUMMARY_COLS = ["id", "uid", "version", "title", "type", "status", "priority", "labels",
+                "assignee", "parent", "depends_on", "claim", "created_at", "created_by",
+                "updated_at", "updated_by", "completed_at"]
+ALL_COLS = SUMMARY_COLS[:4] + ["description"] + SUMMARY_COLS[4:11] + ["notes"] + SUMMARY_COLS[11:]
+OPEN = "status NOT IN ('done','cancelled')"
+SQL_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+
+
+def log(*a):
+    print("bench:", *a, file=sys.stderr, flush=True)
+
+
+def ts(ms):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + ".%03dZ" % (ms % 1000)
+
+
+def item(n):
+    """The nth item of a synthetic store, exactly in the on-disk schema."""
+    status = "done" if n % 20 == 0 else "blocked" if n % 20 == 7 else \
+        "in_progress" if n % 10 == 3 else "pending"
+    at = T0_MS + n * 1000
+    return {
+        "id": "WORK-%03d" % n,
+        "uid": str(UID0 + n * 4096),
+        "version": 1 + n % 3,
+        "title": "Benchmark item %d: make the parser handle case %d" % (n, n * 7 % 1000),
+        "description": ("Synthetic description for item %d, a few sentences long so the "
+                        "file has a realistic size." % n) if n % 2 else None,
+        "type": TYPES[n % len(TYPES)],
+        "status": status,
+        "priority": PRIORITIES[n % 4],
+        "labels": ["bench"] + (["area-%d" % (n % 13)] if n % 3 == 0 else []),
+        "assignee": ("agent-%d" % (n % 17)) if status == "in_progress" else None,
+        "parent": None,
+        "depends_on": [],
+        "claim": None,
+        "notes": [],
+        "created_at": ts(at),
+        "created_by": "bench@host:1",
+        "updated_at": ts(at + 500),
+        "updated_by": "bench@host:1",
+        "completed_at": ts(at + 500) if status == "done" else None,
+    }
+
+
+def run(cmd, **kw):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    if r.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), r.returncode, r.stderr.strip()))
+    return r.stdout
+
+
+class Bench:
+    def __init__(self, jerry, driver, mode, outdir):
+        self.jerry = os.path.abspath(jerry)
+        self.driver = os.path.abspath(driver)
+        self.mode = mode
+        self.cfg = CONFIG[mode]
+        self.outdir = os.path.abspath(outdir)
+        self.work = os.path.join(self.outdir, "work-%d" % os.getpid())
+        self.errlog = os.path.join(self.outdir, "stderr.log")
+        self.rows = []
+        self.raw = {}
+        self.checks = {}
+
+    # ---- stores ----------------------------------------------------------
+    def j(self, store, *args):
+        return [self.jerry, "--data", store] + list(args)
+
+    def build_store(self, n, name=None):
+        """Item files written directly in the documented format, then
+        `jerry reindex` builds index.json from them."""
+        d = os.path.join(self.work, name or "s%d" % n)
+        run(self.j(d, "init"))
+        items = os.path.join(d, "items")
+        for i in range(1, n + 1):
+            with open(os.path.join(items, "WORK-%03d.json" % i), "w") as f:
+                f.write(json.dumps(item(i), indent=2, ensure_ascii=False) + "\n")
+        with open(os.path.join(d, "sequences.json"), "w") as f:
+            f.write(json.dumps({"format": 1, "WORK": n,
+                                "last_uid": str(UID0 + n * 4096)}, indent=2) + "\n")
+        if n:
+            run(self.j(d, "reindex"))
+        return d
+
+    def build_db(self, n, name=None):
+        p = os.path.join(self.work, (name or "s%d" % n) + ".sqlite")
+        con = sqlite3.connect(p)
+        cols = ", ".join(c + (" TEXT UNIQUE" if c == "id" else
+                              " INTEGER" if c == "version" else " TEXT")
+                         for c in ALL_COLS)
+        con.execute("CREATE TABLE items (num INTEGER PRIMARY KEY, %s)" % cols)
+        rows = []
+        for i in range(1, n + 1):
+            it = item(i)
+            rows.append([i] + [json.dumps(it[c]) if isinstance(it[c], list) else it[c]
+                               for c in ALL_COLS])
+        con.executemany("INSERT INTO items VALUES (%s)" % ",".join("?" * (len(ALL_COLS) + 1)), rows)
+        con.commit()
+        con.execute("PRAGMA journal_mode=WAL")
+        con.close()
+        return p
+
+    def sql(self, db, stmt, *opts):
+        """The sqlite3 CLI at jerry's durability: WAL, synchronous=FULL, a
+        10 s busy timeout.  Writes run in BEGIN IMMEDIATE: a plain INSERT
+        ... SELECT max()+1 starts as a reader and, when another process
+        commits first, fails with "database is locked" however long the
+        timeout (SQLITE_BUSY_SNAPSHOT); in a 100-process run that lost a few
+        of 2,000 inserts."""
+        if not stmt.lstrip().upper().startswith("SELECT"):
+            stmt = "BEGIN IMMEDIATE; " + stmt + " COMMIT;"
+        return ["sqlite3", "-cmd", ".timeout 10000"] + list(opts) + [db, SQL_PRAGMAS + stmt]
+
+    # ---- timing ----------------------------------------------------------
+    def group(self, gname, cmds, rounds=None, warm=None):
+        rounds = rounds or self.cfg["rounds"]
+        warm = self.cfg["warm"] if warm is None else warm
+        out = os.path.join(self.outdir, "raw-%s.json" % gname)
+        argv = [self.driver, "run", str(rounds), str(warm), out, "--"]
+        for i, (name, cmd) in enumerate(cmds):
+            if i:
+                argv.append(":::")
+            argv += [name] + cmd
+        log("timing %s: %d commands x %d rounds" % (gname, len(cmds), rounds))
+        subprocess.run(argv, check=True, env=self.env)
+        with open(out) as f:
+            data = json.load(f)
+        res = {}
+        for name, d in data.items():
+            ns = sorted(d["ns"])
+            q = statistics.quantiles(ns, n=10, method="inclusive") if len(ns) > 1 else ns * 9
+            res[name] = {
+                "median_ms": statistics.median(ns) / 1e6,
+                "p10_ms": q[0] / 1e6, "p90_ms": q[8] / 1e6,
+                "min_ms": ns[0] / 1e6, "max_ms": ns[-1] / 1e6,
+                "runs": len(ns), "fails": d["fails"],
+                "rss_max_kb": max(d["rss_kb"]),
+                "rss_median_kb": statistics.median(d["rss_kb"]),
+            }
+            if d["fails"]:
+                log("WARNING: %s failed %d of %d runs (see %s)" %
+                    (name, d["fails"], len(ns), self.errlog))
+        self.raw[gname] = res
+        return res
+
+    def conc(self, cmd, procs, per):
+        out = os.path.join(self.outdir, "raw-conc.json")
+        subprocess.run([self.driver, "conc", str(procs), str(per), out, "--"] + cmd,
+                       check=True, env=self.env)
+        with open(out) as f:
+            return json.load(f)
+
+    # ---- rows ------------------------------------------------------------
+    def row(self, op, size, jm, base_name, bm, target, met, unit="ms", note=""):
+        ratio = (jm["median_ms"] / bm["median_ms"]) if (jm and bm and unit == "ms") else None
+        self.rows.append(dict(op=op, size=size, jerry=jm, baseline=base_name, base=bm,
+                              ratio=ratio, target=target, met=met, unit=unit, note=note))
+
+    def ratio_row(self, op, size, jm, base_name, bm, limit, kind="le"):
+        ratio = jm["median_ms"] / bm["median_ms"]
+        if limit is None:
+            met, target = None, "-"
+        else:
+            met = ratio <= limit if kind == "le" else ratio >= limit
+            target = ("<= %.2fx" if kind == "le" else ">= %.2fx") % limit
+        self.row(op, size, jm, base_name, bm, target, met)
+
+    # ---- the suite -------------------------------------------------------
+    def main(self):
+        cfg = self.cfg
+        t_start = time.time()
+        self.load_before = os.getloadavg()
+        if os.path.exists(self.work):
+            shutil.rmtree(self.work, ignore_errors=True)
+        os.makedirs(self.work)
+        open(self.errlog, "w").close()
+        self.env = dict(os.environ)
+        for k in ("JERRY_SYNC", "JERRY_DATA", "JERRY_PROJECT", "JERRY_INSTANCE", "JERRY_SESSION"):
+            self.env.pop(k, None)
+        self.env["BENCH_STDERR"] = self.errlog
+        self.env["NO_COLOR"] = "1"
+        os.environ.pop("JERRY_SYNC", None)
+
+        big = cfg["big"]
+        stores, dbs = {}, {}
+        for n in cfg["sizes"]:
+            t = time.time()
+            stores[n] = self.build_store(n)
+            dbs[n] = self.build_db(n)
+            log("built store and sqlite db of %d items in %.1f s" % (n, time.time() - t))
+        s100, d100 = stores[100], dbs[100]
+        s10k, d10k = stores[10000], dbs[10000]
+        sbig = stores[big]
+        rdir = os.path.join(self.work, "replace")
+        os.makedirs(rdir)
+        mid = "WORK-%03d" % 51      # an item that exists in every store (not done)
+
+        # 1. reads: show vs cat (the cost of a process reading one file)
+        r = self.group("show", [
+            ("jerry_show", self.j(s10k, "show", "WORK-5001")),
+            ("cat", ["cat", os.path.join(s10k, "items", "WORK-5001.json")]),
+            ("sqlite_select1", self.sql(d10k, "SELECT * FROM items WHERE num=5001;")),
+            ("noop", [self.driver, "noop"]),
+        ])
+        self.ratio_row("show ID", 10000, r["jerry_show"], "cat item file", r["cat"], 1.3)
+        self.ratio_row("show ID", 10000, r["jerry_show"], "sqlite3 select 1 row",
+                       r["sqlite_select1"], None)
+
+        # 2. durable writes, at 100 items and at the big size, interleaved
+        sq_ins = ("INSERT INTO items(num,id,uid,version,title,description,type,status,priority,"
+                  "labels,assignee,parent,depends_on,claim,notes,created_at,created_by,updated_at,"
+                  "updated_by,completed_at) SELECT coalesce(max(num),0)+1, "
+                  "printf('WORK-%03d',coalesce(max(num),0)+1), '1', 1, 'bench create {i}', NULL, "
+                  "'task','pending','medium','[]',NULL,NULL,'[]',NULL,'[]',"
+                  "strftime('%Y-%m-%dT%H:%M:%fZ','now'),'bench@host:1',"
+                  "strftime('%Y-%m-%dT%H:%M:%fZ','now'),'bench@host:1',NULL FROM items;")
+        sq_upd = ("UPDATE items SET title='bench update {i}', version=version+1, "
+                  "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE num=51;")
+        sq_note = ("UPDATE items SET notes=json_insert(notes,'$[#]',json_object('at',"
+                   "strftime('%Y-%m-%dT%H:%M:%fZ','now'),'by','bench@host:1','text',"
+                   "'bench note {i}')), version=version+1, "
+                   "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE num=52;")
+        cmds = [
+            ("noop", [self.driver, "noop"]),
+            ("replace", [self.driver, "replace", rdir]),
+            ("jerry_create_100", self.j(s100, "create", "bench create {i}")),
+            ("jerry_update_100", self.j(s100, "update", mid, "--title", "bench update {i}")),
+            ("jerry_note_100", self.j(s100, "note", "WORK-052", "bench note {i}")),
+            ("sqlite_insert_100", self.sql(d100, sq_ins)),
+            ("sqlite_update_100", self.sql(d100, sq_upd)),
+            ("sqlite_note_100", self.sql(d100, sq_note)),
+            ("jerry_create_big", self.j(sbig, "create", "bench create {i}")),
+            ("jerry_update_big", self.j(sbig, "update", mid, "--title", "bench update {i}")),
+            ("jerry_note_big", self.j(sbig, "note", "WORK-052", "bench note {i}")),
+            ("sqlite_insert_big", self.sql(dbs[big], sq_ins)),
+        ]
+        r = self.group("write", cmds)
+        for op in ("create", "update", "note"):
+            self.ratio_row(op, 100, r["jerry_%s_100" % op], "start + durable replace",
+                           r["replace"], 1.5)
+        self.ratio_row("(ref) start + durable replace", 0, r["replace"], "process start (noop)",
+                       r["noop"], None)
+        for op, sq in (("create", "insert"), ("update", "update"), ("note", "note")):
+            self.ratio_row(op, 100, r["jerry_%s_100" % op], "sqlite3 " + sq,
+                           r["sqlite_%s_100" % sq], None)
+        for op in ("create", "update", "note"):
+            self.ratio_row("%s at %d vs 100" % (op, big), big, r["jerry_%s_big" % op],
+                           "jerry %s at 100" % op, r["jerry_%s_100" % op], 1.25)
+        self.ratio_row("sqlite3 insert at %d vs 100" % big, big, r["sqlite_insert_big"],
+                       "sqlite3 insert at 100", r["sqlite_insert_100"], None)
+
+        # 3. list at 10,000 vs sqlite3 selecting the same rows
+        sel_json = "SELECT %s FROM items WHERE %s ORDER BY num;" % (",".join(SUMMARY_COLS), OPEN)
+        sel_tab = "SELECT id,status,priority,type,title,assignee FROM items WHERE %s ORDER BY num;" % OPEN
+        r = self.group("list", [
+            ("jerry_list_json", self.j(s10k, "list", "--json")),
+            ("sqlite_json", self.sql(d10k, sel_json, "-json")),
+            ("jerry_list", self.j(s10k, "list")),
+            ("sqlite_list", self.sql(d10k, sel_tab)),
+        ], rounds=cfg["list_rounds"])
+        self.ratio_row("list --json", 10000, r["jerry_list_json"], "sqlite3 -json select",
+                       r["sqlite_json"], 0.7)
+        self.ratio_row("list (table)", 10000, r["jerry_list"], "sqlite3 select",
+                       r["sqlite_list"], None)
+        list_big = r["jerry_list_json"]
+        if big != 10000:
+            r = self.group("list_big", [
+                ("jerry_list_json", self.j(sbig, "list", "--json")),
+                ("sqlite_json", self.sql(dbs[big], sel_json, "-json")),
+            ], rounds=cfg["huge_rounds"], warm=1)
+            self.ratio_row("list --json", big, r["jerry_list_json"], "sqlite3 -json select",
+                           r["sqlite_json"], None)
+            list_big = r["jerry_list_json"]
+
+        # 4. concurrency: P processes x K creates, on fresh empty stores
+        P, K = cfg["conc_procs"], cfg["conc_per"]
+        jt, st = [], []
+        for rep in range(cfg["conc_reps"]):
+            js = self.build_store(0, "conc-j%d" % rep)
+            jdb = self.build_db(0, "conc-s%d" % rep)
+            log("concurrent creates: %d x %d, jerry (round %d)" % (P, K, rep + 1))
+            a = self.conc(self.j(js, "create", "conc w{w} i{i}"), P, K)
+            listed = json.loads(run(self.j(js, "list", "--all", "--json")))
+            ids = {x["id"] for x in listed}
+            chk = subprocess.run(self.j(js, "check"), stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True)
+            a.update(ops=P * K, distinct_ids=len(ids), check_exit=chk.returncode,
+                     throughput=(P * K - a["fails"]) / (a["wall_ns"] / 1e9))
+            jt.append(a)
+            log("concurrent creates: %d x %d, sqlite3 (round %d)" % (P, K, rep + 1))
+            b = self.conc(self.sql(jdb, sq_ins.replace("{i}", "w{w} i{i}")), P, K)
+            con = sqlite3.connect(jdb)
+            nrow, ndist = con.execute("SELECT count(*), count(DISTINCT id) FROM items").fetchone()
+            con.close()
+            b.update(ops=P * K, rows=nrow, distinct_ids=ndist,
+                     throughput=(P * K - b["fails"]) / (b["wall_ns"] / 1e9))
+            st.append(b)
+        self.checks["concurrent_create"] = {"jerry": jt, "sqlite": st}
+        jtp = statistics.median(x["throughput"] for x in jt)
+        stp = statistics.median(x["throughput"] for x in st)
+        ok = all(x["fails"] == 0 and x["distinct_ids"] == P * K and x["check_exit"] == 0
+                 for x in jt)
+        self.rows.append(dict(
+            op="%d procs x %d creates" % (P, K), size=0, unit="ops/s",
+            jerry={"median": jtp}, baseline="sqlite3 insert, same procs", base={"median": stp},
+            ratio=jtp / stp, target=">= 10x, 0 errors, %d IDs" % (P * K),
+            met=ok and jtp / stp >= 10,
+            note="jerry errors %s, distinct IDs %s, check exit %s; sqlite3 errors %s, rows %s" % (
+                [x["fails"] for x in jt], [x["distinct_ids"] for x in jt],
+                [x["check_exit"] for x in jt], [x["fails"] for x in st], [x["rows"] for x in st])))
+
+        # 5. P processes updating one item
+        P, K = cfg["same_procs"], cfg["same_per"]
+        jt, st = [], []
+        for rep in range(cfg["conc_reps"]):
+            js = self.build_store(1, "same-j%d" % rep)
+            jdb = self.build_db(1, "same-s%d" % rep)
+            v0 = item(1)["version"]
+            log("one item, %d procs x %d updates, jerry (round %d)" % (P, K, rep + 1))
+            a = self.conc(self.j(js, "update", "WORK-001", "--title", "same w{w} i{i}"), P, K)
+            v = json.loads(run(self.j(js, "show", "WORK-001", "--json")))["version"]
+            a.update(ops=P * K, final_version=v, expected_version=v0 + P * K,
+                     throughput=(P * K - a["fails"]) / (a["wall_ns"] / 1e9))
+            jt.append(a)
+            log("one row, %d procs x %d updates, sqlite3 (round %d)" % (P, K, rep + 1))
+            b = self.conc(self.sql(jdb, "UPDATE items SET title='same w{w} i{i}', "
+                                        "version=version+1 WHERE num=1;"), P, K)
+            con = sqlite3.connect(jdb)
+            sv = con.execute("SELECT version FROM items WHERE num=1").fetchone()[0]
+            con.close()
+            b.update(ops=P * K, final_version=sv, expected_version=v0 + P * K,
+                     throughput=(P * K - b["fails"]) / (b["wall_ns"] / 1e9))
+            st.append(b)
+        self.checks["same_item"] = {"jerry": jt, "sqlite": st}
+        jtp = statistics.median(x["throughput"] for x in jt)
+        stp = statistics.median(x["throughput"] for x in st)
+        ok = all(x["fails"] == 0 and x["final_version"] == x["expected_version"] for x in jt)
+        self.rows.append(dict(
+            op="%d procs x %d updates, 1 item" % (P, K), size=1, unit="ops/s",
+            jerry={"median": jtp}, baseline="sqlite3 update, 1 row", base={"median": stp},
+            ratio=jtp / stp, target=">= 10x, every update kept", met=ok and jtp / stp >= 10,
+            note="jerry errors %s, version %s of %s; sqlite3 errors %s, version %s" % (
+                [x["fails"] for x in jt], [x["final_version"] for x in jt],
+                [x["expected_version"] for x in jt], [x["fails"] for x in st],
+                [x["final_version"] for x in st])))
+
+        # 6. peak memory (ru_maxrss of the timed runs above)
+        rss = [("list --json", big, list_big["rss_max_kb"], 64 * 1024),
+               ("show ID", 10000, self.raw["show"]["jerry_show"]["rss_max_kb"], 4 * 1024),
+               ("create", 100, self.raw["write"]["jerry_create_100"]["rss_max_kb"], 4 * 1024),
+               ("create", big, self.raw["write"]["jerry_create_big"]["rss_max_kb"], 4 * 1024)]
+        for op, size, kb, lim in rss:
+            self.rows.append(dict(op="peak RSS: " + op, size=size, unit="KiB",
+                                  jerry={"median": kb}, baseline="-", base=None, ratio=None,
+                                  target="< %d MiB" % (lim // 1024), met=kb < lim, note=""))
+        self.raw["sqlite_rss_kb"] = {k: v["rss_max_kb"] for k, v in self.raw["list"].items()}
+
+        self.elapsed = time.time() - t_start
+        self.report()
+
+    # ---- output ----------------------------------------------------------
+    def report(self):
+        def ms(m):
+            return "%.2f (%.2f-%.2f)" % (m["median_ms"], m["p10_ms"], m["p90_ms"])
+
+        lines = []
+        hdr = ("operation", "size", "jerry median (p10-p90)", "baseline",
+               "baseline median (p10-p90)", "ratio", "target", "met")
+        body = []
+        for r in self.rows:
+            if r["unit"] == "ms":
+                jv, bv = ms(r["jerry"]), ms(r["base"])
+            elif r["unit"] == "ops/s":
+                jv, bv = "%.0f ops/s" % r["jerry"]["median"], "%.0f ops/s" % r["base"]["median"]
+            else:
+                jv, bv = "%.1f MiB" % (r["jerry"]["median"] / 1024), "-"
+            body.append((r["op"], "{:,}".format(r["size"]) if r["size"] else "-", jv,
+                         r["baseline"], bv,
+                         "%.2fx" % r["ratio"] if r["ratio"] is not None else "-",
+                         r["target"],
+                         "-" if r["met"] is None else ("met" if r["met"] else "NOT MET")))
+        w = [max(len(str(x[i])) for x in body + [hdr]) for i in range(len(hdr))]
+        fmt = "| " + " | ".join("%%-%ds" % x for x in w) + " |"
+        lines.append(fmt % hdr)
+        lines.append("|" + "|".join("-" * (x + 2) for x in w) + "|")
+        for b in body:
+            lines.append(fmt % b)
+        notes = [r["op"] + ": " + r["note"] for r in self.rows if r.get("note")]
+        print()
+        print("jerry benchmark, mode %s, %s, %d cores, times in ms" % (
+            self.mode, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.cpu_count()))
+        print("\n".join(lines))
+        print()
+        for n in notes:
+            print("  " + n)
+        print("  targets met: %d of %d" % (sum(1 for r in self.rows if r["met"]),
+                                          sum(1 for r in self.rows if r["met"] is not None)))
+        print("  total %.0f s; load average %.1f before, %.1f after" % (
+            self.elapsed, self.load_before[0], os.getloadavg()[0]))
+
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        try:
+            commit = run(["git", "rev-parse", "--short", "HEAD"],
+                         cwd=os.path.dirname(os.path.abspath(__file__))).strip()
+            dirty = bool(run(["git", "status", "--porcelain", "--untracked-files=no"],
+                             cwd=os.path.dirname(os.path.abspath(__file__))).strip())
+        except Exception:
+            commit, dirty = None, None
+        try:
+            version = run([self.jerry, "--version"]).strip()
+        except Exception:
+            version = None
+        doc = {
+            "timestamp": stamp, "mode": self.mode, "config": self.cfg,
+            "machine": {"cores": os.cpu_count(), "kernel": platform.release(),
+                        "python": platform.python_version(),
+                        "loadavg_before": self.load_before, "loadavg_after": os.getloadavg(),
+                        "sqlite3": run(["sqlite3", "--version"]).split()[0]},
+            "jerry": {"version": version, "commit": commit, "dirty_tree": dirty},
+            "elapsed_s": round(self.elapsed, 1),
+            "rows": self.rows, "groups": self.raw, "checks": self.checks,
+            "table": lines,
+        }
+        path = os.path.join(self.outdir, "results-%s.json" % stamp)
+        with open(path, "w") as f:
+            json.dump(doc, f, indent=1)
+        shutil.copyfile(path, os.path.join(self.outdir, "latest.json"))
+        print("  figures: %s (and latest.json)" % path)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 5 or sys.argv[3] not in CONFIG:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    b = Bench(*sys.argv[1:5])
+    b.main()
+    if os.environ.get("BENCH_KEEP") != "1":
+        shutil.rmtree(b.work, ignore_errors=True)
