@@ -64,9 +64,11 @@ $(B)/libjerry.so: $(B)/libjerry.so.$(VERSION)
 $(B)/jerry: $(CLI_OBJ) $(B)/libjerry.a
 	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CLI_OBJ) $(B)/libjerry.a $(DEP_LIBS)
 
+# Made again at install time, so the installed file names the PREFIX given there.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
+	    -e 's|@VERSION@|$(VERSION)|g'
 $(B)/jerry.pc: jerry.pc.in Makefile
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
-	    -e 's|@VERSION@|$(VERSION)|g' $< > $@
+	$(PC_SED) $< > $@
 
 # ---- dependencies: installed from Debian when missing -----------------------
 deps-build:
@@ -137,7 +139,8 @@ install: all
 	ln -sf libjerry.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjerry.so.$(SOVERSION)
 	ln -sf libjerry.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjerry.so
 	install -m 644 include/jerry/jerry.h $(DESTDIR)$(INCDIR)/jerry/jerry.h
-	install -m 644 $(B)/jerry.pc $(DESTDIR)$(LIBDIR)/pkgconfig/jerry.pc
+	$(PC_SED) jerry.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/jerry.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/jerry.pc
 	install -m 644 doc/jerry.1 $(DESTDIR)$(MANDIR)/man1/jerry.1
 	install -m 644 completions/jerry.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/jerry
 	install -m 644 completions/_jerry $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_jerry
