@@ -420,10 +420,29 @@ static void pad(size_t n)
 	printf("%*s", (int)n, "");
 }
 
+/*
+ * An array of items, one compact object per line, written as it goes: a
+ * 100,000-item list never holds a second copy of itself as one JSON tree
+ * (that alone took 400 MiB).  Still exactly one JSON document.
+ */
+static int items_json_stream(const struct cli *cli, jerry_item *const *items, size_t n)
+{
+	fputs(n ? "[\n" : "[]\n", stdout);
+	for (size_t i = 0; i < n; i++) {
+		char *text = jerry_item_json(items[i], JERRY_JSON_COMPACT);
+		if (!text)
+			return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		fputs(text, stdout);
+		fputs(i + 1 < n ? ",\n" : "\n]\n", stdout);
+		free(text);
+	}
+	return 0;
+}
+
 int out_table(const struct cli *cli, jerry_item *const *items, size_t n)
 {
 	if (cli->json)
-		return put_json_text(cli, jerry_items_json(items, n, 0));
+		return items_json_stream(cli, items, n);
 	if (n == 0)
 		return 0;
 
