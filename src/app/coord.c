@@ -103,8 +103,9 @@ static int64_t lease_or_default(int64_t lease_ms)
 	return lease_ms > 0 ? lease_ms : JERRY_DEFAULT_LEASE_MS;
 }
 
-int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
-		 jerry_error *err)
+/* Claim, heartbeat and release: one item by ID, one apply function. */
+static int claim_op(jerry_item **out, const jr_port *port, const char *id, jr_apply_fn fn,
+		    int64_t lease_ms, jerry_error *err)
 {
 	int64_t num;
 	int rc = jerry_id_parse(&num, id, err);
@@ -113,7 +114,13 @@ int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t 
 		*out = NULL;
 	if (rc)
 		return rc;
-	return port->mutate(port->ctx, out, num, apply_claim, &c, err);
+	return port->mutate(port->ctx, out, num, fn, &c, err);
+}
+
+int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
+		 jerry_error *err)
+{
+	return claim_op(out, port, id, apply_claim, lease_ms, err);
 }
 
 int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter *f,
@@ -182,14 +189,7 @@ static int apply_heartbeat(jerry_item *it, void *arg, jerry_error *err)
 int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
 		     jerry_error *err)
 {
-	int64_t num;
-	int rc = jerry_id_parse(&num, id, err);
-	struct claim_ctx c = {port, lease_or_default(lease_ms), 0};
-	if (out)
-		*out = NULL;
-	if (rc)
-		return rc;
-	return port->mutate(port->ctx, out, num, apply_heartbeat, &c, err);
+	return claim_op(out, port, id, apply_heartbeat, lease_ms, err);
 }
 
 static int apply_release(jerry_item *it, void *arg, jerry_error *err)
@@ -217,14 +217,7 @@ static int apply_release(jerry_item *it, void *arg, jerry_error *err)
 
 int jr_app_release(jerry_item **out, const jr_port *port, const char *id, jerry_error *err)
 {
-	int64_t num;
-	int rc = jerry_id_parse(&num, id, err);
-	struct claim_ctx c = {port, 0, 0};
-	if (out)
-		*out = NULL;
-	if (rc)
-		return rc;
-	return port->mutate(port->ctx, out, num, apply_release, &c, err);
+	return claim_op(out, port, id, apply_release, 0, err);
 }
 
 /* ---- the dependency graph, from index summaries -------------------------- */

@@ -110,7 +110,6 @@ int cmd_note(struct cli *cli, const struct cli_args *args);
 int cmd_check(struct cli *cli, const struct cli_args *args);
 int cmd_reindex(struct cli *cli, const struct cli_args *args);
 int cmd_claim(struct cli *cli, const struct cli_args *args);
-int cmd_heartbeat(struct cli *cli, const struct cli_args *args);
 int cmd_release(struct cli *cli, const struct cli_args *args);
 int cmd_dep(struct cli *cli, const struct cli_args *args);
 int cmd_ready(struct cli *cli, const struct cli_args *args);

@@ -57,6 +57,7 @@ static int out_claimed(const struct cli *cli, int rc, const jerry_error *err,
 	return rc ? out_error(cli, rc, err) : 0;
 }
 
+/* `claim ID`, `claim --next` and `heartbeat ID` (which shares the table's handler). */
 int cmd_claim(struct cli *cli, const struct cli_args *args)
 {
 	jerry_store *store = NULL;
@@ -68,6 +69,7 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 	jerry_error_clear(&err);
 	if ((status = lease_of(cli, args, &lease)))
 		return status;
+	int heartbeat = strcmp(cli->cmd->name, "heartbeat") == 0;
 	if (next && args->npos > 0)
 		return out_usage(cli, "give either an ID or --next, not both");
 	if (!next && args->npos == 0)
@@ -81,27 +83,11 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 		f.type = opt_value(args, OPT_TYPE);
 		f.label = opt_value(args, OPT_LABEL);
 		rc = jerry_claim_next(&item, store, &f, lease, &err);
+	} else if (heartbeat) {
+		rc = jerry_claim_heartbeat(&item, store, args->pos[0], lease, &err);
 	} else {
 		rc = jerry_claim_take(&item, store, args->pos[0], lease, &err);
 	}
-	status = out_claimed(cli, rc, &err, item, "claimed");
-	jerry_item_free(item);
-	jerry_store_free(store);
-	return status;
-}
-
-int cmd_heartbeat(struct cli *cli, const struct cli_args *args)
-{
-	jerry_store *store = NULL;
-	jerry_item *item = NULL;
-	jerry_error err;
-	int64_t lease;
-	int status;
-
-	jerry_error_clear(&err);
-	if ((status = lease_of(cli, args, &lease)) || (status = cli_open(&store, cli)))
-		return status;
-	int rc = jerry_claim_heartbeat(&item, store, args->pos[0], lease, &err);
 	status = out_claimed(cli, rc, &err, item, "claimed");
 	jerry_item_free(item);
 	jerry_store_free(store);

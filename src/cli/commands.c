@@ -148,7 +148,7 @@ const struct cli_cmd cli_commands[] = {
 	{ "claim", "ID|--next [--type T] [--label L] [--lease DURATION]",
 	  "claim an item (or the best ready one) for this agent", claim_opts, 0, 1, cmd_claim, NULL },
 	{ "heartbeat", "ID [--lease DURATION]", "extend your claim on an item",
-	  lease_opts, 1, 1, cmd_heartbeat, NULL },
+	  lease_opts, 1, 1, cmd_claim, NULL },
 	{ "release", "ID", "give your claim up; the item is ready again",
 	  no_opts, 1, 1, cmd_release, NULL },
 	{ "dep", "add ID --on OTHER | rm ID --on OTHER | tree ID",
