@@ -121,7 +121,8 @@ check: deps-test
 	exit $$st
 
 demo: all
-	@sh scripts/demo.sh $(B)/jerry
+	@sh scripts/deps.sh demo
+	@bash scripts/demo.sh $(B)/jerry
 
 bench: all
 	@sh bench/run.sh $(B)/jerry full

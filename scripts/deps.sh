@@ -1,5 +1,5 @@
 #!/bin/sh
-# deps.sh build|test|bench - make sure the Debian packages jerry needs are
+# deps.sh build|demo|test|bench - make sure the Debian packages jerry needs are
 # installed.  As root it installs what is missing; otherwise it prints the
 # exact apt-get line and fails.
 set -eu
@@ -7,9 +7,10 @@ what=${1:-build}
 pkgs="gcc make pkg-config libjansson-dev"
 case $what in
 build) ;;
+demo)  pkgs="$pkgs python3" ;;
 test)  pkgs="$pkgs libcmocka-dev clang python3 python3-behave strace valgrind util-linux procps" ;;
 bench) pkgs="$pkgs hyperfine sqlite3 python3" ;;
-*) echo "usage: deps.sh build|test|bench" >&2; exit 2 ;;
+*) echo "usage: deps.sh build|demo|test|bench" >&2; exit 2 ;;
 esac
 missing=
 for p in $pkgs; do
