@@ -8,7 +8,7 @@ pkgs="gcc make pkg-config libjansson-dev"
 case $what in
 build) ;;
 demo)  pkgs="$pkgs python3" ;;
-test)  pkgs="$pkgs libcmocka-dev clang python3 python3-behave strace valgrind util-linux procps" ;;
+test)  pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev python3 python3-behave strace valgrind util-linux mount procps" ;;
 bench) pkgs="$pkgs hyperfine sqlite3 python3" ;;
 *) echo "usage: deps.sh build|demo|test|bench" >&2; exit 2 ;;
 esac
