@@ -287,3 +287,49 @@ int64_t jr_store_item_file_num(const char *name)
 {
 	return item_file_num(name);
 }
+
+/*
+ * A writer killed inside write() can leave a log's last line without its
+ * newline.  Readers ignore such a line, but the next append would be glued
+ * onto it and both would be lost as one unparseable line.  So before
+ * appending, under the file's lock, cut a torn tail back to the last
+ * newline: what it held was never acknowledged.  *out_end gets the size the
+ * file then has.
+ */
+int jr_file_end_whole(int fd, off_t *out_end)
+{
+	struct stat sb;
+	char buf[4096];
+	if (jr_io_fstat(fd, &sb) < 0)
+		return -1;
+	off_t end = sb.st_size;
+	*out_end = end;
+	if (end == 0)
+		return 0;
+	ssize_t n = pread(fd, buf, 1, end - 1);
+	if (n != 1)
+		return n < 0 ? -1 : 0;
+	if (buf[0] == '\n')
+		return 0;
+	off_t pos = end;
+	while (pos > 0) {
+		size_t chunk = pos > (off_t)sizeof(buf) ? sizeof(buf) : (size_t)pos;
+		pos -= (off_t)chunk;
+		n = pread(fd, buf, chunk, pos);
+		if (n != (ssize_t)chunk)
+			return -1;
+		for (size_t i = chunk; i-- > 0;) {
+			if (buf[i] == '\n') {
+				off_t keep = pos + (off_t)i + 1;
+				if (jr_io_ftruncate(fd, keep) < 0)
+					return -1;
+				*out_end = keep;
+				return 0;
+			}
+		}
+	}
+	if (jr_io_ftruncate(fd, 0) < 0)
+		return -1;
+	*out_end = 0;
+	return 0;
+}

@@ -103,7 +103,7 @@ static int open_history(int *out, jerry_store *st, int64_t num, int create, jerr
 		*out = fd;
 		return 0;
 	}
-	int flags = O_WRONLY | O_APPEND | O_NOFOLLOW;
+	int flags = O_RDWR | O_APPEND | O_NOFOLLOW; /* read: to find a torn tail */
 	int fd = jr_io_openat(st->dirfd, rel, flags, 0);
 	if (fd < 0 && errno == ENOENT) {
 		/* Stores made before history existed get the directory now. */
@@ -156,13 +156,13 @@ int jr_history_record(jerry_store *st, const jerry_item *old, const jerry_item *
 		free(line);
 		return rc;
 	}
-	struct stat sb;
-	int bad = jr_io_fstat(fd, &sb) < 0 || jr_io_write_all(fd, line, len) < 0 ||
+	off_t end = 0;
+	int bad = jr_file_end_whole(fd, &end) < 0 || jr_io_write_all(fd, line, len) < 0 ||
 		  (st->sync && jr_io_fdatasync(fd) < 0);
 	if (bad) {
 		int e = errno;
 		/* Cut a partial line off so the log stays whole. */
-		(void)jr_io_ftruncate(fd, sb.st_size);
+		(void)jr_io_ftruncate(fd, end);
 		jr_error_sys(err, JERRY_ESTORAGE, e, "cannot append to the history of '%s'", cur->id);
 		jr_error_hint(err, e == ENOSPC ? "free some disk space and retry; nothing was changed"
 					       : "nothing was changed");

@@ -452,31 +452,47 @@ static void unlock_index(jerry_store *st)
 	jr_lock_drop(st->lock_index, 0, 1);
 }
 
-/* The snapshot's generation, read from its first two lines. */
-static int snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size)
+/*
+ * The snapshot's generation, read from its first two lines.  An I/O error
+ * is JERRY_ESTORAGE - the file may be fine; a missing file or an unreadable
+ * header is JERRY_ECORRUPT.  err may be NULL.
+ */
+static int snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size, jerry_error *err)
 {
-	char buf[256];
-	int fd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW, 0);
-	if (fd < 0)
-		return -1;
+	char buf[256], path[PATH_MAX + 32];
 	struct stat sb;
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-	int ok = n > 2 && fstat(fd, &sb) == 0;
-	jr_io_close(fd);
-	if (!ok)
-		return -1;
-	buf[n] = '\0';
-	char *nl = strchr(buf, '\n');
-	if (!nl)
-		return -1;
-	json_t *o = json_loads(nl + 1, JSON_DISABLE_EOF_CHECK, NULL);
-	json_t *g = json_object_get(o, "generation");
-	ok = json_is_integer(g);
-	if (ok)
-		*gen = (uint64_t)json_integer_value(g);
-	json_decref(o);
-	*size = sb.st_size;
-	return ok ? 0 : -1;
+	jr_store_path(path, sizeof(path), st, "index.json");
+	int fd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW, 0);
+	if (fd < 0 && errno != ENOENT)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	ssize_t n = -1;
+	if (fd >= 0) {
+		if (jr_io_fstat(fd, &sb) < 0 || (n = pread(fd, buf, sizeof(buf) - 1, 0)) < 0) {
+			int e = errno;
+			jr_io_close(fd);
+			return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s'", path);
+		}
+		jr_io_close(fd);
+	}
+	int ok = n > 2;
+	if (ok) {
+		buf[n] = '\0';
+		char *nl = strchr(buf, '\n');
+		json_t *o = nl ? json_loads(nl + 1, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+		json_t *g = json_object_get(o, "generation");
+		ok = json_is_integer(g);
+		if (ok) {
+			*gen = (uint64_t)json_integer_value(g);
+			*size = sb.st_size;
+		}
+		json_decref(o);
+	}
+	if (!ok) {
+		jr_error(err, JERRY_ECORRUPT, "'%s' is missing or damaged", path);
+		jr_error_hint(err, "'jerry reindex' rebuilds it from the items");
+		return JERRY_ECORRUPT;
+	}
+	return 0;
 }
 
 /*
@@ -491,13 +507,8 @@ static int open_log(int *out_fd, off_t *snap_size, jerry_store *st, jerry_error 
 	uint64_t sgen = 0, lgen = 0;
 	int rc;
 	*out_fd = -1;
-	if (snapshot_generation(st, &sgen, snap_size) < 0) {
-		char path[PATH_MAX + 32];
-		jr_store_path(path, sizeof(path), st, "index.json");
-		jr_error(err, JERRY_ECORRUPT, "'%s' is missing or damaged", path);
-		jr_error_hint(err, "'jerry reindex' rebuilds it from the items");
-		return JERRY_ECORRUPT;
-	}
+	if ((rc = snapshot_generation(st, &sgen, snap_size, err)))
+		return rc;
 	int fd = jr_io_openat(st->dirfd, "index.log", O_RDWR | O_APPEND | O_NOFOLLOW, 0);
 	if (fd >= 0) {
 		char buf[128];
@@ -534,14 +545,14 @@ static int open_log(int *out_fd, off_t *snap_size, jerry_store *st, jerry_error 
 
 static int append(jerry_store *st, int fd, const char *line, size_t len, jerry_error *err)
 {
-	struct stat sb;
-	if (jr_io_fstat(fd, &sb) < 0 || jr_io_write_all(fd, line, len) < 0) {
+	off_t end = 0;
+	if (jr_file_end_whole(fd, &end) < 0 || jr_io_write_all(fd, line, len) < 0) {
 		int e = errno;
 		char path[PATH_MAX + 32];
 		jr_store_path(path, sizeof(path), st, "index.log");
 		/* Cut off whatever part of the line made it, so the log stays whole. */
-		if (sb.st_size > 0)
-			(void)jr_io_ftruncate(fd, sb.st_size);
+		if (end > 0)
+			(void)jr_io_ftruncate(fd, end);
 		jr_error_sys(err, JERRY_ESTORAGE, e, "cannot append to '%s'", path);
 		if (err)
 			snprintf(err->path, sizeof(err->path), "%s", path);
@@ -649,7 +660,7 @@ static int rebuild_locked(size_t *out_count, jerry_store *st, jerry_error *err)
 	off_t ignored;
 	int rc;
 	memset(&ix, 0, sizeof(ix));
-	if (snapshot_generation(st, &gen, &ignored) < 0)
+	if (snapshot_generation(st, &gen, &ignored, NULL) != 0)
 		gen = 0;
 	if ((rc = jr_store_list_item_files(&nums, &n, st, err)))
 		return rc;
@@ -707,7 +718,7 @@ int jr_index_ensure(jerry_store *st, jerry_error *err)
 {
 	uint64_t gen;
 	off_t size;
-	if (snapshot_generation(st, &gen, &size) == 0)
-		return 0;
-	return jr_index_rebuild(NULL, st, err);
+	int rc = snapshot_generation(st, &gen, &size, err);
+	/* Only damage is rebuilt; an I/O error is reported as what it is. */
+	return rc == JERRY_ECORRUPT ? jr_index_rebuild(NULL, st, err) : rc;
 }

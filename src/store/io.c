@@ -74,29 +74,38 @@ int jr_fault_hit(const char *call)
 }
 #endif
 
-#define FAULT(name)                      \
-	do {                             \
-		if (jr_fault_hit(name))  \
-			return -1;       \
+/*
+ * Every call is retried on EINTR - a signal (our own lock-wait alarm, or a
+ * network filesystem's) must never turn into a failed write - and an
+ * injected fault is taken exactly where the real call would fail, inside
+ * the retry loop, so an injected EINTR is retried too.
+ */
+#define RETRY(name, rc, call)                                 \
+	do {                                                  \
+		for (;;) {                                    \
+			if (jr_fault_hit(name)) {             \
+				if (errno == EINTR)           \
+					continue;             \
+				return -1;                    \
+			}                                     \
+			(rc) = (call);                        \
+			if ((rc) < 0 && errno == EINTR)       \
+				continue;                     \
+			break;                                \
+		}                                             \
 	} while (0)
 
 int jr_io_open(const char *path, int flags, mode_t mode)
 {
-	FAULT("open");
 	int fd;
-	do
-		fd = open(path, flags | O_CLOEXEC, mode);
-	while (fd < 0 && errno == EINTR);
+	RETRY("open", fd, open(path, flags | O_CLOEXEC, mode));
 	return fd;
 }
 
 int jr_io_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
-	FAULT("openat");
 	int fd;
-	do
-		fd = openat(dirfd, path, flags | O_CLOEXEC, mode);
-	while (fd < 0 && errno == EINTR);
+	RETRY("openat", fd, openat(dirfd, path, flags | O_CLOEXEC, mode));
 	return fd;
 }
 
@@ -104,7 +113,11 @@ int jr_io_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 	while (len > 0) {
-		FAULT("write");
+		if (jr_fault_hit("write")) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
 		ssize_t n = write(fd, p, len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : len);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -153,6 +166,8 @@ int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)
 			cap *= 2;
 		}
 		if (jr_fault_hit("read")) {
+			if (errno == EINTR)
+				continue;
 			int e = errno;
 			free(buf);
 			errno = e;
@@ -184,11 +199,8 @@ int jr_io_fsync(int fd)
 	(void)fd;
 	return 0; /* sensitivity build: durability removed */
 #endif
-	FAULT("fsync");
 	int rc;
-	do
-		rc = fsync(fd);
-	while (rc < 0 && errno == EINTR);
+	RETRY("fsync", rc, fsync(fd));
 	return rc;
 }
 
@@ -198,11 +210,8 @@ int jr_io_fdatasync(int fd)
 	(void)fd;
 	return 0;
 #endif
-	FAULT("fdatasync");
 	int rc;
-	do
-		rc = fdatasync(fd);
-	while (rc < 0 && errno == EINTR);
+	RETRY("fdatasync", rc, fdatasync(fd));
 	return rc;
 }
 
@@ -222,15 +231,17 @@ int jr_io_close(int fd)
 
 int jr_io_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
 {
-	FAULT("rename");
-	return renameat(olddirfd, oldpath, newdirfd, newpath);
+	int rc;
+	RETRY("rename", rc, renameat(olddirfd, oldpath, newdirfd, newpath));
+	return rc;
 }
 
 int jr_io_rename_noreplace(int dirfd, const char *oldpath, const char *newpath)
 {
-	FAULT("rename_noreplace");
+	int rc;
 #ifdef SYS_renameat2
-	long rc = syscall(SYS_renameat2, dirfd, oldpath, dirfd, newpath, 1 /* RENAME_NOREPLACE */);
+	RETRY("rename_noreplace", rc,
+	      (int)syscall(SYS_renameat2, dirfd, oldpath, dirfd, newpath, 1 /* RENAME_NOREPLACE */));
 	if (rc == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
@@ -241,8 +252,10 @@ int jr_io_rename_noreplace(int dirfd, const char *oldpath, const char *newpath)
 	 * also refuses to replace.  Where even link() is missing the caller
 	 * holds the item lock and has checked the name is free.
 	 */
-	if (linkat(dirfd, oldpath, dirfd, newpath, 0) == 0) {
-		if (unlinkat(dirfd, oldpath, 0) < 0 && errno != ENOENT)
+	RETRY("link", rc, linkat(dirfd, oldpath, dirfd, newpath, 0));
+	if (rc == 0) {
+		RETRY("unlink", rc, unlinkat(dirfd, oldpath, 0));
+		if (rc < 0 && errno != ENOENT)
 			return -1;
 		return 0;
 	}
@@ -252,19 +265,22 @@ int jr_io_rename_noreplace(int dirfd, const char *oldpath, const char *newpath)
 		errno = EEXIST;
 		return -1;
 	}
-	return renameat(dirfd, oldpath, dirfd, newpath);
+	RETRY("rename", rc, renameat(dirfd, oldpath, dirfd, newpath));
+	return rc;
 }
 
 int jr_io_unlinkat(int dirfd, const char *path, int flags)
 {
-	FAULT("unlink");
-	return unlinkat(dirfd, path, flags);
+	int rc;
+	RETRY("unlink", rc, unlinkat(dirfd, path, flags));
+	return rc;
 }
 
 int jr_io_mkdir(const char *path, mode_t mode)
 {
-	FAULT("mkdir");
-	return mkdir(path, mode);
+	int rc;
+	RETRY("mkdir", rc, mkdir(path, mode));
+	return rc;
 }
 
 int jr_io_fstat(int fd, struct stat *st)
@@ -274,6 +290,7 @@ int jr_io_fstat(int fd, struct stat *st)
 
 int jr_io_ftruncate(int fd, off_t len)
 {
-	FAULT("ftruncate");
-	return ftruncate(fd, len);
+	int rc;
+	RETRY("ftruncate", rc, ftruncate(fd, len));
+	return rc;
 }

@@ -84,6 +84,9 @@ void jr_tmpfile_abort(jr_tmpfile *tf);
 int jr_store_replace(jerry_store *st, int dirfd, const char *name, const char *buf,
 		     size_t len, jerry_error *err);
 
+/* Before an append: cut a torn last line (no newline) off a log; *end gets its size. */
+int jr_file_end_whole(int fd, off_t *out_end);
+
 /* Read and decode one item file. */
 int jr_store_read_item(jerry_item **out, jerry_store *st, int64_t num, jerry_error *err);
 /* 7 for "WORK-007.json"; 0 for any other name (stray files). */
