@@ -41,7 +41,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all check unit system stress memcheck deps-build deps-test demo bench bench-quick \
-        validate install uninstall clean asan fault
+        validate validate-ci sensitivity install uninstall clean asan fault
 
 all: $(B)/jerry $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
 
@@ -103,6 +103,19 @@ fault:
 memcheck: all
 	@bash tests/memcheck.sh $(B)/jerry
 
+# The seed's validation matrix (doc/adr/0004-validation.md): Gherkin
+# scenarios HP-001 ... FS-003, crashes at every system call, power cuts on
+# XFS, the fault loop, a kill -9 soak, hostile input and fuzzing.
+validate: all
+	@sh tests/validate.sh $(B)/jerry full
+validate-ci: all
+	@sh tests/validate.sh $(B)/jerry ci
+# Each deliberately broken build (no locks, in-place writes, no fsync) must
+# fail the scenarios that exist to catch it.
+sensitivity: all
+	@sh tests/validate.sh $(B)/jerry sensitivity
+	@sh tests/stress/sensitivity.sh
+
 # make check: every suite runs even when an earlier one failed, and the last
 # line is the total "check: N passed, N failed".
 COUNTS = build/test-counts
@@ -113,6 +126,7 @@ check: deps-test
 	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 unit || st=1; \
 	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 system || st=1; \
 	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 stress || st=1; \
+	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 validate-ci || st=1; \
 	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory memcheck || st=1; \
 	$(ASAN_MAKE) STRICT=1 all $(UNIT_BIN:$(B)/%=build/asan/%) || st=1; \
 	bash tests/record.sh $(COUNTS) $(ASAN_MAKE) unit || st=1; \
