@@ -41,7 +41,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all check unit system stress memcheck deps-build deps-test demo bench bench-quick \
-        validate validate-ci sensitivity install uninstall clean asan fault
+        validate validate-ci sensitivity sensitivity-ci fuzz install uninstall clean asan fault
 
 all: $(B)/jerry $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
 
@@ -110,11 +110,17 @@ validate: all
 	@sh tests/validate.sh $(B)/jerry full
 validate-ci: all
 	@sh tests/validate.sh $(B)/jerry ci
+# libFuzzer on the command-line parser and the item codec, ASan+UBSan.
+FUZZ_SECONDS ?= 300
+fuzz:
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 # Each deliberately broken build (no locks, in-place writes, no fsync) must
 # fail the scenarios that exist to catch it.
-sensitivity: all
-	@sh tests/validate.sh $(B)/jerry sensitivity
+sensitivity: sensitivity-ci
 	@sh tests/stress/sensitivity.sh
+sensitivity-ci: all
+	@sh tests/validate.sh $(B)/jerry sensitivity
 
 # make check: every suite runs even when an earlier one failed, and the last
 # line is the total "check: N passed, N failed".
@@ -127,6 +133,8 @@ check: deps-test
 	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 system || st=1; \
 	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 stress || st=1; \
 	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 validate-ci || st=1; \
+	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20 || st=1; \
+	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory sensitivity-ci || st=1; \
 	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory memcheck || st=1; \
 	$(ASAN_MAKE) STRICT=1 all $(UNIT_BIN:$(B)/%=build/asan/%) || st=1; \
 	bash tests/record.sh $(COUNTS) $(ASAN_MAKE) unit || st=1; \

@@ -82,8 +82,14 @@ int cli_parse(struct cli_args *out, struct cli *cli, const struct cli_cmd *cmd,
 	int rc = 0;
 	memset(out, 0, sizeof(*out));
 	*help = 0;
-	/* Never more options or operands than words: size both arrays by argc. */
-	out->opts = calloc((size_t)argc + 1, sizeof(*out->opts));
+	/*
+	 * Never more operands than words; but a cluster like -aaaa is four
+	 * options in one word, so options are bounded by the characters.
+	 */
+	size_t maxopts = 1;
+	for (int i = 0; i < argc; i++)
+		maxopts += argv[i][0] == '-' ? strlen(argv[i]) : 1;
+	out->opts = calloc(maxopts, sizeof(*out->opts));
 	out->pos = calloc((size_t)argc + 1, sizeof(*out->pos));
 	if (!out->opts || !out->pos) {
 		cli_args_release(out);
