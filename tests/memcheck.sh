@@ -39,6 +39,23 @@ vg note note 1 "a note"
 vg bad-transition reopen 1
 vg bad-id show ../../etc/passwd
 vg missing show 999
+vg claim claim 2 --lease 1h
+vg claim-json claim 2 --json
+vg claim-next claim --next
+vg heartbeat heartbeat 2 --lease 2h
+vg release release 2
+vg dep-add dep add 1 --on 2
+vg dep-cycle dep add 2 --on 1
+vg dep-tree dep tree 1 --json
+vg dep-rm dep rm 1 --on 2
+vg ready ready --json
+vg blocked blocked --json
+vg search search "FIRST" --all
+vg summary summary --since 1h
+vg summary-json summary --json
+vg prime prime
+vg history history 1
+vg history-json history 1 --json
 vg check check
 vg reindex reindex
 printf '{ "id": broken' >"$JERRY_DATA/items/WORK-003.json"

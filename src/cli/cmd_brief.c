@@ -330,12 +330,9 @@ int cmd_history(struct cli *cli, const struct cli_args *args)
 			json_t *o = json_pack("{s:I,s:s,s:s*,s:s,s:o*}", "version", (json_int_t)e[i].version,
 					      "at", at, "by", e[i].by, "op", e[i].op, "changes",
 					      json_loads(e[i].changes, 0, NULL));
-			if (!o || json_array_append_new(arr, o) < 0) {
-				json_decref(arr);
-				arr = NULL;
-			}
+			out_json_push(&arr, o);
 		}
-		status = arr ? out_json(cli, arr) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		status = out_json(cli, arr);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			char at[40];

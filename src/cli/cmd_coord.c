@@ -139,12 +139,9 @@ static int dep_tree(struct cli *cli, jerry_store *store, const char *id)
 					      out_json_string(nodes[i].item->title), "status",
 					      jerry_status_name(nodes[i].item->status), "depth",
 					      nodes[i].depth, "via", nodes[i].via ? via : NULL);
-			if (!o || json_array_append_new(arr, o) < 0) {
-				json_decref(arr);
-				arr = NULL;
-			}
+			out_json_push(&arr, o);
 		}
-		status = arr ? out_json(cli, arr) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		status = out_json(cli, arr);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			const jerry_item *it = nodes[i].item;

@@ -226,6 +226,17 @@ static int put_json_text(const struct cli *cli, char *text)
 	return 0;
 }
 
+void out_json_push(json_t **arr, json_t *o)
+{
+	if (*arr && o && json_array_append_new(*arr, o) == 0)
+		return;
+	/* json_array_append_new() has released o even when it failed. */
+	if (!*arr)
+		json_decref(o);
+	json_decref(*arr);
+	*arr = NULL;
+}
+
 int out_json(const struct cli *cli, json_t *value)
 {
 	char *text = value ? json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;

@@ -36,8 +36,14 @@ __attribute__((format(printf, 4, 5)))
 #endif
 int out_fail(const struct cli *cli, int code, const char *hint, const char *fmt, ...);
 
-/* Print a JSON value (2-space indentation) on stdout and release it. */
+/* Print a JSON value (2-space indentation) on stdout and release it; NULL: out of memory. */
 int out_json(const struct cli *cli, json_t *value);
+
+/*
+ * Append o to the array *arr.  On failure (o NULL, no memory) the array is
+ * released and *arr becomes NULL, which out_json() reports as out of memory.
+ */
+void out_json_push(json_t **arr, json_t *o);
 
 /* A JSON string that is always valid UTF-8: bad bytes become '?'. */
 json_t *out_json_string(const char *s);
