@@ -251,6 +251,11 @@ typedef struct jerry_change {
 	size_t nremove_labels;
 	const char *note;              /* appended to notes               */
 	const char *block_reason;      /* with status blocked: also a note */
+	/*
+	 * With status: apply only if the item is now in this status (reopen is
+	 * "in_progress from done"); otherwise JERRY_EREFUSED, nothing written.
+	 */
+	const char *from_status;
 	int has_if_version;
 	int64_t if_version;
 	int force;                     /* act although another holds a live claim */

@@ -120,10 +120,10 @@ int jr_app_show(jerry_item **out, const jr_port *port, const char *id, jerry_err
 struct update_ctx {
 	const jr_port *port;
 	const jerry_change *c;
-	int has_type, has_priority, has_status;
+	int has_type, has_priority, has_status, has_from;
 	jerry_type type;
 	jerry_priority priority;
-	jerry_status status;
+	jerry_status status, from;
 	int64_t parent;            /* -1: leave, 0: clear */
 };
 
@@ -174,6 +174,24 @@ static int claim_guard(const struct update_ctx *u, const jerry_item *it, jerry_e
 	return JERRY_ECONFLICT;
 }
 
+/* A transition asked for only from one status (reopen: from done). */
+static int refuse_from(const jerry_item *it, jerry_status from, jerry_status to, jerry_error *err)
+{
+	jr_error(err, JERRY_EREFUSED, "cannot move '%s' to %s: it is %s, not %s", it->id,
+		 jerry_status_name(to), jerry_status_name(it->status), jerry_status_name(from));
+	if (err) {
+		jr_status_allowed(err->allowed, sizeof(err->allowed), it->status);
+		jr_error_item(err, it->num);
+		if (it->status == JERRY_STATUS_CANCELLED)
+			jr_error_hint(err, "cancelled is final; create a new item instead");
+		else
+			jr_error_hint(err, "only a %s item can do that; from %s an item can move to: %s",
+				      jerry_status_name(from), jerry_status_name(it->status),
+				      err->allowed);
+	}
+	return JERRY_EREFUSED;
+}
+
 static int apply_update(jerry_item *it, void *arg, jerry_error *err)
 {
 	struct update_ctx *u = arg;
@@ -196,6 +214,8 @@ static int apply_update(jerry_item *it, void *arg, jerry_error *err)
 	}
 	if ((rc = claim_guard(u, it, err)))
 		return rc;
+	if (u->has_from && it->status != u->from)
+		return refuse_from(it, u->from, u->status, err);
 	jerry_type new_type = u->has_type ? u->type : it->type;
 	if (u->parent >= 0 || u->has_type) {
 		int64_t pnum = u->parent >= 0 ? u->parent : it->parent;
@@ -307,6 +327,12 @@ int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
 		u.has_status = 1;
 		if ((rc = parse_enum_arg(jerry_status_parse(&u.status, c->status), err, "status",
 					 c->status, STATUSES)))
+			return rc;
+	}
+	if (c->from_status) {
+		u.has_from = 1;
+		if ((rc = parse_enum_arg(jerry_status_parse(&u.from, c->from_status), err, "status",
+					 c->from_status, STATUSES)))
 			return rc;
 	}
 	if (c->parent) {

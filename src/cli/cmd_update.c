@@ -108,64 +108,17 @@ int cmd_update(struct cli *cli, const struct cli_args *args)
 	return status;
 }
 
-/*
- * `reopen` is `start` for a done item only: the state machine alone would
- * also let it unblock a blocked one.  The check reads the item first; if it
- * changes in between, the state machine still refuses what is illegal.
- */
-static int reopen_guard(struct cli *cli, jerry_store *store, const char *id)
-{
-	jerry_item *item = NULL;
-	jerry_error err;
-	int status = 0;
-
-	jerry_error_clear(&err);
-	int rc = jerry_show(&item, store, id, &err);
-	if (rc) {
-		status = out_error(cli, rc, &err);
-	} else if (item->status != JERRY_STATUS_DONE) {
-		jerry_status from = item->status;
-		size_t off = 0;
-		jerry_error_clear(&err);
-		err.code = JERRY_EREFUSED;
-		snprintf(err.item, sizeof(err.item), "%s", item->id);
-		snprintf(err.message, sizeof(err.message), "cannot reopen '%s': it is %s, not done",
-			 item->id, jerry_status_name(from));
-		for (int s = 0; s < JERRY_STATUS__COUNT; s++) {
-			if (!jerry_status_can_move(from, (jerry_status)s))
-				continue;
-			int n = snprintf(err.allowed + off, sizeof(err.allowed) - off, "%s%s",
-					 off ? ", " : "", jerry_status_name((jerry_status)s));
-			if (n < 0 || (size_t)n >= sizeof(err.allowed) - off)
-				break;
-			off += (size_t)n;
-		}
-		if (from == JERRY_STATUS_CANCELLED)
-			snprintf(err.hint, sizeof(err.hint),
-				 "cancelled is final; create a new item instead");
-		else
-			snprintf(err.hint, sizeof(err.hint), "only a done item can be reopened; "
-				 "from %s an item can move to: %s", jerry_status_name(from), err.allowed);
-		status = out_error(cli, JERRY_EREFUSED, &err);
-	}
-	jerry_item_free(item);
-	return status;
-}
-
 int cmd_transition(struct cli *cli, const struct cli_args *args)
 {
 	struct change ch;
-	jerry_store *store = NULL;
 	int status = gather(&ch, cli, args);
 	if (!status) {
 		ch.c.status = cli->cmd->status;
-		status = cli_open(&store, cli);
+		/* reopen is start for a done item only, decided under the item's lock */
+		if (strcmp(cli->cmd->name, "reopen") == 0)
+			ch.c.from_status = "done";
+		status = open_apply(cli, args->pos[0], &ch.c);
 	}
-	if (!status && strcmp(cli->cmd->name, "reopen") == 0)
-		status = reopen_guard(cli, store, args->pos[0]);
-	if (!status)
-		status = apply(cli, store, args->pos[0], &ch.c);
-	jerry_store_free(store);
 	change_release(&ch);
 	return status;
 }
