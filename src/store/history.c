@@ -2,14 +2,23 @@
  * history.c - history/WORK-NNN.jsonl, the append-only log of every change
  * to one item.
  *
- * An entry is appended, and made durable, under the item's lock *before*
- * the item file is renamed into place - the same order as the index put.
- * So an acknowledged change always has its entry.  A writer that dies
- * between the append and the rename leaves an entry for a version that
- * never became current; the next writer of that item produces the same
- * version number again.  Readers therefore keep, for each version, the
- * last entry written, and drop entries above the item's current version:
- * no entry of an acknowledged change is ever lost or shown twice.
+ * An entry is appended under the item's lock *before* the item file is
+ * renamed into place, but not synced: the same write that appends the
+ * item's put to index.log carries a copy of the entry
+ * ({"id":"WORK-007","history":ENTRY}), and that log sync makes both
+ * durable - one sync instead of two (doc/adr/0006-performance.md).  So an
+ * acknowledged change always has its entry, in the file or in the log.
+ * Before a compaction or a rebuild drops a log generation,
+ * jr_history_settle_log() writes back whatever the files lack (only a
+ * power cut can make them lack anything) and syncs them.  Readers take
+ * the file, then the current log.
+ *
+ * A writer that dies between the append and the rename leaves an entry
+ * for a version that never became current; the next writer of that item
+ * produces the same version number again.  Readers therefore keep, for
+ * each version, the last entry written, and drop entries above the item's
+ * current version: no entry of an acknowledged change is ever lost or
+ * shown twice.
  */
 #define _GNU_SOURCE
 #include "store.h"
@@ -90,10 +99,15 @@ static int sync_dir(jerry_store *st, const char *rel, jerry_error *err)
 	return rc;
 }
 
+/*
+ * Open history/WORK-NNN.jsonl: for reading, or (create) for appending,
+ * making the file and the directory when missing.  A new name is not
+ * synced here: until the log generation that holds its entries is dropped,
+ * index.log is the durable copy (see the top of the file).
+ */
 static int open_history(int *out, jerry_store *st, int64_t num, int create, jerry_error *err)
 {
 	char rel[64], path[PATH_MAX + 64];
-	int rc;
 	snprintf(rel, sizeof(rel), "history/WORK-%03lld.jsonl", (long long)num);
 	jr_store_path(path, sizeof(path), st, rel);
 	if (!create) {
@@ -104,28 +118,14 @@ static int open_history(int *out, jerry_store *st, int64_t num, int create, jerr
 		return 0;
 	}
 	int flags = O_RDWR | O_APPEND | O_NOFOLLOW; /* read: to find a torn tail */
-	int fd = jr_io_openat(st->dirfd, rel, flags, 0);
+	int fd = jr_io_openat(st->dirfd, rel, flags | O_CREAT, 0644);
 	if (fd < 0 && errno == ENOENT) {
 		/* Stores made before history existed get the directory now. */
 		char dir[PATH_MAX + 16];
 		jr_store_path(dir, sizeof(dir), st, "history");
-		if (jr_io_mkdir(dir, 0755) == 0) {
-			if ((rc = sync_dir(st, ".", err)))
-				return rc;
-		} else if (errno != EEXIST) {
+		if (jr_io_mkdir(dir, 0755) < 0 && errno != EEXIST)
 			return history_error(err, errno, "create", dir);
-		}
-		/*
-		 * A new file: its name must be durable before the change it
-		 * records is acknowledged, so the directory is synced too.
-		 */
-		fd = jr_io_openat(st->dirfd, rel, flags | O_CREAT | O_EXCL, 0644);
-		if (fd >= 0 && (rc = sync_dir(st, "history", err))) {
-			jr_io_close(fd);
-			return rc;
-		}
-		if (fd < 0 && errno == EEXIST)
-			fd = jr_io_openat(st->dirfd, rel, flags, 0);
+		fd = jr_io_openat(st->dirfd, rel, flags | O_CREAT, 0644);
 	}
 	if (fd < 0)
 		return history_error(err, errno, "open", path);
@@ -133,43 +133,314 @@ static int open_history(int *out, jerry_store *st, int64_t num, int create, jerr
 	return 0;
 }
 
-int jr_history_record(jerry_store *st, const jerry_item *old, const jerry_item *cur,
-		      jerry_error *err)
+char *jr_history_entry(const jerry_item *old, const jerry_item *cur, size_t *out_len)
 {
 	char at[40];
 	json_t *changes = old ? diff(old, cur) : jr_codec_encode(cur, 1);
 	if (!changes)
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
+		return NULL;
 	jerry_time_format(at, sizeof(at), cur->updated_at);
 	json_t *entry = json_pack("{s:I,s:s,s:s*,s:s,s:o}", "version", (json_int_t)cur->version,
 				  "at", at, "by", cur->updated_by, "op", old ? "update" : "create",
 				  "changes", changes);
 	char *line = entry ? json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(entry);
+	if (line)
+		*out_len = strlen(line);
+	return line;
+}
+
+int jr_history_append(jerry_store *st, int64_t num, const char *entry, size_t len,
+		      jerry_error *err)
+{
+	char *line = malloc(len + 1);
 	if (!line)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	size_t len = strlen(line);
-	line[len++] = '\n'; /* json_dumps leaves room: we overwrite the NUL */
-
-	int fd = -1, rc = open_history(&fd, st, cur->num, 1, err);
+	memcpy(line, entry, len);
+	line[len++] = '\n';
+	int fd = -1, rc = open_history(&fd, st, num, 1, err);
 	if (rc) {
 		free(line);
 		return rc;
 	}
 	off_t end = 0;
-	int bad = jr_file_end_whole(fd, &end) < 0 || jr_io_write_all(fd, line, len) < 0 ||
-		  (st->sync && jr_io_fdatasync(fd) < 0);
-	if (bad) {
+	if (jr_file_end_whole(fd, &end) < 0 || jr_io_write_all(fd, line, len) < 0) {
 		int e = errno;
 		/* Cut a partial line off so the log stays whole. */
 		(void)jr_io_ftruncate(fd, end);
-		jr_error_sys(err, JERRY_ESTORAGE, e, "cannot append to the history of '%s'", cur->id);
+		jr_error_sys(err, JERRY_ESTORAGE, e, "cannot append to the history of 'WORK-%03lld'",
+			     (long long)num);
 		jr_error_hint(err, e == ENOSPC ? "free some disk space and retry; nothing was changed"
 					       : "nothing was changed");
 		rc = JERRY_ESTORAGE;
 	}
 	jr_io_close(fd);
 	free(line);
+	return rc;
+}
+
+/* ---- settling a log generation's entries into the files ------------------ */
+
+struct pending {
+	int64_t num;
+	size_t seq;             /* position in the log, to keep the order */
+	const char *entry;
+	size_t len;
+};
+
+struct collect {
+	struct pending *p;
+	size_t n, cap;
+	char *arena;            /* copies of the lines, freed together */
+	size_t used, size;
+};
+
+/* `{"id":"WORK-007","history":ENTRY}` -> num and the ENTRY text; -1 if not one. */
+static int parse_record(const char *line, size_t len, int64_t *num, const char **entry,
+			size_t *elen)
+{
+	static const char head[] = "{\"id\":\"", mid[] = "\",\"history\":";
+	if (len < sizeof(head) + sizeof(mid) || memcmp(line, head, sizeof(head) - 1) != 0 ||
+	    line[len - 1] != '}')
+		return -1;
+	const char *id = line + sizeof(head) - 1;
+	const char *q = memchr(id, '"', len - (sizeof(head) - 1));
+	char buf[32];
+	if (!q || (size_t)(q - id) >= sizeof(buf) ||
+	    (size_t)(line + len - q) < sizeof(mid) || memcmp(q, mid, sizeof(mid) - 1) != 0)
+		return -1;
+	memcpy(buf, id, (size_t)(q - id));
+	buf[q - id] = '\0';
+	if (jerry_id_parse(num, buf, NULL) != 0)
+		return -1;
+	*entry = q + sizeof(mid) - 1;
+	*elen = (size_t)(line + len - 1 - *entry);
+	return *elen > 1 && **entry == '{' ? 0 : -1;
+}
+
+static int collect_line(void *arg, const char *line, size_t len)
+{
+	struct collect *c = arg;
+	int64_t num;
+	const char *entry;
+	size_t elen;
+	if (parse_record(line, len, &num, &entry, &elen) != 0)
+		return 0;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct pending *grown = realloc(c->p, cap * sizeof(*grown));
+		if (!grown)
+			return -1;
+		c->p = grown;
+		c->cap = cap;
+	}
+	if (c->used + elen > c->size) {
+		/* Entries point into blocks that are never moved. */
+		size_t size = elen > 1 << 20 ? elen : 1 << 20;
+		char *block = malloc(size + sizeof(char *));
+		if (!block)
+			return -1;
+		memcpy(block, &c->arena, sizeof(char *));
+		c->arena = block;
+		c->used = sizeof(char *);
+		c->size = size + sizeof(char *);
+	}
+	char *copy = c->arena + c->used;
+	memcpy(copy, entry, elen);
+	c->used += elen;
+	c->p[c->n] = (struct pending){num, c->n, copy, elen};
+	c->n++;
+	return 0;
+}
+
+static void collect_free(struct collect *c)
+{
+	while (c->arena) {
+		char *next;
+		memcpy(&next, c->arena, sizeof(char *));
+		free(c->arena);
+		c->arena = next;
+	}
+	free(c->p);
+}
+
+static int by_num_then_seq(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Whether `entry` is a whole line of buf (which starts at file offset `at`). */
+static int has_line(const char *buf, size_t n, off_t at, const char *entry, size_t len)
+{
+	const char *p = buf, *end = buf + n;
+	while (p < end && (p = memmem(p, (size_t)(end - p), entry, len))) {
+		int starts = (p == buf && at == 0) || (p > buf && p[-1] == '\n');
+		if (starts && p + len < end && p[len] == '\n')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* An entry starts {"version":N, (jr_history_entry); -1 if not. */
+static long long entry_version(const struct pending *p)
+{
+	static const char head[] = "{\"version\":";
+	if (p->len <= sizeof(head) || memcmp(p->entry, head, sizeof(head) - 1) != 0)
+		return -1;
+	long long v = 0;
+	for (size_t i = sizeof(head) - 1; i < p->len && p->entry[i] >= '0' && p->entry[i] <= '9'; i++)
+		v = v * 10 + (p->entry[i] - '0');
+	return v;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Whether two of one item's entries share a version; -1 when out of memory. */
+static int versions_repeat(const struct pending *p, size_t n)
+{
+	long long *v = malloc(n * sizeof(*v));
+	int repeat = 0;
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		v[i] = entry_version(&p[i]);
+	qsort(v, n, sizeof(*v), cmp_ll);
+	for (size_t i = 1; i < n && !repeat; i++)
+		repeat = v[i] == v[i - 1];
+	free(v);
+	return repeat;
+}
+
+/*
+ * One item's entries of this generation, in log order: if any is missing
+ * from the file (lost to a crash before it was written back), append it and
+ * every later one again - a version's last entry wins, so the order must be
+ * the log's.  Then sync the file, unless a syncfs() follows.
+ */
+static int settle_item(jerry_store *st, const struct pending *p, size_t n, int sync_each,
+		       jerry_error *err)
+{
+	struct stat sb;
+	int fd = -1, rc = open_history(&fd, st, p[0].num, 1, err);
+	char *tail = NULL, *add = NULL;
+	unsigned char *missing = NULL;
+	if (rc)
+		return rc;
+	size_t want = 65536;
+	for (size_t i = 0; i < n; i++)
+		want += 2 * (p[i].len + 1);
+	if (jr_io_fstat(fd, &sb) < 0)
+		goto sys;
+	size_t got = (size_t)sb.st_size < want ? (size_t)sb.st_size : want;
+	off_t at = sb.st_size - (off_t)got;
+	if (!(tail = malloc(got ? got : 1))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	ssize_t r = got ? pread(fd, tail, got, at) : 0;
+	if (r < 0)
+		goto sys;
+	got = (size_t)r;
+	/*
+	 * Normally every entry is there.  When one is missing and a version
+	 * occurs twice in the log, everything from the first missing one is
+	 * appended again, to keep the log's order; otherwise just the missing.
+	 */
+	size_t first = n;
+	if (!(missing = calloc(n, 1))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((missing[i] = !has_line(tail, got, at, p[i].entry, p[i].len)) && first == n)
+			first = i;
+	if (first < n) {
+		int repeat = versions_repeat(p, n);
+		if (repeat < 0) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (repeat)
+			memset(missing + first, 1, n - first);
+	}
+	if (first < n) {
+		/*
+		 * No trimming here: a writer of this item may be appending right
+		 * now (we hold the index lock, not the item lock).  A torn tail
+		 * left by a crash is ended with a newline instead; readers skip
+		 * the broken line.
+		 */
+		size_t len = 1;
+		for (size_t i = first; i < n; i++)
+			len += missing[i] ? p[i].len + 1 : 0;
+		if (!(add = malloc(len))) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			goto out;
+		}
+		size_t k = 0;
+		if (got && tail[got - 1] != '\n')
+			add[k++] = '\n';
+		for (size_t i = first; i < n; i++) {
+			if (!missing[i])
+				continue;
+			memcpy(add + k, p[i].entry, p[i].len);
+			k += p[i].len;
+			add[k++] = '\n';
+		}
+		if (jr_io_write_all(fd, add, k) < 0)
+			goto sys;
+	}
+	if ((sync_each || first < n) && st->sync && jr_io_fdatasync(fd) < 0)
+		goto sys;
+	goto out;
+sys:
+	rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot write back the history of 'WORK-%03lld'",
+			  (long long)p[0].num);
+out:
+	free(missing);
+	free(tail);
+	free(add);
+	jr_io_close(fd);
+	return rc;
+}
+
+int jr_history_settle_log(jerry_store *st, jerry_error *err)
+{
+	struct collect c;
+	memset(&c, 0, sizeof(c));
+	int rc = jr_index_log_lines(st, collect_line, &c, err);
+	if (rc || c.n == 0) {
+		collect_free(&c);
+		return rc;
+	}
+	qsort(c.p, c.n, sizeof(*c.p), by_num_then_seq);
+	size_t items = 0;
+	for (size_t i = 0; i < c.n; i++)
+		items += i == 0 || c.p[i].num != c.p[i - 1].num;
+	/* Past a few files one syncfs() is cheaper than a sync each. */
+	int sync_each = items <= 16;
+	for (size_t i = 0; i < c.n && !rc;) {
+		size_t j = i + 1;
+		while (j < c.n && c.p[j].num == c.p[i].num)
+			j++;
+		rc = settle_item(st, c.p + i, j - i, sync_each, err);
+		i = j;
+	}
+	if (!rc && st->sync) {
+		if (sync_each)
+			rc = sync_dir(st, "history", err); /* names of new files */
+		else if (jr_io_syncfs(st->dirfd) < 0)
+			rc = history_error(err, errno, "sync the file system of", st->dir);
+	}
+	collect_free(&c);
 	return rc;
 }
 
@@ -185,67 +456,97 @@ void jerry_history_free(jerry_history_entry *e, size_t n)
 	free(e);
 }
 
+/* One entry line into slot[version] (the last one written wins); 0, or -1 on ENOMEM. */
+static int take(jerry_history_entry *slot, int64_t max_version, const char *line, size_t len)
+{
+	json_t *o = json_loadb(line, len, 0, NULL);
+	json_t *v = json_object_get(o, "version");
+	json_t *at = json_object_get(o, "at");
+	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > max_version) {
+		json_decref(o);
+		return 0; /* torn, foreign, or a version that never became current */
+	}
+	jerry_history_entry *e = &slot[json_integer_value(v)];
+	free(e->by);
+	free(e->op);
+	free(e->changes);
+	memset(e, 0, sizeof(*e));
+	e->version = json_integer_value(v);
+	if (json_is_string(at))
+		jerry_time_parse(&e->at_ms, json_string_value(at));
+	json_t *by = json_object_get(o, "by"), *op = json_object_get(o, "op");
+	e->by = json_is_string(by) ? strdup(json_string_value(by)) : NULL;
+	e->op = strdup(json_is_string(op) ? json_string_value(op) : "update");
+	e->changes = json_dumps(json_object_get(o, "changes"), JSON_COMPACT | JSON_PRESERVE_ORDER |
+							      JSON_ENCODE_ANY);
+	json_decref(o);
+	return e->op && e->changes ? 0 : -1;
+}
+
+struct from_log {
+	int64_t num;
+	struct collect c;
+};
+
+static int log_line(void *arg, const char *line, size_t len)
+{
+	struct from_log *f = arg;
+	int64_t num;
+	const char *entry;
+	size_t elen;
+	if (parse_record(line, len, &num, &entry, &elen) != 0 || num != f->num)
+		return 0;
+	return collect_line(&f->c, line, len);
+}
+
 int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 		    const jerry_item *item, jerry_error *err)
 {
 	int fd = -1, rc;
 	char *buf = NULL;
-	size_t len;
+	size_t len = 0;
+	struct from_log f;
 	*out = NULL;
 	*out_n = 0;
-	rc = open_history(&fd, st, item->num, 0, err);
-	if (rc == JERRY_ENOTFOUND)
-		return 0; /* no change recorded yet (a store older than history) */
-	if (rc)
+	memset(&f, 0, sizeof(f));
+	f.num = item->num;
+	/*
+	 * The log first: a compaction between the two reads has written the
+	 * log's entries into the file before it starts a new log.
+	 */
+	if ((rc = jr_index_log_lines(st, log_line, &f, err)))
 		return rc;
-	if (jr_io_read_all(fd, &buf, &len, 256u << 20) < 0) {
+	rc = open_history(&fd, st, item->num, 0, err);
+	if (rc && rc != JERRY_ENOTFOUND) {
+		collect_free(&f.c);
+		return rc;
+	}
+	if (!rc && jr_io_read_all(fd, &buf, &len, 256u << 20) < 0) {
 		int e = errno;
 		jr_io_close(fd);
+		collect_free(&f.c);
 		return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read the history of '%s'", item->id);
 	}
 	jr_io_close(fd);
-	/* slot[v] is the last entry written for version v. */
+	/* slot[v] is the last entry written for version v: the file's, then the log's. */
 	size_t cap = (size_t)item->version + 1;
 	jerry_history_entry *slot = calloc(cap, sizeof(*slot));
-	if (!slot) {
-		free(buf);
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	}
-	char *line = buf;
-	while (line < buf + len) {
+	rc = slot ? 0 : -1;
+	for (char *line = buf; !rc && line && line < buf + len;) {
 		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
 		if (!nl)
 			break; /* a torn last line: its change was never acknowledged */
-		json_t *o = json_loadb(line, (size_t)(nl - line), 0, NULL);
+		rc = take(slot, item->version, line, (size_t)(nl - line));
 		line = nl + 1;
-		json_t *v = json_object_get(o, "version");
-		json_t *at = json_object_get(o, "at");
-		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-		    json_integer_value(v) > item->version) {
-			json_decref(o);
-			continue;
-		}
-		jerry_history_entry *e = &slot[json_integer_value(v)];
-		free(e->by);
-		free(e->op);
-		free(e->changes);
-		memset(e, 0, sizeof(*e));
-		e->version = json_integer_value(v);
-		if (json_is_string(at))
-			jerry_time_parse(&e->at_ms, json_string_value(at));
-		json_t *by = json_object_get(o, "by"), *op = json_object_get(o, "op");
-		e->by = json_is_string(by) ? strdup(json_string_value(by)) : NULL;
-		e->op = strdup(json_is_string(op) ? json_string_value(op) : "update");
-		e->changes = json_dumps(json_object_get(o, "changes"), JSON_COMPACT | JSON_PRESERVE_ORDER |
-								      JSON_ENCODE_ANY);
-		json_decref(o);
-		if (!e->op || !e->changes) {
-			jerry_history_free(slot, cap);
-			free(buf);
-			return jr_error(err, JERRY_ENOMEM, "out of memory");
-		}
 	}
+	for (size_t i = 0; !rc && i < f.c.n; i++)
+		rc = take(slot, item->version, f.c.p[i].entry, f.c.p[i].len);
 	free(buf);
+	collect_free(&f.c);
+	if (rc) {
+		jerry_history_free(slot, slot ? cap : 0);
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
 	size_t k = 0;
 	for (size_t v = 1; v < cap; v++)
 		if (slot[v].op)

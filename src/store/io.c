@@ -215,6 +215,17 @@ int jr_io_fdatasync(int fd)
 	return rc;
 }
 
+int jr_io_syncfs(int fd)
+{
+#ifdef JERRY_BREAK_FSYNC
+	(void)fd;
+	return 0;
+#endif
+	int rc;
+	RETRY("syncfs", rc, syncfs(fd));
+	return rc;
+}
+
 int jr_io_close(int fd)
 {
 	if (fd < 0)

@@ -24,6 +24,8 @@ int jr_io_write_all(int fd, const void *buf, size_t len);
 int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max);
 int jr_io_fsync(int fd);
 int jr_io_fdatasync(int fd);
+/* Every dirty file of fd's file system (reports write-back errors since Linux 5.8). */
+int jr_io_syncfs(int fd);
 int jr_io_close(int fd);
 int jr_io_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 /* rename that refuses to replace (renameat2 RENAME_NOREPLACE, else link+unlink). */

@@ -1,9 +1,10 @@
 /*
  * seq.c - sequences.json: the last WORK number and the last uid.
  *
- * Numbers are handed out under the sequence lock and the file is made
- * durable before the lock is dropped, so no number is ever handed out
- * twice, even across a crash.  A create that then fails leaves a gap: a
+ * Numbers are handed out under the sequence lock: the new file is written,
+ * synced and renamed in before the lock is dropped, and its directory is
+ * synced before the number is used, so no number is ever handed out twice,
+ * even across a crash.  A create that then fails leaves a gap: a
  * number is never reused (guarantee 3 in store.h).
  *
  * uids are Snowflake-shaped - 41 bits of milliseconds since 2026-01-01,
@@ -86,11 +87,16 @@ int jr_seq_read(jr_seq *out, jerry_store *st, jerry_error *err)
 	return 0;
 }
 
+static int format_seq(char *buf, size_t size, const jr_seq *seq)
+{
+	return snprintf(buf, size, "{\n  \"format\": 1,\n  \"WORK\": %lld,\n  \"last_uid\": \"%llu\"\n}\n",
+			(long long)seq->work, (unsigned long long)seq->last_uid);
+}
+
 int jr_seq_write(jerry_store *st, const jr_seq *seq, jerry_error *err)
 {
 	char buf[160];
-	int n = snprintf(buf, sizeof(buf), "{\n  \"format\": 1,\n  \"WORK\": %lld,\n  \"last_uid\": \"%llu\"\n}\n",
-			 (long long)seq->work, (unsigned long long)seq->last_uid);
+	int n = format_seq(buf, sizeof(buf), seq);
 	return jr_store_replace(st, st->dirfd, "sequences.json", buf, (size_t)n, err);
 }
 
@@ -107,11 +113,21 @@ static uint64_t uid_candidate(void)
 	return ((uint64_t)ms & ((1ULL << 41) - 1)) << 22 | (uint64_t)(rnd & 0x3FF) << 12;
 }
 
+/* The new sequence written, synced and renamed in; the directory not yet synced. */
+static int write_renamed(jerry_store *st, const jr_seq *seq, jerry_error *err)
+{
+	char buf[160];
+	jr_tmpfile tf;
+	int n = format_seq(buf, sizeof(buf), seq);
+	int rc = jr_tmpfile_write(&tf, st, st->dirfd, "sequences.json", buf, (size_t)n, err);
+	return rc ? rc : jr_tmpfile_commit(&tf, st, 0, err);
+}
+
 int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err)
 {
 	char lockpath[PATH_MAX + 32];
 	jr_seq seq;
-	int rc;
+	int rc, renamed = 0;
 	jr_store_path(lockpath, sizeof(lockpath), st, "locks/sequence.lock");
 	if ((rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT,
 			       lockpath, err)))
@@ -150,11 +166,21 @@ int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_erro
 		uid = seq.last_uid + 1;
 	seq.work = num;
 	seq.last_uid = uid;
-	if ((rc = jr_seq_write(st, &seq, err)) && rc != JERRY_EDURABLE)
+	if ((rc = write_renamed(st, &seq, err)))
 		goto out;
 	*out_num = num;
 	*out_uid = uid;
+	renamed = 1;
 out:
 	jr_lock_drop(st->lock_seq, 0, 1);
+	/*
+	 * The directory is synced after the lock is dropped, so concurrent
+	 * creators' syncs share journal commits instead of queueing behind
+	 * the lock.  Still before the number is used: whatever
+	 * sequences.json is named now holds this number or a later one, and
+	 * its data was synced before its rename.
+	 */
+	if (renamed)
+		rc = jr_store_sync_dir(st, st->dirfd, "sequences.json", err);
 	return rc;
 }

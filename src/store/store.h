@@ -21,8 +21,9 @@
  *  (3) A WORK number is handed out once, under the sequence lock, and an
  *      item file is created with no-replace semantics.
  *  (4) Before an item file is renamed into place, its new summary is
- *      appended to index.log and made durable ("put"); after the rename an
- *      "ok" line confirms it.  A put without its ok is settled by reading
+ *      appended to index.log and made durable ("put"), together with a
+ *      copy of its history entry; after the rename an "ok" line confirms
+ *      it.  A put without its ok is settled by reading
  *      the item file, so a crash between the two can never leave the index
  *      disagreeing with the items.
  *  (5) Locks are kernel OFD locks: a killed holder releases them.
@@ -119,8 +120,18 @@ void jr_index_release(jr_index *ix);
  * cannot be parsed.
  */
 int jr_index_load(jr_index *ix, jerry_store *st, jerry_error *err);
-/* (4) above: append the put record and make it durable. */
-int jr_index_put(jerry_store *st, const jerry_item *item, jerry_error *err);
+/*
+ * (4) above: append the put record of item - and, when entry != NULL, the
+ * record of its history entry, in the same write - and make them durable.
+ */
+int jr_index_put(jerry_store *st, const jerry_item *item, const char *entry, size_t elen,
+		 jerry_error *err);
+/*
+ * fn(arg, line, len) for every whole line of index.log when the log belongs
+ * to the current snapshot (nothing otherwise); fn returns nonzero on ENOMEM.
+ */
+int jr_index_log_lines(jerry_store *st, int (*fn)(void *arg, const char *line, size_t len),
+		       void *arg, jerry_error *err);
 /* Append the ok record; compacts the log when it has grown large. */
 int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err);
 /* Rebuild index.json from the item files and start a fresh log. */
@@ -130,9 +141,24 @@ int jr_index_ensure(jerry_store *st, jerry_error *err);
 /* Create an empty index (jerry init). */
 int jr_index_create(jerry_store *st, jerry_error *err);
 
-/* history (history.c): append the entry for cur (old == NULL: created). */
-int jr_history_record(jerry_store *st, const jerry_item *old, const jerry_item *cur,
+/*
+ * history (history.c).  The entry for cur (old == NULL: created) as one
+ * compact JSON line without newline; NULL when out of memory.
+ */
+char *jr_history_entry(const jerry_item *old, const jerry_item *cur, size_t *out_len);
+/* Append an entry to history/WORK-NNN.jsonl, not synced: index.log holds its durable copy. */
+int jr_history_append(jerry_store *st, int64_t num, const char *entry, size_t len,
 		      jerry_error *err);
+/*
+ * Under the index lock, before a new log generation starts: write back
+ * every entry of the current log its history file lacks, and make them all
+ * durable there.
+ */
+int jr_history_settle_log(jerry_store *st, jerry_error *err);
+/*
+ * Every item's history: the file, then the entries of the current log,
+ * the last entry of each version winning.
+ */
 int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 		    const jerry_item *item, jerry_error *err);
 
