@@ -70,7 +70,10 @@ def item(n):
         "labels": ["bench"] + (["area-%d" % (n % 13)] if n % 3 == 0 else []),
         "assignee": ("agent-%d" % (n % 17)) if status == "in_progress" else None,
         "parent": None,
-        "depends_on": [],
+        # Some items wait on others: on a done one (n // 20 * 20), some also
+        # on an open one (n - 1), so `ready` has a graph to walk.
+        "depends_on": (["WORK-%03d" % (n // 20 * 20)] + (["WORK-%03d" % (n - 1)] if n % 10 == 1 else []))
+        if n % 5 == 1 and n > 20 else [],
         "claim": None,
         "notes": [],
         "created_at": ts(at),
@@ -259,6 +262,12 @@ class Bench:
                    "strftime('%Y-%m-%dT%H:%M:%fZ','now'),'by','bench@host:1','text',"
                    "'bench note {i}')), version=version+1, "
                    "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE num=52;")
+        sq_claim = ("UPDATE items SET claim=json_object('by','bench@host','session','s1','expires_at',"
+                    "strftime('%Y-%m-%dT%H:%M:%fZ','now','+30 minutes')), status='in_progress', "
+                    "assignee='bench@host', version=version+1, "
+                    "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE num=54 AND (claim IS NULL "
+                    "OR json_extract(claim,'$.by')='bench@host' OR json_extract(claim,'$.expires_at') < "
+                    "strftime('%Y-%m-%dT%H:%M:%fZ','now'));")
         cmds = [
             ("noop", [self.driver, "noop"]),
             ("replace", [self.driver, "replace", rdir]),
@@ -268,21 +277,25 @@ class Bench:
             ("sqlite_insert_100", self.sql(d100, sq_ins)),
             ("sqlite_update_100", self.sql(d100, sq_upd)),
             ("sqlite_note_100", self.sql(d100, sq_note)),
+            ("jerry_claim_100", self.j(s100, "claim", "WORK-054")),
+            ("sqlite_claim_100", self.sql(d100, sq_claim)),
+            ("jerry_claim_big", self.j(sbig, "claim", "WORK-054")),
             ("jerry_create_big", self.j(sbig, "create", "bench create {i}")),
             ("jerry_update_big", self.j(sbig, "update", mid, "--title", "bench update {i}")),
             ("jerry_note_big", self.j(sbig, "note", "WORK-052", "bench note {i}")),
             ("sqlite_insert_big", self.sql(dbs[big], sq_ins)),
         ]
         r = self.group("write", cmds)
-        for op in ("create", "update", "note"):
+        for op in ("create", "update", "note", "claim"):
             self.ratio_row(op, 100, r["jerry_%s_100" % op], "start + durable replace",
                            r["replace"], 1.5)
         self.ratio_row("(ref) start + durable replace", 0, r["replace"], "process start (noop)",
                        r["noop"], None)
-        for op, sq in (("create", "insert"), ("update", "update"), ("note", "note")):
+        for op, sq in (("create", "insert"), ("update", "update"), ("note", "note"),
+                       ("claim", "claim")):
             self.ratio_row(op, 100, r["jerry_%s_100" % op], "sqlite3 " + sq,
                            r["sqlite_%s_100" % sq], None)
-        for op in ("create", "update", "note"):
+        for op in ("create", "update", "note", "claim"):
             self.ratio_row("%s at %d vs 100" % (op, big), big, r["jerry_%s_big" % op],
                            "jerry %s at 100" % op, r["jerry_%s_100" % op], 1.25)
         self.ratio_row("sqlite3 insert at %d vs 100" % big, big, r["sqlite_insert_big"],
@@ -291,16 +304,34 @@ class Bench:
         # 3. list at 10,000 vs sqlite3 selecting the same rows
         sel_json = "SELECT %s FROM items WHERE %s ORDER BY num;" % (",".join(SUMMARY_COLS), OPEN)
         sel_tab = "SELECT id,status,priority,type,title,assignee FROM items WHERE %s ORDER BY num;" % OPEN
+        # ready: pending, unclaimed, every dependency done; jerry's order
+        sel_ready = ("SELECT %s FROM items i WHERE status='pending' AND claim IS NULL AND NOT EXISTS "
+                     "(SELECT 1 FROM json_each(i.depends_on) d LEFT JOIN items x ON x.id=d.value "
+                     "WHERE x.status IS NOT 'done') ORDER BY CASE priority WHEN 'critical' THEN 0 "
+                     "WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, created_at, num;"
+                     % ",".join("i." + c for c in SUMMARY_COLS))
         r = self.group("list", [
             ("jerry_list_json", self.j(s10k, "list", "--json")),
             ("sqlite_json", self.sql(d10k, sel_json, "-json")),
             ("jerry_list", self.j(s10k, "list")),
             ("sqlite_list", self.sql(d10k, sel_tab)),
+            ("jerry_ready_json", self.j(s10k, "ready", "--json")),
+            ("sqlite_ready_json", self.sql(d10k, sel_ready, "-json")),
         ], rounds=cfg["list_rounds"])
         self.ratio_row("list --json", 10000, r["jerry_list_json"], "sqlite3 -json select",
                        r["sqlite_json"], 0.7)
         self.ratio_row("list (table)", 10000, r["jerry_list"], "sqlite3 select",
                        r["sqlite_list"], None)
+        self.ratio_row("ready --json", 10000, r["jerry_ready_json"], "sqlite3 -json select",
+                       r["sqlite_ready_json"], 0.7)
+        # Same answer, or the comparison means nothing.
+        jr = [x["id"] for x in json.loads(run(self.j(s10k, "ready", "--json")))]
+        con = sqlite3.connect(d10k)
+        sr = [x[0] for x in con.execute(sel_ready.replace(",".join("i." + c for c in SUMMARY_COLS), "i.id"))]
+        con.close()
+        self.checks["ready_same_rows"] = {"jerry": len(jr), "sqlite": len(sr), "same": jr == sr}
+        if jr != sr:
+            log("WARNING: jerry ready and the sqlite3 query disagree (%d vs %d rows)" % (len(jr), len(sr)))
         list_big = r["jerry_list_json"]
         if big != 10000:
             r = self.group("list_big", [
@@ -334,7 +365,12 @@ class Bench:
             b.update(ops=P * K, rows=nrow, distinct_ids=ndist,
                      throughput=(P * K - b["fails"]) / (b["wall_ns"] / 1e9))
             st.append(b)
-        self.checks["concurrent_create"] = {"jerry": jt, "sqlite": st}
+        # The ceiling for any tool that starts a process per operation:
+        # the same P x K with a process that does nothing.
+        log("process starts: %d x %d (the ceiling)" % (P, K))
+        c = self.conc([self.driver, "noop"], P, K)
+        ceil = (P * K - c["fails"]) / (c["wall_ns"] / 1e9)
+        self.checks["concurrent_create"] = {"jerry": jt, "sqlite": st, "noop_ceiling": ceil}
         jtp = statistics.median(x["throughput"] for x in jt)
         stp = statistics.median(x["throughput"] for x in st)
         ok = all(x["fails"] == 0 and x["distinct_ids"] == P * K and x["check_exit"] == 0
@@ -347,6 +383,12 @@ class Bench:
             note="jerry errors %s, distinct IDs %s, check exit %s; sqlite3 errors %s, rows %s" % (
                 [x["fails"] for x in jt], [x["distinct_ids"] for x in jt],
                 [x["check_exit"] for x in jt], [x["fails"] for x in st], [x["rows"] for x in st])))
+        self.rows.append(dict(
+            op="(ref) %d procs x %d process starts" % (P, K), size=0, unit="ops/s",
+            jerry={"median": ceil}, baseline="jerry creates", base={"median": jtp},
+            ratio=ceil / jtp, target="-", met=None,
+            note="the most any one-process-per-operation tool can do here; 10x sqlite3 "
+                 "would be %.0f ops/s, %.1fx this ceiling" % (10 * stp, 10 * stp / ceil)))
 
         # 5. P processes updating one item
         P, K = cfg["same_procs"], cfg["same_per"]

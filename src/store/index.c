@@ -246,18 +246,48 @@ static int read_log(jr_index *ix, unsigned char **flags, FILE *f, const char *pa
 	return rc;
 }
 
+/*
+ * The generation in a header line: {"jerry_index":1,"generation":7,...}
+ * or {"jerry_index_log":1,"generation":7}.  Every write reads both, so the
+ * line jerry writes is matched by hand; anything else (a header edited by
+ * hand, keys in another order) goes to jansson.  With `need_magic`, the
+ * magic key must be there.  0, or -1 when there is no generation.
+ */
+static int header_generation(const char *line, size_t len, const char *magic, int need_magic,
+			     uint64_t *gen)
+{
+	char head[64];
+	int hl = snprintf(head, sizeof(head), "{\"%s\":1,\"generation\":", magic);
+	const char *nl = memchr(line, '\n', len);
+	if (nl)
+		len = (size_t)(nl - line);
+	if (len > (size_t)hl && memcmp(line, head, (size_t)hl) == 0) {
+		uint64_t v = 0;
+		size_t i = (size_t)hl, digits = 0;
+		for (; i < len && line[i] >= '0' && line[i] <= '9' && digits < 18; i++, digits++)
+			v = v * 10 + (uint64_t)(line[i] - '0');
+		if (digits && (digits == 1 || line[hl] != '0') && i < len &&
+		    (line[i] == ',' || line[i] == '}')) {
+			*gen = v;
+			return 0;
+		}
+	}
+	json_t *o = json_loadb(line, len, JSON_DISABLE_EOF_CHECK, NULL);
+	json_t *g = json_object_get(o, "generation");
+	int ok = json_is_integer(g) && json_integer_value(g) >= 0 &&
+		 (!need_magic || json_object_get(o, magic));
+	if (ok)
+		*gen = (uint64_t)json_integer_value(g);
+	json_decref(o);
+	return ok ? 0 : -1;
+}
+
 static int log_generation(FILE *f, uint64_t *gen)
 {
 	char buf[256];
 	if (!fgets(buf, sizeof(buf), f))
 		return -1;
-	json_t *o = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
-	json_t *g = json_object_get(o, "generation");
-	int ok = json_is_integer(g) && json_object_get(o, "jerry_index_log");
-	if (ok)
-		*gen = (uint64_t)json_integer_value(g);
-	json_decref(o);
-	return ok ? 0 : -1;
+	return header_generation(buf, strlen(buf), "jerry_index_log", 1, gen);
 }
 
 /*
@@ -480,14 +510,9 @@ static int snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size, jerr
 	if (ok) {
 		buf[n] = '\0';
 		char *nl = strchr(buf, '\n');
-		json_t *o = nl ? json_loads(nl + 1, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
-		json_t *g = json_object_get(o, "generation");
-		ok = json_is_integer(g);
-		if (ok) {
-			*gen = (uint64_t)json_integer_value(g);
+		ok = nl && header_generation(nl + 1, strlen(nl + 1), "jerry_index", 0, gen) == 0;
+		if (ok)
 			*size = sb.st_size;
-		}
-		json_decref(o);
 	}
 	if (!ok) {
 		jr_error(err, JERRY_ECORRUPT, "'%s' is missing or damaged", path);
@@ -517,11 +542,8 @@ static int open_log(int *out_fd, off_t *snap_size, jerry_store *st, jerry_error 
 		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 		if (n > 0) {
 			buf[n] = '\0';
-			json_t *o = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
-			json_t *g = json_object_get(o, "generation");
-			if (json_is_integer(g))
-				lgen = (uint64_t)json_integer_value(g);
-			json_decref(o);
+			if (header_generation(buf, (size_t)n, "jerry_index_log", 0, &lgen) != 0)
+				lgen = 0;
 		}
 		if (lgen == sgen) {
 			*out_fd = fd;
@@ -742,12 +764,7 @@ int jr_index_log_lines(jerry_store *st, int (*fn)(void *arg, const char *line, s
 		goto out;
 	}
 	char *nl = memchr(buf, '\n', len);
-	json_t *o = nl ? json_loadb(buf, (size_t)(nl - buf), 0, NULL) : NULL;
-	json_t *g = json_object_get(o, "generation");
-	int ours = json_is_integer(g) && json_object_get(o, "jerry_index_log");
-	if (ours)
-		lgen = (uint64_t)json_integer_value(g);
-	json_decref(o);
+	int ours = nl && header_generation(buf, (size_t)(nl - buf), "jerry_index_log", 1, &lgen) == 0;
 	/* A damaged header is not ours to judge here: load() and check do that. */
 	if (!ours || snapshot_generation(st, &sgen, &ignored, NULL) != 0 || sgen != lgen)
 		goto out;
