@@ -373,9 +373,9 @@ void jerry_history_free(jerry_history_entry *entries, size_t n);
 /* ---- integrity --------------------------------------------------------- */
 
 typedef struct jerry_problem {
-	char kind[32];        /* "corrupt_item", "index_drift", "sequence_behind",
-	                         "temp_file", "duplicate_uid", "corrupt_index",
-	                         "corrupt_sequence", "stray_file", "bad_lock" */
+	char kind[32];        /* "corrupt_item", "index_drift", "temp_file",
+	                         "duplicate_uid", "corrupt_index", "corrupt_sequence",
+	                         "stray_file", "bad_lock" */
 	char path[4352];
 	char message[512];
 	int repaired;         /* set by jerry_check(.., repair=1) when fixed */

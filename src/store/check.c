@@ -81,6 +81,18 @@ static int cmp_u64(const void *x, const void *y)
 }
 
 /* Temp files: ".NAME.tmp-PID-RAND".  Dead when nobody holds its flock. */
+/*
+ * Whether `name` still names the file open as fd.  A writer that renamed
+ * its temp file into place and closed it between our open() and flock()
+ * left us holding the inode it now is, not a dead writer's leftover.
+ */
+static int still_named(int dirfd, const char *name, int fd)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static int scan_temps(jerry_report *r, jerry_store *st, int dirfd, const char *rel, int repair)
 {
 	int fd = dup(dirfd);
@@ -100,7 +112,8 @@ static int scan_temps(jerry_report *r, jerry_store *st, int dirfd, const char *r
 		snprintf(path, sizeof(path), "%s/%s%s%s", st->dir, rel, *rel ? "/" : "", n);
 		if (n[0] == '.' && strstr(n, ".tmp-")) {
 			int tfd = openat(dirfd, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			int dead = tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0;
+			int dead = tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0 &&
+				   still_named(dirfd, n, tfd);
 			int fixed = 0;
 			if (dead && repair && unlinkat(dirfd, n, 0) == 0)
 				fixed = 1;
@@ -253,27 +266,31 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 		(void)k;
 	}
 
-	/* The sequence against the highest item. */
+	/*
+	 * The sequence against the highest item.  Behind, empty or missing is
+	 * not a problem - it is what a power cut can leave of an unsynced hint,
+	 * and creates skip taken numbers (seq.c) - but --repair brings it
+	 * forward.  A file that holds something else than a sequence is.
+	 */
 	jr_seq seq;
 	jerry_error se;
 	jerry_error_clear(&se);
 	jr_store_path(path, sizeof(path), st, "sequences.json");
 	rc = jr_seq_read(&seq, st, &se);
 	int64_t high = n ? nums[n - 1] : 0;
-	int seq_bad = 0;
-	if (rc == JERRY_ECORRUPT || rc == JERRY_ENOTFOUND) {
+	int seq_bad = 0, seq_behind = 0;
+	if (rc == JERRY_ECORRUPT) {
 		seq_bad = 1;
-		rc = problem(r, "corrupt_sequence", path, 0, "%s",
-			     rc == JERRY_ENOTFOUND ? "sequences.json is missing" : se.message);
+		rc = problem(r, "corrupt_sequence", path, 0, "%s", se.message);
+	} else if (rc == JERRY_ENOTFOUND) {
+		seq_behind = 1;
+		rc = 0;
 	} else if (rc) {
 		if (err)
 			*err = se;
 		goto out;
-	} else if (seq.work < high) {
-		seq_bad = 1;
-		rc = problem(r, "sequence_behind", path, 0,
-			     "the sequence is at %lld but WORK-%03lld exists", (long long)seq.work,
-			     (long long)high);
+	} else {
+		seq_behind = seq.work < high;
 	}
 	if (rc)
 		goto out;
@@ -287,7 +304,7 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 		for (size_t i = 0; i < r->nproblems; i++)
 			if (strcmp(r->problems[i].kind, "index_drift") == 0)
 				index_problem = 1;
-		if (seq_bad) {
+		if (seq_bad || seq_behind) {
 			uint64_t maxuid = nuids ? uids[nuids - 1] : 0;
 			jr_seq fixed = {high, maxuid};
 			jr_store_path(path, sizeof(path), st, "locks/sequence.lock");
@@ -308,8 +325,7 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 			if (rc && rc != JERRY_EDURABLE)
 				goto out;
 			for (size_t i = 0; i < r->nproblems; i++)
-				if (!strcmp(r->problems[i].kind, "sequence_behind") ||
-				    !strcmp(r->problems[i].kind, "corrupt_sequence"))
+				if (!strcmp(r->problems[i].kind, "corrupt_sequence"))
 					r->problems[i].repaired = 1;
 		}
 		if (index_problem) {

@@ -86,12 +86,14 @@ int jr_store_sync_dir(const jerry_store *st, int dirfd, const char *what, jerry_
 	return 0;
 }
 
-int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
-		     const char *buf, size_t len, jerry_error *err)
+static int tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
+			 const char *buf, size_t len, int sync, jerry_error *err)
 {
 	uint32_t rnd = 0;
+	int tries = 0;
+again:
 	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
-		rnd = (uint32_t)(uintptr_t)tf ^ (uint32_t)getpid();
+		rnd = (uint32_t)(uintptr_t)tf ^ (uint32_t)getpid() ^ (uint32_t)tries;
 	tf->dirfd = dirfd;
 	snprintf(tf->name, sizeof(tf->name), "%s", name);
 	snprintf(tf->tmp, sizeof(tf->tmp), ".%s.tmp-%ld-%08x", name, (long)getpid(), rnd);
@@ -108,21 +110,45 @@ int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *nam
 #endif
 	if (tf->fd < 0)
 		return storage_error(err, errno, "create", st, relpath);
-	/* A cleaner that can take this lock knows the writer is gone. */
-	if (flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno != EWOULDBLOCK) {
-		/* Some filesystems have no flock(); the temp file is still usable. */
+	/*
+	 * A cleaner that can take this lock knows the writer is gone.  One
+	 * that took it between our open() and here thinks so too, and may
+	 * remove the file: leave it to it and start again under a new name.
+	 * (Some filesystems have no flock(); the temp file is still usable.)
+	 */
+#ifndef JERRY_BREAK_INPLACE
+	if (flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK && ++tries < 8) {
+		jr_tmpfile_abort(tf);
+		goto again;
 	}
+#else
+	(void)flock(tf->fd, LOCK_EX | LOCK_NB);
+	if (tries)
+		goto again; /* never: keeps the label used */
+#endif
 	if (jr_io_write_all(tf->fd, buf, len) < 0) {
 		int e = errno;
 		jr_tmpfile_abort(tf);
 		return storage_error(err, e, "write", st, relpath);
 	}
-	if (st->sync && jr_io_fsync(tf->fd) < 0) {
+	if (sync && st->sync && jr_io_fsync(tf->fd) < 0) {
 		int e = errno;
 		jr_tmpfile_abort(tf);
 		return storage_error(err, e, "sync", st, relpath);
 	}
 	return 0;
+}
+
+int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
+		     const char *buf, size_t len, jerry_error *err)
+{
+	return tmpfile_write(tf, st, dirfd, name, buf, len, 1, err);
+}
+
+int jr_tmpfile_write_nosync(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
+			    const char *buf, size_t len, jerry_error *err)
+{
+	return tmpfile_write(tf, st, dirfd, name, buf, len, 0, err);
 }
 
 int jr_tmpfile_commit(jr_tmpfile *tf, jerry_store *st, int noreplace, jerry_error *err)

@@ -1,17 +1,24 @@
 /*
  * seq.c - sequences.json: the last WORK number and the last uid.
  *
- * Numbers are handed out under the sequence lock: the new file is written,
- * synced and renamed in before the lock is dropped, and its directory is
- * synced before the number is used, so no number is ever handed out twice,
- * even across a crash.  A create that then fails leaves a gap: a
- * number is never reused (guarantee 3 in store.h).
+ * Numbers are handed out under the sequence lock, and the file is written
+ * (temp + rename) before the lock is dropped, so while the machine runs no
+ * number is handed out twice.  It is not synced: what makes a number
+ * durable is its item file, created with no-replace semantics and synced
+ * (with its put in index.log) before the create is acknowledged.  A power
+ * cut can leave sequences.json older than the highest item, or empty; the
+ * next create then skips every number whose file exists, or starts again
+ * from the highest item, so an acknowledged item's number is never handed
+ * out again.  A number whose create was never acknowledged may be.
+ * Skipping the two syncs makes a create cost what an update costs
+ * (doc/adr/0006-performance.md).
  *
  * uids are Snowflake-shaped - 41 bits of milliseconds since 2026-01-01,
  * 10 random bits of process, 12 bits of sequence - but they are also
- * allocated under the same lock and forced to grow strictly, so two
+ * allocated under the same lock and forced above the last one, so two
  * processes in the same millisecond, in different PID namespaces or
- * containers, can never mint the same one in one store.
+ * containers, can never mint the same one in one store.  When the file is
+ * lost, the last uid is taken from the highest item.
  */
 #define _GNU_SOURCE
 #include "store.h"
@@ -49,6 +56,11 @@ int jr_seq_read(jr_seq *out, jerry_store *st, jerry_error *err)
 		return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s'", path);
 	}
 	jr_io_close(fd);
+	if (len == 0) {
+		/* What a power cut leaves of a rename whose data never reached the disk. */
+		free(buf);
+		return JERRY_ENOTFOUND;
+	}
 	json_error_t je;
 	json_t *root = json_loadb(buf, len, 0, &je);
 	free(buf);
@@ -113,41 +125,55 @@ static uint64_t uid_candidate(void)
 	return ((uint64_t)ms & ((1ULL << 41) - 1)) << 22 | (uint64_t)(rnd & 0x3FF) << 12;
 }
 
-/* The new sequence written, synced and renamed in; the directory not yet synced. */
-static int write_renamed(jerry_store *st, const jr_seq *seq, jerry_error *err)
+/* The new sequence written and renamed in, unsynced (see the top of the file). */
+static int write_hint(jerry_store *st, const jr_seq *seq, jerry_error *err)
 {
 	char buf[160];
 	jr_tmpfile tf;
 	int n = format_seq(buf, sizeof(buf), seq);
-	int rc = jr_tmpfile_write(&tf, st, st->dirfd, "sequences.json", buf, (size_t)n, err);
+	int rc = jr_tmpfile_write_nosync(&tf, st, st->dirfd, "sequences.json", buf, (size_t)n, err);
 	return rc ? rc : jr_tmpfile_commit(&tf, st, 0, err);
+}
+
+/* sequences.json is missing or empty: start from the highest item file. */
+static int from_items(jr_seq *seq, jerry_store *st, jerry_error *err)
+{
+	int64_t *nums = NULL;
+	size_t n = 0;
+	int rc = jr_store_list_item_files(&nums, &n, st, err);
+	if (rc)
+		return rc;
+	seq->work = n ? nums[n - 1] : 0;
+	seq->last_uid = 0;
+	free(nums);
+	if (seq->work > 0) {
+		/* uids grow with numbers: the highest item has the last one. */
+		jerry_item *it = NULL;
+		jerry_error ignored;
+		if (jr_store_read_item(&it, st, seq->work, &ignored) == 0)
+			seq->last_uid = it->uid;
+		jerry_item_free(it);
+	}
+	return 0;
 }
 
 int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err)
 {
 	char lockpath[PATH_MAX + 32];
 	jr_seq seq;
-	int rc, renamed = 0;
+	int rc;
 	jr_store_path(lockpath, sizeof(lockpath), st, "locks/sequence.lock");
 	if ((rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT,
 			       lockpath, err)))
 		return rc;
 	rc = jr_seq_read(&seq, st, err);
-	if (rc == JERRY_ENOTFOUND) {
-		/* A lost sequence file is rebuilt from the items, never from zero. */
-		int64_t *nums = NULL;
-		size_t n = 0;
-		if ((rc = jr_store_list_item_files(&nums, &n, st, err)))
-			goto out;
-		seq.work = n ? nums[n - 1] : 0;
-		seq.last_uid = 0;
-		free(nums);
-	} else if (rc) {
+	if (rc == JERRY_ENOTFOUND)
+		rc = from_items(&seq, st, err);
+	if (rc)
 		goto out;
-	}
 	/*
-	 * Belt and braces: if the sequence is behind the items (restored from
-	 * an old backup, edited by hand), skip numbers that are taken.
+	 * After a power cut, or a sequence restored from an old backup or
+	 * edited by hand: skip numbers that are taken.
 	 */
 	int64_t num = seq.work + 1;
 	for (;;) {
@@ -166,21 +192,11 @@ int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_erro
 		uid = seq.last_uid + 1;
 	seq.work = num;
 	seq.last_uid = uid;
-	if ((rc = write_renamed(st, &seq, err)))
+	if ((rc = write_hint(st, &seq, err)))
 		goto out;
 	*out_num = num;
 	*out_uid = uid;
-	renamed = 1;
 out:
 	jr_lock_drop(st->lock_seq, 0, 1);
-	/*
-	 * The directory is synced after the lock is dropped, so concurrent
-	 * creators' syncs share journal commits instead of queueing behind
-	 * the lock.  Still before the number is used: whatever
-	 * sequences.json is named now holds this number or a later one, and
-	 * its data was synced before its rename.
-	 */
-	if (renamed)
-		rc = jr_store_sync_dir(st, st->dirfd, "sequences.json", err);
 	return rc;
 }

@@ -439,11 +439,10 @@ static int lock_item(jerry_store *st, int64_t num, jerry_error *err)
 }
 
 /*
- * Steps 4 and 1-5 of store.h for one item whose lock we hold: write the
+ * Guarantees (1) and (4) of store.h for one item whose lock we hold: write the
  * temp file, append the history entry, log the put (with the entry, one
- * sync for both), rename, sync the directory, log the ok.  Three syncs in
- * all; the history file itself is made durable when the log generation
- * that holds its entries is compacted (history.c).
+ * sync for both), rename.  The history file itself is made durable when
+ * the log generation that holds its entries is compacted (history.c).
  */
 static int commit_item(jerry_store *st, const jerry_item *old, jerry_item *it, int create,
 		       jerry_error *err)
@@ -472,9 +471,21 @@ static int commit_item(jerry_store *st, const jerry_item *old, jerry_item *it, i
 		return rc; /* a put without its ok is settled from the item file */
 	}
 	free(entry);
-	if ((rc = jr_tmpfile_commit(&tf, st, create, err)))
-		return rc; /* the put stays unconfirmed; readers settle it */
-	rc = jr_store_sync_dir(st, st->itemsfd, name, err);
+	/* A failed rename leaves the put unconfirmed; readers settle it. */
+	return jr_tmpfile_commit(&tf, st, create, err);
+}
+
+/*
+ * After the item lock is dropped: sync the directory (the third sync),
+ * then log the ok.  The next writer of the item need not wait for either:
+ * it reads the renamed file, and its own rename is ordered after ours by
+ * the lock; each command still acknowledges only after its own sync.
+ */
+static int finish_item(jerry_store *st, const jerry_item *it, jerry_error *err)
+{
+	char name[48];
+	snprintf(name, sizeof(name), "WORK-%03lld.json", (long long)it->num);
+	int rc = jr_store_sync_dir(st, st->itemsfd, name, err);
 	/* The item is in place: a failed ok only leaves the put to settle. */
 	jerry_error ignored;
 	(void)jr_index_confirm(st, it, &ignored);
@@ -486,7 +497,7 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 {
 	jerry_store *st = ctx;
 	jerry_item *it = NULL, *old = NULL;
-	int rc;
+	int rc, committed = 0;
 	if (out)
 		*out = NULL;
 	if ((rc = jr_store_writable(st, err)) || (rc = jr_index_ensure(st, err)))
@@ -514,13 +525,16 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 	it->updated_at = port_now(st);
 	if ((rc = jr_set_str(&it->updated_by, jerry_store_instance(st))))
 		goto out;
-	rc = commit_item(st, old, it, 0, err);
-	if ((!rc || rc == JERRY_EDURABLE) && out) {
-		*out = it;
-		it = NULL;
-	}
+	committed = !(rc = commit_item(st, old, it, 0, err));
 out:
 	jr_lock_drop(st->lock_items, (off_t)num, 1);
+	if (committed) {
+		rc = finish_item(st, it, err);
+		if (out) {
+			*out = it;
+			it = NULL;
+		}
+	}
 	jerry_item_free(it);
 	jerry_item_free(old);
 	return rc;
@@ -549,15 +563,11 @@ static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg,
 	jerry_item *it = NULL;
 	int64_t num;
 	uint64_t uid;
-	int rc, durable_rc = 0;
+	int rc, committed = 0;
 	if (out)
 		*out = NULL;
-	if ((rc = jr_store_writable(st, err)) || (rc = jr_index_ensure(st, err)))
-		return rc;
-	rc = jr_seq_next(&num, &uid, st, err);
-	if (rc == JERRY_EDURABLE)
-		durable_rc = rc;
-	else if (rc)
+	if ((rc = jr_store_writable(st, err)) || (rc = jr_index_ensure(st, err)) ||
+	    (rc = jr_seq_next(&num, &uid, st, err)))
 		return rc;
 	if ((rc = lock_item(st, num, err)))
 		return rc;
@@ -575,15 +585,16 @@ static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg,
 		goto out;
 	if ((rc = fill(it, arg, err)))
 		goto out;
-	rc = commit_item(st, NULL, it, 1, err);
-	if (!rc)
-		rc = durable_rc;
-	if ((!rc || rc == JERRY_EDURABLE) && out) {
-		*out = it;
-		it = NULL;
-	}
+	committed = !(rc = commit_item(st, NULL, it, 1, err));
 out:
 	jr_lock_drop(st->lock_items, (off_t)num, 1);
+	if (committed) {
+		rc = finish_item(st, it, err);
+		if (out) {
+			*out = it;
+			it = NULL;
+		}
+	}
 	jerry_item_free(it);
 	return rc;
 }

@@ -19,7 +19,9 @@
  *  (2) Every read-modify-write of an item happens under that item's lock,
  *      so no update is lost; the version check of --if-version is inside it.
  *  (3) A WORK number is handed out once, under the sequence lock, and an
- *      item file is created with no-replace semantics.
+ *      item file is created with no-replace semantics; after a power cut
+ *      the (unsynced) sequence may lag, and numbers whose files exist
+ *      are skipped.
  *  (4) Before an item file is renamed into place, its new summary is
  *      appended to index.log and made durable ("put"), together with a
  *      copy of its history entry; after the rename an "ok" line confirms
@@ -78,6 +80,9 @@ int jr_store_writable(jerry_store *st, jerry_error *err);
 
 int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
 		     const char *buf, size_t len, jerry_error *err);
+/* The same, not synced: for sequences.json, a hint (seq.c). */
+int jr_tmpfile_write_nosync(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
+			    const char *buf, size_t len, jerry_error *err);
 /* Rename into place (noreplace: refuse an existing target). */
 int jr_tmpfile_commit(jr_tmpfile *tf, jerry_store *st, int noreplace, jerry_error *err);
 void jr_tmpfile_abort(jr_tmpfile *tf);

@@ -420,8 +420,9 @@ static void test_check__finds_every_kind_and_repair_fixes_derived_state(void **s
 	assert_int_equal(r->items, 4);
 	assert_int_equal(count_kind(r, "corrupt_item", &repaired), 1);
 	assert_int_equal(count_kind(r, "index_drift", &repaired), 1);
-	assert_int_equal(count_kind(r, "sequence_behind", &repaired), 1);
 	assert_false(repaired);
+	/* a lagging sequence is an unsynced hint's normal state after a crash */
+	assert_int_equal(count_kind(r, "sequence_behind", NULL), 0);
 	assert_int_equal(count_kind(r, "temp_file", NULL), 1);
 	assert_int_equal(count_kind(r, "stray_file", NULL), 1);
 	assert_int_equal(count_kind(r, "duplicate_uid", NULL), 0);
@@ -434,8 +435,6 @@ static void test_check__finds_every_kind_and_repair_fixes_derived_state(void **s
 
 	r = check(s->st, 1);
 	assert_int_equal(count_kind(r, "index_drift", &repaired), 1);
-	assert_true(repaired);
-	assert_int_equal(count_kind(r, "sequence_behind", &repaired), 1);
 	assert_true(repaired);
 	assert_int_equal(count_kind(r, "temp_file", &repaired), 1);
 	assert_true(repaired);
@@ -480,7 +479,8 @@ static void test_check__reports_duplicate_uid(void **state)
 	h_replace_in_file(copy, "\"WORK-001\"", "\"WORK-003\"");
 	jerry_report *r = check(s->st, 0);
 	assert_int_equal(count_kind(r, "duplicate_uid", NULL), 1);
-	assert_int_equal(count_kind(r, "sequence_behind", NULL), 1);
+	/* the copy is skipped by the next create, not overwritten */
+	assert_int_equal(h_create(s->st, "third", NULL, NULL), 4);
 	jerry_report_free(r);
 }
 

@@ -88,6 +88,19 @@ def verify_model(context, exact):
     context.rec["lost"] += lost
     problems += ["after cut %d: %s" % (context.cuts, v) for v in
                  jl.verify_store(context.jerry, context.store, context.env, allow_temp=True)]
+    # The sequence is not synced: whatever the cut left of it, the next
+    # create must get a number no item has.
+    items, _ = jl.read_items(context.store)
+    title = "after cut %d" % context.cuts
+    r = J(context, "create", title)
+    if r.rc != 0:
+        problems.append("create after cut %d failed: %r" % (context.cuts, r))
+    else:
+        num = int(r.out.strip()[5:])
+        # (A number whose create was never acknowledged may come again.)
+        if num in items:
+            problems.append("create after cut %d reused WORK-%03d" % (context.cuts, num))
+        context.model[num] = {"title": title, "notes": [], "version": 1}
     return problems
 
 
