@@ -61,8 +61,16 @@ $(B)/libjerry.so: $(B)/libjerry.so.$(VERSION)
 	ln -sf libjerry.so.$(VERSION) $(B)/libjerry.so.$(SOVERSION)
 
 # The command links the static library: one self-contained binary.
+# The command links jansson statically when Debian's libjansson.a is there:
+# an agent starts jerry hundreds of times a session, and not loading and
+# relocating one more shared library is ~10% of `jerry show`
+# (doc/PERFORMANCE.md).  JANSSON_STATIC=0 links it dynamically.
+JANSSON_STATIC ?= 1
+JANSSON_A := $(if $(filter 1,$(JANSSON_STATIC)),$(wildcard $(shell $(CC) -print-file-name=libjansson.a 2>/dev/null)))
+CLI_LIBS := $(if $(JANSSON_A),$(JANSSON_A),$(DEP_LIBS))
+
 $(B)/jerry: $(CLI_OBJ) $(B)/libjerry.a
-	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CLI_OBJ) $(B)/libjerry.a $(DEP_LIBS)
+	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CLI_OBJ) $(B)/libjerry.a $(CLI_LIBS)
 
 # Made again at install time, so the installed file names the PREFIX given there.
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
