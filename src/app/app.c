@@ -443,7 +443,12 @@ int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
 		else
 			jerry_item_free(it);
 	}
-	qsort_r(all, k, sizeof(*all), cmp_items, &key);
+	/* The index hands them over in ID order, the default sort. */
+	size_t sorted = 1;
+	while (sorted < k && cmp_items(&all[sorted - 1], &all[sorted], &key) < 0)
+		sorted++;
+	if (sorted < k)
+		qsort_r(all, k, sizeof(*all), cmp_items, &key);
 	if (f->limit && k > f->limit) {
 		for (size_t i = f->limit; i < k; i++)
 			jerry_item_free(all[i]);

@@ -426,9 +426,23 @@ static size_t terminal_columns(void)
 	return 0;
 }
 
+/* n spaces.  Here and in cell() no printf: a table row costs a few each. */
 static void pad(size_t n)
 {
-	printf("%*s", (int)n, "");
+	static const char spaces[] = "                                ";
+	while (n) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		fwrite(spaces, 1, k, stdout);
+		n -= k;
+	}
+}
+
+/* printf("%-*s  ", width, s): s, padded to width bytes, and the gap. */
+static void cell(const char *s, size_t width)
+{
+	size_t n = strlen(s);
+	fwrite(s, 1, n, stdout);
+	pad((n < width ? width - n : 0) + 2);
 }
 
 /*
@@ -494,11 +508,11 @@ int out_table(const struct cli *cli, jerry_item *const *items, size_t n)
 		printf("TITLE\n");
 	for (size_t i = 0; i < n; i++) {
 		const jerry_item *it = items[i];
-		printf("%-*s  ", (int)wid, it->id);
+		cell(it->id, wid);
 		put_status(cli, it->status);
 		pad(wstatus - strlen(jerry_status_name(it->status)) + 2);
-		printf("%-*s  %-*s  ", (int)wpri, jerry_priority_name(it->priority), (int)wtype,
-		       jerry_type_name(it->type));
+		cell(jerry_priority_name(it->priority), wpri);
+		cell(jerry_type_name(it->type), wtype);
 		const char *title = it->title ? it->title : "";
 		if (wassignee) {
 			size_t w = cols ? put_clipped(title, wtitle) : (fputs(title, stdout), width_of(title));

@@ -91,6 +91,9 @@ int jr_set_str(char **field, const char *value);
 jerry_item *jr_item_dup(const jerry_item *src);
 jerry_item *jr_item_new(void);
 
+/* Days from 1970-01-01 to a civil date (jerry_time_parse's arithmetic). */
+int64_t jr_days_from_civil(int y, int m, int d);
+
 /* Claims: whether `item` carries a live claim at now_ms. */
 int jr_claim_live(const jerry_item *item, int64_t now_ms);
 void jr_claim_clear(jerry_item *item);

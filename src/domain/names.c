@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 static const char *const type_names[JERRY_TYPE__COUNT] = {
 	"epic", "feature", "story", "task", "subtask", "bug", "spike",
@@ -105,21 +104,69 @@ void jerry_id_format(char *buf, size_t size, int64_t num)
 	snprintf(buf, size, "WORK-%03lld", (long long)num);
 }
 
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static char *two(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/*
+ * Arithmetic, not gmtime_r: that one applies leap seconds under a
+ * "right/" TZ, which jerry_time_parse does not undo.  And list --json
+ * formats two to four times per item, where printf would dominate.
+ */
 void jerry_time_format(char *buf, size_t size, int64_t ms)
 {
-	time_t secs = (time_t)(ms / 1000);
-	int frac = (int)(ms % 1000);
+	int64_t secs = ms / 1000, days, y;
+	int frac = (int)(ms % 1000), m, d;
 	if (frac < 0) {
 		frac += 1000;
 		secs -= 1;
 	}
-	struct tm tm;
-	if (!gmtime_r(&secs, &tm)) {
-		snprintf(buf, size, "1970-01-01T00:00:00.000Z");
+	days = secs / 86400;
+	int sod = (int)(secs % 86400);
+	if (sod < 0) {
+		sod += 86400;
+		days -= 1;
+	}
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999 || size < 25) {
+		snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y, m, d,
+			 sod / 3600, sod / 60 % 60, sod % 60, frac);
 		return;
 	}
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	unsigned s = (unsigned)sod, f = (unsigned)frac;
+	char *p = two(two(buf, (unsigned)y / 100), (unsigned)y % 100);
+	*p++ = '-';
+	p = two(p, (unsigned)m);
+	*p++ = '-';
+	p = two(p, (unsigned)d);
+	*p++ = 'T';
+	p = two(p, s / 3600);
+	*p++ = ':';
+	p = two(p, s / 60 % 60);
+	*p++ = ':';
+	p = two(p, s % 60);
+	*p++ = '.';
+	*p++ = (char)('0' + f / 100);
+	p = two(p, f % 100);
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 static int digits(const char *s, int n, int *out)
@@ -135,7 +182,7 @@ static int digits(const char *s, int n, int *out)
 }
 
 /* Days from 1970-01-01 to a civil date (proleptic Gregorian). */
-static int64_t days_from_civil(int y, int m, int d)
+int64_t jr_days_from_civil(int y, int m, int d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -174,7 +221,7 @@ int jerry_time_parse(int64_t *out_ms, const char *s)
 		return JERRY_EINVALID;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
 		return JERRY_EINVALID;
-	int64_t days = days_from_civil(y, mo, d);
+	int64_t days = jr_days_from_civil(y, mo, d);
 	*out_ms = ((days * 24 + h) * 60 + mi) * 60000LL + se * 1000LL + ms;
 	return 0;
 }

@@ -432,6 +432,10 @@ char *jr_codec_item_text(const jerry_item *item, size_t *out_len)
 
 char *jr_codec_summary_line(const jerry_item *item, int unconfirmed, size_t *out_len)
 {
+	/* The same bytes without a json_t tree; summary.c says when it declines. */
+	char *fast = jr_summary_encode(item, unconfirmed, out_len);
+	if (fast)
+		return fast;
 	json_t *o = jr_codec_encode(item, 1);
 	if (!o)
 		return NULL;
@@ -448,6 +452,12 @@ char *jr_codec_summary_line(const jerry_item *item, int unconfirmed, size_t *out
 
 char *jerry_item_json(const jerry_item *item, int flags)
 {
+	if (item->is_summary && (flags & JERRY_JSON_COMPACT)) {
+		/* list --json: one of these per item. */
+		char *fast = jr_summary_encode(item, 0, NULL);
+		if (fast)
+			return fast;
+	}
 	json_t *o = jr_codec_encode(item, item->is_summary);
 	if (!o)
 		return NULL;

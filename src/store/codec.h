@@ -1,6 +1,14 @@
 /*
- * codec.h - the only place that turns items into JSON and back (jansson).
+ * codec.h - the only place that turns items into JSON and back: codec.c
+ * with jansson, and summary.c, a fast path for the index's summary lines.
  * The schema is the contract in doc/FORMAT.md.
+ *
+ * The fast path exists because jansson costs about 180 instructions a byte
+ * on those lines and list reads all of them.  It is strict rather than
+ * general: it accepts only the canonical line jr_codec_summary_line writes
+ * (every key in its order, no whitespace, strings of printable ASCII with
+ * no escapes) and declines everything else to jansson, which then accepts
+ * or reports the problem.  It never decides that data is corrupt.
  */
 #ifndef JR_CODEC_H
 #define JR_CODEC_H
@@ -27,5 +35,32 @@ int jr_codec_parse_item(jerry_item **out, const char *buf, size_t len, const cha
 char *jr_codec_item_text(const jerry_item *item, size_t *out_len);
 /* One summary as a compact line without newline.  NULL on ENOMEM. */
 char *jr_codec_summary_line(const jerry_item *item, int unconfirmed, size_t *out_len);
+
+/* ---- summary.c: the fast path ------------------------------------------- */
+
+#define JR_SUMMARY_DECLINE 1
+
+/*
+ * Decode one canonical summary line (an object, no newline) into a summary
+ * item identical to what json_loadb + jr_codec_decode(summary = 1) give,
+ * and its "unconfirmed" flag.  0, or JR_SUMMARY_DECLINE for anything it
+ * does not recognise - corrupt data and out of memory included: the caller
+ * then takes the jansson path, which reports errors.
+ */
+int jr_summary_decode(jerry_item **out, const char *line, size_t len, int *unconfirmed);
+
+/*
+ * The compact summary line, byte for byte what jansson writes for
+ * jr_codec_encode(item, 1) (plus "unconfirmed":true when asked).  NULL
+ * when out of memory or where jansson would fail (text that is not UTF-8)
+ * or for an item with ext: the caller falls back to jansson.
+ */
+char *jr_summary_encode(const jerry_item *item, int unconfirmed, size_t *out_len);
+
+/*
+ * jerry_id_format for num >= 1, without printf; returns the length.  buf
+ * holds 25 bytes, or 24 (an item's id) for a num jerry_id_parse gives.
+ */
+size_t jr_summary_format_id(char *buf, int64_t num);
 
 #endif

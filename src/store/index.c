@@ -152,6 +152,14 @@ static int read_snapshot(jr_index *ix, unsigned char **flags, FILE *f, const cha
 			seen_close = 1;
 			continue;
 		}
+		jerry_item *fast;
+		int fast_unconfirmed;
+		if (seen_header && jr_summary_decode(&fast, line, n, &fast_unconfirmed) == 0) {
+			/* jerry's own line, read without jansson (summary.c). */
+			if ((rc = ix_set(ix, flags, fast, fast_unconfirmed)))
+				break;
+			continue;
+		}
 		json_error_t je;
 		json_t *o = json_loadb(line, n, 0, &je);
 		if (!o) {
@@ -193,9 +201,75 @@ static int read_snapshot(jr_index *ix, unsigned char **flags, FILE *f, const cha
 }
 
 /*
+ * {"ok":"WORK-003","version":1} exactly, the ID in plain ASCII: as the
+ * jansson path in read_log() would take it.  0 when the line is not that.
+ */
+static int ok_line_fast(jr_index *ix, unsigned char *flags, const char *line, size_t n)
+{
+	static const char head[] = "{\"ok\":\"", mid[] = "\",\"version\":";
+	char id[32];
+	const char *end = line + n, *q, *p;
+	int64_t num, version = 0;
+	if (n < sizeof(head) || memcmp(line, head, sizeof(head) - 1) != 0 || line[n - 1] != '}')
+		return 0;
+	line += sizeof(head) - 1;
+	if (!(q = memchr(line, '"', (size_t)(end - line))) || (size_t)(q - line) >= sizeof(id))
+		return 0;
+	for (p = line; p < q; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == '\\')
+			return 0;
+	if ((size_t)(end - q) < sizeof(mid) || memcmp(q, mid, sizeof(mid) - 1) != 0)
+		return 0;
+	memcpy(id, line, (size_t)(q - line));
+	id[q - line] = '\0';
+	p = q + sizeof(mid) - 1;
+	if (*p < '1' || *p > '9' || end - 1 - p > 18)
+		return 0;
+	for (; p < end - 1; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		version = version * 10 + (*p - '0');
+	}
+	if (jerry_id_parse(&num, id, NULL) == 0 && (size_t)num < ix->cap && ix->by_num[num] &&
+	    ix->by_num[num]->version == version)
+		flags[num] = 0;
+	return 1;
+}
+
+/*
+ * The records jerry writes, {"put":SUMMARY} and the ok above, without
+ * jansson.  1 when the line was taken (*rc says how it went), 0 when it is
+ * for the jansson path.
+ */
+static int log_line_fast(jr_index *ix, unsigned char **flags, const char *line, size_t n,
+			 int *rc)
+{
+	static const char put[] = "{\"put\":";
+	jerry_item *it;
+	*rc = 0;
+	if (n > sizeof(put) && memcmp(line, put, sizeof(put) - 1) == 0 && line[n - 1] == '}') {
+		if (jr_summary_decode(&it, line + sizeof(put) - 1, n - sizeof(put), NULL))
+			return 0;
+		*rc = ix_set(ix, flags, it, 1);
+		return 1;
+	}
+	return ok_line_fast(ix, *flags, line, n);
+}
+
+/*
  * Apply a log of the snapshot's generation.  A last line without its
  * newline is a write in progress (or torn by a crash) and is skipped.
  */
+/* {"id":"WORK-007","history":...}: skipped unparsed, every list would pay for it. */
+static int is_history_record(const char *line, size_t n)
+{
+	static const char head[] = "{\"id\":\"", mid[] = "\",\"history\":";
+	if (n < sizeof(head) + sizeof(mid) || memcmp(line, head, sizeof(head) - 1) != 0)
+		return 0;
+	const char *q = memchr(line + sizeof(head) - 1, '"', n - (sizeof(head) - 1));
+	return q && (size_t)(line + n - q) > sizeof(mid) && memcmp(q, mid, sizeof(mid) - 1) == 0;
+}
+
 static int read_log(jr_index *ix, unsigned char **flags, FILE *f, const char *path,
 		    jerry_error *err)
 {
@@ -211,6 +285,13 @@ static int read_log(jr_index *ix, unsigned char **flags, FILE *f, const char *pa
 		size_t n = trim_line(line, (size_t)got);
 		if (lineno == 1 || n == 0)
 			continue; /* header, checked by the caller */
+		if (is_history_record(line, n))
+			continue; /* a history entry's durable copy: history.c reads those */
+		if (log_line_fast(ix, flags, line, n, &rc)) {
+			if (rc)
+				break;
+			continue;
+		}
 		json_error_t je;
 		json_t *o = json_loadb(line, n, 0, &je);
 		if (!o) {

@@ -6,6 +6,11 @@
  * item, never crash, leak or trip a sanitizer; and an item it accepts must
  * survive a round trip: encode, parse again, encode again, same text.
  *
+ * The fast path for index lines (src/store/summary.c) is held to jansson:
+ * a line its decoder accepts, jansson and jr_codec_decode accept too and
+ * read as the same summary; and its encoder writes jansson's bytes for
+ * every item, or declines exactly where jansson fails.
+ *
  * Built by tests/validate.sh (clang -fsanitize=fuzzer,address,undefined)
  * against a libjerry.a compiled with -fsanitize=fuzzer-no-link.
  */
@@ -43,6 +48,63 @@ static void round_trip(jerry_item *item)
 	jerry_item_free(again);
 }
 
+/* What jansson writes for a summary line, or NULL where it fails. */
+static char *jansson_summary(const jerry_item *item, int unconfirmed)
+{
+	json_t *o = jr_codec_encode(item, 1);
+	if (!o)
+		return NULL;
+	if (unconfirmed && json_object_set_new(o, "unconfirmed", json_true()) < 0)
+		abort();
+	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return text;
+}
+
+static void same_summary_bytes(const jerry_item *item, int unconfirmed)
+{
+	size_t n = 0;
+	if (item->ext)
+		return; /* left to jansson by the fast encoder */
+	char *want = jansson_summary(item, unconfirmed);
+	char *got = jr_summary_encode(item, unconfirmed, &n);
+	if ((want == NULL) != (got == NULL) || (want && (strcmp(want, got) != 0 || n != strlen(want)))) {
+		fprintf(stderr, "fast encoder differs from jansson:\n%s\n---\n%s\n",
+			want ? want : "(jansson fails)", got ? got : "(declined)");
+		abort();
+	}
+	free(want);
+	free(got);
+}
+
+/* A line the fast decoder takes must be one jansson reads as the same. */
+static void fast_decoder_agrees(const char *line, size_t size)
+{
+	jerry_item *fast = NULL, *slow = NULL;
+	int fast_unc = 0;
+	if (jr_summary_decode(&fast, line, size, &fast_unc) != 0)
+		return;
+	/* as read_snapshot() does it: no JSON_REJECT_DUPLICATES */
+	json_t *o = json_loadb(line, size, 0, NULL);
+	if (!o || jr_codec_decode(&slow, o, 1, "index.json line 2", 0, NULL) != 0) {
+		fprintf(stderr, "fast decoder accepts what jansson refuses:\n%.*s\n", (int)size, line);
+		abort();
+	}
+	int slow_unc = json_is_true(json_object_get(o, "unconfirmed"));
+	char *a = jansson_summary(fast, fast_unc), *b = jansson_summary(slow, slow_unc);
+	if (!a || !b || strcmp(a, b) != 0 || fast->num != slow->num || !fast->is_summary) {
+		fprintf(stderr, "fast decoder reads differently:\n%.*s\n%s\n---\n%s\n", (int)size,
+			line, a ? a : "(null)", b ? b : "(null)");
+		abort();
+	}
+	same_summary_bytes(fast, fast_unc);
+	free(a);
+	free(b);
+	json_decref(o);
+	jerry_item_free(fast);
+	jerry_item_free(slow);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	jerry_error err;
@@ -52,6 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jerry_error_clear(&err);
 	if (jr_codec_parse_item(&item, (const char *)data, size, "fuzz.json", 0, &err) == 0) {
 		round_trip(item);
+		/* whatever the text in it, the fast encoder writes jansson's bytes */
+		item->is_summary = 1;
+		same_summary_bytes(item, 0);
+		same_summary_bytes(item, 1);
 		jerry_item_free(item);
 		item = NULL;
 	}
@@ -64,10 +130,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (jr_codec_decode(&item, obj, 1, "index.json line 2", 0, &err) == 0) {
 			size_t n = 0;
 			char *line = jr_codec_summary_line(item, 0, &n);
+			same_summary_bytes(item, 0);
 			free(line);
 			jerry_item_free(item);
 		}
 		json_decref(obj);
 	}
+
+	/* 3. the same bytes as an index line for the fast path */
+	fast_decoder_agrees((const char *)data, size);
 	return 0;
 }

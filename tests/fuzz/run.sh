@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh SECONDS - build the libFuzzer targets (clang, ASan+UBSan) and run
 # each for SECONDS: the command-line parser (tests/fuzz/fuzz_cli.c) and the
-# item codec (tests/features/fuzz_codec.c).  A finding keeps its input in
+# item codec (tests/features/fuzz_codec.c, seeded from tests/fuzz/seeds-codec/
+# with index lines and an item file).  A finding keeps its input in
 # build/fuzz/artifacts/ and fails the run.  make fuzz: 300 s each;
 # make check: a short run.
 set -u
@@ -40,6 +41,8 @@ fuzz() {
 	fi
 }
 fuzz fuzz_cli tests/fuzz/fuzz_cli.c "$objs" -max_len=1024 "$B/corpus-cli"
-fuzz fuzz_codec tests/features/fuzz_codec.c "" -max_len=16384 "$B/corpus-codec"
+# Seeds: jerry's own index lines, so the fast path's accepting side is
+# reached at once (new inputs go to the first directory only).
+fuzz fuzz_codec tests/features/fuzz_codec.c "" -max_len=16384 "$B/corpus-codec" tests/fuzz/seeds-codec
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

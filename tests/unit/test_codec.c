@@ -356,6 +356,474 @@ static void test_codec__public_json_renders_items_and_arrays(void **state)
 	jerry_item_free(it);
 }
 
+/* ---- the fast path for summaries (summary.c) ---------------------------- */
+
+static uint64_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static int one_in(uint64_t *x, unsigned n)
+{
+	return rnd(x) % n == 0;
+}
+
+/* What jansson writes for a summary: the reference for the fast encoder. */
+static char *jansson_summary(const jerry_item *it, int unconfirmed)
+{
+	json_t *o = jr_codec_encode(it, 1);
+	if (!o)
+		return NULL;
+	if (unconfirmed)
+		assert_int_equal(json_object_set_new(o, "unconfirmed", json_true()), 0);
+	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return text;
+}
+
+/* The path read_snapshot() takes for a declined line: jansson, then the codec. */
+static int jansson_decode(jerry_item **out, const char *line, size_t len, int *unconfirmed)
+{
+	json_t *o = json_loadb(line, len, 0, NULL);
+	*out = NULL;
+	if (!o)
+		return JERRY_ECORRUPT;
+	int rc = jr_codec_decode(out, o, 1, "index.json line 2", 0, NULL);
+	*unconfirmed = json_is_true(json_object_get(o, "unconfirmed"));
+	json_decref(o);
+	return rc;
+}
+
+/* Text for a title or a name: plain ASCII, or with what needs escaping. */
+static char *random_text(uint64_t *x, int plain)
+{
+	static const char *const any[] = {
+		"\"", "\\", "\n", "\t", "\r", "\b", "\f", "\x01", "\x1f", "\x7f", "/",
+		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\\u0041", "{\"a\":[]}",
+	};
+	static const char *const broken[] = {
+		"\x80", "\xc0\xaf", "\xed\xa0\x80", "\xf5\x80\x80\x80", "\xe2\x82", "\xff",
+	};
+	static const char ascii[] = "abcXYZ0189 -_.:@#,;!?()[]{}<>='+*%&|~^`$";
+	size_t n = (size_t)(rnd(x) % (one_in(x, 8) ? 300 : 24));
+	char *s = malloc(n * 16 + 1), *w = s;
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++) {
+		const char *piece;
+		char one[2] = {ascii[rnd(x) % (sizeof(ascii) - 1)], '\0'};
+		if (plain || !one_in(x, 6))
+			piece = one;
+		else if (one_in(x, 40))
+			piece = broken[rnd(x) % (sizeof(broken) / sizeof(broken[0]))];
+		else
+			piece = any[rnd(x) % (sizeof(any) / sizeof(any[0]))];
+		w = stpcpy(w, piece);
+	}
+	*w = '\0';
+	return s;
+}
+
+static int64_t random_num(uint64_t *x)
+{
+	if (one_in(x, 50))
+		return 1000000000 + (int64_t)(rnd(x) % 1000); /* no ID jansson reads back */
+	return one_in(x, 4) ? 1 + (int64_t)(rnd(x) % 999999999) : 1 + (int64_t)(rnd(x) % 5000);
+}
+
+/* Mostly 1970..9999; sometimes before 1970, or beyond what jerry can read. */
+static int64_t random_time(uint64_t *x)
+{
+	if (one_in(x, 60))
+		return (int64_t)rnd(x);
+	if (one_in(x, 10))
+		return -62167219200000LL + (int64_t)(rnd(x) % 62167219200000ULL);
+	return 1 + (int64_t)(rnd(x) % 253402300799999ULL);
+}
+
+static void set_random(char **field, uint64_t *x, int plain)
+{
+	char *t = random_text(x, plain);
+	free(*field);
+	*field = t;
+}
+
+/* A summary as the index could hold it, and now and then one it cannot. */
+static jerry_item *random_summary(uint64_t *x)
+{
+	jerry_item *it = jr_item_new();
+	int plain = one_in(x, 2);
+	assert_non_null(it);
+	it->is_summary = 1;
+	it->num = random_num(x);
+	jerry_id_format(it->id, sizeof(it->id), it->num);
+	it->uid = one_in(x, 3) ? rnd(x) : rnd(x) % 1000000;
+	it->version = one_in(x, 30) ? (int64_t)(rnd(x) >> 1) : 1 + (int64_t)(rnd(x) % 1000);
+	if (one_in(x, 60))
+		it->version = -(int64_t)(rnd(x) % 3); /* 0, -1, -2: never valid */
+	set_random(&it->title, x, plain);
+	it->type = (jerry_type)(rnd(x) % (JERRY_TYPE__COUNT + one_in(x, 30)));
+	it->status = (jerry_status)(rnd(x) % JERRY_STATUS__COUNT);
+	it->priority = (jerry_priority)(rnd(x) % JERRY_PRIORITY__COUNT);
+	for (int i = (int)(rnd(x) % 4); i > 0; i--) {
+		char *l = random_text(x, plain);
+		assert_int_equal(jr_labels_add(it, l), 0);
+		free(l);
+	}
+	if (one_in(x, 2))
+		set_random(&it->assignee, x, plain);
+	if (one_in(x, 3))
+		it->parent = random_num(x);
+	for (int i = (int)(rnd(x) % 4); i > 0; i--)
+		assert_int_equal(jr_depends_add(it, random_num(x)), 0);
+	if (one_in(x, 4)) {
+		set_random(&it->claim.by, x, plain);
+		if (one_in(x, 2))
+			set_random(&it->claim.session, x, plain);
+		it->claim.expires_ms = one_in(x, 20) ? 0 : random_time(x);
+	}
+	it->created_at = one_in(x, 40) ? 0 : random_time(x);
+	it->updated_at = random_time(x);
+	if (one_in(x, 3))
+		it->completed_at = random_time(x);
+	if (!one_in(x, 10))
+		set_random(&it->created_by, x, plain);
+	if (!one_in(x, 10))
+		set_random(&it->updated_by, x, plain);
+	return it;
+}
+
+/*
+ * The fast encoder writes jansson's bytes exactly, escapes and all, and
+ * fails exactly where jansson does (text that is not UTF-8); so do the
+ * public paths that use it.
+ */
+static void test_summary__fast_encoder_writes_jansson_bytes(void **state)
+{
+	uint64_t x = 0x853c49e6748fea9bULL;
+	int declined = 0, written = 0;
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		jerry_item *it = random_summary(&x);
+		int unconfirmed = one_in(&x, 5);
+		size_t len = 0, len2 = 0;
+		char *want = jansson_summary(it, unconfirmed);
+		char *got = jr_summary_encode(it, unconfirmed, &len);
+		char *line = jr_codec_summary_line(it, unconfirmed, &len2);
+		if (!want) {
+			if (got)
+				fail_msg("jansson fails, the fast path wrote %s", got);
+			assert_null(line);
+			declined++;
+		} else {
+			if (!got)
+				fail_msg("fast path declined %s", want);
+			if (strcmp(got, want) != 0)
+				fail_msg("fast path wrote\n%s\njansson\n%s", got, want);
+			assert_int_equal(len, strlen(want));
+			assert_string_equal(line, want);
+			assert_int_equal(len2, len);
+			written++;
+		}
+		char *compact = jerry_item_json(it, JERRY_JSON_COMPACT);
+		char *ref = jansson_summary(it, 0);
+		if (ref || compact)
+			assert_string_equal(compact, ref);
+		free(compact);
+		free(ref);
+		free(line);
+		free(got);
+		free(want);
+		jerry_item_free(it);
+	}
+	/* both branches really ran */
+	assert_true(declined > 50);
+	assert_true(written > 15000);
+}
+
+/* A line that is jerry's own, with nothing for jansson to unescape. */
+static int canonical(const char *line)
+{
+	for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+			return 0;
+	return 1;
+}
+
+/*
+ * Whether the fast decoder and the jansson path agree on the line: the
+ * fast one declines, or both accept and build the same summary.  Returns
+ * whether the fast one accepted.
+ */
+static int agrees(const char *line, size_t len)
+{
+	jerry_item *fast = NULL, *slow = NULL;
+	int fast_unc = -1, slow_unc = -1;
+	int rc = jr_summary_decode(&fast, line, len, &fast_unc);
+	if (rc == JR_SUMMARY_DECLINE) {
+		assert_null(fast);
+		return 0;
+	}
+	assert_int_equal(rc, 0);
+	if (jansson_decode(&slow, line, len, &slow_unc) != 0)
+		fail_msg("the fast path accepts what jansson refuses: %.*s", (int)len, line);
+	char *a = jansson_summary(fast, fast_unc), *b = jansson_summary(slow, slow_unc);
+	assert_non_null(a);
+	assert_non_null(b);
+	if (strcmp(a, b) != 0)
+		fail_msg("decoded differently from %.*s:\nfast %s\nslow %s", (int)len, line, a, b);
+	assert_int_equal(fast->num, slow->num);
+	assert_true(fast->is_summary);
+	assert_null(fast->description);
+	assert_int_equal(fast->nnotes, 0);
+	assert_null(fast->ext);
+	free(a);
+	free(b);
+	jerry_item_free(fast);
+	jerry_item_free(slow);
+	return 1;
+}
+
+/*
+ * Every line jerry writes decodes to what jansson decodes it to; and the
+ * canonical ones - printable ASCII, no escapes - really take the fast path.
+ */
+static void test_summary__fast_decoder_agrees_and_takes_canonical_lines(void **state)
+{
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	int fast = 0, canon = 0;
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		jerry_item *it = random_summary(&x), *slow = NULL;
+		int unconfirmed = one_in(&x, 5), unc;
+		char *line = jansson_summary(it, unconfirmed);
+		if (line) {
+			size_t len = strlen(line);
+			int accepted = agrees(line, len);
+			fast += accepted;
+			if (canonical(line) && jansson_decode(&slow, line, len, &unc) == 0) {
+				canon++;
+				if (!accepted)
+					fail_msg("declined a canonical line: %s", line);
+				/* and it reads back what was written */
+				char *again = jansson_summary(slow, unc);
+				assert_string_equal(again, line);
+				free(again);
+			}
+			jerry_item_free(slow);
+		}
+		free(line);
+		jerry_item_free(it);
+	}
+	assert_true(canon > 4000);
+	assert_true(fast >= canon);
+}
+
+static char *replaced(const char *line, const char *from, const char *to)
+{
+	const char *at = strstr(line, from);
+	if (!at)
+		fail_msg("'%s' is not in %s", from, line);
+	size_t fl = strlen(from), tl = strlen(to), n = strlen(line);
+	char *out = malloc(n - fl + tl + 1);
+	assert_non_null(out);
+	memcpy(out, line, (size_t)(at - line));
+	memcpy(out + (at - line), to, tl);
+	strcpy(out + (at - line) + tl, at + fl);
+	return out;
+}
+
+static const char base_line[] =
+	"{\"id\":\"WORK-012\",\"uid\":\"119972646512156672\",\"version\":2,\"title\":\"Fix it\","
+	"\"type\":\"task\",\"status\":\"in_progress\",\"priority\":\"high\",\"labels\":[\"a\",\"b\"],"
+	"\"assignee\":\"bob\",\"parent\":\"WORK-003\",\"depends_on\":[\"WORK-001\",\"WORK-002\"],"
+	"\"claim\":{\"by\":\"agent@h\",\"session\":\"s1\",\"expires_at\":\"2026-07-25T17:50:01.000Z\"},"
+	"\"created_at\":\"2026-07-25T17:20:01.000Z\",\"created_by\":\"bench@host:1\","
+	"\"updated_at\":\"2026-07-25T17:20:01.500Z\",\"updated_by\":null,"
+	"\"completed_at\":null,\"unconfirmed\":true}";
+
+static const char plain_line[] =
+	"{\"id\":\"WORK-001\",\"uid\":\"119972646512156672\",\"version\":2,\"title\":\"Benchmark item 1\","
+	"\"type\":\"task\",\"status\":\"pending\",\"priority\":\"high\",\"labels\":[\"bench\"],"
+	"\"assignee\":null,\"parent\":null,\"depends_on\":[],\"claim\":null,"
+	"\"created_at\":\"2026-07-25T17:20:01.000Z\",\"created_by\":\"bench@host:1\","
+	"\"updated_at\":\"2026-07-25T17:20:01.500Z\",\"updated_by\":\"bench@host:1\","
+	"\"completed_at\":null}";
+
+/*
+ * Hostile and odd lines.  Those in `decline` are refused by jansson or not
+ * in jerry's shape, and the fast path must leave them to jansson; those in
+ * `either` it may take or leave, but agreeing.  Then every truncation, and
+ * every one-byte change, deletion and insertion of the two base lines.
+ */
+static void test_summary__hostile_lines_are_declined_or_agree(void **state)
+{
+	static const struct { const char *from, *to; } decline[] = {
+		{"\"uid\":\"119972646512156672\",", ""},
+		{"\"title\":\"Fix it\",", ""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\",", ""},
+		{",\"completed_at\":null", ""},
+		{"\"version\":2", "\"version\":0"},
+		{"\"version\":2", "\"version\":-1"},
+		{"\"version\":2", "\"version\":2.0"},
+		{"\"version\":2", "\"version\":2e0"},
+		{"\"version\":2", "\"version\":02"},
+		{"\"version\":2", "\"version\":\"2\""},
+		{"\"version\":2", "\"version\":true"},
+		{"\"version\":2", "\"version\":99999999999999999999"},
+		{"\"version\":2", "\"version\":9223372036854775808"},
+		{"\"uid\":\"119972646512156672\"", "\"uid\":119972646512156672"},
+		{"\"uid\":\"119972646512156672\"", "\"uid\":\"18446744073709551616\""},
+		{"\"uid\":\"119972646512156672\"", "\"uid\":\"\""},
+		{"\"uid\":\"119972646512156672\"", "\"uid\":\"-1\""},
+		{"\"uid\":\"119972646512156672\"", "\"uid\":\" 1\""},
+		{"\"type\":\"task\"", "\"type\":\"chore\""},
+		{"\"type\":\"task\"", "\"type\":\"TASK\""},
+		{"\"type\":\"task\"", "\"type\":\"\""},
+		{"\"status\":\"in_progress\"", "\"status\":\"in-progress\""},
+		{"\"priority\":\"high\"", "\"priority\":null"},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-13-25T17:20:01.000Z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-07-25T24:20:01.000Z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-07-25T17:60:01.000Z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-07-25T17:20:61.000Z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-07-00T17:20:01.000Z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-07-32T17:20:01.000Z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-00-25T17:20:01.000Z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-07-25T17:20:01.000+01:00\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-07-25T17:20:01.0x0Z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"yesterday\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":null"},
+		{"\"expires_at\":\"2026-07-25T17:50:01.000Z\"", "\"expires_at\":null"},
+		{"\"by\":\"agent@h\"", "\"by\":null"},
+		{"\"by\":\"agent@h\"", "\"by\":{\"a\":[1,2,{}]}"},
+		{"\"by\":\"agent@h\",", ""},
+		{"\"labels\":[\"a\",\"b\"]", "\"labels\":[[\"a\"]]"},
+		{"\"labels\":[\"a\",\"b\"]", "\"labels\":[\"a\",]"},
+		{"\"labels\":[\"a\",\"b\"]", "\"labels\":[1]"},
+		{"\"labels\":[\"a\",\"b\"]", "\"labels\":\"a,b\""},
+		{"\"depends_on\":[\"WORK-001\",\"WORK-002\"]", "\"depends_on\":[\"WORK-000\"]"},
+		{"\"depends_on\":[\"WORK-001\",\"WORK-002\"]", "\"depends_on\":[\"../x\"]"},
+		{"\"depends_on\":[\"WORK-001\",\"WORK-002\"]", "\"depends_on\":[1]"},
+		{"\"parent\":\"WORK-003\"", "\"parent\":\"WORK-0000000003\""},
+		{"\"parent\":\"WORK-003\"", "\"parent\":3"},
+		{"\"id\":\"WORK-012\"", "\"id\":\"WORK-abc\""},
+		{"\"id\":\"WORK-012\"", "\"id\":12"},
+		{"\"title\":\"Fix it\"", "\"title\":\"Fix\\u0000it\""},
+		{"\"title\":\"Fix it\"", "\"title\":\"Fix\\\"it\""},
+		{"\"title\":\"Fix it\"", "\"title\":\"Fix\\u0041it\""},
+		{"\"title\":\"Fix it\"", "\"title\":\"Fix\tit\""},
+		{"\"title\":\"Fix it\"", "\"title\":\"Fix \xc3\xa9\""},
+		{"\"title\":\"Fix it\"", "\"title\":\"Fix \xc3\""},
+		{"\"title\":\"Fix it\"", "\"title\":\"Fix it"},
+		{"\"title\":\"Fix it\"", "\"title\":null"},
+		{"\"title\":\"Fix it\"", "\"title\":5"},
+		{"\"title\":\"Fix it\",", "\"title\":\"Fix it\",\"title\":\"again\","},
+		{"\"unconfirmed\":true", "\"unconfirmed\":true,\"unconfirmed\":true"},
+		{"\"unconfirmed\":true", "\"unconfirmed\":false"},
+		{"\"unconfirmed\":true", "\"unconfirmed\":1"},
+		{"\"unconfirmed\":true", "\"unconfirmed\":true,\"x\":1"},
+		{"\"unconfirmed\":true}", "\"unconfirmed\":true}x"},
+		{"\"unconfirmed\":true}", "\"unconfirmed\":true} "},
+		{"\"unconfirmed\":true}", "\"unconfirmed\":true}}"},
+		{"{\"id\"", "{ \"id\""},
+		{"{\"id\"", "[{\"id\""},
+		{"\"id\":\"WORK-012\"", "\"id\" : \"WORK-012\""},
+		{"\"labels\":[\"a\",\"b\"]", "\"labels\":[\"a\", \"b\"]"},
+		{"\"labels\":[\"a\",\"b\"]", "\"labels\":null"},
+		{"\"depends_on\":[\"WORK-001\",\"WORK-002\"]", "\"depends_on\":[null]"},
+		{"\"claim\":{\"by\":\"agent@h\",\"session\":\"s1\",", "\"claim\":{\"session\":\"s1\",\"by\":\"agent@h\","},
+		{"\"session\":\"s1\",", ""},
+		{"\"status\":\"in_progress\"", "\"description\":\"x\",\"status\":\"in_progress\""},
+		{"\"status\":\"in_progress\"", "\"notes\":[],\"status\":\"in_progress\""},
+	};
+	static const struct { const char *from, *to; } either[] = {
+		{"\"id\":\"WORK-012\"", "\"id\":\"12\""},
+		{"\"id\":\"WORK-012\"", "\"id\":\"work-0012\""},
+		{"\"parent\":\"WORK-003\"", "\"parent\":\"3\""},
+		{"\"depends_on\":[\"WORK-001\",\"WORK-002\"]", "\"depends_on\":[\"2\",\"WORK-1\",\"2\"]"},
+		{"\"labels\":[\"a\",\"b\"]", "\"labels\":[\"b\",\"a\",\"b\",\"\"]"},
+		{"\"labels\":[\"a\",\"b\"]", "\"labels\":[]"},
+		{"\"uid\":\"119972646512156672\"", "\"uid\":\"18446744073709551615\""},
+		{"\"uid\":\"119972646512156672\"", "\"uid\":\"000000000000000000007\""},
+		{"\"uid\":\"119972646512156672\"", "\"uid\":\"0\""},
+		{"\"version\":2", "\"version\":999999999999999999"},
+		{"\"version\":2", "\"version\":1000000000000000000"},
+		{"\"version\":2", "\"version\":9223372036854775807"},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-07-25 17:20:01Z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-07-25T17:20:01.5+00:00\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"0000-01-01T00:00:60.999z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"9999-12-31T23:59:60.999Z\""},
+		{"\"created_at\":\"2026-07-25T17:20:01.000Z\"", "\"created_at\":\"2026-02-31T00:00:00.000Z\""},
+		{"\"title\":\"Fix it\"", "\"title\":\"\""},
+		{"\"title\":\"Fix it\"", "\"title\":\"\x7f/\""},
+		{"\"assignee\":\"bob\"", "\"assignee\":\"\""},
+		{"\"claim\":{\"by\":\"agent@h\",\"session\":\"s1\",\"expires_at\":\"2026-07-25T17:50:01.000Z\"}", "\"claim\":null"},
+		{",\"unconfirmed\":true", ""},
+	};
+	static const char bytes[] = "\"\\ 0129x}{[],:-.eTZ\x01\x1f\x7f\x80\xff";
+	const char *bases[] = {base_line, plain_line};
+	char buf[2048];
+	(void)state;
+	assert_true(agrees(base_line, strlen(base_line)));
+	assert_true(agrees(plain_line, strlen(plain_line)));
+	for (size_t i = 0; i < sizeof(decline) / sizeof(decline[0]); i++) {
+		char *line = replaced(base_line, decline[i].from, decline[i].to);
+		jerry_item *it = NULL;
+		int unc;
+		if (jr_summary_decode(&it, line, strlen(line), &unc) != JR_SUMMARY_DECLINE)
+			fail_msg("not declined: %s", line);
+		assert_null(it);
+		free(line);
+	}
+	for (size_t i = 0; i < sizeof(either) / sizeof(either[0]); i++) {
+		char *line = replaced(base_line, either[i].from, either[i].to);
+		agrees(line, strlen(line));
+		free(line);
+	}
+	/* one label more than JR_LABELS_MAX: jr_codec_decode refuses it */
+	for (int extra = 0; extra <= 1; extra++) {
+		char *labels = malloc((JR_LABELS_MAX + 1) * 8 + 16), *w = labels, *line;
+		jerry_item *it = NULL;
+		int unc;
+		assert_non_null(labels);
+		w += sprintf(w, "\"labels\":[");
+		for (int i = 0; i < JR_LABELS_MAX + extra; i++)
+			w += sprintf(w, "%s\"l%04d\"", i ? "," : "", i);
+		sprintf(w, "]");
+		line = replaced(plain_line, "\"labels\":[\"bench\"]", labels);
+		if (extra)
+			assert_int_equal(jr_summary_decode(&it, line, strlen(line), &unc), JR_SUMMARY_DECLINE);
+		else
+			assert_true(agrees(line, strlen(line)));
+		jerry_item_free(it);
+		free(line);
+		free(labels);
+	}
+	for (size_t b = 0; b < 2; b++) {
+		const char *line = bases[b];
+		size_t n = strlen(line);
+		assert_true(n + 2 < sizeof(buf));
+		for (size_t cut = 0; cut < n; cut++)
+			assert_false(agrees(line, cut));
+		for (size_t at = 0; at < n; at++) {
+			for (size_t k = 0; k < sizeof(bytes) - 1; k++) {
+				memcpy(buf, line, n);
+				buf[at] = bytes[k];
+				agrees(buf, n);
+				memcpy(buf, line, at);
+				buf[at] = bytes[k];
+				memcpy(buf + at + 1, line + at, n - at);
+				agrees(buf, n + 1);
+			}
+			memcpy(buf, line, at);
+			memcpy(buf + at, line + at + 1, n - at - 1);
+			agrees(buf, n - 1);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +837,9 @@ int main(void)
 		cmocka_unit_test(test_codec__wrong_types_are_corrupt_and_name_file_and_field),
 		cmocka_unit_test(test_codec__file_holding_another_id_is_corrupt),
 		cmocka_unit_test(test_codec__public_json_renders_items_and_arrays),
+		cmocka_unit_test(test_summary__fast_encoder_writes_jansson_bytes),
+		cmocka_unit_test(test_summary__fast_decoder_agrees_and_takes_canonical_lines),
+		cmocka_unit_test(test_summary__hostile_lines_are_declined_or_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

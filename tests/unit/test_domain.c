@@ -4,6 +4,8 @@
  */
 #include "harness.h"
 
+#include <time.h>
+
 /* ---- names --------------------------------------------------------------- */
 
 static void test_names__every_type_status_priority_round_trips(void **state)
@@ -574,6 +576,62 @@ static void test_time__format_and_parse_round_trip_with_milliseconds(void **stat
 	}
 }
 
+/*
+ * jerry_time_format does its own calendar arithmetic (no gmtime_r, which a
+ * "right/" TZ skews by leap seconds): it must give what gmtime_r and
+ * printf give in UTC, for every int64, small buffers included.
+ */
+static void test_time__format_matches_gmtime_in_utc(void **state)
+{
+	static const int64_t edges[] = {
+		0, 1, -1, 999, -999, -1000, -1001, 86399999, 86400000, -86400000, -86400001,
+		951782400000LL, 4107542400000LL, 253402300799999LL, 253402300800000LL,
+		-62167219200000LL, -62167219200001LL, INT64_MAX, INT64_MIN, INT64_MIN + 1,
+	};
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	for (int i = 0; i < 200000; i++) {
+		int64_t ms;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		if (i < (int)(sizeof(edges) / sizeof(edges[0])))
+			ms = edges[i];
+		else if (i % 3 == 0)
+			ms = (int64_t)x;
+		else if (i % 3 == 1)
+			ms = (int64_t)(x % 253402300800000ULL);
+		else
+			ms = (int64_t)(x % 400000000000000ULL) - 200000000000000LL;
+		time_t secs = (time_t)(ms / 1000);
+		int frac = (int)(ms % 1000);
+		if (frac < 0) {
+			frac += 1000;
+			secs -= 1;
+		}
+		struct tm tm;
+		assert_non_null(gmtime_r(&secs, &tm));
+		for (size_t size = i % 100 ? 80 : 1; size <= 80; size++) {
+			char want[80], got[80];
+			memset(want, 'x', sizeof(want));
+			memset(got, 'x', sizeof(got));
+			snprintf(want, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+				 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+			jerry_time_format(got, size, ms);
+			if (memcmp(want, got, sizeof(want)) != 0)
+				fail_msg("%lld (size %zu): '%.80s', not '%.80s'", (long long)ms, size,
+					 got, want);
+		}
+	}
+	if (tz)
+		setenv("TZ", tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(tz);
+}
+
 static void test_time__parse_accepts_variants_and_refuses_garbage(void **state)
 {
 	int64_t ms = 0;
@@ -641,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_depends__stay_sorted_and_unique),
 		cmocka_unit_test(test_item__dup_is_deep_and_claims_expire),
 		cmocka_unit_test(test_time__format_and_parse_round_trip_with_milliseconds),
+		cmocka_unit_test(test_time__format_matches_gmtime_in_utc),
 		cmocka_unit_test(test_time__parse_accepts_variants_and_refuses_garbage),
 		cmocka_unit_test(test_error__setter_returns_code_and_appends_errno),
 	};

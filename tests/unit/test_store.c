@@ -6,6 +6,7 @@
  */
 #include "harness.h"
 #include "store/codec.h"
+#include "store/store.h"
 
 #include <time.h>
 
@@ -636,6 +637,114 @@ static void test_index__unconfirmed_put_is_settled_from_the_item_file(void **sta
 	jerry_item_array_free(items, n);
 }
 
+/*
+ * read_log() takes jerry's own spelling of a put or an ok record without
+ * jansson (summary.c); any other spelling goes through jansson.  Either
+ * way a record must mean the same: an ok confirms the put it names.
+ */
+static void test_index__log_records_mean_the_same_in_any_spelling(void **state)
+{
+	static const struct { const char *pre, *post, *ok; int listed, rc; } cases[] = {
+		{"{\"put\":", "}", "{\"ok\":\"WORK-007\",\"version\":3}", 1, 0},
+		{"{\"put\":", "}", "{\"ok\":\"7\",\"version\":3}", 1, 0},
+		{"{\"put\":", "}", "{\"ok\":\"work-0007\",\"version\":3}", 1, 0},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-007\", \"version\":3}", 1, 0},
+		{"{\"put\":", "}", "{\"version\":3,\"ok\":\"WORK-007\"}", 1, 0},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-\\u0030\\u0030\\u0037\",\"version\":3}", 1, 0},
+		{"{\"put\": ", "}", "{\"ok\":\"WORK-007\",\"version\":3}", 1, 0},
+		{"{\"put\":", ",\"x\":1}", "{\"ok\":\"WORK-007\",\"version\":3}", 1, 0},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-007\",\"version\":2}", 0, 0},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-007\",\"version\":30}", 0, 0},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-008\",\"version\":3}", 0, 0},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-7x\",\"version\":3}", 0, 0},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-007\",\"version\":3.0}", 0, 0},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-007\",\"version\":\"3\"}", 0, 0},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-007\",\"version\":03}", 0, JERRY_ECORRUPT},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-007\",\"version\":3}x", 0, JERRY_ECORRUPT},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-007\",\"version\":3", 0, JERRY_ECORRUPT},
+		{"{\"put\":", "}", "{\"ok\":\"WORK-\x01\",\"version\":3}", 0, JERRY_ECORRUPT},
+		{"{\"put\":", "}x", "{\"ok\":\"WORK-007\",\"version\":3}", 0, JERRY_ECORRUPT},
+		{"{\"put\":", "x", "{\"ok\":\"WORK-007\",\"version\":3}", 0, JERRY_ECORRUPT},
+		{"{ \"put\":", "}", "{\"ok\":\"WORK-007\",\"version\":3}", 1, 0},
+	};
+	h_store *s = S(state);
+	char logpath[PATH_MAX], rec[4096];
+	jerry_item *it = NULL;
+	size_t len;
+	h_create(s->st, "real", NULL, NULL);
+	h_path(logpath, sizeof(logpath), "%s/index.log", s->dir);
+	char *base = h_read_file(logpath, NULL);
+	assert_non_null(base);
+	/* a ghost: logged, never written as a file */
+	assert_int_equal(jerry_show(&it, s->st, "1", NULL), 0);
+	it->num = 7;
+	jerry_id_format(it->id, sizeof(it->id), 7);
+	it->version = 3;
+	jr_set_str(&it->title, "ghost");
+	char *summary = jr_codec_summary_line(it, 0, &len);
+	assert_non_null(summary);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		jr_index ix;
+		jerry_error err;
+		snprintf(rec, sizeof(rec), "%s%s%s\n%s\n", cases[i].pre, summary, cases[i].post,
+			 cases[i].ok);
+		h_write_file(logpath, base, strlen(base));
+		h_append_file(logpath, rec);
+		/* The index itself: list would fall back to the files on damage. */
+		int rc = jr_index_load(&ix, s->st, &err);
+		if (rc != cases[i].rc)
+			fail_msg("case %zu: the index load gave %d, not %d", i, rc, cases[i].rc);
+		if (!rc) {
+			/* unconfirmed, the ghost is settled from its (missing) file */
+			int listed = ix.cap > 7 && ix.by_num[7];
+			if (listed != cases[i].listed || ix.count != 1 + (size_t)listed)
+				fail_msg("case %zu: the ghost is %slisted", i, listed ? "" : "not ");
+			if (listed)
+				assert_string_equal(ix.by_num[7]->title, "ghost");
+			jr_index_release(&ix);
+		}
+	}
+	free(summary);
+	free(base);
+	jerry_item_free(it);
+}
+
+/* The snapshot's "unconfirmed": true, read fast or not, sends a load to the file. */
+static void test_index__unconfirmed_in_the_snapshot_is_settled(void **state)
+{
+	h_store *s = S(state);
+	char path[PATH_MAX];
+	jerry_item *it = NULL;
+	h_create(s->st, "real", NULL, NULL);
+	h_path(path, sizeof(path), "%s/index.json", s->dir);
+	char *snap = h_read_file(path, NULL);
+	assert_non_null(snap);
+	char *header = strchr(snap, '\n') + 1, *end = strchr(header, '\n');
+	*end = '\0';
+	if (end[-1] == ',')
+		end[-1] = '\0';
+	assert_int_equal(jerry_show(&it, s->st, "1", NULL), 0);
+	it->num = 7;
+	jerry_id_format(it->id, sizeof(it->id), 7);
+	jr_set_str(&it->title, "ghost");
+	for (int unconfirmed = 0; unconfirmed <= 1; unconfirmed++) {
+		size_t len;
+		char text[4096];
+		jr_index ix;
+		char *line = jr_codec_summary_line(it, unconfirmed, &len);
+		assert_non_null(line);
+		int n = snprintf(text, sizeof(text), "[\n%s,\n%s\n]\n", header, line);
+		h_write_file(path, text, (size_t)n);
+		assert_int_equal(jr_index_load(&ix, s->st, NULL), 0);
+		/* confirmed, the snapshot is believed; unconfirmed, the missing file is */
+		assert_int_equal(ix.cap > 7 && ix.by_num[7], !unconfirmed);
+		jr_index_release(&ix);
+		free(line);
+	}
+	jerry_item_free(it);
+	free(snap);
+}
+
 static void test_index__torn_last_log_line_is_ignored(void **state)
 {
 	h_store *s = S(state);
@@ -757,6 +866,8 @@ int main(void)
 		T(test_reindex__rebuilds_a_lost_index),
 		T(test_index__log_compacts_past_512_kib),
 		T(test_index__unconfirmed_put_is_settled_from_the_item_file),
+		T(test_index__log_records_mean_the_same_in_any_spelling),
+		T(test_index__unconfirmed_in_the_snapshot_is_settled),
 		T(test_index__torn_last_log_line_is_ignored),
 		T(test_lock__held_item_lock_times_out_and_a_killed_holder_frees_it),
 	};
