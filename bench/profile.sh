@@ -2,7 +2,7 @@
 # profile.sh JERRY [SIZE] - where the time goes (doc/PERFORMANCE.md).
 #
 # Builds a store of SIZE items (default 10000) the way the benchmark does,
-# then for create, update, note, show and list --json records:
+# then for create, update, note, claim, show, list and ready records:
 #   - instruction counts with valgrind --tool=callgrind (repeatable on a
 #     noisy machine): build/bench/profile/CMD.callgrind + CMD.annotate.txt
 #   - system calls with strace -c -f, and the durable-write calls in order
@@ -55,6 +55,8 @@ echo "profile of $jerry at $size items (files in $out)" | tee "$out/summary.txt"
 prof create create "profiled create"
 prof update update WORK-051 --title "profiled update"
 prof note note WORK-052 "profiled note"
+prof claim claim WORK-054
 prof show show "WORK-$((size / 2 + 1))"
 prof list-json list --json
 prof list list
+prof ready-json ready --json
