@@ -58,6 +58,22 @@ static void put(json_t *obj, const char *key, json_t *val, int *bad)
 		*bad = 1;
 }
 
+json_t *jr_codec_note(const jerry_note *note)
+{
+	int bad = 0;
+	json_t *n = json_object();
+	if (!n)
+		return NULL;
+	put(n, "at", time_or_null(note->at_ms), &bad);
+	put(n, "by", str_or_null(note->by), &bad);
+	put(n, "text", json_string(note->text), &bad);
+	if (bad) {
+		json_decref(n);
+		return NULL;
+	}
+	return n;
+}
+
 json_t *jr_codec_encode(const jerry_item *it, int summary)
 {
 	int bad = 0;
@@ -70,7 +86,7 @@ json_t *jr_codec_encode(const jerry_item *it, int summary)
 	put(o, "uid", json_string(uid), &bad);
 	put(o, "version", json_integer(it->version), &bad);
 	put(o, "title", json_string(it->title ? it->title : ""), &bad);
-	if (!summary)
+	if (summary != JR_ENCODE_SUMMARY)
 		put(o, "description", str_or_null(it->description), &bad);
 	put(o, "type", json_string(jerry_type_name(it->type)), &bad);
 	put(o, "status", json_string(jerry_status_name(it->status)), &bad);
@@ -98,18 +114,11 @@ json_t *jr_codec_encode(const jerry_item *it, int summary)
 	} else {
 		put(o, "claim", json_null(), &bad);
 	}
-	if (!summary) {
+	if (summary == JR_ENCODE_FULL) {
 		json_t *notes = json_array();
-		for (size_t i = 0; notes && i < it->nnotes; i++) {
-			json_t *n = json_object();
-			if (n) {
-				put(n, "at", time_or_null(it->notes[i].at_ms), &bad);
-				put(n, "by", str_or_null(it->notes[i].by), &bad);
-				put(n, "text", json_string(it->notes[i].text), &bad);
-			}
-			if (!n || json_array_append_new(notes, n) < 0)
+		for (size_t i = 0; notes && i < it->nnotes; i++)
+			if (json_array_append_new(notes, jr_codec_note(&it->notes[i])) < 0)
 				bad = 1;
-		}
 		put(o, "notes", notes, &bad);
 	}
 	put(o, "created_at", time_or_null(it->created_at), &bad);
@@ -117,7 +126,7 @@ json_t *jr_codec_encode(const jerry_item *it, int summary)
 	put(o, "updated_at", time_or_null(it->updated_at), &bad);
 	put(o, "updated_by", str_or_null(it->updated_by), &bad);
 	put(o, "completed_at", time_or_null(it->completed_at), &bad);
-	if (!summary && it->ext) {
+	if (summary != JR_ENCODE_SUMMARY && it->ext) {
 		const char *key;
 		json_t *val;
 		json_object_foreach((json_t *)it->ext, key, val)

@@ -17,7 +17,12 @@
 #include <jansson.h>
 
 /* Build the JSON object for an item; summary omits description and notes. */
+#define JR_ENCODE_FULL 0
+#define JR_ENCODE_SUMMARY 1       /* no description, notes or unknown keys */
+#define JR_ENCODE_NO_NOTES 2      /* everything but the notes */
 json_t *jr_codec_encode(const jerry_item *item, int summary);
+/* One note: {"at", "by", "text"}.  NULL when out of memory. */
+json_t *jr_codec_note(const jerry_note *note);
 
 /*
  * Decode an object.  `path` names the source for messages (file or

@@ -41,9 +41,16 @@ static int is_bookkeeping(const char *key)
 	return !strcmp(key, "version") || !strcmp(key, "updated_at") || !strcmp(key, "updated_by");
 }
 
+/*
+ * The fields that changed, each {"from", "to"}, in the item file's key
+ * order; notes, which only grow, as {"added": [...]}.  The notes are left
+ * out of the two encodings compared: a note would otherwise cost a write
+ * in proportion to all the notes before it.
+ */
 static json_t *diff(const jerry_item *old, const jerry_item *cur)
 {
-	json_t *a = jr_codec_encode(old, 0), *b = jr_codec_encode(cur, 0);
+	json_t *a = jr_codec_encode(old, JR_ENCODE_NO_NOTES);
+	json_t *b = jr_codec_encode(cur, JR_ENCODE_NO_NOTES);
 	json_t *changes = json_object();
 	const char *key;
 	json_t *bv;
@@ -51,20 +58,29 @@ static json_t *diff(const jerry_item *old, const jerry_item *cur)
 		goto fail;
 	json_object_foreach(b, key, bv) {
 		json_t *av = json_object_get(a, key);
-		if (is_bookkeeping(key) || (av && json_equal(av, bv)))
-			continue;
-		json_t *c;
-		if (!strcmp(key, "notes")) {
-			json_t *added = json_array();
-			size_t from = json_array_size(av);
-			for (size_t i = from; added && i < json_array_size(bv); i++)
-				json_array_append(added, json_array_get(bv, i));
-			c = json_pack("{s:o*}", "added", added);
-		} else {
-			c = json_pack("{s:O*,s:O}", "from", av ? av : json_null(), "to", bv);
+		if (!is_bookkeeping(key) && !(av && json_equal(av, bv))) {
+			json_t *c = json_pack("{s:O*,s:O}", "from", av ? av : json_null(), "to", bv);
+			if (!c || json_object_set_new(changes, key, c) < 0)
+				goto fail;
 		}
-		if (!c || json_object_set_new(changes, key, c) < 0)
-			goto fail;
+		if (!strcmp(key, "claim") && cur->nnotes > old->nnotes) {
+			/* "notes" comes after "claim" in an item file. */
+			json_t *added = json_array(), *c = NULL;
+			int bad = !added;
+			for (size_t i = old->nnotes; !bad && i < cur->nnotes; i++)
+				bad = json_array_append_new(added, jr_codec_note(&cur->notes[i])) < 0;
+			if (!bad) {
+				c = json_object();
+				bad = !c || json_object_set_new(c, "added", json_incref(added)) < 0;
+			}
+			json_decref(added);
+			if (bad) {
+				json_decref(c);
+				goto fail;
+			}
+			if (json_object_set_new(changes, "notes", c) < 0)
+				goto fail; /* c went with it */
+		}
 	}
 	json_decref(a);
 	json_decref(b);
