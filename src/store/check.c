@@ -275,8 +275,17 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 	jr_seq seq;
 	jerry_error se;
 	jerry_error_clear(&se);
+	/* Creates rewrite it in place under its lock: read it under the lock too. */
+	int seq_lock = jr_io_openat(st->dirfd, "locks/sequence.lock", O_RDONLY | O_NOFOLLOW, 0);
+	jr_store_path(path, sizeof(path), st, "locks/sequence.lock");
+	if (seq_lock >= 0 && (rc = jr_lock_take_shared(seq_lock, 0, 1, &st->wait,
+						       JR_LOCK_SEQ_WHAT, path, err))) {
+		jr_io_close(seq_lock);
+		goto out;
+	}
 	jr_store_path(path, sizeof(path), st, "sequences.json");
 	rc = jr_seq_read(&seq, st, &se);
+	jr_io_close(seq_lock); /* and with it the lock */
 	int64_t high = n ? nums[n - 1] : 0;
 	int seq_bad = 0, seq_behind = 0;
 	if (rc == JERRY_ECORRUPT) {

@@ -134,6 +134,32 @@ int jr_io_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+int jr_io_pwrite_all(int fd, const void *buf, size_t len, off_t off)
+{
+	const char *p = buf;
+	while (len > 0) {
+		if (jr_fault_hit("pwrite")) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		ssize_t n = pwrite(fd, p, len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : len, off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)
 {
 	size_t cap = 4096, len = 0;

@@ -34,6 +34,8 @@ int jr_io_unlinkat(int dirfd, const char *path, int flags);
 int jr_io_mkdir(const char *path, mode_t mode);
 int jr_io_fstat(int fd, struct stat *st);
 int jr_io_ftruncate(int fd, off_t len);
+/* pwrite() until done; EINTR retried. */
+int jr_io_pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
 #ifdef JERRY_FAULT_INJECTION
 int jr_fault_hit(const char *call);

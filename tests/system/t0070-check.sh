@@ -105,5 +105,11 @@ printf 'garbage' >"$D/sequences.json"
 expect_run 7 '^corrupt_sequence ' '*' -- "$JERRY" check
 expect_run 0 '^corrupt_sequence .*\[repaired\]$' '' -- "$JERRY" check --repair
 json_assert 'a corrupt sequence is rebuilt' "$D/sequences.json" 'd["WORK"] == 6'
+# What a power cut in the middle of the (unsynced, in-place) rewrite could
+# leave: a create does not stop at it, it rebuilds it.
+printf '{\n  "format": 1,\n  "WO' >"$D/sequences.json"
+expect_run 0 '=WORK-007' '' -- "$JERRY" create 'after a torn sequence'
+json_assert 'the torn sequence is whole again' "$D/sequences.json" 'd["WORK"] == 7'
+expect_run 0 '^7 items checked, 0 problems$' '' -- "$JERRY" check
 
 test_done
