@@ -4,6 +4,9 @@
  * Keys are written in one fixed order so that files diff cleanly; unknown
  * keys found in a file are kept (item->ext) and written back after the
  * known ones, so a newer jerry's fields survive an older jerry's write.
+ *
+ * Item files and summary lines are read and written by summary.c's fast
+ * paths first; what they decline comes here, and jansson alone judges it.
  */
 #include "codec.h"
 #include "../domain/domain.h"
@@ -400,6 +403,9 @@ int jr_codec_parse_item(jerry_item **out, const char *buf, size_t len, const cha
 {
 	json_error_t je;
 	*out = NULL;
+	/* jerry's own text without a json_t tree; summary.c says when it declines. */
+	if (jr_itemfile_decode(out, buf, len, expect_num) == 0)
+		return 0;
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		jr_error(err, JERRY_ECORRUPT, "'%s' is not valid JSON (line %d, column %d: %s)", path,
@@ -420,6 +426,9 @@ int jr_codec_parse_item(jerry_item **out, const char *buf, size_t len, const cha
 
 char *jr_codec_item_text(const jerry_item *item, size_t *out_len)
 {
+	char *fast = jr_itemfile_encode(item, out_len);
+	if (fast)
+		return fast;
 	json_t *o = jr_codec_encode(item, 0);
 	if (!o)
 		return NULL;
@@ -466,6 +475,15 @@ char *jerry_item_json(const jerry_item *item, int flags)
 		char *fast = jr_summary_encode(item, 0, NULL);
 		if (fast)
 			return fast;
+	}
+	if (!item->is_summary && !(flags & JERRY_JSON_COMPACT)) {
+		/* show --json: the item file's text without its newline */
+		size_t n;
+		char *fast = jr_itemfile_encode(item, &n);
+		if (fast) {
+			fast[n - 1] = '\0';
+			return fast;
+		}
 	}
 	json_t *o = jr_codec_encode(item, item->is_summary);
 	if (!o)

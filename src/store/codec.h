@@ -1,14 +1,17 @@
 /*
  * codec.h - the only place that turns items into JSON and back: codec.c
- * with jansson, and summary.c, a fast path for the index's summary lines.
- * The schema is the contract in doc/FORMAT.md.
+ * with jansson, and summary.c, a fast path for the index's summary lines
+ * and for the item files.  The schema is the contract in doc/FORMAT.md.
  *
- * The fast path exists because jansson costs about 180 instructions a byte
- * on those lines and list reads all of them.  It is strict rather than
- * general: it accepts only the canonical line jr_codec_summary_line writes
- * (every key in its order, no whitespace, strings of printable ASCII with
- * no escapes) and declines everything else to jansson, which then accepts
- * or reports the problem.  It never decides that data is corrupt.
+ * The fast path exists because jansson costs 90 to 180 instructions a
+ * byte, list reads every summary line and every write command reads and
+ * writes an item file.  It is strict rather than general: it accepts only
+ * the canonical text jerry writes (jr_codec_summary_line's line, with
+ * every key in its order, no whitespace and strings of printable ASCII
+ * with no escapes; jr_codec_item_text's file, laid out to the byte as
+ * jansson's JSON_INDENT(2) lays it out, with no unknown key and text that
+ * jansson reads) and declines everything else to jansson, which then
+ * accepts or reports the problem.  It never decides that data is corrupt.
  */
 #ifndef JR_CODEC_H
 #define JR_CODEC_H
@@ -41,7 +44,7 @@ char *jr_codec_item_text(const jerry_item *item, size_t *out_len);
 /* One summary as a compact line without newline.  NULL on ENOMEM. */
 char *jr_codec_summary_line(const jerry_item *item, int unconfirmed, size_t *out_len);
 
-/* ---- summary.c: the fast path ------------------------------------------- */
+/* ---- summary.c: the fast paths ------------------------------------------ */
 
 #define JR_SUMMARY_DECLINE 1
 
@@ -61,6 +64,24 @@ int jr_summary_decode(jerry_item **out, const char *line, size_t len, int *uncon
  * or for an item with ext: the caller falls back to jansson.
  */
 char *jr_summary_encode(const jerry_item *item, int unconfirmed, size_t *out_len);
+
+/*
+ * Decode an item file as jr_codec_item_text writes it into an item
+ * identical to what jr_codec_parse_item gives.  0, or JR_SUMMARY_DECLINE
+ * for anything else - an unknown key, a string with bad UTF-8, \u0000 or
+ * a lone surrogate, whitespace out of place, an ID other than expect_num
+ * (when > 0), corrupt data and out of memory - which the caller hands to
+ * jansson.
+ */
+int jr_itemfile_decode(jerry_item **out, const char *text, size_t len, int64_t expect_num);
+
+/*
+ * The item file's text, byte for byte what jansson writes for
+ * jr_codec_encode(item, JR_ENCODE_FULL) with JSON_INDENT(2), and the final
+ * newline.  NULL when out of memory, where jansson would fail (text that
+ * is not UTF-8, a NULL label or note) or for an item with ext.
+ */
+char *jr_itemfile_encode(const jerry_item *item, size_t *out_len);
 
 /*
  * jerry_id_format for num >= 1, without printf; returns the length.  buf

@@ -1,31 +1,45 @@
 /*
- * summary.c - a fast path for index summaries, next to jansson.
+ * summary.c - fast paths next to jansson: the index's summary lines and
+ * the item files.
  *
  * Listing reads every summary in the index and, for --json, writes every
  * one out again.  Through jansson that costs about 180 instructions a byte
  * (a tree of json_t per line, then a second tree to dump it), which made a
- * 10,000-item list --json take 1.5 billion instructions.  The index is
- * written by jerry alone, in one canonical shape (jr_codec_summary_line),
- * so reading it needs no general JSON parser.
+ * 10,000-item list --json take 1.5 billion instructions.  Every write
+ * command reads one item file and writes it back, at about 160 and 90
+ * instructions a byte: a quarter of a small update, over half of a note on
+ * an item with many notes.  Both kinds of text are written by jerry alone,
+ * each in one canonical shape (jr_codec_summary_line, jr_codec_item_text),
+ * so reading them needs no general JSON parser.  One decoder and one
+ * encoder serve both shapes; `file` tells which.  On a 14 KB item with 65
+ * notes they take about 12 and 6 instructions a byte.
  *
- * The decline rule: jr_summary_decode() accepts only that canonical shape -
- * every key, in jerry's order, no whitespace, strings of printable ASCII
- * without a backslash, the integers jansson would read, the enum names as
- * jerry writes them - and answers JR_SUMMARY_DECLINE for anything else.  It
- * never reports an error: the caller hands a declined line to jansson and
- * jr_codec_decode(), which accept or reject it and say why.  So the fast
- * path can only ever accept what the slow path accepts, and builds the same
- * item; tests/unit/test_codec.c and tests/features/fuzz_codec.c hold it to
- * that.
+ * The decline rule: the decoders accept only that canonical shape - every
+ * key, in jerry's order, laid out as jansson lays it out (no whitespace in
+ * a summary line; JSON_INDENT(2) and the final newline in an item file),
+ * the integers jansson would read, the enum names, IDs and times as jerry
+ * writes them - and answer JR_SUMMARY_DECLINE for anything else, so an
+ * unknown key in an item file too.  A summary line's strings are printable
+ * ASCII without a backslash.  An item file's text (title, description,
+ * names, labels, notes) may also hold UTF-8 and escapes, undone as jansson
+ * undoes them; a raw control byte, bad UTF-8, \u0000 or a lone surrogate
+ * is declined, as jansson refuses them.  The decoders never report an
+ * error: the caller hands declined text to jansson and jr_codec_decode(),
+ * which accept or reject it and say why.  So a fast path can only ever
+ * accept what the slow path accepts, and builds the same item;
+ * tests/unit/test_codec.c and tests/features/fuzz_codec.c hold it to that.
  *
- * jr_summary_encode() writes exactly the bytes of json_dumps(JSON_COMPACT |
- * JSON_PRESERVE_ORDER) of jr_codec_encode(item, 1), jansson's string
- * escaping included, and declines (NULL) where jansson would fail: a string
- * that is not UTF-8.
+ * The encoders write exactly the bytes of json_dumps(JSON_PRESERVE_ORDER)
+ * of jr_codec_encode() - JSON_COMPACT for a summary, JSON_INDENT(2) and a
+ * newline for an item file - jansson's string escaping included, and
+ * decline (NULL) where jansson would fail (a string that is not UTF-8, a
+ * NULL label or note) and for an item with unknown keys (ext), which
+ * jansson writes.
  */
 #include "codec.h"
 #include "../domain/domain.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,10 +68,69 @@ static uint64_t has(uint64_t v, unsigned char b)
 	return below(v ^ (ONES * b), 1);
 }
 
+/* Flags for the bytes of v that a JSON string cannot hold as they are. */
+static uint64_t needs_escape(uint64_t v)
+{
+	return below(v, 0x20) | has(v, '"') | has(v, '\\');
+}
+
+/*
+ * Whether the n bytes at s are UTF-8 as jansson (utf8_check_full) and
+ * jr_check_utf8 have it: no overlong form, no surrogate, nothing above
+ * U+10FFFF.  jr_check_utf8 counts code points and control characters a
+ * byte at a time, 2,000 instructions for a note with one em dash in it;
+ * this skips ASCII eight bytes at a time, which is most of any text.
+ */
+static int utf8_ok(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		if (end - p >= 8 && !(load8((const char *)p) & HIGHS)) {
+			p += 8;
+			continue;
+		}
+		unsigned ch = *p, cp;
+		size_t k;
+		if (ch < 0x80) {
+			p++;
+			continue;
+		}
+		if (ch >= 0xc2 && ch <= 0xdf)
+			k = 1, cp = ch & 0x1f;
+		else if (ch >= 0xe0 && ch <= 0xef)
+			k = 2, cp = ch & 0x0f;
+		else if (ch >= 0xf0 && ch <= 0xf4)
+			k = 3, cp = ch & 0x07;
+		else
+			return 0;
+		if ((size_t)(end - p) <= k)
+			return 0;
+		for (size_t i = 1; i <= k; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return 0;
+		p += k + 1;
+	}
+	return 1;
+}
+
+/*
+ * JSON_INDENT(2)'s indentation of the keys of the item (IN1), of its claim
+ * (IN2) and of a note (IN3).
+ */
+#define IN1 "  "
+#define IN2 "    "
+#define IN3 "      "
+
 /* ---- decoding ------------------------------------------------------------ */
 
 struct cur {
 	const char *p, *end;
+	int file; /* an item file, not a summary line */
 };
 
 static int eat(struct cur *c, char ch)
@@ -71,13 +144,16 @@ static int eat(struct cur *c, char ch)
 
 /*
  * memcmp(p, w, n) == 0 for a constant n: the keys and punctuation between
- * the values.  Compilers call memcmp for most lengths; two overlapping
- * words cover 8 to 16 bytes.
+ * the values.  Compilers call memcmp for most lengths; two or three
+ * overlapping words cover 8 to 24 bytes.
  */
 static inline int same(const char *p, const char *w, size_t n)
 {
 	if (n >= 8 && n <= 16)
 		return load8(p) == load8(w) && load8(p + n - 8) == load8(w + n - 8);
+	if (n > 16 && n <= 24)
+		return load8(p) == load8(w) && load8(p + 8) == load8(w + 8) &&
+		       load8(p + n - 8) == load8(w + n - 8);
 	return memcmp(p, w, n) == 0;
 }
 
@@ -85,10 +161,21 @@ static inline int same(const char *p, const char *w, size_t n)
 			same((c)->p, w, sizeof(w) - 1) && ((c)->p += sizeof(w) - 1))
 
 /*
+ * The punctuation around a key of an object `in` deep, as each shape has
+ * it: none in a summary line, a line break and indentation in an item file.
+ */
+#define EAT_OPEN(c, in, k) ((c)->file ? EAT_WORD(c, "{\n" in "\"" k "\": ") : \
+				      EAT_WORD(c, "{\"" k "\":"))
+#define EAT_KEY(c, in, k) ((c)->file ? EAT_WORD(c, ",\n" in "\"" k "\": ") : \
+				     EAT_WORD(c, ",\"" k "\":"))
+#define EAT_CLOSE(c, out) ((c)->file ? EAT_WORD(c, "\n" out "}") : eat(c, '}'))
+
+/*
  * Whether every byte is printable ASCII and none a backslash.  Checked
- * for the whole line at once, so that no string in it holds an escape, a
- * control byte or UTF-8 (jansson's to read), and a string ends at the
- * next '"'.  Outside strings such bytes have no place in jerry's lines.
+ * for a whole summary line at once, so that no string in it holds an
+ * escape, a control byte or UTF-8 (jansson's to read), and a string ends
+ * at the next '"'.  Outside strings such bytes have no place in jerry's
+ * lines.
  */
 static int plain(const char *s, size_t n)
 {
@@ -105,11 +192,17 @@ static int plain(const char *s, size_t n)
 	return !(flags & HIGHS);
 }
 
-/* A string, in a line that plain() has passed. */
+/*
+ * A string as it stands: in a line that plain() has passed, or in an item
+ * file one that plain() passes.  For IDs, times, names and numbers, which
+ * jerry writes so; text goes through text_dup().
+ */
 static int str(struct cur *c, const char **s, size_t *n)
 {
 	const char *q;
 	if (!eat(c, '"') || !(q = memchr(c->p, '"', (size_t)(c->end - c->p))))
+		return -1;
+	if (c->file && !plain(c->p, (size_t)(q - c->p)))
 		return -1;
 	*s = c->p;
 	*n = (size_t)(q - c->p);
@@ -132,10 +225,164 @@ static int terminated(char *tmp, size_t size, const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * The length of the string at s up to its closing quote, or -1: what
+ * jansson's lexer finds, which ends a string at a '"' without a backslash
+ * before it and refuses a control byte in it.  Sets *esc when there is an
+ * escape to undo (unescape() checks it) and *high when there is a byte
+ * above 0x7f (the caller checks the UTF-8).
+ */
+static ptrdiff_t text_span(const char *s, const char *end, int *esc, int *high)
+{
+	const char *p = s;
+	for (;;) {
+		/* a word with no '"', '\\' or control byte lies inside the string */
+		while (end - p >= 8 && !needs_escape(load8(p))) {
+			*high |= (load8(p) & HIGHS) != 0;
+			p += 8;
+		}
+		if (p == end)
+			return -1;
+		unsigned ch = (unsigned char)*p;
+		if (ch == '"')
+			return p - s;
+		if (ch < 0x20)
+			return -1;
+		if (ch == '\\') {
+			if (end - p < 2)
+				return -1;
+			*esc = 1;
+			p += 2;
+			continue;
+		}
+		*high |= ch >= 0x80;
+		p++;
+	}
+}
+
+/* The four hex digits after the 'u' at s, either case as jansson takes them, or -1. */
+static long hex4(const char *s)
+{
+	long v = 0;
+	for (int i = 1; i <= 4; i++) {
+		unsigned ch = (unsigned char)s[i], d;
+		if (ch - '0' < 10)
+			d = ch - '0';
+		else if ((ch | 0x20) - 'a' < 6)
+			d = (ch | 0x20) - 'a' + 10;
+		else
+			return -1;
+		v = v << 4 | (long)d;
+	}
+	return v;
+}
+
+static char *put_utf8(char *w, unsigned long cp)
+{
+	if (cp < 0x80) {
+		*w++ = (char)cp;
+	} else if (cp < 0x800) {
+		*w++ = (char)(0xc0 | cp >> 6);
+		*w++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*w++ = (char)(0xe0 | cp >> 12);
+		*w++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*w++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*w++ = (char)(0xf0 | cp >> 18);
+		*w++ = (char)(0x80 | (cp >> 12 & 0x3f));
+		*w++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*w++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return w;
+}
+
+/*
+ * A \u escape at q (the backslash) into w; returns the bytes of the
+ * source it took, 6 or 12, or 0 for what jansson refuses: a lone
+ * surrogate, and \u0000 (no JSON_ALLOW_NUL).
+ */
+static size_t unicode(char **w, const char *q, const char *end)
+{
+	long cp, lo;
+	if (end - q < 6 || (cp = hex4(q + 1)) <= 0 || (cp >= 0xdc00 && cp <= 0xdfff))
+		return 0;
+	if (cp < 0xd800 || cp > 0xdbff) {
+		*w = put_utf8(*w, (unsigned long)cp);
+		return 6;
+	}
+	if (end - q < 12 || q[6] != '\\' || q[7] != 'u' || (lo = hex4(q + 7)) < 0xdc00 ||
+	    lo > 0xdfff)
+		return 0;
+	*w = put_utf8(*w, 0x10000 + ((unsigned long)(cp - 0xd800) << 10) + (unsigned long)(lo - 0xdc00));
+	return 12;
+}
+
+/*
+ * The n bytes at s into w with their escapes undone, as jansson undoes
+ * them; NULL for an escape it refuses.  w has room for n bytes: undone,
+ * an escape never takes more room than it did.
+ */
+static char *unescape(char *w, const char *s, size_t n)
+{
+	const char *end = s + n, *q;
+	size_t k;
+	while ((q = memchr(s, '\\', (size_t)(end - s)))) {
+		memcpy(w, s, (size_t)(q - s));
+		w += q - s;
+		s = q + 2; /* text_span() saw two bytes at least */
+		switch (q[1]) {
+		case '"': case '\\': case '/': *w++ = q[1]; break;
+		case 'b': *w++ = '\b'; break;
+		case 'f': *w++ = '\f'; break;
+		case 'n': *w++ = '\n'; break;
+		case 'r': *w++ = '\r'; break;
+		case 't': *w++ = '\t'; break;
+		case 'u':
+			if (!(k = unicode(&w, q, end)))
+				return NULL;
+			s = q + k;
+			break;
+		default:
+			return NULL;
+		}
+	}
+	memcpy(w, s, (size_t)(end - s));
+	return w + (end - s);
+}
+
+/* A string of an item file, decoded: what jansson would make of it, or -1. */
+static int text_dup(struct cur *c, char **out)
+{
+	int esc = 0, high = 0;
+	ptrdiff_t n;
+	char *s, *w;
+	if (!eat(c, '"') || (n = text_span(c->p, c->end, &esc, &high)) < 0)
+		return -1;
+	/* jansson reads UTF-8 before it undoes escapes, which are ASCII */
+	if (high && !utf8_ok(c->p, (size_t)n))
+		return -1;
+	if (!(s = malloc((size_t)n + 1)))
+		return -1;
+	if (!esc) {
+		memcpy(s, c->p, (size_t)n);
+		w = s + n;
+	} else if (!(w = unescape(s, c->p, (size_t)n))) {
+		free(s);
+		return -1;
+	}
+	*w = '\0';
+	c->p += n + 1;
+	*out = s;
+	return 0;
+}
+
 static int str_dup(struct cur *c, char **out)
 {
 	const char *s;
 	size_t n;
+	if (c->file)
+		return text_dup(c, out);
 	if (str(c, &s, &n) || !(*out = malloc(n + 1)))
 		return -1;
 	memcpy(*out, s, n);
@@ -288,8 +535,8 @@ static int enums(struct cur *c, jerry_item *it)
 {
 	int t, s, p;
 	if (name(c, type_name, JERRY_TYPE__COUNT, &t) ||
-	    !EAT_WORD(c, ",\"status\":") || name(c, status_name, JERRY_STATUS__COUNT, &s) ||
-	    !EAT_WORD(c, ",\"priority\":") || name(c, prio_name, JERRY_PRIORITY__COUNT, &p))
+	    !EAT_KEY(c, IN1, "status") || name(c, status_name, JERRY_STATUS__COUNT, &s) ||
+	    !EAT_KEY(c, IN1, "priority") || name(c, prio_name, JERRY_PRIORITY__COUNT, &p))
 		return -1;
 	it->type = (jerry_type)t;
 	it->status = (jerry_status)s;
@@ -297,11 +544,22 @@ static int enums(struct cur *c, jerry_item *it)
 	return 0;
 }
 
-/* strcmp(a, the n bytes at s), s holding no NUL. */
-static int cmp_mem(const char *a, const char *s, size_t n)
+/*
+ * An array: "[]" when empty in either shape, else its elements after "["
+ * and between ","s, each on a line of its own in an item file.  Every
+ * array jerry writes is a key of the item, one level deep.
+ */
+static int list(struct cur *c, jerry_item *it, int (*one)(struct cur *, jerry_item *))
 {
-	int r = strncmp(a, s, n);
-	return r ? r : a[n] != '\0';
+	if (EAT_WORD(c, "[]"))
+		return 0;
+	if (!(c->file ? EAT_WORD(c, "[\n" IN2) : eat(c, '[')))
+		return -1;
+	do {
+		if (one(c, it))
+			return -1;
+	} while (c->file ? EAT_WORD(c, ",\n" IN2) : eat(c, ','));
+	return (c->file ? EAT_WORD(c, "\n" IN1 "]") : eat(c, ']')) ? 0 : -1;
 }
 
 /*
@@ -310,77 +568,111 @@ static int cmp_mem(const char *a, const char *s, size_t n)
  */
 static int label(struct cur *c, jerry_item *it)
 {
-	const char *s;
-	size_t n;
-	char tmp[256];
-	if (str(c, &s, &n))
+	char *s, **grown;
+	if (str_dup(c, &s))
 		return -1;
-	if (it->nlabels && cmp_mem(it->labels[it->nlabels - 1], s, n) >= 0) {
-		/* Longer than tmp: legal, but no jerry label is; jansson's. */
-		if (terminated(tmp, sizeof(tmp), s, n) || jr_labels_add(it, tmp) != 0)
-			return -1;
-		return 0;
+	if (it->nlabels && strcmp(it->labels[it->nlabels - 1], s) >= 0) {
+		int rc = jr_labels_add(it, s);
+		free(s);
+		return rc ? -1 : 0;
 	}
-	if (it->nlabels >= JR_LABELS_MAX)
+	if (it->nlabels >= JR_LABELS_MAX ||
+	    !(grown = realloc(it->labels, (it->nlabels + 1) * sizeof(*grown)))) {
+		free(s);
 		return -1;
-	char **grown = realloc(it->labels, (it->nlabels + 1) * sizeof(*grown));
-	if (!grown)
-		return -1;
+	}
 	it->labels = grown;
-	if (!(grown[it->nlabels] = malloc(n + 1)))
-		return -1;
-	memcpy(grown[it->nlabels], s, n);
-	grown[it->nlabels++][n] = '\0';
+	grown[it->nlabels++] = s;
 	return 0;
 }
 
-static int labels(struct cur *c, jerry_item *it)
+/* jr_depends_add, which keeps them sorted and unique; in order, at the end. */
+static int depend(struct cur *c, jerry_item *it)
 {
-	if (!eat(c, '['))
+	int64_t n, *grown;
+	if (id_num(c, &n))
 		return -1;
-	if (eat(c, ']'))
-		return 0;
-	do {
-		if (label(c, it))
-			return -1;
-	} while (eat(c, ','));
-	return eat(c, ']') ? 0 : -1;
-}
-
-static int depends(struct cur *c, jerry_item *it)
-{
-	int64_t n;
-	if (!eat(c, '['))
+	if (it->ndepends && it->depends_on[it->ndepends - 1] >= n)
+		return jr_depends_add(it, n) ? -1 : 0;
+	if (it->ndepends >= JR_DEPENDS_MAX ||
+	    !(grown = realloc(it->depends_on, (it->ndepends + 1) * sizeof(*grown))))
 		return -1;
-	if (eat(c, ']'))
-		return 0;
-	do {
-		if (id_num(c, &n) || jr_depends_add(it, n) != 0)
-			return -1;
-	} while (eat(c, ','));
-	return eat(c, ']') ? 0 : -1;
+	it->depends_on = grown;
+	grown[it->ndepends++] = n;
+	return 0;
 }
 
 static int claim(struct cur *c, jerry_item *it)
 {
 	if (null(c))
 		return 0;
-	if (!EAT_WORD(c, "{\"by\":") || str_dup(c, &it->claim.by) ||
-	    !EAT_WORD(c, ",\"session\":") || opt_str(c, &it->claim.session) ||
-	    !EAT_WORD(c, ",\"expires_at\":") || time_ms(c, &it->claim.expires_ms) ||
-	    !eat(c, '}'))
+	if (!EAT_OPEN(c, IN2, "by") || str_dup(c, &it->claim.by) ||
+	    !EAT_KEY(c, IN2, "session") || opt_str(c, &it->claim.session) ||
+	    !EAT_KEY(c, IN2, "expires_at") || time_ms(c, &it->claim.expires_ms) ||
+	    !EAT_CLOSE(c, IN1))
 		return -1;
 	return 0;
 }
 
 /*
- * The line jr_codec_summary_line writes: every key, in its order.  The
- * labels and depends_on arrays as it writes them, not null; "unconfirmed",
- * if there, last and true.
+ * jr_notes_append, keeping the strings instead of copying them, and
+ * doubling the array at each power of two rather than growing it by one:
+ * a file may hold JR_NOTES_MAX.  The capacity is then the next power of
+ * two, which the realloc of a later jr_notes_append does not mind.
  */
+static int note(struct cur *c, jerry_item *it)
+{
+	jerry_note *grown = it->notes;
+	size_t n = it->nnotes;
+	int64_t at;
+	char *by = NULL, *text = NULL;
+	if (!EAT_OPEN(c, IN3, "at") || time_ms(c, &at) ||
+	    !EAT_KEY(c, IN3, "by") || opt_str(c, &by) ||
+	    !EAT_KEY(c, IN3, "text") || str_dup(c, &text) ||
+	    !EAT_CLOSE(c, IN2) || n >= JR_NOTES_MAX ||
+	    (!(n & (n - 1)) && !(grown = realloc(grown, (n ? 2 * n : 1) * sizeof(*grown))))) {
+		free(by);
+		free(text);
+		return -1;
+	}
+	it->notes = grown;
+	grown[it->nnotes++] = (jerry_note){at, by, text};
+	return 0;
+}
+
+/*
+ * The keys of jr_codec_encode in its order, up to completed_at: those of a
+ * summary line, or of an item file, which adds description and notes.
+ * The labels and depends_on arrays as jerry writes them, not null.
+ */
+static int fields(struct cur *c, jerry_item *it)
+{
+	if (!EAT_OPEN(c, IN1, "id") || id_num(c, &it->num) ||
+	    !EAT_KEY(c, IN1, "uid") || uid(c, &it->uid) ||
+	    !EAT_KEY(c, IN1, "version") || version(c, &it->version) ||
+	    !EAT_KEY(c, IN1, "title") || str_dup(c, &it->title) ||
+	    (c->file && (!EAT_KEY(c, IN1, "description") || opt_str(c, &it->description))) ||
+	    !EAT_KEY(c, IN1, "type") || enums(c, it) ||
+	    !EAT_KEY(c, IN1, "labels") || list(c, it, label) ||
+	    !EAT_KEY(c, IN1, "assignee") || opt_str(c, &it->assignee) ||
+	    !EAT_KEY(c, IN1, "parent") || opt_id(c, &it->parent) ||
+	    !EAT_KEY(c, IN1, "depends_on") || list(c, it, depend) ||
+	    !EAT_KEY(c, IN1, "claim") || claim(c, it) ||
+	    (c->file && (!EAT_KEY(c, IN1, "notes") || list(c, it, note))))
+		return -1;
+	if (!EAT_KEY(c, IN1, "created_at") || time_ms(c, &it->created_at) ||
+	    !EAT_KEY(c, IN1, "created_by") || opt_str(c, &it->created_by) ||
+	    !EAT_KEY(c, IN1, "updated_at") || time_ms(c, &it->updated_at) ||
+	    !EAT_KEY(c, IN1, "updated_by") || opt_str(c, &it->updated_by) ||
+	    !EAT_KEY(c, IN1, "completed_at") || opt_time(c, &it->completed_at))
+		return -1;
+	return 0;
+}
+
+/* The line jr_codec_summary_line writes; "unconfirmed", if there, last and true. */
 int jr_summary_decode(jerry_item **out, const char *line, size_t len, int *unconfirmed)
 {
-	struct cur cur = {line, line + len}, *c = &cur;
+	struct cur cur = {line, line + len, 0}, *c = &cur;
 	int unc = 0;
 	*out = NULL;
 	if (!plain(line, len))
@@ -389,21 +681,7 @@ int jr_summary_decode(jerry_item **out, const char *line, size_t len, int *uncon
 	if (!it)
 		return JR_SUMMARY_DECLINE;
 	it->is_summary = 1;
-	if (!EAT_WORD(c, "{\"id\":") || id_num(c, &it->num) ||
-	    !EAT_WORD(c, ",\"uid\":") || uid(c, &it->uid) ||
-	    !EAT_WORD(c, ",\"version\":") || version(c, &it->version) ||
-	    !EAT_WORD(c, ",\"title\":") || str_dup(c, &it->title) ||
-	    !EAT_WORD(c, ",\"type\":") || enums(c, it) ||
-	    !EAT_WORD(c, ",\"labels\":") || labels(c, it) ||
-	    !EAT_WORD(c, ",\"assignee\":") || opt_str(c, &it->assignee) ||
-	    !EAT_WORD(c, ",\"parent\":") || opt_id(c, &it->parent) ||
-	    !EAT_WORD(c, ",\"depends_on\":") || depends(c, it) ||
-	    !EAT_WORD(c, ",\"claim\":") || claim(c, it) ||
-	    !EAT_WORD(c, ",\"created_at\":") || time_ms(c, &it->created_at) ||
-	    !EAT_WORD(c, ",\"created_by\":") || opt_str(c, &it->created_by) ||
-	    !EAT_WORD(c, ",\"updated_at\":") || time_ms(c, &it->updated_at) ||
-	    !EAT_WORD(c, ",\"updated_by\":") || opt_str(c, &it->updated_by) ||
-	    !EAT_WORD(c, ",\"completed_at\":") || opt_time(c, &it->completed_at))
+	if (fields(c, it))
 		goto decline;
 	if (EAT_WORD(c, ",\"unconfirmed\":true"))
 		unc = 1;
@@ -417,6 +695,28 @@ int jr_summary_decode(jerry_item **out, const char *line, size_t len, int *uncon
 decline:
 	jerry_item_free(it);
 	return JR_SUMMARY_DECLINE;
+}
+
+/*
+ * The text jr_codec_item_text writes, final newline included, for an item
+ * without unknown keys; and for item expect_num when that is > 0, so that
+ * jansson's path reports a file that holds another.
+ */
+int jr_itemfile_decode(jerry_item **out, const char *text, size_t len, int64_t expect_num)
+{
+	struct cur cur = {text, text + len, 1}, *c = &cur;
+	*out = NULL;
+	jerry_item *it = jr_item_new();
+	if (!it)
+		return JR_SUMMARY_DECLINE;
+	if (fields(c, it) || !EAT_WORD(c, "\n}\n") || c->p != c->end ||
+	    (expect_num > 0 && it->num != expect_num)) {
+		jerry_item_free(it);
+		return JR_SUMMARY_DECLINE;
+	}
+	jr_summary_format_id(it->id, it->num);
+	*out = it;
+	return 0;
 }
 
 /* ---- encoding ------------------------------------------------------------ */
@@ -473,13 +773,12 @@ size_t jr_summary_format_id(char *buf, int64_t num)
 
 #define PUT(w, lit) (memcpy(w, lit, sizeof(lit) - 1), (w) + sizeof(lit) - 1)
 
-static const char hex[] = "0123456789ABCDEF";
+/* The punctuation around a key, as EAT_OPEN and its kin read it. */
+#define PUT_OPEN(w, file, in, k) ((file) ? PUT(w, "{\n" in "\"" k "\": ") : PUT(w, "{\"" k "\":"))
+#define PUT_KEY(w, file, in, k) ((file) ? PUT(w, ",\n" in "\"" k "\": ") : PUT(w, ",\"" k "\":"))
+#define PUT_CLOSE(w, file, out) ((file) ? PUT(w, "\n" out "}") : PUT(w, "}"))
 
-/* Flags for the bytes of v that a JSON string cannot hold as they are. */
-static uint64_t needs_escape(uint64_t v)
-{
-	return below(v, 0x20) | has(v, '"') | has(v, '\\');
-}
+static const char hex[] = "0123456789ABCDEF";
 
 /*
  * The n bytes at s as jansson dumps them (no JSON_ENSURE_ASCII, no
@@ -541,7 +840,7 @@ static char *put_str(char *w, const char *s, int *bad)
 		memcpy(w, s, n);
 		w += n;
 	}
-	if ((high & HIGHS) && !jr_check_utf8(s, n))
+	if ((high & HIGHS) && !utf8_ok(s, n))
 		*bad = 1;
 	*w++ = '"';
 	return w;
@@ -587,93 +886,184 @@ static char *put_id(char *w, int64_t num)
 	return w;
 }
 
+/*
+ * Before element i of an array, as list() reads it; after all n of them,
+ * "[]" for none, which jansson writes the same at any indentation.
+ */
+static char *put_sep(char *w, int file, size_t i)
+{
+	if (file)
+		return i ? PUT(w, ",\n" IN2) : PUT(w, "[\n" IN2);
+	*w++ = i ? ',' : '[';
+	return w;
+}
+
+static char *put_end(char *w, int file, size_t n)
+{
+	if (!n)
+		return PUT(w, "[]");
+	return file ? PUT(w, "\n" IN1 "]") : PUT(w, "]");
+}
+
+static char *put_claim(char *w, const jerry_claim *cl, int file, int *bad)
+{
+	if (!cl->by)
+		return PUT(w, "null");
+	w = PUT_OPEN(w, file, IN2, "by");
+	w = put_str(w, cl->by, bad);
+	w = PUT_KEY(w, file, IN2, "session");
+	w = put_str_or_null(w, cl->session, bad);
+	w = PUT_KEY(w, file, IN2, "expires_at");
+	w = put_time(w, cl->expires_ms);
+	return PUT_CLOSE(w, file, IN1);
+}
+
+/* jr_codec_note's object; only an item file has them. */
+static char *put_notes(char *w, const jerry_item *it, int *bad)
+{
+	for (size_t i = 0; i < it->nnotes; i++) {
+		w = put_sep(w, 1, i);
+		w = PUT_OPEN(w, 1, IN3, "at");
+		w = put_time(w, it->notes[i].at_ms);
+		w = PUT_KEY(w, 1, IN3, "by");
+		w = put_str_or_null(w, it->notes[i].by, bad);
+		w = PUT_KEY(w, 1, IN3, "text");
+		w = put_str(w, it->notes[i].text, bad);
+		w = PUT_CLOSE(w, 1, IN2);
+	}
+	return put_end(w, 1, it->nnotes);
+}
+
+/* What fields() reads, through completed_at. */
+static char *put_fields(char *w, const jerry_item *it, int file, int *bad)
+{
+	w = PUT_OPEN(w, file, IN1, "id");
+	w = put_str(w, it->id, bad);
+	w = PUT_KEY(w, file, IN1, "uid");
+	*w++ = '"';
+	w = put_u64(w, it->uid);
+	*w++ = '"';
+	w = PUT_KEY(w, file, IN1, "version");
+	w = put_i64(w, it->version);
+	w = PUT_KEY(w, file, IN1, "title");
+	w = put_str(w, it->title ? it->title : "", bad);
+	if (file) {
+		w = PUT_KEY(w, file, IN1, "description");
+		w = put_str_or_null(w, it->description, bad);
+	}
+	w = PUT_KEY(w, file, IN1, "type");
+	w = put_name(w, jerry_type_name(it->type));
+	w = PUT_KEY(w, file, IN1, "status");
+	w = put_name(w, jerry_status_name(it->status));
+	w = PUT_KEY(w, file, IN1, "priority");
+	w = put_name(w, jerry_priority_name(it->priority));
+	w = PUT_KEY(w, file, IN1, "labels");
+	for (size_t i = 0; i < it->nlabels; i++)
+		w = put_str(put_sep(w, file, i), it->labels[i], bad);
+	w = put_end(w, file, it->nlabels);
+	w = PUT_KEY(w, file, IN1, "assignee");
+	w = put_str_or_null(w, it->assignee, bad);
+	w = PUT_KEY(w, file, IN1, "parent");
+	w = put_id(w, it->parent);
+	w = PUT_KEY(w, file, IN1, "depends_on");
+	for (size_t i = 0; i < it->ndepends; i++)
+		w = put_id(put_sep(w, file, i), it->depends_on[i]);
+	w = put_end(w, file, it->ndepends);
+	w = PUT_KEY(w, file, IN1, "claim");
+	w = put_claim(w, &it->claim, file, bad);
+	if (file) {
+		w = PUT_KEY(w, file, IN1, "notes");
+		w = put_notes(w, it, bad);
+	}
+	w = PUT_KEY(w, file, IN1, "created_at");
+	w = put_time(w, it->created_at);
+	w = PUT_KEY(w, file, IN1, "created_by");
+	w = put_str_or_null(w, it->created_by, bad);
+	w = PUT_KEY(w, file, IN1, "updated_at");
+	w = put_time(w, it->updated_at);
+	w = PUT_KEY(w, file, IN1, "updated_by");
+	w = put_str_or_null(w, it->updated_by, bad);
+	w = PUT_KEY(w, file, IN1, "completed_at");
+	return put_time(w, it->completed_at);
+}
+
 static size_t len_or_0(const char *s)
 {
 	return s ? strlen(s) : 0;
 }
 
 /*
- * Room enough: every byte of a string may become six ("\u001F"); an enum
- * name is under 16 bytes, an ID or a time under 44 with its quotes; the
- * keys, punctuation, uid and version take under 350.
+ * Whether jr_codec_encode would build the item at all: json_string(NULL)
+ * fails, for a label or a note's text.  An item with unknown keys is left
+ * to jansson too.
  */
-static size_t bound(const jerry_item *it)
+static int encodable(const jerry_item *it, int file)
+{
+	if (it->ext)
+		return 0;
+	for (size_t i = 0; i < it->nlabels; i++)
+		if (!it->labels[i])
+			return 0;
+	for (size_t i = 0; file && i < it->nnotes; i++)
+		if (!it->notes[i].text)
+			return 0;
+	return 1;
+}
+
+/*
+ * Room enough: every byte of a string may become six ("\u001F"); an enum
+ * name is under 16 bytes, an ID or a time under 44 with its quotes; a
+ * label or an ID in an array takes 8 more, a note's keys and time 128; the
+ * other keys, punctuation, uid and version take under 1024.
+ */
+static size_t bound(const jerry_item *it, int file)
 {
 	size_t strings = strlen(it->id) + len_or_0(it->title) + len_or_0(it->assignee) +
 			 len_or_0(it->claim.by) + len_or_0(it->claim.session) +
 			 len_or_0(it->created_by) + len_or_0(it->updated_by) + 3 * 16;
 	for (size_t i = 0; i < it->nlabels; i++)
 		strings += strlen(it->labels[i]) + 1;
-	return 6 * strings + 3 * it->nlabels + 44 * (it->ndepends + 8) + 512;
+	if (file) {
+		strings += len_or_0(it->description);
+		for (size_t i = 0; i < it->nnotes; i++)
+			strings += len_or_0(it->notes[i].by) + strlen(it->notes[i].text);
+	}
+	return 6 * strings + 8 * it->nlabels + 52 * (it->ndepends + 8) +
+	       (file ? 128 * it->nnotes : 0) + 1024;
 }
 
 char *jr_summary_encode(const jerry_item *it, int unconfirmed, size_t *out_len)
 {
 	int bad = 0;
-	if (it->ext)
-		return NULL; /* never a summary from the index: jansson's */
-	/* json_string(NULL) fails, so jr_codec_encode does, and so do we. */
-	for (size_t i = 0; i < it->nlabels; i++)
-		if (!it->labels[i])
-			return NULL;
-	char *buf = malloc(bound(it)), *w = buf;
+	if (!encodable(it, 0))
+		return NULL;
+	char *buf = malloc(bound(it, 0)), *w = buf;
 	if (!buf)
 		return NULL;
-	w = PUT(w, "{\"id\":");
-	w = put_str(w, it->id, &bad);
-	w = PUT(w, ",\"uid\":\"");
-	w = put_u64(w, it->uid);
-	w = PUT(w, "\",\"version\":");
-	w = put_i64(w, it->version);
-	w = PUT(w, ",\"title\":");
-	w = put_str(w, it->title ? it->title : "", &bad);
-	w = PUT(w, ",\"type\":");
-	w = put_name(w, jerry_type_name(it->type));
-	w = PUT(w, ",\"status\":");
-	w = put_name(w, jerry_status_name(it->status));
-	w = PUT(w, ",\"priority\":");
-	w = put_name(w, jerry_priority_name(it->priority));
-	w = PUT(w, ",\"labels\":[");
-	for (size_t i = 0; i < it->nlabels; i++) {
-		if (i)
-			*w++ = ',';
-		w = put_str(w, it->labels[i], &bad);
-	}
-	w = PUT(w, "],\"assignee\":");
-	w = put_str_or_null(w, it->assignee, &bad);
-	w = PUT(w, ",\"parent\":");
-	w = put_id(w, it->parent);
-	w = PUT(w, ",\"depends_on\":[");
-	for (size_t i = 0; i < it->ndepends; i++) {
-		if (i)
-			*w++ = ',';
-		w = put_id(w, it->depends_on[i]);
-	}
-	w = PUT(w, "],\"claim\":");
-	if (it->claim.by) {
-		w = PUT(w, "{\"by\":");
-		w = put_str(w, it->claim.by, &bad);
-		w = PUT(w, ",\"session\":");
-		w = put_str_or_null(w, it->claim.session, &bad);
-		w = PUT(w, ",\"expires_at\":");
-		w = put_time(w, it->claim.expires_ms);
-		*w++ = '}';
-	} else {
-		w = PUT(w, "null");
-	}
-	w = PUT(w, ",\"created_at\":");
-	w = put_time(w, it->created_at);
-	w = PUT(w, ",\"created_by\":");
-	w = put_str_or_null(w, it->created_by, &bad);
-	w = PUT(w, ",\"updated_at\":");
-	w = put_time(w, it->updated_at);
-	w = PUT(w, ",\"updated_by\":");
-	w = put_str_or_null(w, it->updated_by, &bad);
-	w = PUT(w, ",\"completed_at\":");
-	w = put_time(w, it->completed_at);
+	w = put_fields(w, it, 0, &bad);
 	if (unconfirmed)
 		w = PUT(w, ",\"unconfirmed\":true");
 	*w++ = '}';
+	*w = '\0';
+	if (bad) {
+		free(buf);
+		return NULL;
+	}
+	if (out_len)
+		*out_len = (size_t)(w - buf);
+	return buf;
+}
+
+char *jr_itemfile_encode(const jerry_item *it, size_t *out_len)
+{
+	int bad = 0;
+	if (!encodable(it, 1))
+		return NULL;
+	char *buf = malloc(bound(it, 1)), *w = buf;
+	if (!buf)
+		return NULL;
+	w = put_fields(w, it, 1, &bad);
+	w = PUT(w, "\n}\n");
 	*w = '\0';
 	if (bad) {
 		free(buf);

@@ -6,10 +6,15 @@
  * item, never crash, leak or trip a sanitizer; and an item it accepts must
  * survive a round trip: encode, parse again, encode again, same text.
  *
- * The fast path for index lines (src/store/summary.c) is held to jansson:
- * a line its decoder accepts, jansson and jr_codec_decode accept too and
- * read as the same summary; and its encoder writes jansson's bytes for
- * every item, or declines exactly where jansson fails.
+ * The fast paths (src/store/summary.c) are held to jansson.  For index
+ * lines: a line its decoder accepts, jansson and jr_codec_decode accept too
+ * and read as the same summary; and its encoder writes jansson's bytes for
+ * every item, or declines exactly where jansson fails.  For item files:
+ * a file its decoder accepts, json_loadb(JSON_REJECT_DUPLICATES) and
+ * jr_codec_decode accept too, for the same expected ID, and read as an
+ * item that jansson encodes the same; and its encoder writes jansson's
+ * bytes for every item the slow path decodes, or declines where jansson
+ * fails or the item has unknown keys.
  *
  * Built by tests/validate.sh (clang -fsanitize=fuzzer,address,undefined)
  * against a libjerry.a compiled with -fsanitize=fuzzer-no-link.
@@ -77,6 +82,83 @@ static void same_summary_bytes(const jerry_item *item, int unconfirmed)
 	free(got);
 }
 
+/* What jansson writes for an item file, or NULL where it fails. */
+static char *jansson_item(const jerry_item *item)
+{
+	json_t *o = jr_codec_encode(item, JR_ENCODE_FULL);
+	if (!o)
+		return NULL;
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!text)
+		return NULL;
+	size_t n = strlen(text);
+	char *withnl = realloc(text, n + 2);
+	if (!withnl)
+		abort();
+	withnl[n] = '\n';
+	withnl[n + 1] = '\0';
+	return withnl;
+}
+
+static void same_item_bytes(const jerry_item *item)
+{
+	size_t n = 0;
+	char *want = item->ext ? NULL : jansson_item(item);
+	char *got = jr_itemfile_encode(item, &n);
+	if ((want == NULL) != (got == NULL) || (want && (strcmp(want, got) != 0 || n != strlen(want)))) {
+		fprintf(stderr, "fast item encoder differs from jansson:\n%s\n---\n%s\n",
+			want ? want : "(jansson fails, or ext)", got ? got : "(declined)");
+		abort();
+	}
+	free(want);
+	free(got);
+}
+
+/* The item file jansson's path reads: jr_codec_parse_item before its fast path. */
+static int jansson_parse(jerry_item **out, const char *text, size_t size, int64_t expect)
+{
+	json_t *o = json_loadb(text, size, JSON_REJECT_DUPLICATES, NULL);
+	*out = NULL;
+	if (!o)
+		return -1;
+	int rc = jr_codec_decode(out, o, 0, "fuzz.json", expect, NULL);
+	json_decref(o);
+	return rc;
+}
+
+/*
+ * A file the fast decoder takes must be one jansson reads as the same
+ * item; the ID expected must match, else the fast decoder declines.
+ */
+static void fast_item_decoder_agrees(const char *text, size_t size)
+{
+	jerry_item *fast = NULL, *slow = NULL;
+	if (jr_itemfile_decode(&fast, text, size, 0) != 0)
+		return;
+	if (jansson_parse(&slow, text, size, fast->num) != 0) {
+		fprintf(stderr, "fast item decoder accepts what jansson refuses:\n%.*s\n", (int)size, text);
+		abort();
+	}
+	char *a = jansson_item(fast), *b = jansson_item(slow);
+	if (!a || !b || strcmp(a, b) != 0 || fast->num != slow->num || strcmp(fast->id, slow->id) != 0 ||
+	    fast->is_summary || fast->ext) {
+		fprintf(stderr, "fast item decoder reads differently:\n%.*s\n%s\n---\n%s\n", (int)size,
+			text, a ? a : "(null)", b ? b : "(null)");
+		abort();
+	}
+	jerry_item *other = NULL;
+	if (jr_itemfile_decode(&other, text, size, fast->num + 1) == 0) {
+		fprintf(stderr, "fast item decoder ignores the expected ID:\n%.*s\n", (int)size, text);
+		abort();
+	}
+	same_item_bytes(fast);
+	free(a);
+	free(b);
+	jerry_item_free(fast);
+	jerry_item_free(slow);
+}
+
 /* A line the fast decoder takes must be one jansson reads as the same. */
 static void fast_decoder_agrees(const char *line, size_t size)
 {
@@ -110,10 +192,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jerry_error err;
 	jerry_item *item = NULL;
 
-	/* 1. an item file */
+	/* 1. an item file, through the fast path and then jansson's alone */
 	jerry_error_clear(&err);
 	if (jr_codec_parse_item(&item, (const char *)data, size, "fuzz.json", 0, &err) == 0) {
 		round_trip(item);
+		jerry_item_free(item);
+		item = NULL;
+	}
+	fast_item_decoder_agrees((const char *)data, size);
+	if (jansson_parse(&item, (const char *)data, size, 0) == 0) {
+		same_item_bytes(item);
 		/* whatever the text in it, the fast encoder writes jansson's bytes */
 		item->is_summary = 1;
 		same_summary_bytes(item, 0);

@@ -403,9 +403,13 @@ static char *random_text(uint64_t *x, int plain)
 	static const char *const any[] = {
 		"\"", "\\", "\n", "\t", "\r", "\b", "\f", "\x01", "\x1f", "\x7f", "/",
 		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\\u0041", "{\"a\":[]}",
+		"\xe2\x80\x94", "\xc2\x80", "\xed\x9f\xbf", "\xee\x80\x80", "\xef\xbf\xbf",
+		"\xf4\x8f\xbf\xbf", "\\ud83d\\ude00", "\\", "\":\n  \"",
 	};
 	static const char *const broken[] = {
 		"\x80", "\xc0\xaf", "\xed\xa0\x80", "\xf5\x80\x80\x80", "\xe2\x82", "\xff",
+		"\xe0\x80\xaf", "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80", "\xed\xbf\xbf", "\xc1\xbf",
+		"\xf8\x88\x80\x80\x80", "\xc3", "\xf0\x9f\x98",
 	};
 	static const char ascii[] = "abcXYZ0189 -_.:@#,;!?()[]{}<>='+*%&|~^`$";
 	size_t n = (size_t)(rnd(x) % (one_in(x, 8) ? 300 : 24));
@@ -824,6 +828,517 @@ static void test_summary__hostile_lines_are_declined_or_agree(void **state)
 	}
 }
 
+/* ---- the fast path for item files (summary.c) --------------------------- */
+
+static void ext_free(void *ext)
+{
+	json_decref((json_t *)ext);
+}
+
+/*
+ * A whole item as an item file could hold it - a description, notes with
+ * and without an author, text with escapes, UTF-8 and control bytes - and
+ * now and then one that jansson cannot write or read back, or one with
+ * unknown keys.
+ */
+static jerry_item *random_item(uint64_t *x)
+{
+	jerry_item *it = random_summary(x);
+	int plain = one_in(x, 3);
+	it->is_summary = 0;
+	if (!one_in(x, 4))
+		set_random(&it->description, x, plain);
+	for (int i = (int)(rnd(x) % (one_in(x, 8) ? 70 : 4)); i > 0; i--) {
+		char *by = one_in(x, 4) ? NULL : random_text(x, plain), *text = random_text(x, plain);
+		int64_t at = one_in(x, 100) ? 0 : random_time(x);
+		assert_int_equal(jr_notes_append(it, at, by, text), 0);
+		free(by);
+		free(text);
+	}
+	if (one_in(x, 25)) {
+		it->ext = json_pack("{s:i,s:[s]}", "x_estimate", 3, "x_tags", "a");
+		it->ext_free = ext_free;
+	}
+	return it;
+}
+
+/* What jansson writes for an item file: the reference for the fast encoder. */
+static char *jansson_item(const jerry_item *it, size_t *len)
+{
+	json_t *o = jr_codec_encode(it, JR_ENCODE_FULL);
+	if (!o)
+		return NULL;
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!text)
+		return NULL;
+	size_t n = strlen(text);
+	char *withnl = realloc(text, n + 2);
+	assert_non_null(withnl);
+	withnl[n] = '\n';
+	withnl[n + 1] = '\0';
+	if (len)
+		*len = n + 1;
+	return withnl;
+}
+
+/* The path jr_codec_parse_item takes for a declined file: jansson, then the codec. */
+static int jansson_parse(jerry_item **out, const char *text, size_t len, int64_t expect)
+{
+	json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	*out = NULL;
+	if (!o)
+		return JERRY_ECORRUPT;
+	int rc = jr_codec_decode(out, o, 0, "items/WORK-007.json", expect, NULL);
+	json_decref(o);
+	return rc;
+}
+
+/*
+ * The fast encoder writes jansson's bytes exactly, or declines where
+ * jansson fails and for an item with unknown keys; jr_codec_item_text and
+ * jerry_item_json, which try it first, give jansson's bytes either way.
+ */
+static void test_itemfile__fast_encoder_writes_jansson_bytes(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	int declined = 0, written = 0, ext = 0;
+	(void)state;
+	for (int i = 0; i < 6000; i++) {
+		jerry_item *it = random_item(&x);
+		size_t wlen = 0, len = 0, tlen = 0;
+		char *want = jansson_item(it, &wlen);
+		char *got = jr_itemfile_encode(it, &len);
+		char *text = jr_codec_item_text(it, &tlen);
+		if (it->ext) {
+			assert_null(got);
+			ext++;
+		} else if (!want) {
+			if (got)
+				fail_msg("jansson fails, the fast path wrote %s", got);
+			declined++;
+		} else {
+			if (!got)
+				fail_msg("fast path declined %s", want);
+			if (strcmp(got, want) != 0)
+				fail_msg("fast path wrote\n%s\njansson\n%s", got, want);
+			assert_int_equal(len, wlen);
+			written++;
+		}
+		if (want) {
+			assert_string_equal(text, want);
+			assert_int_equal(tlen, wlen);
+			char *shown = jerry_item_json(it, 0);
+			assert_non_null(shown);
+			assert_int_equal(strlen(shown), wlen - 1);
+			assert_memory_equal(shown, want, wlen - 1);
+			free(shown);
+		} else {
+			assert_null(text);
+		}
+		free(text);
+		free(got);
+		free(want);
+		jerry_item_free(it);
+	}
+	/* every branch really ran */
+	assert_true(declined > 1000);
+	assert_true(ext > 100);
+	assert_true(written > 3000);
+}
+
+/*
+ * Whether the fast decoder and the jansson path agree on an item file: the
+ * fast one declines, or both accept and build the same item.  Returns
+ * whether the fast one accepted.
+ */
+static int file_agrees(const char *text, size_t len, int64_t expect)
+{
+	jerry_item *fast = NULL, *slow = NULL;
+	int rc = jr_itemfile_decode(&fast, text, len, expect);
+	if (rc == JR_SUMMARY_DECLINE) {
+		assert_null(fast);
+		return 0;
+	}
+	assert_int_equal(rc, 0);
+	if (jansson_parse(&slow, text, len, expect) != 0)
+		fail_msg("the fast path accepts what jansson refuses (expecting %lld):\n%.*s",
+			 (long long)expect, (int)len, text);
+	char *a = jansson_item(fast, NULL), *b = jansson_item(slow, NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	if (strcmp(a, b) != 0)
+		fail_msg("decoded differently from\n%.*s\nfast\n%s\nslow\n%s", (int)len, text, a, b);
+	assert_int_equal(fast->num, slow->num);
+	assert_string_equal(fast->id, slow->id);
+	assert_false(fast->is_summary);
+	assert_null(fast->ext);
+	free(a);
+	free(b);
+	jerry_item_free(fast);
+	jerry_item_free(slow);
+	return 1;
+}
+
+/*
+ * Every file jerry writes decodes to what jansson decodes it to, or is
+ * declined; and every one jansson accepts and that has no unknown keys
+ * takes the fast path and reads back as the bytes written.  The ID must be
+ * the one expected, else jansson's path says so.
+ */
+static void test_itemfile__fast_decoder_agrees_and_takes_jerrys_files(void **state)
+{
+	uint64_t x = 0xd1b54a32d192ed03ULL;
+	int fast = 0, valid = 0, wrong_id = 0;
+	(void)state;
+	for (int i = 0; i < 6000; i++) {
+		jerry_item *it = random_item(&x), *slow = NULL;
+		size_t len;
+		char *text = jansson_item(it, &len);
+		int64_t expect = one_in(&x, 4) ? 0 : one_in(&x, 8) ? it->num + 1 : it->num;
+		if (text) {
+			int accepted = file_agrees(text, len, expect);
+			fast += accepted;
+			if (expect > 0 && expect != it->num) {
+				assert_false(accepted);
+				wrong_id++;
+			} else if (jansson_parse(&slow, text, len, expect) == 0 && !it->ext) {
+				valid++;
+				if (!accepted)
+					fail_msg("declined a file jerry wrote:\n%s", text);
+				char *again = jansson_item(slow, NULL);
+				assert_string_equal(again, text);
+				free(again);
+			} else if (it->ext) {
+				assert_false(accepted);
+			}
+			jerry_item_free(slow);
+		}
+		free(text);
+		jerry_item_free(it);
+	}
+	assert_true(valid > 2200);
+	assert_true(wrong_id > 200);
+	assert_true(fast == valid);
+}
+
+/* jr_codec_parse_item and jr_codec_item_text with the fast paths in: the same items. */
+static void test_itemfile__parse_item_takes_the_fast_path_and_keeps_errors(void **state)
+{
+	jerry_item *it = full_item(), *fast = NULL, *back = NULL;
+	jerry_error err;
+	size_t len;
+	(void)state;
+	char *text = jr_codec_item_text(it, &len);
+	assert_non_null(text);
+	assert_int_equal(jr_itemfile_decode(&fast, text, len, 7), 0);
+	assert_items_equal(it, fast);
+	assert_int_equal(jr_codec_parse_item(&back, text, len, "f", 7, NULL), 0);
+	assert_items_equal(it, back);
+	jerry_item_free(back);
+	/* another ID than the file name's: declined, and jansson's path words it */
+	assert_int_equal(jr_itemfile_decode(&back, text, len, 8), JR_SUMMARY_DECLINE);
+	assert_null(back);
+	jerry_error_clear(&err);
+	assert_int_equal(jr_codec_parse_item(&back, text, len, "items/WORK-008.json", 8, &err),
+			 JERRY_ECORRUPT);
+	assert_non_null(strstr(err.message, "holds item WORK-007, not WORK-008"));
+	free(text);
+	jerry_item_free(fast);
+	jerry_item_free(it);
+}
+
+/* full_item()'s file, as the hostile cases below change it. */
+static char *base_file(size_t *len)
+{
+	jerry_item *it = full_item();
+	char *text = jr_codec_item_text(it, len);
+	assert_non_null(text);
+	jerry_item_free(it);
+	return text;
+}
+
+static const char min_file[] =
+	"{\n  \"id\": \"WORK-001\",\n  \"uid\": \"1\",\n  \"version\": 1,\n  \"title\": \"\",\n"
+	"  \"description\": null,\n  \"type\": \"task\",\n  \"status\": \"pending\",\n"
+	"  \"priority\": \"medium\",\n  \"labels\": [],\n  \"assignee\": null,\n  \"parent\": null,\n"
+	"  \"depends_on\": [],\n  \"claim\": null,\n  \"notes\": [],\n"
+	"  \"created_at\": \"2026-07-25T17:20:01.000Z\",\n  \"created_by\": null,\n"
+	"  \"updated_at\": \"2026-07-25T17:20:01.500Z\",\n  \"updated_by\": null,\n"
+	"  \"completed_at\": null\n}\n";
+
+/*
+ * Hostile and odd files.  Those in `decline` are refused by jansson or not
+ * in jerry's shape, and the fast path must leave them to jansson; those in
+ * `accept`, escapes and other spellings that jansson reads, it must take,
+ * agreeing; those in `either` it may take or leave, but agreeing.  Then every truncation, and
+ * every one-byte change, deletion and insertion of two base files.
+ */
+static void test_itemfile__hostile_files_are_declined_or_agree(void **state)
+{
+	static const struct { const char *from, *to; } decline[] = {
+		/* keys: duplicated, reordered, unknown, missing */
+		{"\"title\": ", "\"title\": \"again\",\n  \"title\": "},
+		{"  \"notes\": [", "  \"notes\": [],\n  \"notes\": ["},
+		{"\"status\": \"in_progress\",\n  \"priority\": \"high\"",
+		 "\"priority\": \"high\",\n  \"status\": \"in_progress\""},
+		{"\"by\": \"alice\",\n      \"text\": \"first note\"",
+		 "\"text\": \"first note\",\n      \"by\": \"alice\""},
+		{"\n}\n", ",\n  \"x_estimate\": 3\n}\n"},
+		{"\n}\n", ",\n  \"unconfirmed\": true\n}\n"},
+		{"\n    \"session\": \"sid-9\",", ""},
+		{"\n      \"by\": null,", ""},
+		{"  \"description\": \"line one\\nline two\\ttabbed\",\n", ""},
+		{"  \"notes\": [", "  \"x\": 1,\n  \"notes\": ["},
+		/* whitespace and layout */
+		{"{\n  \"id\"", "{\n   \"id\""},
+		{"{\n  \"id\"", " {\n  \"id\""},
+		{"\"id\": ", "\"id\":  "},
+		{"\"id\": ", "\"id\" : "},
+		{"\"id\": ", "\"id\":"},
+		{",\n  \"uid\"", ",\r\n  \"uid\""},
+		{",\n  \"uid\"", "\n  ,\"uid\""},
+		{"\n}\n", "\n}"},
+		{"\n}\n", "\n}\n\n"},
+		{"\n}\n", "\n} \n"},
+		{"\n}\n", "\n}\n}"},
+		{"\"auth\",\n    \"frontend\"", "\"auth\", \"frontend\""},
+		{"  \"labels\": [\n    \"auth\",\n    \"frontend\"\n  ]",
+		 "  \"labels\": [\"auth\",\"frontend\"]"},
+		{"\"WORK-002\",\n    \"WORK-005\"\n  ]", "\"WORK-002\",\n    \"WORK-005\"\n ]"},
+		{"\"WORK-002\",\n    \"WORK-005\"\n  ]", "\"WORK-002\",\n    \"WORK-005\",\n  ]"},
+		{"\"text\": \"first note\"\n    }", "\"text\": \"first note\"\n   }"},
+		{"\"expires_at\": \"2026-01-01T00:05:00.000Z\"\n  }",
+		 "\"expires_at\": \"2026-01-01T00:05:00.000Z\"}"},
+		/* types and values */
+		{"\"version\": 4", "\"version\": \"4\""},
+		{"\"version\": 4", "\"version\": 4.0"},
+		{"\"version\": 4", "\"version\": 0"},
+		{"\"version\": 4", "\"version\": 04"},
+		{"\"version\": 4", "\"version\": 9223372036854775808"},
+		{"\"uid\": \"18446744073709551000\"", "\"uid\": 5"},
+		{"\"uid\": \"18446744073709551000\"", "\"uid\": \"18446744073709551616\""},
+		{"\"title\": \"Fix", "\"title\": 5, \"x\": \"Fix"},
+		{"\"description\": \"line one", "\"description\": null, \"x\": \"line one"},
+		{"  \"labels\": [\n    \"auth\",\n    \"frontend\"\n  ]", "  \"labels\": null"},
+		{"  \"labels\": [\n    \"auth\",\n    \"frontend\"\n  ]", "  \"labels\": \"auth\""},
+		{"\n    \"auth\",", "\n    1,"},
+		{"  \"depends_on\": [\n    \"WORK-002\",\n    \"WORK-005\"\n  ]", "  \"depends_on\": null"},
+		{"\n    \"WORK-002\",", "\n    null,"},
+		{"\n    \"WORK-002\",", "\n    \"WORK-000\","},
+		{"\n    \"WORK-002\",", "\n    \"../x\","},
+		{"\"parent\": \"WORK-003\"", "\"parent\": 3"},
+		{"\"type\": \"bug\"", "\"type\": \"chore\""},
+		{"\"type\": \"bug\"", "\"type\": \"BUG\""},
+		{"\"type\": \"bug\"", "\"type\": \"b\\u0075g\""},
+		{"\"id\": \"WORK-007\"", "\"id\": \"WORK-\\u0030\\u00307\""},
+		{"\"created_at\": \"2026-01-01T00:00:00.000Z\"", "\"created_at\": null"},
+		{"\"created_at\": \"2026-01-01T00:00:00.000Z\"",
+		 "\"created_at\": \"2026-01-01T00:00:00.000\\u005a\""},
+		{"\"at\": \"2026-01-01T00:00:01.234Z\"", "\"at\": null"},
+		{"\"expires_at\": \"2026-01-01T00:05:00.000Z\"", "\"expires_at\": null"},
+		{"\"by\": \"agent-1@host:42\"", "\"by\": null"},
+		{"\"text\": \"first note\"", "\"text\": null"},
+		{"\"text\": \"first note\"", "\"text\": [\"first note\"]"},
+		{"  \"notes\": [\n    {", "  \"notes\": {\"a\": [\n    {"},
+		{"  \"claim\": {\n", "  \"claim\": [\n"},
+		{"\"completed_at\": null", "\"completed_at\": false"},
+		{"\"completed_at\": null", "\"completed_at\": nul"},
+		{"\"completed_at\": null", "\"completed_at\": nullx"},
+		/* strings jansson refuses */
+		{"first note", "first\\u0000note"},
+		{"first note", "first\\u0000"},
+		{"first note", "first\\ud83dnote"},
+		{"first note", "first\\ud83d"},
+		{"first note", "first\\ude00note"},
+		{"first note", "first\\ud83d\\u0041note"},
+		{"first note", "first\\ud83d\\ud83dnote"},
+		{"first note", "first\\ud83d\\\\ude00note"},
+		{"first note", "first\\u12"},
+		{"first note", "first\\u12g4"},
+		{"first note", "first\\uZZZZ"},
+		{"first note", "first\\x41"},
+		{"first note", "first\\U0041"},
+		{"first note", "first\\'"},
+		{"first note", "first\\"},
+		{"first note", "first\\\xc3\xa9"},
+		{"first note", "first\tnote"},
+		{"first note", "first\nnote"},
+		{"first note", "first\x01note"},
+		{"first note", "first\x1fnote"},
+		{"first note", "first\xc0\xafnote"},
+		{"first note", "first\xe0\x80\xafnote"},
+		{"first note", "first\xf0\x80\x80\xafnote"},
+		{"first note", "first\xed\xa0\x80note"},
+		{"first note", "first\xf4\x90\x80\x80note"},
+		{"first note", "first\xe2\x82note"},
+		{"first note", "first\xe2\x82"},
+		{"first note", "first\x80note"},
+		{"first note", "first\xffnote"},
+		{"first note", "first\xc3"},
+		{"\"title\": ", "\"title\": \xc3\xa9"},
+		/* the file must be the item it is named for */
+		{"\"id\": \"WORK-007\"", "\"id\": \"WORK-008\""},
+		{"\"id\": \"WORK-007\"", "\"id\": \"7x\""},
+		{"\"id\": \"WORK-007\"", "\"id\": 7"},
+	};
+	static const struct { const char *from, *to; } accept[] = {
+		{"first note", "first\\u0041\\u00e9\\u00E9\\u20ac\\/\\b\\f\\r\\t\\n\\\\\\\"note"},
+		{"first note", "first\\ud83d\\ude00\\uD83D\\uDE00\\udbff\\udfff\\ud800\\udc00"},
+		{"first note", "\\u0001\\u001F\\u007f\\u0080\\u07ff\\u0800\\uffff"},
+		{"first note", "\xf4\x8f\xbf\xbf\xc2\x80\xed\x9f\xbf\xee\x80\x80\x7f"},
+		{"first note", ""},
+		{"first note", "\\\""},
+		{"line one", "line \\\"one\\\" \\\\ \\/"},
+		{"\"title\": \"Fix the", "\"title\": \"\\u0046ix the"},
+		{"\"by\": \"alice\"", "\"by\": \"\\u0061lice\""},
+		{"\"id\": \"WORK-007\"", "\"id\": \"WORK-7\""},
+		{"\"id\": \"WORK-007\"", "\"id\": \"work-007\""},
+		{"\"id\": \"WORK-007\"", "\"id\": \"WORK-0007\""},
+		{"\"id\": \"WORK-007\"", "\"id\": \"7\""},
+		{"\"parent\": \"WORK-003\"", "\"parent\": \"3\""},
+		{"\n    \"WORK-002\",", "\n    \"WORK-005\",\n    \"2\","},
+		{"\n    \"auth\",", "\n    \"frontend\",\n    \"auth\",\n    \"\","},
+		{"\"uid\": \"18446744073709551000\"", "\"uid\": \"18446744073709551615\""},
+		{"\"version\": 4", "\"version\": 9223372036854775807"},
+		{"\"created_at\": \"2026-01-01T00:00:00.000Z\"", "\"created_at\": \"2026-01-01 00:00:00+00:00\""},
+		{"\"created_at\": \"2026-01-01T00:00:00.000Z\"", "\"created_at\": \"2026-01-01T00:00:60.9999z\""},
+		{"\"at\": \"2026-01-01T00:00:01.234Z\"", "\"at\": \"1970-01-01T00:00:00.000Z\""},
+		{"\"description\": \"line one\\nline two\\ttabbed\"", "\"description\": null"},
+		{"\"description\": \"line one\\nline two\\ttabbed\"", "\"description\": \"\""},
+		{"\"session\": \"sid-9\"", "\"session\": null"},
+		{"\"claim\": {\n    \"by\": \"agent-1@host:42\",\n    \"session\": \"sid-9\",\n"
+		 "    \"expires_at\": \"2026-01-01T00:05:00.000Z\"\n  }", "\"claim\": null"},
+	};
+	static const struct { const char *from, *to; } either[] = {
+		{"\"uid\": \"18446744073709551000\"", "\"uid\": \"0018446744073709551000\""},
+		{"\"uid\": \"18446744073709551000\"", "\"uid\": \"0\""},
+		{"\"expires_at\": \"2026-01-01T00:05:00.000Z\"", "\"expires_at\": \"1970-01-01T00:00:00Z\""},
+		{"\"created_at\": \"2026-01-01T00:00:00.000Z\"", "\"created_at\": \"2026-02-31T00:00:00.000Z\""},
+		{"\"created_at\": \"2026-01-01T00:00:00.000Z\"", "\"created_at\": \"0000-01-01T00:00:00.000Z\""},
+	};
+	static const char bytes[] = "\"\\ 0129x}{[],:-.eTZun\n\t\x01\x1f\x7f\x80\xc3\xff";
+	char *buf = malloc(4096);
+	size_t blen;
+	char *base = base_file(&blen);
+	const char *bases[] = {base, min_file};
+	const int64_t nums[] = {7, 1};
+	(void)state;
+	assert_non_null(buf);
+	assert_true(file_agrees(base, blen, 7));
+	assert_true(file_agrees(min_file, strlen(min_file), 1));
+	assert_true(file_agrees(min_file, strlen(min_file), 0));
+	for (size_t i = 0; i < sizeof(decline) / sizeof(decline[0]); i++) {
+		char *text = replaced(base, decline[i].from, decline[i].to);
+		jerry_item *it = NULL;
+		if (jr_itemfile_decode(&it, text, strlen(text), 7) != JR_SUMMARY_DECLINE)
+			fail_msg("not declined (case %zu):\n%s", i, text);
+		assert_null(it);
+		free(text);
+	}
+	for (size_t i = 0; i < sizeof(accept) / sizeof(accept[0]); i++) {
+		char *text = replaced(base, accept[i].from, accept[i].to);
+		if (!file_agrees(text, strlen(text), 7))
+			fail_msg("declined (case %zu):\n%s", i, text);
+		free(text);
+	}
+	for (size_t i = 0; i < sizeof(either) / sizeof(either[0]); i++) {
+		char *text = replaced(base, either[i].from, either[i].to);
+		file_agrees(text, strlen(text), 7);
+		free(text);
+	}
+	for (size_t b = 0; b < 2; b++) {
+		const char *text = bases[b];
+		size_t n = strlen(text);
+		assert_true(n + 2 < 4096);
+		for (size_t cut = 0; cut < n; cut++)
+			assert_false(file_agrees(text, cut, nums[b]));
+		for (size_t at = 0; at < n; at++) {
+			for (size_t k = 0; k < sizeof(bytes) - 1; k++) {
+				memcpy(buf, text, n);
+				buf[at] = bytes[k];
+				file_agrees(buf, n, nums[b]);
+				memcpy(buf, text, at);
+				buf[at] = bytes[k];
+				memcpy(buf + at + 1, text + at, n - at);
+				file_agrees(buf, n + 1, nums[b]);
+			}
+			memcpy(buf, text, at);
+			memcpy(buf + at, text + at + 1, n - at - 1);
+			file_agrees(buf, n - 1, nums[b]);
+		}
+	}
+	free(base);
+	free(buf);
+}
+
+/* The limits jr_codec_decode enforces through the domain hold on the fast path too. */
+static void test_itemfile__limits_hold_on_the_fast_path(void **state)
+{
+	(void)state;
+	for (int extra = 0; extra <= 1; extra++) {
+		/* labels: JR_LABELS_MAX, and one more, which jr_labels_add refuses */
+		size_t size = (JR_LABELS_MAX + 1) * 16 + 64;
+		char *list = malloc(size), *w = list, *text;
+		jerry_item *it = NULL;
+		assert_non_null(list);
+		w += sprintf(w, "\"labels\": [");
+		for (int i = 0; i < JR_LABELS_MAX + extra; i++)
+			w += sprintf(w, "%s\n    \"l%05d\"", i ? "," : "", i);
+		sprintf(w, "\n  ]");
+		text = replaced(min_file, "\"labels\": []", list);
+		if (extra)
+			assert_int_equal(jr_itemfile_decode(&it, text, strlen(text), 1), JR_SUMMARY_DECLINE);
+		else
+			assert_true(file_agrees(text, strlen(text), 1));
+		jerry_item_free(it);
+		free(text);
+		/* depends_on: JR_DEPENDS_MAX, and one more */
+		w = list;
+		w += sprintf(w, "\"depends_on\": [");
+		for (int i = 1; i <= JR_DEPENDS_MAX + extra; i++)
+			w += sprintf(w, "%s\n    \"WORK-%03d\"", i > 1 ? "," : "", i);
+		sprintf(w, "\n  ]");
+		text = replaced(min_file, "\"depends_on\": []", list);
+		if (extra)
+			assert_int_equal(jr_itemfile_decode(&it, text, strlen(text), 1), JR_SUMMARY_DECLINE);
+		else
+			assert_true(file_agrees(text, strlen(text), 1));
+		jerry_item_free(it);
+		free(text);
+		free(list);
+	}
+	for (int extra = 0; extra <= 1; extra++) {
+		/* notes: JR_NOTES_MAX, read back byte for byte, and one more */
+		static const char one[] = "\n    {\n      \"at\": \"2026-07-25T17:20:01.000Z\",\n"
+					  "      \"by\": null,\n      \"text\": \"n\"\n    }";
+		size_t size = (JR_NOTES_MAX + 1) * sizeof(one) + 64, len;
+		char *list = malloc(size), *w = list, *text, *again;
+		jerry_item *it = NULL;
+		assert_non_null(list);
+		w += sprintf(w, "\"notes\": [");
+		for (int i = 0; i < JR_NOTES_MAX + extra; i++)
+			w = stpcpy(stpcpy(w, i ? "," : ""), one);
+		sprintf(w, "\n  ]");
+		text = replaced(min_file, "\"notes\": []", list);
+		if (extra) {
+			assert_int_equal(jr_itemfile_decode(&it, text, strlen(text), 1), JR_SUMMARY_DECLINE);
+		} else {
+			assert_int_equal(jr_itemfile_decode(&it, text, strlen(text), 1), 0);
+			assert_int_equal(it->nnotes, JR_NOTES_MAX);
+			assert_int_equal(jr_notes_append(it, 1, NULL, "x"), JERRY_EINVALID);
+			again = jr_itemfile_encode(it, &len);
+			assert_non_null(again);
+			assert_int_equal(len, strlen(text));
+			assert_string_equal(again, text);
+			free(again);
+		}
+		jerry_item_free(it);
+		free(text);
+		free(list);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -840,6 +1355,11 @@ int main(void)
 		cmocka_unit_test(test_summary__fast_encoder_writes_jansson_bytes),
 		cmocka_unit_test(test_summary__fast_decoder_agrees_and_takes_canonical_lines),
 		cmocka_unit_test(test_summary__hostile_lines_are_declined_or_agree),
+		cmocka_unit_test(test_itemfile__fast_encoder_writes_jansson_bytes),
+		cmocka_unit_test(test_itemfile__fast_decoder_agrees_and_takes_jerrys_files),
+		cmocka_unit_test(test_itemfile__parse_item_takes_the_fast_path_and_keeps_errors),
+		cmocka_unit_test(test_itemfile__hostile_files_are_declined_or_agree),
+		cmocka_unit_test(test_itemfile__limits_hold_on_the_fast_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
