@@ -169,6 +169,10 @@ char *jerry_items_json(jerry_item *const *items, size_t n, int flags);
 
 /* Format milliseconds as RFC 3339 UTC with milliseconds into buf (>= 32). */
 void jerry_time_format(char *buf, size_t size, int64_t ms);
+/*
+ * Parse "YYYY-MM-DDTHH:MM:SS[.fff]Z" (or "+00:00"): 0, or JERRY_EINVALID,
+ * also for a time at or before 1970-01-01T00:00:00Z (0 means "not set").
+ */
 int jerry_time_parse(int64_t *out_ms, const char *text);
 
 /* ---- the store --------------------------------------------------------- */

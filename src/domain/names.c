@@ -222,6 +222,14 @@ int jerry_time_parse(int64_t *out_ms, const char *s)
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
 		return JERRY_EINVALID;
 	int64_t days = jr_days_from_civil(y, mo, d);
-	*out_ms = ((days * 24 + h) * 60 + mi) * 60000LL + se * 1000LL + ms;
+	int64_t t = ((days * 24 + h) * 60 + mi) * 60000LL + se * 1000LL + ms;
+	/*
+	 * An item's times are milliseconds after the epoch and 0 means "not
+	 * set": 1970-01-01T00:00:00Z itself (or earlier) would read as unset
+	 * and be written back as null.
+	 */
+	if (t <= 0)
+		return JERRY_EINVALID;
+	*out_ms = t;
 	return 0;
 }

@@ -461,7 +461,10 @@ static int time_ms(struct cur *c, int64_t *out)
 		if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
 			return -1;
 		int64_t days = jr_days_from_civil(y, mo, d);
-		*out = ((days * 24 + h) * 60 + mi) * 60000LL + se * 1000LL + ms;
+		int64_t t = ((days * 24 + h) * 60 + mi) * 60000LL + se * 1000LL + ms;
+		if (t <= 0)
+			return -1; /* the epoch and before: jerry_time_parse refuses them */
+		*out = t;
 		return 0;
 	}
 	if (terminated(tmp, sizeof(tmp), s, n) || jerry_time_parse(out, tmp) != 0)

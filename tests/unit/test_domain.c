@@ -558,6 +558,7 @@ static void test_time__format_and_parse_round_trip_with_milliseconds(void **stat
 {
 	static const struct { int64_t ms; const char *text; } cases[] = {
 		{0, "1970-01-01T00:00:00.000Z"},
+		{1, "1970-01-01T00:00:00.001Z"},
 		{1767225600000LL, "2026-01-01T00:00:00.000Z"},
 		{1767225600123LL, "2026-01-01T00:00:00.123Z"},
 		{951782400999LL, "2000-02-29T00:00:00.999Z"},
@@ -571,6 +572,12 @@ static void test_time__format_and_parse_round_trip_with_milliseconds(void **stat
 		int64_t back = 42;
 		jerry_time_format(buf, sizeof(buf), cases[i].ms);
 		assert_string_equal(buf, cases[i].text);
+		if (cases[i].ms <= 0) {
+			/* 0 is "not set": the epoch and before cannot be read back as times */
+			assert_int_equal(jerry_time_parse(&back, buf), JERRY_EINVALID);
+			assert_int_equal(back, 42);
+			continue;
+		}
 		assert_int_equal(jerry_time_parse(&back, buf), 0);
 		assert_int_equal(back, cases[i].ms);
 	}
