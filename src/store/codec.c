@@ -424,12 +424,9 @@ int jr_codec_parse_item(jerry_item **out, const char *buf, size_t len, const cha
 	return rc;
 }
 
-char *jr_codec_item_text(const jerry_item *item, size_t *out_len)
+char *jr_codec_item_text_jansson(const jerry_item *item, size_t *out_len)
 {
-	char *fast = jr_itemfile_encode(item, out_len);
-	if (fast)
-		return fast;
-	json_t *o = jr_codec_encode(item, 0);
+	json_t *o = jr_codec_encode(item, JR_ENCODE_FULL);
 	if (!o)
 		return NULL;
 	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -444,8 +441,15 @@ char *jr_codec_item_text(const jerry_item *item, size_t *out_len)
 	}
 	withnl[n] = '\n';
 	withnl[n + 1] = '\0';
-	*out_len = n + 1;
+	if (out_len)
+		*out_len = n + 1;
 	return withnl;
+}
+
+char *jr_codec_item_text(const jerry_item *item, size_t *out_len)
+{
+	char *fast = jr_itemfile_encode(item, out_len);
+	return fast ? fast : jr_codec_item_text_jansson(item, out_len);
 }
 
 char *jr_codec_summary_line(const jerry_item *item, int unconfirmed, size_t *out_len)

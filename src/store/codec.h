@@ -41,6 +41,12 @@ int jr_codec_parse_item(jerry_item **out, const char *buf, size_t len, const cha
 
 /* Serialized item file text (pretty, trailing newline).  NULL on ENOMEM. */
 char *jr_codec_item_text(const jerry_item *item, size_t *out_len);
+/*
+ * The same through jansson alone: the fallback, and the reference the fast
+ * encoder is tested against.  NULL where jansson fails (or on ENOMEM);
+ * out_len may be NULL.
+ */
+char *jr_codec_item_text_jansson(const jerry_item *item, size_t *out_len);
 /* One summary as a compact line without newline.  NULL on ENOMEM. */
 char *jr_codec_summary_line(const jerry_item *item, int unconfirmed, size_t *out_len);
 

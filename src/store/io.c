@@ -109,16 +109,18 @@ int jr_io_openat(int dirfd, const char *path, int flags, mode_t mode)
 	return fd;
 }
 
-int jr_io_write_all(int fd, const void *buf, size_t len)
+/* write() or, at off >= 0, pwrite() until done; EINTR retried. */
+static int write_loop(int fd, const void *buf, size_t len, off_t off)
 {
 	const char *p = buf;
 	while (len > 0) {
-		if (jr_fault_hit("write")) {
+		if (jr_fault_hit(off < 0 ? "write" : "pwrite")) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		ssize_t n = write(fd, p, len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : len);
+		size_t chunk = len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : len;
+		ssize_t n = off < 0 ? write(fd, p, chunk) : pwrite(fd, p, chunk, off);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -130,34 +132,20 @@ int jr_io_write_all(int fd, const void *buf, size_t len)
 		}
 		p += n;
 		len -= (size_t)n;
+		if (off >= 0)
+			off += n;
 	}
 	return 0;
 }
 
+int jr_io_write_all(int fd, const void *buf, size_t len)
+{
+	return write_loop(fd, buf, len, -1);
+}
+
 int jr_io_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 {
-	const char *p = buf;
-	while (len > 0) {
-		if (jr_fault_hit("pwrite")) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		ssize_t n = pwrite(fd, p, len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : len, off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += n;
-		off += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return write_loop(fd, buf, len, off < 0 ? 0 : off);
 }
 
 int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)

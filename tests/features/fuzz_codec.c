@@ -85,20 +85,7 @@ static void same_summary_bytes(const jerry_item *item, int unconfirmed)
 /* What jansson writes for an item file, or NULL where it fails. */
 static char *jansson_item(const jerry_item *item)
 {
-	json_t *o = jr_codec_encode(item, JR_ENCODE_FULL);
-	if (!o)
-		return NULL;
-	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!text)
-		return NULL;
-	size_t n = strlen(text);
-	char *withnl = realloc(text, n + 2);
-	if (!withnl)
-		abort();
-	withnl[n] = '\n';
-	withnl[n + 1] = '\0';
-	return withnl;
+	return jr_codec_item_text_jansson(item, NULL);
 }
 
 static void same_item_bytes(const jerry_item *item)

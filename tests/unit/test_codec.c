@@ -642,6 +642,41 @@ static char *replaced(const char *line, const char *from, const char *to)
 	return out;
 }
 
+/*
+ * Every truncation of text (check must refuse each: fast and slow paths
+ * both reject a cut line or file), and every one-byte change, insertion
+ * of each of `bytes`, and deletion (check must merely agree).
+ */
+static void mutate_all(const char *text, size_t n, const char *bytes,
+		       int (*check)(const char *, size_t, int64_t), int64_t num)
+{
+	char *buf = malloc(n + 2);
+	assert_non_null(buf);
+	for (size_t cut = 0; cut < n; cut++)
+		assert_false(check(text, cut, num));
+	for (size_t at = 0; at < n; at++) {
+		for (const char *b = bytes; *b; b++) {
+			memcpy(buf, text, n);
+			buf[at] = *b;
+			check(buf, n, num);
+			memcpy(buf, text, at);
+			buf[at] = *b;
+			memcpy(buf + at + 1, text + at, n - at);
+			check(buf, n + 1, num);
+		}
+		memcpy(buf, text, at);
+		memcpy(buf + at, text + at + 1, n - at - 1);
+		check(buf, n - 1, num);
+	}
+	free(buf);
+}
+
+static int line_agrees(const char *line, size_t len, int64_t unused)
+{
+	(void)unused;
+	return agrees(line, len);
+}
+
 static const char base_line[] =
 	"{\"id\":\"WORK-012\",\"uid\":\"119972646512156672\",\"version\":2,\"title\":\"Fix it\","
 	"\"type\":\"task\",\"status\":\"in_progress\",\"priority\":\"high\",\"labels\":[\"a\",\"b\"],"
@@ -771,7 +806,6 @@ static void test_summary__hostile_lines_are_declined_or_agree(void **state)
 	};
 	static const char bytes[] = "\"\\ 0129x}{[],:-.eTZ\x01\x1f\x7f\x80\xff";
 	const char *bases[] = {base_line, plain_line};
-	char buf[2048];
 	(void)state;
 	assert_true(agrees(base_line, strlen(base_line)));
 	assert_true(agrees(plain_line, strlen(plain_line)));
@@ -808,27 +842,8 @@ static void test_summary__hostile_lines_are_declined_or_agree(void **state)
 		free(line);
 		free(labels);
 	}
-	for (size_t b = 0; b < 2; b++) {
-		const char *line = bases[b];
-		size_t n = strlen(line);
-		assert_true(n + 2 < sizeof(buf));
-		for (size_t cut = 0; cut < n; cut++)
-			assert_false(agrees(line, cut));
-		for (size_t at = 0; at < n; at++) {
-			for (size_t k = 0; k < sizeof(bytes) - 1; k++) {
-				memcpy(buf, line, n);
-				buf[at] = bytes[k];
-				agrees(buf, n);
-				memcpy(buf, line, at);
-				buf[at] = bytes[k];
-				memcpy(buf + at + 1, line + at, n - at);
-				agrees(buf, n + 1);
-			}
-			memcpy(buf, line, at);
-			memcpy(buf + at, line + at + 1, n - at - 1);
-			agrees(buf, n - 1);
-		}
-	}
+	for (size_t b = 0; b < 2; b++)
+		mutate_all(bases[b], strlen(bases[b]), bytes, line_agrees, 0);
 }
 
 /* ---- the fast path for item files (summary.c) --------------------------- */
@@ -868,21 +883,7 @@ static jerry_item *random_item(uint64_t *x)
 /* What jansson writes for an item file: the reference for the fast encoder. */
 static char *jansson_item(const jerry_item *it, size_t *len)
 {
-	json_t *o = jr_codec_encode(it, JR_ENCODE_FULL);
-	if (!o)
-		return NULL;
-	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!text)
-		return NULL;
-	size_t n = strlen(text);
-	char *withnl = realloc(text, n + 2);
-	assert_non_null(withnl);
-	withnl[n] = '\n';
-	withnl[n + 1] = '\0';
-	if (len)
-		*len = n + 1;
-	return withnl;
+	return jr_codec_item_text_jansson(it, len);
 }
 
 /* The path jr_codec_parse_item takes for a declined file: jansson, then the codec. */
@@ -1221,13 +1222,11 @@ static void test_itemfile__hostile_files_are_declined_or_agree(void **state)
 		{"\"created_at\": \"2026-01-01T00:00:00.000Z\"", "\"created_at\": \"0000-01-01T00:00:00.000Z\""},
 	};
 	static const char bytes[] = "\"\\ 0129x}{[],:-.eTZun\n\t\x01\x1f\x7f\x80\xc3\xff";
-	char *buf = malloc(4096);
 	size_t blen;
 	char *base = base_file(&blen);
 	const char *bases[] = {base, min_file};
 	const int64_t nums[] = {7, 1};
 	(void)state;
-	assert_non_null(buf);
 	assert_true(file_agrees(base, blen, 7));
 	assert_true(file_agrees(min_file, strlen(min_file), 1));
 	assert_true(file_agrees(min_file, strlen(min_file), 0));
@@ -1250,29 +1249,9 @@ static void test_itemfile__hostile_files_are_declined_or_agree(void **state)
 		file_agrees(text, strlen(text), 7);
 		free(text);
 	}
-	for (size_t b = 0; b < 2; b++) {
-		const char *text = bases[b];
-		size_t n = strlen(text);
-		assert_true(n + 2 < 4096);
-		for (size_t cut = 0; cut < n; cut++)
-			assert_false(file_agrees(text, cut, nums[b]));
-		for (size_t at = 0; at < n; at++) {
-			for (size_t k = 0; k < sizeof(bytes) - 1; k++) {
-				memcpy(buf, text, n);
-				buf[at] = bytes[k];
-				file_agrees(buf, n, nums[b]);
-				memcpy(buf, text, at);
-				buf[at] = bytes[k];
-				memcpy(buf + at + 1, text + at, n - at);
-				file_agrees(buf, n + 1, nums[b]);
-			}
-			memcpy(buf, text, at);
-			memcpy(buf + at, text + at + 1, n - at - 1);
-			file_agrees(buf, n - 1, nums[b]);
-		}
-	}
+	for (size_t b = 0; b < 2; b++)
+		mutate_all(bases[b], strlen(bases[b]), bytes, file_agrees, nums[b]);
 	free(base);
-	free(buf);
 }
 
 /* The limits jr_codec_decode enforces through the domain hold on the fast path too. */
