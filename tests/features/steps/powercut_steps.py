@@ -85,6 +85,19 @@ def verify_model(context, exact):
             problems.append("WORK-%03d went back to version %d from acknowledged %d" % (
                 num, d["version"], m["version"]))
             lost += 1
+        # Every acknowledged version has its history entry, once: the
+        # entries reach their files unsynced, their durable copy is in
+        # index.log (ADR 0006), and `history` reads both.
+        if d is not None:
+            r = J(context, "history", "WORK-%03d" % num, "--json")
+            try:
+                versions = [e["version"] for e in json.loads(r.out)] if r.rc == 0 else None
+            except ValueError:
+                versions = None
+            if versions != list(range(1, d["version"] + 1)):
+                problems.append("WORK-%03d history %s, expected versions 1..%d" % (
+                    num, versions if versions is not None else repr(r), d["version"]))
+                lost += 1
     context.rec["lost"] += lost
     problems += ["after cut %d: %s" % (context.cuts, v) for v in
                  jl.verify_store(context.jerry, context.store, context.env, allow_temp=True)]
