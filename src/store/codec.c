@@ -5,8 +5,8 @@
  * keys found in a file are kept (item->ext) and written back after the
  * known ones, so a newer jerry's fields survive an older jerry's write.
  *
- * Item files and summary lines are read and written by summary.c's fast
- * paths first; what they decline comes here, and jansson alone judges it.
+ * Item files and summary lines are read and written by the fast paths of
+ * fast_read.c and fast_write.c first; what they decline comes here, and jansson alone judges it.
  */
 #include "codec.h"
 #include "../domain/domain.h"
@@ -403,7 +403,7 @@ int jr_codec_parse_item(jerry_item **out, const char *buf, size_t len, const cha
 {
 	json_error_t je;
 	*out = NULL;
-	/* jerry's own text without a json_t tree; summary.c says when it declines. */
+	/* jerry's own text without a json_t tree; fast.h says when it declines. */
 	if (jr_itemfile_decode(out, buf, len, expect_num) == 0)
 		return 0;
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
@@ -454,7 +454,7 @@ char *jr_codec_item_text(const jerry_item *item, size_t *out_len)
 
 char *jr_codec_summary_line(const jerry_item *item, int unconfirmed, size_t *out_len)
 {
-	/* The same bytes without a json_t tree; summary.c says when it declines. */
+	/* The same bytes without a json_t tree; fast.h says when it declines. */
 	char *fast = jr_summary_encode(item, unconfirmed, out_len);
 	if (fast)
 		return fast;

@@ -1,7 +1,7 @@
 /*
  * codec.h - the only place that turns items into JSON and back: codec.c
- * with jansson, and summary.c, a fast path for the index's summary lines
- * and for the item files.  The schema is the contract in doc/FORMAT.md.
+ * with jansson, and fast_read.c / fast_write.c (fast.h), a fast path for
+ * the index's summary lines and for the item files.  The schema is the contract in doc/FORMAT.md.
  *
  * The fast path exists because jansson costs 90 to 180 instructions a
  * byte, list reads every summary line and every write command reads and
@@ -50,7 +50,7 @@ char *jr_codec_item_text_jansson(const jerry_item *item, size_t *out_len);
 /* One summary as a compact line without newline.  NULL on ENOMEM. */
 char *jr_codec_summary_line(const jerry_item *item, int unconfirmed, size_t *out_len);
 
-/* ---- summary.c: the fast paths ------------------------------------------ */
+/* ---- fast_read.c, fast_write.c: the fast paths (fast.h) ------------------ */
 
 #define JR_SUMMARY_DECLINE 1
 

@@ -155,7 +155,7 @@ static int read_snapshot(jr_index *ix, unsigned char **flags, FILE *f, const cha
 		jerry_item *fast;
 		int fast_unconfirmed;
 		if (seen_header && jr_summary_decode(&fast, line, n, &fast_unconfirmed) == 0) {
-			/* jerry's own line, read without jansson (summary.c). */
+			/* jerry's own line, read without jansson (fast_read.c). */
 			if ((rc = ix_set(ix, flags, fast, fast_unconfirmed)))
 				break;
 			continue;

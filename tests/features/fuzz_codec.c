@@ -6,7 +6,7 @@
  * item, never crash, leak or trip a sanitizer; and an item it accepts must
  * survive a round trip: encode, parse again, encode again, same text.
  *
- * The fast paths (src/store/summary.c) are held to jansson.  For index
+ * The fast paths (src/store/fast_read.c, fast_write.c) are held to jansson.  For index
  * lines: a line its decoder accepts, jansson and jr_codec_decode accept too
  * and read as the same summary; and its encoder writes jansson's bytes for
  * every item, or declines exactly where jansson fails.  For item files:

@@ -356,7 +356,7 @@ static void test_codec__public_json_renders_items_and_arrays(void **state)
 	jerry_item_free(it);
 }
 
-/* ---- the fast path for summaries (summary.c) ---------------------------- */
+/* ---- the fast path for summaries (fast_read.c, fast_write.c) ------------ */
 
 static uint64_t rnd(uint64_t *x)
 {
@@ -846,7 +846,7 @@ static void test_summary__hostile_lines_are_declined_or_agree(void **state)
 		mutate_all(bases[b], strlen(bases[b]), bytes, line_agrees, 0);
 }
 
-/* ---- the fast path for item files (summary.c) --------------------------- */
+/* ---- the fast path for item files (fast_read.c, fast_write.c) ----------- */
 
 static void ext_free(void *ext)
 {

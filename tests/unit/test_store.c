@@ -639,7 +639,7 @@ static void test_index__unconfirmed_put_is_settled_from_the_item_file(void **sta
 
 /*
  * read_log() takes jerry's own spelling of a put or an ok record without
- * jansson (summary.c); any other spelling goes through jansson.  Either
+ * jansson (fast_read.c); any other spelling goes through jansson.  Either
  * way a record must mean the same: an ok confirms the put it names.
  */
 static void test_index__log_records_mean_the_same_in_any_spelling(void **state)
