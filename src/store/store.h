@@ -146,6 +146,17 @@ int jr_index_ensure(jerry_store *st, jerry_error *err);
 /* Create an empty index (jerry init). */
 int jr_index_create(jerry_store *st, jerry_error *err);
 
+/* Between index.c (reading) and index_write.c (writing). */
+int jr_ix_set(jr_index *ix, unsigned char **flags, jerry_item *it, int unconfirmed);
+/* Snapshot + log into ix, unconfirmed entries flagged, nothing settled. */
+int jr_ix_load(jr_index *ix, unsigned char **flags, jerry_store *st, jerry_error *err);
+/* Settle flagged entries from their item files (keep_locked: skip those being written). */
+int jr_ix_settle(jr_index *ix, unsigned char *flags, jerry_store *st, int keep_locked,
+		 jerry_error *err);
+/* The generation in a snapshot or log header line; -1 when there is none. */
+int jr_ix_header_generation(const char *line, size_t len, const char *magic, int need_magic,
+			    uint64_t *gen);
+
 /*
  * history (history.c).  The entry for cur (old == NULL: created) as one
  * compact JSON line without newline; NULL when out of memory.

@@ -1,0 +1,415 @@
+/*
+ * index_write.c - writing the index: the snapshot, the log's put and ok
+ * records, compaction, rebuilding (the format is described at the top of
+ * index.c and in doc/FORMAT.md).
+ */
+#define _GNU_SOURCE
+#include "store.h"
+#include "codec.h"
+#include "io.h"
+#include "lock.h"
+#include "../domain/domain.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Compact when the log is larger than this and than a quarter of the snapshot. */
+#define LOG_COMPACT_MIN (512 * 1024)
+
+static int write_snapshot(jerry_store *st, jr_index *ix, const unsigned char *flags,
+			  uint64_t gen, jerry_error *err)
+{
+	size_t cap = 4096 + ix->count * 320, len = 0;
+	char *buf = malloc(cap);
+	int rc = 0;
+	if (!buf)
+		return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
+	len = (size_t)snprintf(buf, cap, "[\n{\"jerry_index\":1,\"generation\":%llu,\"count\":%zu}%s\n",
+			       (unsigned long long)gen, ix->count, ix->count ? "," : "");
+	size_t left = ix->count;
+	for (size_t n = 1; n < ix->cap; n++) {
+		if (!ix->by_num[n])
+			continue;
+		size_t ll;
+		char *line = jr_codec_summary_line(ix->by_num[n], flags ? flags[n] : 0, &ll);
+		if (!line) {
+			free(buf);
+			return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
+		}
+		left--;
+		if (len + ll + 4 > cap) {
+			cap = (len + ll + 4) * 2;
+			char *grown = realloc(buf, cap);
+			if (!grown) {
+				free(line);
+				free(buf);
+				return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
+			}
+			buf = grown;
+		}
+		memcpy(buf + len, line, ll);
+		len += ll;
+		if (left)
+			buf[len++] = ',';
+		buf[len++] = '\n';
+		free(line);
+	}
+	if (len + 3 > cap) {
+		char *grown = realloc(buf, len + 3);
+		if (!grown) {
+			free(buf);
+			return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
+		}
+		buf = grown;
+	}
+	buf[len++] = ']';
+	buf[len++] = '\n';
+	rc = jr_store_replace(st, st->dirfd, "index.json", buf, len, err);
+	free(buf);
+	return rc;
+}
+
+static int write_log_header(jerry_store *st, uint64_t gen, jerry_error *err)
+{
+	char buf[96];
+	int n = snprintf(buf, sizeof(buf), "{\"jerry_index_log\":1,\"generation\":%llu}\n",
+			 (unsigned long long)gen);
+	return jr_store_replace(st, st->dirfd, "index.log", buf, (size_t)n, err);
+}
+
+int jr_index_create(jerry_store *st, jerry_error *err)
+{
+	jr_index ix;
+	memset(&ix, 0, sizeof(ix));
+	int rc = write_snapshot(st, &ix, NULL, 1, err);
+	if (!rc || rc == JERRY_EDURABLE)
+		rc = write_log_header(st, 1, err);
+	return rc;
+}
+
+static int lock_index(jerry_store *st, jerry_error *err)
+{
+	char path[PATH_MAX + 32];
+	jr_store_path(path, sizeof(path), st, "locks/index.lock");
+	return jr_lock_take(st->lock_index, 0, 1, &st->wait, JR_LOCK_INDEX_WHAT, path, err);
+}
+
+static void unlock_index(jerry_store *st)
+{
+	jr_lock_drop(st->lock_index, 0, 1);
+}
+
+/*
+ * The snapshot's generation, read from its first two lines.  An I/O error
+ * is JERRY_ESTORAGE - the file may be fine; a missing file or an unreadable
+ * header is JERRY_ECORRUPT.  err may be NULL.
+ */
+static int snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size, jerry_error *err)
+{
+	char buf[256], path[PATH_MAX + 32];
+	struct stat sb;
+	jr_store_path(path, sizeof(path), st, "index.json");
+	int fd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW, 0);
+	if (fd < 0 && errno != ENOENT)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	ssize_t n = -1;
+	if (fd >= 0) {
+		if (jr_io_fstat(fd, &sb) < 0 || (n = pread(fd, buf, sizeof(buf) - 1, 0)) < 0) {
+			int e = errno;
+			jr_io_close(fd);
+			return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s'", path);
+		}
+		jr_io_close(fd);
+	}
+	int ok = n > 2;
+	if (ok) {
+		buf[n] = '\0';
+		char *nl = strchr(buf, '\n');
+		ok = nl && jr_ix_header_generation(nl + 1, strlen(nl + 1), "jerry_index", 0, gen) == 0;
+		if (ok)
+			*size = sb.st_size;
+	}
+	if (!ok) {
+		jr_error(err, JERRY_ECORRUPT, "'%s' is missing or damaged", path);
+		jr_error_hint(err, "'jerry reindex' rebuilds it from the items");
+		return JERRY_ECORRUPT;
+	}
+	return 0;
+}
+
+/*
+ * Open index.log for appending, under the index lock.  If it belongs to an
+ * older snapshot (a compaction was cut short by a crash) or is missing,
+ * start a fresh one: the snapshot already holds everything the old one had.
+ * Writers call jr_index_ensure() before taking an item lock, so a damaged
+ * snapshot header has been rebuilt by the time we get here.
+ */
+static int open_log(int *out_fd, off_t *snap_size, jerry_store *st, jerry_error *err)
+{
+	uint64_t sgen = 0, lgen = 0;
+	int rc;
+	*out_fd = -1;
+	if ((rc = snapshot_generation(st, &sgen, snap_size, err)))
+		return rc;
+	int fd = jr_io_openat(st->dirfd, "index.log", O_RDWR | O_APPEND | O_NOFOLLOW, 0);
+	if (fd >= 0) {
+		char buf[128];
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			if (jr_ix_header_generation(buf, (size_t)n, "jerry_index_log", 0, &lgen) != 0)
+				lgen = 0;
+		}
+		if (lgen == sgen) {
+			*out_fd = fd;
+			return 0;
+		}
+		jr_io_close(fd);
+	} else if (errno != ENOENT) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.log");
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	}
+	if ((rc = write_log_header(st, sgen, err)) && rc != JERRY_EDURABLE)
+		return rc;
+	fd = jr_io_openat(st->dirfd, "index.log", O_RDWR | O_APPEND | O_NOFOLLOW, 0);
+	if (fd < 0) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.log");
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	}
+	*out_fd = fd;
+	return 0;
+}
+
+static int append(jerry_store *st, int fd, const char *line, size_t len, jerry_error *err)
+{
+	off_t end = 0;
+	if (jr_file_end_whole(fd, &end) < 0 || jr_io_write_all(fd, line, len) < 0) {
+		int e = errno;
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.log");
+		/* Cut off whatever part of the line made it, so the log stays whole. */
+		if (end > 0)
+			(void)jr_io_ftruncate(fd, end);
+		jr_error_sys(err, JERRY_ESTORAGE, e, "cannot append to '%s'", path);
+		if (err)
+			snprintf(err->path, sizeof(err->path), "%s", path);
+		jr_error_hint(err, e == ENOSPC ? "free some disk space and retry; nothing was changed"
+					       : "nothing was changed");
+		return JERRY_ESTORAGE;
+	}
+	return 0;
+}
+
+int jr_index_put(jerry_store *st, const jerry_item *item, const char *entry, size_t elen,
+		 jerry_error *err)
+{
+	size_t sl;
+	off_t snap_size;
+	int fd = -1, rc;
+	char *summary = jr_codec_summary_line(item, 0, &sl);
+	if (!summary)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	/* {"id":"WORK-007","history":ENTRY}\n{"put":SUMMARY}\n */
+	size_t hl = entry ? strlen(item->id) + elen + 21 : 0;
+	size_t len = hl + sl + 9;
+	char *line = malloc(len + 1);
+	if (!line) {
+		free(summary);
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
+	if (entry)
+		snprintf(line, hl + 1, "{\"id\":\"%s\",\"history\":%.*s}\n", item->id, (int)elen, entry);
+	snprintf(line + hl, len - hl + 1, "{\"put\":%s}\n", summary);
+	free(summary);
+	if ((rc = lock_index(st, err)))
+		goto out;
+	rc = open_log(&fd, &snap_size, st, err);
+	if (!rc)
+		rc = append(st, fd, line, len, err);
+	unlock_index(st);
+	/*
+	 * Synced outside the lock: concurrent writers' syncs of the same log
+	 * are committed together by the filesystem journal.
+	 */
+	if (!rc && st->sync && jr_io_fdatasync(fd) < 0) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.log");
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot sync '%s'", path);
+	}
+out:
+	if (fd >= 0)
+		jr_io_close(fd);
+	free(line);
+	return rc;
+}
+
+static int compact_locked(jerry_store *st, jerry_error *err)
+{
+	jr_index ix;
+	unsigned char *flags = NULL;
+	int rc = jr_ix_load(&ix, &flags, st, err);
+	if (rc)
+		return rc;
+	/* The log about to be dropped is the only durable copy of some history. */
+	if (!(rc = jr_ix_settle(&ix, flags, st, 1, err)) && !(rc = jr_history_settle_log(st, err))) {
+		uint64_t gen = ix.generation + 1;
+		rc = write_snapshot(st, &ix, flags, gen, err);
+		if (!rc || rc == JERRY_EDURABLE)
+			rc = write_log_header(st, gen, err);
+	}
+	jr_index_release(&ix);
+	free(flags);
+	return rc;
+}
+
+int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err)
+{
+	char line[96];
+	off_t snap_size = 0;
+	int fd = -1;
+	int n = snprintf(line, sizeof(line), "{\"ok\":\"%s\",\"version\":%lld}\n", item->id,
+			 (long long)item->version);
+	int rc = lock_index(st, err);
+	if (rc)
+		return rc;
+	rc = open_log(&fd, &snap_size, st, err);
+	if (!rc)
+		rc = append(st, fd, line, (size_t)n, err);
+	if (!rc) {
+		struct stat sb;
+		if (jr_io_fstat(fd, &sb) == 0 && sb.st_size > LOG_COMPACT_MIN &&
+		    sb.st_size > snap_size / 4) {
+			/*
+			 * Failing to compact loses nothing: the log stays
+			 * valid and the next writer tries again.
+			 */
+			jerry_error ignored;
+			(void)compact_locked(st, &ignored);
+		}
+	}
+	if (fd >= 0)
+		jr_io_close(fd);
+	unlock_index(st);
+	return rc;
+}
+
+static int rebuild_locked(size_t *out_count, jerry_store *st, jerry_error *err)
+{
+	int64_t *nums = NULL;
+	size_t n = 0;
+	jr_index ix;
+	unsigned char *flags = NULL;
+	uint64_t gen = 0;
+	off_t ignored;
+	int rc;
+	memset(&ix, 0, sizeof(ix));
+	if (snapshot_generation(st, &gen, &ignored, NULL) != 0)
+		gen = 0;
+	if ((rc = jr_store_list_item_files(&nums, &n, st, err)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		jerry_item *it = NULL;
+		jerry_error e2;
+		rc = jr_store_read_item(&it, st, nums[i], &e2);
+		if (rc == JERRY_ECORRUPT) {
+			rc = 0; /* reported by jerry check; left out of the index */
+			continue;
+		}
+		if (rc) {
+			if (err)
+				*err = e2;
+			goto out;
+		}
+		it->is_summary = 1;
+		if ((rc = jr_ix_set(&ix, &flags, it, 0)))
+			goto out;
+	}
+	if ((rc = jr_history_settle_log(st, err)))
+		goto out;
+	gen++;
+	rc = write_snapshot(st, &ix, NULL, gen, err);
+	if (!rc || rc == JERRY_EDURABLE)
+		rc = write_log_header(st, gen, err);
+	if (out_count)
+		*out_count = ix.count;
+out:
+	free(nums);
+	free(flags);
+	jr_index_release(&ix);
+	return rc;
+}
+
+/*
+ * A rebuild holds every item lock (the whole byte range of items.lock) and
+ * then the index lock, so no write is in flight while it reads the items:
+ * the index it writes is exact, with nothing unconfirmed.
+ */
+int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
+{
+	char path[PATH_MAX + 32];
+	jr_store_path(path, sizeof(path), st, "locks/items.lock");
+	int rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err);
+	if (rc)
+		return rc;
+	if (!(rc = lock_index(st, err))) {
+		rc = rebuild_locked(out_count, st, err);
+		unlock_index(st);
+	}
+	jr_lock_drop(st->lock_items, 1, 0);
+	return rc;
+}
+
+int jr_index_log_lines(jerry_store *st, int (*fn)(void *arg, const char *line, size_t len),
+		       void *arg, jerry_error *err)
+{
+	char path[PATH_MAX + 32], *buf = NULL;
+	size_t len;
+	uint64_t sgen = 0, lgen = 0;
+	off_t ignored;
+	int rc = 0;
+	jr_store_path(path, sizeof(path), st, "index.log");
+	/* The log before the snapshot, as jr_ix_load() does. */
+	int fd = jr_io_openat(st->dirfd, "index.log", O_RDONLY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	if (jr_io_read_all(fd, &buf, &len, (size_t)1 << 31) < 0) {
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s'", path);
+		goto out;
+	}
+	char *nl = memchr(buf, '\n', len);
+	int ours = nl && jr_ix_header_generation(buf, (size_t)(nl - buf), "jerry_index_log", 1, &lgen) == 0;
+	/* A damaged header is not ours to judge here: jr_ix_load() and check do that. */
+	if (!ours || snapshot_generation(st, &sgen, &ignored, NULL) != 0 || sgen != lgen)
+		goto out;
+	for (char *line = nl + 1; line < buf + len;) {
+		char *end = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!end)
+			break; /* a torn last line: never acknowledged */
+		if (fn(arg, line, (size_t)(end - line))) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory reading '%s'", path);
+			break;
+		}
+		line = end + 1;
+	}
+out:
+	free(buf);
+	jr_io_close(fd);
+	return rc;
+}
+
+int jr_index_ensure(jerry_store *st, jerry_error *err)
+{
+	uint64_t gen;
+	off_t size;
+	int rc = snapshot_generation(st, &gen, &size, err);
+	/* Only damage is rebuilt; an I/O error is reported as what it is. */
+	return rc == JERRY_ECORRUPT ? jr_index_rebuild(NULL, st, err) : rc;
+}
