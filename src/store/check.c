@@ -80,7 +80,6 @@ static int cmp_u64(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-/* Temp files: ".NAME.tmp-PID-RAND".  Dead when nobody holds its flock. */
 /*
  * Whether `name` still names the file open as fd.  A writer that renamed
  * its temp file into place and closed it between our open() and flock()
@@ -93,6 +92,7 @@ static int still_named(int dirfd, const char *name, int fd)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* Temp files: ".NAME.tmp-PID-RAND".  Dead when nobody holds its flock. */
 static int scan_temps(jerry_report *r, jerry_store *st, int dirfd, const char *rel, int repair)
 {
 	int fd = dup(dirfd);

@@ -91,6 +91,11 @@ static int tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char 
 {
 	uint32_t rnd = 0;
 	int tries = 0;
+#ifdef JERRY_BREAK_INPLACE
+	const int may_retry = 0; /* the "temp" file is the target: never unlink it */
+#else
+	const int may_retry = 1;
+#endif
 again:
 	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
 		rnd = (uint32_t)(uintptr_t)tf ^ (uint32_t)getpid() ^ (uint32_t)tries;
@@ -116,16 +121,11 @@ again:
 	 * remove the file: leave it to it and start again under a new name.
 	 * (Some filesystems have no flock(); the temp file is still usable.)
 	 */
-#ifndef JERRY_BREAK_INPLACE
-	if (flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK && ++tries < 8) {
+	if (flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK && may_retry &&
+	    ++tries < 8) {
 		jr_tmpfile_abort(tf);
 		goto again;
 	}
-#else
-	(void)flock(tf->fd, LOCK_EX | LOCK_NB);
-	if (tries)
-		goto again; /* never: keeps the label used */
-#endif
 	if (jr_io_write_all(tf->fd, buf, len) < 0) {
 		int e = errno;
 		jr_tmpfile_abort(tf);

@@ -211,9 +211,8 @@ struct collect {
 	size_t used, size;
 };
 
-/* `{"id":"WORK-007","history":ENTRY}` -> num and the ENTRY text; -1 if not one. */
-static int parse_record(const char *line, size_t len, int64_t *num, const char **entry,
-			size_t *elen)
+int jr_history_parse_record(const char *line, size_t len, int64_t *num, const char **entry,
+			    size_t *elen)
 {
 	static const char head[] = "{\"id\":\"", mid[] = "\",\"history\":";
 	if (len < sizeof(head) + sizeof(mid) || memcmp(line, head, sizeof(head) - 1) != 0 ||
@@ -240,7 +239,7 @@ static int collect_line(void *arg, const char *line, size_t len)
 	int64_t num;
 	const char *entry;
 	size_t elen;
-	if (parse_record(line, len, &num, &entry, &elen) != 0)
+	if (jr_history_parse_record(line, len, &num, &entry, &elen) != 0)
 		return 0;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
@@ -510,7 +509,7 @@ static int log_line(void *arg, const char *line, size_t len)
 	int64_t num;
 	const char *entry;
 	size_t elen;
-	if (parse_record(line, len, &num, &entry, &elen) != 0 || num != f->num)
+	if (jr_history_parse_record(line, len, &num, &entry, &elen) != 0 || num != f->num)
 		return 0;
 	return collect_line(&f->c, line, len);
 }

@@ -254,16 +254,6 @@ static int log_line_fast(jr_index *ix, unsigned char **flags, const char *line, 
  * Apply a log of the snapshot's generation.  A last line without its
  * newline is a write in progress (or torn by a crash) and is skipped.
  */
-/* {"id":"WORK-007","history":...}: skipped unparsed, every list would pay for it. */
-static int is_history_record(const char *line, size_t n)
-{
-	static const char head[] = "{\"id\":\"", mid[] = "\",\"history\":";
-	if (n < sizeof(head) + sizeof(mid) || memcmp(line, head, sizeof(head) - 1) != 0)
-		return 0;
-	const char *q = memchr(line + sizeof(head) - 1, '"', n - (sizeof(head) - 1));
-	return q && (size_t)(line + n - q) > sizeof(mid) && memcmp(q, mid, sizeof(mid) - 1) == 0;
-}
-
 static int read_log(jr_index *ix, unsigned char **flags, FILE *f, const char *path,
 		    jerry_error *err)
 {
@@ -279,8 +269,12 @@ static int read_log(jr_index *ix, unsigned char **flags, FILE *f, const char *pa
 		size_t n = trim_line(line, (size_t)got);
 		if (lineno == 1 || n == 0)
 			continue; /* header, checked by the caller */
-		if (is_history_record(line, n))
-			continue; /* a history entry's durable copy: history.c reads those */
+		int64_t hnum;
+		const char *entry;
+		size_t elen;
+		/* A history entry's durable copy, for history.c: not parsed here. */
+		if (jr_history_parse_record(line, n, &hnum, &entry, &elen) == 0)
+			continue;
 		if (log_line_fast(ix, flags, line, n, &rc)) {
 			if (rc)
 				break;

@@ -2,13 +2,13 @@
  * seq.c - sequences.json: the last WORK number and the last uid.
  *
  * Numbers are handed out under the sequence lock, and the file is rewritten
- * before the lock is dropped, so while the machine runs no number is handed
- * out twice.  It is not synced: what makes a number
- * durable is its item file, created with no-replace semantics and synced
- * (with its put in index.log) before the create is acknowledged.  A power
- * cut can leave sequences.json older than the highest item, empty or
- * unreadable; the next create then skips every number whose file exists,
- * or starts again from the highest item, so an acknowledged item's number is never handed
+ * before the lock is dropped, so while the machine runs no number is
+ * handed out twice.  It is not synced: what makes a number durable is its
+ * item file, created with no-replace semantics and synced (with its put in
+ * index.log) before the create is acknowledged.  A power cut can leave
+ * sequences.json older than the highest item, empty or unreadable; the
+ * next create then skips every number whose file exists, or starts again
+ * from the highest item, so an acknowledged item's number is never handed
  * out again.  A number whose create was never acknowledged may be.
  * Skipping the two syncs makes a create cost what an update costs
  * (doc/adr/0006-performance.md).
@@ -157,7 +157,7 @@ static int write_hint(jerry_store *st, const jr_seq *seq, jerry_error *err)
 	return bad ? jr_error_sys(err, JERRY_ESTORAGE, e, "cannot write '%s'", path) : 0;
 }
 
-/* sequences.json is missing or empty: start from the highest item file. */
+/* sequences.json is missing, empty or unreadable: start from the highest item file. */
 static int from_items(jr_seq *seq, jerry_store *st, jerry_error *err)
 {
 	int64_t *nums = NULL;

@@ -166,6 +166,12 @@ char *jr_history_entry(const jerry_item *old, const jerry_item *cur, size_t *out
 int jr_history_append(jerry_store *st, int64_t num, const char *entry, size_t len,
 		      jerry_error *err);
 /*
+ * An index.log record {"id":"WORK-007","history":ENTRY} -> the item's
+ * number and the ENTRY text (not copied); -1 when the line is not one.
+ */
+int jr_history_parse_record(const char *line, size_t len, int64_t *num, const char **entry,
+			    size_t *elen);
+/*
  * Under the index lock, before a new log generation starts: write back
  * every entry of the current log its history file lacks, and make them all
  * durable there.
