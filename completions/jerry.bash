@@ -125,7 +125,7 @@ _jerry()
 		opts="--type --priority --label --description --parent --assignee"
 		;;
 	list)
-		opts="--status --type --label --assignee --priority --parent --all --sort --limit"
+		opts="--status --type --label --any-label --assignee --priority --parent --all --sort --limit"
 		;;
 	update)
 		opts="--title --description --type --priority --status --assignee --add-label
@@ -144,7 +144,7 @@ _jerry()
 		opts="--repair"
 		;;
 	claim)
-		opts="--next --type --label --lease"
+		opts="--next --type --label --any-label --lease"
 		;;
 	heartbeat)
 		opts="--lease"
@@ -168,7 +168,7 @@ _jerry()
 		fi
 		;;
 	ready)
-		opts="--type --label --limit"
+		opts="--type --label --any-label --limit"
 		;;
 	search)
 		opts="--all"

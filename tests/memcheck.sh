@@ -48,6 +48,14 @@ vg dep-add dep add 1 --on 2
 vg dep-cycle dep add 2 --on 1
 vg dep-tree dep tree 1 --json
 vg dep-rm dep rm 1 --on 2
+"$jerry" create "third" -l a >/dev/null 2>&1
+vg dep-add-many dep add 1 --on 2 --on 3 --json
+vg dep-many-cycle dep add 2 --on 3 --on 1
+vg dep-rm-many dep rm 1 --on 2 --on 3
+vg list-repeated list -t task,story -t bug -l a -l b --any-label -p high,low --assignee x --assignee y --parent 1 --parent 2 -s pending -s in_progress,blocked
+vg list-bad-in-list list -t task -t chore
+vg given-twice update 1 --title a --title b
+vg claim-next-none claim --next -t bug -t spike -l a -l b
 vg ready ready --json
 vg blocked blocked --json
 vg search search "FIRST" --all

@@ -268,7 +268,16 @@ typedef struct jerry_change {
 int jerry_update(jerry_item **out, jerry_store *store, const char *id,
 		 const jerry_change *change, jerry_error *err);
 
-/* Listing filters; zero / NULL fields do not filter. */
+/*
+ * Listing filters; zero / NULL fields do not filter.  A field an item has
+ * one of (status, type, priority, assignee, parent) matches when it is ANY
+ * of the values given for it; labels match when the item has ALL of them,
+ * or any of them with any_label.  Each single field below may be a comma
+ * list ("task,bug"), and each array adds more values to it, every string of
+ * which may be a comma list too - except assignees, which are names taken
+ * whole.  Unknown statuses, types and priorities and bad IDs are
+ * JERRY_EINVALID, whichever value they are.
+ */
 typedef struct jerry_filter {
 	const char *statuses;          /* "pending,blocked"; NULL: open ones  */
 	int all;                       /* include done and cancelled          */
@@ -279,6 +288,19 @@ typedef struct jerry_filter {
 	const char *parent;
 	const char *sort;              /* id (default), priority, updated, created, status, title */
 	size_t limit;                  /* 0: no limit                         */
+	const char *const *status_list;  /* more statuses                       */
+	size_t nstatus_list;
+	const char *const *types;        /* more types                          */
+	size_t ntypes;
+	const char *const *labels;       /* more labels                         */
+	size_t nlabels;
+	int any_label;                   /* labels: any of them, not all        */
+	const char *const *assignees;    /* more assignees                      */
+	size_t nassignees;
+	const char *const *priorities;   /* more priorities                     */
+	size_t npriorities;
+	const char *const *parents;      /* more parents                        */
+	size_t nparents;
 } jerry_filter;
 
 /* Summaries from the index, never from every item file. */
@@ -304,7 +326,7 @@ int jerry_duration_parse(int64_t *out_ms, const char *text);
 int jerry_claim_take(jerry_item **out, jerry_store *store, const char *id, int64_t lease_ms,
 		jerry_error *err);
 /*
- * Claim the best ready item (see jerry_ready; filter->type, ->label apply).
+ * Claim the best ready item (see jerry_ready; the same filter fields apply).
  * Concurrent callers always get different items.  JERRY_ENOTFOUND when
  * nothing is ready.
  */
@@ -324,6 +346,15 @@ int jerry_dep_add(jerry_item **out, jerry_store *store, const char *id, const ch
 		  jerry_error *err);
 int jerry_dep_remove(jerry_item **out, jerry_store *store, const char *id, const char *on,
 		     jerry_error *err);
+/*
+ * Several dependencies of `id` in one change: all of them or none, one new
+ * version (none when nothing changes).  Any unknown or invalid OTHER, or
+ * any one that would close a cycle, refuses the whole change.
+ */
+int jerry_dep_add_many(jerry_item **out, jerry_store *store, const char *id,
+		       const char *const *on, size_t non, jerry_error *err);
+int jerry_dep_remove_many(jerry_item **out, jerry_store *store, const char *id,
+			  const char *const *on, size_t non, jerry_error *err);
 
 /* One node of a dependency tree: `item` (a summary) at `depth`, reached from `via`. */
 typedef struct jerry_dep_node {
@@ -339,8 +370,8 @@ void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n);
 
 /*
  * Ready work: pending items with no live claim whose dependencies are all
- * done, best first (priority, then oldest, then number).  filter->type,
- * ->label and ->limit apply.  From the index only.
+ * done, best first (priority, then oldest, then number).  Every filter
+ * field but the statuses, `all` and `sort` applies.  From the index only.
  */
 int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *store,
 		const jerry_filter *filter, jerry_error *err);

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "port.h"
+#include "filter.h"
 #include "../domain/domain.h"
 
 #include <stdio.h>
@@ -347,20 +348,6 @@ int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
 
 /* ---- list ------------------------------------------------------------------ */
 
-static int in_csv(const char *csv, const char *word)
-{
-	size_t wl = strlen(word);
-	for (const char *p = csv; *p;) {
-		size_t n = strcspn(p, ",");
-		if (n == wl && strncmp(p, word, n) == 0)
-			return 1;
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
 static int cmp_items(const void *a, const void *b, void *arg)
 {
 	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
@@ -384,9 +371,7 @@ int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
 	jerry_item **all = NULL;
 	size_t n = 0, k = 0;
 	int key = -1, rc;
-	jerry_type type;
-	jerry_priority prio;
-	int64_t parent = 0;
+	struct jr_match m;
 	if (out)
 		*out = NULL;
 	*out_n = 0;
@@ -398,51 +383,27 @@ int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
 		jr_error_hint(err, "sort by one of: id, priority, updated, created, status, title");
 		return JERRY_EINVALID;
 	}
-	if (f->statuses) {
-		for (const char *p = f->statuses; *p;) {
-			char word[32];
-			size_t len = strcspn(p, ",");
-			jerry_status s;
-			snprintf(word, sizeof(word), "%.*s", (int)(len < 31 ? len : 31), p);
-			if ((rc = parse_enum_arg(jerry_status_parse(&s, word), err, "status", word, STATUSES)))
-				return rc;
-			p += len;
-			if (*p == ',')
-				p++;
-		}
+	if ((rc = jr_match_init(&m, f, err)))
+		return rc;
+	if ((rc = port->scan(port->ctx, &all, &n, err))) {
+		jr_match_release(&m);
+		return rc;
 	}
-	if (f->type && (rc = parse_enum_arg(jerry_type_parse(&type, f->type), err, "type", f->type, TYPES)))
-		return rc;
-	if (f->priority && (rc = parse_enum_arg(jerry_priority_parse(&prio, f->priority), err,
-						"priority", f->priority, PRIORITIES)))
-		return rc;
-	if (f->parent && (rc = jerry_id_parse(&parent, f->parent, err)))
-		return rc;
-	if ((rc = port->scan(port->ctx, &all, &n, err)))
-		return rc;
 	for (size_t i = 0; i < n; i++) {
 		jerry_item *it = all[i];
 		int keep = 1;
-		if (f->statuses)
-			keep = in_csv(f->statuses, jerry_status_name(it->status)) ||
-			       (it->status == JERRY_STATUS_IN_PROGRESS && in_csv(f->statuses, "in-progress"));
+		if (m.has_status)
+			keep = jr_match_status(&m, it);
 		else if (!f->all)
 			keep = it->status != JERRY_STATUS_DONE && it->status != JERRY_STATUS_CANCELLED;
-		if (keep && f->type && it->type != type)
-			keep = 0;
-		if (keep && f->priority && it->priority != prio)
-			keep = 0;
-		if (keep && f->label && !jr_labels_has(it, f->label))
-			keep = 0;
-		if (keep && f->assignee && (!it->assignee || strcmp(it->assignee, f->assignee) != 0))
-			keep = 0;
-		if (keep && f->parent && it->parent != parent)
+		if (keep && !jr_match_fields(&m, it))
 			keep = 0;
 		if (keep)
 			all[k++] = it;
 		else
 			jerry_item_free(it);
 	}
+	jr_match_release(&m);
 	/* The index hands them over in ID order, the default sort. */
 	size_t sorted = 1;
 	while (sorted < k && cmp_items(&all[sorted - 1], &all[sorted], &key) < 0)

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "port.h"
+#include "filter.h"
 #include "../domain/domain.h"
 
 #include <stdio.h>
@@ -132,10 +133,11 @@ int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter 
 	struct claim_ctx c = {port, lease_or_default(lease_ms), 1};
 	if (out)
 		*out = NULL;
+	/* Every candidate, not the first `limit`: some may be taken under us. */
 	memset(&rf, 0, sizeof(rf));
 	if (f) {
-		rf.type = f->type;
-		rf.label = f->label;
+		rf = *f;
+		rf.limit = 0;
 	}
 	int rc = jr_app_ready(&ready, &n, port, &rf, err);
 	if (rc)
@@ -164,9 +166,13 @@ int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter 
 	}
 	jerry_item_array_free(ready, n);
 	if (rc == JERRY_ENOTFOUND) {
-		jr_error(err, JERRY_ENOTFOUND, "nothing is ready%s%s%s%s", f && f->type ? " of type " : "",
-			 f && f->type ? f->type : "", f && f->label ? " with label " : "",
-			 f && f->label ? f->label : "");
+		struct jr_match m;
+		char what[256] = "";
+		if (jr_match_init(&m, &rf, NULL) == 0) {
+			jr_match_describe(what, sizeof(what), &m);
+			jr_match_release(&m);
+		}
+		jr_error(err, JERRY_ENOTFOUND, "nothing is ready%s", what);
 		jr_error_hint(err, "'jerry blocked' shows what waits, 'jerry list' what is open");
 	}
 	return rc;
@@ -289,7 +295,9 @@ static int reach(const struct graph *g, const jerry_item *override, int64_t from
 struct dep_ctx {
 	const jr_port *port;
 	const char *id;
-	int64_t num, on;
+	int64_t num;
+	int64_t *on;           /* the OTHERs, all changed in one version */
+	size_t non;
 	int add;
 	jerry_item **out;
 };
@@ -299,32 +307,51 @@ static int apply_dep(jerry_item *it, void *arg, jerry_error *err)
 	struct dep_ctx *d = arg;
 	struct graph g;
 	int rc;
-	int present = 0;
-	for (size_t i = 0; i < it->ndepends; i++)
-		present |= it->depends_on[i] == d->on;
+	size_t nnew = 0;
 	/* Adding what is there, or removing what is not, changes nothing. */
-	if (present == d->add)
+	for (size_t k = 0; k < d->non; k++) {
+		int present = 0;
+		for (size_t i = 0; i < it->ndepends; i++)
+			present |= it->depends_on[i] == d->on[k];
+		if (present == d->add)
+			continue;
+		if (!d->add) {
+			jr_depends_remove(it, d->on[k]);
+		} else if ((rc = jr_depends_add(it, d->on[k]))) {
+			return jr_error(err, rc, rc == JERRY_ENOMEM ? "out of memory"
+								    : "'%s' has too many dependencies", it->id);
+		}
+		/* Only the changed ones need the cycle check: keep them at the front. */
+		int64_t changed = d->on[k];
+		d->on[k] = d->on[nnew];
+		d->on[nnew++] = changed;
+	}
+	if (nnew == 0)
 		return JR_UNCHANGED;
 	if (!d->add)
-		return jr_depends_remove(it, d->on);
-	if ((rc = jr_depends_add(it, d->on)))
-		return jr_error(err, rc, rc == JERRY_ENOMEM ? "out of memory"
-							    : "'%s' has too many dependencies", it->id);
+		return 0;
 	if ((rc = graph_load(&g, d->port, err)))
 		return rc;
 	int64_t maxn = g.max > it->num ? g.max : it->num;
-	if (d->on > maxn)
-		maxn = d->on;
+	for (size_t k = 0; k < nnew; k++)
+		if (d->on[k] > maxn)
+			maxn = d->on[k];
 	unsigned char *seen = calloc((size_t)maxn + 1, 1);
 	int64_t *path = calloc(JR_DEPENDS_MAX * 4 + 1, sizeof(*path));
-	size_t plen = 0;
+	size_t plen = 0, k = 0;
 	if (!seen || !path) {
 		free(seen);
 		free(path);
 		graph_release(&g);
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
-	if (reach(&g, it, d->on, it->num, seen, path, &plen, 0)) {
+	/* One walk per new dependency; any of them closing a cycle refuses them all. */
+	for (; k < nnew; k++) {
+		memset(seen, 0, (size_t)maxn + 1);
+		if (reach(&g, it, d->on[k], it->num, seen, path, &plen, 0))
+			break;
+	}
+	if (k < nnew) {
 		char cycle[512];
 		size_t off = (size_t)snprintf(cycle, sizeof(cycle), "%s", it->id);
 		for (size_t i = 0; i < plen && off < sizeof(cycle); i++)
@@ -332,7 +359,7 @@ static int apply_dep(jerry_item *it, void *arg, jerry_error *err)
 						(long long)path[i]);
 		jr_error_item(err, it->num);
 		rc = jr_error(err, JERRY_EREFUSED, "a dependency of %s on WORK-%03lld would close a cycle: %s",
-			      it->id, (long long)d->on, cycle);
+			      it->id, (long long)d->on[k], cycle);
 		jr_error_hint(err, "remove one of the dependencies in the cycle first ('jerry dep rm')");
 	}
 	free(seen);
@@ -347,28 +374,42 @@ static int dep_locked(void *arg, jerry_error *err)
 	return d->port->mutate(d->port->ctx, d->out, d->num, apply_dep, d, err);
 }
 
-int jr_app_dep_change(jerry_item **out, const jr_port *port, const char *id, const char *on,
-		      int add, jerry_error *err)
+int jr_app_dep_change(jerry_item **out, const jr_port *port, const char *id,
+		      const char *const *on, size_t non, int add, jerry_error *err)
 {
-	struct dep_ctx d = {port, id, 0, 0, add, out};
-	jerry_item *other = NULL;
+	struct dep_ctx d = {port, id, 0, NULL, non, add, out};
 	int rc;
 	if (out)
 		*out = NULL;
-	if ((rc = jerry_id_parse(&d.num, id, err)) || (rc = jerry_id_parse(&d.on, on, err)))
+	if ((rc = jerry_id_parse(&d.num, id, err)))
 		return rc;
-	if (d.num == d.on) {
-		jr_error_item(err, d.num);
-		return jr_error(err, JERRY_EREFUSED, "an item cannot depend on itself");
+	if (non == 0)
+		return jr_error(err, JERRY_EINVALID, "no dependency given");
+	if (!(d.on = calloc(non, sizeof(*d.on))))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	/* Every OTHER is checked before anything changes: all or none. */
+	for (size_t k = 0; k < non; k++) {
+		jerry_item *other = NULL;
+		if ((rc = jerry_id_parse(&d.on[k], on[k], err)))
+			goto out;
+		if (d.num == d.on[k]) {
+			jr_error_item(err, d.num);
+			rc = jr_error(err, JERRY_EREFUSED, "an item cannot depend on itself");
+			goto out;
+		}
+		/* Unknown IDs are "not found" for rm too, not a silent no-op. */
+		rc = port->get(port->ctx, &other, d.on[k], err);
+		jerry_item_free(other);
+		if (rc)
+			goto out;
 	}
-	/* Unknown IDs are "not found" for rm too, not a silent no-op. */
-	rc = port->get(port->ctx, &other, d.on, err);
-	jerry_item_free(other);
-	if (rc)
-		return rc;
 	if (port->exclusive)
-		return port->exclusive(port->ctx, dep_locked, &d, err);
-	return dep_locked(&d, err);
+		rc = port->exclusive(port->ctx, dep_locked, &d, err);
+	else
+		rc = dep_locked(&d, err);
+out:
+	free(d.on);
+	return rc;
 }
 
 int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, const char *id,
@@ -507,9 +548,8 @@ static int select_items(jerry_item ***out, size_t *out_n, struct graph *g,
 }
 
 struct ready_arg {
-	const jerry_filter *f;
+	const struct jr_match *m;
 	int64_t now;
-	jerry_type type;
 };
 
 static int keep_ready(const struct graph *g, const jerry_item *it, const void *arg)
@@ -517,30 +557,27 @@ static int keep_ready(const struct graph *g, const jerry_item *it, const void *a
 	const struct ready_arg *r = arg;
 	if (it->status != JERRY_STATUS_PENDING || jr_claim_live(it, r->now) || waits_on_others(g, it))
 		return 0;
-	if (r->f && r->f->type && it->type != r->type)
-		return 0;
-	if (r->f && r->f->label && !jr_labels_has(it, r->f->label))
-		return 0;
-	return 1;
+	return jr_match_fields(r->m, it);
 }
 
 int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const jerry_filter *f,
 		 jerry_error *err)
 {
 	struct graph g;
-	struct ready_arg r = {f, port->now(port->ctx), JERRY_TYPE_TASK};
+	struct jr_match m;
+	struct ready_arg r = {&m, port->now(port->ctx)};
 	int rc;
 	*out = NULL;
 	*out_n = 0;
-	if (f && f->type && jerry_type_parse(&r.type, f->type) != 0) {
-		jr_error(err, JERRY_EINVALID, "unknown type '%.64s'", f->type);
-		jr_error_hint(err, "use one of: epic, feature, story, task, subtask, bug, spike");
-		return JERRY_EINVALID;
-	}
-	if ((rc = graph_load(&g, port, err)))
+	if ((rc = jr_match_init(&m, f, err)))
 		return rc;
+	if ((rc = graph_load(&g, port, err))) {
+		jr_match_release(&m);
+		return rc;
+	}
 	rc = select_items(out, out_n, &g, keep_ready, &r, err);
 	graph_release(&g);
+	jr_match_release(&m);
 	if (rc)
 		return rc;
 	qsort(*out, *out_n, sizeof(**out), cmp_ready);
@@ -662,13 +699,25 @@ int jerry_claim_release(jerry_item **out, jerry_store *s, const char *id, jerry_
 
 int jerry_dep_add(jerry_item **out, jerry_store *s, const char *id, const char *on, jerry_error *err)
 {
-	return jr_app_dep_change(out, jr_store_port(s), id, on, 1, err);
+	return jr_app_dep_change(out, jr_store_port(s), id, &on, 1, 1, err);
 }
 
 int jerry_dep_remove(jerry_item **out, jerry_store *s, const char *id, const char *on,
 		     jerry_error *err)
 {
-	return jr_app_dep_change(out, jr_store_port(s), id, on, 0, err);
+	return jr_app_dep_change(out, jr_store_port(s), id, &on, 1, 0, err);
+}
+
+int jerry_dep_add_many(jerry_item **out, jerry_store *s, const char *id, const char *const *on,
+		       size_t non, jerry_error *err)
+{
+	return jr_app_dep_change(out, jr_store_port(s), id, on, non, 1, err);
+}
+
+int jerry_dep_remove_many(jerry_item **out, jerry_store *s, const char *id,
+			  const char *const *on, size_t non, jerry_error *err)
+{
+	return jr_app_dep_change(out, jr_store_port(s), id, on, non, 0, err);
 }
 
 int jerry_dep_tree(jerry_dep_node **out, size_t *out_n, jerry_store *s, const char *id,

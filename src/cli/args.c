@@ -9,7 +9,10 @@
  * `-xvalue` and `-x value` are all accepted; a lone `-` is an operand (it
  * means standard input where the command says so).  Long names must be
  * spelled out: abbreviations would break the day a new option shares a
- * prefix.  Global options are accepted by every command.
+ * prefix.  Global options are accepted by every command.  An option with
+ * a value is taken once unless its table entry says it repeats: a second
+ * `--title` is refused here, for every command, rather than silently
+ * replacing the first.
  */
 #include "cli.h"
 #include "output.h"
@@ -48,6 +51,17 @@ static const struct cli_opt *find_short(const struct cli_cmd *cmd, char c)
 	return NULL;
 }
 
+/* A second value for an option that takes one is an error, never a replacement. */
+static int once(const struct cli *cli, const struct cli_opt *o, unsigned char *seen)
+{
+	if (!o->arg || o->repeat != CLI_ONCE)
+		return 0;
+	if (seen[o->id])
+		return out_usage(cli, "option '--%s' given twice", o->lng);
+	seen[o->id] = 1;
+	return 0;
+}
+
 /* Record one option; global ones go straight into `cli`.  Returns 1 to stop. */
 static int take(struct cli_args *out, struct cli *cli, const struct cli_opt *o, const char *arg,
 		int *help)
@@ -79,6 +93,7 @@ static int take(struct cli_args *out, struct cli *cli, const struct cli_opt *o, 
 int cli_parse(struct cli_args *out, struct cli *cli, const struct cli_cmd *cmd,
 	      int argc, char **argv, int *help)
 {
+	unsigned char seen[OPT__COUNT] = { 0 };
 	int rc = 0;
 	memset(out, 0, sizeof(*out));
 	*help = 0;
@@ -128,6 +143,8 @@ int cli_parse(struct cli_args *out, struct cli *cli, const struct cli_cmd *cmd,
 				rc = out_usage(cli, "option '--%s' takes no value", o->lng);
 				goto fail;
 			}
+			if ((rc = once(cli, o, seen)))
+				goto fail;
 			if (take(out, cli, o, arg, help))
 				return 0;
 			continue;
@@ -150,6 +167,8 @@ int cli_parse(struct cli_args *out, struct cli *cli, const struct cli_cmd *cmd,
 					goto fail;
 				}
 			}
+			if ((rc = once(cli, o, seen)))
+				goto fail;
 			if (take(out, cli, o, arg, help))
 				return 0;
 			if (arg)

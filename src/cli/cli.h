@@ -33,16 +33,29 @@ enum cli_opt_id {
 	OPT_TYPE, OPT_PRIORITY, OPT_LABEL, OPT_DESCRIPTION, OPT_PARENT, OPT_ASSIGNEE,
 	OPT_STATUS, OPT_ALL, OPT_SORT, OPT_LIMIT, OPT_TITLE, OPT_ADD_LABEL,
 	OPT_REMOVE_LABEL, OPT_IF_VERSION, OPT_FORCE, OPT_REASON, OPT_REPAIR,
-	OPT_LEASE, OPT_NEXT, OPT_ON, OPT_SINCE
+	OPT_LEASE, OPT_NEXT, OPT_ON, OPT_SINCE, OPT_ANY_LABEL,
+	OPT__COUNT
 };
 
-/* One option in a command's table.  `arg` names the value, NULL for a flag. */
+/*
+ * One option in a command's table.  `arg` names the value, NULL for a flag.
+ * An option with a value may be given once, unless `repeat` says what
+ * giving it again means (doc/CLI.md has the table); the parser refuses a
+ * second value otherwise, so no value is ever dropped.  A flag may always
+ * be repeated: it means the same as once.
+ */
+enum cli_repeat {
+	CLI_ONCE = 0,
+	CLI_REPEAT,             /* every value counts           */
+};
+
 struct cli_opt {
 	int id;
 	const char *lng;        /* "priority" for --priority */
 	char shrt;              /* 'p' for -p, 0 for none    */
 	const char *arg;        /* "PRIORITY", or NULL       */
 	const char *help;
+	int repeat;             /* enum cli_repeat           */
 };
 
 /* The state of one run, filled by main.c. */
@@ -95,6 +108,19 @@ int cli_read_stdin(char **out, jerry_error *err);
 int cli_text_arg(char **buf, const char **value, jerry_error *err);
 int cli_open(jerry_store **out, struct cli *cli);
 int cli_opts_setup(struct cli *cli);
+
+/*
+ * cmd_list.c: the filter options (--status, --type, --label, --any-label,
+ * --assignee, --priority, --parent, --all, --sort, --limit), every value of
+ * every repeat, as a jerry_filter; the library decides what they mean.
+ * Returns 0 or an exit status (already reported); release it either way.
+ */
+struct cli_filter {
+	jerry_filter f;
+	const char **vals;             /* the memory behind f's lists */
+};
+int cli_filter_fill(struct cli_filter *cf, const struct cli *cli, const struct cli_args *args);
+void cli_filter_release(struct cli_filter *cf);
 
 /* main.c */
 void cli_help_command(FILE *f, const struct cli_cmd *cmd);

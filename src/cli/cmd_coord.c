@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIMIT_MAX 1000000000u
-
 static int lease_of(const struct cli *cli, const struct cli_args *args, int64_t *lease)
 {
 	*lease = 0;
@@ -23,15 +21,6 @@ static int lease_of(const struct cli *cli, const struct cli_args *args, int64_t 
 					"'%.64s' is not a lease length", args->opts[i].arg);
 	}
 	return 0;
-}
-
-static const char *opt_value(const struct cli_args *args, int id)
-{
-	const char *v = NULL;
-	for (size_t i = 0; i < args->nopts; i++)
-		if (args->opts[i].id == id)
-			v = args->opts[i].arg;
-	return v;
 }
 
 static int has_opt(const struct cli_args *args, int id)
@@ -74,15 +63,21 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 		return out_usage(cli, "give either an ID or --next, not both");
 	if (!next && args->npos == 0)
 		return out_usage(cli, "which item? give an ID, or --next for the best ready one");
-	if (!next && (opt_value(args, OPT_TYPE) || opt_value(args, OPT_LABEL)))
+	if (!next && (has_opt(args, OPT_TYPE) || has_opt(args, OPT_LABEL)))
 		return out_usage(cli, "--type and --label go with --next");
+	if (!next && has_opt(args, OPT_ANY_LABEL))
+		return out_usage(cli, "--any-label goes with --next and --label");
 	if ((status = cli_open(&store, cli)))
 		return status;
 	if (next) {
-		jerry_filter f = {0};
-		f.type = opt_value(args, OPT_TYPE);
-		f.label = opt_value(args, OPT_LABEL);
-		rc = jerry_claim_next(&item, store, &f, lease, &err);
+		struct cli_filter cf;
+		if ((status = cli_filter_fill(&cf, cli, args))) {
+			cli_filter_release(&cf);
+			jerry_store_free(store);
+			return status;
+		}
+		rc = jerry_claim_next(&item, store, &cf.f, lease, &err);
+		cli_filter_release(&cf);
 	} else if (heartbeat) {
 		rc = jerry_claim_heartbeat(&item, store, args->pos[0], lease, &err);
 	} else {
@@ -155,7 +150,9 @@ static int dep_tree(struct cli *cli, jerry_store *store, const char *id)
 
 int cmd_dep(struct cli *cli, const struct cli_args *args)
 {
-	const char *sub = args->pos[0], *on = opt_value(args, OPT_ON);
+	const char *sub = args->pos[0];
+	const char **on = NULL;
+	size_t non = 0;
 	int add = strcmp(sub, "add") == 0, rm = strcmp(sub, "rm") == 0 || strcmp(sub, "remove") == 0;
 	int tree = strcmp(sub, "tree") == 0;
 	jerry_store *store = NULL;
@@ -167,18 +164,26 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 		return out_usage(cli, "unknown dep action '%.32s': use add, rm or tree", sub);
 	if (args->npos < 2)
 		return out_usage(cli, "which item? 'jerry dep %s ID%s'", sub, tree ? "" : " --on OTHER");
-	if (tree && on)
+	if (tree && has_opt(args, OPT_ON))
 		return out_usage(cli, "'dep tree' takes no --on");
-	if (!tree && !on)
+	if (!tree && !has_opt(args, OPT_ON))
 		return out_usage(cli, "'dep %s' needs --on OTHER", sub);
-	if ((status = cli_open(&store, cli)))
+	if (!(on = calloc(args->nopts + 1, sizeof(*on))))
+		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < args->nopts; i++)
+		if (args->opts[i].id == OPT_ON)
+			on[non++] = args->opts[i].arg;
+	if ((status = cli_open(&store, cli))) {
+		free(on);
 		return status;
+	}
 	if (tree) {
 		status = dep_tree(cli, store, args->pos[1]);
 	} else {
+		/* Several --on: one change, all of them or none. */
 		jerry_error_clear(&err);
-		rc = add ? jerry_dep_add(&item, store, args->pos[1], on, &err)
-			 : jerry_dep_remove(&item, store, args->pos[1], on, &err);
+		rc = add ? jerry_dep_add_many(&item, store, args->pos[1], on, non, &err)
+			 : jerry_dep_remove_many(&item, store, args->pos[1], on, non, &err);
 		if ((!rc || rc == JERRY_EDURABLE) && item && !cli->json) {
 			printf("%s depends on ", item->id);
 			if (item->ndepends == 0)
@@ -196,6 +201,7 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 		jerry_item_free(item);
 	}
 	jerry_store_free(store);
+	free(on);
 	return status;
 }
 
@@ -203,29 +209,23 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 
 int cmd_ready(struct cli *cli, const struct cli_args *args)
 {
-	jerry_filter f = {0};
+	struct cli_filter cf;
 	jerry_store *store = NULL;
 	jerry_item **items = NULL;
 	size_t n = 0;
 	jerry_error err;
 	int status;
-	const char *limit = opt_value(args, OPT_LIMIT);
 
-	f.type = opt_value(args, OPT_TYPE);
-	f.label = opt_value(args, OPT_LABEL);
-	if (limit) {
-		uint64_t v;
-		if (cli_parse_uint(&v, limit, LIMIT_MAX) || v == 0)
-			return out_usage(cli, "--limit '%.64s' is not a positive whole number", limit);
-		f.limit = (size_t)v;
-	}
 	jerry_error_clear(&err);
-	if ((status = cli_open(&store, cli)))
+	if ((status = cli_filter_fill(&cf, cli, args)) || (status = cli_open(&store, cli))) {
+		cli_filter_release(&cf);
 		return status;
-	int rc = jerry_ready(&items, &n, store, &f, &err);
+	}
+	int rc = jerry_ready(&items, &n, store, &cf.f, &err);
 	status = rc ? out_error(cli, rc, &err) : out_table(cli, items, n);
 	jerry_item_array_free(items, n);
 	jerry_store_free(store);
+	cli_filter_release(&cf);
 	return status;
 }
 

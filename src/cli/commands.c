@@ -26,7 +26,7 @@ static const struct cli_opt no_opts[] = {
 static const struct cli_opt create_opts[] = {
 	{ OPT_TYPE, "type", 't', "TYPE", "epic, feature, story, task (default), subtask, bug, spike" },
 	{ OPT_PRIORITY, "priority", 'p', "PRIORITY", "critical, high, medium (default), low" },
-	{ OPT_LABEL, "label", 'l', "LABEL", "add a label (repeatable)" },
+	{ OPT_LABEL, "label", 'l', "LABEL", "add a label", CLI_REPEAT },
 	{ OPT_DESCRIPTION, "description", 'd', "TEXT", "the description; '-' reads standard input" },
 	{ OPT_PARENT, "parent", 0, "ID", "the parent item" },
 	{ OPT_ASSIGNEE, "assignee", 0, "NAME", "who does it" },
@@ -34,12 +34,13 @@ static const struct cli_opt create_opts[] = {
 };
 
 static const struct cli_opt list_opts[] = {
-	{ OPT_STATUS, "status", 's', "S,...", "only these statuses (default: the open ones)" },
-	{ OPT_TYPE, "type", 't', "TYPE", "only this type" },
-	{ OPT_LABEL, "label", 'l', "LABEL", "only items with this label" },
-	{ OPT_ASSIGNEE, "assignee", 0, "NAME", "only items assigned to NAME" },
-	{ OPT_PRIORITY, "priority", 'p', "PRIORITY", "only this priority" },
-	{ OPT_PARENT, "parent", 0, "ID", "only children of ID" },
+	{ OPT_STATUS, "status", 's', "S,...", "any of these statuses (default: the open ones)", CLI_REPEAT },
+	{ OPT_TYPE, "type", 't', "T,...", "any of these types", CLI_REPEAT },
+	{ OPT_LABEL, "label", 'l', "L,...", "items with all of these labels", CLI_REPEAT },
+	{ OPT_ANY_LABEL, "any-label", 0, NULL, "with --label: any of the labels is enough" },
+	{ OPT_ASSIGNEE, "assignee", 0, "NAME", "items assigned to NAME (or to any NAME given)", CLI_REPEAT },
+	{ OPT_PRIORITY, "priority", 'p', "P,...", "any of these priorities", CLI_REPEAT },
+	{ OPT_PARENT, "parent", 0, "ID,...", "children of any of these items", CLI_REPEAT },
 	{ OPT_ALL, "all", 'a', NULL, "include done and cancelled items" },
 	{ OPT_SORT, "sort", 0, "KEY", "id (default), priority, updated, created, status, title" },
 	{ OPT_LIMIT, "limit", 'n', "N", "show at most N items" },
@@ -53,8 +54,8 @@ static const struct cli_opt update_opts[] = {
 	{ OPT_PRIORITY, "priority", 'p', "PRIORITY", "a new priority" },
 	{ OPT_STATUS, "status", 's', "STATUS", "a new status (through the state machine)" },
 	{ OPT_ASSIGNEE, "assignee", 0, "NAME", "a new assignee; '' clears" },
-	{ OPT_ADD_LABEL, "add-label", 0, "LABEL", "add a label (repeatable)" },
-	{ OPT_REMOVE_LABEL, "remove-label", 0, "LABEL", "remove a label (repeatable)" },
+	{ OPT_ADD_LABEL, "add-label", 0, "LABEL", "add a label", CLI_REPEAT },
+	{ OPT_REMOVE_LABEL, "remove-label", 0, "LABEL", "remove a label", CLI_REPEAT },
 	{ OPT_PARENT, "parent", 0, "ID", "a new parent; '' clears" },
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
 	{ OPT_FORCE, "force", 'f', NULL, "act although another holds a live claim" },
@@ -86,8 +87,9 @@ static const struct cli_opt check_opts[] = {
 
 static const struct cli_opt claim_opts[] = {
 	{ OPT_NEXT, "next", 0, NULL, "claim the best ready item instead of a given one" },
-	{ OPT_TYPE, "type", 't', "TYPE", "with --next: only this type" },
-	{ OPT_LABEL, "label", 'l', "LABEL", "with --next: only items with this label" },
+	{ OPT_TYPE, "type", 't', "T,...", "with --next: any of these types", CLI_REPEAT },
+	{ OPT_LABEL, "label", 'l', "L,...", "with --next: items with all of these labels", CLI_REPEAT },
+	{ OPT_ANY_LABEL, "any-label", 0, NULL, "with --label: any of the labels is enough" },
 	{ OPT_LEASE, "lease", 0, "DURATION", "how long the claim lasts: 90s, 30m (default), 2h" },
 	{ 0, NULL, 0, NULL, NULL }
 };
@@ -98,13 +100,14 @@ static const struct cli_opt lease_opts[] = {
 };
 
 static const struct cli_opt dep_opts[] = {
-	{ OPT_ON, "on", 0, "OTHER", "the item that must be done first (add, rm)" },
+	{ OPT_ON, "on", 0, "OTHER", "the item that must be done first (add, rm); several: all at once", CLI_REPEAT },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
 static const struct cli_opt ready_opts[] = {
-	{ OPT_TYPE, "type", 't', "TYPE", "only this type" },
-	{ OPT_LABEL, "label", 'l', "LABEL", "only items with this label" },
+	{ OPT_TYPE, "type", 't', "T,...", "any of these types", CLI_REPEAT },
+	{ OPT_LABEL, "label", 'l', "L,...", "items with all of these labels", CLI_REPEAT },
+	{ OPT_ANY_LABEL, "any-label", 0, NULL, "with --label: any of the labels is enough" },
 	{ OPT_LIMIT, "limit", 'n', "N", "show at most N items" },
 	{ 0, NULL, 0, NULL, NULL }
 };
@@ -125,8 +128,8 @@ const struct cli_cmd cli_commands[] = {
 	{ "create", "TITLE [-t TYPE] [-p PRIORITY] [-l LABEL]... [-d TEXT|-] [--parent ID] [--assignee NAME]",
 	  "create an item and print its ID", create_opts, 1, 1, cmd_create, NULL },
 	{ "show", "ID", "show one item", no_opts, 1, 1, cmd_show, NULL },
-	{ "list", "[--status S,...] [--type T] [--label L] [--assignee A] [--priority P] [--parent ID]"
-		  " [--all] [--sort KEY] [--limit N]",
+	{ "list", "[--status S,...]... [--type T,...]... [--label L,...]... [--any-label] [--assignee A]..."
+		  " [--priority P,...]... [--parent ID,...]... [--all] [--sort KEY] [--limit N]",
 	  "list items (the open ones by default)", list_opts, 0, 0, cmd_list, NULL },
 	{ "update", "ID [--title T] [--description T|-] [--type T] [--priority P] [--status S]"
 		    " [--assignee A] [--add-label L]... [--remove-label L]... [--parent ID] [--if-version N]",
@@ -145,15 +148,15 @@ const struct cli_cmd cli_commands[] = {
 	{ "check", "[--repair]", "examine the whole store for problems",
 	  check_opts, 0, 0, cmd_check, NULL },
 	{ "reindex", "", "rebuild the index from the item files", no_opts, 0, 0, cmd_reindex, NULL },
-	{ "claim", "ID|--next [--type T] [--label L] [--lease DURATION]",
+	{ "claim", "ID|--next [--type T,...]... [--label L,...]... [--any-label] [--lease DURATION]",
 	  "claim an item (or the best ready one) for this agent", claim_opts, 0, 1, cmd_claim, NULL },
 	{ "heartbeat", "ID [--lease DURATION]", "extend your claim on an item",
 	  lease_opts, 1, 1, cmd_claim, NULL },
 	{ "release", "ID", "give your claim up; the item is ready again",
 	  no_opts, 1, 1, cmd_release, NULL },
-	{ "dep", "add ID --on OTHER | rm ID --on OTHER | tree ID",
+	{ "dep", "add ID --on OTHER... | rm ID --on OTHER... | tree ID",
 	  "dependencies: ID cannot start before OTHER is done", dep_opts, 1, 2, cmd_dep, NULL },
-	{ "ready", "[--type T] [--label L] [--limit N]",
+	{ "ready", "[--type T,...]... [--label L,...]... [--any-label] [--limit N]",
 	  "pending, unclaimed items whose dependencies are done, best first",
 	  ready_opts, 0, 0, cmd_ready, NULL },
 	{ "blocked", "", "items that wait: blocked, or on unfinished dependencies",

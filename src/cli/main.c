@@ -77,7 +77,7 @@ static void help_options(FILE *f, const struct cli_opt *opts)
 				     o->arg ? o->arg : "");
 		if (n < 0)
 			continue;
-		fprintf(f, "  %-26s %s\n", left, o->help);
+		fprintf(f, "  %-26s %s%s\n", left, o->help, o->repeat ? " (repeatable)" : "");
 	}
 }
 

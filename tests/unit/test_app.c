@@ -624,6 +624,86 @@ static void test_list__bad_filters_are_invalid(void **state)
 	assert_int_equal(jr_app_list(&items, &n, &m->port, &f, &err), JERRY_EINVALID);
 }
 
+/* Several values for a field: any of them; for labels all of them, or any with any_label. */
+static void test_list__several_values_per_field(void **state)
+{
+	h_mem *m = *state;
+	jerry_filter f;
+	jerry_item **items = NULL;
+	size_t n = 9;
+	jerry_error err;
+	char ids[256];
+	static const char *const bug_story[] = {"bug", "story"}, *const bug[] = {"bug"};
+	static const char *const ui_db[] = {"ui", "db"}, *const ui_comma_db[] = {"ui,db"};
+	static const char *const crit_low[] = {"critical", "low"}, *const done[] = {"done"};
+	static const char *const parents[] = {"WORK-001", "7"}, *const owners[] = {"bob", "nobody"};
+	static const char *const chore[] = {"bug", "chore"};
+	seed(m);
+	memset(&f, 0, sizeof(f));
+	f.types = bug_story;
+	f.ntypes = 2;
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "3,7");
+	f.type = "task";                   /* the single field is one more value */
+	f.types = bug;
+	f.ntypes = 1;
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,3,6");
+	memset(&f, 0, sizeof(f));
+	f.type = "bug,story";              /* a comma list, as statuses always were */
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "3,7");
+	memset(&f, 0, sizeof(f));
+	f.labels = ui_db;
+	f.nlabels = 2;
+	assert_int_equal(list(m, &f, ids, sizeof(ids)), 0);
+	f.any_label = 1;
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,3,6");
+	f.labels = ui_comma_db;
+	f.nlabels = 1;
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,3,6");
+	f.any_label = 0;
+	f.label = "ui";
+	f.labels = NULL;
+	f.nlabels = 0;
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,6");
+	memset(&f, 0, sizeof(f));
+	f.priorities = crit_low;
+	f.npriorities = 2;
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "3,6");
+	memset(&f, 0, sizeof(f));
+	f.statuses = "cancelled";
+	f.status_list = done;
+	f.nstatus_list = 1;
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "4,5");
+	memset(&f, 0, sizeof(f));
+	f.parents = parents;
+	f.nparents = 2;
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,3,6");
+	memset(&f, 0, sizeof(f));
+	f.assignees = owners;
+	f.nassignees = 2;
+	list(m, &f, ids, sizeof(ids));
+	assert_string_equal(ids, "2,6");
+	/* A bad value anywhere in a list is an error, not an empty result. */
+	memset(&f, 0, sizeof(f));
+	f.types = chore;
+	f.ntypes = 2;
+	assert_int_equal(jr_app_list(&items, &n, &m->port, &f, &err), JERRY_EINVALID);
+	assert_non_null(strstr(err.message, "'chore'"));
+	assert_null(items);
+	f.types = NULL;
+	f.ntypes = 0;
+	f.label = "ui,";
+	assert_int_equal(jr_app_list(&items, &n, &m->port, &f, &err), JERRY_EINVALID);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, h_mem_setup, h_mem_teardown)
 
 int main(void)
@@ -649,6 +729,7 @@ int main(void)
 		T(test_list__filters_combine),
 		T(test_list__sorts_and_limit),
 		T(test_list__bad_filters_are_invalid),
+		T(test_list__several_values_per_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
