@@ -239,7 +239,7 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 			if (!items[i])
 				continue;
 			int64_t num = nums[i];
-			jerry_item *s = (size_t)num < ix.cap ? ix.by_num[num] : NULL;
+			jerry_item *s = jr_index_get(&ix, num);
 			if (!s)
 				rc = problem(r, "index_drift", st->dir, 0, "%s is missing from the index",
 					     items[i]->id);
@@ -252,15 +252,13 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 				goto out;
 			k++;
 		}
-		for (size_t num = 1; num < ix.cap; num++) {
-			if (!ix.by_num[num])
-				continue;
+		for (size_t i = 0; i < ix.count; i++) {
 			char rel[64];
-			jr_store_item_rel(rel, sizeof(rel), (int64_t)num);
+			jr_store_item_rel(rel, sizeof(rel), ix.e[i].item->num);
 			if (faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
 			    (rc = problem(r, "index_drift", st->dir, 0,
 					  "the index lists %s, which has no file",
-					  ix.by_num[num]->id)))
+					  ix.e[i].item->id)))
 				goto out;
 		}
 		(void)k;

@@ -696,11 +696,11 @@ static void test_index__log_records_mean_the_same_in_any_spelling(void **state)
 			fail_msg("case %zu: the index load gave %d, not %d", i, rc, cases[i].rc);
 		if (!rc) {
 			/* unconfirmed, the ghost is settled from its (missing) file */
-			int listed = ix.cap > 7 && ix.by_num[7];
+			int listed = jr_index_get(&ix, 7) != NULL;
 			if (listed != cases[i].listed || ix.count != 1 + (size_t)listed)
 				fail_msg("case %zu: the ghost is %slisted", i, listed ? "" : "not ");
 			if (listed)
-				assert_string_equal(ix.by_num[7]->title, "ghost");
+				assert_string_equal(jr_index_get(&ix, 7)->title, "ghost");
 			jr_index_release(&ix);
 		}
 	}
@@ -737,7 +737,7 @@ static void test_index__unconfirmed_in_the_snapshot_is_settled(void **state)
 		h_write_file(path, text, (size_t)n);
 		assert_int_equal(jr_index_load(&ix, s->st, NULL), 0);
 		/* confirmed, the snapshot is believed; unconfirmed, the missing file is */
-		assert_int_equal(ix.cap > 7 && ix.by_num[7], !unconfirmed);
+		assert_int_equal(jr_index_get(&ix, 7) != NULL, !unconfirmed);
 		jr_index_release(&ix);
 		free(line);
 	}
