@@ -14,6 +14,7 @@ targets are met, non-zero only when the harness itself cannot run.
 import json
 import os
 import platform
+import random
 import shutil
 import sqlite3
 import statistics
@@ -24,10 +25,10 @@ import time
 CONFIG = {
     # rounds: timed rounds per interleaved group; warm: untimed rounds first
     "quick": dict(rounds=41, warm=2, sizes=[100, 10000], big=10000,
-                  list_rounds=11, huge_rounds=0,
+                  list_rounds=11, huge_rounds=0, spread=10000, spread_rounds=9,
                   conc_procs=20, conc_per=10, same_procs=32, same_per=3, conc_reps=1),
     "full": dict(rounds=61, warm=3, sizes=[100, 10000, 100000], big=100000,
-                 list_rounds=21, huge_rounds=7,
+                 list_rounds=21, huge_rounds=7, spread=100000, spread_rounds=5,
                  conc_procs=100, conc_per=20, same_procs=32, same_per=10, conc_reps=2),
 }
 
@@ -84,6 +85,20 @@ def item(n):
     }
 
 
+def spread_numbers(n):
+    """n distinct item numbers spread over 1..10^9, ascending (reproducible),
+    the highest a million short of 999,999,999 so that creates have room."""
+    return sorted(random.Random(9).sample(range(1, 999000000), n))
+
+
+def renumbered(d, nums):
+    """item() with every WORK-k it names renamed to WORK-nums[k-1]."""
+    def rn(i):
+        return "WORK-%03d" % nums[int(i[5:]) - 1]
+    d = dict(d, id=rn(d["id"]), depends_on=[rn(x) for x in d["depends_on"]])
+    return d
+
+
 def run(cmd, **kw):
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
     if r.returncode != 0:
@@ -108,17 +123,19 @@ class Bench:
     def j(self, store, *args):
         return [self.jerry, "--data", store] + list(args)
 
-    def build_store(self, n, name=None):
+    def build_store(self, n, name=None, nums=None):
         """Item files written directly in the documented format, then
-        `jerry reindex` builds index.json from them."""
+        `jerry reindex` builds index.json from them.  nums: the items'
+        numbers (default 1..n), the same items renumbered."""
         d = os.path.join(self.work, name or "s%d" % n)
         run(self.j(d, "init"))
         items = os.path.join(d, "items")
         for i in range(1, n + 1):
-            with open(os.path.join(items, "WORK-%03d.json" % i), "w") as f:
-                f.write(json.dumps(item(i), indent=2, ensure_ascii=False) + "\n")
+            it = renumbered(item(i), nums) if nums else item(i)
+            with open(os.path.join(items, it["id"] + ".json"), "w") as f:
+                f.write(json.dumps(it, indent=2, ensure_ascii=False) + "\n")
         with open(os.path.join(d, "sequences.json"), "w") as f:
-            f.write(json.dumps({"format": 1, "WORK": n,
+            f.write(json.dumps({"format": 1, "WORK": nums[-1] if nums else n,
                                 "last_uid": str(UID0 + n * 4096)}, indent=2) + "\n")
         if n:
             run(self.j(d, "reindex"))
@@ -425,7 +442,10 @@ class Bench:
                 [x["expected_version"] for x in jt], [x["fails"] for x in st],
                 [x["final_version"] for x in st])))
 
-        # 6. peak memory (ru_maxrss of the timed runs above)
+        # 6. numbers spread over 1..10^9
+        self.spread()
+
+        # 7. peak memory (ru_maxrss of the timed runs above)
         rss = [("list --json", big, list_big["rss_max_kb"], 64 * 1024),
                ("show ID", 10000, self.raw["show"]["jerry_show"]["rss_max_kb"], 4 * 1024),
                ("create", 100, self.raw["write"]["jerry_create_100"]["rss_max_kb"], 4 * 1024),
@@ -438,6 +458,38 @@ class Bench:
 
         self.elapsed = time.time() - t_start
         self.report()
+
+    def spread(self):
+        """The same items as 1..N, renumbered over 1..10^9 (a merge, a hand
+        edit): time and peak memory must follow N, not the numbers."""
+        cfg = self.cfg
+        N = cfg["spread"]
+        nums = spread_numbers(N)
+        t = time.time()
+        stores_sp = {"seq": self.build_store(N, "c%d" % N),
+                     "spread": self.build_store(N, "x%d" % N, nums)}
+        log("built %d consecutive and %d spread items in %.1f s" % (N, N, time.time() - t))
+        tree = {"seq": "WORK-051", "spread": "WORK-%03d" % nums[50]}  # waits on two
+        ops = [("list --json", ["list", "--json"]), ("ready --json", ["ready", "--json"]),
+               ("blocked", ["blocked"]), ("dep tree", ["dep", "tree", None]),
+               ("check", ["check"]), ("reindex", ["reindex"]),
+               ("create", ["create", "bench create {i}"])]
+        cmds = []
+        for op, args in ops:
+            for k in ("seq", "spread"):
+                a = [tree[k] if x is None else x for x in args]
+                cmds.append(("%s_%s" % (op, k), self.j(stores_sp[k], *a)))
+        r = self.group("spread", cmds, rounds=cfg["spread_rounds"], warm=1)
+        for op, _ in ops:
+            jm, bm = r[op + "_spread"], r[op + "_seq"]
+            self.ratio_row("%s, spread numbers" % op, N, jm, "1..%d" % N, bm, 1.25)
+        for op, _ in ops:
+            jm, bm = r[op + "_spread"], r[op + "_seq"]
+            ratio = jm["rss_max_kb"] / bm["rss_max_kb"]
+            self.rows.append(dict(op="peak RSS: %s, spread numbers" % op, size=N, unit="KiB",
+                                  jerry={"median": jm["rss_max_kb"]}, baseline="1..%d" % N,
+                                  base={"median": bm["rss_max_kb"]}, ratio=ratio,
+                                  target="<= 1.10x", met=ratio <= 1.10, note=""))
 
     # ---- output ----------------------------------------------------------
     def report(self):
@@ -454,7 +506,8 @@ class Bench:
             elif r["unit"] == "ops/s":
                 jv, bv = "%.0f ops/s" % r["jerry"]["median"], "%.0f ops/s" % r["base"]["median"]
             else:
-                jv, bv = "%.1f MiB" % (r["jerry"]["median"] / 1024), "-"
+                jv = "%.1f MiB" % (r["jerry"]["median"] / 1024)
+                bv = "%.1f MiB" % (r["base"]["median"] / 1024) if r["base"] else "-"
             body.append((r["op"], "{:,}".format(r["size"]) if r["size"] else "-", jv,
                          r["baseline"], bv,
                          "%.2fx" % r["ratio"] if r["ratio"] is not None else "-",

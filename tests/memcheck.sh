@@ -66,6 +66,21 @@ vg history history 1
 vg history-json history 1 --json
 vg check check
 vg reindex reindex
+# An item WORK-999999999 and a name past the largest number (t0150).
+sed 's/"WORK-002"/"WORK-999999999"/' "$JERRY_DATA/items/WORK-002.json" >"$JERRY_DATA/items/WORK-999999999.json"
+cp "$JERRY_DATA/items/WORK-001.json" "$JERRY_DATA/items/WORK-123456789012345678901234567890.json"
+vg big-reindex reindex
+vg big-list list --json
+vg big-dep-add dep add 1 --on 999999999
+vg big-dep-tree dep tree 1 --json
+vg big-check check
+vg big-show show WORK-123456789012345678901234567890
+mv "$JERRY_DATA/sequences.json" "$tmp/sequences.json"
+vg big-exhausted create "no number left"
+mv "$tmp/sequences.json" "$JERRY_DATA/sequences.json"
+"$jerry" dep rm 1 --on 999999999 >/dev/null 2>&1
+rm "$JERRY_DATA/items/WORK-999999999.json" "$JERRY_DATA/items/WORK-123456789012345678901234567890.json"
+"$jerry" reindex >/dev/null 2>&1
 printf '{ "id": broken' >"$JERRY_DATA/items/WORK-003.json"
 vg corrupt show 3
 vg check-corrupt check --json

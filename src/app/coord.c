@@ -228,11 +228,16 @@ int jr_app_release(jerry_item **out, const jr_port *port, const char *id, jerry_
 
 /* ---- the dependency graph, from index summaries -------------------------- */
 
+/*
+ * by_num holds the items sorted by number (a lookup is a binary search):
+ * its size follows the number of items, not the largest number, and a
+ * walk marks what it has seen by position in it.
+ */
 struct graph {
 	jerry_item **all;
 	size_t n;
 	jerry_item **by_num;
-	int64_t max;
+	size_t nnum;
 };
 
 static void graph_release(struct graph *g)
@@ -242,37 +247,79 @@ static void graph_release(struct graph *g)
 	memset(g, 0, sizeof(*g));
 }
 
+static int cmp_num(const void *a, const void *b)
+{
+	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
+	return (x->num > y->num) - (x->num < y->num);
+}
+
 static int graph_load(struct graph *g, const jr_port *port, jerry_error *err)
 {
 	memset(g, 0, sizeof(*g));
 	int rc = port->scan(port->ctx, &g->all, &g->n, err);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < g->n; i++)
-		if (g->all[i]->num > g->max)
-			g->max = g->all[i]->num;
-	g->by_num = calloc((size_t)g->max + 1, sizeof(*g->by_num));
+	/* One slot more, for graph_put(). */
+	g->by_num = malloc((g->n + 1) * sizeof(*g->by_num));
 	if (!g->by_num) {
 		graph_release(g);
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
-	for (size_t i = 0; i < g->n; i++)
-		g->by_num[g->all[i]->num] = g->all[i];
+	int sorted = 1;
+	for (size_t i = 0; i < g->n; i++) {
+		g->by_num[i] = g->all[i];
+		sorted &= i == 0 || g->all[i - 1]->num < g->all[i]->num;
+	}
+	g->nnum = g->n;
+	/* The port gives them sorted; a port that does not costs a sort. */
+	if (!sorted)
+		qsort(g->by_num, g->nnum, sizeof(*g->by_num), cmp_num);
 	return 0;
+}
+
+/* 1 and *at = the position of item num in by_num; 0 and where it would go. */
+static int graph_find(const struct graph *g, int64_t num, size_t *at)
+{
+	size_t lo = 0, hi = g->nnum;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->by_num[mid]->num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return lo < g->nnum && g->by_num[lo]->num == num;
 }
 
 static const jerry_item *graph_get(const struct graph *g, int64_t num)
 {
-	return num > 0 && num <= g->max ? g->by_num[num] : NULL;
+	size_t at;
+	return graph_find(g, num, &at) ? g->by_num[at] : NULL;
+}
+
+/* Let `it` stand for its number in the graph (not owned; once per graph). */
+static void graph_put(struct graph *g, jerry_item *it)
+{
+	size_t at;
+	if (graph_find(g, it->num, &at)) {
+		g->by_num[at] = it;
+		return;
+	}
+	memmove(g->by_num + at + 1, g->by_num + at, (g->nnum - at) * sizeof(*g->by_num));
+	g->by_num[at] = it;
+	g->nnum++;
 }
 
 /*
  * Is `target` reachable from `from` along depends_on?  If so, path[] gets
- * the walk from `from` to `target` and *plen its length.
+ * the walk from `from` to `target` and *plen its length.  seen[] has a
+ * flag per position in g->by_num.
  */
-static int reach(const struct graph *g, const jerry_item *override, int64_t from, int64_t target,
-		 unsigned char *seen, int64_t *path, size_t *plen, size_t depth)
+static int reach(const struct graph *g, int64_t from, int64_t target, unsigned char *seen,
+		 int64_t *path, size_t *plen, size_t depth)
 {
+	size_t at;
 	if (depth >= JR_DEPENDS_MAX * 4)
 		return 0;
 	path[depth] = from;
@@ -280,14 +327,12 @@ static int reach(const struct graph *g, const jerry_item *override, int64_t from
 		*plen = depth + 1;
 		return 1;
 	}
-	if (from > g->max || seen[from])
+	if (!graph_find(g, from, &at) || seen[at])
 		return 0;
-	seen[from] = 1;
-	const jerry_item *it = override && override->num == from ? override : graph_get(g, from);
-	if (!it)
-		return 0;
+	seen[at] = 1;
+	const jerry_item *it = g->by_num[at];
 	for (size_t i = 0; i < it->ndepends; i++)
-		if (reach(g, override, it->depends_on[i], target, seen, path, plen, depth + 1))
+		if (reach(g, it->depends_on[i], target, seen, path, plen, depth + 1))
 			return 1;
 	return 0;
 }
@@ -332,11 +377,9 @@ static int apply_dep(jerry_item *it, void *arg, jerry_error *err)
 		return 0;
 	if ((rc = graph_load(&g, d->port, err)))
 		return rc;
-	int64_t maxn = g.max > it->num ? g.max : it->num;
-	for (size_t k = 0; k < nnew; k++)
-		if (d->on[k] > maxn)
-			maxn = d->on[k];
-	unsigned char *seen = calloc((size_t)maxn + 1, 1);
+	/* The graph as it would be: the item with its new dependencies. */
+	graph_put(&g, it);
+	unsigned char *seen = calloc(g.nnum, 1);
 	int64_t *path = calloc(JR_DEPENDS_MAX * 4 + 1, sizeof(*path));
 	size_t plen = 0, k = 0;
 	if (!seen || !path) {
@@ -347,8 +390,8 @@ static int apply_dep(jerry_item *it, void *arg, jerry_error *err)
 	}
 	/* One walk per new dependency; any of them closing a cycle refuses them all. */
 	for (; k < nnew; k++) {
-		memset(seen, 0, (size_t)maxn + 1);
-		if (reach(&g, it, d->on[k], it->num, seen, path, &plen, 0))
+		memset(seen, 0, g.nnum);
+		if (reach(&g, d->on[k], it->num, seen, path, &plen, 0))
 			break;
 	}
 	if (k < nnew) {
@@ -433,7 +476,7 @@ int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, co
 	size_t cap = 16, n = 0, sp = 0, scap = 16;
 	jerry_dep_node *nodes = calloc(cap, sizeof(*nodes));
 	struct frame { int64_t num, via; int depth; } *stack = malloc(sizeof(*stack) * scap);
-	unsigned char *seen = calloc((size_t)g.max + 1, 1);
+	unsigned char *seen = calloc(g.nnum, 1);
 	if (!nodes || !stack || !seen) {
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
@@ -441,10 +484,11 @@ int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, co
 	stack[sp++] = (struct frame){root, 0, 0};
 	while (sp > 0) {
 		struct frame f = stack[--sp];
-		const jerry_item *it = graph_get(&g, f.num);
-		if (!it || seen[f.num])
+		size_t at;
+		if (!graph_find(&g, f.num, &at) || seen[at])
 			continue;
-		seen[f.num] = 1;
+		seen[at] = 1;
+		const jerry_item *it = g.by_num[at];
 		if (n == cap) {
 			jerry_dep_node *grown = realloc(nodes, cap * 2 * sizeof(*nodes));
 			if (!grown) {

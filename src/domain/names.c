@@ -83,9 +83,16 @@ int jerry_id_parse(int64_t *out, const char *text, jerry_error *err)
 	if (strncasecmp(p, "WORK-", 5) == 0)
 		p += 5;
 	size_t n = strspn(p, "0123456789");
-	if (n == 0 || p[n] != '\0' || n > 9) {
+	if (n == 0 || p[n] != '\0') {
 		jr_error(err, JERRY_EINVALID, "'%.64s' is not an item ID", text);
 		jr_error_hint(err, "IDs look like WORK-7, work-007 or 7");
+		return JERRY_EINVALID;
+	}
+	/* Read no further than fits: a number of any length is refused here. */
+	if (n > 9) {
+		jr_error(err, JERRY_EINVALID,
+			 "'%.64s' is not an item ID: numbers have at most 9 digits (the largest is "
+			 "WORK-%lld)", text, JR_ID_MAX);
 		return JERRY_EINVALID;
 	}
 	int64_t v = 0;

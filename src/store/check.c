@@ -92,6 +92,37 @@ static int still_named(int dirfd, const char *name, int fd)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/*
+ * Why a file in items/ is not an item file.  A name that looks like one
+ * says what is wrong with it, without ever reading the number into an
+ * integer that could overflow.
+ */
+static void stray_reason(char *buf, size_t size, const char *name)
+{
+	size_t n = strlen(name), digits = n > 10 ? strspn(name + 5, "0123456789") : 0;
+	if (strncmp(name, "WORK-", 5) != 0 || digits == 0 || digits != n - 10 ||
+	    strcmp(name + n - 5, ".json") != 0) {
+		snprintf(buf, size, "not an item file (items are named WORK-NNN.json)");
+		return;
+	}
+	const char *sig = name + 5 + strspn(name + 5, "0");
+	size_t nsig = digits - (size_t)(sig - (name + 5));
+	if (nsig > 9) {
+		snprintf(buf, size, "item number past the largest jerry can hold (%lld)", JR_ID_MAX);
+		return;
+	}
+	int64_t num = 0;
+	for (size_t i = 0; i < nsig; i++)
+		num = num * 10 + (sig[i] - '0');
+	if (num == 0) {
+		snprintf(buf, size, "not an item file: item numbers start at 1");
+		return;
+	}
+	char canon[32];
+	jerry_id_format(canon, sizeof(canon), num);
+	snprintf(buf, size, "not an item file: item %s is named %s.json", canon, canon);
+}
+
 /* Temp files: ".NAME.tmp-PID-RAND".  Dead when nobody holds its flock. */
 static int scan_temps(jerry_report *r, jerry_store *st, int dirfd, const char *rel, int repair)
 {
@@ -124,9 +155,11 @@ static int scan_temps(jerry_report *r, jerry_store *st, int dirfd, const char *r
 					     "leftover temp file of a writer that died");
 			continue;
 		}
-		if (dirfd == st->itemsfd && n[0] != '.' && !jr_store_item_file_num(n))
-			rc = problem(r, "stray_file", path, 0,
-				     "not an item file (items are named WORK-NNN.json)");
+		if (dirfd == st->itemsfd && n[0] != '.' && !jr_store_item_file_num(n)) {
+			char why[128];
+			stray_reason(why, sizeof(why), n);
+			rc = problem(r, "stray_file", path, 0, "%s", why);
+		}
 	}
 	closedir(d);
 	return rc;
@@ -239,7 +272,7 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 			if (!items[i])
 				continue;
 			int64_t num = nums[i];
-			jerry_item *s = (size_t)num < ix.cap ? ix.by_num[num] : NULL;
+			jerry_item *s = jr_index_get(&ix, num);
 			if (!s)
 				rc = problem(r, "index_drift", st->dir, 0, "%s is missing from the index",
 					     items[i]->id);
@@ -252,15 +285,13 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 				goto out;
 			k++;
 		}
-		for (size_t num = 1; num < ix.cap; num++) {
-			if (!ix.by_num[num])
-				continue;
+		for (size_t i = 0; i < ix.count; i++) {
 			char rel[64];
-			jr_store_item_rel(rel, sizeof(rel), (int64_t)num);
+			jr_store_item_rel(rel, sizeof(rel), ix.e[i].item->num);
 			if (faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
 			    (rc = problem(r, "index_drift", st->dir, 0,
 					  "the index lists %s, which has no file",
-					  ix.by_num[num]->id)))
+					  ix.e[i].item->id)))
 				goto out;
 		}
 		(void)k;

@@ -51,48 +51,119 @@ void jr_index_release(jr_index *ix)
 {
 	if (!ix)
 		return;
-	for (size_t i = 0; i < ix->cap; i++)
-		jerry_item_free(ix->by_num[i]);
-	free(ix->by_num);
+	for (size_t i = 0; i < ix->count; i++)
+		jerry_item_free(ix->e[i].item);
+	free(ix->e);
 	memset(ix, 0, sizeof(*ix));
 }
 
-static int ix_grow(jr_index *ix, unsigned char **flags, int64_t num)
+/* The first slot whose number is not below num; count when there is none. */
+static size_t lower_bound(const jr_index *ix, int64_t num)
 {
-	if ((size_t)num < ix->cap)
+	size_t lo = 0, hi = ix->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->e[mid].item->num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+jr_ix_entry *jr_index_find(const jr_index *ix, int64_t num)
+{
+	size_t at = lower_bound(ix, num);
+	return at < ix->count && ix->e[at].item->num == num ? &ix->e[at] : NULL;
+}
+
+jerry_item *jr_index_get(const jr_index *ix, int64_t num)
+{
+	jr_ix_entry *x = jr_index_find(ix, num);
+	return x ? x->item : NULL;
+}
+
+/* Room for one more entry. */
+static int ix_reserve(jr_index *ix)
+{
+	if (ix->count < ix->cap)
 		return 0;
-	size_t cap = ix->cap ? ix->cap : 64;
-	while (cap <= (size_t)num)
-		cap *= 2;
-	jerry_item **grown = realloc(ix->by_num, cap * sizeof(*grown));
+	size_t cap = ix->cap ? ix->cap * 2 : 64;
+	if (cap > SIZE_MAX / sizeof(*ix->e))
+		return JERRY_ENOMEM;
+	jr_ix_entry *grown = realloc(ix->e, cap * sizeof(*grown));
 	if (!grown)
 		return JERRY_ENOMEM;
-	memset(grown + ix->cap, 0, (cap - ix->cap) * sizeof(*grown));
-	unsigned char *fg = realloc(*flags, cap);
-	if (!fg) {
-		ix->by_num = grown;
-		return JERRY_ENOMEM;
-	}
-	memset(fg + ix->cap, 0, cap - ix->cap);
-	ix->by_num = grown;
-	*flags = fg;
+	ix->e = grown;
 	ix->cap = cap;
 	return 0;
 }
 
-int jr_ix_set(jr_index *ix, unsigned char **flags, jerry_item *it, int unconfirmed)
+int jr_ix_set(jr_index *ix, jerry_item *it, int unconfirmed)
 {
-	int rc = ix_grow(ix, flags, it->num);
-	if (rc) {
-		jerry_item_free(it);
-		return rc;
+	size_t at = ix->count;
+	/*
+	 * Numbers mostly come in ascending order - the snapshot is written
+	 * so, and a create takes the next number - so the new one usually
+	 * goes at the end.
+	 */
+	if (at && ix->e[at - 1].item->num >= it->num) {
+		at = lower_bound(ix, it->num);
+		if (ix->e[at].item->num == it->num) {
+			jerry_item_free(ix->e[at].item);
+			ix->e[at].item = it;
+			ix->e[at].unconfirmed = (unsigned char)unconfirmed;
+			return 0;
+		}
 	}
-	if (!ix->by_num[it->num])
-		ix->count++;
-	jerry_item_free(ix->by_num[it->num]);
-	ix->by_num[it->num] = it;
-	(*flags)[it->num] = (unsigned char)unconfirmed;
+	if (ix_reserve(ix)) {
+		jerry_item_free(it);
+		return JERRY_ENOMEM;
+	}
+	memmove(ix->e + at + 1, ix->e + at, (ix->count - at) * sizeof(*ix->e));
+	ix->e[at] = (jr_ix_entry){it, 0, (unsigned char)unconfirmed};
+	ix->count++;
 	return 0;
+}
+
+/*
+ * A snapshot line, appended as read: jerry writes them in ascending order,
+ * and *sorted is cleared when a line is not (an edit by hand, a merge), for
+ * sort_snapshot() - so no order of lines costs more than a sort.
+ */
+static int snapshot_add(jr_index *ix, int *sorted, jerry_item *it, int unconfirmed)
+{
+	if (ix_reserve(ix)) {
+		jerry_item_free(it);
+		return JERRY_ENOMEM;
+	}
+	if (ix->count && ix->e[ix->count - 1].item->num >= it->num)
+		*sorted = 0;
+	ix->e[ix->count] = (jr_ix_entry){it, (uint32_t)ix->count, (unsigned char)unconfirmed};
+	ix->count++;
+	return 0;
+}
+
+static int by_num_then_order(const void *a, const void *b)
+{
+	const jr_ix_entry *x = a, *y = b;
+	if (x->item->num != y->item->num)
+		return (x->item->num > y->item->num) - (x->item->num < y->item->num);
+	return (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+/* Sort the entries by number; of two lines for one item the later wins. */
+static void sort_snapshot(jr_index *ix)
+{
+	size_t w = 0;
+	qsort(ix->e, ix->count, sizeof(*ix->e), by_num_then_order);
+	for (size_t i = 0; i < ix->count; i++) {
+		if (i + 1 < ix->count && ix->e[i + 1].item->num == ix->e[i].item->num)
+			jerry_item_free(ix->e[i].item);
+		else
+			ix->e[w++] = ix->e[i];
+	}
+	ix->count = w;
 }
 
 static int index_corrupt(jerry_error *err, const char *path, long line, const char *what)
@@ -117,14 +188,13 @@ static size_t trim_line(char *line, size_t n)
 	return n;
 }
 
-static int read_snapshot(jr_index *ix, unsigned char **flags, FILE *f, const char *path,
-			 jerry_error *err)
+static int read_snapshot(jr_index *ix, FILE *f, const char *path, jerry_error *err)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t got;
 	long lineno = 0;
-	int rc = 0, seen_header = 0, seen_close = 0;
+	int rc = 0, seen_header = 0, seen_close = 0, sorted = 1;
 	while ((got = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		size_t n = trim_line(line, (size_t)got);
@@ -150,7 +220,7 @@ static int read_snapshot(jr_index *ix, unsigned char **flags, FILE *f, const cha
 		int fast_unconfirmed;
 		if (seen_header && jr_summary_decode(&fast, line, n, &fast_unconfirmed) == 0) {
 			/* jerry's own line, read without jansson (fast_read.c). */
-			if ((rc = jr_ix_set(ix, flags, fast, fast_unconfirmed)))
+			if ((rc = snapshot_add(ix, &sorted, fast, fast_unconfirmed)))
 				break;
 			continue;
 		}
@@ -183,9 +253,11 @@ static int read_snapshot(jr_index *ix, unsigned char **flags, FILE *f, const cha
 				err->line = (int)lineno;
 			break;
 		}
-		if ((rc = jr_ix_set(ix, flags, it, unconfirmed)))
+		if ((rc = snapshot_add(ix, &sorted, it, unconfirmed)))
 			break;
 	}
+	if (!rc && !sorted)
+		sort_snapshot(ix);
 	if (!rc && ferror(f))
 		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s'", path);
 	if (!rc && (!seen_header || !seen_close))
@@ -198,12 +270,13 @@ static int read_snapshot(jr_index *ix, unsigned char **flags, FILE *f, const cha
  * {"ok":"WORK-003","version":1} exactly, the ID in plain ASCII: as the
  * jansson path in read_log() would take it.  0 when the line is not that.
  */
-static int ok_line_fast(jr_index *ix, unsigned char *flags, const char *line, size_t n)
+static int ok_line_fast(jr_index *ix, const char *line, size_t n)
 {
 	static const char head[] = "{\"ok\":\"", mid[] = "\",\"version\":";
 	char id[32];
 	const char *end = line + n, *q, *p;
 	int64_t num, version = 0;
+	jr_ix_entry *x;
 	if (n < sizeof(head) || memcmp(line, head, sizeof(head) - 1) != 0 || line[n - 1] != '}')
 		return 0;
 	line += sizeof(head) - 1;
@@ -224,9 +297,9 @@ static int ok_line_fast(jr_index *ix, unsigned char *flags, const char *line, si
 			return 0;
 		version = version * 10 + (*p - '0');
 	}
-	if (jerry_id_parse(&num, id, NULL) == 0 && (size_t)num < ix->cap && ix->by_num[num] &&
-	    ix->by_num[num]->version == version)
-		flags[num] = 0;
+	if (jerry_id_parse(&num, id, NULL) == 0 && (x = jr_index_find(ix, num)) &&
+	    x->item->version == version)
+		x->unconfirmed = 0;
 	return 1;
 }
 
@@ -235,8 +308,7 @@ static int ok_line_fast(jr_index *ix, unsigned char *flags, const char *line, si
  * jansson.  1 when the line was taken (*rc says how it went), 0 when it is
  * for the jansson path.
  */
-static int log_line_fast(jr_index *ix, unsigned char **flags, const char *line, size_t n,
-			 int *rc)
+static int log_line_fast(jr_index *ix, const char *line, size_t n, int *rc)
 {
 	static const char put[] = "{\"put\":";
 	jerry_item *it;
@@ -244,18 +316,17 @@ static int log_line_fast(jr_index *ix, unsigned char **flags, const char *line, 
 	if (n > sizeof(put) && memcmp(line, put, sizeof(put) - 1) == 0 && line[n - 1] == '}') {
 		if (jr_summary_decode(&it, line + sizeof(put) - 1, n - sizeof(put), NULL))
 			return 0;
-		*rc = jr_ix_set(ix, flags, it, 1);
+		*rc = jr_ix_set(ix, it, 1);
 		return 1;
 	}
-	return ok_line_fast(ix, *flags, line, n);
+	return ok_line_fast(ix, line, n);
 }
 
 /*
  * Apply a log of the snapshot's generation.  A last line without its
  * newline is a write in progress (or torn by a crash) and is skipped.
  */
-static int read_log(jr_index *ix, unsigned char **flags, FILE *f, const char *path,
-		    jerry_error *err)
+static int read_log(jr_index *ix, FILE *f, const char *path, jerry_error *err)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -275,7 +346,7 @@ static int read_log(jr_index *ix, unsigned char **flags, FILE *f, const char *pa
 		/* A history entry's durable copy, for history.c: not parsed here. */
 		if (jr_history_parse_record(line, n, &hnum, &entry, &elen) == 0)
 			continue;
-		if (log_line_fast(ix, flags, line, n, &rc)) {
+		if (log_line_fast(ix, line, n, &rc)) {
 			if (rc)
 				break;
 			continue;
@@ -294,16 +365,17 @@ static int read_log(jr_index *ix, unsigned char **flags, FILE *f, const char *pa
 			snprintf(where, sizeof(where), "%s line %ld", path, lineno);
 			rc = jr_codec_decode(&it, put, 1, where, 0, err);
 			if (!rc)
-				rc = jr_ix_set(ix, flags, it, 1);
+				rc = jr_ix_set(ix, it, 1);
 		} else if (json_object_get(o, "history")) {
 			/* A history entry's durable copy: history.c reads those. */
 		} else if (json_is_string(ok)) {
 			int64_t num;
+			jr_ix_entry *x;
 			json_t *v = json_object_get(o, "version");
 			if (jerry_id_parse(&num, json_string_value(ok), NULL) == 0 &&
-			    (size_t)num < ix->cap && ix->by_num[num] && json_is_integer(v) &&
-			    ix->by_num[num]->version == json_integer_value(v))
-				(*flags)[num] = 0;
+			    (x = jr_index_find(ix, num)) && json_is_integer(v) &&
+			    x->item->version == json_integer_value(v))
+				x->unconfirmed = 0;
 		} else {
 			rc = index_corrupt(err, path, lineno, "neither a put nor an ok record");
 		}
@@ -363,52 +435,63 @@ static int log_generation(FILE *f, uint64_t *gen)
  * Settle unconfirmed entries from the item files.  With `keep_locked`
  * (compaction), an entry whose item lock is held stays unconfirmed.
  */
-int jr_ix_settle(jr_index *ix, unsigned char *flags, jerry_store *st, int keep_locked,
-		  jerry_error *err)
+int jr_ix_settle(jr_index *ix, jerry_store *st, int keep_locked, jerry_error *err)
 {
-	for (size_t n = 1; n < ix->cap; n++) {
-		if (!flags[n])
+	int rc = 0, gone = 0;
+	for (size_t i = 0; i < ix->count; i++) {
+		jr_ix_entry *x = &ix->e[i];
+		int64_t num = x->item->num;
+		if (!x->unconfirmed)
 			continue;
-		if (keep_locked && jr_lock_held(st->lock_items, (off_t)n, 1) == 1)
+		if (keep_locked && jr_lock_held(st->lock_items, (off_t)num, 1) == 1)
 			continue;
 		jerry_item *it = NULL;
 		jerry_error e2;
-		int rc = jr_store_read_item(&it, st, (int64_t)n, &e2);
+		rc = jr_store_read_item(&it, st, num, &e2);
 		if (rc == JERRY_ENOTFOUND) {
-			/* A create that never got its file renamed in. */
-			jerry_item_free(ix->by_num[n]);
-			ix->by_num[n] = NULL;
-			ix->count--;
-			flags[n] = 0;
+			/* A create that never got its file renamed in: dropped below. */
+			jerry_item_free(x->item);
+			x->item = NULL;
+			gone = 1;
+			rc = 0;
 			continue;
 		}
 		if (rc == JERRY_ECORRUPT) {
 			/* The summary stays; jerry check reports the file. */
+			rc = 0;
 			continue;
 		}
 		if (rc) {
 			if (err)
 				*err = e2;
-			return rc;
+			break;
 		}
 		jerry_item *summary = jr_item_dup(it);
 		jerry_item_free(it);
-		if (!summary)
-			return jr_error(err, JERRY_ENOMEM, "out of memory settling the index");
+		if (!summary) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory settling the index");
+			break;
+		}
 		summary->is_summary = 1;
-		jerry_item_free(ix->by_num[n]);
-		ix->by_num[n] = summary;
-		flags[n] = 0;
+		jerry_item_free(x->item);
+		x->item = summary;
+		x->unconfirmed = 0;
 	}
-	return 0;
+	if (gone) {
+		size_t w = 0;
+		for (size_t i = 0; i < ix->count; i++)
+			if (ix->e[i].item)
+				ix->e[w++] = ix->e[i];
+		ix->count = w;
+	}
+	return rc;
 }
 
-int jr_ix_load(jr_index *ix, unsigned char **flags, jerry_store *st, jerry_error *err)
+int jr_ix_load(jr_index *ix, jerry_store *st, jerry_error *err)
 {
 	char spath[PATH_MAX + 32], lpath[PATH_MAX + 32];
 	int rc = 0;
 	memset(ix, 0, sizeof(*ix));
-	*flags = NULL;
 	jr_store_path(spath, sizeof(spath), st, "index.json");
 	jr_store_path(lpath, sizeof(lpath), st, "index.log");
 
@@ -450,31 +533,26 @@ int jr_ix_load(jr_index *ix, unsigned char **flags, jerry_store *st, jerry_error
 		(void)setvbuf(sf, sbuf, _IOFBF, 1 << 16);
 	if (lbuf)
 		(void)setvbuf(lf, lbuf, _IOFBF, 1 << 16);
-	rc = read_snapshot(ix, flags, sf, spath, err);
+	rc = read_snapshot(ix, sf, spath, err);
 	fclose(sf);
 	free(sbuf);
 	uint64_t lgen = 0;
 	if (!rc && lf && log_generation(lf, &lgen) == 0 && lgen == ix->generation) {
 		rewind(lf);
-		rc = read_log(ix, flags, lf, lpath, err);
+		rc = read_log(ix, lf, lpath, err);
 	}
 	if (lf)
 		fclose(lf);
 	free(lbuf);
-	if (rc) {
+	if (rc)
 		jr_index_release(ix);
-		free(*flags);
-		*flags = NULL;
-	}
 	return rc;
 }
 
 int jr_index_load(jr_index *ix, jerry_store *st, jerry_error *err)
 {
-	unsigned char *flags = NULL;
-	int rc = jr_ix_load(ix, &flags, st, err);
-	if (!rc && (rc = jr_ix_settle(ix, flags, st, 0, err)))
+	int rc = jr_ix_load(ix, st, err);
+	if (!rc && (rc = jr_ix_settle(ix, st, 0, err)))
 		jr_index_release(ix);
-	free(flags);
 	return rc;
 }

@@ -22,8 +22,7 @@
 /* Compact when the log is larger than this and than a quarter of the snapshot. */
 #define LOG_COMPACT_MIN (512 * 1024)
 
-static int write_snapshot(jerry_store *st, jr_index *ix, const unsigned char *flags,
-			  uint64_t gen, jerry_error *err)
+static int write_snapshot(jerry_store *st, const jr_index *ix, uint64_t gen, jerry_error *err)
 {
 	size_t cap = 4096 + ix->count * 320, len = 0;
 	char *buf = malloc(cap);
@@ -33,11 +32,9 @@ static int write_snapshot(jerry_store *st, jr_index *ix, const unsigned char *fl
 	len = (size_t)snprintf(buf, cap, "[\n{\"jerry_index\":1,\"generation\":%llu,\"count\":%zu}%s\n",
 			       (unsigned long long)gen, ix->count, ix->count ? "," : "");
 	size_t left = ix->count;
-	for (size_t n = 1; n < ix->cap; n++) {
-		if (!ix->by_num[n])
-			continue;
+	for (size_t i = 0; i < ix->count; i++) {
 		size_t ll;
-		char *line = jr_codec_summary_line(ix->by_num[n], flags ? flags[n] : 0, &ll);
+		char *line = jr_codec_summary_line(ix->e[i].item, ix->e[i].unconfirmed, &ll);
 		if (!line) {
 			free(buf);
 			return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
@@ -87,7 +84,7 @@ int jr_index_create(jerry_store *st, jerry_error *err)
 {
 	jr_index ix;
 	memset(&ix, 0, sizeof(ix));
-	int rc = write_snapshot(st, &ix, NULL, 1, err);
+	int rc = write_snapshot(st, &ix, 1, err);
 	if (!rc || rc == JERRY_EDURABLE)
 		rc = write_log_header(st, 1, err);
 	return rc;
@@ -254,19 +251,17 @@ out:
 static int compact_locked(jerry_store *st, jerry_error *err)
 {
 	jr_index ix;
-	unsigned char *flags = NULL;
-	int rc = jr_ix_load(&ix, &flags, st, err);
+	int rc = jr_ix_load(&ix, st, err);
 	if (rc)
 		return rc;
 	/* The log about to be dropped is the only durable copy of some history. */
-	if (!(rc = jr_ix_settle(&ix, flags, st, 1, err)) && !(rc = jr_history_settle_log(st, err))) {
+	if (!(rc = jr_ix_settle(&ix, st, 1, err)) && !(rc = jr_history_settle_log(st, err))) {
 		uint64_t gen = ix.generation + 1;
-		rc = write_snapshot(st, &ix, flags, gen, err);
+		rc = write_snapshot(st, &ix, gen, err);
 		if (!rc || rc == JERRY_EDURABLE)
 			rc = write_log_header(st, gen, err);
 	}
 	jr_index_release(&ix);
-	free(flags);
 	return rc;
 }
 
@@ -306,7 +301,6 @@ static int rebuild_locked(size_t *out_count, jerry_store *st, jerry_error *err)
 	int64_t *nums = NULL;
 	size_t n = 0;
 	jr_index ix;
-	unsigned char *flags = NULL;
 	uint64_t gen = 0;
 	off_t ignored;
 	int rc;
@@ -329,20 +323,19 @@ static int rebuild_locked(size_t *out_count, jerry_store *st, jerry_error *err)
 			goto out;
 		}
 		it->is_summary = 1;
-		if ((rc = jr_ix_set(&ix, &flags, it, 0)))
+		if ((rc = jr_ix_set(&ix, it, 0)))
 			goto out;
 	}
 	if ((rc = jr_history_settle_log(st, err)))
 		goto out;
 	gen++;
-	rc = write_snapshot(st, &ix, NULL, gen, err);
+	rc = write_snapshot(st, &ix, gen, err);
 	if (!rc || rc == JERRY_EDURABLE)
 		rc = write_log_header(st, gen, err);
 	if (out_count)
 		*out_count = ix.count;
 out:
 	free(nums);
-	free(flags);
 	jr_index_release(&ix);
 	return rc;
 }

@@ -78,8 +78,9 @@ int jr_seq_read(jr_seq *out, jerry_store *st, jerry_error *err)
 	}
 	json_t *work = json_object_get(root, "WORK");
 	json_t *uid = json_object_get(root, "last_uid");
+	/* Past JR_ID_MAX is no number jerry handed out: read as damage. */
 	int ok = json_is_integer(work) && json_integer_value(work) >= 0 &&
-		 (!uid || json_is_string(uid));
+		 json_integer_value(work) <= JR_ID_MAX && (!uid || json_is_string(uid));
 	if (ok) {
 		out->work = json_integer_value(work);
 		if (uid) {
@@ -179,6 +180,28 @@ static int from_items(jr_seq *seq, jerry_store *st, jerry_error *err)
 	return 0;
 }
 
+/*
+ * Numbers are never reused and never wrap (doc/FORMAT.md): past
+ * WORK-999999999 creates are refused.  One stray file that high (a hand
+ * edit, a merge) is the likely cause, and the hint says how to undo it.
+ */
+static int exhausted(jerry_store *st, jerry_error *err)
+{
+	char top[64];
+	jr_store_item_rel(top, sizeof(top), JR_ID_MAX);
+	jr_error(err, JERRY_EREFUSED,
+		 "the sequence is exhausted: WORK-%lld is the largest number jerry can hold",
+		 JR_ID_MAX);
+	if (faccessat(st->itemsfd, top + 6, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		jr_error_hint(err, "if '%s' does not belong in this store, move it out of items/ and "
+				   "remove sequences.json: numbering then goes on from the highest "
+				   "item left", top);
+	else
+		jr_error_hint(err, "if sequences.json was set this high by hand, remove it: "
+				   "numbering then goes on from the highest item");
+	return JERRY_EREFUSED;
+}
+
 int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err)
 {
 	char lockpath[PATH_MAX + 32];
@@ -200,18 +223,18 @@ int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_erro
 		goto out;
 	/*
 	 * After a power cut, or a sequence restored from an old backup or
-	 * edited by hand: skip numbers that are taken.
+	 * edited by hand: skip numbers that are taken.  (seq.work is at most
+	 * JR_ID_MAX: jr_seq_read and from_items see to that.)
 	 */
 	int64_t num = seq.work + 1;
-	for (;;) {
+	for (; num <= JR_ID_MAX; num++) {
 		char rel[64];
 		jr_store_item_rel(rel, sizeof(rel), num);
 		if (faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) != 0)
 			break;
-		num++;
 	}
 	if (num > JR_ID_MAX) {
-		rc = jr_error(err, JERRY_EREFUSED, "the store has run out of item numbers");
+		rc = exhausted(st, err);
 		goto out;
 	}
 	uint64_t uid = uid_candidate();

@@ -649,12 +649,9 @@ static int port_scan(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *e
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
 	size_t k = 0;
-	for (size_t n = 1; n < ix.cap; n++) {
-		if (ix.by_num[n]) {
-			items[k++] = ix.by_num[n];
-			ix.by_num[n] = NULL;
-		}
-	}
+	for (size_t i = 0; i < ix.count; i++)
+		items[k++] = ix.e[i].item;
+	ix.count = 0; /* the items are the caller's now */
 	jr_index_release(&ix);
 	*out = items;
 	*out_n = k;

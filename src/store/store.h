@@ -111,14 +111,28 @@ int jr_seq_write(jerry_store *st, const jr_seq *seq, jerry_error *err);
 int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err);
 
 /* index (index.c) */
+typedef struct jr_ix_entry {
+	jerry_item *item;        /* the summary                           */
+	uint32_t ord;            /* order read in: of two alike, the later wins */
+	unsigned char unconfirmed; /* a put whose ok is not in the log    */
+} jr_ix_entry;
+
+/*
+ * The summaries sorted by item number, one per number: memory follows the
+ * number of items, never the largest number (an item WORK-999999999 costs
+ * what WORK-001 does).  jr_index_get() finds one by binary search.
+ */
 typedef struct jr_index {
-	jerry_item **by_num;     /* by_num[n]: summary of item n, or NULL */
-	size_t cap;              /* by_num has cap slots (max num + 1)    */
+	jr_ix_entry *e;          /* e[0..count) by ascending number       */
 	size_t count;
+	size_t cap;
 	uint64_t generation;
 } jr_index;
 
 void jr_index_release(jr_index *ix);
+/* The summary of item num, or NULL; jr_index_find: its slot, or NULL. */
+jerry_item *jr_index_get(const jr_index *ix, int64_t num);
+jr_ix_entry *jr_index_find(const jr_index *ix, int64_t num);
 /*
  * Load the logical index: snapshot + log, with unconfirmed entries settled
  * from their item files.  JERRY_ECORRUPT when index.json or index.log
@@ -146,13 +160,15 @@ int jr_index_ensure(jerry_store *st, jerry_error *err);
 /* Create an empty index (jerry init). */
 int jr_index_create(jerry_store *st, jerry_error *err);
 
-/* Between index.c (reading) and index_write.c (writing). */
-int jr_ix_set(jr_index *ix, unsigned char **flags, jerry_item *it, int unconfirmed);
+/*
+ * Between index.c (reading) and index_write.c (writing).  jr_ix_set puts
+ * (or replaces) the summary of it->num and takes it, even on failure.
+ */
+int jr_ix_set(jr_index *ix, jerry_item *it, int unconfirmed);
 /* Snapshot + log into ix, unconfirmed entries flagged, nothing settled. */
-int jr_ix_load(jr_index *ix, unsigned char **flags, jerry_store *st, jerry_error *err);
+int jr_ix_load(jr_index *ix, jerry_store *st, jerry_error *err);
 /* Settle flagged entries from their item files (keep_locked: skip those being written). */
-int jr_ix_settle(jr_index *ix, unsigned char *flags, jerry_store *st, int keep_locked,
-		 jerry_error *err);
+int jr_ix_settle(jr_index *ix, jerry_store *st, int keep_locked, jerry_error *err);
 /* The generation in a snapshot or log header line; -1 when there is none. */
 int jr_ix_header_generation(const char *line, size_t len, const char *magic, int need_magic,
 			    uint64_t *gen);

@@ -704,6 +704,74 @@ static void test_list__several_values_per_field(void **state)
 	assert_int_equal(jr_app_list(&items, &n, &m->port, &f, &err), JERRY_EINVALID);
 }
 
+/* ---- the dependency graph ------------------------------------------------------ */
+
+/* The in-memory port's scan, highest number first. */
+static int scan_reversed(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *err)
+{
+	int rc = h_mem_scan(ctx, out, out_n, err);
+	for (size_t i = 0, j = *out_n; !rc && i + 1 < j; i++, j--) {
+		jerry_item *t = (*out)[i];
+		(*out)[i] = (*out)[j - 1];
+		(*out)[j - 1] = t;
+	}
+	return rc;
+}
+
+static void dep(h_mem *m, const char *id, const char *on)
+{
+	jerry_item *it = NULL;
+	jerry_error err;
+	jerry_error_clear(&err);
+	if (jr_app_dep_change(&it, &m->port, id, &on, 1, 1, &err))
+		fail_msg("dep add %s --on %s: %s", id, on, err.message);
+	jerry_item_free(it);
+}
+
+/*
+ * The graph finds items by number in a sorted copy of the scan: a port
+ * whose scan is not sorted gets the same cycles, tree, ready and blocked.
+ */
+static void test_deps__graph_does_not_rely_on_the_scan_order(void **state)
+{
+	h_mem *m = *state;
+	jerry_item *it = NULL, **items = NULL;
+	jerry_dep_node *nodes = NULL;
+	jerry_error err;
+	size_t n = 0;
+	for (int i = 0; i < 5; i++)
+		mk(m, "item", NULL, NULL);
+	m->port.scan = scan_reversed;
+	dep(m, "2", "1");
+	dep(m, "3", "2");
+	dep(m, "5", "1");
+	jerry_error_clear(&err);
+	const char *three = "3";
+	assert_int_equal(jr_app_dep_change(&it, &m->port, "1", &three, 1, 1, &err), JERRY_EREFUSED);
+	assert_null(it);
+	assert_non_null(strstr(err.message, ": WORK-001 -> WORK-003 -> WORK-002 -> WORK-001"));
+
+	assert_int_equal(jr_app_dep_tree(&nodes, &n, &m->port, "3", &err), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(nodes[i].item->num, 3 - (int64_t)i);
+		assert_int_equal(nodes[i].depth, (int)i);
+	}
+	jerry_dep_nodes_free(nodes, n);
+
+	assert_int_equal(jr_app_ready(&items, &n, &m->port, NULL, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(items[0]->num, 1);
+	assert_int_equal(items[1]->num, 4);
+	jerry_item_array_free(items, n);
+
+	assert_int_equal(jr_app_blocked(&items, &n, &m->port, &err), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_true(items[i]->num == 2 || items[i]->num == 3 || items[i]->num == 5);
+	jerry_item_array_free(items, n);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, h_mem_setup, h_mem_teardown)
 
 int main(void)
@@ -730,6 +798,7 @@ int main(void)
 		T(test_list__sorts_and_limit),
 		T(test_list__bad_filters_are_invalid),
 		T(test_list__several_values_per_field),
+		T(test_deps__graph_does_not_rely_on_the_scan_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

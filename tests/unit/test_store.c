@@ -696,11 +696,11 @@ static void test_index__log_records_mean_the_same_in_any_spelling(void **state)
 			fail_msg("case %zu: the index load gave %d, not %d", i, rc, cases[i].rc);
 		if (!rc) {
 			/* unconfirmed, the ghost is settled from its (missing) file */
-			int listed = ix.cap > 7 && ix.by_num[7];
+			int listed = jr_index_get(&ix, 7) != NULL;
 			if (listed != cases[i].listed || ix.count != 1 + (size_t)listed)
 				fail_msg("case %zu: the ghost is %slisted", i, listed ? "" : "not ");
 			if (listed)
-				assert_string_equal(ix.by_num[7]->title, "ghost");
+				assert_string_equal(jr_index_get(&ix, 7)->title, "ghost");
 			jr_index_release(&ix);
 		}
 	}
@@ -737,7 +737,7 @@ static void test_index__unconfirmed_in_the_snapshot_is_settled(void **state)
 		h_write_file(path, text, (size_t)n);
 		assert_int_equal(jr_index_load(&ix, s->st, NULL), 0);
 		/* confirmed, the snapshot is believed; unconfirmed, the missing file is */
-		assert_int_equal(ix.cap > 7 && ix.by_num[7], !unconfirmed);
+		assert_int_equal(jr_index_get(&ix, 7) != NULL, !unconfirmed);
 		jr_index_release(&ix);
 		free(line);
 	}
@@ -756,6 +756,110 @@ static void test_index__torn_last_log_line_is_ignored(void **state)
 	size_t n = list_all(s->st, &items);
 	assert_int_equal(n, 1);
 	jerry_item_array_free(items, n);
+}
+
+/* ---- the index's lookup by number --------------------------------------------------------- */
+
+static jerry_item *summary_of(int64_t num, const char *title)
+{
+	jerry_item *it = jr_item_new();
+	assert_non_null(it);
+	it->num = num;
+	jerry_id_format(it->id, sizeof(it->id), num);
+	it->version = 1;
+	jr_set_str(&it->title, title);
+	it->is_summary = 1;
+	return it;
+}
+
+/* WORK-999999999 costs one entry, like any item, and numbers come out sorted. */
+static void test_index__lookup_follows_the_items_not_the_largest_number(void **state)
+{
+	static const int64_t order[] = {7, JR_ID_MAX, 1, 500000000, 2, 8};
+	static const int64_t sorted[] = {1, 2, 7, 8, 500000000, JR_ID_MAX};
+	static const int64_t absent[] = {0, -1, 3, 6, 9, 499999999, JR_ID_MAX + 1, INT64_MAX,
+					 INT64_MIN};
+	jr_index ix;
+	(void)state;
+	memset(&ix, 0, sizeof(ix));
+	assert_null(jr_index_get(&ix, 1));
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(jr_ix_set(&ix, summary_of(order[i], "first"), (int)(i % 2)), 0);
+	/* a second put of a number replaces its summary and its flag */
+	assert_int_equal(jr_ix_set(&ix, summary_of(7, "second"), 0), 0);
+	assert_int_equal(ix.count, 6);
+	assert_true(ix.cap < 1000);
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(ix.e[i].item->num, sorted[i]);
+		assert_ptr_equal(jr_index_get(&ix, sorted[i]), ix.e[i].item);
+	}
+	assert_string_equal(jr_index_get(&ix, 7)->title, "second");
+	assert_int_equal(jr_index_find(&ix, 7)->unconfirmed, 0);
+	assert_int_equal(jr_index_find(&ix, JR_ID_MAX)->unconfirmed, 1);
+	assert_int_equal(jr_index_find(&ix, 1)->unconfirmed, 0);
+	for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+		assert_null(jr_index_get(&ix, absent[i]));
+	jr_index_release(&ix);
+	assert_int_equal(ix.count, 0);
+	jr_index_release(&ix);
+}
+
+/*
+ * jerry writes the snapshot in number order; one edited by hand or merged
+ * from two clones may be in any order and name an item twice.  It loads
+ * sorted, and of two lines for one item the later wins.
+ */
+static void test_index__snapshot_in_any_order_loads_sorted_later_line_wins(void **state)
+{
+	h_store *s = S(state);
+	char path[PATH_MAX], text[8192];
+	jerry_item *it[3] = {NULL, NULL, NULL};
+	char *line[6];
+	size_t len, off;
+	for (int i = 0; i < 3; i++) {
+		char id[16];
+		h_create(s->st, "item", NULL, NULL);
+		snprintf(id, sizeof(id), "%d", i + 1);
+		assert_int_equal(jerry_show(&it[i], s->st, id, NULL), 0);
+	}
+	h_path(path, sizeof(path), "%s/index.json", s->dir);
+	/* A generation of its own: the creates' records in index.log do not apply. */
+	const char *header = "{\"jerry_index\":1,\"generation\":99,\"count\":5}";
+	/* 999999999, 3, 1 "earlier", 2, 1 "later" */
+	jr_set_str(&it[0]->title, "earlier");
+	line[1] = jr_codec_summary_line(it[2], 0, &len);
+	line[2] = jr_codec_summary_line(it[0], 0, &len);
+	line[3] = jr_codec_summary_line(it[1], 0, &len);
+	jr_set_str(&it[0]->title, "later");
+	line[4] = jr_codec_summary_line(it[0], 0, &len);
+	it[2]->num = JR_ID_MAX;
+	jerry_id_format(it[2]->id, sizeof(it[2]->id), JR_ID_MAX);
+	jr_set_str(&it[2]->title, "far");
+	line[0] = jr_codec_summary_line(it[2], 0, &len);
+	off = (size_t)snprintf(text, sizeof(text), "[\n%s\n", header);
+	for (int i = 0; i < 5; i++) {
+		assert_non_null(line[i]);
+		off += (size_t)snprintf(text + off, sizeof(text) - off, "%s%s\n", line[i],
+					i < 4 ? "," : "");
+	}
+	off += (size_t)snprintf(text + off, sizeof(text) - off, "]\n");
+	assert_true(off < sizeof(text));
+	h_write_file(path, text, off);
+
+	jr_index ix;
+	assert_int_equal(jr_index_load(&ix, s->st, NULL), 0);
+	assert_int_equal(ix.count, 4);
+	static const int64_t want[] = {1, 2, 3, JR_ID_MAX};
+	static const char *const titles[] = {"later", "item", "item", "far"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(ix.e[i].item->num, want[i]);
+		assert_string_equal(ix.e[i].item->title, titles[i]);
+	}
+	jr_index_release(&ix);
+	for (int i = 0; i < 5; i++)
+		free(line[i]);
+	for (int i = 0; i < 3; i++)
+		jerry_item_free(it[i]);
 }
 
 /* ---- locks --------------------------------------------------------------------------------- */
@@ -869,6 +973,8 @@ int main(void)
 		T(test_index__log_records_mean_the_same_in_any_spelling),
 		T(test_index__unconfirmed_in_the_snapshot_is_settled),
 		T(test_index__torn_last_log_line_is_ignored),
+		T(test_index__lookup_follows_the_items_not_the_largest_number),
+		T(test_index__snapshot_in_any_order_loads_sorted_later_line_wins),
 		T(test_lock__held_item_lock_times_out_and_a_killed_holder_frees_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
