@@ -42,10 +42,20 @@ typedef enum jerry_code {
 	JERRY_ECORRUPT = -7,   /* unreadable data on disk                exit 7 */
 	JERRY_EDURABLE = -8,   /* committed, durability uncertain        exit 8 */
 	JERRY_EREFUSED = -9,   /* a rule refused it (transition, parent) exit 9 */
-	JERRY_ENOMEM = -10     /* out of memory                          exit 1 */
+	JERRY_ENOMEM = -10,    /* out of memory                          exit 1 */
+	JERRY_EOUTPUT = -11    /* committed, but the result not delivered exit 10 */
 } jerry_code;
 
-/* The exit status the CLI uses for a code (0..9). */
+/*
+ * JERRY_EOUTPUT is never returned by the library's own functions: it is
+ * the outcome a face (the `jerry` command, a server) reports when the
+ * library committed a change and then the face failed to deliver the
+ * result - a failed write of standard output, say.  It is here so that
+ * every face gives that outcome the same name and exit status: the change
+ * is made, and repeating the command would make it twice.
+ */
+
+/* The exit status the CLI uses for a code (0..10). */
 int jerry_code_exit_status(int code);
 /* A stable machine name for a code: "conflict", "lock_timeout", ... */
 const char *jerry_code_name(int code);

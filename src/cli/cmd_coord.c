@@ -50,11 +50,12 @@ static int out_claimed(const struct cli *cli, int rc, const jerry_error *err,
 		return out_error(cli, rc, err);
 	if (cli->json || !item->claim.by)
 		return out_changed(cli, rc, err, item);
+	out_committed(cli, rc, err, item);
 	char until[40];
 	jerry_time_format(until, sizeof(until), item->claim.expires_ms);
 	printf("%s %s by %s until %s (%s, version %lld)\n", item->id, verb, item->claim.by, until,
 	       jerry_status_name(item->status), (long long)item->version);
-	return rc ? out_error(cli, rc, err) : 0;
+	return 0;
 }
 
 /* `claim ID`, `claim --next` and `heartbeat ID` (which shares the table's handler). */
@@ -106,9 +107,9 @@ int cmd_release(struct cli *cli, const struct cli_args *args)
 		return status;
 	int rc = jerry_claim_release(&item, store, args->pos[0], &err);
 	if ((!rc || rc == JERRY_EDURABLE) && item && !cli->json) {
+		status = out_committed(cli, rc, &err, item);
 		printf("%s released (%s, version %lld)\n", item->id, jerry_status_name(item->status),
 		       (long long)item->version);
-		status = rc ? out_error(cli, rc, &err) : 0;
 	} else {
 		status = out_changed(cli, rc, &err, item);
 	}
@@ -180,6 +181,7 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 		rc = add ? jerry_dep_add(&item, store, args->pos[1], on, &err)
 			 : jerry_dep_remove(&item, store, args->pos[1], on, &err);
 		if ((!rc || rc == JERRY_EDURABLE) && item && !cli->json) {
+			status = out_committed(cli, rc, &err, item);
 			printf("%s depends on ", item->id);
 			if (item->ndepends == 0)
 				printf("nothing");
@@ -189,7 +191,6 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 				printf("%s%s", i ? ", " : "", dep);
 			}
 			printf(" (version %lld)\n", (long long)item->version);
-			status = rc ? out_error(cli, rc, &err) : 0;
 		} else {
 			status = out_changed(cli, rc, &err, item);
 		}

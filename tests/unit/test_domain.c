@@ -81,6 +81,8 @@ static void test_codes__exit_status_and_names_are_fixed(void **state)
 	assert_int_equal(jerry_code_exit_status(JERRY_ECONFLICT), 4);
 	assert_int_equal(jerry_code_exit_status(JERRY_EREFUSED), 9);
 	assert_int_equal(jerry_code_exit_status(JERRY_ENOMEM), 1);
+	assert_int_equal(jerry_code_exit_status(JERRY_EOUTPUT), 10);
+	assert_string_equal(jerry_code_name(JERRY_EOUTPUT), "output_failed");
 	assert_string_equal(jerry_code_name(JERRY_ELOCKED), "lock_timeout");
 	assert_string_equal(jerry_code_name(JERRY_EDURABLE), "durability_uncertain");
 	assert_string_equal(jerry_code_name(-99), "internal");
