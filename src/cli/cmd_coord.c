@@ -77,6 +77,10 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 		return out_usage(cli, "which item? give an ID, or --next for the best ready one");
 	if (!next && (opt_value(args, OPT_TYPE) || opt_value(args, OPT_LABEL)))
 		return out_usage(cli, "--type and --label go with --next");
+	/* --next takes only ready items, whose dependencies are all done. */
+	int force = has_opt(args, OPT_FORCE);
+	if (next && force)
+		return out_usage(cli, "--force goes with an ID, not --next");
 	if ((status = cli_open(&store, cli)))
 		return status;
 	if (next) {
@@ -87,7 +91,8 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 	} else if (heartbeat) {
 		rc = jerry_claim_heartbeat(&item, store, args->pos[0], lease, &err);
 	} else {
-		rc = jerry_claim_take(&item, store, args->pos[0], lease, &err);
+		rc = jerry_claim_take(&item, store, args->pos[0], lease, force ? JERRY_CLAIM_FORCE : 0,
+				      &err);
 	}
 	status = out_claimed(cli, rc, &err, item, "claimed");
 	jerry_item_free(item);

@@ -131,6 +131,20 @@ static void error_json(int rc, int status, const jerry_error *err, const char *m
 		jerry_time_format(when, sizeof(when), err->holder_expires_ms);
 		bad = bad || set_str(e, "holder_expires_at", when);
 	}
+	/* Refused by the dependency gate: the dependencies that are not done. */
+	if (err->nopen_deps) {
+		json_t *deps = json_array();
+		size_t n = err->nopen_deps < JERRY_ERROR_DEPS_MAX ? err->nopen_deps : JERRY_ERROR_DEPS_MAX;
+		for (size_t i = 0; i < n; i++) {
+			char id[32];
+			int st = err->open_deps[i].status;
+			jerry_id_format(id, sizeof(id), err->open_deps[i].num);
+			out_json_push(&deps, json_pack("{s:s,s:s}", "id", id, "status",
+						       st < 0 ? "missing" : jerry_status_name((jerry_status)st)));
+		}
+		bad = bad || !deps || json_object_set_new(e, "open_dependencies", deps);
+		bad = bad || set_int(e, "open_dependency_count", (json_int_t)err->nopen_deps);
+	}
 	/* A committed change whose result was lost: the version it made. */
 	if (rc == JERRY_EOUTPUT && err->current_version)
 		bad = bad || set_int(e, "version", err->current_version);
