@@ -144,7 +144,7 @@ _jerry()
 		opts="--repair"
 		;;
 	claim)
-		opts="--next --type --label --lease"
+		opts="--next --type --label --lease --force"
 		;;
 	heartbeat)
 		opts="--lease"
