@@ -144,7 +144,7 @@ _jerry()
 		opts="--repair"
 		;;
 	claim)
-		opts="--next --type --label --any-label --lease"
+		opts="--next --type --label --any-label --lease --force"
 		;;
 	heartbeat)
 		opts="--lease"

@@ -42,15 +42,32 @@ typedef enum jerry_code {
 	JERRY_ECORRUPT = -7,   /* unreadable data on disk                exit 7 */
 	JERRY_EDURABLE = -8,   /* committed, durability uncertain        exit 8 */
 	JERRY_EREFUSED = -9,   /* a rule refused it (transition, parent) exit 9 */
-	JERRY_ENOMEM = -10     /* out of memory                          exit 1 */
+	JERRY_ENOMEM = -10,    /* out of memory                          exit 1 */
+	JERRY_EOUTPUT = -11    /* committed, but the result not delivered exit 10 */
 } jerry_code;
 
-/* The exit status the CLI uses for a code (0..9). */
+/*
+ * JERRY_EOUTPUT is never returned by the library's own functions: it is
+ * the outcome a face (the `jerry` command, a server) reports when the
+ * library committed a change and then the face failed to deliver the
+ * result - a failed write of standard output, say.  It is here so that
+ * every face gives that outcome the same name and exit status: the change
+ * is made, and repeating the command would make it twice.
+ */
+
+/* The exit status the CLI uses for a code (0..10). */
 int jerry_code_exit_status(int code);
 /* A stable machine name for a code: "conflict", "lock_timeout", ... */
 const char *jerry_code_name(int code);
 
 #define JERRY_ERROR_MSG_MAX 768
+#define JERRY_ERROR_DEPS_MAX 32
+
+/* A dependency that is not done, as a refusal to start an item lists it. */
+typedef struct jerry_dep_state {
+	int64_t num;                   /* 13 for WORK-013                         */
+	int status;                    /* its jerry_status, or -1: no such item   */
+} jerry_dep_state;
 
 /*
  * What went wrong, in words and in facts.  Fields that do not apply are left
@@ -70,6 +87,13 @@ typedef struct jerry_error {
 	char holder[192];              /* JERRY_ECONFLICT on a held claim      */
 	int64_t holder_expires_ms;
 	char allowed[160];             /* JERRY_EREFUSED: allowed transitions, "in_progress, cancelled" */
+	/*
+	 * JERRY_EREFUSED by the dependency gate (an item cannot start before
+	 * what it depends on is done): the dependencies that are not done,
+	 * the first JERRY_ERROR_DEPS_MAX of them, and how many there are.
+	 */
+	jerry_dep_state open_deps[JERRY_ERROR_DEPS_MAX];
+	size_t nopen_deps;
 } jerry_error;
 
 void jerry_error_clear(jerry_error *err);
@@ -262,7 +286,12 @@ typedef struct jerry_change {
 	const char *from_status;
 	int has_if_version;
 	int64_t if_version;
-	int force;                     /* act although another holds a live claim */
+	/*
+	 * Act although another holds a live claim, or - for a move from
+	 * pending or blocked to in_progress - although a dependency is not
+	 * done.  An override is recorded as a note on the item.
+	 */
+	int force;
 } jerry_change;
 
 int jerry_update(jerry_item **out, jerry_store *store, const char *id,
@@ -320,11 +349,14 @@ int jerry_duration_parse(int64_t *out_ms, const char *text);
  * expired, or the caller already holds it (then the lease is renewed).
  * Sets the assignee and moves a pending item to in_progress.
  * JERRY_ECONFLICT when someone else holds a live claim (err->holder,
- * err->holder_expires_ms); JERRY_EREFUSED for a done or cancelled item.
+ * err->holder_expires_ms); JERRY_EREFUSED for a done or cancelled item, and
+ * for a pending item that depends on one not done (err->open_deps), unless
+ * flags has JERRY_CLAIM_FORCE, which records the override as a note.
  * Exactly one of any number of concurrent claimers wins.
  */
+#define JERRY_CLAIM_FORCE 1
 int jerry_claim_take(jerry_item **out, jerry_store *store, const char *id, int64_t lease_ms,
-		jerry_error *err);
+		     int flags, jerry_error *err);
 /*
  * Claim the best ready item (see jerry_ready; the same filter fields apply).
  * Concurrent callers always get different items.  JERRY_ENOTFOUND when
@@ -341,7 +373,12 @@ int jerry_claim_heartbeat(jerry_item **out, jerry_store *store, const char *id, 
  */
 int jerry_claim_release(jerry_item **out, jerry_store *store, const char *id, jerry_error *err);
 
-/* `id` cannot start before `on` is done.  A cycle is JERRY_EREFUSED, naming it. */
+/*
+ * `id` cannot start before `on` is done: jerry_update() to in_progress from
+ * pending or blocked, and jerry_claim_take() of a pending item, are
+ * JERRY_EREFUSED while `on` is anything but done (cancelled included), unless
+ * forced.  A cycle is JERRY_EREFUSED, naming it.
+ */
 int jerry_dep_add(jerry_item **out, jerry_store *store, const char *id, const char *on,
 		  jerry_error *err);
 int jerry_dep_remove(jerry_item **out, jerry_store *store, const char *id, const char *on,

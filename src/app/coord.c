@@ -55,6 +55,7 @@ struct claim_ctx {
 	const jr_port *port;
 	int64_t lease_ms;
 	int require_ready;     /* claim --next: the item must still be ready */
+	int force;             /* claim ID --force: although dependencies are open */
 };
 
 static int deps_done(const jr_port *port, const jerry_item *it, jerry_error *err)
@@ -88,6 +89,10 @@ static int apply_claim(jerry_item *it, void *arg, jerry_error *err)
 		return held_by_other(port, it, "claim", err);
 	if (c->require_ready && (it->status != JERRY_STATUS_PENDING || !deps_done(port, it, err)))
 		return jr_error(err, JERRY_ECONFLICT, "'%s' is no longer ready", it->id);
+	/* Claiming a pending item starts it: the dependency gate applies. */
+	if (it->status == JERRY_STATUS_PENDING &&
+	    (rc = jr_app_deps_gate(port, it, JERRY_STATUS_IN_PROGRESS, c->force, "claim", err)))
+		return rc;
 	jr_claim_clear(it);
 	if ((rc = jr_set_str(&it->claim.by, claimer(port))) ||
 	    (rc = jr_set_str(&it->claim.session, port->session(port->ctx))) ||
@@ -106,11 +111,11 @@ static int64_t lease_or_default(int64_t lease_ms)
 
 /* Claim, heartbeat and release: one item by ID, one apply function. */
 static int claim_op(jerry_item **out, const jr_port *port, const char *id, jr_apply_fn fn,
-		    int64_t lease_ms, jerry_error *err)
+		    int64_t lease_ms, int force, jerry_error *err)
 {
 	int64_t num;
 	int rc = jerry_id_parse(&num, id, err);
-	struct claim_ctx c = {port, lease_or_default(lease_ms), 0};
+	struct claim_ctx c = {port, lease_or_default(lease_ms), 0, force};
 	if (out)
 		*out = NULL;
 	if (rc)
@@ -119,9 +124,9 @@ static int claim_op(jerry_item **out, const jr_port *port, const char *id, jr_ap
 }
 
 int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
-		 jerry_error *err)
+		 int flags, jerry_error *err)
 {
-	return claim_op(out, port, id, apply_claim, lease_ms, err);
+	return claim_op(out, port, id, apply_claim, lease_ms, (flags & JERRY_CLAIM_FORCE) != 0, err);
 }
 
 int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter *f,
@@ -130,7 +135,7 @@ int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter 
 	jerry_filter rf;
 	jerry_item **ready = NULL;
 	size_t n = 0;
-	struct claim_ctx c = {port, lease_or_default(lease_ms), 1};
+	struct claim_ctx c = {port, lease_or_default(lease_ms), 1, 0};
 	if (out)
 		*out = NULL;
 	/* Every candidate, not the first `limit`: some may be taken under us. */
@@ -195,7 +200,7 @@ static int apply_heartbeat(jerry_item *it, void *arg, jerry_error *err)
 int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
 		     jerry_error *err)
 {
-	return claim_op(out, port, id, apply_heartbeat, lease_ms, err);
+	return claim_op(out, port, id, apply_heartbeat, lease_ms, 0, err);
 }
 
 static int apply_release(jerry_item *it, void *arg, jerry_error *err)
@@ -223,7 +228,7 @@ static int apply_release(jerry_item *it, void *arg, jerry_error *err)
 
 int jr_app_release(jerry_item **out, const jr_port *port, const char *id, jerry_error *err)
 {
-	return claim_op(out, port, id, apply_release, 0, err);
+	return claim_op(out, port, id, apply_release, 0, 0, err);
 }
 
 /* ---- the dependency graph, from index summaries -------------------------- */
@@ -719,9 +724,10 @@ out:
 
 /* ---- the public functions ---------------------------------------------------- */
 
-int jerry_claim_take(jerry_item **out, jerry_store *s, const char *id, int64_t lease_ms, jerry_error *err)
+int jerry_claim_take(jerry_item **out, jerry_store *s, const char *id, int64_t lease_ms, int flags,
+		     jerry_error *err)
 {
-	return jr_app_claim(out, jr_store_port(s), id, lease_ms, err);
+	return jr_app_claim(out, jr_store_port(s), id, lease_ms, flags, err);
 }
 
 int jerry_claim_next(jerry_item **out, jerry_store *s, const jerry_filter *f, int64_t lease_ms,

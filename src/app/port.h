@@ -67,10 +67,17 @@ int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
 		  const jerry_change *change, jerry_error *err);
 int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
 		const jerry_filter *filter, jerry_error *err);
+/*
+ * Under `it`'s lock: may it move to `to` (the dependency gate, domain.h)?
+ * 0, or JERRY_EREFUSED naming the open dependencies ("cannot VERB ...").
+ * With force, the override is added to `it` as a note "forced VERB ...".
+ */
+int jr_app_deps_gate(const jr_port *port, jerry_item *it, jerry_status to, int force,
+		     const char *verb, jerry_error *err);
 
 /* coord.c */
 int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
-		 jerry_error *err);
+		 int flags, jerry_error *err);
 int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter *f,
 		      int64_t lease_ms, jerry_error *err);
 int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,

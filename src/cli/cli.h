@@ -10,7 +10,8 @@
  *   3. fill jerry_open_opts from the global options and the environment;
  *   4. run the handler, which returns the exit status; every error it meets
  *      goes through output.c, which knows text from --json;
- *   5. flush and close stdout, and fail with exit 6 if that write failed.
+ *   5. flush and close stdout; if that write failed, exit 6 when nothing
+ *      changed, exit 10 when the handler had committed a change.
  *
  * Handlers own what they allocate and free it before returning: the command
  * is meant to be valgrind-clean.
@@ -58,6 +59,22 @@ struct cli_opt {
 	int repeat;             /* enum cli_repeat           */
 };
 
+/*
+ * Whether this run's change is in the store (output.c).  Set the moment the
+ * library reports a change committed (0 or JERRY_EDURABLE); from then on no
+ * failure may be reported as "nothing changed": out_error() and
+ * out_finish() turn any of them into exit 10, naming what was changed.
+ */
+struct cli_commit {
+	int done;
+	int reported;                  /* an exit-10 error has gone to stderr      */
+	char what[192];                /* "WORK-012 was updated (now version 5)"  */
+	char item[32];                 /* "" for a store-wide change (init ...)   */
+	int64_t version;
+	int durable_rc;                /* JERRY_EDURABLE: out_finish() reports it */
+	jerry_error warning;           /* ... this warning, when stdout was fine  */
+};
+
 /* The state of one run, filled by main.c. */
 struct cli {
 	int json;
@@ -66,6 +83,7 @@ struct cli {
 	const char *lock_timeout;      /* --lock-timeout, as typed */
 	jerry_open_opts opts;
 	const struct cli_cmd *cmd;
+	struct cli_commit *commit;     /* main.c's; NULL where nothing commits */
 };
 
 /* The parsed command line of a command: options in order, then operands. */

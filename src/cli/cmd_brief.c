@@ -206,7 +206,8 @@ static const char guide[] =
 	"  4 claimed by another or stale --if-version: pick another item or re-read;\n"
 	"  5 lock busy: retry shortly; 6 storage problem, nothing changed: tell the user;\n"
 	"  7 corrupt file: run jerry check, tell the user; 8 committed, verify with show;\n"
-	"  9 refused by a rule: the message lists what is allowed.\n"
+	"  9 refused by a rule: the message lists what is allowed;\n"
+	"  10 the change is made but its output was lost: do not repeat it, jerry show ID.\n"
 	"Never edit files under .jerry/ by hand.\n";
 
 int cmd_prime(struct cli *cli, const struct cli_args *args)

@@ -76,14 +76,14 @@ int cmd_check(struct cli *cli, const struct cli_args *args)
 	size_t open = 0;
 	for (size_t i = 0; i < report->nproblems; i++)
 		open += !report->problems[i].repaired;
+	size_t repaired = report->nproblems - open;
+	/* A durability warning is reported by out_finish(), after the report. */
+	if (repaired || rc == JERRY_EDURABLE)
+		out_committed_store(cli, rc, &err, "%zu problem%s repaired", repaired,
+				    repaired == 1 ? " was" : "s were");
 	status = print_report(cli, report, open);
 	if (!status && open)
 		status = jerry_code_exit_status(JERRY_ECORRUPT);
-	if (rc == JERRY_EDURABLE) {
-		int durable = out_error(cli, rc, &err);
-		if (!status)
-			status = durable;
-	}
 out:
 	jerry_report_free(report);
 	jerry_store_free(store);
@@ -105,6 +105,7 @@ int cmd_reindex(struct cli *cli, const struct cli_args *args)
 	if (rc && rc != JERRY_EDURABLE) {
 		status = out_error(cli, rc, &err);
 	} else {
+		out_committed_store(cli, rc, &err, "the index was rebuilt (%zu items)", count);
 		if (cli->json) {
 			json_t *o = json_object();
 			if (o && json_object_set_new(o, "items", json_integer((json_int_t)count))) {
@@ -115,8 +116,6 @@ int cmd_reindex(struct cli *cli, const struct cli_args *args)
 		} else {
 			printf("reindexed %zu items\n", count);
 		}
-		if (rc == JERRY_EDURABLE)
-			status = out_error(cli, rc, &err);
 	}
 	jerry_store_free(store);
 	return status;

@@ -39,11 +39,12 @@ static int out_claimed(const struct cli *cli, int rc, const jerry_error *err,
 		return out_error(cli, rc, err);
 	if (cli->json || !item->claim.by)
 		return out_changed(cli, rc, err, item);
+	out_committed(cli, rc, err, item);
 	char until[40];
 	jerry_time_format(until, sizeof(until), item->claim.expires_ms);
 	printf("%s %s by %s until %s (%s, version %lld)\n", item->id, verb, item->claim.by, until,
 	       jerry_status_name(item->status), (long long)item->version);
-	return rc ? out_error(cli, rc, err) : 0;
+	return 0;
 }
 
 /* `claim ID`, `claim --next` and `heartbeat ID` (which shares the table's handler). */
@@ -67,6 +68,10 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 		return out_usage(cli, "--type and --label go with --next");
 	if (!next && has_opt(args, OPT_ANY_LABEL))
 		return out_usage(cli, "--any-label goes with --next and --label");
+	/* --next takes only ready items, whose dependencies are all done. */
+	int force = has_opt(args, OPT_FORCE);
+	if (next && force)
+		return out_usage(cli, "--force goes with an ID, not --next");
 	if ((status = cli_open(&store, cli)))
 		return status;
 	if (next) {
@@ -81,7 +86,8 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 	} else if (heartbeat) {
 		rc = jerry_claim_heartbeat(&item, store, args->pos[0], lease, &err);
 	} else {
-		rc = jerry_claim_take(&item, store, args->pos[0], lease, &err);
+		rc = jerry_claim_take(&item, store, args->pos[0], lease, force ? JERRY_CLAIM_FORCE : 0,
+				      &err);
 	}
 	status = out_claimed(cli, rc, &err, item, "claimed");
 	jerry_item_free(item);
@@ -101,9 +107,9 @@ int cmd_release(struct cli *cli, const struct cli_args *args)
 		return status;
 	int rc = jerry_claim_release(&item, store, args->pos[0], &err);
 	if ((!rc || rc == JERRY_EDURABLE) && item && !cli->json) {
+		status = out_committed(cli, rc, &err, item);
 		printf("%s released (%s, version %lld)\n", item->id, jerry_status_name(item->status),
 		       (long long)item->version);
-		status = rc ? out_error(cli, rc, &err) : 0;
 	} else {
 		status = out_changed(cli, rc, &err, item);
 	}
@@ -185,6 +191,7 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 		rc = add ? jerry_dep_add_many(&item, store, args->pos[1], on, non, &err)
 			 : jerry_dep_remove_many(&item, store, args->pos[1], on, non, &err);
 		if ((!rc || rc == JERRY_EDURABLE) && item && !cli->json) {
+			status = out_committed(cli, rc, &err, item);
 			printf("%s depends on ", item->id);
 			if (item->ndepends == 0)
 				printf("nothing");
@@ -194,7 +201,6 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 				printf("%s%s", i ? ", " : "", dep);
 			}
 			printf(" (version %lld)\n", (long long)item->version);
-			status = rc ? out_error(cli, rc, &err) : 0;
 		} else {
 			status = out_changed(cli, rc, &err, item);
 		}

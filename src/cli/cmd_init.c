@@ -24,6 +24,9 @@ int cmd_init(struct cli *cli, const struct cli_args *args)
 	if (rc && rc != JERRY_EDURABLE)
 		return out_error(cli, rc, &err);
 	int status;
+	/* A durability warning is reported by out_finish(), after the result. */
+	if (created || rc == JERRY_EDURABLE)
+		out_committed_store(cli, rc, &err, "the store was initialized in %s", dir);
 	if (cli->json) {
 		json_t *o = json_object();
 		if (o && (json_object_set_new(o, "dir", out_json_string(dir)) ||
@@ -37,7 +40,5 @@ int cmd_init(struct cli *cli, const struct cli_args *args)
 		       dir);
 		status = 0;
 	}
-	if (rc == JERRY_EDURABLE)
-		status = out_error(cli, rc, &err);
 	return status;
 }

@@ -58,13 +58,13 @@ static const struct cli_opt update_opts[] = {
 	{ OPT_REMOVE_LABEL, "remove-label", 0, "LABEL", "remove a label", CLI_REPEAT },
 	{ OPT_PARENT, "parent", 0, "ID", "a new parent; '' clears" },
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
-	{ OPT_FORCE, "force", 'f', NULL, "act although another holds a live claim" },
+	{ OPT_FORCE, "force", 'f', NULL, "act despite another's live claim or open dependencies (recorded)" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
 static const struct cli_opt transition_opts[] = {
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
-	{ OPT_FORCE, "force", 'f', NULL, "act although another holds a live claim" },
+	{ OPT_FORCE, "force", 'f', NULL, "act despite another's live claim or open dependencies (recorded)" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -91,6 +91,7 @@ static const struct cli_opt claim_opts[] = {
 	{ OPT_LABEL, "label", 'l', "L,...", "with --next: items with all of these labels", CLI_REPEAT },
 	{ OPT_ANY_LABEL, "any-label", 0, NULL, "with --label: any of the labels is enough" },
 	{ OPT_LEASE, "lease", 0, "DURATION", "how long the claim lasts: 90s, 30m (default), 2h" },
+	{ OPT_FORCE, "force", 'f', NULL, "claim it although its dependencies are not done (recorded)" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -148,7 +149,7 @@ const struct cli_cmd cli_commands[] = {
 	{ "check", "[--repair]", "examine the whole store for problems",
 	  check_opts, 0, 0, cmd_check, NULL },
 	{ "reindex", "", "rebuild the index from the item files", no_opts, 0, 0, cmd_reindex, NULL },
-	{ "claim", "ID|--next [--type T,...]... [--label L,...]... [--any-label] [--lease DURATION]",
+	{ "claim", "ID|--next [--type T,...]... [--label L,...]... [--any-label] [--lease DURATION] [--force]",
 	  "claim an item (or the best ready one) for this agent", claim_opts, 0, 1, cmd_claim, NULL },
 	{ "heartbeat", "ID [--lease DURATION]", "extend your claim on an item",
 	  lease_opts, 1, 1, cmd_claim, NULL },

@@ -5,7 +5,8 @@
  * The exit status is always jerry_code_exit_status() of what went wrong
  * (doc/CLI.md has the table); handlers return it, and out_finish() turns a
  * failed write of stdout into exit 6 - `jerry list > /dev/full` must not
- * look like success.
+ * look like success - or, once a change is committed, into exit 10: the
+ * change is made and a retry would make it twice.
  */
 #include "cli.h"
 #include "output.h"
@@ -182,6 +183,7 @@ static int prescan_json(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct cli cli;
+	struct cli_commit commit;
 	struct cli_args args;
 	char **rest = NULL;
 	int help = 0, status, dashdash, nrest = 0;
@@ -200,7 +202,9 @@ int main(int argc, char **argv)
 	if (!isatty(STDOUT_FILENO))
 		(void)setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	memset(&cli, 0, sizeof(cli));
+	memset(&commit, 0, sizeof(commit));
 	memset(&args, 0, sizeof(args));
+	cli.commit = &commit;
 	/* Known before parsing, so even a usage error comes out as JSON. */
 	cli.json = prescan_json(argc, argv);
 

@@ -131,6 +131,23 @@ static void error_json(int rc, int status, const jerry_error *err, const char *m
 		jerry_time_format(when, sizeof(when), err->holder_expires_ms);
 		bad = bad || set_str(e, "holder_expires_at", when);
 	}
+	/* Refused by the dependency gate: the dependencies that are not done. */
+	if (err->nopen_deps) {
+		json_t *deps = json_array();
+		size_t n = err->nopen_deps < JERRY_ERROR_DEPS_MAX ? err->nopen_deps : JERRY_ERROR_DEPS_MAX;
+		for (size_t i = 0; i < n; i++) {
+			char id[32];
+			int st = err->open_deps[i].status;
+			jerry_id_format(id, sizeof(id), err->open_deps[i].num);
+			out_json_push(&deps, json_pack("{s:s,s:s}", "id", id, "status",
+						       st < 0 ? "missing" : jerry_status_name((jerry_status)st)));
+		}
+		bad = bad || !deps || json_object_set_new(e, "open_dependencies", deps);
+		bad = bad || set_int(e, "open_dependency_count", (json_int_t)err->nopen_deps);
+	}
+	/* A committed change whose result was lost: the version it made. */
+	if (rc == JERRY_EOUTPUT && err->current_version)
+		bad = bad || set_int(e, "version", err->current_version);
 	if (err->allowed[0] && strcmp(err->allowed, "none") != 0) {
 		json_t *a = allowed_array(err->allowed);
 		bad = bad || !a || json_object_set_new(e, "allowed", a);
@@ -170,10 +187,108 @@ static int report(const struct cli *cli, int rc, const jerry_error *err)
 	return status;
 }
 
+/* ---- committed changes ------------------------------------------------------ */
+
+static int committed(const struct cli *cli)
+{
+	return cli->commit && cli->commit->done;
+}
+
+/*
+ * Exit 10: say what was changed, that its result is lost (`how`), and that
+ * the change must not be repeated.  Once per run: a later failure has
+ * nothing to add.
+ */
+static int output_failed(const struct cli *cli, const char *how)
+{
+	struct cli_commit *c = cli->commit;
+	jerry_error err;
+	if (c->reported)
+		return jerry_code_exit_status(JERRY_EOUTPUT);
+	c->reported = 1;
+	jerry_error_clear(&err);
+	err.code = JERRY_EOUTPUT;
+	snprintf(err.message, sizeof(err.message), "%s, but its result could not be %s", c->what, how);
+	snprintf(err.item, sizeof(err.item), "%s", c->item);
+	err.current_version = c->version;
+	const char *durable = c->durable_rc ? " (though it may not be durable)" : "";
+	if (c->item[0])
+		snprintf(err.hint, sizeof(err.hint),
+			 "the change is made%s: do not repeat it; 'jerry show %s' shows it", durable,
+			 c->item);
+	else
+		snprintf(err.hint, sizeof(err.hint), "the change is made%s: do not repeat it", durable);
+	return report(cli, JERRY_EOUTPUT, &err);
+}
+
+static void commit_mark(const struct cli *cli, int rc, const jerry_error *err)
+{
+	struct cli_commit *c = cli->commit;
+	c->done = 1;
+	if (rc == JERRY_EDURABLE) {
+		c->durable_rc = rc;
+		if (err)
+			c->warning = *err;
+	}
+}
+
+/* How each command's change reads: "a note was added to WORK-012". */
+static const struct {
+	const char *cmd, *before, *after;
+} change_words[] = {
+	{ "create", "", " was created" },
+	{ "claim", "", " was claimed" },
+	{ "heartbeat", "the claim on ", " was extended" },
+	{ "release", "", " was released" },
+	{ "dep", "the dependencies of ", " were changed" },
+	{ "note", "a note was added to ", "" },
+};
+
+int out_committed(const struct cli *cli, int rc, const jerry_error *err, const jerry_item *item)
+{
+	struct cli_commit *c = cli->commit;
+	const char *before = "", *after = " was updated";
+	if (!c)
+		return 0;
+	commit_mark(cli, rc, err);
+	for (size_t i = 0; cli->cmd && i < sizeof(change_words) / sizeof(change_words[0]); i++) {
+		if (strcmp(cli->cmd->name, change_words[i].cmd) == 0) {
+			before = change_words[i].before;
+			after = change_words[i].after;
+		}
+	}
+	snprintf(c->item, sizeof(c->item), "%s", item->id);
+	c->version = item->version;
+	snprintf(c->what, sizeof(c->what), "%s%s%s (%sversion %lld)", before, item->id, after,
+		 item->version > 1 ? "now " : "", (long long)item->version);
+	return 0;
+}
+
+int out_committed_store(const struct cli *cli, int rc, const jerry_error *err, const char *fmt,
+			...)
+{
+	struct cli_commit *c = cli->commit;
+	if (!c)
+		return 0;
+	commit_mark(cli, rc, err);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->what, sizeof(c->what), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
 int out_error(const struct cli *cli, int rc, const jerry_error *err)
 {
 	/* What went to stdout before the error goes out before it. */
 	fflush(stdout);
+	if (committed(cli)) {
+		/* After the commit nothing may say "nothing changed". */
+		char how[JERRY_ERROR_MSG_MAX + 16];
+		snprintf(how, sizeof(how), "written: %s",
+			 err->message[0] ? err->message : jerry_code_name(rc));
+		return output_failed(cli, how);
+	}
 	return report(cli, rc, err);
 }
 
@@ -251,20 +366,18 @@ static int changed_common(const struct cli *cli, int rc, const jerry_error *err,
 {
 	if ((rc && rc != JERRY_EDURABLE) || !item)
 		return out_error(cli, rc, err);
-	int status = 0;
-	if (cli->json) {
-		status = put_json_text(cli, jerry_item_json(item, 0));
-	} else if (id_only) {
+	/* Committed, but maybe not durable: out_finish() adds the warning, exit 8. */
+	out_committed(cli, rc, err, item);
+	if (cli->json)
+		return put_json_text(cli, jerry_item_json(item, 0));
+	if (id_only) {
 		printf("%s\n", item->id);
 	} else {
 		printf("%s ", item->id);
 		put_status(cli, item->status);
 		printf(" (version %lld)\n", (long long)item->version);
 	}
-	/* Committed, but maybe not durable: the result AND the warning, exit 8. */
-	if (rc == JERRY_EDURABLE)
-		status = out_error(cli, rc, err);
-	return status;
+	return 0;
 }
 
 int out_changed(const struct cli *cli, int rc, const jerry_error *err, const jerry_item *item)
@@ -544,6 +657,19 @@ int out_finish(const struct cli *cli, int status)
 	if (fclose(stdout) != 0 && !bad) {
 		bad = 1;
 		e = errno;
+	}
+	if (committed(cli)) {
+		const struct cli_commit *c = cli->commit;
+		if (bad || c->reported) {
+			char how[160];
+			snprintf(how, sizeof(how), "written to standard output: %s", strerror(e ? e : EIO));
+			return output_failed(cli, how);
+		}
+		if (c->durable_rc) {
+			int warned = report(cli, c->durable_rc, &c->warning);
+			return status ? status : warned;
+		}
+		return status;
 	}
 	if (!bad)
 		return status;

@@ -49,10 +49,30 @@ void out_json_push(json_t **arr, json_t *o);
 json_t *out_json_string(const char *s);
 
 /*
+ * The library committed this run's change to `item` (`rc` 0, or
+ * JERRY_EDURABLE: committed but maybe not durable).  Call it before the
+ * result is printed: from here on every failure the command reports is exit
+ * 10, `output_failed`, naming the item and its version, never 6 - the
+ * change is made, and a retry would make it twice.  A JERRY_EDURABLE
+ * warning is kept for out_finish(), which reports it (exit 8) once the
+ * result is out, or folds it into the exit-10 error when the result could
+ * not be written.  Returns 0.
+ */
+int out_committed(const struct cli *cli, int rc, const jerry_error *err, const jerry_item *item);
+
+/* The same for a change to the store as a whole (init, reindex, check --repair). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+int out_committed_store(const struct cli *cli, int rc, const jerry_error *err, const char *fmt,
+			...);
+
+/*
  * The result of a change: the item (text: `WORK-007 in_progress (version 3)`,
  * --json: the item object).  `rc` is what the library returned: 0, or
  * JERRY_EDURABLE when the change committed but may not be durable, in
- * which case the item is printed AND the error reported, exit 8.
+ * which case the item is printed AND the error reported, exit 8.  Marks the
+ * change committed (out_committed) first.
  */
 int out_changed(const struct cli *cli, int rc, const jerry_error *err, const jerry_item *item);
 
@@ -65,7 +85,11 @@ int out_card(const struct cli *cli, const jerry_item *item);
 /* `jerry list`: a table (nothing for no rows), or an array of summaries. */
 int out_table(const struct cli *cli, jerry_item *const *items, size_t n);
 
-/* Flush and close stdout; a failed write is exit 6.  Returns the final status. */
+/*
+ * Flush and close stdout; a failed write is exit 6, or exit 10 after a
+ * committed change (out_committed).  Reports a kept JERRY_EDURABLE warning.
+ * Returns the final status.
+ */
 int out_finish(const struct cli *cli, int status);
 
 #endif

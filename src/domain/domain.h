@@ -84,6 +84,26 @@ int jr_notes_append(jerry_item *item, int64_t at_ms, const char *by, const char 
 int jr_depends_add(jerry_item *item, int64_t num);
 int jr_depends_remove(jerry_item *item, int64_t num);
 
+/*
+ * The dependency gate (deps.c): an item cannot start before every item it
+ * depends on is done.  It guards the moves pending -> in_progress and
+ * blocked -> in_progress; a reopen (done -> in_progress) is not a start.
+ * Only done satisfies a dependency: cancelled work was never done, so an
+ * item waiting on it stays waiting (as `ready` and `blocked` show it) until
+ * the dependency is removed or the start is forced.
+ *
+ * jr_deps_gated: whether the move item->status -> to is guarded at all.
+ * jr_deps_gate: status[i] is the status of item->depends_on[i], or -1 for
+ * an item that does not exist; 0 when all are done, else JERRY_EREFUSED
+ * with err->open_deps and "cannot VERB 'ID': it depends on WORK-013
+ * (pending), which is not done".
+ * jr_deps_open_text: "WORK-013 (pending) and WORK-014 (missing)" into buf,
+ * ending "... and N more" when it does not fit; returns how many are open.
+ */
+int jr_deps_gated(const jerry_item *item, jerry_status to);
+int jr_deps_gate(const jerry_item *item, const int *status, const char *verb, jerry_error *err);
+size_t jr_deps_open_text(char *buf, size_t size, const jerry_item *item, const int *status);
+
 /* Replace a string field (NULL or "" clears when allow_clear). */
 int jr_set_str(char **field, const char *value);
 

@@ -66,6 +66,8 @@ int jerry_code_exit_status(int code)
 		return 0;
 	if (code >= JERRY_EREFUSED)
 		return -code;
+	if (code == JERRY_EOUTPUT)
+		return 10;
 	return 1;
 }
 
@@ -83,6 +85,7 @@ const char *jerry_code_name(int code)
 	case JERRY_EDURABLE: return "durability_uncertain";
 	case JERRY_EREFUSED: return "refused";
 	case JERRY_ENOMEM: return "out_of_memory";
+	case JERRY_EOUTPUT: return "output_failed";
 	}
 	return "internal";
 }

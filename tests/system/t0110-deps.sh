@@ -7,7 +7,11 @@
 #   - dep tree: what blocks ID, transitively, each item once, as indented
 #     text or a flat --json array of {id, title, status, depth, via};
 #   - two racing `dep add` that together close a cycle: exactly one wins
-#     (the check runs under the store-wide deps lock).
+#     (the check runs under the store-wide deps lock);
+#   - the gate (issue 9): start, update --status in_progress and claim of an
+#     item whose dependencies are not all done are exit 9 naming them (text
+#     and --json open_dependencies); cancelled is not done; a blocked item
+#     cannot resume either; --force goes ahead and the history records it.
 . "$(dirname "$0")/../lib.sh"
 jerry_init
 export JERRY_INSTANCE=alice JERRY_SESSION=a1
@@ -89,6 +93,54 @@ json_assert 'dep rm --json is the item' "$tmp/out" 'd["id"] == "WORK-005" and d[
 expect_run 0 '=WORK-001  pending  item 1' '' -- "$JERRY" dep tree 1
 # What was a cycle before is allowed now.
 expect_run 0 '=WORK-004 depends on WORK-001 (version 4)' '' -- "$JERRY" dep add 4 --on 1
+
+# ---- the gate: an item cannot start before what it depends on is done -------------------
+g1=$("$JERRY" create 'gated')
+g2=$("$JERRY" create 'first dep')
+g3=$("$JERRY" create 'second dep')
+"$JERRY" dep add "$g1" --on "$g2" >/dev/null
+"$JERRY" dep add "$g1" --on "$g3" >/dev/null
+"$JERRY" start "$g3" >/dev/null
+vg=$(version_of "$g1")
+msg="^jerry: cannot start '$g1': it depends on $g2 \\(pending\\) and $g3 \\(in_progress\\), which are not done$"
+expect_run 9 '' "$msg" -- "$JERRY" start "$g1"
+check_true 'start refusal: the hint names dep tree and --force' \
+	grep -q "^hint: 'jerry dep tree $g1' shows what it waits for; --force starts it anyway$" "$tmp/err"
+expect_run 9 '' "$msg" -- "$JERRY" update "$g1" --status in_progress
+expect_run 9 '' "^jerry: cannot claim '$g1': it depends on $g2 \\(pending\\) and $g3 \\(in_progress\\)" \
+	-- "$JERRY" claim "$g1"
+check_true 'claim refusal: --force claims it anyway' grep -q -- '--force claims it anyway' "$tmp/err"
+TEST_DESC='start refused --json' expect_run 9 '' '*' -- "$JERRY" start "$g1" --json
+json_assert 'start refused --json: refused, exit 9, open_dependencies' "$tmp/err" \
+	"d['error']['code'] == 'refused' and d['error']['exit'] == 9 and d['error']['item'] == '$g1' and d['error']['open_dependencies'] == [{'id': '$g2', 'status': 'pending'}, {'id': '$g3', 'status': 'in_progress'}] and d['error']['open_dependency_count'] == 2"
+TEST_DESC='claim refused --json' expect_run 9 '' '*' -- "$JERRY" claim "$g1" --json
+json_assert 'claim refused --json: open_dependencies' "$tmp/err" \
+	"d['error']['code'] == 'refused' and len(d['error']['open_dependencies']) == 2"
+"$JERRY" show "$g1" --json >"$tmp/item"
+json_assert 'refusals wrote nothing' "$tmp/item" \
+	"d['version'] == $vg and d['status'] == 'pending' and d['claim'] is None"
+expect_run 3 '' '^jerry: nothing is ready' -- "$JERRY" claim --next --label none-such
+expect_run 2 '' "^jerry: --force goes with an ID, not --next$" -- "$JERRY" claim --next --force
+# done satisfies, cancelled does not
+"$JERRY" done "$g3" >/dev/null
+"$JERRY" cancel "$g2" >/dev/null
+expect_run 9 '' "^jerry: cannot start '$g1': it depends on $g2 \\(cancelled\\), which is not done$" \
+	-- "$JERRY" start "$g1"
+# --force starts it, and the history says so
+expect_run 0 "^$g1 in_progress \\(version $((vg + 1))\\)$" '' -- "$JERRY" start "$g1" --force
+expect_run 0 "notes: \\+1 \"forced start although it waits on $g2 \\(cancelled\\)\"" '' -- "$JERRY" history "$g1"
+# a blocked item resumes only when its dependencies are done; a reopen is not a start
+"$JERRY" block "$g1" >/dev/null
+expect_run 9 '' "^jerry: cannot start '$g1'" -- "$JERRY" start "$g1"
+"$JERRY" dep rm "$g1" --on "$g2" >/dev/null
+expect_run 0 "^$g1 in_progress " '' -- "$JERRY" start "$g1"
+# claim --force on a pending item
+g4=$("$JERRY" create 'claimed early')
+"$JERRY" dep add "$g4" --on "$g2" >/dev/null
+expect_run 0 "^$g4 claimed by alice until .* \\(in_progress, version 3\\)$" '' -- "$JERRY" claim "$g4" --force
+TEST_DESC='history --json of a forced claim' expect_run 0 '*' '' -- "$JERRY" history "$g4" --json
+json_assert 'forced claim recorded in the history' "$tmp/out" \
+	"d[-1]['version'] == 3 and d[-1]['changes']['notes']['added'][0]['text'] == 'forced claim although it waits on $g2 (cancelled)'"
 
 # ---- racing dep adds cannot both pass the cycle check --------------------------------
 R=${DEP_ROUNDS:-10}

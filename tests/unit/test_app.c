@@ -772,6 +772,149 @@ static void test_deps__graph_does_not_rely_on_the_scan_order(void **state)
 	jerry_item_array_free(items, n);
 }
 
+/* ---- the dependency gate ------------------------------------------------------- */
+
+static void depend(h_mem *m, int64_t num, int64_t on)
+{
+	assert_int_equal(jr_depends_add(m->items[num], on), 0);
+}
+
+static int take(h_mem *m, const char *id, int flags, jerry_error *err)
+{
+	jerry_item *it = NULL;
+	jerry_error_clear(err);
+	int rc = jr_app_claim(&it, &m->port, id, 0, flags, err);
+	jerry_item_free(it);
+	return rc;
+}
+
+static void test_deps__start_waits_until_every_dependency_is_done(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	mk(m, "Two", NULL, NULL);
+	mk(m, "Three", NULL, NULL);
+	depend(m, 1, 2);
+	depend(m, 1, 3);
+	assert_int_equal(set_status(m, "2", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), JERRY_EREFUSED);
+	assert_string_equal(err.message, "cannot start 'WORK-001': it depends on WORK-002 "
+					 "(in_progress) and WORK-003 (pending), which are not done");
+	assert_string_equal(err.hint, "'jerry dep tree WORK-001' shows what it waits for; "
+				      "--force starts it anyway");
+	assert_string_equal(err.item, "WORK-001");
+	assert_int_equal(err.nopen_deps, 2);
+	assert_int_equal(err.open_deps[0].num, 2);
+	assert_int_equal(err.open_deps[0].status, JERRY_STATUS_IN_PROGRESS);
+	assert_int_equal(err.open_deps[1].num, 3);
+	assert_int_equal(err.open_deps[1].status, JERRY_STATUS_PENDING);
+	assert_int_equal(m->items[1]->version, 1);
+	assert_int_equal(m->items[1]->status, JERRY_STATUS_PENDING);
+	/* done satisfies; cancelled does not: that work was never done */
+	assert_int_equal(set_status(m, "2", "done", &err), 0);
+	assert_int_equal(set_status(m, "3", "cancelled", &err), 0);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), JERRY_EREFUSED);
+	assert_string_equal(err.message, "cannot start 'WORK-001': it depends on WORK-003 "
+					 "(cancelled), which is not done");
+	assert_int_equal(err.nopen_deps, 1);
+	assert_int_equal(jr_depends_remove(m->items[1], 3), 0);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	assert_int_equal(m->items[1]->nnotes, 0);
+}
+
+static void test_deps__resuming_blocked_is_gated_reopen_and_other_moves_are_not(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	mk(m, "Two", NULL, NULL);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	depend(m, 1, 2);
+	assert_int_equal(set_status(m, "1", "blocked", &err), 0);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), JERRY_EREFUSED);
+	assert_non_null(strstr(err.message, "WORK-002 (pending)"));
+	/* other fields change freely while it waits */
+	memset(&c, 0, sizeof(c));
+	c.title = "Renamed";
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	assert_int_equal(set_status(m, "1", "cancelled", &err), 0);
+	/* a reopen is no start: the item was done already */
+	mk(m, "Three", NULL, NULL);
+	assert_int_equal(set_status(m, "3", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "3", "done", &err), 0);
+	depend(m, 3, 2);
+	memset(&c, 0, sizeof(c));
+	c.status = "in_progress";
+	c.from_status = "done";
+	assert_int_equal(upd(m, "3", &c, &err), 0);
+	assert_int_equal(m->items[3]->status, JERRY_STATUS_IN_PROGRESS);
+}
+
+static void test_deps__missing_dependency_is_open(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	depend(m, 1, 42);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), JERRY_EREFUSED);
+	assert_non_null(strstr(err.message, "WORK-042 (missing), which is not done"));
+	assert_int_equal(err.open_deps[0].status, -1);
+}
+
+static void test_deps__force_starts_and_is_recorded_as_a_note(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	mk(m, "Two", NULL, NULL);
+	depend(m, 1, 2);
+	memset(&c, 0, sizeof(c));
+	c.status = "in_progress";
+	c.force = 1;
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	jerry_item *it = m->items[1];
+	assert_int_equal(it->status, JERRY_STATUS_IN_PROGRESS);
+	assert_int_equal(it->nnotes, 1);
+	assert_string_equal(it->notes[0].text, "forced start although it waits on WORK-002 (pending)");
+	assert_string_equal(it->notes[0].by, "alice@host:1");
+	/* nothing to override, nothing recorded */
+	mk(m, "Three", NULL, NULL);
+	assert_int_equal(upd(m, "3", &c, &err), 0);
+	assert_int_equal(m->items[3]->nnotes, 0);
+}
+
+static void test_deps__claim_of_a_pending_item_is_gated(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	mk(m, "Two", NULL, NULL);
+	mk(m, "Three", NULL, NULL);
+	depend(m, 1, 2);
+	assert_int_equal(take(m, "1", 0, &err), JERRY_EREFUSED);
+	assert_string_equal(err.message, "cannot claim 'WORK-001': it depends on WORK-002 "
+					 "(pending), which is not done");
+	assert_non_null(strstr(err.hint, "--force claims it anyway"));
+	assert_int_equal(err.nopen_deps, 1);
+	assert_null(m->items[1]->claim.by);
+	assert_int_equal(m->items[1]->version, 1);
+	assert_int_equal(take(m, "1", JERRY_CLAIM_FORCE, &err), 0);
+	assert_int_equal(m->items[1]->status, JERRY_STATUS_IN_PROGRESS);
+	assert_string_equal(m->items[1]->claim.by, "alice@host:1");
+	assert_string_equal(m->items[1]->notes[0].text,
+			    "forced claim although it waits on WORK-002 (pending)");
+	/* renewing a claim starts nothing: no gate, no second note */
+	assert_int_equal(take(m, "1", 0, &err), 0);
+	assert_int_equal(m->items[1]->nnotes, 1);
+	/* a claim of an item already in progress starts nothing either */
+	assert_int_equal(set_status(m, "3", "in_progress", &err), 0);
+	depend(m, 3, 2);
+	assert_int_equal(take(m, "3", 0, &err), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, h_mem_setup, h_mem_teardown)
 
 int main(void)
@@ -799,6 +942,11 @@ int main(void)
 		T(test_list__bad_filters_are_invalid),
 		T(test_list__several_values_per_field),
 		T(test_deps__graph_does_not_rely_on_the_scan_order),
+		T(test_deps__start_waits_until_every_dependency_is_done),
+		T(test_deps__resuming_blocked_is_gated_reopen_and_other_moves_are_not),
+		T(test_deps__missing_dependency_is_open),
+		T(test_deps__force_starts_and_is_recorded_as_a_note),
+		T(test_deps__claim_of_a_pending_item_is_gated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,6 +73,38 @@ static void test_names__unknown_names_are_invalid_and_leave_out_alone(void **sta
 	assert_int_equal(p, JERRY_PRIORITY_LOW);
 }
 
+static void test_deps__open_text_lists_what_fits_then_counts_the_rest(void **state)
+{
+	(void)state;
+	jerry_item *it = jr_item_new();
+	char buf[80];
+	int status[6];
+	assert_non_null(it);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(jr_depends_add(it, 10 + i), 0);
+		status[i] = JERRY_STATUS_PENDING;
+	}
+	status[1] = JERRY_STATUS_DONE;
+	status[2] = -1;
+	assert_int_equal(jr_deps_open_text(buf, sizeof(buf), it, status), 5);
+	assert_string_equal(buf, "WORK-010 (pending), WORK-012 (missing) and 3 more");
+	char big[512];
+	assert_int_equal(jr_deps_open_text(big, sizeof(big), it, status), 5);
+	assert_string_equal(big, "WORK-010 (pending), WORK-012 (missing), WORK-013 (pending), "
+				 "WORK-014 (pending) and WORK-015 (pending)");
+	/* only pending and blocked -> in_progress with dependencies is gated */
+	assert_true(jr_deps_gated(it, JERRY_STATUS_IN_PROGRESS));
+	assert_false(jr_deps_gated(it, JERRY_STATUS_CANCELLED));
+	it->status = JERRY_STATUS_DONE;
+	assert_false(jr_deps_gated(it, JERRY_STATUS_IN_PROGRESS));
+	it->status = JERRY_STATUS_BLOCKED;
+	assert_true(jr_deps_gated(it, JERRY_STATUS_IN_PROGRESS));
+	for (int i = 0; i < 6; i++)
+		status[i] = JERRY_STATUS_DONE;
+	assert_int_equal(jr_deps_gate(it, status, "start", NULL), 0);
+	jerry_item_free(it);
+}
+
 static void test_codes__exit_status_and_names_are_fixed(void **state)
 {
 	(void)state;
@@ -81,6 +113,8 @@ static void test_codes__exit_status_and_names_are_fixed(void **state)
 	assert_int_equal(jerry_code_exit_status(JERRY_ECONFLICT), 4);
 	assert_int_equal(jerry_code_exit_status(JERRY_EREFUSED), 9);
 	assert_int_equal(jerry_code_exit_status(JERRY_ENOMEM), 1);
+	assert_int_equal(jerry_code_exit_status(JERRY_EOUTPUT), 10);
+	assert_string_equal(jerry_code_name(JERRY_EOUTPUT), "output_failed");
 	assert_string_equal(jerry_code_name(JERRY_ELOCKED), "lock_timeout");
 	assert_string_equal(jerry_code_name(JERRY_EDURABLE), "durability_uncertain");
 	assert_string_equal(jerry_code_name(-99), "internal");
@@ -685,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_names__parse_is_case_insensitive_and_knows_in_dash_progress),
 		cmocka_unit_test(test_names__unknown_names_are_invalid_and_leave_out_alone),
 		cmocka_unit_test(test_codes__exit_status_and_names_are_fixed),
+		cmocka_unit_test(test_deps__open_text_lists_what_fits_then_counts_the_rest),
 		cmocka_unit_test(test_id__accepts_every_documented_spelling),
 		cmocka_unit_test(test_id__refuses_anything_that_could_name_another_path),
 		cmocka_unit_test(test_id__format_pads_to_three_digits_and_grows_past),
