@@ -167,8 +167,9 @@ static int scan_temps(jerry_report *r, jerry_store *st, int dirfd, const char *r
 
 static int check_locks(jerry_report *r, jerry_store *st)
 {
-	static const char *const names[] = {"items.lock", "sequence.lock", "index.lock", "deps.lock"};
-	for (int i = 0; i < 4; i++) {
+	static const char *const names[] = {"items.lock", "sequence.lock", "index.lock", "deps.lock",
+					    "turns.lock"};
+	for (int i = 0; i < 5; i++) {
 		char rel[64], path[PATH_MAX + 64];
 		struct stat sb;
 		snprintf(rel, sizeof(rel), "locks/%s", names[i]);

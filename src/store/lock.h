@@ -15,20 +15,27 @@
 #include <sys/types.h>
 
 /*
- * How to wait.  timeout_ms bounds the wait (0: try once).  With
- * `interruptible`, the caller has installed a SIGALRM handler without
- * SA_RESTART (jerry_open_opts.lock_wait_interruptible): we then block in
- * F_OFD_SETLKW and let a periodic ITIMER_REAL tick wake us to check the
- * deadline, so a waiter gets the lock the moment it is released.
- * Otherwise we poll with backoff, which needs no signal at all.
+ * How to wait.  timeout_ms bounds the wait (0: try once): a waiter gives
+ * up when the lock has not changed hands for timeout_ms, however long the
+ * queue in front of it.  With `interruptible`, the caller has installed a
+ * SIGALRM handler without SA_RESTART
+ * (jerry_open_opts.lock_wait_interruptible): we then block in F_OFD_SETLKW
+ * and let a periodic ITIMER_REAL tick wake us to check the deadline, so a
+ * waiter gets the lock the moment it is released.  Otherwise we poll with
+ * backoff, which needs no signal at all.  `turns` is locks/turns.lock open
+ * read-write, or -1: without it a wait is a plain timeout from its start,
+ * with no queue (lock.c explains both).
  */
 typedef struct jr_lock_wait {
 	int timeout_ms;
 	int interruptible;
+	int turns;
 } jr_lock_wait;
 
 /*
  * Take an exclusive lock on [start, start+len) of fd, waiting as `w` says.
+ * `path` is the lock file's path: its name (items.lock, sequence.lock,
+ * index.lock, deps.lock) picks the lock's record in turns.lock.
  * On timeout: JERRY_ELOCKED with a message that names `what` and `path`.
  */
 int jr_lock_take(int fd, off_t start, off_t len, const jr_lock_wait *w, const char *what,

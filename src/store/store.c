@@ -229,6 +229,7 @@ static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
 	st->lock_items = st->lock_seq = st->lock_index = st->lock_deps = -1;
 	st->wait.timeout_ms = o->lock_timeout_ms >= 0 ? o->lock_timeout_ms : DEFAULT_LOCK_TIMEOUT_MS;
 	st->wait.interruptible = o->lock_wait_interruptible;
+	st->wait.turns = -1;
 	st->sync = o->sync;
 	if (o->instance && *o->instance) {
 		snprintf(st->instance, sizeof(st->instance), "%s", o->instance);
@@ -273,6 +274,7 @@ void jerry_store_free(jerry_store *st)
 	jr_io_close(st->lock_seq);
 	jr_io_close(st->lock_index);
 	jr_io_close(st->lock_deps);
+	jr_io_close(st->wait.turns);
 	free(st);
 }
 
@@ -315,7 +317,8 @@ int jr_store_writable(jerry_store *st, jerry_error *err)
 	if ((rc = open_lock(&st->lock_items, st, "items.lock", err)) ||
 	    (rc = open_lock(&st->lock_seq, st, "sequence.lock", err)) ||
 	    (rc = open_lock(&st->lock_index, st, "index.lock", err)) ||
-	    (rc = open_lock(&st->lock_deps, st, "deps.lock", err)))
+	    (rc = open_lock(&st->lock_deps, st, "deps.lock", err)) ||
+	    (rc = open_lock(&st->wait.turns, st, "turns.lock", err)))
 		return rc;
 	return 0;
 }

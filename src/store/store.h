@@ -11,6 +11,7 @@
  *   locks/sequence.lock   byte 0 locks sequences.json
  *   locks/index.lock      byte 0 locks index.json + index.log
  *   locks/deps.lock       byte 0 serialises dependency changes
+ *   locks/turns.lock      fair, progress-aware lock waits (lock.c)
  *   history/WORK-NNN.jsonl  the append-only log of every change to item N
  *
  * The storage protocol guarantees:

@@ -950,6 +950,175 @@ static void test_lock__held_item_lock_times_out_and_a_killed_holder_frees_it(voi
 	assert_check_clean(s->st);
 }
 
+/*
+ * locks/turns.lock (doc/FORMAT.md "Locks"): item N's record is number
+ * N + 2, 16 bytes { u32 next ticket, u32 served, u64 turn }.
+ */
+static off_t turns_record(int64_t num)
+{
+	return (off_t)(num + 2) * 16;
+}
+
+struct relay {
+	const char *lockpath, *turnspath;
+	int ready_fd;
+	int turns;          /* new turns to write, 10 ms apart, then release */
+};
+
+/*
+ * Holds item 1's lock while writing a new turn into its record every 10 ms,
+ * as a stream of writers handing the lock on would; then lets it go.
+ */
+static int relay_lock(void *arg)
+{
+	struct relay *r = arg;
+	int fd = open(r->lockpath, O_RDWR | O_CLOEXEC);
+	int tfd = open(r->turnspath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || tfd < 0)
+		return 1;
+	struct flock fl;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 1;
+	fl.l_len = 1;
+	if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
+		return 1;
+	if (write(r->ready_fd, "L", 1) != 1)
+		return 1;
+	for (int i = 0; i < r->turns; i++) {
+		uint64_t turn = (uint64_t)i + 1000;
+		if (pwrite(tfd, &turn, 8, turns_record(1) + 8) != 8)
+			return 1;
+		usleep(10000);
+	}
+	return 0; /* exiting drops the lock */
+}
+
+static void test_lock__a_wait_lasts_while_the_lock_changes_hands(void **state)
+{
+	h_store *s = S(state);
+	char lockpath[PATH_MAX], turnspath[PATH_MAX];
+	int pfd[2];
+	h_create(s->st, "one", NULL, NULL);
+	h_path(lockpath, sizeof(lockpath), "%s/locks/items.lock", s->dir);
+	h_path(turnspath, sizeof(turnspath), "%s/locks/turns.lock", s->dir);
+	assert_int_equal(pipe(pfd), 0);
+	/* 250 turns, 10 ms apart: at least 2.5 s of progress, a 1 s timeout. */
+	struct relay r = {lockpath, turnspath, pfd[1], 250};
+	pid_t pid = h_fork(relay_lock, &r);
+	char c;
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &c, 1), 1);
+	close(pfd[0]);
+
+	jerry_store *st = h_open_dir(s->dir, 1000, NULL);
+	jerry_change ch;
+	jerry_item *it = NULL;
+	jerry_error err;
+	memset(&ch, 0, sizeof(ch));
+	ch.title = "after the relay";
+	jerry_error_clear(&err);
+	int64_t t0 = mono_ms();
+	int rc = jerry_update(&it, st, "1", &ch, &err);
+	int64_t waited = mono_ms() - t0;
+	if (rc)
+		fail_msg("gave up after %lld ms although the lock kept changing hands: %s",
+			 (long long)waited, err.message);
+	/* It outwaited its own timeout: the progress moved the deadline. */
+	assert_true(waited >= 2000);
+	assert_int_equal(it->version, 2);
+	jerry_item_free(it);
+	assert_int_equal(h_wait(pid), 0);
+	jerry_store_free(st);
+	assert_check_clean(s->st);
+}
+
+#define QUEUED 8
+
+struct queued {
+	const char *dir;
+	int index;
+	int order_fd;       /* the child writes its index once it holds the lock */
+};
+
+static int take_in_turn(void *arg)
+{
+	struct queued *q = arg;
+	jerry_store *st = h_open_dir(q->dir, 60000, NULL);
+	char path[PATH_MAX];
+	jerry_error err;
+	unsigned char b = (unsigned char)q->index;
+	int rc = jr_store_writable(st, &err);
+	h_path(path, sizeof(path), "%s/locks/items.lock", q->dir);
+	if (!rc)
+		rc = jr_lock_take(st->lock_items, 1, 1, &st->wait, "'WORK-001'",
+				  path, &err);
+	if (!rc) {
+		if (write(q->order_fd, &b, 1) != 1)
+			rc = 1;
+		usleep(2000);
+		jr_lock_drop(st->lock_items, 1, 1);
+	}
+	jerry_store_free(st);
+	return rc;
+}
+
+/* The number of tickets item 1's queue has handed out, 0 without a record. */
+static uint32_t tickets_taken(const char *turnspath)
+{
+	uint32_t next = 0;
+	int fd = open(turnspath, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (pread(fd, &next, 4, turns_record(1)) != 4)
+			next = 0;
+		close(fd);
+	}
+	return next;
+}
+
+static void test_lock__waiters_get_the_lock_in_the_order_they_came(void **state)
+{
+	h_store *s = S(state);
+	char lockpath[PATH_MAX], turnspath[PATH_MAX];
+	int pfd[2], ofd[2];
+	pid_t pids[QUEUED];
+	struct queued q[QUEUED];
+	h_create(s->st, "one", NULL, NULL);
+	h_path(lockpath, sizeof(lockpath), "%s/locks/items.lock", s->dir);
+	h_path(turnspath, sizeof(turnspath), "%s/locks/turns.lock", s->dir);
+	assert_int_equal(pipe(pfd), 0);
+	assert_int_equal(pipe(ofd), 0);
+	struct holder h = {lockpath, 1, pfd[1]};
+	pid_t holder = h_fork(hold_lock, &h);
+	char c;
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &c, 1), 1);
+	close(pfd[0]);
+	uint32_t base = tickets_taken(turnspath);
+	/* One at a time: each waiter has its ticket before the next starts. */
+	for (int i = 0; i < QUEUED; i++) {
+		q[i] = (struct queued){s->dir, i, ofd[1]};
+		pids[i] = h_fork(take_in_turn, &q[i]);
+		for (int64_t t0 = mono_ms(); mono_ms() - t0 < 5000;) {
+			if (tickets_taken(turnspath) == base + (uint32_t)i + 1)
+				break;
+			usleep(1000);
+		}
+	}
+	assert_int_equal(kill(holder, SIGKILL), 0);
+	assert_int_equal(h_wait(holder), 128 + SIGKILL);
+	for (int i = 0; i < QUEUED; i++)
+		assert_int_equal(h_wait(pids[i]), 0);
+	close(ofd[1]);
+	unsigned char order[QUEUED + 1];
+	assert_int_equal(read(ofd[0], order, sizeof(order)), QUEUED);
+	close(ofd[0]);
+	for (int i = 0; i < QUEUED; i++)
+		assert_int_equal(order[i], i);
+	assert_int_equal(tickets_taken(turnspath), base + QUEUED);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, h_store_setup, h_store_teardown)
 
 int main(void)
@@ -976,6 +1145,8 @@ int main(void)
 		T(test_index__lookup_follows_the_items_not_the_largest_number),
 		T(test_index__snapshot_in_any_order_loads_sorted_later_line_wins),
 		T(test_lock__held_item_lock_times_out_and_a_killed_holder_frees_it),
+		T(test_lock__a_wait_lasts_while_the_lock_changes_hands),
+		T(test_lock__waiters_get_the_lock_in_the_order_they_came),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
