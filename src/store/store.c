@@ -405,6 +405,7 @@ int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
 	jr_lock_drop(st->lock_index, 0, 1);
 	if (rc)
 		goto out;
+	jr_store_path(lockpath, sizeof(lockpath), st, "locks/sequence.lock");
 	if ((rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT, lockpath,
 			       err)))
 		goto out;
