@@ -405,7 +405,8 @@ void jerry_report_free(jerry_report *report);
  * found: look at report->nproblems (report->notices are information only).
  * With repair, fix what can be fixed without losing data (rebuild the
  * index, advance the sequence, remove dead temp files); corrupt item files
- * are never touched.
+ * are never touched.  JERRY_EDURABLE, with the report, when a repair was
+ * made but could not be made durable.
  */
 int jerry_check(jerry_report **out, jerry_store *store, int repair, jerry_error *err);
 

@@ -175,7 +175,7 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 	jerry_item **items = NULL;
 	uint64_t *uids = NULL;
 	jr_index ix;
-	int rc, locked = 0, index_bad = 0, ro_lock = -1;
+	int rc, locked = 0, index_bad = 0, ro_lock = -1, durable = 0;
 	char path[PATH_MAX + 64];
 	memset(&ix, 0, sizeof(ix));
 	*out = NULL;
@@ -354,6 +354,7 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 			}
 			if (rc && rc != JERRY_EDURABLE)
 				goto out;
+			durable |= rc == JERRY_EDURABLE;
 			for (size_t i = 0; i < r->nproblems; i++)
 				if (!strcmp(r->problems[i].kind, "corrupt_sequence"))
 					r->problems[i].repaired = 1;
@@ -365,13 +366,15 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 			size_t count;
 			if ((rc = jr_index_rebuild(&count, st, err)) && rc != JERRY_EDURABLE)
 				goto out;
+			durable |= rc == JERRY_EDURABLE;
 			for (size_t i = 0; i < r->nproblems; i++)
 				if (!strcmp(r->problems[i].kind, "index_drift") ||
 				    !strcmp(r->problems[i].kind, "corrupt_index"))
 					r->problems[i].repaired = 1;
 		}
 	}
-	rc = 0;
+	/* Repaired, but a sync failed: the report stands, durability is uncertain. */
+	rc = durable ? JERRY_EDURABLE : 0;
 out:
 	if (locked)
 		jr_lock_drop(st->lock_items, 1, 0);
