@@ -160,59 +160,67 @@ int jr_store_tmpdir(jerry_store *st, jerry_error *err)
 	return 0;
 }
 
-static int tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
-			 const char *buf, size_t len, int sync, jerry_error *err)
+/* Steps 1 and 2: create tmp/NAME.tmp-PID-RAND and flock it; relpath names it. */
+static int tmpfile_open(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
+			char *relpath, size_t relsize, jerry_error *err)
 {
-	uint32_t rnd = 0;
-	int tries = 0, rc;
-	if ((rc = jr_store_tmpdir(st, err)))
-		return rc;
-again:
-	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
-		rnd = (uint32_t)(uintptr_t)tf ^ (uint32_t)getpid() ^ (uint32_t)tries;
 	tf->dirfd = dirfd;
 	tf->tmpfd = st->tmpfd;
 	snprintf(tf->name, sizeof(tf->name), "%s", name);
-	snprintf(tf->tmp, sizeof(tf->tmp), "%s.tmp-%ld-%08x", name, (long)getpid(), rnd);
-	char relpath[160];
-	snprintf(relpath, sizeof(relpath), "tmp/%s", tf->tmp);
-
 #ifdef JERRY_BREAK_INPLACE
 	/* Sensitivity build: write the target in place, as the seed's first draft did. */
 	tf->tmpfd = dirfd;
 	snprintf(tf->tmp, sizeof(tf->tmp), "%s", name);
-	snprintf(relpath, sizeof(relpath), "%s%s", dirfd == st->itemsfd ? "items/" : "", name);
+	snprintf(relpath, relsize, "%s%s", dirfd == st->itemsfd ? "items/" : "", name);
 	tf->fd = jr_io_openat(dirfd, tf->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
-	if (tf->fd < 0)
-		return storage_error(err, errno, "create", st, relpath);
+	return tf->fd < 0 ? storage_error(err, errno, "create", st, relpath) : 0;
 #else
-	tf->fd = jr_io_openat(tf->tmpfd, tf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
-	if (tf->fd < 0)
-		return storage_error(err, errno, "create", st, relpath);
-	/*
-	 * A cleaner that can take this lock knows the writer is gone.  One
-	 * that took it between our open() and here thinks so too, and removes
-	 * the file while it holds the lock: if it still holds it, our flock
-	 * fails; if it is done, the file has no name left (st_nlink 0).
-	 * Either way, leave that file to it and start again under a new name.
-	 * (Some filesystems have no flock(); the temp file is still usable.)
-	 */
-	struct stat sb;
-	if (flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
-		jr_tmpfile_abort(tf);
-		goto retry;
-	}
-	if (jr_io_fstat(tf->fd, &sb) < 0) {
-		int e = errno;
-		jr_tmpfile_abort(tf);
-		return storage_error(err, e, "create", st, relpath);
-	}
-	if (sb.st_nlink == 0) {
+	for (int tries = 0; tries < 8; tries++) {
+		uint32_t rnd = 0;
+		struct stat sb;
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+			rnd = (uint32_t)(uintptr_t)tf ^ (uint32_t)getpid() ^ (uint32_t)tries;
+		snprintf(tf->tmp, sizeof(tf->tmp), "%s.tmp-%ld-%08x", name, (long)getpid(), rnd);
+		snprintf(relpath, relsize, "tmp/%s", tf->tmp);
+		tf->fd = jr_io_openat(tf->tmpfd, tf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+				      0644);
+		if (tf->fd < 0)
+			return storage_error(err, errno, "create", st, relpath);
+		/*
+		 * A cleaner that can take this lock knows the writer is gone.
+		 * One that took it between our open() and here thinks so too,
+		 * and removes the file while it holds the lock: if it still
+		 * holds it, our flock fails; if it is done, the file has no
+		 * name left (st_nlink 0).  Either way, leave that file to it
+		 * and start again under a new name.  (Some filesystems have
+		 * no flock(); the temp file is still usable.)
+		 */
+		if (flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+			jr_tmpfile_abort(tf);
+			continue;
+		}
+		if (jr_io_fstat(tf->fd, &sb) < 0) {
+			int e = errno;
+			jr_tmpfile_abort(tf);
+			return storage_error(err, e, "create", st, relpath);
+		}
+		if (sb.st_nlink > 0)
+			return 0;
 		jr_io_close(tf->fd); /* no name to unlink: the cleaner took it */
 		tf->fd = -1;
-		goto retry;
 	}
+	return storage_error(err, EAGAIN, "create", st, relpath);
 #endif
+}
+
+static int tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
+			 const char *buf, size_t len, int sync, jerry_error *err)
+{
+	char relpath[160];
+	int rc;
+	if ((rc = jr_store_tmpdir(st, err)) ||
+	    (rc = tmpfile_open(tf, st, dirfd, name, relpath, sizeof(relpath), err)))
+		return rc;
 	if (jr_io_write_all(tf->fd, buf, len) < 0) {
 		int e = errno;
 		jr_tmpfile_abort(tf);
@@ -224,12 +232,6 @@ again:
 		return storage_error(err, e, "sync", st, relpath);
 	}
 	return 0;
-#ifndef JERRY_BREAK_INPLACE
-retry:
-	if (++tries < 8)
-		goto again;
-	return storage_error(err, EAGAIN, "create", st, relpath);
-#endif
 }
 
 int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
