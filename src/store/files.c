@@ -398,7 +398,8 @@ int jr_store_list_item_files(int64_t **out, size_t *out_n, jerry_store *st, jerr
 		nums[n++] = num;
 	}
 	closedir(d);
-	qsort(nums, n, sizeof(*nums), cmp_i64);
+	if (n) /* an empty store: nums is NULL, which qsort may not take */
+		qsort(nums, n, sizeof(*nums), cmp_i64);
 	*out = nums;
 	*out_n = n;
 	return 0;
