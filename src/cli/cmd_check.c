@@ -1,7 +1,8 @@
 /*
  * cmd_check.c - `jerry check [--repair]` and `jerry reindex`: the whole
  * store at once.  check exits 7 while any problem is left unrepaired, so
- * `jerry check && deploy` does what it says.
+ * `jerry check && deploy` does what it says.  Notices (a dead writer's
+ * temp file) are printed but never change the exit status.
  */
 #include "cli.h"
 #include "output.h"
@@ -19,38 +20,55 @@ static json_t *problem_json(const jerry_problem *p)
 	return o;
 }
 
+/* A JSON array of problems or notices; NULL when out of memory. */
+static json_t *problems_json(const jerry_problem *ps, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++) {
+		json_t *p = problem_json(&ps[i]);
+		if (!p || json_array_append_new(arr, p)) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	return arr;
+}
+
 static int print_report(const struct cli *cli, const jerry_report *r, size_t open)
 {
 	if (cli->json) {
-		json_t *root = json_object(), *arr = json_array();
-		int bad = !root || !arr;
-		for (size_t i = 0; !bad && i < r->nproblems; i++) {
-			json_t *p = problem_json(&r->problems[i]);
-			bad = !p || json_array_append_new(arr, p);
-		}
-		bad = bad || json_object_set_new(root, "ok", json_boolean(open == 0)) ||
-		      json_object_set_new(root, "items", json_integer((json_int_t)r->items));
-		if (!bad) {
-			bad = json_object_set_new(root, "problems", arr);
-			arr = NULL;
-		}
-		json_decref(arr);
-		if (bad) {
+		json_t *root = json_object();
+		if (root && (json_object_set_new(root, "ok", json_boolean(open == 0)) ||
+			     json_object_set_new(root, "items", json_integer((json_int_t)r->items)) ||
+			     json_object_set_new(root, "problems",
+						 problems_json(r->problems, r->nproblems)) ||
+			     json_object_set_new(root, "notices",
+						 problems_json(r->notices, r->nnotices)))) {
 			json_decref(root);
 			root = NULL;
 		}
 		return out_json(cli, root);
 	}
-	size_t repaired = 0;
+	size_t repaired = 0, removed = 0;
 	for (size_t i = 0; i < r->nproblems; i++) {
 		const jerry_problem *p = &r->problems[i];
 		printf("%s  %s  %s%s\n", p->kind, p->path, p->message, p->repaired ? " [repaired]" : "");
 		repaired += p->repaired != 0;
 	}
+	for (size_t i = 0; i < r->nnotices; i++) {
+		const jerry_problem *p = &r->notices[i];
+		printf("%s  %s  %s%s\n", p->kind, p->path, p->message,
+		       p->repaired ? " [removed]" : " [not a problem]");
+		removed += p->repaired != 0;
+	}
 	printf("%zu items checked, %zu problem%s", r->items, r->nproblems,
 	       r->nproblems == 1 ? "" : "s");
 	if (repaired)
 		printf(", %zu repaired", repaired);
+	if (r->nnotices)
+		printf(", %zu notice%s", r->nnotices, r->nnotices == 1 ? "" : "s");
+	if (removed)
+		printf(" (%zu removed)", removed);
 	putchar('\n');
 	return 0;
 }

@@ -5,7 +5,8 @@
  * store with it.  Repair only ever rewrites derived state - the index, the
  * sequence - and removes temp files whose writer is gone; it never touches
  * an item file, so it cannot lose data.  Repairs run holding every item
- * lock, so they cannot race a writer.
+ * lock, so they cannot race a writer.  A dead writer's temp file is no
+ * problem but a notice: nothing reads it, and the next write removes it.
  */
 #define _GNU_SOURCE
 #include "store.h"
@@ -20,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,27 +29,47 @@ void jerry_report_free(jerry_report *r)
 	if (!r)
 		return;
 	free(r->problems);
+	free(r->notices);
 	free(r);
+}
+
+__attribute__((format(printf, 6, 0)))
+static int add(jerry_problem **arr, size_t *n, const char *kind, const char *path, int repaired,
+	       const char *fmt, va_list ap)
+{
+	jerry_problem *grown = realloc(*arr, (*n + 1) * sizeof(*grown));
+	if (!grown)
+		return JERRY_ENOMEM;
+	*arr = grown;
+	jerry_problem *p = &grown[(*n)++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->kind, sizeof(p->kind), "%s", kind);
+	snprintf(p->path, sizeof(p->path), "%s", path ? path : "");
+	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	p->repaired = repaired;
+	return 0;
 }
 
 __attribute__((format(printf, 5, 6)))
 static int problem(jerry_report *r, const char *kind, const char *path, int repaired,
 		   const char *fmt, ...)
 {
-	jerry_problem *grown = realloc(r->problems, (r->nproblems + 1) * sizeof(*grown));
-	if (!grown)
-		return JERRY_ENOMEM;
-	r->problems = grown;
-	jerry_problem *p = &grown[r->nproblems++];
-	memset(p, 0, sizeof(*p));
-	snprintf(p->kind, sizeof(p->kind), "%s", kind);
-	snprintf(p->path, sizeof(p->path), "%s", path ? path : "");
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	int rc = add(&r->problems, &r->nproblems, kind, path, repaired, fmt, ap);
 	va_end(ap);
-	p->repaired = repaired;
-	return 0;
+	return rc;
+}
+
+__attribute__((format(printf, 5, 6)))
+static int notice(jerry_report *r, const char *kind, const char *path, int repaired,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = add(&r->notices, &r->nnotices, kind, path, repaired, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* Fields the index carries; a difference is drift. */
@@ -78,18 +98,6 @@ static int cmp_u64(const void *x, const void *y)
 {
 	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
 	return (a > b) - (a < b);
-}
-
-/*
- * Whether `name` still names the file open as fd.  A writer that renamed
- * its temp file into place and closed it between our open() and flock()
- * left us holding the inode it now is, not a dead writer's leftover.
- */
-static int still_named(int dirfd, const char *name, int fd)
-{
-	struct stat a, b;
-	return fstat(fd, &a) == 0 && fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /*
@@ -123,16 +131,27 @@ static void stray_reason(char *buf, size_t size, const char *name)
 	snprintf(buf, size, "not an item file: item %s is named %s.json", canon, canon);
 }
 
-/* Temp files: ".NAME.tmp-PID-RAND".  Dead when nobody holds its flock. */
-static int scan_temps(jerry_report *r, jerry_store *st, int dirfd, const char *rel, int repair)
+/*
+ * Temp files of dead writers (jr_tmp_dead): in tmp/ ("NAME.tmp-PID-RAND"),
+ * and, from a jerry before tmp/, ".NAME.tmp-PID-RAND" in items/ and the
+ * data directory.  Notices, removed with repair.  Other files in items/
+ * are stray.
+ */
+static int scan_temps(jerry_report *r, jerry_store *st, int dfd, const char *rel, int repair,
+		      jerry_error *err)
 {
-	int fd = dup(dirfd);
-	if (fd < 0)
-		return JERRY_ESTORAGE;
-	DIR *d = fdopendir(fd);
+	int legacy = strcmp(rel, "tmp") != 0;
+	int fd = legacy ? dup(dfd)
+			: openat(st->dirfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && !legacy && errno == ENOENT)
+		return 0; /* a store from before tmp/: its first write makes it */
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	if (!d) {
-		close(fd);
-		return JERRY_ESTORAGE;
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s/%s'", st->dir,
+				    *rel ? rel : ".");
 	}
 	rewinddir(d);
 	struct dirent *de;
@@ -141,28 +160,24 @@ static int scan_temps(jerry_report *r, jerry_store *st, int dirfd, const char *r
 		const char *n = de->d_name;
 		char path[PATH_MAX + 300];
 		snprintf(path, sizeof(path), "%s/%s%s%s", st->dir, rel, *rel ? "/" : "", n);
-		if (n[0] == '.' && strstr(n, ".tmp-")) {
-			int tfd = openat(dirfd, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			int dead = tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0 &&
-				   still_named(dirfd, n, tfd);
-			int fixed = 0;
-			if (dead && repair && unlinkat(dirfd, n, 0) == 0)
-				fixed = 1;
-			if (tfd >= 0)
-				close(tfd);
-			if (dead)
-				rc = problem(r, "temp_file", path, fixed,
-					     "leftover temp file of a writer that died");
+		if ((n[0] == '.') == legacy && strstr(n, ".tmp-")) {
+			int removed = 0;
+			if (jr_tmp_dead(dirfd(d), n, repair, &removed))
+				rc = notice(r, "temp_file", path, removed,
+					    legacy ? "temp file of a writer that died (an older jerry "
+						     "left it here); 'jerry check --repair' removes it"
+						   : "temp file of a writer that died; the next write "
+						     "removes it");
 			continue;
 		}
-		if (dirfd == st->itemsfd && n[0] != '.' && !jr_store_item_file_num(n)) {
+		if (dfd == st->itemsfd && n[0] != '.' && !jr_store_item_file_num(n)) {
 			char why[128];
 			stray_reason(why, sizeof(why), n);
 			rc = problem(r, "stray_file", path, 0, "%s", why);
 		}
 	}
 	closedir(d);
-	return rc;
+	return rc == JERRY_ENOMEM ? jr_error(err, rc, "out of memory") : rc;
 }
 
 static int check_locks(jerry_report *r, jerry_store *st)
@@ -193,13 +208,22 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 	jerry_item **items = NULL;
 	uint64_t *uids = NULL;
 	jr_index ix;
-	int rc, locked = 0, index_bad = 0, ro_lock = -1;
+	int rc, locked = 0, index_bad = 0, ro_lock = -1, durable = 0;
 	char path[PATH_MAX + 64];
 	memset(&ix, 0, sizeof(ix));
 	*out = NULL;
 	if (!r)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	if ((rc = check_locks(r, st)))
+		goto out;
+	/*
+	 * Temp files first: a dead writer's is proven dead by its own flock,
+	 * not by a store lock, and the first write (jr_store_writable below,
+	 * with repair) would sweep tmp/ before we could name what it removed.
+	 */
+	if ((rc = scan_temps(r, st, -1, "tmp", repair, err)) ||
+	    (rc = scan_temps(r, st, st->itemsfd, "items", repair, err)) ||
+	    (rc = scan_temps(r, st, st->dirfd, "", repair, err)))
 		goto out;
 	jr_store_path(path, sizeof(path), st, "locks/items.lock");
 	if (repair) {
@@ -336,10 +360,6 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 	if (rc)
 		goto out;
 
-	if ((rc = scan_temps(r, st, st->itemsfd, "items", repair)) ||
-	    (rc = scan_temps(r, st, st->dirfd, "", repair)))
-		goto out;
-
 	if (repair) {
 		int index_problem = index_bad;
 		for (size_t i = 0; i < r->nproblems; i++)
@@ -365,6 +385,7 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 			}
 			if (rc && rc != JERRY_EDURABLE)
 				goto out;
+			durable |= rc == JERRY_EDURABLE;
 			for (size_t i = 0; i < r->nproblems; i++)
 				if (!strcmp(r->problems[i].kind, "corrupt_sequence"))
 					r->problems[i].repaired = 1;
@@ -376,13 +397,15 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 			size_t count;
 			if ((rc = jr_index_rebuild(&count, st, err)) && rc != JERRY_EDURABLE)
 				goto out;
+			durable |= rc == JERRY_EDURABLE;
 			for (size_t i = 0; i < r->nproblems; i++)
 				if (!strcmp(r->problems[i].kind, "index_drift") ||
 				    !strcmp(r->problems[i].kind, "corrupt_index"))
 					r->problems[i].repaired = 1;
 		}
 	}
-	rc = 0;
+	/* Repaired, but a sync failed: the report stands, durability is uncertain. */
+	rc = durable ? JERRY_EDURABLE : 0;
 out:
 	if (locked)
 		jr_lock_drop(st->lock_items, 1, 0);

@@ -2,15 +2,20 @@
  * files.c - durable file replacement and item file access.
  *
  * Atomic replace, in five steps (see store.h guarantee 1):
- *   1. create ".NAME.tmp-PID-RANDOM" in the target's directory, O_EXCL;
+ *   1. create "tmp/NAME.tmp-PID-RANDOM", O_EXCL: every temp file lives in
+ *      the store's tmp/, never next to its target, so items/ holds only
+ *      items and a listing of it is never a listing of temp files;
  *   2. flock() it: a live writer's temp file is locked, so a cleaner can
  *      tell a dead writer's leftover from one in use;
  *   3. write everything, fsync;
- *   4. rename over the target (or link-style no-replace for new items);
- *   5. fsync the directory.
+ *   4. rename over the target (or link-style no-replace for new items):
+ *      tmp/ is on the same file system, so the rename stays atomic;
+ *   5. fsync the target's directory.
  * A failure before step 4 unlinks the temp file: nothing is installed and
  * nothing is left behind.  A failure of step 5 is reported as "committed,
- * durability uncertain".
+ * durability uncertain".  A writer killed before step 4 leaves its temp
+ * file; the next writing process removes it (jr_store_tmpdir), since
+ * nobody holds its flock any more.
  */
 #define _GNU_SOURCE
 #include "store.h"
@@ -25,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -86,46 +92,135 @@ int jr_store_sync_dir(const jerry_store *st, int dirfd, const char *what, jerry_
 	return 0;
 }
 
+int jr_tmp_dead(int dirfd, const char *name, int remove, int *removed)
+{
+	struct stat a, b;
+	*removed = 0;
+	/* O_NONBLOCK: a FIFO under a temp file's name must not hang us. */
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	/*
+	 * A writer that renamed its temp file into place and closed it
+	 * between our open() and flock() left us holding the inode it now
+	 * is, not a dead writer's leftover: hence the look at the name again.
+	 */
+	int dead = fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
+		   flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		   fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
+		   a.st_ino == b.st_ino;
+	/* Unlinked while we hold the lock, so the writer's retry sees it. */
+	if (dead && remove && unlinkat(dirfd, name, 0) == 0)
+		*removed = 1;
+	(void)close(fd); /* read-only: nothing to lose; the lock goes with it */
+	return dead;
+}
+
+/*
+ * Remove the temp files of dead writers from tmp/.  Best effort: what
+ * cannot be read or removed now is left for the next writer or for
+ * `jerry check --repair`.  tmp/ holds only the temp files of writes in
+ * flight and of writers that died, so this costs a few system calls per
+ * concurrent writer, whatever the number of items.
+ */
+static void tmp_sweep(int tmpfd)
+{
+	int fd = openat(tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		(void)close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		int removed;
+		if (de->d_name[0] != '.' && strstr(de->d_name, ".tmp-"))
+			(void)jr_tmp_dead(tmpfd, de->d_name, 1, &removed);
+	}
+	(void)closedir(d);
+}
+
+int jr_store_tmpdir(jerry_store *st, jerry_error *err)
+{
+	if (st->tmpfd >= 0)
+		return 0;
+	int fd = jr_io_openat(st->dirfd, "tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (fd < 0 && errno == ENOENT) {
+		/* A store made before tmp/ existed: make it now. */
+		if (jr_io_mkdirat(st->dirfd, "tmp", 0755) < 0 && errno != EEXIST)
+			return storage_error(err, errno, "create", st, "tmp");
+		fd = jr_io_openat(st->dirfd, "tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	}
+	if (fd < 0)
+		return storage_error(err, errno, "open", st, "tmp");
+	st->tmpfd = fd;
+	tmp_sweep(fd);
+	return 0;
+}
+
+/* Steps 1 and 2: create tmp/NAME.tmp-PID-RAND and flock it; relpath names it. */
+static int tmpfile_open(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
+			char *relpath, size_t relsize, jerry_error *err)
+{
+	tf->dirfd = dirfd;
+	tf->tmpfd = st->tmpfd;
+	snprintf(tf->name, sizeof(tf->name), "%s", name);
+#ifdef JERRY_BREAK_INPLACE
+	/* Sensitivity build: write the target in place, as the seed's first draft did. */
+	tf->tmpfd = dirfd;
+	snprintf(tf->tmp, sizeof(tf->tmp), "%s", name);
+	snprintf(relpath, relsize, "%s%s", dirfd == st->itemsfd ? "items/" : "", name);
+	tf->fd = jr_io_openat(dirfd, tf->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+	return tf->fd < 0 ? storage_error(err, errno, "create", st, relpath) : 0;
+#else
+	for (int tries = 0; tries < 8; tries++) {
+		uint32_t rnd = 0;
+		struct stat sb;
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+			rnd = (uint32_t)(uintptr_t)tf ^ (uint32_t)getpid() ^ (uint32_t)tries;
+		snprintf(tf->tmp, sizeof(tf->tmp), "%s.tmp-%ld-%08x", name, (long)getpid(), rnd);
+		snprintf(relpath, relsize, "tmp/%s", tf->tmp);
+		tf->fd = jr_io_openat(tf->tmpfd, tf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+				      0644);
+		if (tf->fd < 0)
+			return storage_error(err, errno, "create", st, relpath);
+		/*
+		 * A cleaner that can take this lock knows the writer is gone.
+		 * One that took it between our open() and here thinks so too,
+		 * and removes the file while it holds the lock: if it still
+		 * holds it, our flock fails; if it is done, the file has no
+		 * name left (st_nlink 0).  Either way, leave that file to it
+		 * and start again under a new name.  (Some filesystems have
+		 * no flock(); the temp file is still usable.)
+		 */
+		if (flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+			jr_tmpfile_abort(tf);
+			continue;
+		}
+		if (jr_io_fstat(tf->fd, &sb) < 0) {
+			int e = errno;
+			jr_tmpfile_abort(tf);
+			return storage_error(err, e, "create", st, relpath);
+		}
+		if (sb.st_nlink > 0)
+			return 0;
+		jr_io_close(tf->fd); /* no name to unlink: the cleaner took it */
+		tf->fd = -1;
+	}
+	return storage_error(err, EAGAIN, "create", st, relpath);
+#endif
+}
+
 static int tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
 			 const char *buf, size_t len, int sync, jerry_error *err)
 {
-	uint32_t rnd = 0;
-	int tries = 0;
-#ifdef JERRY_BREAK_INPLACE
-	const int may_retry = 0; /* the "temp" file is the target: never unlink it */
-#else
-	const int may_retry = 1;
-#endif
-again:
-	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
-		rnd = (uint32_t)(uintptr_t)tf ^ (uint32_t)getpid() ^ (uint32_t)tries;
-	tf->dirfd = dirfd;
-	snprintf(tf->name, sizeof(tf->name), "%s", name);
-	snprintf(tf->tmp, sizeof(tf->tmp), ".%s.tmp-%ld-%08x", name, (long)getpid(), rnd);
-	const char *rel = dirfd == st->itemsfd ? "items" : ".";
 	char relpath[160];
-	snprintf(relpath, sizeof(relpath), "%s/%s", rel, tf->tmp);
-
-#ifdef JERRY_BREAK_INPLACE
-	/* Sensitivity build: write the target in place, as the seed's first draft did. */
-	snprintf(tf->tmp, sizeof(tf->tmp), "%s", name);
-	tf->fd = jr_io_openat(dirfd, tf->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
-#else
-	tf->fd = jr_io_openat(dirfd, tf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
-#endif
-	if (tf->fd < 0)
-		return storage_error(err, errno, "create", st, relpath);
-	/*
-	 * A cleaner that can take this lock knows the writer is gone.  One
-	 * that took it between our open() and here thinks so too, and may
-	 * remove the file: leave it to it and start again under a new name.
-	 * (Some filesystems have no flock(); the temp file is still usable.)
-	 */
-	if (flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK && may_retry &&
-	    ++tries < 8) {
-		jr_tmpfile_abort(tf);
-		goto again;
-	}
+	int rc;
+	if ((rc = jr_store_tmpdir(st, err)) ||
+	    (rc = tmpfile_open(tf, st, dirfd, name, relpath, sizeof(relpath), err)))
+		return rc;
 	if (jr_io_write_all(tf->fd, buf, len) < 0) {
 		int e = errno;
 		jr_tmpfile_abort(tf);
@@ -159,8 +254,8 @@ int jr_tmpfile_commit(jr_tmpfile *tf, jerry_store *st, int noreplace, jerry_erro
 	tf->fd = -1;
 	return 0;
 #endif
-	int rc = noreplace ? jr_io_rename_noreplace(tf->dirfd, tf->tmp, tf->name)
-			   : jr_io_renameat(tf->dirfd, tf->tmp, tf->dirfd, tf->name);
+	int rc = noreplace ? jr_io_rename_noreplace(tf->tmpfd, tf->tmp, tf->dirfd, tf->name)
+			   : jr_io_renameat(tf->tmpfd, tf->tmp, tf->dirfd, tf->name);
 	if (rc < 0) {
 		int e = errno;
 		jr_tmpfile_abort(tf);
@@ -182,7 +277,7 @@ void jr_tmpfile_abort(jr_tmpfile *tf)
 {
 	if (tf->fd >= 0) {
 		int e = errno;
-		unlinkat(tf->dirfd, tf->tmp, 0);
+		(void)unlinkat(tf->tmpfd, tf->tmp, 0); /* cleanup: the caller reports the cause */
 		jr_io_close(tf->fd);
 		tf->fd = -1;
 		errno = e;
@@ -303,7 +398,8 @@ int jr_store_list_item_files(int64_t **out, size_t *out_n, jerry_store *st, jerr
 		nums[n++] = num;
 	}
 	closedir(d);
-	qsort(nums, n, sizeof(*nums), cmp_i64);
+	if (n) /* an empty store: nums is NULL, which qsort may not take */
+		qsort(nums, n, sizeof(*nums), cmp_i64);
 	*out = nums;
 	*out_n = n;
 	return 0;

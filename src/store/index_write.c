@@ -330,8 +330,12 @@ static int rebuild_locked(size_t *out_count, jerry_store *st, jerry_error *err)
 		goto out;
 	gen++;
 	rc = write_snapshot(st, &ix, gen, err);
-	if (!rc || rc == JERRY_EDURABLE)
-		rc = write_log_header(st, gen, err);
+	if (!rc || rc == JERRY_EDURABLE) {
+		/* The snapshot's uncertain durability stands unless the log fails worse. */
+		int lrc = write_log_header(st, gen, err);
+		if (lrc)
+			rc = lrc;
+	}
 	if (out_count)
 		*out_count = ix.count;
 out:

@@ -261,12 +261,13 @@ int jr_io_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *
 	return rc;
 }
 
-int jr_io_rename_noreplace(int dirfd, const char *oldpath, const char *newpath)
+int jr_io_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
 {
 	int rc;
 #ifdef SYS_renameat2
 	RETRY("rename_noreplace", rc,
-	      (int)syscall(SYS_renameat2, dirfd, oldpath, dirfd, newpath, 1 /* RENAME_NOREPLACE */));
+	      (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath,
+			   1 /* RENAME_NOREPLACE */));
 	if (rc == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
@@ -277,20 +278,20 @@ int jr_io_rename_noreplace(int dirfd, const char *oldpath, const char *newpath)
 	 * also refuses to replace.  Where even link() is missing the caller
 	 * holds the item lock and has checked the name is free.
 	 */
-	RETRY("link", rc, linkat(dirfd, oldpath, dirfd, newpath, 0));
+	RETRY("link", rc, linkat(olddirfd, oldpath, newdirfd, newpath, 0));
 	if (rc == 0) {
-		RETRY("unlink", rc, unlinkat(dirfd, oldpath, 0));
+		RETRY("unlink", rc, unlinkat(olddirfd, oldpath, 0));
 		if (rc < 0 && errno != ENOENT)
 			return -1;
 		return 0;
 	}
 	if (errno != EPERM && errno != ENOSYS && errno != EOPNOTSUPP)
 		return -1;
-	if (faccessat(dirfd, newpath, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (faccessat(newdirfd, newpath, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
 		errno = EEXIST;
 		return -1;
 	}
-	RETRY("rename", rc, renameat(dirfd, oldpath, dirfd, newpath));
+	RETRY("rename", rc, renameat(olddirfd, oldpath, newdirfd, newpath));
 	return rc;
 }
 
@@ -305,6 +306,13 @@ int jr_io_mkdir(const char *path, mode_t mode)
 {
 	int rc;
 	RETRY("mkdir", rc, mkdir(path, mode));
+	return rc;
+}
+
+int jr_io_mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	int rc;
+	RETRY("mkdirat", rc, mkdirat(dirfd, path, mode));
 	return rc;
 }
 

@@ -29,9 +29,10 @@ int jr_io_syncfs(int fd);
 int jr_io_close(int fd);
 int jr_io_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 /* rename that refuses to replace (renameat2 RENAME_NOREPLACE, else link+unlink). */
-int jr_io_rename_noreplace(int dirfd, const char *oldpath, const char *newpath);
+int jr_io_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 int jr_io_unlinkat(int dirfd, const char *path, int flags);
 int jr_io_mkdir(const char *path, mode_t mode);
+int jr_io_mkdirat(int dirfd, const char *path, mode_t mode);
 int jr_io_fstat(int fd, struct stat *st);
 int jr_io_ftruncate(int fd, off_t len);
 /* pwrite() until done; EINTR retried. */

@@ -225,7 +225,7 @@ static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
 		jr_error(err, JERRY_ENOMEM, "out of memory");
 		return NULL;
 	}
-	st->dirfd = st->itemsfd = -1;
+	st->dirfd = st->itemsfd = st->tmpfd = -1;
 	st->lock_items = st->lock_seq = st->lock_index = st->lock_deps = -1;
 	st->wait.timeout_ms = o->lock_timeout_ms >= 0 ? o->lock_timeout_ms : DEFAULT_LOCK_TIMEOUT_MS;
 	st->wait.interruptible = o->lock_wait_interruptible;
@@ -270,6 +270,7 @@ void jerry_store_free(jerry_store *st)
 		return;
 	jr_io_close(st->dirfd);
 	jr_io_close(st->itemsfd);
+	jr_io_close(st->tmpfd);
 	jr_io_close(st->lock_items);
 	jr_io_close(st->lock_seq);
 	jr_io_close(st->lock_index);
@@ -320,7 +321,8 @@ int jr_store_writable(jerry_store *st, jerry_error *err)
 	    (rc = open_lock(&st->lock_deps, st, "deps.lock", err)) ||
 	    (rc = open_lock(&st->wait.turns, st, "turns.lock", err)))
 		return rc;
-	return 0;
+	/* Before any lock is taken: a dead writer's temp files go now. */
+	return jr_store_tmpdir(st, err);
 }
 
 static int mkdir_p(const char *path, jerry_error *err)
@@ -382,6 +384,9 @@ int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
 	snprintf(sub, sizeof(sub), "%s/history", dir);
 	if ((rc = mkdir_p(sub, err)))
 		return rc;
+	snprintf(sub, sizeof(sub), "%s/tmp", dir);
+	if ((rc = mkdir_p(sub, err)))
+		return rc;
 
 	jerry_open_opts o = *opts;
 	o.data_dir = dir;
@@ -403,6 +408,7 @@ int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
 	jr_lock_drop(st->lock_index, 0, 1);
 	if (rc)
 		goto out;
+	jr_store_path(lockpath, sizeof(lockpath), st, "locks/sequence.lock");
 	if ((rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT, lockpath,
 			       err)))
 		goto out;

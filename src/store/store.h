@@ -13,6 +13,7 @@
  *   locks/deps.lock       byte 0 serialises dependency changes
  *   locks/turns.lock      fair, progress-aware lock waits (lock.c)
  *   history/WORK-NNN.jsonl  the append-only log of every change to item N
+ *   tmp/NAME.tmp-PID-RAND   temp files of writes in flight (and of dead writers)
  *
  * The storage protocol guarantees:
  *  (1) A reader never sees a partial file: every file is replaced by
@@ -52,6 +53,7 @@ struct jerry_store {
 	char dir[PATH_MAX];        /* the data directory, absolute        */
 	int dirfd;                 /* O_DIRECTORY of dir                  */
 	int itemsfd;               /* O_DIRECTORY of dir/items            */
+	int tmpfd;                 /* O_DIRECTORY of dir/tmp, -1 until first write */
 	int lock_items, lock_seq, lock_index, lock_deps; /* -1 until first write */
 	jr_lock_wait wait;         /* lock timeout and how to wait */
 	int sync;
@@ -64,7 +66,8 @@ struct jerry_store {
 /* A file written and synced under a temp name, waiting to be renamed in. */
 typedef struct jr_tmpfile {
 	int fd;
-	int dirfd;
+	int tmpfd;                 /* where it is written: the store's tmp/ */
+	int dirfd;                 /* where it goes: items/ or the data directory */
 	char tmp[96];
 	char name[64];
 } jr_tmpfile;
@@ -76,8 +79,19 @@ void jr_store_item_rel(char *buf, size_t size, int64_t num);
 int jr_store_sync_fd(const jerry_store *st, int fd, const char *what, jerry_error *err);
 /* fsync a directory; a failure is JERRY_EDURABLE (the rename happened). */
 int jr_store_sync_dir(const jerry_store *st, int dirfd, const char *what, jerry_error *err);
-/* Open the lock files for writing (first write only). */
+/* Open the lock files and tmp/ for writing (first write only). */
 int jr_store_writable(jerry_store *st, jerry_error *err);
+/*
+ * Open tmp/ (making it in a store from before it existed) and, the first
+ * time, sweep it: remove every temp file whose writer is dead.
+ */
+int jr_store_tmpdir(jerry_store *st, jerry_error *err);
+/*
+ * Whether dirfd/name is a temp file of a dead writer: nobody holds its
+ * flock and the name still names the file we locked.  With remove, unlink
+ * it while we hold the lock; *removed says whether that worked.
+ */
+int jr_tmp_dead(int dirfd, const char *name, int remove, int *removed);
 
 int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
 		     const char *buf, size_t len, jerry_error *err);

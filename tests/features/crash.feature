@@ -29,3 +29,15 @@ Feature: A writer killed at any instant leaves no partial file (EC-002)
     And index.log ends in a record torn by a writer killed mid-append
     When 3 more writes run
     Then the store is consistent
+
+  @EC-002
+  Scenario Outline: A lock holder killed in the middle of its write: <command>
+    Given a template store with 3 items
+    When "<command>" is killed while it holds the item lock, before its rename
+    Then the item is the old version, and the next write and jerry check are clean
+
+    Examples:
+      | command                                   |
+      | update WORK-002 --title held --add-label h |
+      | note WORK-002 "held note"                 |
+      | claim WORK-001 --lease 10m                |

@@ -56,7 +56,7 @@ Feature: Edge cases: conflicts, crashes, stuck lock holders, bursts
     When "update WORK-002 --title second" runs with --lock-timeout 500
     Then it exits 5 after its timeout and stderr names the item lock
     And the store is unchanged
-    And after the stopped writer is killed the store is consistent once its temp file is repaired
+    And after the stopped writer is killed the store is consistent, and after one more write no temp file is left
 
   @EC-003
   Scenario: No deadlock across every pair of commands

@@ -33,3 +33,11 @@ Feature: Exhaustive fault loop (the SQLite I/O-error test, for jerry)
     And a template store with 3 items
     When each of "create faulty", "update WORK-002 --title faulty --add-label f", "note WORK-002 faulty", "done WORK-003" fails at every store call in turn with EIO and ENOSPC
     Then every run exited 0, 6 or 8 with the old state or the new one whole, no temp file left, and a clean check
+
+  @FL-005
+  Scenario: A repair whose sync fails is never reported as a success
+    Given the fault-injection build
+    And a template store with 3 items
+    And the index of the template store has drifted from a hand-edited item
+    When "check --repair" runs with each of its sync calls failing in turn with EIO
+    Then every run exited 6 or 8, never 0, and at least one said the repair is not durable

@@ -126,7 +126,7 @@ def item_files(store):
 
 def temp_files(store):
     found = []
-    for d in (store, os.path.join(store, "items")):
+    for d in (store, os.path.join(store, "items"), os.path.join(store, "tmp")):
         try:
             for f in os.listdir(d):
                 if TEMP_RE.search(f):

@@ -8,7 +8,7 @@ for i in 1 2 3; do "$JERRY" create "item $i" >/dev/null; done
 
 expect_run 0 '^3 items checked, 0 problems$' '' -- "$JERRY" check
 expect_run 0 '*' '' -- "$JERRY" check --json
-json_assert 'clean check --json' "$tmp/out" 'd == {"ok": True, "items": 3, "problems": []}'
+json_assert 'clean check --json' "$tmp/out" 'd == {"ok": True, "items": 3, "problems": [], "notices": []}'
 
 # Hand-edited item: the index drifts.
 python3 - "$D/items/WORK-002.json" <<'PY'
@@ -37,10 +37,23 @@ expect_run 0 '^3 items checked, 0 problems$' '' -- "$JERRY" check
 expect_run 0 '^3 items checked, 0 problems$' '' -- "$JERRY" check --repair
 json_assert 'sequence brought forward to 3' "$D/sequences.json" 'd["WORK"] == 3'
 expect_run 0 '=WORK-004' '' -- "$JERRY" create 'after repair'
-# A dead writer's temp file.
+# A dead writer's temp file is information, not a problem: check exits 0,
+# and the next write removes it.
+check_true 'init made tmp/' test -d "$D/tmp"
+echo '{"partial": ' >"$D/tmp/WORK-001.json.tmp-1-00000000"
+expect_run 0 '^temp_file .*/tmp/WORK-001\.json\.tmp-1-00000000 .*\[not a problem\]$' '' -- "$JERRY" check
+check_true 'summary counts the notice' grep -Eq '^4 items checked, 0 problems, 1 notice$' "$tmp/out"
+expect_run 0 '*' '' -- "$JERRY" check --json
+json_assert 'check --json: ok, the temp file under notices' "$tmp/out" \
+	'd["ok"] is True and d["problems"] == [] and len(d["notices"]) == 1 and d["notices"][0]["kind"] == "temp_file" and d["notices"][0]["path"].endswith("/tmp/WORK-001.json.tmp-1-00000000") and d["notices"][0]["repaired"] is False'
+check_true 'a plain check removes nothing' test -e "$D/tmp/WORK-001.json.tmp-1-00000000"
+expect_run 0 '=WORK-001 pending (version 2)' '' -- "$JERRY" note 1 'the next write sweeps tmp/'
+check_true 'the next write removed the temp file' test ! -e "$D/tmp/WORK-001.json.tmp-1-00000000"
+expect_run 0 '^4 items checked, 0 problems$' '' -- "$JERRY" check
+# One an older jerry left next to the items: a notice too; --repair removes it.
 echo '{"partial": ' >"$D/items/.WORK-001.json.tmp-1-00000000"
-expect_run 7 '^temp_file .*\.WORK-001\.json\.tmp-1-00000000' '*' -- "$JERRY" check
-expect_run 0 '^temp_file .*\[repaired\]$' '' -- "$JERRY" check --repair
+expect_run 0 '^temp_file .*/items/\.WORK-001\.json\.tmp-1-00000000 .*--repair' '' -- "$JERRY" check
+expect_run 0 '^temp_file .*\[removed\]$' '' -- "$JERRY" check --repair
 check_true 'temp file removed' test ! -e "$D/items/.WORK-001.json.tmp-1-00000000"
 expect_run 0 '^4 items checked, 0 problems$' '' -- "$JERRY" check
 
@@ -80,7 +93,7 @@ expect_run '[67]' '' '^jerry: .*items\.lock' -- "$JERRY" update 1 --title 'x'
 expect_run 7 '^bad_lock .*items\.lock' '*' -- "$JERRY" check
 expect_run 0 'WORK-001' '*' -- "$JERRY" show 1
 rmdir "$D/locks/items.lock"
-expect_run 0 '=WORK-001 pending (version 2)' '' -- "$JERRY" update 1 --title 'x'
+expect_run 0 '=WORK-001 pending (version 3)' '' -- "$JERRY" update 1 --title 'x'
 expect_run 0 '^3 items checked, 0 problems$' '' -- "$JERRY" check
 
 expect_run 2 '' '^jerry: ' -- "$JERRY" check --bogus

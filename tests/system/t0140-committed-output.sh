@@ -86,7 +86,9 @@ check_true 'init: the store is there' test -f "$tmp/fresh/sequences.json"
 expect_run 6 '' '^jerry: cannot write output: No space left on device$' \
 	-- sh -c "$FULL" sh "$JERRY" --data "$tmp/fresh" init
 : >"$JERRY_DATA/items/.WORK-001.json.tmp-1-deadbeef"
+rm -f "$JERRY_DATA/index.json"
 expect_run 10 '' '^jerry: 1 problem was repaired, but' -- sh -c "$FULL" sh "$JERRY" check --repair
+check_true 'check --repair: the index is back' test -s "$JERRY_DATA/index.json"
 check_true 'check --repair: the temp file is gone' test ! -e "$JERRY_DATA/items/.WORK-001.json.tmp-1-deadbeef"
 
 # ---- reads still say "nothing changed" ------------------------------------------------------

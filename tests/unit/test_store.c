@@ -8,6 +8,7 @@
 #include "store/codec.h"
 #include "store/store.h"
 
+#include <sys/file.h>
 #include <time.h>
 
 static h_store *S(void **state) { return *state; }
@@ -46,6 +47,19 @@ static size_t count_kind(const jerry_report *r, const char *kind, int *repaired)
 			n++;
 			if (repaired)
 				*repaired = r->problems[i].repaired;
+		}
+	}
+	return n;
+}
+
+static size_t count_notice(const jerry_report *r, const char *kind, int *repaired)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nnotices; i++) {
+		if (strcmp(r->notices[i].kind, kind) == 0) {
+			n++;
+			if (repaired)
+				*repaired = r->notices[i].repaired;
 		}
 	}
 	return n;
@@ -424,7 +438,9 @@ static void test_check__finds_every_kind_and_repair_fixes_derived_state(void **s
 	assert_false(repaired);
 	/* a lagging sequence is an unsynced hint's normal state after a crash */
 	assert_int_equal(count_kind(r, "sequence_behind", NULL), 0);
-	assert_int_equal(count_kind(r, "temp_file", NULL), 1);
+	/* a dead writer's temp file is information, not a problem */
+	assert_int_equal(count_kind(r, "temp_file", NULL), 0);
+	assert_int_equal(count_notice(r, "temp_file", NULL), 1);
 	assert_int_equal(count_kind(r, "stray_file", NULL), 1);
 	assert_int_equal(count_kind(r, "duplicate_uid", NULL), 0);
 	for (size_t i = 0; i < r->nproblems; i++)
@@ -437,7 +453,7 @@ static void test_check__finds_every_kind_and_repair_fixes_derived_state(void **s
 	r = check(s->st, 1);
 	assert_int_equal(count_kind(r, "index_drift", &repaired), 1);
 	assert_true(repaired);
-	assert_int_equal(count_kind(r, "temp_file", &repaired), 1);
+	assert_int_equal(count_notice(r, "temp_file", &repaired), 1);
 	assert_true(repaired);
 	assert_int_equal(count_kind(r, "corrupt_item", &repaired), 1);
 	assert_false(repaired);
@@ -862,6 +878,113 @@ static void test_index__snapshot_in_any_order_loads_sorted_later_line_wins(void 
 		jerry_item_free(it[i]);
 }
 
+/* ---- temp files ---------------------------------------------------------------------------- */
+
+struct tmp_holder {
+	const char *path;
+	int ready_fd;      /* the child writes one byte once it holds the flock */
+};
+
+/* A writer still at work: its temp file open and flocked, until SIGKILL. */
+static int hold_temp_file(void *arg)
+{
+	struct tmp_holder *h = arg;
+	int fd = open(h->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+		return 1;
+	if (write(h->ready_fd, "L", 1) != 1)
+		return 1;
+	for (;;)
+		pause();
+	return 0;
+}
+
+static void test_tmp__a_write_sweeps_dead_writers_temp_files_never_a_live_ones(void **state)
+{
+	h_store *s = S(state);
+	char dead[PATH_MAX], live[PATH_MAX], other[PATH_MAX];
+	int pfd[2];
+	char c;
+	h_path(dead, sizeof(dead), "%s/tmp/WORK-001.json.tmp-1-00000000", s->dir);
+	h_path(live, sizeof(live), "%s/tmp/WORK-002.json.tmp-2-00000000", s->dir);
+	h_path(other, sizeof(other), "%s/tmp/notes.txt", s->dir);
+	h_write_file(dead, "{\"partial\": ", 12);
+	h_write_file(other, "not jerry's\n", 12);
+	assert_int_equal(pipe(pfd), 0);
+	struct tmp_holder h = {live, pfd[1]};
+	pid_t pid = h_fork(hold_temp_file, &h);
+	assert_int_equal(read(pfd[0], &c, 1), 1);
+	close(pfd[0]);
+	close(pfd[1]);
+
+	/* check names the dead one as a notice, and the store is sound */
+	jerry_report *r = check(s->st, 0);
+	assert_int_equal(r->nproblems, 0);
+	assert_int_equal(r->nnotices, 1);
+	assert_string_equal(r->notices[0].path, dead);
+	assert_false(r->notices[0].repaired);
+	jerry_report_free(r);
+	assert_int_equal(access(dead, F_OK), 0); /* a plain check removes nothing */
+
+	/* the first write of a process sweeps tmp/ */
+	h_create(s->st, "one", NULL, NULL);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(live, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0);
+	assert_check_clean(s->st);
+	r = check(s->st, 0);
+	assert_int_equal(r->nnotices, 0);
+	jerry_report_free(r);
+
+	/* once its writer is dead, the next process's first write removes it */
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(h_wait(pid), 128 + SIGKILL);
+	r = check(s->st, 0);
+	assert_int_equal(r->nproblems, 0);
+	assert_int_equal(count_notice(r, "temp_file", NULL), 1);
+	jerry_report_free(r);
+	jerry_store *st = h_open_dir(s->dir, 2000, NULL);
+	add_note(st, "1", "sweeps");
+	jerry_store_free(st);
+	assert_int_equal(access(live, F_OK), -1);
+	assert_int_equal(access(other, F_OK), 0);
+	r = check(s->st, 0);
+	assert_int_equal(r->nnotices, 0);
+	jerry_report_free(r);
+}
+
+static void test_tmp__a_store_without_tmp_gets_it_on_its_first_write(void **state)
+{
+	h_store *s = S(state);
+	char tmpdir[PATH_MAX], legacy[PATH_MAX];
+	h_path(tmpdir, sizeof(tmpdir), "%s/tmp", s->dir);
+	assert_int_equal(rmdir(tmpdir), 0);
+	/* an older jerry's leftover, next to the items */
+	h_path(legacy, sizeof(legacy), "%s/items/.WORK-001.json.tmp-1-00000000", s->dir);
+	h_write_file(legacy, "{", 1);
+	jerry_store *st = h_open_dir(s->dir, 2000, NULL);
+	h_create(st, "one", NULL, NULL);
+	jerry_store_free(st);
+	struct stat sb;
+	assert_int_equal(stat(tmpdir, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	/* listed as an item nowhere, a notice for check, removed by --repair */
+	jerry_item **items = NULL;
+	size_t n = list_all(s->st, &items);
+	assert_int_equal(n, 1);
+	jerry_item_array_free(items, n);
+	jerry_report *r = check(s->st, 0);
+	assert_int_equal(r->nproblems, 0);
+	assert_int_equal(count_notice(r, "temp_file", NULL), 1);
+	jerry_report_free(r);
+	int repaired = 0;
+	r = check(s->st, 1);
+	assert_int_equal(count_notice(r, "temp_file", &repaired), 1);
+	assert_true(repaired);
+	jerry_report_free(r);
+	assert_int_equal(access(legacy, F_OK), -1);
+}
+
 /* ---- locks --------------------------------------------------------------------------------- */
 
 struct holder {
@@ -1147,6 +1270,8 @@ int main(void)
 		T(test_lock__held_item_lock_times_out_and_a_killed_holder_frees_it),
 		T(test_lock__a_wait_lasts_while_the_lock_changes_hands),
 		T(test_lock__waiters_get_the_lock_in_the_order_they_came),
+		T(test_tmp__a_write_sweeps_dead_writers_temp_files_never_a_live_ones),
+		T(test_tmp__a_store_without_tmp_gets_it_on_its_first_write),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@ through src/store/io.c with the errno of JERRY_FAULT="N:ERRNO".  For each
 command: count its calls once (JERRY_FAULT_LOG), then for N = 1 .. count+1
 run it on a fresh copy of the same store with the Nth call failing.
 """
+import json
 import os
 import re
 import shlex
@@ -122,3 +123,52 @@ def step_fault_ok(context):
         return
     p = context.fault_problems
     assert not p, "%d problems:\n  %s" % (len(p), "\n  ".join(p[:15]))
+
+
+@given("the index of the template store has drifted from a hand-edited item")
+def step_template_drift(context):
+    path = os.path.join(context.template, "items", "WORK-001.json")
+    with open(path) as fh:
+        item = json.load(fh)
+    item["title"] = "edited by hand"
+    with open(path, "w") as fh:
+        fh.write(json.dumps(item, indent=2) + "\n")
+
+
+@when('"{cmd}" runs with each of its sync calls failing in turn with {err}')
+def step_sync_faults(context, cmd, err):
+    """Issue 9: a repair made but not made durable must say so (exit 8)."""
+    if context.rec.get("skip"):
+        return
+    args = shlex.split(cmd)
+    env = dict(context.env)
+    env.pop("JERRY_DATA", None)
+    ref = fresh_copy(context, "ref")
+    log = os.path.join(context.work, "fault.log")
+    r = jl.run([context.faultbin, "--data", ref] + args, env=dict(env, JERRY_FAULT_LOG=log))
+    assert r.rc == 0, "clean run failed: %r" % r
+    with open(log) as fh:
+        calls = [line.split() for line in fh.read().splitlines()]
+    syncs = [int(n) for n, name in calls if name in ("fsync", "fdatasync", "syncfs")]
+    assert syncs, "the repair made no sync call: %s" % calls
+    context.sync_runs = []
+    for n in syncs:
+        store = fresh_copy(context, "run")
+        x = jl.run([context.faultbin, "--data", store] + args,
+                   env=dict(env, JERRY_FAULT="%d:%s" % (n, err)))
+        context.sync_runs.append((n, x))
+    context.rec["tried"] = "%s with each of its %d sync calls failing %s" % (cmd, len(syncs), err)
+    context.rec["count"] += len(syncs)
+
+
+@then("every run exited 6 or 8, never 0, and at least one said the repair is not durable")
+def step_sync_faults_ok(context):
+    if context.rec.get("skip"):
+        return
+    bad = ["call %d: exit %s: %s" % (n, x.rc, x.err.strip()[:160])
+           for n, x in context.sync_runs if x.rc not in (6, 8)]
+    bad += ["call %d: exit 8 without the durability message: %r" % (n, x.err[:200])
+            for n, x in context.sync_runs if x.rc == 8 and "could not be made durable" not in x.err]
+    assert not bad, "%d problems:\n  %s" % (len(bad), "\n  ".join(bad))
+    assert any(x.rc == 8 for _, x in context.sync_runs), \
+        "no run reported uncertain durability: %s" % [(n, x.rc) for n, x in context.sync_runs]
