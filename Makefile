@@ -79,10 +79,16 @@ $(B)/jerry.pc: jerry.pc.in Makefile
 	$(PC_SED) $< > $@
 
 # ---- dependencies: installed from Debian when missing -----------------------
+# One call checks everything the goals on the command line need, so one
+# message names every missing package (make demo: the build and demo lists).
+DEPS_LISTS := build $(if $(filter demo,$(MAKECMDGOALS)),demo) \
+	$(if $(filter check unit asan fuzz memcheck,$(MAKECMDGOALS)),test) \
+	$(if $(filter check validate validate-ci sensitivity sensitivity-ci,$(MAKECMDGOALS)),validate) \
+	$(if $(filter bench bench-quick,$(MAKECMDGOALS)),bench)
 deps-build:
-	@sh scripts/deps.sh build
+	@sh scripts/deps.sh $(DEPS_LISTS)
 deps-test:
-	@sh scripts/deps.sh test
+	@sh scripts/deps.sh $(DEPS_LISTS) test
 
 # ---- tests ------------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(B)/libjerry.a | deps-test
