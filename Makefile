@@ -76,6 +76,7 @@ $(B)/jerry: $(CLI_OBJ) $(B)/libjerry.a
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
 	    -e 's|@VERSION@|$(VERSION)|g'
 $(B)/jerry.pc: jerry.pc.in Makefile
+	@mkdir -p $(dir $@)
 	$(PC_SED) $< > $@
 
 # ---- dependencies: installed from Debian when missing -----------------------
