@@ -139,21 +139,25 @@ sensitivity-ci: all
 
 # make check: every suite runs even when an earlier one failed, and the last
 # line is the total "check: N passed, N failed".
+# The lines before it name the failed tests of each suite.  The builds run
+# CHECK_JOBS compilers at once (CI has 2 cores) unless make was given -j.
 COUNTS = build/test-counts
+CHECK_JOBS ?= 2
+JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(CHECK_JOBS))
 check: deps-test
-	@mkdir -p build && rm -f $(COUNTS)
-	$(MAKE) --no-print-directory STRICT=1 all
+	@mkdir -p build && rm -f $(COUNTS) $(COUNTS).failed
+	$(MAKE) --no-print-directory $(JOBS) STRICT=1 all
 	@st=0; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 unit || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 system || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 stress || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 validate-ci || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20 || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory sensitivity-ci || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory memcheck || st=1; \
-	$(ASAN_MAKE) STRICT=1 all $(UNIT_BIN:$(B)/%=build/asan/%) || st=1; \
-	bash tests/record.sh $(COUNTS) $(ASAN_MAKE) unit || st=1; \
-	bash tests/record.sh $(COUNTS) $(ASAN_MAKE) system || st=1; \
+	bash tests/record.sh $(COUNTS) unit $(MAKE) --no-print-directory $(JOBS) STRICT=1 unit || st=1; \
+	bash tests/record.sh $(COUNTS) system $(MAKE) --no-print-directory STRICT=1 system || st=1; \
+	bash tests/record.sh $(COUNTS) stress $(MAKE) --no-print-directory STRICT=1 stress || st=1; \
+	bash tests/record.sh $(COUNTS) validate-ci $(MAKE) --no-print-directory STRICT=1 validate-ci || st=1; \
+	bash tests/record.sh $(COUNTS) fuzz $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20 || st=1; \
+	bash tests/record.sh $(COUNTS) sensitivity-ci $(MAKE) --no-print-directory sensitivity-ci || st=1; \
+	bash tests/record.sh $(COUNTS) memcheck $(MAKE) --no-print-directory memcheck || st=1; \
+	$(ASAN_MAKE) $(JOBS) STRICT=1 all $(UNIT_BIN:$(B)/%=build/asan/%) || st=1; \
+	bash tests/record.sh $(COUNTS) asan-unit $(ASAN_MAKE) unit || st=1; \
+	bash tests/record.sh $(COUNTS) asan-system $(ASAN_MAKE) system || st=1; \
 	sh tests/summary.sh $(COUNTS) || st=1; \
 	exit $$st
 
