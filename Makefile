@@ -188,6 +188,23 @@ install: all
 	install -m 644 completions/_jerry $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_jerry
 	if [ -f skills/jerry/SKILL.md ]; then install -m 644 skills/jerry/SKILL.md \
 	  $(DESTDIR)$(DATADIR)/jerry/skills/jerry/SKILL.md; fi
+	@$(LDCONFIG_NOTE)
+
+# Into the real root, the dynamic linker's cache must learn of libjerry.so.0
+# (or forget it) before a program linked with -ljerry can start: as root we
+# run ldconfig, otherwise we say what to do.  A DESTDIR is a package's
+# staging tree: its installer runs ldconfig.
+LDCONFIG_NOTE = if [ -n "$(DESTDIR)" ]; then :; \
+	elif [ "$$(id -u)" -eq 0 ]; then \
+	  PATH="$$PATH:/usr/sbin:/sbin" ldconfig || exit 1; \
+	  if [ -e $(LIBDIR)/libjerry.so.$(SOVERSION) ] && \
+	    ! PATH="$$PATH:/usr/sbin:/sbin" ldconfig -p | grep -qF ' => $(LIBDIR)/libjerry.so.$(SOVERSION)'; then \
+	    echo "install: note: $(LIBDIR) is not in the dynamic linker's search path;" \
+	      "add it to /etc/ld.so.conf.d/ and run ldconfig, or set LD_LIBRARY_PATH=$(LIBDIR)"; fi; \
+	else \
+	  echo "install: note: run ldconfig as root, or set LD_LIBRARY_PATH=$(LIBDIR)," \
+	    "so that programs linked with -ljerry find libjerry.so.$(SOVERSION)"; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/jerry $(DESTDIR)$(LIBDIR)/libjerry.a \
@@ -196,6 +213,7 @@ uninstall:
 	  $(DESTDIR)$(DATADIR)/bash-completion/completions/jerry \
 	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_jerry \
 	  $(DESTDIR)$(DATADIR)/jerry/skills/jerry/SKILL.md
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then PATH="$$PATH:/usr/sbin:/sbin" ldconfig; fi
 
 clean:
 	rm -rf build
