@@ -121,8 +121,11 @@ memcheck: all
 # The seed's validation matrix (doc/adr/0004-validation.md): Gherkin
 # scenarios HP-001 ... FS-003, crashes at every system call, power cuts on
 # XFS, the fault loop, a kill -9 soak, hostile input and fuzzing.
+# Last, the README's two commands on a fresh Debian 12 (tests/fresh-machine.sh).
 validate: all
-	@sh tests/validate.sh $(B)/jerry full
+	@st=0; sh tests/validate.sh $(B)/jerry full || st=1; \
+	sh tests/fresh-machine.sh || st=1; \
+	exit $$st
 validate-ci: all
 	@sh tests/validate.sh $(B)/jerry ci
 # libFuzzer on the command-line parser and the item codec, ASan+UBSan.
