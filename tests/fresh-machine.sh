@@ -96,7 +96,7 @@ cp -L /etc/resolv.conf "$ch/etc/resolv.conf" 2>/dev/null || :
 # ---- the clone, where the README's reader has it: root's home, mode 0700 ------------
 chmod 700 "$ch/root"
 if ! git clone -q --no-hardlinks "$src" "$ch/root/jerry" ||
-	! git -C "$ch/root/jerry" checkout -q --detach "$rev"; then
+	! git -C "$ch/root/jerry" -c advice.detachedHead=false checkout -q --detach "$rev"; then
 	bad "git clone $src at $rev"
 	finish
 fi
