@@ -22,13 +22,14 @@ for l in "$@"; do
 done
 
 # "package probe" lines.  Probes:  cmd:NAME (on PATH or in /sbin, /usr/sbin),
-# file:PATH, c:HEADER,...:LIBS (cc compiles and links a program including the
-# headers), san:FLAGS (clang links a program with -fsanitize=FLAGS).
+# file:PATH, libc (cc compiles and links a program including <stdint.h> and
+# <stdio.h>), c:HEADER,...:LIBS (the same with these headers and libraries),
+# san:FLAGS (clang links a program with -fsanitize=FLAGS).
 list() {
 	case $1 in
 	build) cat <<-'EOF'
 		gcc cmd:cc
-		libc6-dev c:stdint.h,stdio.h:
+		libc6-dev libc
 		make cmd:make
 		pkg-config cmd:pkg-config
 		libjansson-dev c:jansson.h:-ljansson
@@ -93,8 +94,23 @@ errors() {
 	grep -m 1 -E 'error|cannot find' "$tmp/cc.log" | sed -E 's/^[^ :]*(:[0-9]+)*: //'
 }
 
+# libc_works - cc compiles and links against the C library's headers (asked
+# once; the reason is kept in $tmp/libc.why)
+libc_works() {
+	if [ -z "${libc_ok:-}" ]; then
+		printf '#include <stdint.h>\n#include <stdio.h>\nint main(void) { return 0; }\n' >"$tmp/libc.c"
+		if cc -o "$tmp/libc" "$tmp/libc.c" >"$tmp/cc.log" 2>&1; then
+			libc_ok=yes
+		else
+			libc_ok=no
+			{ echo "cc cannot compile and link #include <stdint.h>, <stdio.h>:"; errors; } >"$tmp/libc.why"
+		fi
+	fi
+	[ "$libc_ok" = yes ]
+}
+
 # probe PROBE - 0 works, 1 does not (reason in $tmp/why), 2 cannot tell
-# (the compiler that would test it is missing itself).
+# (the compiler or C library that would test it is missing itself).
 probe() {
 	: >"$tmp/why"
 	case $1 in
@@ -106,8 +122,14 @@ probe() {
 		[ -e "${1#file:}" ] && return 0
 		echo "no ${1#file:}" >"$tmp/why"
 		return 1 ;;
-	c:*)
+	libc)
 		has cc || return 2
+		libc_works && return 0
+		cp "$tmp/libc.why" "$tmp/why"
+		return 1 ;;
+	c:*)
+		# without a working C library every header fails: blame only that
+		has cc && libc_works || return 2
 		spec=${1#c:}
 		hdrs=${spec%%:*} libs=${spec#*:}
 		: >"$tmp/p.c"
@@ -145,7 +167,7 @@ dpkg_status() {
 # check - sets $missing (packages to install) and writes $tmp/report: one
 # line per package dpkg calls installed that still does not work.
 check() {
-	missing=
+	missing='' libc_ok=''
 	: >"$tmp/report"
 	for l in "$@"; do list "$l"; done | awk '!seen[$0]++' >"$tmp/need"
 	while read -r pkg pr; do
@@ -154,8 +176,8 @@ check() {
 		rc=$?
 		st=$(dpkg_status "$pkg")
 		if [ "$rc" -eq 2 ]; then
-			# no compiler to try it with: that one is missing too, and
-			# dpkg is all there is to ask about this package
+			# no compiler or C library to try it with: that one is
+			# missing too, and dpkg is all there is to ask about this
 			[ "$st" = ii ] && continue
 			rc=1
 		fi
