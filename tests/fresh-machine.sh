@@ -42,7 +42,7 @@ mkdir -p "$out" || exit 1
 sh scripts/deps.sh fresh || { bad "the packages this check needs (scripts/deps.sh fresh)"; finish; }
 
 # ---- the mounts: always undone, and nothing is removed while one is there --------
-mounted() { grep -q " $ch[/ ]" /proc/self/mounts; }
+mounted() { grep -q " ${ch}[/ ]" /proc/self/mounts; }
 umount_all() {
 	for m in $(awk -v p="$ch" '$2 == p || index($2, p "/") == 1 { print $2 }' /proc/self/mounts | sort -r); do
 		umount -l "$m" || echo "fresh-machine: cannot unmount $m" >&2
@@ -68,8 +68,7 @@ if [ -z "$mirror" ]; then
 		awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }')
 fi
 if [ -z "$mirror" ]; then
-	mirror=$(cat /etc/apt/sources.list 2>/dev/null |
-		awk '$1 == "deb" && $2 !~ /security/ { print $2; exit }')
+	mirror=$(awk '$1 == "deb" && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
 fi
 mirror=${mirror:-http://deb.debian.org/debian}
 if [ ! -s "$tarball" ]; then
