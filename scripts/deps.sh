@@ -141,7 +141,8 @@ probe() {
 		  errors; } >"$tmp/why"
 		return 1 ;;
 	san:*)
-		has clang || return 2
+		# clang links with the C library's start files too
+		has clang && { ! has cc || libc_works; } || return 2
 		flags=${1#san:}
 		case $flags in
 		*fuzzer*) src='#include <stddef.h>
