@@ -76,13 +76,20 @@ $(B)/jerry: $(CLI_OBJ) $(B)/libjerry.a
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
 	    -e 's|@VERSION@|$(VERSION)|g'
 $(B)/jerry.pc: jerry.pc.in Makefile
+	@mkdir -p $(dir $@)
 	$(PC_SED) $< > $@
 
 # ---- dependencies: installed from Debian when missing -----------------------
+# One call checks everything the goals on the command line need, so one
+# message names every missing package (make demo: the build and demo lists).
+DEPS_LISTS := build $(if $(filter demo,$(MAKECMDGOALS)),demo) \
+	$(if $(filter check unit asan fuzz memcheck,$(MAKECMDGOALS)),test) \
+	$(if $(filter check validate validate-ci sensitivity sensitivity-ci,$(MAKECMDGOALS)),validate) \
+	$(if $(filter bench bench-quick,$(MAKECMDGOALS)),bench)
 deps-build:
-	@sh scripts/deps.sh build
+	@sh scripts/deps.sh $(DEPS_LISTS)
 deps-test:
-	@sh scripts/deps.sh test
+	@sh scripts/deps.sh $(DEPS_LISTS) test
 
 # ---- tests ------------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(B)/libjerry.a | deps-test
@@ -114,8 +121,11 @@ memcheck: all
 # The seed's validation matrix (doc/adr/0004-validation.md): Gherkin
 # scenarios HP-001 ... FS-003, crashes at every system call, power cuts on
 # XFS, the fault loop, a kill -9 soak, hostile input and fuzzing.
+# Last, the README's two commands on a fresh Debian 12 (tests/fresh-machine.sh).
 validate: all
-	@sh tests/validate.sh $(B)/jerry full
+	@st=0; sh tests/validate.sh $(B)/jerry full || st=1; \
+	sh tests/fresh-machine.sh || st=1; \
+	exit $$st
 validate-ci: all
 	@sh tests/validate.sh $(B)/jerry ci
 # libFuzzer on the command-line parser and the item codec, ASan+UBSan.
@@ -132,21 +142,25 @@ sensitivity-ci: all
 
 # make check: every suite runs even when an earlier one failed, and the last
 # line is the total "check: N passed, N failed".
+# The lines before it name the failed tests of each suite.  The builds run
+# CHECK_JOBS compilers at once (CI has 2 cores) unless make was given -j.
 COUNTS = build/test-counts
+CHECK_JOBS ?= 2
+JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(CHECK_JOBS))
 check: deps-test
-	@mkdir -p build && rm -f $(COUNTS)
-	$(MAKE) --no-print-directory STRICT=1 all
+	@mkdir -p build && rm -f $(COUNTS) $(COUNTS).failed
+	$(MAKE) --no-print-directory $(JOBS) STRICT=1 all
 	@st=0; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 unit || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 system || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 stress || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory STRICT=1 validate-ci || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20 || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory sensitivity-ci || st=1; \
-	bash tests/record.sh $(COUNTS) $(MAKE) --no-print-directory memcheck || st=1; \
-	$(ASAN_MAKE) STRICT=1 all $(UNIT_BIN:$(B)/%=build/asan/%) || st=1; \
-	bash tests/record.sh $(COUNTS) $(ASAN_MAKE) unit || st=1; \
-	bash tests/record.sh $(COUNTS) $(ASAN_MAKE) system || st=1; \
+	bash tests/record.sh $(COUNTS) unit $(MAKE) --no-print-directory $(JOBS) STRICT=1 unit || st=1; \
+	bash tests/record.sh $(COUNTS) system $(MAKE) --no-print-directory STRICT=1 system || st=1; \
+	bash tests/record.sh $(COUNTS) stress $(MAKE) --no-print-directory STRICT=1 stress || st=1; \
+	bash tests/record.sh $(COUNTS) validate-ci $(MAKE) --no-print-directory STRICT=1 validate-ci || st=1; \
+	bash tests/record.sh $(COUNTS) fuzz $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20 || st=1; \
+	bash tests/record.sh $(COUNTS) sensitivity-ci $(MAKE) --no-print-directory sensitivity-ci || st=1; \
+	bash tests/record.sh $(COUNTS) memcheck $(MAKE) --no-print-directory memcheck || st=1; \
+	$(ASAN_MAKE) $(JOBS) STRICT=1 all $(UNIT_BIN:$(B)/%=build/asan/%) || st=1; \
+	bash tests/record.sh $(COUNTS) asan-unit $(ASAN_MAKE) unit || st=1; \
+	bash tests/record.sh $(COUNTS) asan-system $(ASAN_MAKE) system || st=1; \
 	sh tests/summary.sh $(COUNTS) || st=1; \
 	exit $$st
 
@@ -177,6 +191,23 @@ install: all
 	install -m 644 completions/_jerry $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_jerry
 	if [ -f skills/jerry/SKILL.md ]; then install -m 644 skills/jerry/SKILL.md \
 	  $(DESTDIR)$(DATADIR)/jerry/skills/jerry/SKILL.md; fi
+	@$(LDCONFIG_NOTE)
+
+# Into the real root, the dynamic linker's cache must learn of libjerry.so.0
+# (or forget it) before a program linked with -ljerry can start: as root we
+# run ldconfig, otherwise we say what to do.  A DESTDIR is a package's
+# staging tree: its installer runs ldconfig.
+LDCONFIG_NOTE = if [ -n "$(DESTDIR)" ]; then :; \
+	elif [ "$$(id -u)" -eq 0 ]; then \
+	  PATH="$$PATH:/usr/sbin:/sbin" ldconfig || exit 1; \
+	  if [ -e $(LIBDIR)/libjerry.so.$(SOVERSION) ] && \
+	    ! PATH="$$PATH:/usr/sbin:/sbin" ldconfig -p | grep -qF ' => $(LIBDIR)/libjerry.so.$(SOVERSION)'; then \
+	    echo "install: note: $(LIBDIR) is not in the dynamic linker's search path;" \
+	      "add it to /etc/ld.so.conf.d/ and run ldconfig, or set LD_LIBRARY_PATH=$(LIBDIR)"; fi; \
+	else \
+	  echo "install: note: run ldconfig as root, or set LD_LIBRARY_PATH=$(LIBDIR)," \
+	    "so that programs linked with -ljerry find libjerry.so.$(SOVERSION)"; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/jerry $(DESTDIR)$(LIBDIR)/libjerry.a \
@@ -185,6 +216,7 @@ uninstall:
 	  $(DESTDIR)$(DATADIR)/bash-completion/completions/jerry \
 	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_jerry \
 	  $(DESTDIR)$(DATADIR)/jerry/skills/jerry/SKILL.md
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then PATH="$$PATH:/usr/sbin:/sbin" ldconfig; fi
 
 clean:
 	rm -rf build

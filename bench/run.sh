@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 out=${BENCH_OUT:-$root/build/bench}
 
-sh "$root/scripts/deps.sh" bench
+sh "$root/scripts/deps.sh" build bench
 
 if [ ! -x "$jerry" ]; then
 	echo "bench: $jerry is not an executable; run make first" >&2

@@ -27,33 +27,10 @@ case $MODE in ci|full|sensitivity) ;; *)
 esac
 
 # ---- Debian packages ------------------------------------------------------------
-# package:command-or-file that shows it is there
-need="python3-behave:behave strace:strace fuse3:fusermount3 libfuse3-dev:/usr/include/fuse3/fuse.h
-xfsprogs:mkfs.xfs xfsprogs:xfs_io util-linux:setpriv mount:losetup e2fsprogs:mkfs.ext4
-pkg-config:pkg-config gcc:cc make:make clang:clang libjansson-dev:/usr/include/jansson.h"
-missing=
-for pair in $need; do
-	pkg=${pair%%:*} probe=${pair#*:}
-	case $probe in
-	/*) [ -e "$probe" ] && continue ;;
-	*) command -v "$probe" >/dev/null 2>&1 && continue
-	   [ -x "/usr/sbin/$probe" ] || [ -x "/sbin/$probe" ] && continue ;;
-	esac
-	case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
-done
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "validate: installing$missing"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1 || {
-			apt-get update -qq >/dev/null 2>&1
-			apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1
-		} || echo "validate: could not install$missing; scenarios needing them will SKIP"
-	else
-		echo "validate: missing Debian packages:$missing"
-		echo "validate: run: sudo apt-get install -y$missing"
-	fi
-fi
+# scripts/deps.sh probes and installs them (as root) or names them all; a
+# scenario whose tool is still missing says SKIP with the reason.
+sh scripts/deps.sh build validate ||
+	echo "validate: going on without them; scenarios needing them will SKIP"
 PATH=$PATH:/usr/sbin:/sbin
 export PATH
 BEHAVE=$(command -v behave || true)

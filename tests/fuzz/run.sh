@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 B=build/fuzz
 art=$B/artifacts
 mkdir -p "$art" "$B/corpus-cli" "$B/corpus-codec"
-sh scripts/deps.sh test || exit 1
+sh scripts/deps.sh build test || exit 1
 objs=$(ls src/cli/*.c | grep -v '/main\.c$' | sed "s|^|$B/obj/|; s|\.c\$|.o|")
 if ! make -s B=$B CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" $B/libjerry.a $objs >"$B/make.log" 2>&1; then

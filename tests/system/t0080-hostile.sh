@@ -114,16 +114,19 @@ exec setpriv --reuid=nobody --regid=nogroup --clear-groups env JERRY_DATA="$D" J
 EOF2
 chmod 755 "$tmp/nob"
 nob=$tmp/nob
+# nobody runs a copy: the clone (and $JERRY in it) may be in a 0700 home.
+mkdir "$tmp/nobody-bin" && cp "$JERRY" "$tmp/nobody-bin/jerry" && chmod 755 "$tmp/nobody-bin/jerry" || exit 1
+NJ=$tmp/nobody-bin/jerry
 chmod -R a-w "$D"
-expect_run 0 'WORK-001' '' -- "$nob" "$JERRY" list
-expect_run 0 '^WORK-001  ' '' -- "$nob" "$JERRY" show 1
-expect_run 0 '*' '' -- "$nob" "$JERRY" list --json
+expect_run 0 'WORK-001' '' -- "$nob" "$NJ" list
+expect_run 0 '^WORK-001  ' '' -- "$nob" "$NJ" show 1
+expect_run 0 '*' '' -- "$nob" "$NJ" list --json
 json_assert 'read-only list --json' "$tmp/out" 'len(d) >= 1'
-expect_run 6 '' '^jerry: ' -- "$nob" "$JERRY" create 'ro create'
-expect_run 6 '' '^jerry: ' -- "$nob" "$JERRY" update 1 --title 'ro update'
-expect_run 6 '' '^jerry: ' -- "$nob" "$JERRY" note 1 'ro note'
-expect_run 6 '' '^jerry: ' -- "$nob" "$JERRY" start 1
-expect_run 6 '' '*' -- "$nob" "$JERRY" create 'ro json' --json
+expect_run 6 '' '^jerry: ' -- "$nob" "$NJ" create 'ro create'
+expect_run 6 '' '^jerry: ' -- "$nob" "$NJ" update 1 --title 'ro update'
+expect_run 6 '' '^jerry: ' -- "$nob" "$NJ" note 1 'ro note'
+expect_run 6 '' '^jerry: ' -- "$nob" "$NJ" start 1
+expect_run 6 '' '*' -- "$nob" "$NJ" create 'ro json' --json
 json_assert 'read-only --json error' "$tmp/err" 'd["error"]["exit"] == 6 and d["error"]["code"]'
 after=$(tree_sum "$D")
 check_true 'read-only store unchanged (chmod)' test "$before" = "$after"
