@@ -330,6 +330,11 @@ typedef struct jerry_filter {
 	size_t npriorities;
 	const char *const *parents;      /* more parents                        */
 	size_t nparents;
+	/*
+	 * ready and claim --next: include containers - epics, features and
+	 * any item with an open child - which are not work (see jerry_ready).
+	 */
+	int containers;
 } jerry_filter;
 
 /* Summaries from the index, never from every item file. */
@@ -409,6 +414,8 @@ void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n);
  * Ready work: pending items with no live claim whose dependencies are all
  * done, best first (priority, then oldest, then number).  Every filter
  * field but the statuses, `all` and `sort` applies.  From the index only.
+ * Only work is ready: not an epic or a feature, nor any item with an open
+ * child (neither done nor cancelled) - unless filter->containers.
  */
 int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *store,
 		const jerry_filter *filter, jerry_error *err);

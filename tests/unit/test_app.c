@@ -915,6 +915,60 @@ static void test_deps__claim_of_a_pending_item_is_gated(void **state)
 	assert_int_equal(take(m, "3", 0, &err), 0);
 }
 
+/* ---- containers are not work ------------------------------------------------------ */
+
+static size_t ready_nums(h_mem *m, int containers, int64_t *nums, size_t max)
+{
+	jerry_filter f;
+	jerry_item **items = NULL;
+	jerry_error err;
+	size_t n = 0;
+	memset(&f, 0, sizeof(f));
+	f.containers = containers;
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_ready(&items, &n, &m->port, &f, &err), 0);
+	assert_true(n <= max);
+	for (size_t i = 0; i < n; i++)
+		nums[i] = items[i]->num;
+	jerry_item_array_free(items, n);
+	return n;
+}
+
+static void test_containers__ready_and_claim_next_hand_out_only_work(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	jerry_item *it = NULL;
+	int64_t nums[8];
+	mk(m, "Epic", "epic", NULL);          /* 1 */
+	mk(m, "Feature", "feature", "1");     /* 2 */
+	mk(m, "Story", "story", "2");         /* 3: has an open task */
+	mk(m, "Task", "task", "3");           /* 4 */
+	mk(m, "Lone story", "story", "2");    /* 5: no children, work */
+	assert_int_equal(ready_nums(m, 0, nums, 8), 2);
+	assert_int_equal(nums[0], 4);
+	assert_int_equal(nums[1], 5);
+	/* asked for, every pending item is shown */
+	assert_int_equal(ready_nums(m, 1, nums, 8), 5);
+	/* claim --next walks the same list: the epic, created first, is not taken */
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_claim_next(&it, &m->port, NULL, 0, &err), 0);
+	assert_int_equal(it->num, 4);
+	jerry_item_free(it);
+	/* the story's last open child done: the story is work again */
+	assert_int_equal(set_status(m, "4", "done", &err), 0);
+	assert_int_equal(ready_nums(m, 0, nums, 8), 2);
+	assert_int_equal(nums[0], 3);
+	assert_int_equal(nums[1], 5);
+	/* a cancelled child is closed too */
+	mk(m, "Dropped", "task", "5");        /* 6 */
+	assert_int_equal(ready_nums(m, 0, nums, 8), 2);
+	assert_int_equal(nums[1], 6);
+	assert_int_equal(set_status(m, "6", "cancelled", &err), 0);
+	assert_int_equal(ready_nums(m, 0, nums, 8), 2);
+	assert_int_equal(nums[1], 5);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, h_mem_setup, h_mem_teardown)
 
 int main(void)
@@ -947,6 +1001,7 @@ int main(void)
 		T(test_deps__missing_dependency_is_open),
 		T(test_deps__force_starts_and_is_recorded_as_a_note),
 		T(test_deps__claim_of_a_pending_item_is_gated),
+		T(test_containers__ready_and_claim_next_hand_out_only_work),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
