@@ -68,6 +68,19 @@ static const struct cli_opt transition_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
+static const struct cli_opt done_opts[] = {
+	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
+	{ OPT_FORCE, "force", 'f', NULL, "act despite another's live claim or open items below it (recorded)" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt cancel_opts[] = {
+	{ OPT_CASCADE, "cascade", 0, NULL, "cancel the open items below it too, each recorded" },
+	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
+	{ OPT_FORCE, "force", 'f', NULL, "act despite a live claim; cancel it alone although items below are open (recorded)" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
 static const struct cli_opt block_opts[] = {
 	{ OPT_REASON, "reason", 'r', "TEXT", "why; recorded as a note" },
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
@@ -141,10 +154,10 @@ const struct cli_cmd cli_commands[] = {
 	  transition_opts, 1, 1, cmd_transition, "in_progress" },
 	{ "block", "ID [--reason TEXT] [--if-version N] [--force]", "move an item to blocked",
 	  block_opts, 1, 1, cmd_transition, "blocked" },
-	{ "done", "ID [--if-version N] [--force]", "move an item to done",
-	  transition_opts, 1, 1, cmd_transition, "done" },
-	{ "cancel", "ID [--if-version N] [--force]", "move an item to cancelled (final)",
-	  transition_opts, 1, 1, cmd_transition, "cancelled" },
+	{ "done", "ID [--if-version N] [--force]", "move an item to done (not while items below it are open)",
+	  done_opts, 1, 1, cmd_transition, "done" },
+	{ "cancel", "ID [--cascade] [--if-version N] [--force]", "move an item to cancelled (final)",
+	  cancel_opts, 1, 1, cmd_transition, "cancelled" },
 	{ "reopen", "ID [--if-version N] [--force]", "move a done item back to in_progress",
 	  transition_opts, 1, 1, cmd_transition, "in_progress" },
 	{ "note", "ID TEXT|-", "append a note to an item", note_opts, 2, 2, cmd_note, NULL },

@@ -121,6 +121,17 @@ int jr_type_container(jerry_type type);
 int jr_is_work(const jerry_item *item, int has_open_children);
 int jr_status_open(jerry_status status);
 int jr_children_gated(const jerry_item *item, jerry_status to);
+/*
+ * jr_children_gate: `open` lists the n open items below `item` (its open
+ * descendants); 0 when there are none, else JERRY_EREFUSED with
+ * err->open_descendants and "cannot finish 'ID': 2 items below it are
+ * open: WORK-004 (pending) and WORK-005 (in_progress)" (cancel for
+ * cancelled).  jr_open_list_text: that list into buf, ending "... and N
+ * more" when it does not fit; returns n.
+ */
+int jr_children_gate(const jerry_item *item, jerry_status to, const jerry_dep_state *open,
+		     size_t n, jerry_error *err);
+size_t jr_open_list_text(char *buf, size_t size, const jerry_dep_state *open, size_t n);
 
 /* Replace a string field (NULL or "" clears when allow_clear). */
 int jr_set_str(char **field, const char *value);
