@@ -324,10 +324,10 @@ int jerry_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n
 			 jerry_error *err);
 /*
  * After `item` was closed: the open parent whose children are now all
- * closed, for someone to close (it is never closed by itself); 0 when
- * there is none.  From the index.
+ * closed, for someone to close (it is never closed by itself), as a
+ * summary from the index; NULL when there is none.
  */
-int jerry_parent_closable(int64_t *out_parent, jerry_store *store, const jerry_item *item,
+int jerry_parent_closable(jerry_item **out_parent, jerry_store *store, const jerry_item *item,
 			  jerry_error *err);
 /*
  * Open items that have children, every one of them done or cancelled:

@@ -675,13 +675,13 @@ int jr_app_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_
 
 /* ---- parents to close ------------------------------------------------------------ */
 
-int jr_app_parent_closable(int64_t *out_parent, const jr_port *port, const jerry_item *item,
+int jr_app_parent_closable(jerry_item **out_parent, const jr_port *port, const jerry_item *item,
 			   jerry_error *err)
 {
 	jerry_item **all = NULL;
 	size_t n = 0, at;
 	int rc;
-	*out_parent = 0;
+	*out_parent = NULL;
 	if (item->parent <= 0 || jr_status_open(item->status))
 		return 0;
 	if ((rc = scan_sorted(&all, &n, port, err)))
@@ -690,8 +690,10 @@ int jr_app_parent_closable(int64_t *out_parent, const jr_port *port, const jerry
 	for (size_t i = 0; i < n && !open_child; i++)
 		open_child = all[i]->parent == item->parent && jr_status_open(all[i]->status);
 	if (!open_child && (at = find_num(all, n, item->parent)) < n &&
-	    jr_status_open(all[at]->status))
-		*out_parent = item->parent;
+	    jr_status_open(all[at]->status)) {
+		*out_parent = all[at];
+		all[at] = NULL;
+	}
 	jerry_item_array_free(all, n);
 	return 0;
 }
@@ -839,7 +841,7 @@ int jerry_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n
 				     err);
 }
 
-int jerry_parent_closable(int64_t *out_parent, jerry_store *store, const jerry_item *item,
+int jerry_parent_closable(jerry_item **out_parent, jerry_store *store, const jerry_item *item,
 			  jerry_error *err)
 {
 	return jr_app_parent_closable(out_parent, jr_store_port(store), item, err);

@@ -72,7 +72,7 @@ int jr_app_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_
 			  const jr_port *port, const char *id, const jerry_change *change,
 			  jerry_error *err);
 /* See jerry_parent_closable and jerry_closable. */
-int jr_app_parent_closable(int64_t *out_parent, const jr_port *port, const jerry_item *item,
+int jr_app_parent_closable(jerry_item **out_parent, const jr_port *port, const jerry_item *item,
 			   jerry_error *err);
 int jr_app_closable(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err);
 /*

@@ -78,11 +78,8 @@ static int gather(struct change *ch, const struct cli *cli, const struct cli_arg
  * the parent it leaves with no open child - said, never closed here.
  */
 static int out_closed(struct cli *cli, int rc, const jerry_error *err, const jerry_item *item,
-		      const int64_t *below, size_t nbelow, int cascade, int64_t parent)
+		      const int64_t *below, size_t nbelow, int cascade, const jerry_item *parent)
 {
-	char pid[32] = "";
-	if (parent)
-		jerry_id_format(pid, sizeof(pid), parent);
 	out_committed(cli, rc, err, item);
 	if (cli->json) {
 		char *text = jerry_item_json(item, JERRY_JSON_COMPACT);
@@ -98,7 +95,7 @@ static int out_closed(struct cli *cli, int rc, const jerry_error *err, const jer
 			o = NULL;
 		}
 		if (o && json_object_set_new(o, "parent_ready_to_close",
-					     parent ? json_string(pid) : json_null())) {
+					     parent ? json_string(parent->id) : json_null())) {
 			json_decref(o);
 			o = NULL;
 		}
@@ -111,8 +108,13 @@ static int out_closed(struct cli *cli, int rc, const jerry_error *err, const jer
 		jerry_id_format(id, sizeof(id), below[i]);
 		printf("%s cancelled with it\n", id);
 	}
-	if (parent)
-		printf("%s has no open children left: close it with 'jerry done %s'\n", pid, pid);
+	/* Only an item in progress can be done: say how to get there. */
+	if (parent && parent->status == JERRY_STATUS_IN_PROGRESS)
+		printf("%s has no open children left: close it with 'jerry done %s'\n", parent->id,
+		       parent->id);
+	else if (parent)
+		printf("%s has no open children left: close it with 'jerry start %s' and "
+		       "'jerry done %s'\n", parent->id, parent->id, parent->id);
 	return 0;
 }
 
@@ -121,7 +123,8 @@ static int apply(struct cli *cli, jerry_store *store, const char *id, const jerr
 {
 	jerry_item *item = NULL;
 	jerry_error err;
-	int64_t *below = NULL, parent = 0;
+	int64_t *below = NULL;
+	jerry_item *parent = NULL;
 	size_t nbelow = 0;
 	int status;
 
@@ -137,12 +140,13 @@ static int apply(struct cli *cli, jerry_store *store, const char *id, const jerr
 		 */
 		jerry_error ignored;
 		if (jerry_parent_closable(&parent, store, item, &ignored))
-			parent = 0;
+			parent = NULL;
 		status = out_closed(cli, rc, &err, item, below, nbelow, c->cascade, parent);
 	} else {
 		status = out_changed(cli, rc, &err, item);
 	}
 	free(below);
+	jerry_item_free(parent);
 	jerry_item_free(item);
 	return status;
 }

@@ -1065,20 +1065,23 @@ static void test_containers__the_parent_to_close_is_named_never_closed(void **st
 	jerry_error err;
 	jerry_item **items = NULL;
 	size_t n = 0;
-	int64_t parent = -1;
+	jerry_item *parent = NULL;
 	mk(m, "Story", "story", NULL);        /* 1 */
 	mk(m, "Task", "task", "1");           /* 2 */
 	mk(m, "Bug", "bug", "1");             /* 3 */
 	assert_int_equal(set_status(m, "2", "cancelled", &err), 0);
 	assert_int_equal(jr_app_parent_closable(&parent, &m->port, m->items[2], &err), 0);
-	assert_int_equal(parent, 0);
+	assert_null(parent);
 	assert_int_equal(jr_app_closable(&items, &n, &m->port, &err), 0);
 	assert_int_equal(n, 0);
 	jerry_item_array_free(items, n);
 	assert_int_equal(set_status(m, "3", "in_progress", &err), 0);
 	assert_int_equal(set_status(m, "3", "done", &err), 0);
 	assert_int_equal(jr_app_parent_closable(&parent, &m->port, m->items[3], &err), 0);
-	assert_int_equal(parent, 1);
+	assert_non_null(parent);
+	assert_int_equal(parent->num, 1);
+	assert_int_equal(parent->status, JERRY_STATUS_PENDING);
+	jerry_item_free(parent);
 	assert_int_equal(m->items[1]->status, JERRY_STATUS_PENDING);
 	assert_int_equal(jr_app_closable(&items, &n, &m->port, &err), 0);
 	assert_int_equal(n, 1);
@@ -1086,10 +1089,10 @@ static void test_containers__the_parent_to_close_is_named_never_closed(void **st
 	jerry_item_array_free(items, n);
 	/* an open item is no reason, and a closed parent needs no closing */
 	assert_int_equal(jr_app_parent_closable(&parent, &m->port, m->items[1], &err), 0);
-	assert_int_equal(parent, 0);
+	assert_null(parent);
 	assert_int_equal(set_status(m, "1", "cancelled", &err), 0);
 	assert_int_equal(jr_app_parent_closable(&parent, &m->port, m->items[3], &err), 0);
-	assert_int_equal(parent, 0);
+	assert_null(parent);
 	assert_int_equal(jr_app_closable(&items, &n, &m->port, &err), 0);
 	assert_int_equal(n, 0);
 	jerry_item_array_free(items, n);
