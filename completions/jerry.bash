@@ -131,7 +131,10 @@ _jerry()
 		opts="--title --description --type --priority --status --assignee --add-label
 		      --remove-label --parent --if-version --force"
 		;;
-	start | done | cancel | reopen)
+	cancel)
+		opts="--cascade --if-version --force"
+		;;
+	start | done | reopen)
 		opts="--if-version --force"
 		;;
 	block)
@@ -144,7 +147,7 @@ _jerry()
 		opts="--repair"
 		;;
 	claim)
-		opts="--next --type --label --any-label --lease --force"
+		opts="--next --type --label --any-label --containers --lease --force"
 		;;
 	heartbeat)
 		opts="--lease"
@@ -168,7 +171,7 @@ _jerry()
 		fi
 		;;
 	ready)
-		opts="--type --label --any-label --limit"
+		opts="--type --label --any-label --containers --limit"
 		;;
 	search)
 		opts="--all"

@@ -66,6 +66,23 @@ vg history history 1
 vg history-json history 1 --json
 vg check check
 vg reindex reindex
+# Containers (t0180): the gate, the cascade, the parent to close.
+"$jerry" create "epic" -t epic >/dev/null 2>&1
+"$jerry" create "feature" -t feature --parent 4 >/dev/null 2>&1
+"$jerry" create "story" -t story --parent 5 >/dev/null 2>&1
+"$jerry" create "task" --parent 6 >/dev/null 2>&1
+"$jerry" create "task two" --parent 6 >/dev/null 2>&1
+vg ready-containers ready --containers --json
+vg claim-next-containers claim --next --containers -t epic
+vg done-open-below done 4 --json
+vg cancel-open-below cancel 5
+"$jerry" start 7 >/dev/null 2>&1
+vg done-child done 7 --json
+vg cancel-last-child cancel 8
+vg summary-closable summary
+vg summary-closable-json summary --json
+vg done-force done 4 --force
+vg cancel-cascade cancel 5 --cascade --json
 # An item WORK-999999999 and a name past the largest number (t0150).
 sed 's/"WORK-002"/"WORK-999999999"/' "$JERRY_DATA/items/WORK-002.json" >"$JERRY_DATA/items/WORK-999999999.json"
 cp "$JERRY_DATA/items/WORK-001.json" "$JERRY_DATA/items/WORK-123456789012345678901234567890.json"

@@ -94,6 +94,12 @@ typedef struct jerry_error {
 	 */
 	jerry_dep_state open_deps[JERRY_ERROR_DEPS_MAX];
 	size_t nopen_deps;
+	/*
+	 * JERRY_EREFUSED closing (done, cancel) an item with open items below
+	 * it: the first JERRY_ERROR_DEPS_MAX of them, and how many there are.
+	 */
+	jerry_dep_state open_descendants[JERRY_ERROR_DEPS_MAX];
+	size_t nopen_descendants;
 } jerry_error;
 
 void jerry_error_clear(jerry_error *err);
@@ -289,13 +295,45 @@ typedef struct jerry_change {
 	/*
 	 * Act although another holds a live claim, or - for a move from
 	 * pending or blocked to in_progress - although a dependency is not
-	 * done.  An override is recorded as a note on the item.
+	 * done, or - for done and cancelled - although items below it are
+	 * open (they stay open).  An override is recorded as a note on the item.
 	 */
 	int force;
+	/*
+	 * With status cancelled: cancel every open item below this one too,
+	 * each under its own lock, with its own history entry and a note.
+	 * Refused (nothing changed) while one of them is claimed live by
+	 * someone else, unless force.
+	 */
+	int cascade;
 } jerry_change;
 
 int jerry_update(jerry_item **out, jerry_store *store, const char *id,
 		 const jerry_change *change, jerry_error *err);
+/*
+ * Closing an item (done, cancelled) is JERRY_EREFUSED while an item below
+ * it - a child, a child's child - is open (err->open_descendants), unless
+ * change->force or, for cancelled, change->cascade.  As jerry_update;
+ * *out_cascaded (may be NULL; free() it) gets the numbers of the items a
+ * cascade cancelled, *out_n how many.  When the item was cancelled but
+ * one below it could not be (claimed or changed meanwhile), the code of
+ * that failure, with the item named in err; the rest were cancelled.
+ */
+int jerry_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n,
+			 jerry_store *store, const char *id, const jerry_change *change,
+			 jerry_error *err);
+/*
+ * After `item` was closed: the open parent whose children are now all
+ * closed, for someone to close (it is never closed by itself), as a
+ * summary from the index; NULL when there is none.
+ */
+int jerry_parent_closable(jerry_item **out_parent, jerry_store *store, const jerry_item *item,
+			  jerry_error *err);
+/*
+ * Open items that have children, every one of them done or cancelled:
+ * parents waiting for someone to close them.  Summaries, from the index.
+ */
+int jerry_closable(jerry_item ***out, size_t *out_n, jerry_store *store, jerry_error *err);
 
 /*
  * Listing filters; zero / NULL fields do not filter.  A field an item has
@@ -330,6 +368,11 @@ typedef struct jerry_filter {
 	size_t npriorities;
 	const char *const *parents;      /* more parents                        */
 	size_t nparents;
+	/*
+	 * ready and claim --next: include containers - epics, features and
+	 * any item with an open child - which are not work (see jerry_ready).
+	 */
+	int containers;
 } jerry_filter;
 
 /* Summaries from the index, never from every item file. */
@@ -409,6 +452,8 @@ void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n);
  * Ready work: pending items with no live claim whose dependencies are all
  * done, best first (priority, then oldest, then number).  Every filter
  * field but the statuses, `all` and `sort` applies.  From the index only.
+ * Only work is ready: not an epic or a feature, nor any item with an open
+ * child (neither done nor cancelled) - unless filter->containers.
  */
 int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *store,
 		const jerry_filter *filter, jerry_error *err);

@@ -126,7 +126,180 @@ struct update_ctx {
 	jerry_priority priority;
 	jerry_status status, from;
 	int64_t parent;            /* -1: leave, 0: clear */
+	int64_t *cascade;          /* cancel --cascade: the open items below, to cancel after */
+	size_t ncascade;
 };
+
+/* ---- the hierarchy, from the index --------------------------------------------- */
+
+static int cmp_num(const void *a, const void *b)
+{
+	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
+	return (x->num > y->num) - (x->num < y->num);
+}
+
+/* Position of num in all[] (sorted by number), or n. */
+static size_t find_num(jerry_item **all, size_t n, int64_t num)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (all[mid]->num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && all[lo]->num == num ? lo : n;
+}
+
+/* Every summary, sorted by number (the port gives them so; one that does not costs a sort). */
+static int scan_sorted(jerry_item ***all, size_t *n, const jr_port *port, jerry_error *err)
+{
+	int rc = port->scan(port->ctx, all, n, err);
+	if (rc)
+		return rc;
+	for (size_t i = 1; i < *n; i++)
+		if ((*all)[i - 1]->num >= (*all)[i]->num) {
+			qsort(*all, *n, sizeof(**all), cmp_num);
+			break;
+		}
+	return 0;
+}
+
+/*
+ * The open items below `root` (children, their children...), summaries in
+ * number order.  One pass over the summaries per level: parents rank above
+ * their children (domain.h), so there are at most a handful.
+ */
+static int open_below(jerry_item ***out, size_t *out_n, const jr_port *port, int64_t root,
+		      jerry_error *err)
+{
+	jerry_item **all = NULL, **sel = NULL;
+	unsigned char *in = NULL;
+	size_t n = 0, k = 0;
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = scan_sorted(&all, &n, port, err)))
+		return rc;
+	in = calloc(n ? n : 1, 1);
+	sel = calloc(n ? n : 1, sizeof(*sel));
+	if (!in || !sel) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t i = 0; i < n; i++) {
+			int64_t p = all[i]->parent;
+			size_t at;
+			if (in[i] || p <= 0 || all[i]->num == root)
+				continue;
+			if (p == root || ((at = find_num(all, n, p)) < n && in[at])) {
+				in[i] = 1;
+				changed = 1;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (in[i] && jr_status_open(all[i]->status)) {
+			sel[k++] = all[i];
+			all[i] = NULL;
+		}
+	*out = sel;
+	*out_n = k;
+	sel = NULL;
+out:
+	free(in);
+	free(sel);
+	jerry_item_array_free(all, n);
+	return rc;
+}
+
+static int held_by_me(const jr_port *port, const jerry_item *it)
+{
+	const char *me = port->claimer ? port->claimer(port->ctx) : port->actor(port->ctx);
+	const char *sess = port->session(port->ctx);
+	return it->claim.by && strcmp(it->claim.by, me) == 0 && it->claim.session &&
+	       strcmp(it->claim.session, sess) == 0;
+}
+
+static int add_note(jerry_item *it, const jr_port *port, const char *text, jerry_error *err)
+{
+	int rc = jr_notes_append(it, port->now(port->ctx), port->actor(port->ctx), text);
+	if (rc)
+		return jr_error(err, rc, rc == JERRY_ENOMEM ? "out of memory"
+							    : "'%s' has too many notes", it->id);
+	return 0;
+}
+
+/*
+ * The children gate, under `it`'s lock: closing it while items below it
+ * are open is refused; forced, the override is a note; a cascade keeps the
+ * list to cancel once `it` is, after checking no one else holds one.
+ */
+static int children_gate(struct update_ctx *u, jerry_item *it, jerry_error *err)
+{
+	const jr_port *port = u->port;
+	jerry_item **below = NULL;
+	jerry_dep_state *open = NULL;
+	size_t n = 0;
+	int rc = open_below(&below, &n, port, it->num, err);
+	free(u->cascade);
+	u->cascade = NULL;
+	u->ncascade = 0;
+	if (rc || n == 0)
+		goto out;
+	if (!(open = calloc(n, sizeof(*open)))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		open[i].num = below[i]->num;
+		open[i].status = (int)below[i]->status;
+	}
+	if (u->c->cascade) {
+		int64_t now = port->now(port->ctx);
+		for (size_t i = 0; i < n && !u->c->force; i++) {
+			if (!jr_claim_live(below[i], now) || held_by_me(port, below[i]))
+				continue;
+			char until[40];
+			jerry_time_format(until, sizeof(until), below[i]->claim.expires_ms);
+			jr_error(err, JERRY_ECONFLICT, "cannot cancel '%s' with what is below it: "
+				 "'%s' is claimed by %s until %s", it->id, below[i]->id,
+				 below[i]->claim.by, until);
+			if (err) {
+				snprintf(err->holder, sizeof(err->holder), "%s", below[i]->claim.by);
+				err->holder_expires_ms = below[i]->claim.expires_ms;
+				jr_error_item(err, below[i]->num);
+				jr_error_hint(err, "leave it to its holder, or pass --force to cancel "
+						   "it anyway (recorded)");
+			}
+			rc = JERRY_ECONFLICT;
+			goto out;
+		}
+		if (!(u->cascade = calloc(n, sizeof(*u->cascade)))) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			u->cascade[i] = below[i]->num;
+		u->ncascade = n;
+	} else if (u->c->force) {
+		char list[4096], text[4200];
+		jr_open_list_text(list, sizeof(list), open, n);
+		snprintf(text, sizeof(text), "forced %s although %s below it %s open: %s",
+			 jerry_status_name(u->status), n == 1 ? "this item" : "these items",
+			 n == 1 ? "is" : "are", list);
+		rc = add_note(it, port, text, err);
+	} else {
+		rc = jr_children_gate(it, u->status, open, n, err);
+	}
+out:
+	free(open);
+	jerry_item_array_free(below, n);
+	return rc;
+}
 
 /* Every child in the index must still accept `type` as its parent's type. */
 static int check_children(const jr_port *port, const jerry_item *it, jerry_type type,
@@ -265,6 +438,8 @@ static int apply_update(jerry_item *it, void *arg, jerry_error *err)
 		return refuse_from(it, u->from, u->status, err);
 	if (u->has_status && (rc = jr_app_deps_gate(port, it, u->status, c->force, "start", err)))
 		return rc;
+	if (u->has_status && jr_children_gated(it, u->status) && (rc = children_gate(u, it, err)))
+		return rc;
 	jerry_type new_type = u->has_type ? u->type : it->type;
 	if (u->parent >= 0 || u->has_type) {
 		int64_t pnum = u->parent >= 0 ? u->parent : it->parent;
@@ -333,8 +508,97 @@ static int apply_update(jerry_item *it, void *arg, jerry_error *err)
 	return 0;
 }
 
+struct cascade_ctx {
+	const jr_port *port;
+	const char *root;          /* "WORK-001", for the note */
+	int force;
+	int changed;
+};
+
+/* One item below a cancelled one, under its own lock. */
+static int apply_cascade(jerry_item *it, void *arg, jerry_error *err)
+{
+	struct cascade_ctx *cc = arg;
+	const jr_port *port = cc->port;
+	int64_t now = port->now(port->ctx);
+	char text[512], over[JR_INSTANCE_MAX] = "";
+	int rc;
+	cc->changed = 0;
+	if (!jr_status_open(it->status))
+		return JR_UNCHANGED;
+	if (jr_claim_live(it, now) && !held_by_me(port, it)) {
+		if (!cc->force) {
+			char until[40];
+			jerry_time_format(until, sizeof(until), it->claim.expires_ms);
+			jr_error_item(err, it->num);
+			return jr_error(err, JERRY_ECONFLICT, "cancelled '%s', but not '%s' below it: "
+					"it is claimed by %s until %s", cc->root, it->id,
+					it->claim.by, until);
+		}
+		snprintf(over, sizeof(over), "%s", it->claim.by);
+	}
+	if ((rc = jr_status_transition(it, JERRY_STATUS_CANCELLED, now, err)))
+		return rc;
+	jr_claim_clear(it);
+	if (over[0])
+		snprintf(text, sizeof(text), "cancelled with %s (--cascade), forced while claimed by %s",
+			 cc->root, over);
+	else
+		snprintf(text, sizeof(text), "cancelled with %s (--cascade)", cc->root);
+	if ((rc = add_note(it, port, text, err)))
+		return rc;
+	cc->changed = 1;
+	return 0;
+}
+
+/*
+ * `item` is cancelled: now the open items below it, each under its own
+ * lock.  rc is the item's own outcome (0 or JERRY_EDURABLE); the first
+ * failure below it is the result, and the rest are still tried.
+ */
+static int cascade(int64_t **out_cascaded, size_t *out_n, const jr_port *port,
+		   const jerry_item *item, const struct update_ctx *u, int rc, jerry_error *err)
+{
+	struct cascade_ctx cc = {port, item->id, u->c->force, 0};
+	int64_t *done = calloc(u->ncascade, sizeof(*done));
+	size_t k = 0;
+	int failed = 0;
+	if (!done)
+		return jr_error(err, JERRY_ENOMEM, "cancelled '%s', but out of memory before "
+				"what is below it", item->id);
+	for (size_t i = 0; i < u->ncascade; i++) {
+		jerry_error e2;
+		jerry_error_clear(&e2);
+		int r = port->mutate(port->ctx, NULL, u->cascade[i], apply_cascade, &cc, &e2);
+		if ((r == 0 || r == JERRY_EDURABLE) && cc.changed)
+			done[k++] = u->cascade[i];
+		if (r == JERRY_EDURABLE && rc == 0 && !failed)
+			rc = r;
+		if (r && r != JERRY_EDURABLE && r != JERRY_ENOTFOUND && !failed) {
+			failed = 1;
+			rc = r;
+			if (err)
+				*err = e2;
+		}
+	}
+	if (out_cascaded && out_n) {
+		*out_cascaded = done;
+		*out_n = k;
+	} else {
+		free(done);
+	}
+	return rc;
+}
+
 int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
 		  const jerry_change *c, jerry_error *err)
+{
+	return jr_app_update_cascade(out, NULL, NULL, port, id, c, err);
+}
+
+int jr_app_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n,
+			  const jr_port *port, const char *id, const jerry_change *c,
+			  jerry_error *err)
 {
 	struct update_ctx u;
 	int64_t num;
@@ -345,6 +609,10 @@ int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
 	u.parent = -1;
 	if (out)
 		*out = NULL;
+	if (out_cascaded)
+		*out_cascaded = NULL;
+	if (out_n)
+		*out_n = 0;
 	if ((rc = jerry_id_parse(&num, id, err)))
 		return rc;
 	if ((c->title && (rc = jr_validate_title(c->title, err))) ||
@@ -391,7 +659,79 @@ int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
 		if (u.parent == num)
 			return jr_error(err, JERRY_EREFUSED, "'%s' cannot be its own parent", id);
 	}
-	return port->mutate(port->ctx, out, num, apply_update, &u, err);
+	if (c->cascade && (!u.has_status || u.status != JERRY_STATUS_CANCELLED))
+		return jr_error(err, JERRY_EINVALID, "--cascade goes with cancel");
+	jerry_item *item = NULL;
+	rc = port->mutate(port->ctx, &item, num, apply_update, &u, err);
+	if ((rc == 0 || rc == JERRY_EDURABLE) && u.ncascade)
+		rc = cascade(out_cascaded, out_n, port, item, &u, rc, err);
+	free(u.cascade);
+	if (out && (rc == 0 || rc == JERRY_EDURABLE))
+		*out = item;
+	else
+		jerry_item_free(item);
+	return rc;
+}
+
+/* ---- parents to close ------------------------------------------------------------ */
+
+int jr_app_parent_closable(jerry_item **out_parent, const jr_port *port, const jerry_item *item,
+			   jerry_error *err)
+{
+	jerry_item **all = NULL;
+	size_t n = 0, at;
+	int rc;
+	*out_parent = NULL;
+	if (item->parent <= 0 || jr_status_open(item->status))
+		return 0;
+	if ((rc = scan_sorted(&all, &n, port, err)))
+		return rc;
+	int open_child = 0;
+	for (size_t i = 0; i < n && !open_child; i++)
+		open_child = all[i]->parent == item->parent && jr_status_open(all[i]->status);
+	if (!open_child && (at = find_num(all, n, item->parent)) < n &&
+	    jr_status_open(all[at]->status)) {
+		*out_parent = all[at];
+		all[at] = NULL;
+	}
+	jerry_item_array_free(all, n);
+	return 0;
+}
+
+int jr_app_closable(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err)
+{
+	jerry_item **all = NULL, **sel = NULL;
+	unsigned char *kids = NULL;     /* 1: has children; 2: one of them is open */
+	size_t n = 0, k = 0;
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = scan_sorted(&all, &n, port, err)))
+		return rc;
+	kids = calloc(n ? n : 1, 1);
+	sel = calloc(n ? n : 1, sizeof(*sel));
+	if (!kids || !sel) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t at;
+		if (all[i]->parent > 0 && (at = find_num(all, n, all[i]->parent)) < n)
+			kids[at] |= jr_status_open(all[i]->status) ? 3 : 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (kids[i] == 1 && jr_status_open(all[i]->status)) {
+			sel[k++] = all[i];
+			all[i] = NULL;
+		}
+	*out = sel;
+	*out_n = k;
+	sel = NULL;
+out:
+	free(kids);
+	free(sel);
+	jerry_item_array_free(all, n);
+	return rc;
 }
 
 /* ---- list ------------------------------------------------------------------ */
@@ -491,4 +831,23 @@ int jerry_list(jerry_item ***out, size_t *out_n, jerry_store *store, const jerry
 	       jerry_error *err)
 {
 	return jr_app_list(out, out_n, jr_store_port(store), filter, err);
+}
+
+int jerry_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n,
+			 jerry_store *store, const char *id, const jerry_change *change,
+			 jerry_error *err)
+{
+	return jr_app_update_cascade(out, out_cascaded, out_n, jr_store_port(store), id, change,
+				     err);
+}
+
+int jerry_parent_closable(jerry_item **out_parent, jerry_store *store, const jerry_item *item,
+			  jerry_error *err)
+{
+	return jr_app_parent_closable(out_parent, jr_store_port(store), item, err);
+}
+
+int jerry_closable(jerry_item ***out, size_t *out_n, jerry_store *store, jerry_error *err)
+{
+	return jr_app_closable(out, out_n, jr_store_port(store), err);
 }

@@ -599,12 +599,43 @@ static int select_items(jerry_item ***out, size_t *out_n, struct graph *g,
 struct ready_arg {
 	const struct jr_match *m;
 	int64_t now;
+	const unsigned char *open_kids;   /* per position in by_num; NULL: containers wanted */
 };
+
+/*
+ * Which items have an open child: a flag per position in g->by_num, in one
+ * pass over the summaries (each child marks its parent).
+ */
+static int open_children_load(unsigned char **out, const struct graph *g, jerry_error *err)
+{
+	unsigned char *kids = calloc(g->nnum ? g->nnum : 1, 1);
+	if (!kids)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	for (size_t i = 0; i < g->n; i++) {
+		size_t at;
+		const jerry_item *c = g->all[i];
+		if (c->parent > 0 && jr_status_open(c->status) && graph_find(g, c->parent, &at))
+			kids[at] = 1;
+	}
+	*out = kids;
+	return 0;
+}
+
+/* Containers are not work (domain.h): ready hands them out only when asked. */
+static int is_work(const struct graph *g, const jerry_item *it, const unsigned char *open_kids)
+{
+	size_t at;
+	if (!open_kids)
+		return 1;
+	return jr_is_work(it, graph_find(g, it->num, &at) && open_kids[at]);
+}
 
 static int keep_ready(const struct graph *g, const jerry_item *it, const void *arg)
 {
 	const struct ready_arg *r = arg;
 	if (it->status != JERRY_STATUS_PENDING || jr_claim_live(it, r->now) || waits_on_others(g, it))
+		return 0;
+	if (!is_work(g, it, r->open_kids))
 		return 0;
 	return jr_match_fields(r->m, it);
 }
@@ -614,7 +645,8 @@ int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const je
 {
 	struct graph g;
 	struct jr_match m;
-	struct ready_arg r = {&m, port->now(port->ctx)};
+	struct ready_arg r = {&m, port->now(port->ctx), NULL};
+	unsigned char *kids = NULL;
 	int rc;
 	*out = NULL;
 	*out_n = 0;
@@ -624,7 +656,11 @@ int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const je
 		jr_match_release(&m);
 		return rc;
 	}
-	rc = select_items(out, out_n, &g, keep_ready, &r, err);
+	if (!(f && f->containers) && (rc = open_children_load(&kids, &g, err)) == 0)
+		r.open_kids = kids;
+	if (rc == 0)
+		rc = select_items(out, out_n, &g, keep_ready, &r, err);
+	free(kids);
 	graph_release(&g);
 	jr_match_release(&m);
 	if (rc)

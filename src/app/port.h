@@ -67,6 +67,14 @@ int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
 		  const jerry_change *change, jerry_error *err);
 int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
 		const jerry_filter *filter, jerry_error *err);
+/* jr_app_update with a cascade's outcome: see jerry_update_cascade. */
+int jr_app_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n,
+			  const jr_port *port, const char *id, const jerry_change *change,
+			  jerry_error *err);
+/* See jerry_parent_closable and jerry_closable. */
+int jr_app_parent_closable(jerry_item **out_parent, const jr_port *port, const jerry_item *item,
+			   jerry_error *err);
+int jr_app_closable(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err);
 /*
  * Under `it`'s lock: may it move to `to` (the dependency gate, domain.h)?
  * 0, or JERRY_EREFUSED naming the open dependencies ("cannot VERB ...").

@@ -24,6 +24,8 @@ static int64_t now_ms(void)
 struct brief {
 	jerry_item **all, **ready;
 	size_t nall, nready;
+	jerry_item **closable;     /* open parents whose children are all closed */
+	size_t nclosable;
 	size_t counts[JERRY_STATUS__COUNT];
 	int64_t now, since;
 };
@@ -32,6 +34,7 @@ static void brief_release(struct brief *b)
 {
 	jerry_item_array_free(b->all, b->nall);
 	jerry_item_array_free(b->ready, b->nready);
+	jerry_item_array_free(b->closable, b->nclosable);
 }
 
 static int brief_load(struct brief *b, struct cli *cli, jerry_store *store, int64_t window)
@@ -46,7 +49,8 @@ static int brief_load(struct brief *b, struct cli *cli, jerry_store *store, int6
 	b->since = b->now - window;
 	jerry_error_clear(&err);
 	if ((rc = jerry_list(&b->all, &b->nall, store, &every, &err)) ||
-	    (rc = jerry_ready(&b->ready, &b->nready, store, &top, &err)))
+	    (rc = jerry_ready(&b->ready, &b->nready, store, &top, &err)) ||
+	    (rc = jerry_closable(&b->closable, &b->nclosable, store, &err)))
 		return out_error(cli, rc, &err);
 	for (size_t i = 0; i < b->nall; i++)
 		b->counts[b->all[i]->status]++;
@@ -85,8 +89,37 @@ static json_t *brief_json(const struct brief *b)
 	char *ready = jerry_items_json(b->ready, b->nready, JERRY_JSON_COMPACT);
 	json_t *next = ready ? json_loads(ready, 0, NULL) : NULL;
 	free(ready);
-	return json_pack("{s:I,s:o,s:s,s:o,s:o,s:o*}", "total", (json_int_t)b->nall, "counts", counts,
-			 "since", since, "changed", changed, "claimed", claimed, "next_up", next);
+	json_t *doc = json_pack("{s:I,s:o,s:s,s:o,s:o,s:o*}", "total", (json_int_t)b->nall, "counts",
+				counts, "since", since, "changed", changed, "claimed", claimed,
+				"next_up", next);
+	/* Parents to close: the first TEXT_ROWS, and how many there are. */
+	json_t *close = json_array();
+	for (size_t i = 0; i < b->nclosable && i < TEXT_ROWS; i++)
+		out_json_push(&close, json_pack("{s:s,s:s,s:s,s:o}", "id", b->closable[i]->id, "type",
+						jerry_type_name(b->closable[i]->type), "status",
+						jerry_status_name(b->closable[i]->status), "title",
+						out_json_string(b->closable[i]->title)));
+	if (doc && (!close || json_object_set_new(doc, "parents_to_close", close) ||
+		    json_object_set_new(doc, "parents_to_close_count",
+					json_integer((json_int_t)b->nclosable)))) {
+		json_decref(doc);
+		doc = NULL;
+	}
+	return doc;
+}
+
+/* Open parents whose children are all done or cancelled: someone must close them. */
+static void brief_closable(const struct brief *b)
+{
+	if (b->nclosable == 0)
+		return;
+	printf("parents whose children are all closed (close them):\n");
+	for (size_t i = 0; i < b->nclosable && i < TEXT_ROWS; i++)
+		printf("  %s  %s  %s  %s\n", b->closable[i]->id, jerry_status_name(b->closable[i]->status),
+		       jerry_type_name(b->closable[i]->type),
+		       b->closable[i]->title ? b->closable[i]->title : "");
+	if (b->nclosable > TEXT_ROWS)
+		printf("  ... and %zu more\n", b->nclosable - TEXT_ROWS);
 }
 
 static void brief_counts(const struct brief *b)
@@ -185,6 +218,7 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 	brief_claims(&b, NULL, 0);
 	printf("next up:\n");
 	brief_ready(&b);
+	brief_closable(&b);
 out:
 	brief_release(&b);
 	jerry_store_free(store);

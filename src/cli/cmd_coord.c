@@ -68,6 +68,8 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 		return out_usage(cli, "--type and --label go with --next");
 	if (!next && has_opt(args, OPT_ANY_LABEL))
 		return out_usage(cli, "--any-label goes with --next and --label");
+	if (!next && has_opt(args, OPT_CONTAINERS))
+		return out_usage(cli, "--containers goes with --next");
 	/* --next takes only ready items, whose dependencies are all done. */
 	int force = has_opt(args, OPT_FORCE);
 	if (next && force)

@@ -45,6 +45,7 @@ int cli_filter_fill(struct cli_filter *cf, const struct cli *cli, const struct c
 		uint64_t limit;
 		switch (args->opts[i].id) {
 		case OPT_ANY_LABEL: f->any_label = 1; break;
+		case OPT_CONTAINERS: f->containers = 1; break;
 		case OPT_ALL: f->all = 1; break;
 		case OPT_SORT: f->sort = v; break;
 		case OPT_LIMIT:

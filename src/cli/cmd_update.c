@@ -55,6 +55,7 @@ static int gather(struct change *ch, const struct cli *cli, const struct cli_arg
 		case OPT_REMOVE_LABEL: ch->remove[c->nremove_labels++] = v; break;
 		case OPT_REASON: c->block_reason = v; break;
 		case OPT_FORCE: c->force = 1; break;
+		case OPT_CASCADE: c->cascade = 1; break;
 		case OPT_IF_VERSION:
 			if (cli_parse_uint(&version, v, INT64_MAX))
 				return out_usage(cli, "--if-version '%.64s' is not a whole number", v);
@@ -72,15 +73,80 @@ static int gather(struct change *ch, const struct cli *cli, const struct cli_arg
 	return 0;
 }
 
+/*
+ * A closed item (done, cancelled): what a cascade cancelled with it, and
+ * the parent it leaves with no open child - said, never closed here.
+ */
+static int out_closed(struct cli *cli, int rc, const jerry_error *err, const jerry_item *item,
+		      const int64_t *below, size_t nbelow, int cascade, const jerry_item *parent)
+{
+	out_committed(cli, rc, err, item);
+	if (cli->json) {
+		char *text = jerry_item_json(item, JERRY_JSON_COMPACT);
+		json_t *o = text ? json_loads(text, 0, NULL) : NULL, *arr = cascade ? json_array() : NULL;
+		free(text);
+		for (size_t i = 0; arr && i < nbelow; i++) {
+			char id[32];
+			jerry_id_format(id, sizeof(id), below[i]);
+			out_json_push(&arr, json_string(id));
+		}
+		if (o && cascade && (!arr || json_object_set_new(o, "cancelled_below", arr))) {
+			json_decref(o);
+			o = NULL;
+		}
+		if (o && json_object_set_new(o, "parent_ready_to_close",
+					     parent ? json_string(parent->id) : json_null())) {
+			json_decref(o);
+			o = NULL;
+		}
+		return out_json(cli, o);
+	}
+	printf("%s %s (version %lld)\n", item->id, jerry_status_name(item->status),
+	       (long long)item->version);
+	for (size_t i = 0; i < nbelow; i++) {
+		char id[32];
+		jerry_id_format(id, sizeof(id), below[i]);
+		printf("%s cancelled with it\n", id);
+	}
+	/* Only an item in progress can be done: say how to get there. */
+	if (parent && parent->status == JERRY_STATUS_IN_PROGRESS)
+		printf("%s has no open children left: close it with 'jerry done %s'\n", parent->id,
+		       parent->id);
+	else if (parent)
+		printf("%s has no open children left: close it with 'jerry start %s' and "
+		       "'jerry done %s'\n", parent->id, parent->id, parent->id);
+	return 0;
+}
+
 /* The one way a change reaches the store. */
 static int apply(struct cli *cli, jerry_store *store, const char *id, const jerry_change *c)
 {
 	jerry_item *item = NULL;
 	jerry_error err;
+	int64_t *below = NULL;
+	jerry_item *parent = NULL;
+	size_t nbelow = 0;
+	int status;
 
 	jerry_error_clear(&err);
-	int rc = jerry_update(&item, store, id, c, &err);
-	int status = out_changed(cli, rc, &err, item);
+	int rc = jerry_update_cascade(&item, &below, &nbelow, store, id, c, &err);
+	int closed = item && (rc == 0 || rc == JERRY_EDURABLE) && c->status &&
+		     (item->status == JERRY_STATUS_DONE || item->status == JERRY_STATUS_CANCELLED);
+	if (closed) {
+		/*
+		 * Only advice, read after the commit: if the index cannot be
+		 * read now, the item is closed all the same and the next
+		 * `jerry summary` lists the parent.
+		 */
+		jerry_error ignored;
+		if (jerry_parent_closable(&parent, store, item, &ignored))
+			parent = NULL;
+		status = out_closed(cli, rc, &err, item, below, nbelow, c->cascade, parent);
+	} else {
+		status = out_changed(cli, rc, &err, item);
+	}
+	free(below);
+	jerry_item_free(parent);
 	jerry_item_free(item);
 	return status;
 }

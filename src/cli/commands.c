@@ -68,6 +68,19 @@ static const struct cli_opt transition_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
+static const struct cli_opt done_opts[] = {
+	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
+	{ OPT_FORCE, "force", 'f', NULL, "act despite another's live claim or open items below it (recorded)" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt cancel_opts[] = {
+	{ OPT_CASCADE, "cascade", 0, NULL, "cancel the open items below it too, each recorded" },
+	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
+	{ OPT_FORCE, "force", 'f', NULL, "act despite a live claim; cancel it alone although items below are open (recorded)" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
 static const struct cli_opt block_opts[] = {
 	{ OPT_REASON, "reason", 'r', "TEXT", "why; recorded as a note" },
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
@@ -90,6 +103,7 @@ static const struct cli_opt claim_opts[] = {
 	{ OPT_TYPE, "type", 't', "T,...", "with --next: any of these types", CLI_REPEAT },
 	{ OPT_LABEL, "label", 'l', "L,...", "with --next: items with all of these labels", CLI_REPEAT },
 	{ OPT_ANY_LABEL, "any-label", 0, NULL, "with --label: any of the labels is enough" },
+	{ OPT_CONTAINERS, "containers", 0, NULL, "with --next: epics, features and items with open children too" },
 	{ OPT_LEASE, "lease", 0, "DURATION", "how long the claim lasts: 90s, 30m (default), 2h" },
 	{ OPT_FORCE, "force", 'f', NULL, "claim it although its dependencies are not done (recorded)" },
 	{ 0, NULL, 0, NULL, NULL }
@@ -109,6 +123,7 @@ static const struct cli_opt ready_opts[] = {
 	{ OPT_TYPE, "type", 't', "T,...", "any of these types", CLI_REPEAT },
 	{ OPT_LABEL, "label", 'l', "L,...", "items with all of these labels", CLI_REPEAT },
 	{ OPT_ANY_LABEL, "any-label", 0, NULL, "with --label: any of the labels is enough" },
+	{ OPT_CONTAINERS, "containers", 0, NULL, "epics, features and items with open children too" },
 	{ OPT_LIMIT, "limit", 'n', "N", "show at most N items" },
 	{ 0, NULL, 0, NULL, NULL }
 };
@@ -139,17 +154,17 @@ const struct cli_cmd cli_commands[] = {
 	  transition_opts, 1, 1, cmd_transition, "in_progress" },
 	{ "block", "ID [--reason TEXT] [--if-version N] [--force]", "move an item to blocked",
 	  block_opts, 1, 1, cmd_transition, "blocked" },
-	{ "done", "ID [--if-version N] [--force]", "move an item to done",
-	  transition_opts, 1, 1, cmd_transition, "done" },
-	{ "cancel", "ID [--if-version N] [--force]", "move an item to cancelled (final)",
-	  transition_opts, 1, 1, cmd_transition, "cancelled" },
+	{ "done", "ID [--if-version N] [--force]", "move an item to done (not while items below it are open)",
+	  done_opts, 1, 1, cmd_transition, "done" },
+	{ "cancel", "ID [--cascade] [--if-version N] [--force]", "move an item to cancelled (final)",
+	  cancel_opts, 1, 1, cmd_transition, "cancelled" },
 	{ "reopen", "ID [--if-version N] [--force]", "move a done item back to in_progress",
 	  transition_opts, 1, 1, cmd_transition, "in_progress" },
 	{ "note", "ID TEXT|-", "append a note to an item", note_opts, 2, 2, cmd_note, NULL },
 	{ "check", "[--repair]", "examine the whole store for problems",
 	  check_opts, 0, 0, cmd_check, NULL },
 	{ "reindex", "", "rebuild the index from the item files", no_opts, 0, 0, cmd_reindex, NULL },
-	{ "claim", "ID|--next [--type T,...]... [--label L,...]... [--any-label] [--lease DURATION] [--force]",
+	{ "claim", "ID|--next [--type T,...]... [--label L,...]... [--any-label] [--containers] [--lease DURATION] [--force]",
 	  "claim an item (or the best ready one) for this agent", claim_opts, 0, 1, cmd_claim, NULL },
 	{ "heartbeat", "ID [--lease DURATION]", "extend your claim on an item",
 	  lease_opts, 1, 1, cmd_claim, NULL },
@@ -157,8 +172,8 @@ const struct cli_cmd cli_commands[] = {
 	  no_opts, 1, 1, cmd_release, NULL },
 	{ "dep", "add ID --on OTHER... | rm ID --on OTHER... | tree ID",
 	  "dependencies: ID cannot start before OTHER is done", dep_opts, 1, 2, cmd_dep, NULL },
-	{ "ready", "[--type T,...]... [--label L,...]... [--any-label] [--limit N]",
-	  "pending, unclaimed items whose dependencies are done, best first",
+	{ "ready", "[--type T,...]... [--label L,...]... [--any-label] [--containers] [--limit N]",
+	  "pending, unclaimed work whose dependencies are done, best first",
 	  ready_opts, 0, 0, cmd_ready, NULL },
 	{ "blocked", "", "items that wait: blocked, or on unfinished dependencies",
 	  no_opts, 0, 0, cmd_blocked, NULL },

@@ -145,6 +145,20 @@ static void error_json(int rc, int status, const jerry_error *err, const char *m
 		bad = bad || !deps || json_object_set_new(e, "open_dependencies", deps);
 		bad = bad || set_int(e, "open_dependency_count", (json_int_t)err->nopen_deps);
 	}
+	/* Refused closing a parent: the open items below it. */
+	if (err->nopen_descendants) {
+		json_t *below = json_array();
+		size_t n = err->nopen_descendants < JERRY_ERROR_DEPS_MAX ? err->nopen_descendants
+									 : JERRY_ERROR_DEPS_MAX;
+		for (size_t i = 0; i < n; i++) {
+			char id[32];
+			jerry_id_format(id, sizeof(id), err->open_descendants[i].num);
+			out_json_push(&below, json_pack("{s:s,s:s}", "id", id, "status",
+				jerry_status_name((jerry_status)err->open_descendants[i].status)));
+		}
+		bad = bad || !below || json_object_set_new(e, "open_descendants", below);
+		bad = bad || set_int(e, "open_descendant_count", (json_int_t)err->nopen_descendants);
+	}
 	/* A committed change whose result was lost: the version it made. */
 	if (rc == JERRY_EOUTPUT && err->current_version)
 		bad = bad || set_int(e, "version", err->current_version);

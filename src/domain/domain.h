@@ -104,6 +104,35 @@ int jr_deps_gated(const jerry_item *item, jerry_status to);
 int jr_deps_gate(const jerry_item *item, const int *status, const char *verb, jerry_error *err);
 size_t jr_deps_open_text(char *buf, size_t size, const jerry_item *item, const int *status);
 
+/*
+ * Work and containers (work.c).  Epics and features are containers: they
+ * group work and are never handed out as work by default.  Any item with
+ * an open child (one neither done nor cancelled) is a container too while
+ * that child is open: a story with open tasks, a task with open subtasks.
+ * Everything else - a task, bug, spike, subtask, or a story without open
+ * children - is work.
+ *
+ * jr_is_work: whether `item`, with or without open children, is work.
+ * jr_status_open: neither done nor cancelled.
+ * jr_children_gated: whether the move item->status -> to closes the item,
+ * which its open descendants refuse (done, cancel) unless forced.
+ */
+int jr_type_container(jerry_type type);
+int jr_is_work(const jerry_item *item, int has_open_children);
+int jr_status_open(jerry_status status);
+int jr_children_gated(const jerry_item *item, jerry_status to);
+/*
+ * jr_children_gate: `open` lists the n open items below `item` (its open
+ * descendants); 0 when there are none, else JERRY_EREFUSED with
+ * err->open_descendants and "cannot finish 'ID': 2 items below it are
+ * open: WORK-004 (pending) and WORK-005 (in_progress)" (cancel for
+ * cancelled).  jr_open_list_text: that list into buf, ending "... and N
+ * more" when it does not fit; returns n.
+ */
+int jr_children_gate(const jerry_item *item, jerry_status to, const jerry_dep_state *open,
+		     size_t n, jerry_error *err);
+size_t jr_open_list_text(char *buf, size_t size, const jerry_dep_state *open, size_t n);
+
 /* Replace a string field (NULL or "" clears when allow_clear). */
 int jr_set_str(char **field, const char *value);
 

@@ -915,6 +915,189 @@ static void test_deps__claim_of_a_pending_item_is_gated(void **state)
 	assert_int_equal(take(m, "3", 0, &err), 0);
 }
 
+/* ---- containers are not work ------------------------------------------------------ */
+
+static size_t ready_nums(h_mem *m, int containers, int64_t *nums, size_t max)
+{
+	jerry_filter f;
+	jerry_item **items = NULL;
+	jerry_error err;
+	size_t n = 0;
+	memset(&f, 0, sizeof(f));
+	f.containers = containers;
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_ready(&items, &n, &m->port, &f, &err), 0);
+	assert_true(n <= max);
+	for (size_t i = 0; i < n; i++)
+		nums[i] = items[i]->num;
+	jerry_item_array_free(items, n);
+	return n;
+}
+
+static void test_containers__ready_and_claim_next_hand_out_only_work(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	jerry_item *it = NULL;
+	int64_t nums[8];
+	mk(m, "Epic", "epic", NULL);          /* 1 */
+	mk(m, "Feature", "feature", "1");     /* 2 */
+	mk(m, "Story", "story", "2");         /* 3: has an open task */
+	mk(m, "Task", "task", "3");           /* 4 */
+	mk(m, "Lone story", "story", "2");    /* 5: no children, work */
+	assert_int_equal(ready_nums(m, 0, nums, 8), 2);
+	assert_int_equal(nums[0], 4);
+	assert_int_equal(nums[1], 5);
+	/* asked for, every pending item is shown */
+	assert_int_equal(ready_nums(m, 1, nums, 8), 5);
+	/* claim --next walks the same list: the epic, created first, is not taken */
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_claim_next(&it, &m->port, NULL, 0, &err), 0);
+	assert_int_equal(it->num, 4);
+	jerry_item_free(it);
+	/* the story's last open child done: the story is work again */
+	assert_int_equal(set_status(m, "4", "done", &err), 0);
+	assert_int_equal(ready_nums(m, 0, nums, 8), 2);
+	assert_int_equal(nums[0], 3);
+	assert_int_equal(nums[1], 5);
+	/* a cancelled child is closed too */
+	mk(m, "Dropped", "task", "5");        /* 6 */
+	assert_int_equal(ready_nums(m, 0, nums, 8), 2);
+	assert_int_equal(nums[1], 6);
+	assert_int_equal(set_status(m, "6", "cancelled", &err), 0);
+	assert_int_equal(ready_nums(m, 0, nums, 8), 2);
+	assert_int_equal(nums[1], 5);
+}
+
+static void test_containers__done_with_open_items_below_is_refused_unless_forced(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	jerry_change c;
+	mk(m, "Story", "story", NULL);        /* 1 */
+	mk(m, "Task", "task", "1");           /* 2 */
+	mk(m, "Sub", "subtask", "2");         /* 3 */
+	mk(m, "Other task", "task", "1");     /* 4 */
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "1", "done", &err), JERRY_EREFUSED);
+	assert_string_equal(err.message, "cannot finish 'WORK-001': 3 items below it are open: "
+					 "WORK-002 (pending), WORK-003 (pending) and WORK-004 (pending)");
+	assert_int_equal(err.nopen_descendants, 3);
+	assert_int_equal(err.open_descendants[1].num, 3);
+	assert_int_equal(err.open_descendants[1].status, JERRY_STATUS_PENDING);
+	assert_int_equal(m->items[1]->status, JERRY_STATUS_IN_PROGRESS);
+	/* a grandchild open under a child forced done still counts */
+	assert_int_equal(set_status(m, "4", "cancelled", &err), 0);
+	assert_int_equal(set_status(m, "2", "in_progress", &err), 0);
+	memset(&c, 0, sizeof(c));
+	c.status = "done";
+	c.force = 1;
+	assert_int_equal(upd(m, "2", &c, &err), 0);
+	assert_string_equal(m->items[2]->notes[0].text,
+			    "forced done although this item below it is open: WORK-003 (pending)");
+	assert_int_equal(set_status(m, "1", "done", &err), JERRY_EREFUSED);
+	assert_int_equal(err.nopen_descendants, 1);
+	assert_int_equal(err.open_descendants[0].num, 3);
+	assert_int_equal(set_status(m, "3", "cancelled", &err), 0);
+	assert_int_equal(set_status(m, "1", "done", &err), 0);
+}
+
+static void test_containers__cancel_cascades_only_when_asked(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	jerry_change c;
+	jerry_item *it = NULL;
+	int64_t *below = NULL;
+	size_t nbelow = 0;
+	mk(m, "Feature", "feature", NULL);    /* 1 */
+	mk(m, "Story", "story", "1");         /* 2 */
+	mk(m, "Task", "task", "2");           /* 3 */
+	mk(m, "Done task", "task", "2");      /* 4 */
+	assert_int_equal(set_status(m, "4", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "4", "done", &err), 0);
+	assert_int_equal(set_status(m, "1", "cancelled", &err), JERRY_EREFUSED);
+	assert_non_null(strstr(err.hint, "--cascade"));
+	/* someone else's live claim below refuses the cascade, nothing changed */
+	assert_int_equal(jr_set_str(&m->items[3]->claim.by, "bob"), 0);
+	assert_int_equal(jr_set_str(&m->items[3]->claim.session, "s9"), 0);
+	m->items[3]->claim.expires_ms = m->now + 60000;
+	memset(&c, 0, sizeof(c));
+	c.status = "cancelled";
+	c.cascade = 1;
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_update_cascade(&it, &below, &nbelow, &m->port, "1", &c, &err),
+			 JERRY_ECONFLICT);
+	assert_null(it);
+	assert_string_equal(err.holder, "bob");
+	assert_int_equal(m->items[1]->status, JERRY_STATUS_PENDING);
+	assert_int_equal(m->items[3]->status, JERRY_STATUS_PENDING);
+	jr_claim_clear(m->items[3]);
+	assert_int_equal(jr_app_update_cascade(&it, &below, &nbelow, &m->port, "1", &c, &err), 0);
+	assert_int_equal(it->status, JERRY_STATUS_CANCELLED);
+	jerry_item_free(it);
+	assert_int_equal(nbelow, 2);
+	assert_int_equal(below[0], 2);
+	assert_int_equal(below[1], 3);
+	free(below);
+	assert_int_equal(m->items[2]->status, JERRY_STATUS_CANCELLED);
+	assert_int_equal(m->items[3]->status, JERRY_STATUS_CANCELLED);
+	assert_string_equal(m->items[3]->notes[0].text, "cancelled with WORK-001 (--cascade)");
+	assert_int_equal(m->items[4]->status, JERRY_STATUS_DONE);
+	/* --cascade means nothing but with cancel */
+	mk(m, "Loose", "task", NULL);         /* 5 */
+	c.status = "done";
+	assert_int_equal(upd(m, "5", &c, &err), JERRY_EINVALID);
+	/* --force cancels the parent alone, recorded */
+	mk(m, "Epic", "epic", NULL);          /* 6 */
+	mk(m, "Open feature", "feature", "6"); /* 7 */
+	memset(&c, 0, sizeof(c));
+	c.status = "cancelled";
+	c.force = 1;
+	assert_int_equal(upd(m, "6", &c, &err), 0);
+	assert_int_equal(m->items[7]->status, JERRY_STATUS_PENDING);
+	assert_non_null(strstr(m->items[6]->notes[0].text, "forced cancelled although"));
+}
+
+static void test_containers__the_parent_to_close_is_named_never_closed(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	jerry_item **items = NULL;
+	size_t n = 0;
+	jerry_item *parent = NULL;
+	mk(m, "Story", "story", NULL);        /* 1 */
+	mk(m, "Task", "task", "1");           /* 2 */
+	mk(m, "Bug", "bug", "1");             /* 3 */
+	assert_int_equal(set_status(m, "2", "cancelled", &err), 0);
+	assert_int_equal(jr_app_parent_closable(&parent, &m->port, m->items[2], &err), 0);
+	assert_null(parent);
+	assert_int_equal(jr_app_closable(&items, &n, &m->port, &err), 0);
+	assert_int_equal(n, 0);
+	jerry_item_array_free(items, n);
+	assert_int_equal(set_status(m, "3", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "3", "done", &err), 0);
+	assert_int_equal(jr_app_parent_closable(&parent, &m->port, m->items[3], &err), 0);
+	assert_non_null(parent);
+	assert_int_equal(parent->num, 1);
+	assert_int_equal(parent->status, JERRY_STATUS_PENDING);
+	jerry_item_free(parent);
+	assert_int_equal(m->items[1]->status, JERRY_STATUS_PENDING);
+	assert_int_equal(jr_app_closable(&items, &n, &m->port, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0]->num, 1);
+	jerry_item_array_free(items, n);
+	/* an open item is no reason, and a closed parent needs no closing */
+	assert_int_equal(jr_app_parent_closable(&parent, &m->port, m->items[1], &err), 0);
+	assert_null(parent);
+	assert_int_equal(set_status(m, "1", "cancelled", &err), 0);
+	assert_int_equal(jr_app_parent_closable(&parent, &m->port, m->items[3], &err), 0);
+	assert_null(parent);
+	assert_int_equal(jr_app_closable(&items, &n, &m->port, &err), 0);
+	assert_int_equal(n, 0);
+	jerry_item_array_free(items, n);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, h_mem_setup, h_mem_teardown)
 
 int main(void)
@@ -947,6 +1130,10 @@ int main(void)
 		T(test_deps__missing_dependency_is_open),
 		T(test_deps__force_starts_and_is_recorded_as_a_note),
 		T(test_deps__claim_of_a_pending_item_is_gated),
+		T(test_containers__ready_and_claim_next_hand_out_only_work),
+		T(test_containers__done_with_open_items_below_is_refused_unless_forced),
+		T(test_containers__cancel_cascades_only_when_asked),
+		T(test_containers__the_parent_to_close_is_named_never_closed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
