@@ -144,7 +144,7 @@ _jerry()
 		opts="--repair"
 		;;
 	claim)
-		opts="--next --type --label --any-label --lease --force"
+		opts="--next --type --label --any-label --skip --any --lease --force"
 		;;
 	heartbeat)
 		opts="--lease"
@@ -168,7 +168,7 @@ _jerry()
 		fi
 		;;
 	ready)
-		opts="--type --label --any-label --limit"
+		opts="--type --label --any-label --limit --assignee --mine --unassigned"
 		;;
 	search)
 		opts="--all"
