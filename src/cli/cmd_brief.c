@@ -82,14 +82,16 @@ static json_t *stale_json(const struct brief *b, size_t *total)
 	return arr;
 }
 
+/* The section appears only when there are stale claims: they call for action. */
 static void brief_stale(const struct brief *b)
 {
 	size_t total = 0;
-	printf("stale claims (lease expired; claim --next takes them over):\n");
 	for (size_t i = 0; i < b->nall; i++) {
 		const jerry_item *it = b->all[i];
 		if (!claim_stale(b, it) || total++ >= TEXT_ROWS)
 			continue;
+		if (total == 1)
+			printf("stale claims (lease expired; claim --next takes them over):\n");
 		char at[40];
 		jerry_time_format(at, sizeof(at), it->claim.expires_ms);
 		printf("  %s  %s  by %s, expired %s\n", it->id, jerry_status_name(it->status),
@@ -158,9 +160,7 @@ static void brief_claims(const struct brief *b, const char *me, int mine)
 		printf("  %s  %s  by %s until %s%s\n", it->id, jerry_status_name(it->status),
 		       it->claim.by, until, claim_live(b, it) ? "" : "  [expired]");
 	}
-	if (total == 0)
-		printf("  (none)\n");
-	else if (total > TEXT_ROWS)
+	if (total > TEXT_ROWS)
 		printf("  ... and %zu more\n", total - TEXT_ROWS);
 }
 

@@ -565,11 +565,11 @@ static char *stale_json(const jerry_item *it)
 	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
 	jerry_time_format(at, sizeof(at), it->claim.expires_ms);
 	json_t *sc = json_pack("{s:s,s:s}", "by", it->claim.by, "expired_at", at);
-	if (o && sc && json_object_set_new(o, "stale_claim", sc) == 0) {
-		sc = NULL;
+	/* json_object_set_new() takes sc over, also when it fails. */
+	if (o && sc && json_object_set_new(o, "stale_claim", sc) == 0)
 		out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	}
-	json_decref(sc);
+	else if (!o)
+		json_decref(sc);
 	json_decref(o);
 	free(text);
 	return out;

@@ -6,7 +6,9 @@
 #   - a holder that keeps sending heartbeats keeps its item; when it stops,
 #     the item is free after one lease;
 #   - 10 rounds: an item whose 500ms lease just ran out is raced by 16 new
-#     claimers: exactly one wins and takes it over (exit 0), 15 get exit 4.
+#     claimers: exactly one wins and takes it over (exit 0), 15 get exit 4;
+#   - a stale claim is raced by 8 claim --next: one takes it over (one note
+#     "reclaimed from ..."), 7 find nothing ready (exit 3).
 . "$(dirname "$0")/../lib.sh"
 jerry_init
 export JERRY_LOCK_TIMEOUT=60000
@@ -87,5 +89,24 @@ for r in $(seq 1 10); do
 		"d['claim']['by'] == '$winner' and '$winner'.startswith('r$r-')"
 	holder=$winner
 done
+
+# ---- claim --next races for a stale claim (issue 10) ---------------------------------------
+# The only bug: its holder's lease ran out, so it is ready again.  Eight
+# claim --next at once: one takes it over (one note says from whom), seven
+# find nothing left (exit 3).
+stale=$("$JERRY" create 'stale bug' -t bug -p critical)
+$A claim "$stale" --lease 500ms >/dev/null
+sleep 0.7
+for k in $(seq 1 8); do
+	(JERRY_INSTANCE=n-agent-$k JERRY_SESSION=n$k "$JERRY" claim --next -t bug \
+		>"$tmp/n.$k.out" 2>"$tmp/n.$k.err"; echo $? >"$tmp/n.$k.rc") &
+done
+wait
+codes=$(cat "$tmp"/n.*.rc | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')
+check_true "claim --next race for a stale claim: one winner, 7 exits of 3 (got $codes)" \
+	test "$codes" = '0:1 3:7 '
+"$JERRY" show "$stale" --json >"$tmp/item"
+json_assert 'the stale bug went to one n-agent; one note names agent-a' "$tmp/item" \
+	"d['claim']['by'].startswith('n-agent-') and [n['text'][:25] for n in d['notes']] == ['reclaimed from agent-a (l']"
 expect_run 0 '^[0-9]+ items checked, 0 problems$' '' -- "$JERRY" check
 test_done

@@ -74,6 +74,7 @@ check_true 'history text shows the reclaim' grep -q 'reclaimed from a1 (lease ex
 expect_run 4 '' 'claimed by a2' -- $A1 heartbeat 1
 expect_run 0 '*' '' -- "$JERRY" summary --json
 json_assert 'no stale claim once reclaimed' "$tmp/out" 'd["stale_count"] == 0 and d["stale_claims"] == []'
+expect_run 0 '!^stale claims' '' -- "$JERRY" summary
 
 # ---- assignments: claim --next leaves dana's item alone -------------------------------------
 # Ready best first: 4 (high, dana's, older), 2 (high), 3 (low).
