@@ -147,7 +147,7 @@ _jerry()
 		opts="--repair"
 		;;
 	claim)
-		opts="--next --type --label --any-label --containers --lease --force"
+		opts="--next --type --label --any-label --containers --skip --any --lease --force"
 		;;
 	heartbeat)
 		opts="--lease"
@@ -171,7 +171,7 @@ _jerry()
 		fi
 		;;
 	ready)
-		opts="--type --label --any-label --containers --limit"
+		opts="--type --label --any-label --containers --limit --assignee --mine --unassigned"
 		;;
 	search)
 		opts="--all"

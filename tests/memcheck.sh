@@ -62,6 +62,15 @@ vg search search "FIRST" --all
 vg summary summary --since 1h
 vg summary-json summary --json
 vg prime prime
+# A stale claim (issue 10): ready marks it, summary and prime list it, claim --next takes it over.
+"$jerry" create "pooled" -p critical >/dev/null 2>&1
+JERRY_INSTANCE=gone "$jerry" claim --next --lease 1500ms >/dev/null 2>&1
+sleep 1.6
+vg ready-stale ready
+vg ready-stale-json ready --json --mine --unassigned --assignee x
+vg summary-stale summary --json
+vg prime-stale prime
+vg claim-next-stale claim --next --skip 1 --any --json
 vg history history 1
 vg history-json history 1 --json
 vg check check

@@ -373,6 +373,19 @@ typedef struct jerry_filter {
 	 * any item with an open child - which are not work (see jerry_ready).
 	 */
 	int containers;
+	/*
+	 * Assignment (ready, claim --next).  mine: assigned to this store's
+	 * claimer (jerry_store_claimer); unassigned: assigned to no one.  With
+	 * assignee(s) they mean "any of these".  An assignee that a claim set
+	 * (assignee == claim.by) lapses with the claim's lease: the item then
+	 * counts as unassigned.  jerry_claim_next() never takes an item
+	 * assigned to someone else unless any_assignee.
+	 */
+	int mine;
+	int unassigned;
+	int any_assignee;
+	const char *const *skip;         /* claim --next / ready: never these IDs */
+	size_t nskip;
 } jerry_filter;
 
 /* Summaries from the index, never from every item file. */
@@ -402,8 +415,12 @@ int jerry_claim_take(jerry_item **out, jerry_store *store, const char *id, int64
 		     int flags, jerry_error *err);
 /*
  * Claim the best ready item (see jerry_ready; the same filter fields apply).
- * Concurrent callers always get different items.  JERRY_ENOTFOUND when
- * nothing is ready.
+ * An item whose claim went stale is taken over in its priority order; the
+ * new claim replaces the old one under the item's lock and a note records
+ * who lost it ("reclaimed from NAME (lease expired at TIME)").  Items
+ * assigned to someone other than the claimer are left alone unless
+ * filter->any_assignee.  Concurrent callers always get different items.
+ * JERRY_ENOTFOUND when nothing is ready.
  */
 int jerry_claim_next(jerry_item **out, jerry_store *store, const jerry_filter *filter,
 		     int64_t lease_ms, jerry_error *err);
@@ -415,6 +432,12 @@ int jerry_claim_heartbeat(jerry_item **out, jerry_store *store, const char *id, 
  * is ready for someone else.  JERRY_ECONFLICT unless the caller holds it.
  */
 int jerry_claim_release(jerry_item **out, jerry_store *store, const char *id, jerry_error *err);
+/*
+ * Whether the item's claim is live at now_ms (ms since the epoch): the one
+ * liveness rule.  A claim recorded but not live is stale: its item is ready
+ * work again.
+ */
+int jerry_claim_live(const jerry_item *item, int64_t now_ms);
 
 /*
  * `id` cannot start before `on` is done: jerry_update() to in_progress from
@@ -449,9 +472,11 @@ int jerry_dep_tree(jerry_dep_node **out, size_t *out_n, jerry_store *store, cons
 void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n);
 
 /*
- * Ready work: pending items with no live claim whose dependencies are all
- * done, best first (priority, then oldest, then number).  Every filter
- * field but the statuses, `all` and `sort` applies.  From the index only.
+ * Ready work: pending items with no live claim, and in_progress items whose
+ * claim is stale (its lease ended: claim.by is still set), whose
+ * dependencies are all done, best first (priority, then oldest, then
+ * number).  Every filter field but the statuses, `all`, `sort` and
+ * `any_assignee` applies.  From the index only.
  * Only work is ready: not an epic or a feature, nor any item with an open
  * child (neither done nor cancelled) - unless filter->containers.
  */

@@ -56,6 +56,7 @@ struct claim_ctx {
 	int64_t lease_ms;
 	int require_ready;     /* claim --next: the item must still be ready */
 	int force;             /* claim ID --force: although dependencies are open */
+	int any_assignee;      /* claim --next --any: although assigned to another */
 };
 
 static int deps_done(const jr_port *port, const jerry_item *it, jerry_error *err)
@@ -69,6 +70,25 @@ static int deps_done(const jr_port *port, const jerry_item *it, jerry_error *err
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * The pool: pending items without a live claim, and in_progress items whose
+ * claim went stale - their holder stopped renewing the lease, so the work
+ * is free again.
+ */
+static int in_pool(const jerry_item *it, int64_t now)
+{
+	if (it->status == JERRY_STATUS_PENDING)
+		return !jr_claim_live(it, now);
+	return it->status == JERRY_STATUS_IN_PROGRESS && jr_claim_stale(it, now);
+}
+
+/* Not assigned to anyone but `me` (an assignee a stale claim set does not count). */
+static int free_for(const jerry_item *it, const char *me, int64_t now)
+{
+	const char *who = jr_assignee_standing(it, now);
+	return !who || strcmp(who, me) == 0;
 }
 
 static int apply_claim(jerry_item *it, void *arg, jerry_error *err)
@@ -87,12 +107,23 @@ static int apply_claim(jerry_item *it, void *arg, jerry_error *err)
 	}
 	if (jr_claim_live(it, now) && !holds(port, it))
 		return held_by_other(port, it, "claim", err);
-	if (c->require_ready && (it->status != JERRY_STATUS_PENDING || !deps_done(port, it, err)))
+	if (c->require_ready && (!in_pool(it, now) || !deps_done(port, it, err) ||
+				 (!c->any_assignee && !free_for(it, claimer(port), now))))
 		return jr_error(err, JERRY_ECONFLICT, "'%s' is no longer ready", it->id);
 	/* Claiming a pending item starts it: the dependency gate applies. */
 	if (it->status == JERRY_STATUS_PENDING &&
 	    (rc = jr_app_deps_gate(port, it, JERRY_STATUS_IN_PROGRESS, c->force, "claim", err)))
 		return rc;
+	/* Taking over a stale claim of another: the history says who lost it. */
+	if (jr_claim_stale(it, now) && strcmp(it->claim.by, claimer(port)) != 0) {
+		char when[40], text[320];
+		jerry_time_format(when, sizeof(when), it->claim.expires_ms);
+		snprintf(text, sizeof(text), "reclaimed from %.200s (lease expired at %s)", it->claim.by,
+			 when);
+		if ((rc = jr_notes_append(it, now, port->actor(port->ctx), text)))
+			return jr_error(err, rc, rc == JERRY_ENOMEM ? "out of memory"
+								    : "'%s' has too many notes", it->id);
+	}
 	jr_claim_clear(it);
 	if ((rc = jr_set_str(&it->claim.by, claimer(port))) ||
 	    (rc = jr_set_str(&it->claim.session, port->session(port->ctx))) ||
@@ -115,7 +146,7 @@ static int claim_op(jerry_item **out, const jr_port *port, const char *id, jr_ap
 {
 	int64_t num;
 	int rc = jerry_id_parse(&num, id, err);
-	struct claim_ctx c = {port, lease_or_default(lease_ms), 0, force};
+	struct claim_ctx c = {port, lease_or_default(lease_ms), 0, force, 0};
 	if (out)
 		*out = NULL;
 	if (rc)
@@ -129,13 +160,16 @@ int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t 
 	return claim_op(out, port, id, apply_claim, lease_ms, (flags & JERRY_CLAIM_FORCE) != 0, err);
 }
 
+static int ready_items(jerry_item ***out, size_t *out_n, const jr_port *port,
+		       const jerry_filter *f, int own_or_free, jerry_error *err);
+
 int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter *f,
 		      int64_t lease_ms, jerry_error *err)
 {
 	jerry_filter rf;
 	jerry_item **ready = NULL;
 	size_t n = 0;
-	struct claim_ctx c = {port, lease_or_default(lease_ms), 1, 0};
+	struct claim_ctx c = {port, lease_or_default(lease_ms), 1, 0, f && f->any_assignee};
 	if (out)
 		*out = NULL;
 	/* Every candidate, not the first `limit`: some may be taken under us. */
@@ -144,7 +178,7 @@ int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter 
 		rf = *f;
 		rf.limit = 0;
 	}
-	int rc = jr_app_ready(&ready, &n, port, &rf, err);
+	int rc = ready_items(&ready, &n, port, &rf, !c.any_assignee, err);
 	if (rc)
 		return rc;
 	/*
@@ -178,7 +212,9 @@ int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter 
 			jr_match_release(&m);
 		}
 		jr_error(err, JERRY_ENOTFOUND, "nothing is ready%s", what);
-		jr_error_hint(err, "'jerry blocked' shows what waits, 'jerry list' what is open");
+		jr_error_hint(err, c.any_assignee ? "'jerry blocked' shows what waits, 'jerry list' what is open"
+						  : "'jerry blocked' shows what waits; items assigned to others"
+						    " need --any");
 	}
 	return rc;
 }
@@ -599,6 +635,7 @@ static int select_items(jerry_item ***out, size_t *out_n, struct graph *g,
 struct ready_arg {
 	const struct jr_match *m;
 	int64_t now;
+	const char *me;        /* claim --next without --any: not assigned to another */
 	const unsigned char *open_kids;   /* per position in by_num; NULL: containers wanted */
 };
 
@@ -633,25 +670,29 @@ static int is_work(const struct graph *g, const jerry_item *it, const unsigned c
 static int keep_ready(const struct graph *g, const jerry_item *it, const void *arg)
 {
 	const struct ready_arg *r = arg;
-	if (it->status != JERRY_STATUS_PENDING || jr_claim_live(it, r->now) || waits_on_others(g, it))
+	if (!in_pool(it, r->now) || waits_on_others(g, it))
+		return 0;
+	if (r->me && !free_for(it, r->me, r->now))
 		return 0;
 	if (!is_work(g, it, r->open_kids))
 		return 0;
 	return jr_match_fields(r->m, it);
 }
 
-int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const jerry_filter *f,
-		 jerry_error *err)
+static int ready_items(jerry_item ***out, size_t *out_n, const jr_port *port,
+		       const jerry_filter *f, int own_or_free, jerry_error *err)
 {
 	struct graph g;
 	struct jr_match m;
-	struct ready_arg r = {&m, port->now(port->ctx), NULL};
+	int64_t now = port->now(port->ctx);
+	struct ready_arg r = {&m, now, own_or_free ? claimer(port) : NULL, NULL};
 	unsigned char *kids = NULL;
 	int rc;
 	*out = NULL;
 	*out_n = 0;
 	if ((rc = jr_match_init(&m, f, err)))
 		return rc;
+	jr_match_who(&m, claimer(port), now);
 	if ((rc = graph_load(&g, port, err))) {
 		jr_match_release(&m);
 		return rc;
@@ -672,6 +713,12 @@ int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const je
 		*out_n = f->limit;
 	}
 	return 0;
+}
+
+int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const jerry_filter *f,
+		 jerry_error *err)
+{
+	return ready_items(out, out_n, port, f, 0, err);
 }
 
 static int keep_blocked(const struct graph *g, const jerry_item *it, const void *arg)

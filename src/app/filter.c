@@ -157,6 +157,19 @@ int jr_match_init(struct jr_match *m, const jerry_filter *f, jerry_error *err)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
 	m->any_label = f->any_label;
+	m->mine = f->mine;
+	m->unassigned = f->unassigned;
+	if (f->nskip && !(m->skip = calloc(f->nskip, sizeof(*m->skip)))) {
+		jr_match_release(m);
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < f->nskip; i++) {
+		if ((rc = jerry_id_parse(&m->skip[i], f->skip[i], err))) {
+			jr_match_release(m);
+			return rc;
+		}
+		m->nskip++;
+	}
 	if ((rc = add_field(m, F_STATUS, f->statuses, f->status_list, f->nstatus_list, err)) ||
 	    (rc = add_field(m, F_TYPE, f->type, f->types, f->ntypes, err)) ||
 	    (rc = add_field(m, F_PRIORITY, f->priority, f->priorities, f->npriorities, err)) ||
@@ -176,7 +189,38 @@ void jr_match_release(struct jr_match *m)
 	free(m->labels);
 	free(m->parents);
 	free(m->assignees);
+	free(m->skip);
 	memset(m, 0, sizeof(*m));
+}
+
+void jr_match_who(struct jr_match *m, const char *me, int64_t now)
+{
+	m->me = me;
+	m->now = now;
+}
+
+int jr_match_skipped(const struct jr_match *m, const jerry_item *it)
+{
+	for (size_t i = 0; i < m->nskip; i++)
+		if (m->skip[i] == it->num)
+			return 1;
+	return 0;
+}
+
+/* Assignees, --mine and --unassigned: any of them (none given: any item). */
+static int match_assignee(const struct jr_match *m, const jerry_item *it)
+{
+	const char *who = jr_assignee_standing(it, m->now);
+	if (!m->nassignees && !m->mine && !m->unassigned)
+		return 1;
+	if (m->unassigned && !who)
+		return 1;
+	if (m->mine && who && m->me && strcmp(who, m->me) == 0)
+		return 1;
+	for (size_t i = 0; who && i < m->nassignees; i++)
+		if (strcmp(who, m->assignees[i]) == 0)
+			return 1;
+	return 0;
 }
 
 int jr_match_status(const struct jr_match *m, const jerry_item *it)
@@ -197,13 +241,8 @@ int jr_match_fields(const struct jr_match *m, const jerry_item *it)
 		if (i == m->nparents)
 			return 0;
 	}
-	if (m->nassignees) {
-		size_t i = 0;
-		while (i < m->nassignees && !(it->assignee && strcmp(it->assignee, m->assignees[i]) == 0))
-			i++;
-		if (i == m->nassignees)
-			return 0;
-	}
+	if (!match_assignee(m, it) || jr_match_skipped(m, it))
+		return 0;
 	if (m->nlabels) {
 		size_t have = 0;
 		for (size_t i = 0; i < m->nlabels; i++)
@@ -256,10 +295,21 @@ void jr_match_describe(char *buf, size_t size, const struct jr_match *m)
 		put(buf, size, i == 0 ? " with label " : m->any_label ? " or " : " and ");
 		put(buf, size, m->labels[i]);
 	}
+	const char *lead = " assigned to ";
 	for (size_t i = 0; i < m->nassignees; i++) {
-		put(buf, size, i == 0 ? " assigned to " : " or ");
+		put(buf, size, lead);
 		put(buf, size, m->assignees[i]);
+		lead = " or ";
 	}
+	if (m->mine) {
+		put(buf, size, lead);
+		put(buf, size, m->me ? m->me : "you");
+		lead = " or ";
+	}
+	if (m->unassigned)
+		put(buf, size, m->nassignees || m->mine ? " or unassigned" : " unassigned");
+	if (m->nskip)
+		put(buf, size, " (some skipped)");
 	for (size_t i = 0; i < m->nparents; i++) {
 		char id[32];
 		jerry_id_format(id, sizeof(id), m->parents[i]);

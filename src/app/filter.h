@@ -21,11 +21,24 @@ struct jr_match {
 	int any_label;
 	const char **assignees;       /* any of these, the filter's own strings      */
 	size_t nassignees;
+	int mine, unassigned;         /* or assigned to `me`, or to no one           */
+	int64_t *skip;                /* never these items                           */
+	size_t nskip;
+	const char *me;               /* jr_match_who(): the claimer ...             */
+	int64_t now;                  /* ... and the time assignments are read at    */
 };
 
 /* Check every value of f and fill m; 0, JERRY_EINVALID or JERRY_ENOMEM. */
 int jr_match_init(struct jr_match *m, const jerry_filter *f, jerry_error *err);
 void jr_match_release(struct jr_match *m);
+/*
+ * Who "mine" is and when: assignees are then read as they stand at now
+ * (jr_assignee_standing: one a stale claim set counts as none).  Without
+ * it, "mine" matches nothing and assignees are read as recorded.
+ */
+void jr_match_who(struct jr_match *m, const char *me, int64_t now);
+/* Whether the item is one of the filter's skipped ones. */
+int jr_match_skipped(const struct jr_match *m, const jerry_item *it);
 /* Whether the item passes every field but the statuses. */
 int jr_match_fields(const struct jr_match *m, const jerry_item *it);
 /* Whether the item's status is one of the statuses given (has_status). */

@@ -59,7 +59,52 @@ static int brief_load(struct brief *b, struct cli *cli, jerry_store *store, int6
 
 static int claim_live(const struct brief *b, const jerry_item *it)
 {
-	return it->claim.by && it->claim.expires_ms > b->now;
+	return jerry_claim_live(it, b->now);
+}
+
+/* A claim recorded but no longer live: its item is ready work again. */
+static int claim_stale(const struct brief *b, const jerry_item *it)
+{
+	return it->claim.by && !claim_live(b, it);
+}
+
+/* Stale claims, at most TEXT_ROWS of them, and how many there are. */
+static json_t *stale_json(const struct brief *b, size_t *total)
+{
+	json_t *arr = json_array();
+	*total = 0;
+	for (size_t i = 0; arr && i < b->nall; i++) {
+		const jerry_item *it = b->all[i];
+		char t[40];
+		if (!claim_stale(b, it) || (*total)++ >= TEXT_ROWS)
+			continue;
+		jerry_time_format(t, sizeof(t), it->claim.expires_ms);
+		out_json_push(&arr, json_pack("{s:s,s:s,s:s,s:s}", "id", it->id, "status",
+					      jerry_status_name(it->status), "by", it->claim.by,
+					      "expired_at", t));
+	}
+	return arr;
+}
+
+/* The section appears only when there are stale claims: they call for action. */
+static void brief_stale(const struct brief *b)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < b->nall; i++) {
+		const jerry_item *it = b->all[i];
+		if (!claim_stale(b, it) || total++ >= TEXT_ROWS)
+			continue;
+		if (total == 1)
+			printf("stale claims (lease expired; claim --next takes them over):\n");
+		char at[40];
+		jerry_time_format(at, sizeof(at), it->claim.expires_ms);
+		printf("  %s  %s  by %s, expired %s\n", it->id, jerry_status_name(it->status),
+		       it->claim.by, at);
+	}
+	if (total == 0)
+		printf("  (none)\n");
+	else if (total > TEXT_ROWS)
+		printf("  ... and %zu more\n", total - TEXT_ROWS);
 }
 
 static json_t *brief_json(const struct brief *b)
@@ -89,9 +134,11 @@ static json_t *brief_json(const struct brief *b)
 	char *ready = jerry_items_json(b->ready, b->nready, JERRY_JSON_COMPACT);
 	json_t *next = ready ? json_loads(ready, 0, NULL) : NULL;
 	free(ready);
-	json_t *doc = json_pack("{s:I,s:o,s:s,s:o,s:o,s:o*}", "total", (json_int_t)b->nall, "counts",
-				counts, "since", since, "changed", changed, "claimed", claimed,
-				"next_up", next);
+	size_t nstale = 0;
+	json_t *stale = stale_json(b, &nstale);
+	json_t *doc = json_pack("{s:I,s:o,s:s,s:o,s:o,s:o,s:I,s:o*}", "total", (json_int_t)b->nall,
+				"counts", counts, "since", since, "changed", changed, "claimed", claimed,
+				"stale_claims", stale, "stale_count", (json_int_t)nstale, "next_up", next);
 	/* Parents to close: the first TEXT_ROWS, and how many there are. */
 	json_t *close = json_array();
 	for (size_t i = 0; i < b->nclosable && i < TEXT_ROWS; i++)
@@ -145,9 +192,7 @@ static void brief_claims(const struct brief *b, const char *me, int mine)
 		printf("  %s  %s  by %s until %s%s\n", it->id, jerry_status_name(it->status),
 		       it->claim.by, until, claim_live(b, it) ? "" : "  [expired]");
 	}
-	if (total == 0)
-		printf("  (none)\n");
-	else if (total > TEXT_ROWS)
+	if (total > TEXT_ROWS)
 		printf("  ... and %zu more\n", total - TEXT_ROWS);
 }
 
@@ -216,6 +261,7 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 		printf("  ... and %zu more\n", changed - TEXT_ROWS);
 	printf("claimed:\n");
 	brief_claims(&b, NULL, 0);
+	brief_stale(&b);
 	printf("next up:\n");
 	brief_ready(&b);
 	brief_closable(&b);
@@ -270,6 +316,7 @@ int cmd_prime(struct cli *cli, const struct cli_args *args)
 	brief_claims(&b, me, 1);
 	printf("claimed by others:\n");
 	brief_claims(&b, me, 0);
+	brief_stale(&b);
 	printf("ready, best first:\n");
 	brief_ready(&b);
 	jerry_item **waiting = NULL;

@@ -70,6 +70,8 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 		return out_usage(cli, "--any-label goes with --next and --label");
 	if (!next && has_opt(args, OPT_CONTAINERS))
 		return out_usage(cli, "--containers goes with --next");
+	if (!next && (has_opt(args, OPT_SKIP) || has_opt(args, OPT_ANY)))
+		return out_usage(cli, "--skip and --any go with --next");
 	/* --next takes only ready items, whose dependencies are all done. */
 	int force = has_opt(args, OPT_FORCE);
 	if (next && force)
@@ -230,7 +232,8 @@ int cmd_ready(struct cli *cli, const struct cli_args *args)
 		return status;
 	}
 	int rc = jerry_ready(&items, &n, store, &cf.f, &err);
-	status = rc ? out_error(cli, rc, &err) : out_table(cli, items, n);
+	/* Ready items carry no live claim: a claim still recorded is a stale one. */
+	status = rc ? out_error(cli, rc, &err) : out_ready_table(cli, items, n);
 	jerry_item_array_free(items, n);
 	jerry_store_free(store);
 	cli_filter_release(&cf);

@@ -40,12 +40,16 @@ int cli_filter_fill(struct cli_filter *cf, const struct cli *cli, const struct c
 	f->assignees = collect(args, OPT_ASSIGNEE, cf->vals, &used, &f->nassignees);
 	f->priorities = collect(args, OPT_PRIORITY, cf->vals, &used, &f->npriorities);
 	f->parents = collect(args, OPT_PARENT, cf->vals, &used, &f->nparents);
+	f->skip = collect(args, OPT_SKIP, cf->vals, &used, &f->nskip);
 	for (size_t i = 0; i < args->nopts; i++) {
 		const char *v = args->opts[i].arg;
 		uint64_t limit;
 		switch (args->opts[i].id) {
 		case OPT_ANY_LABEL: f->any_label = 1; break;
 		case OPT_CONTAINERS: f->containers = 1; break;
+		case OPT_ANY: f->any_assignee = 1; break;
+		case OPT_MINE: f->mine = 1; break;
+		case OPT_UNASSIGNED: f->unassigned = 1; break;
 		case OPT_ALL: f->all = 1; break;
 		case OPT_SORT: f->sort = v; break;
 		case OPT_LIMIT:

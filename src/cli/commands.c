@@ -106,6 +106,8 @@ static const struct cli_opt claim_opts[] = {
 	{ OPT_CONTAINERS, "containers", 0, NULL, "with --next: epics, features and items with open children too" },
 	{ OPT_LEASE, "lease", 0, "DURATION", "how long the claim lasts: 90s, 30m (default), 2h" },
 	{ OPT_FORCE, "force", 'f', NULL, "claim it although its dependencies are not done (recorded)" },
+	{ OPT_SKIP, "skip", 0, "ID", "with --next: never this item (one you just released)", CLI_REPEAT },
+	{ OPT_ANY, "any", 0, NULL, "with --next: also items assigned to someone else" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -125,6 +127,9 @@ static const struct cli_opt ready_opts[] = {
 	{ OPT_ANY_LABEL, "any-label", 0, NULL, "with --label: any of the labels is enough" },
 	{ OPT_CONTAINERS, "containers", 0, NULL, "epics, features and items with open children too" },
 	{ OPT_LIMIT, "limit", 'n', "N", "show at most N items" },
+	{ OPT_ASSIGNEE, "assignee", 0, "NAME", "items assigned to NAME (or to any NAME given)", CLI_REPEAT },
+	{ OPT_MINE, "mine", 0, NULL, "items assigned to you (or to any --assignee given)" },
+	{ OPT_UNASSIGNED, "unassigned", 0, NULL, "items assigned to no one (or to any --assignee given)" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -164,7 +169,8 @@ const struct cli_cmd cli_commands[] = {
 	{ "check", "[--repair]", "examine the whole store for problems",
 	  check_opts, 0, 0, cmd_check, NULL },
 	{ "reindex", "", "rebuild the index from the item files", no_opts, 0, 0, cmd_reindex, NULL },
-	{ "claim", "ID|--next [--type T,...]... [--label L,...]... [--any-label] [--containers] [--lease DURATION] [--force]",
+	{ "claim", "ID|--next [--type T,...]... [--label L,...]... [--any-label] [--containers]"
+		   " [--skip ID]... [--any] [--lease DURATION] [--force]",
 	  "claim an item (or the best ready one) for this agent", claim_opts, 0, 1, cmd_claim, NULL },
 	{ "heartbeat", "ID [--lease DURATION]", "extend your claim on an item",
 	  lease_opts, 1, 1, cmd_claim, NULL },
@@ -172,8 +178,9 @@ const struct cli_cmd cli_commands[] = {
 	  no_opts, 1, 1, cmd_release, NULL },
 	{ "dep", "add ID --on OTHER... | rm ID --on OTHER... | tree ID",
 	  "dependencies: ID cannot start before OTHER is done", dep_opts, 1, 2, cmd_dep, NULL },
-	{ "ready", "[--type T,...]... [--label L,...]... [--any-label] [--containers] [--limit N]",
-	  "pending, unclaimed work whose dependencies are done, best first",
+	{ "ready", "[--type T,...]... [--label L,...]... [--any-label] [--containers] [--limit N]"
+		   " [--assignee A]... [--mine] [--unassigned]",
+	  "pending, unclaimed (or stale-claimed) work whose dependencies are done, best first",
 	  ready_opts, 0, 0, cmd_ready, NULL },
 	{ "blocked", "", "items that wait: blocked, or on unfinished dependencies",
 	  no_opts, 0, 0, cmd_blocked, NULL },

@@ -572,16 +572,41 @@ static void cell(const char *s, size_t width)
 	pad((n < width ? width - n : 0) + 2);
 }
 
+/* An item of `ready` whose claim went stale, with "stale_claim": {by, expired_at}. */
+static char *stale_json(const jerry_item *it)
+{
+	char *text = jerry_item_json(it, JERRY_JSON_COMPACT), *out = NULL, at[40];
+	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+	jerry_time_format(at, sizeof(at), it->claim.expires_ms);
+	json_t *sc = json_pack("{s:s,s:s}", "by", it->claim.by, "expired_at", at);
+	/* json_object_set_new() takes sc over, also when it fails. */
+	if (o && sc && json_object_set_new(o, "stale_claim", sc) == 0)
+		out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	else if (!o)
+		json_decref(sc);
+	json_decref(o);
+	free(text);
+	return out;
+}
+
+/* `ready` marks an item whose claim went stale: it is free, but someone had it. */
+static void stale_mark(const jerry_item *it, int stale)
+{
+	if (stale && it->claim.by)
+		printf("  [stale claim by %s]", it->claim.by);
+}
+
 /*
  * An array of items, one compact object per line, written as it goes: a
  * 100,000-item list never holds a second copy of itself as one JSON tree
  * (that alone took 400 MiB).  Still exactly one JSON document.
  */
-static int items_json_stream(const struct cli *cli, jerry_item *const *items, size_t n)
+static int items_json_stream(const struct cli *cli, jerry_item *const *items, size_t n, int stale)
 {
 	fputs(n ? "[\n" : "[]\n", stdout);
 	for (size_t i = 0; i < n; i++) {
-		char *text = jerry_item_json(items[i], JERRY_JSON_COMPACT);
+		char *text = stale && items[i]->claim.by ? stale_json(items[i])
+							   : jerry_item_json(items[i], JERRY_JSON_COMPACT);
 		if (!text)
 			return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 		fputs(text, stdout);
@@ -591,10 +616,10 @@ static int items_json_stream(const struct cli *cli, jerry_item *const *items, si
 	return 0;
 }
 
-int out_table(const struct cli *cli, jerry_item *const *items, size_t n)
+static int table(const struct cli *cli, jerry_item *const *items, size_t n, int stale)
 {
 	if (cli->json)
-		return items_json_stream(cli, items, n);
+		return items_json_stream(cli, items, n, stale);
 	if (n == 0)
 		return 0;
 
@@ -648,16 +673,28 @@ int out_table(const struct cli *cli, jerry_item *const *items, size_t n)
 				pad(wtitle - w + 2);
 				fputs(it->assignee, stdout);
 			}
+			stale_mark(it, stale);
 			putchar('\n');
 		} else {
 			if (cols)
 				put_clipped(title, wtitle);
 			else
 				fputs(title, stdout);
+			stale_mark(it, stale);
 			putchar('\n');
 		}
 	}
 	return 0;
+}
+
+int out_table(const struct cli *cli, jerry_item *const *items, size_t n)
+{
+	return table(cli, items, n, 0);
+}
+
+int out_ready_table(const struct cli *cli, jerry_item *const *items, size_t n)
+{
+	return table(cli, items, n, 1);
 }
 
 /* ---- the end ---------------------------------------------------------------- */

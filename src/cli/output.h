@@ -84,6 +84,8 @@ int out_card(const struct cli *cli, const jerry_item *item);
 
 /* `jerry list`: a table (nothing for no rows), or an array of summaries. */
 int out_table(const struct cli *cli, jerry_item *const *items, size_t n);
+/* The same for `ready`: an item with a (stale) claim is marked, and gets "stale_claim". */
+int out_ready_table(const struct cli *cli, jerry_item *const *items, size_t n);
 
 /*
  * Flush and close stdout; a failed write is exit 6, or exit 10 after a

@@ -145,6 +145,14 @@ int64_t jr_days_from_civil(int y, int m, int d);
 
 /* Claims: whether `item` carries a live claim at now_ms. */
 int jr_claim_live(const jerry_item *item, int64_t now_ms);
+/* A claim is stale when it is recorded but its lease ended (at or before now_ms). */
+int jr_claim_stale(const jerry_item *item, int64_t now_ms);
 void jr_claim_clear(jerry_item *item);
+/*
+ * The assignee that stands at now_ms: NULL when there is none, or when it
+ * is the holder of a stale claim - an assignee equal to claim.by is the
+ * claim's (a claim sets it) and lapses with the lease.
+ */
+const char *jr_assignee_standing(const jerry_item *item, int64_t now_ms);
 
 #endif

@@ -401,6 +401,25 @@ int jr_claim_live(const jerry_item *item, int64_t now_ms)
 	return item->claim.by != NULL && item->claim.expires_ms > now_ms;
 }
 
+int jerry_claim_live(const jerry_item *item, int64_t now_ms)
+{
+	return jr_claim_live(item, now_ms);
+}
+
+int jr_claim_stale(const jerry_item *item, int64_t now_ms)
+{
+	return item->claim.by != NULL && !jr_claim_live(item, now_ms);
+}
+
+const char *jr_assignee_standing(const jerry_item *item, int64_t now_ms)
+{
+	/* The claim set an assignee equal to its holder; it lapses with the lease. */
+	if (item->assignee && jr_claim_stale(item, now_ms) &&
+	    strcmp(item->assignee, item->claim.by) == 0)
+		return NULL;
+	return item->assignee && *item->assignee ? item->assignee : NULL;
+}
+
 void jr_claim_clear(jerry_item *item)
 {
 	free(item->claim.by);

@@ -6,7 +6,9 @@
 #   - a holder that keeps sending heartbeats keeps its item; when it stops,
 #     the item is free after one lease;
 #   - 10 rounds: an item whose 500ms lease just ran out is raced by 16 new
-#     claimers: exactly one wins and takes it over (exit 0), 15 get exit 4.
+#     claimers: exactly one wins and takes it over (exit 0), 15 get exit 4;
+#   - a stale claim is raced by 16 claim --next: one takes it over (one note
+#     "reclaimed from ..."), 15 find nothing ready (exit 3).
 . "$(dirname "$0")/../lib.sh"
 jerry_init
 export JERRY_LOCK_TIMEOUT=60000
@@ -87,5 +89,51 @@ for r in $(seq 1 10); do
 		"d['claim']['by'] == '$winner' and '$winner'.startswith('r$r-')"
 	holder=$winner
 done
+
+# ---- claim --next races for a stale claim (issue 10) ---------------------------------------
+# The only bug: its holder's lease ran out, so it is ready again.  Sixteen
+# claim --next at once: one takes it over (one note says from whom), fifteen
+# find nothing left (exit 3).
+stale=$("$JERRY" create 'stale bug' -t bug -p critical)
+$A claim "$stale" --lease 500ms >/dev/null
+sleep 0.7
+# They start together, as in the races above, and while a helper holds the
+# item's lock (its byte of locks/items.lock): every one of them reads the
+# index, finds the stale item ready, and queues for its lock; then only the
+# check under the lock can keep the later ones from taking it over again.
+python3 -c '
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, int(sys.argv[2]))
+open(sys.argv[3] + "/held", "w").close()
+while not os.path.exists(sys.argv[3] + "/unhold"):
+	time.sleep(0.02)' "$JERRY_DATA/locks/items.lock" "${stale#WORK-}" "$tmp" &
+holder_pid=$!
+until [ -e "$tmp/held" ]; do sleep 0.02; done
+for k in $(seq 1 16); do
+	timeout -k 2 60 bash -c '
+		exec 9<>"$1/sleeper"
+		: >"$1/nready.$2"
+		until [ -e "$1/ngo" ]; do read -t 0.002 -u 9 _; done
+		JERRY_INSTANCE=n-agent-$2 JERRY_SESSION=n$2 "$JERRY" claim --next -t bug \
+			>"$1/n.$2.out" 2>"$1/n.$2.err"
+		echo $? >"$1/n.$2.rc"' sh "$tmp" "$k" &
+done
+for _ in $(seq 1 200); do
+	[ "$(find "$tmp" -maxdepth 1 -name 'nready.*' | wc -l)" -ge 16 ] && break
+	sleep 0.05
+done
+touch "$tmp/ngo"
+# Time for the claimers to reach the lock (if one is late it only finds
+# nothing ready, which this test counts the same way).
+sleep 2
+touch "$tmp/unhold"
+wait
+codes=$(cat "$tmp"/n.*.rc | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')
+check_true "claim --next race for a stale claim: one winner, 15 exits of 3 (got $codes)" \
+	test "$codes" = '0:1 3:15 '
+"$JERRY" show "$stale" --json >"$tmp/item"
+json_assert 'the stale bug went to one n-agent; one note names agent-a' "$tmp/item" \
+	"d['claim']['by'].startswith('n-agent-') and [n['text'][:25] for n in d['notes']] == ['reclaimed from agent-a (l']"
 expect_run 0 '^[0-9]+ items checked, 0 problems$' '' -- "$JERRY" check
 test_done

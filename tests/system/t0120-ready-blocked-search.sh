@@ -1,6 +1,6 @@
 #!/bin/bash
 # ready, blocked, search (issue 3):
-#   - ready: pending, unclaimed items whose dependencies are all done, best
+#   - ready: pending, unclaimed items (and stale claims) whose dependencies are all done, best
 #     first (priority, then age); --type, --label, --limit; a table like list;
 #   - blocked: items waiting on others (and on what), and items marked
 #     blocked; --json adds waiting_on [{id, status}];
@@ -73,12 +73,13 @@ $BOB release 4 >/dev/null                                            # 4 back to
 expect_run 0 "$HEADER" '' -- "$JERRY" ready
 check_true "ready follows changes (got $(ids "$tmp/out"))" \
 	test "$(ids "$tmp/out")" = 'WORK-004 WORK-006 WORK-011 WORK-002 WORK-001 '
-# A claim moved the item to in_progress: it stays out of ready even after
-# its lease ends (an agent takes it over by ID, 'jerry claim 12').
+# A claim moved the item to in_progress; when its lease ends it is ready
+# work again, marked (issue 10: claim --next takes it over).
 "$JERRY" create 'mu, short lease' -p critical >/dev/null              # 12
 "$JERRY" claim 12 --lease 500ms >/dev/null
 sleep 0.7
-expect_run 0 '!^WORK-012 ' '' -- "$JERRY" ready
+expect_run 0 '^WORK-012  in_progress .* \[stale claim by alice\]$' '' -- "$JERRY" ready
+"$JERRY" release 12 >/dev/null
 
 # ---- blocked ----------------------------------------------------------------------
 "$JERRY" create 'nu, waits on two' >/dev/null                          # 13

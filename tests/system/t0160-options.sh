@@ -85,14 +85,25 @@ repeat_check() {
 			'WORK-001 WORK-003 WORK-002' -- ready -l api -l frontend --any-label --containers ;;
 	'claim --type')
 		# The best ready item is the critical spike; of the bug and the story, the bug is older.
+		# The bug is ann's: --any lets claim --next take it.
 		TEST_DESC='claim --next -t bug -t story' expect_run 0 '*' '' -- \
-			"$JERRY" --json claim --next -t bug -t story
+			"$JERRY" --json claim --next --any -t bug -t story
 		json_assert 'claim --next -t bug -t story: any of' "$tmp/out" 'd["id"] == "WORK-003"' ;;
 	'claim --label')
 		# WORK-001 (high) has frontend only; WORK-002 (low) has both.
 		TEST_DESC='claim --next -l api -l frontend' expect_run 0 '*' '' -- \
 			"$JERRY" --json claim --next -l api -l frontend
 		json_assert 'claim --next -l api -l frontend: all of' "$tmp/out" 'd["id"] == "WORK-002"' ;;
+	'ready --assignee')
+		expect_ids 'ready --assignee ann --assignee bob: any of, best first' 'WORK-004 WORK-003' -- \
+			ready --assignee ann --assignee bob
+		expect_ids 'ready --assignee ann --unassigned --containers: any of' 'WORK-001 WORK-003 WORK-005 WORK-006 WORK-007 WORK-002' -- \
+			ready --assignee ann --unassigned --containers ;;
+	'claim --skip')
+		# Best first: 4 (critical, bob's), 1 (high), then 3 (medium, oldest).
+		TEST_DESC='claim --next --any --skip 4 --skip 1' expect_run 0 '*' '' -- \
+			"$JERRY" --json claim --next --any --skip 4 --skip 1
+		json_assert 'claim --next --skip --skip: none of them' "$tmp/out" 'd["id"] == "WORK-003"' ;;
 	'dep --on')
 		expect_run 0 '*' '' -- "$JERRY" --json dep add 1 --on 3 --on 4
 		json_assert 'dep add --on --on adds both' "$tmp/out" 'd["depends_on"] == ["WORK-003", "WORK-004"] and d["version"] == 2'

@@ -1098,6 +1098,116 @@ static void test_containers__the_parent_to_close_is_named_never_closed(void **st
 	jerry_item_array_free(items, n);
 }
 
+/* ---- the pool: stale claims and assignments (issue 10) ------------------------ */
+
+/* claim --next as the port's claimer; the item's ID, or "" with the error code. */
+static int next(h_mem *m, const jerry_filter *f, char *id, jerry_error *err)
+{
+	jerry_item *it = NULL;
+	jerry_error_clear(err);
+	int rc = jr_app_claim_next(&it, &m->port, f, 1000, err);
+	snprintf(id, 24, "%s", it ? it->id : "");
+	jerry_item_free(it);
+	return rc;
+}
+
+static void test_pool__stale_claim_is_ready_and_taken_over_in_priority_order(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	jerry_item **items = NULL;
+	size_t n = 0;
+	char id[24];
+	mk(m, "Critical", NULL, NULL);
+	mk(m, "Low", NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	c.priority = "critical";
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	c.priority = "low";
+	assert_int_equal(upd(m, "2", &c, &err), 0);
+	assert_int_equal(next(m, NULL, id, &err), 0);
+	assert_string_equal(id, "WORK-001");
+	/* live: not ready, and bob gets the low one */
+	m->actor = "bob@host:2";
+	m->session = "sess-b";
+	assert_int_equal(jr_app_ready(&items, &n, &m->port, NULL, &err), 0);
+	assert_int_equal(n, 1);
+	jerry_item_array_free(items, n);
+	/* the lease ends: the critical one is ready again, first */
+	m->now += 1000;
+	assert_int_equal(jr_app_ready(&items, &n, &m->port, NULL, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0]->id, "WORK-001");
+	assert_int_equal(items[0]->status, JERRY_STATUS_IN_PROGRESS);
+	jerry_item_array_free(items, n);
+	assert_int_equal(next(m, NULL, id, &err), 0);
+	assert_string_equal(id, "WORK-001");
+	const jerry_item *it = m->items[1];
+	assert_string_equal(it->claim.by, "bob@host:2");
+	assert_string_equal(it->assignee, "bob@host:2");
+	assert_int_equal(it->nnotes, 1);
+	assert_string_equal(it->notes[0].text,
+			    "reclaimed from alice@host:1 (lease expired at 2026-01-01T00:00:01.000Z)");
+	/* --skip passes the low one by */
+	const char *skip[] = {"2"};
+	jerry_filter f;
+	memset(&f, 0, sizeof(f));
+	f.skip = skip;
+	f.nskip = 1;
+	assert_int_equal(next(m, &f, id, &err), JERRY_ENOTFOUND);
+	assert_int_equal(next(m, NULL, id, &err), 0);
+	assert_string_equal(id, "WORK-002");
+}
+
+static void test_pool__claim_next_respects_assignments_but_not_a_stale_claims(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	jerry_item **items = NULL;
+	size_t n = 0;
+	char id[24];
+	mk(m, "Dana's", NULL, NULL);
+	mk(m, "Alice's by claim", NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	c.assignee = "dana";
+	assert_int_equal(upd(m, "1", &c, &err), 0);
+	assert_int_equal(take(m, "2", 0, &err), 0);
+	m->now += JERRY_DEFAULT_LEASE_MS;
+	m->actor = "bob@host:2";
+	m->session = "sess-b";
+	/* ready --unassigned: the stale claim's assignee counts as none */
+	jerry_filter f;
+	memset(&f, 0, sizeof(f));
+	f.unassigned = 1;
+	assert_int_equal(jr_app_ready(&items, &n, &m->port, &f, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0]->id, "WORK-002");
+	jerry_item_array_free(items, n);
+	/* claim --next takes the stale one, never dana's ... */
+	assert_int_equal(next(m, NULL, id, &err), 0);
+	assert_string_equal(id, "WORK-002");
+	assert_int_equal(next(m, NULL, id, &err), JERRY_ENOTFOUND);
+	assert_non_null(strstr(err.hint, "--any"));
+	assert_null(m->items[1]->claim.by);
+	/* ... unless --any; --mine is dana's own view */
+	memset(&f, 0, sizeof(f));
+	f.mine = 1;
+	m->actor = "dana";
+	assert_int_equal(jr_app_ready(&items, &n, &m->port, &f, &err), 0);
+	assert_int_equal(n, 1);
+	jerry_item_array_free(items, n);
+	m->actor = "bob@host:2";
+	assert_int_equal(jr_app_ready(&items, &n, &m->port, &f, &err), 0);
+	assert_int_equal(n, 0);
+	jerry_item_array_free(items, n);
+	memset(&f, 0, sizeof(f));
+	f.any_assignee = 1;
+	assert_int_equal(next(m, &f, id, &err), 0);
+	assert_string_equal(id, "WORK-001");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, h_mem_setup, h_mem_teardown)
 
 int main(void)
@@ -1134,6 +1244,8 @@ int main(void)
 		T(test_containers__done_with_open_items_below_is_refused_unless_forced),
 		T(test_containers__cancel_cascades_only_when_asked),
 		T(test_containers__the_parent_to_close_is_named_never_closed),
+		T(test_pool__stale_claim_is_ready_and_taken_over_in_priority_order),
+		T(test_pool__claim_next_respects_assignments_but_not_a_stale_claims),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
