@@ -153,15 +153,22 @@ static int check_children(const jr_port *port, const jerry_item *it, jerry_type 
 static int claim_guard(const struct update_ctx *u, const jerry_item *it, jerry_error *err)
 {
 	const jr_port *port = u->port;
+	/* A claim token offered must be the item's, whatever the change (exit 4). */
+	if (port->proof && port->proof(port->ctx) && !u->c->force &&
+	    !(jr_claim_live(it, port->now(port->ctx)) && jr_app_holds(port, it))) {
+		jr_error_item(err, it->num);
+		jr_error(err, JERRY_ECONFLICT, "cannot change '%s': the claim token is not its live claim's",
+			 it->id);
+		jr_error_hint(err, "pass the token that 'jerry claim %s' printed", it->id);
+		return JERRY_ECONFLICT;
+	}
 	if (!u->has_status || u->c->force || !jr_claim_live(it, port->now(port->ctx)))
 		return 0;
 	if (u->status != JERRY_STATUS_DONE && u->status != JERRY_STATUS_BLOCKED &&
 	    u->status != JERRY_STATUS_CANCELLED)
 		return 0;
 	/* Claims are taken under the claimer's name (port.h), which may differ from the actor. */
-	const char *me = port->claimer ? port->claimer(port->ctx) : port->actor(port->ctx);
-	const char *sess = port->session(port->ctx);
-	if (strcmp(it->claim.by, me) == 0 && it->claim.session && strcmp(it->claim.session, sess) == 0)
+	if (jr_app_holds(port, it))
 		return 0;
 	char until[40];
 	jerry_time_format(until, sizeof(until), it->claim.expires_ms);
