@@ -72,20 +72,31 @@ expect_run 0 '^WORK-009 claimed by sub-a ' '' -- $CL "$JERRY" --as sub-a claim 9
 expect_run 4 '' "claimed by sub-a" -- $CL "$JERRY" --as sub-b claim 9
 expect_run 4 '' "claimed by sub-a" -- $CL "$JERRY" --as sub-b done 9
 expect_run 4 '' "claimed by sub-a" -- $CL "$JERRY" done 9
-# At once: exactly one of two subagents wins, the other gets exit 4.
-for round in 1 2 3 4 5; do
+# At once: 16 subagents of one Claude session, each under its own --as, claim
+# one item behind a barrier; exactly one wins, 15 get exit 4.  Without the
+# item lock (make B=build/broken-locks EXTRA_CFLAGS=-DJERRY_BREAK_LOCKS)
+# several win.
+N=16
+for round in 1 2 3; do
 	id=$("$JERRY" create "race $round")
-	(
-		$CL "$JERRY" --as sub-a claim "$id" >/dev/null 2>&1 &
-		pa=$!
-		$CL "$JERRY" --as sub-b claim "$id" >/dev/null 2>&1 &
-		pb=$!
-		wait $pa; ra=$?
-		wait $pb; rb=$?
-		echo "$ra $rb"
-	) >"$tmp/race"
-	check_true "subagents race, round $round: one wins, one gets 4" \
-		grep -Eqx '0 4|4 0' "$tmp/race"
+	for k in $(seq 1 $N); do
+		(
+			: >"$tmp/ready.$round.$k"
+			until [ -e "$tmp/go.$round" ]; do sleep 0.005; done
+			$CL "$JERRY" --as "sub-$k" claim "$id" >/dev/null 2>&1
+			echo $? >"$tmp/rc.$round.$k"
+		) &
+	done
+	for _ in $(seq 1 600); do
+		[ "$(find "$tmp" -maxdepth 1 -name "ready.$round.*" | wc -l)" -ge $N ] && break
+		sleep 0.05
+	done
+	touch "$tmp/go.$round"
+	wait
+	wins=$(cat "$tmp"/rc.$round.* | grep -c '^0$')
+	fours=$(cat "$tmp"/rc.$round.* | grep -c '^4$')
+	check_true "subagents race, round $round: 1 winner, $((N - 1)) exits of 4 (got $wins and $fours)" \
+		test "$wins" = 1 -a "$fours" = $((N - 1))
 done
 
 # ---- claim tokens -----------------------------------------------------------------
