@@ -25,7 +25,7 @@ _jerry()
 
 	local commands="init create show list update start block done cancel reopen note check reindex
 		claim heartbeat release dep ready blocked search summary prime history help"
-	local global_opts="--json --data --lock-timeout --help --version"
+	local global_opts="--json --data --lock-timeout --as --help --version"
 	local types="epic feature story task subtask bug spike"
 	local priorities="critical high medium low"
 	local statuses="pending in_progress blocked done cancelled"
@@ -38,7 +38,7 @@ _jerry()
 	for ((i = 1; i < cword; i++)); do
 		[[ ${words[i]} == --data ]] && _jerry_data=${words[i + 1]}
 		case ${words[i]} in
-		--data | --lock-timeout | -t | --type | -p | --priority | -l | --label | \
+		--data | --lock-timeout | --as | --claim | -t | --type | -p | --priority | -l | --label | \
 		-d | --description | --parent | --assignee | -s | --status | --sort | \
 		-n | --limit | --title | --add-label | --remove-label | --if-version | \
 		-r | --reason | --lease | --on | --since)
@@ -62,7 +62,7 @@ _jerry()
 		return
 		;;
 	--lock-timeout | --if-version | --limit | -n | --title | --reason | -r | \
-	--assignee | --label | -l | --add-label | --remove-label)
+	--as | --claim | --assignee | --label | -l | --add-label | --remove-label)
 		return
 		;;
 	-t | --type)
@@ -120,7 +120,10 @@ _jerry()
 
 	local opts="" takes_id=0
 	case $cmd in
-	init | show | reindex | release | blocked | prime | history) ;;
+	init | show | reindex | blocked | prime | history) ;;
+	release)
+		opts="--claim"
+		;;
 	create)
 		opts="--type --priority --label --description --parent --assignee"
 		;;
@@ -132,13 +135,13 @@ _jerry()
 		      --remove-label --parent --if-version --force"
 		;;
 	cancel)
-		opts="--cascade --if-version --force"
+		opts="--cascade --if-version --force --claim"
 		;;
 	start | done | reopen)
-		opts="--if-version --force"
+		opts="--if-version --force --claim"
 		;;
 	block)
-		opts="--reason --if-version --force"
+		opts="--reason --if-version --force --claim"
 		;;
 	note)
 		opts="--if-version"
@@ -150,7 +153,7 @@ _jerry()
 		opts="--next --type --label --any-label --containers --skip --any --lease --force"
 		;;
 	heartbeat)
-		opts="--lease"
+		opts="--lease --claim"
 		;;
 	dep)
 		# dep add|rm ID --on OTHER, dep tree ID

@@ -44,6 +44,12 @@ vg claim-json claim 2 --json
 vg claim-next claim --next
 vg heartbeat heartbeat 2 --lease 2h
 vg release release 2
+vg claim-as --as agent-m claim 2
+tok=$("$jerry" show 2 --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["claim"]["token"])' 2>/dev/null)
+vg heartbeat-token heartbeat 2 --claim "$tok" --as someone
+vg heartbeat-bad-token heartbeat 2 --claim wrong
+vg block-bad-token block 2 --claim wrong --json
+CLAUDE_CODE_SESSION_ID=0f3c9a7e-5b1d vg claude-name release 2 --claim "$tok"
 vg dep-add dep add 1 --on 2
 vg dep-cycle dep add 2 --on 1
 vg dep-tree dep tree 1 --json

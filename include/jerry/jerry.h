@@ -150,6 +150,7 @@ typedef struct jerry_note {
 typedef struct jerry_claim {
 	char *by;                /* the claimer's instance name     */
 	char *session;           /* and its session                 */
+	char *token;             /* the claim token (proof of holding); NULL on old claims */
 	int64_t expires_ms;
 } jerry_claim;
 
@@ -214,8 +215,15 @@ typedef struct jerry_open_opts {
 	const char *project;      /* JERRY_PROJECT, or NULL                       */
 	const char *start_dir;    /* where the upward search starts; NULL: cwd    */
 	int lock_timeout_ms;      /* < 0: the default (10,000 ms)                 */
-	const char *instance;     /* acting instance; NULL: user@host:pid         */
+	/*
+	 * The acting name; NULL: a name derived from CLAUDE_CODE_SESSION_ID
+	 * ("claude-" and its first 8 characters) when that is set, else
+	 * user@host:pid.  A given or derived name alone is the claimer; only
+	 * user@host is qualified by the session (ADR 0012).
+	 */
+	const char *instance;
 	const char *session;      /* claim session; NULL: derived per process tree */
+	const char *claim_token;  /* proof of holding a claim (jerry claim's token), or NULL */
 	int sync;                 /* 1 (default when opts is NULL): fsync; 0: none */
 	/*
 	 * 1: the caller has installed a SIGALRM handler without SA_RESTART,
@@ -244,6 +252,8 @@ const char *jerry_store_dir(const jerry_store *store);
 const char *jerry_store_instance(const jerry_store *store);
 /* The name claims are recorded under: the instance, without a default's ":pid". */
 const char *jerry_store_claimer(const jerry_store *store);
+/* 1 when the claimer is a name (given or derived), which no session qualifies. */
+int jerry_store_named(const jerry_store *store);
 
 /* ---- use cases --------------------------------------------------------- */
 

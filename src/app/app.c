@@ -216,14 +216,6 @@ out:
 	return rc;
 }
 
-static int held_by_me(const jr_port *port, const jerry_item *it)
-{
-	const char *me = port->claimer ? port->claimer(port->ctx) : port->actor(port->ctx);
-	const char *sess = port->session(port->ctx);
-	return it->claim.by && strcmp(it->claim.by, me) == 0 && it->claim.session &&
-	       strcmp(it->claim.session, sess) == 0;
-}
-
 static int add_note(jerry_item *it, const jr_port *port, const char *text, jerry_error *err)
 {
 	int rc = jr_notes_append(it, port->now(port->ctx), port->actor(port->ctx), text);
@@ -261,7 +253,7 @@ static int children_gate(struct update_ctx *u, jerry_item *it, jerry_error *err)
 	if (u->c->cascade) {
 		int64_t now = port->now(port->ctx);
 		for (size_t i = 0; i < n && !u->c->force; i++) {
-			if (!jr_claim_live(below[i], now) || held_by_me(port, below[i]))
+			if (!jr_claim_live(below[i], now) || jr_app_holds(port, below[i]))
 				continue;
 			char until[40];
 			jerry_time_format(until, sizeof(until), below[i]->claim.expires_ms);
@@ -326,15 +318,22 @@ static int check_children(const jr_port *port, const jerry_item *it, jerry_type 
 static int claim_guard(const struct update_ctx *u, const jerry_item *it, jerry_error *err)
 {
 	const jr_port *port = u->port;
+	/* A claim token offered must be the item's, whatever the change (exit 4). */
+	if (port->proof && port->proof(port->ctx) && !u->c->force &&
+	    !(jr_claim_live(it, port->now(port->ctx)) && jr_app_holds(port, it))) {
+		jr_error_item(err, it->num);
+		jr_error(err, JERRY_ECONFLICT, "cannot change '%s': the claim token is not its live claim's",
+			 it->id);
+		jr_error_hint(err, "pass the token that 'jerry claim %s' printed", it->id);
+		return JERRY_ECONFLICT;
+	}
 	if (!u->has_status || u->c->force || !jr_claim_live(it, port->now(port->ctx)))
 		return 0;
 	if (u->status != JERRY_STATUS_DONE && u->status != JERRY_STATUS_BLOCKED &&
 	    u->status != JERRY_STATUS_CANCELLED)
 		return 0;
 	/* Claims are taken under the claimer's name (port.h), which may differ from the actor. */
-	const char *me = port->claimer ? port->claimer(port->ctx) : port->actor(port->ctx);
-	const char *sess = port->session(port->ctx);
-	if (strcmp(it->claim.by, me) == 0 && it->claim.session && strcmp(it->claim.session, sess) == 0)
+	if (jr_app_holds(port, it))
 		return 0;
 	char until[40];
 	jerry_time_format(until, sizeof(until), it->claim.expires_ms);
@@ -526,7 +525,7 @@ static int apply_cascade(jerry_item *it, void *arg, jerry_error *err)
 	cc->changed = 0;
 	if (!jr_status_open(it->status))
 		return JR_UNCHANGED;
-	if (jr_claim_live(it, now) && !held_by_me(port, it)) {
+	if (jr_claim_live(it, now) && !jr_app_holds(port, it)) {
 		if (!cc->force) {
 			char until[40];
 			jerry_time_format(until, sizeof(until), it->claim.expires_ms);

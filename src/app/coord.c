@@ -22,11 +22,28 @@ static const char *claimer(const jr_port *p)
 	return p->claimer ? p->claimer(p->ctx) : p->actor(p->ctx);
 }
 
+/*
+ * Whether the caller holds the item's claim (ADR 0012): a claim token,
+ * when one is offered, decides alone; otherwise the claimer's name, and
+ * for the default user@host also the session it was taken from.
+ */
+int jr_app_holds(const jr_port *p, const jerry_item *it)
+{
+	const char *proof = p->proof ? p->proof(p->ctx) : NULL;
+	if (!it->claim.by)
+		return 0;
+	if (proof)
+		return it->claim.token && strcmp(it->claim.token, proof) == 0;
+	if (strcmp(it->claim.by, claimer(p)) != 0)
+		return 0;
+	if (p->named && p->named(p->ctx))
+		return 1;
+	return it->claim.session && strcmp(it->claim.session, p->session(p->ctx)) == 0;
+}
+
 static int holds(const jr_port *p, const jerry_item *it)
 {
-	const char *sess = p->session(p->ctx);
-	return it->claim.by && strcmp(it->claim.by, claimer(p)) == 0 && it->claim.session &&
-	       strcmp(it->claim.session, sess) == 0;
+	return jr_app_holds(p, it);
 }
 
 static int held_by_other(const jr_port *p, const jerry_item *it, const char *verb,
@@ -34,8 +51,14 @@ static int held_by_other(const jr_port *p, const jerry_item *it, const char *ver
 {
 	char until[40];
 	jerry_time_format(until, sizeof(until), it->claim.expires_ms);
-	jr_error(err, JERRY_ECONFLICT, "cannot %s '%s': claimed by %s (session %s) until %s", verb,
-		 it->id, it->claim.by, it->claim.session ? it->claim.session : "-", until);
+	if (p->proof && p->proof(p->ctx))
+		jr_error(err, JERRY_ECONFLICT,
+			 "cannot %s '%s': the claim token is not its claim's (claimed by %s until %s)",
+			 verb, it->id, it->claim.by, until);
+	else
+		jr_error(err, JERRY_ECONFLICT, "cannot %s '%s': claimed by %s (session %s) until %s",
+			 verb, it->id, it->claim.by, it->claim.session ? it->claim.session : "-",
+			 until);
 	if (err) {
 		snprintf(err->holder, sizeof(err->holder), "%s", it->claim.by);
 		err->holder_expires_ms = it->claim.expires_ms;
@@ -45,7 +68,6 @@ static int held_by_other(const jr_port *p, const jerry_item *it, const char *ver
 		else
 			jr_error_hint(err, "only the holder can %s it", verb);
 	}
-	(void)p;
 	return JERRY_ECONFLICT;
 }
 
@@ -114,6 +136,12 @@ static int apply_claim(jerry_item *it, void *arg, jerry_error *err)
 	if (it->status == JERRY_STATUS_PENDING &&
 	    (rc = jr_app_deps_gate(port, it, JERRY_STATUS_IN_PROGRESS, c->force, "claim", err)))
 		return rc;
+	/* The holder's re-claim renews the lease and keeps the token it was given. */
+	char token[64] = "";
+	if (holds(port, it) && it->claim.token)
+		snprintf(token, sizeof(token), "%s", it->claim.token);
+	else if (port->new_token && (rc = port->new_token(port->ctx, token, sizeof(token), err)))
+		return rc;
 	/* Taking over a stale claim of another: the history says who lost it. */
 	if (jr_claim_stale(it, now) && strcmp(it->claim.by, claimer(port)) != 0) {
 		char when[40], text[320];
@@ -127,6 +155,7 @@ static int apply_claim(jerry_item *it, void *arg, jerry_error *err)
 	jr_claim_clear(it);
 	if ((rc = jr_set_str(&it->claim.by, claimer(port))) ||
 	    (rc = jr_set_str(&it->claim.session, port->session(port->ctx))) ||
+	    (token[0] && (rc = jr_set_str(&it->claim.token, token))) ||
 	    (rc = jr_set_str(&it->assignee, claimer(port))))
 		return jr_error(err, rc, "out of memory");
 	it->claim.expires_ms = now + c->lease_ms;

@@ -54,7 +54,20 @@ typedef struct jr_port {
 	 * pid: one agent's successive commands are one claimer).  NULL: actor.
 	 */
 	const char *(*claimer)(void *ctx);
+	/*
+	 * 1 when the claimer is a name (--as, JERRY_INSTANCE, derived from
+	 * CLAUDE_CODE_SESSION_ID): the name alone holds its claims, from any
+	 * session.  0 or NULL: a claim is held by claimer and session.
+	 */
+	int (*named)(void *ctx);
+	/* The claim token the caller offers as proof of holding, or NULL (may be NULL). */
+	const char *(*proof)(void *ctx);
+	/* A new random claim token into buf (may be NULL: claims get no token). */
+	int (*new_token)(void *ctx, char *buf, size_t size, jerry_error *err);
 } jr_port;
+
+/* Whether the caller holds the item's claim: its token, or its name (and session). */
+int jr_app_holds(const jr_port *port, const jerry_item *item);
 
 /* The store's port (store/store.c): the one wiring point of the library. */
 const jr_port *jr_store_port(jerry_store *store);

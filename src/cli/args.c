@@ -76,6 +76,9 @@ static int take(struct cli_args *out, struct cli *cli, const struct cli_opt *o, 
 	case OPT_LOCK_TIMEOUT:
 		cli->lock_timeout = arg;
 		return 0;
+	case OPT_AS:
+		cli->as = arg;
+		return 0;
 	case OPT_HELP:
 		*help = 1;
 		return 1;
@@ -294,7 +297,8 @@ int cli_opts_setup(struct cli *cli)
 	jerry_open_opts_init(o);
 	o->data_dir = cli->data_dir ? cli->data_dir : env("JERRY_DATA");
 	o->project = env("JERRY_PROJECT");
-	o->instance = env("JERRY_INSTANCE");
+	/* --as, then JERRY_INSTANCE; the library goes on from there (ADR 0012). */
+	o->instance = cli->as ? cli->as : env("JERRY_INSTANCE");
 	o->session = env("JERRY_SESSION");
 	/* main() installed the SIGALRM handler that makes blocking waits bounded. */
 	o->lock_wait_interruptible = 1;
@@ -303,6 +307,8 @@ int cli_opts_setup(struct cli *cli)
 		o->sync = 0;
 	if (cli->data_dir && !*cli->data_dir)
 		return out_usage(cli, "option '--data' needs a directory");
+	if (cli->as && !*cli->as)
+		return out_usage(cli, "option '--as' needs a name");
 
 	const char *t = cli->lock_timeout, *what = "--lock-timeout";
 	if (!t) {

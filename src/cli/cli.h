@@ -34,7 +34,7 @@ enum cli_opt_id {
 	OPT_TYPE, OPT_PRIORITY, OPT_LABEL, OPT_DESCRIPTION, OPT_PARENT, OPT_ASSIGNEE,
 	OPT_STATUS, OPT_ALL, OPT_SORT, OPT_LIMIT, OPT_TITLE, OPT_ADD_LABEL,
 	OPT_REMOVE_LABEL, OPT_IF_VERSION, OPT_FORCE, OPT_REASON, OPT_REPAIR,
-	OPT_LEASE, OPT_NEXT, OPT_ON, OPT_SINCE, OPT_ANY_LABEL,
+	OPT_LEASE, OPT_NEXT, OPT_ON, OPT_SINCE, OPT_ANY_LABEL, OPT_AS, OPT_CLAIM,
 	OPT_CONTAINERS, OPT_CASCADE, OPT_SKIP, OPT_ANY, OPT_MINE, OPT_UNASSIGNED,
 	OPT__COUNT
 };
@@ -82,6 +82,7 @@ struct cli {
 	int color;                     /* status colours on stdout */
 	const char *data_dir;          /* --data, else JERRY_DATA  */
 	const char *lock_timeout;      /* --lock-timeout, as typed */
+	const char *as;                /* --as, else JERRY_INSTANCE */
 	jerry_open_opts opts;
 	const struct cli_cmd *cmd;
 	struct cli_commit *commit;     /* main.c's; NULL where nothing commits */

@@ -273,7 +273,8 @@ out:
 
 static const char guide[] =
 	"You share this tracker with other agents; no write is ever lost and a claim has one holder.\n"
-	"Set a stable name first: export JERRY_INSTANCE=<you>. Add --json to read output.\n"
+	"Name yourself on every command: jerry --as <you> ... (a fresh shell forgets JERRY_INSTANCE)\n"
+	"Keep the 'token:' claim prints (--claim TOKEN proves it). Add --json to read output.\n"
 	"  pick      jerry claim --next [--type T] [--label L]   (or: jerry claim ID)\n"
 	"  progress  jerry note ID \"text\"; jerry heartbeat ID (renews the 30m lease)\n"
 	"  stuck     jerry block ID --reason \"why\"; resume with jerry start ID\n"

@@ -44,6 +44,9 @@ static int out_claimed(const struct cli *cli, int rc, const jerry_error *err,
 	jerry_time_format(until, sizeof(until), item->claim.expires_ms);
 	printf("%s %s by %s until %s (%s, version %lld)\n", item->id, verb, item->claim.by, until,
 	       jerry_status_name(item->status), (long long)item->version);
+	/* A claim's second line: what a caller that cannot keep a name passes as --claim. */
+	if (strcmp(cli->cmd->name, "claim") == 0 && item->claim.token)
+		printf("token: %s\n", item->claim.token);
 	return 0;
 }
 

@@ -14,6 +14,7 @@ const struct cli_opt cli_global_opts[] = {
 	{ OPT_JSON, "json", 0, NULL, "machine output: one JSON document on stdout, errors as JSON" },
 	{ OPT_DATA, "data", 0, "DIR", "the data directory itself (overrides JERRY_DATA)" },
 	{ OPT_LOCK_TIMEOUT, "lock-timeout", 0, "MS", "how long to wait for a lock (default 10000)" },
+	{ OPT_AS, "as", 0, "NAME", "act under this name (overrides JERRY_INSTANCE)" },
 	{ OPT_HELP, "help", 'h', NULL, "show help and exit" },
 	{ OPT_VERSION, "version", 0, NULL, "show the version and exit" },
 	{ 0, NULL, 0, NULL, NULL }
@@ -65,12 +66,14 @@ static const struct cli_opt update_opts[] = {
 static const struct cli_opt transition_opts[] = {
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
 	{ OPT_FORCE, "force", 'f', NULL, "act despite another's live claim or open dependencies (recorded)" },
+	{ OPT_CLAIM, "claim", 0, "TOKEN", "prove you hold its claim: the token 'jerry claim' gave" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
 static const struct cli_opt done_opts[] = {
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
 	{ OPT_FORCE, "force", 'f', NULL, "act despite another's live claim or open items below it (recorded)" },
+	{ OPT_CLAIM, "claim", 0, "TOKEN", "prove you hold its claim: the token 'jerry claim' gave" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -78,6 +81,7 @@ static const struct cli_opt cancel_opts[] = {
 	{ OPT_CASCADE, "cascade", 0, NULL, "cancel the open items below it too, each recorded" },
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
 	{ OPT_FORCE, "force", 'f', NULL, "act despite a live claim; cancel it alone although items below are open (recorded)" },
+	{ OPT_CLAIM, "claim", 0, "TOKEN", "prove you hold its claim: the token 'jerry claim' gave" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -85,6 +89,7 @@ static const struct cli_opt block_opts[] = {
 	{ OPT_REASON, "reason", 'r', "TEXT", "why; recorded as a note" },
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
 	{ OPT_FORCE, "force", 'f', NULL, "act although another holds a live claim" },
+	{ OPT_CLAIM, "claim", 0, "TOKEN", "prove you hold its claim: the token 'jerry claim' gave" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -113,6 +118,12 @@ static const struct cli_opt claim_opts[] = {
 
 static const struct cli_opt lease_opts[] = {
 	{ OPT_LEASE, "lease", 0, "DURATION", "the new lease, from now: 90s, 30m (default), 2h" },
+	{ OPT_CLAIM, "claim", 0, "TOKEN", "prove you hold its claim: the token 'jerry claim' gave" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt release_opts[] = {
+	{ OPT_CLAIM, "claim", 0, "TOKEN", "prove you hold its claim: the token 'jerry claim' gave" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -155,15 +166,16 @@ const struct cli_cmd cli_commands[] = {
 	{ "update", "ID [--title T] [--description T|-] [--type T] [--priority P] [--status S]"
 		    " [--assignee A] [--add-label L]... [--remove-label L]... [--parent ID] [--if-version N]",
 	  "change fields of an item", update_opts, 1, 1, cmd_update, NULL },
-	{ "start", "ID [--if-version N] [--force]", "move an item to in_progress",
+	{ "start", "ID [--if-version N] [--force] [--claim TOKEN]", "move an item to in_progress",
 	  transition_opts, 1, 1, cmd_transition, "in_progress" },
-	{ "block", "ID [--reason TEXT] [--if-version N] [--force]", "move an item to blocked",
+	{ "block", "ID [--reason TEXT] [--if-version N] [--force] [--claim TOKEN]", "move an item to blocked",
 	  block_opts, 1, 1, cmd_transition, "blocked" },
-	{ "done", "ID [--if-version N] [--force]", "move an item to done (not while items below it are open)",
+	{ "done", "ID [--if-version N] [--force] [--claim TOKEN]",
+	  "move an item to done (not while items below it are open)",
 	  done_opts, 1, 1, cmd_transition, "done" },
-	{ "cancel", "ID [--cascade] [--if-version N] [--force]", "move an item to cancelled (final)",
-	  cancel_opts, 1, 1, cmd_transition, "cancelled" },
-	{ "reopen", "ID [--if-version N] [--force]", "move a done item back to in_progress",
+	{ "cancel", "ID [--cascade] [--if-version N] [--force] [--claim TOKEN]",
+	  "move an item to cancelled (final)", cancel_opts, 1, 1, cmd_transition, "cancelled" },
+	{ "reopen", "ID [--if-version N] [--force] [--claim TOKEN]", "move a done item back to in_progress",
 	  transition_opts, 1, 1, cmd_transition, "in_progress" },
 	{ "note", "ID TEXT|-", "append a note to an item", note_opts, 2, 2, cmd_note, NULL },
 	{ "check", "[--repair]", "examine the whole store for problems",
@@ -172,10 +184,10 @@ const struct cli_cmd cli_commands[] = {
 	{ "claim", "ID|--next [--type T,...]... [--label L,...]... [--any-label] [--containers]"
 		   " [--skip ID]... [--any] [--lease DURATION] [--force]",
 	  "claim an item (or the best ready one) for this agent", claim_opts, 0, 1, cmd_claim, NULL },
-	{ "heartbeat", "ID [--lease DURATION]", "extend your claim on an item",
+	{ "heartbeat", "ID [--lease DURATION] [--claim TOKEN]", "extend your claim on an item",
 	  lease_opts, 1, 1, cmd_claim, NULL },
-	{ "release", "ID", "give your claim up; the item is ready again",
-	  no_opts, 1, 1, cmd_release, NULL },
+	{ "release", "ID [--claim TOKEN]", "give your claim up; the item is ready again",
+	  release_opts, 1, 1, cmd_release, NULL },
 	{ "dep", "add ID --on OTHER... | rm ID --on OTHER... | tree ID",
 	  "dependencies: ID cannot start before OTHER is done", dep_opts, 1, 2, cmd_dep, NULL },
 	{ "ready", "[--type T,...]... [--label L,...]... [--any-label] [--containers] [--limit N]"

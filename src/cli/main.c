@@ -90,13 +90,13 @@ void cli_help_command(FILE *f, const struct cli_cmd *cmd)
 		fprintf(f, "\nOptions:\n");
 		help_options(f, cmd->opts);
 	}
-	fprintf(f, "\nGlobal options --json, --data DIR, --lock-timeout MS work here too; "
-		   "see 'jerry help'.\n");
+	fprintf(f, "\nGlobal options --json, --data DIR, --lock-timeout MS, --as NAME work here "
+		   "too; see 'jerry help'.\n");
 }
 
 static void help_all(FILE *f)
 {
-	fprintf(f, "usage: jerry [--json] [--data DIR] [--lock-timeout MS] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: jerry [--json] [--data DIR] [--lock-timeout MS] [--as NAME] COMMAND [ARGS]\n\n"
 		   "A work tracker that many processes can share without losing a write.\n\n"
 		   "Commands:\n");
 	for (const struct cli_cmd *c = cli_commands; c->name; c++)
@@ -104,14 +104,14 @@ static void help_all(FILE *f)
 	fprintf(f, "\nGlobal options (before or after the command):\n");
 	help_options(f, cli_global_opts);
 	fprintf(f, "\nEnvironment: JERRY_DATA, JERRY_PROJECT, JERRY_LOCK_TIMEOUT, JERRY_INSTANCE,\n"
-		   "JERRY_SESSION, JERRY_SYNC=off, NO_COLOR.\n\n"
+		   "JERRY_SESSION, CLAUDE_CODE_SESSION_ID, JERRY_SYNC=off, NO_COLOR.\n\n"
 		   "Run 'jerry help COMMAND' or 'jerry COMMAND --help' for a command's options,\n"
 		   "and 'man jerry' for the whole story.\n");
 }
 
 static void usage_short(void)
 {
-	fprintf(stderr, "usage: jerry [--json] [--data DIR] [--lock-timeout MS] COMMAND [ARGS]\n"
+	fprintf(stderr, "usage: jerry [--json] [--data DIR] [--lock-timeout MS] [--as NAME] COMMAND [ARGS]\n"
 			"run 'jerry help' for the list of commands\n");
 }
 
@@ -166,8 +166,12 @@ static int find_command(int argc, char **argv, int *dashdash)
 		}
 		if (a[0] != '-' || a[1] == '\0')
 			return i;
-		if ((strcmp(a, "--data") == 0 || strcmp(a, "--lock-timeout") == 0) && i + 1 < argc)
-			i++;
+		/* A global option that takes a value: skip the value too. */
+		for (const struct cli_opt *o = cli_global_opts; o->id; o++)
+			if (o->arg && a[1] == '-' && strcmp(a + 2, o->lng) == 0 && i + 1 < argc) {
+				i++;
+				break;
+			}
 	}
 	return -1;
 }
@@ -258,6 +262,10 @@ int main(int argc, char **argv)
 	}
 	if ((status = cli_opts_setup(&cli)))
 		goto out;
+	/* --claim TOKEN: proof of holding, which the library checks (ADR 0012). */
+	for (size_t i = 0; i < args.nopts; i++)
+		if (args.opts[i].id == OPT_CLAIM)
+			cli.opts.claim_token = args.opts[i].arg;
 	status = cli.cmd->run(&cli, &args);
 out:
 	cli_args_release(&args);

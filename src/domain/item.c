@@ -424,8 +424,10 @@ void jr_claim_clear(jerry_item *item)
 {
 	free(item->claim.by);
 	free(item->claim.session);
+	free(item->claim.token);
 	item->claim.by = NULL;
 	item->claim.session = NULL;
+	item->claim.token = NULL;
 	item->claim.expires_ms = 0;
 }
 
@@ -497,13 +499,14 @@ jerry_item *jr_item_dup(const jerry_item *src)
 	it->nnotes = 0;
 	it->depends_on = NULL;
 	it->ndepends = 0;
-	it->claim.by = it->claim.session = NULL;
+	it->claim.by = it->claim.session = it->claim.token = NULL;
 	it->ext = NULL;
 	it->ext_free = NULL;
 	if (dup_str(&it->title, src->title) || dup_str(&it->description, src->description) ||
 	    dup_str(&it->assignee, src->assignee) || dup_str(&it->created_by, src->created_by) ||
 	    dup_str(&it->updated_by, src->updated_by) ||
-	    dup_str(&it->claim.by, src->claim.by) || dup_str(&it->claim.session, src->claim.session))
+	    dup_str(&it->claim.by, src->claim.by) || dup_str(&it->claim.session, src->claim.session) ||
+	    dup_str(&it->claim.token, src->claim.token))
 		goto fail;
 	for (size_t i = 0; i < src->nlabels; i++)
 		if (jr_labels_add(it, src->labels[i]))

@@ -112,6 +112,9 @@ json_t *jr_codec_encode(const jerry_item *it, int summary)
 			put(c, "by", json_string(it->claim.by), &bad);
 			put(c, "session", str_or_null(it->claim.session), &bad);
 			put(c, "expires_at", time_or_null(it->claim.expires_ms), &bad);
+			/* The token is proof of holding: in the item file, not in summaries. */
+			if (summary == JR_ENCODE_FULL && it->claim.token)
+				put(c, "token", json_string(it->claim.token), &bad);
 		}
 		put(o, "claim", c, &bad);
 	} else {
@@ -326,7 +329,8 @@ int jr_codec_decode(jerry_item **out, json_t *obj, int summary, const char *path
 		}
 		if ((rc = get_str(&cd, "by", 1, &it->claim.by)) ||
 		    (rc = get_str(&cd, "session", 0, &it->claim.session)) ||
-		    (rc = get_time(&cd, "expires_at", 1, &it->claim.expires_ms)))
+		    (rc = get_time(&cd, "expires_at", 1, &it->claim.expires_ms)) ||
+		    (!summary && (rc = get_str(&cd, "token", 0, &it->claim.token))))
 			goto out;
 	}
 	if (!summary) {

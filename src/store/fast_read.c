@@ -496,6 +496,7 @@ static int claim(struct cur *c, jerry_item *it)
 	if (!EAT_OPEN(c, IN2, "by") || str_dup(c, &it->claim.by) ||
 	    !EAT_KEY(c, IN2, "session") || opt_str(c, &it->claim.session) ||
 	    !EAT_KEY(c, IN2, "expires_at") || time_ms(c, &it->claim.expires_ms) ||
+	    (c->file && EAT_KEY(c, IN2, "token") && str_dup(c, &it->claim.token)) ||
 	    !EAT_CLOSE(c, IN1))
 		return -1;
 	return 0;

@@ -206,6 +206,10 @@ static char *put_claim(char *w, const jerry_claim *cl, int file, int *bad)
 	w = put_str_or_null(w, cl->session, bad);
 	w = PUT_KEY(w, file, IN2, "expires_at");
 	w = put_time(w, cl->expires_ms);
+	if (file && cl->token) {
+		w = PUT_KEY(w, file, IN2, "token");
+		w = put_str(w, cl->token, bad);
+	}
 	return PUT_CLOSE(w, file, IN1);
 }
 
@@ -311,6 +315,7 @@ static size_t bound(const jerry_item *it, int file)
 {
 	size_t strings = strlen(it->id) + len_or_0(it->title) + len_or_0(it->assignee) +
 			 len_or_0(it->claim.by) + len_or_0(it->claim.session) +
+			 len_or_0(it->claim.token) +
 			 len_or_0(it->created_by) + len_or_0(it->updated_by) + 3 * 16;
 	for (size_t i = 0; i < it->nlabels; i++)
 		strings += strlen(it->labels[i]) + 1;

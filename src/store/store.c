@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,12 @@ const char *jerry_store_instance(const jerry_store *st)
 {
 	identify((jerry_store *)st);
 	return st->instance;
+}
+
+int jerry_store_named(const jerry_store *st)
+{
+	identify((jerry_store *)st);
+	return st->named;
 }
 
 const char *jerry_store_claimer(const jerry_store *st)
@@ -206,10 +213,71 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg, jerry_error *err);
 static int port_scan(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *err);
 
+/*
+ * Claude Code runs each command in a fresh shell but gives all of them
+ * CLAUDE_CODE_SESSION_ID: "claude-" and its first 8 characters (letters,
+ * digits, '-' and '_' only) name that session's agent.  0: none usable.
+ */
+static int claude_instance(char *buf, size_t size)
+{
+	const char *sid = getenv("CLAUDE_CODE_SESSION_ID");
+	char part[9];
+	size_t n = 0;
+	if (!sid)
+		return 0;
+	for (const char *p = sid; *p && n < 8; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
+			part[n++] = *p;
+	if (n == 0)
+		return 0;
+	part[n] = '\0';
+	snprintf(buf, size, "claude-%s", part);
+	return 1;
+}
+
+static int port_named(void *ctx) { return jerry_store_named(ctx); }
+static const char *port_proof(void *ctx)
+{
+	jerry_store *st = ctx;
+	return st->proof[0] ? st->proof : NULL;
+}
+
+/* A claim token: "ct-" and 24 hex digits (96 random bits). */
+static int port_new_token(void *ctx, char *buf, size_t size, jerry_error *err)
+{
+	unsigned char r[12];
+	size_t got = 0;
+	(void)ctx;
+	while (got < sizeof(r)) {
+		ssize_t n = getrandom(r + got, sizeof(r) - got, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot make a claim token");
+		}
+		got += (size_t)n;
+	}
+	int n = snprintf(buf, size, "ct-");
+	for (size_t i = 0; i < sizeof(r) && n > 0 && (size_t)n + 2 < size; i++)
+		n += snprintf(buf + n, size - (size_t)n, "%02x", r[i]);
+	return 0;
+}
+
+/*
+ * Who acts, in order: the name given (--as, JERRY_INSTANCE: opts), the
+ * one derived from CLAUDE_CODE_SESSION_ID, then user@host:pid.  A name is
+ * its own claimer from any shell; user@host is qualified by the session.
+ */
 static void identify(jerry_store *st)
 {
 	if (st->instance[0])
 		return;
+	if (claude_instance(st->instance, sizeof(st->instance))) {
+		snprintf(st->claimer, sizeof(st->claimer), "%s", st->instance);
+		st->named = 1;
+		return;
+	}
 	default_instance(st->instance, sizeof(st->instance));
 	/* One agent's successive commands are one claimer: drop ":pid". */
 	snprintf(st->claimer, sizeof(st->claimer), "%s", st->instance);
@@ -234,11 +302,15 @@ static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
 	if (o->instance && *o->instance) {
 		snprintf(st->instance, sizeof(st->instance), "%s", o->instance);
 		snprintf(st->claimer, sizeof(st->claimer), "%s", o->instance);
+		st->named = 1;
 	}
+	if (o->claim_token && *o->claim_token)
+		snprintf(st->proof, sizeof(st->proof), "%s", o->claim_token);
 	if (o->session && *o->session)
 		snprintf(st->session, sizeof(st->session), "%s", o->session);
 	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
-			     port_create, port_scan, port_exclusive, port_claimer};
+			     port_create, port_scan, port_exclusive, port_claimer, port_named,
+			     port_proof, port_new_token};
 	return st;
 }
 

@@ -60,6 +60,8 @@ struct jerry_store {
 	char instance[JR_INSTANCE_MAX];
 	char claimer[JR_INSTANCE_MAX];    /* instance without the pid      */
 	char session[JR_INSTANCE_MAX];
+	int named;                        /* the claimer is a name, not user@host */
+	char proof[JR_INSTANCE_MAX];      /* the claim token given, or "" */
 	jr_port port;
 };
 

@@ -74,7 +74,7 @@ def before_scenario(context, scenario):
     context.cleanups = []
     env = dict(os.environ)
     for k in ("JERRY_FAULT", "JERRY_FAULT_LOG", "JERRY_PROJECT", "JERRY_LOCK_TIMEOUT",
-              "JERRY_SYNC", "JERRY_SESSION", "JERRY_INSTANCE"):
+              "JERRY_SYNC", "JERRY_SESSION", "JERRY_INSTANCE", "CLAUDE_CODE_SESSION_ID"):
         env.pop(k, None)
     env["JERRY_DATA"] = context.store
     env["NO_COLOR"] = "1"

@@ -361,6 +361,53 @@ static void test_claim__holder_is_recognised_by_claimer_name_not_actor(void **st
 	assert_string_equal(err.holder, "alice@host:1");
 }
 
+static int named_yes(void *ctx)
+{
+	(void)ctx;
+	return 1;
+}
+
+static const char *proof_token(void *ctx)
+{
+	(void)ctx;
+	return "ct-right";
+}
+
+/* ADR 0012: a name holds its claims from any session; a token decides alone. */
+static void test_claim__a_name_holds_from_any_session_and_a_token_decides(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	for (int i = 0; i < 4; i++)
+		mk(m, "Item", NULL, NULL);
+	static const char *const ids[] = {"1", "2", "3", "4"};
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(set_status(m, ids[i], "in_progress", &err), 0);
+	m->port.claimer = claimer_without_pid;
+	/* the user@host default: another session is another claimer */
+	claim(m, 1, "alice@host", "other-session", m->now + 60000);
+	assert_int_equal(set_status(m, "1", "blocked", &err), JERRY_ECONFLICT);
+	/* a name: the same claim, from any session */
+	m->port.named = named_yes;
+	assert_int_equal(set_status(m, "1", "blocked", &err), 0);
+	/* ... but never another name's */
+	claim(m, 2, "bob", "sess-b", m->now + 60000);
+	assert_int_equal(set_status(m, "2", "done", &err), JERRY_ECONFLICT);
+	assert_string_equal(err.holder, "bob");
+	/* a token offered decides alone: bob's claim with the right token is ours */
+	m->port.proof = proof_token;
+	jr_set_str(&m->items[2]->claim.token, "ct-right");
+	assert_int_equal(set_status(m, "2", "done", &err), 0);
+	/* a wrong token is refused even for the name that holds the claim */
+	claim(m, 3, "alice@host", "sess-a", m->now + 60000);
+	jr_set_str(&m->items[3]->claim.token, "ct-other");
+	int64_t before = m->items[3]->version;
+	assert_int_equal(set_status(m, "3", "done", &err), JERRY_ECONFLICT);
+	assert_int_equal(m->items[3]->version, before);
+	/* and a token for an item that is not claimed at all */
+	assert_int_equal(set_status(m, "4", "blocked", &err), JERRY_ECONFLICT);
+}
+
 static void test_claim__forced_done_is_recorded_although_done_clears_the_claim(void **state)
 {
 	h_mem *m = *state;
@@ -1224,6 +1271,7 @@ int main(void)
 		T(test_update__block_reason_becomes_a_note),
 		T(test_claim__done_by_non_holder_is_refused_while_live),
 		T(test_claim__force_overrides_and_is_recorded),
+		T(test_claim__a_name_holds_from_any_session_and_a_token_decides),
 		T(test_claim__forced_done_is_recorded_although_done_clears_the_claim),
 		T(test_claim__holder_is_recognised_by_claimer_name_not_actor),
 		T(test_claim__holder_and_expired_claims_do_not_block_and_done_clears),
