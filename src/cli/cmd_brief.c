@@ -12,6 +12,13 @@
 
 #define DEFAULT_SINCE_MS (24LL * 3600 * 1000)
 #define TEXT_ROWS 20
+/*
+ * prime stays under 2,000 tokens at any store size: every list it shows is
+ * cut at PRIME_ROWS with a count of the rest, and titles at PRIME_TITLE
+ * characters.  A new section of up to PRIME_ROWS short rows still fits.
+ */
+#define PRIME_ROWS 5
+#define PRIME_TITLE 60
 
 static int64_t now_ms(void)
 {
@@ -58,35 +65,123 @@ static int claim_live(const struct brief *b, const jerry_item *it)
 	return it->claim.by && it->claim.expires_ms > b->now;
 }
 
-static json_t *brief_json(const struct brief *b)
+/*
+ * title, cut to at most max characters (UTF-8 aware, "..." marks a cut) into
+ * buf of at least 4 * max + 4 bytes; max 0: the whole title.
+ */
+static const char *cut_title(char *buf, const char *title, size_t max)
 {
-	char since[40];
+	size_t chars = 0, i = 0;
+	if (!title)
+		return "";
+	if (!max)
+		return title;
+	for (; title[i]; i++) {
+		if (((unsigned char)title[i] & 0xC0) == 0x80)
+			continue;
+		if (chars++ == max)
+			break;
+	}
+	if (!title[i])
+		return title;
+	/* Room for "...": back off to the start of the character max - 3. */
+	size_t keep = 0;
+	for (size_t j = 0, c = 0; j < i; j++)
+		if (((unsigned char)title[j] & 0xC0) != 0x80 && c++ == max - 3) {
+			keep = j;
+			break;
+		}
+	memcpy(buf, title, keep);
+	memcpy(buf + keep, "...", 4);
+	return buf;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
+	return (y->updated_at > x->updated_at) - (y->updated_at < x->updated_at);
+}
+
+/*
+ * The items changed in the window, newest first, into a new array (*out,
+ * *n); 0, or -1 when out of memory.
+ */
+static int brief_changed(const struct brief *b, jerry_item ***out, size_t *n)
+{
+	size_t k = 0;
+	*n = 0;
+	for (size_t i = 0; i < b->nall; i++)
+		k += b->all[i]->updated_at >= b->since;
+	*out = calloc(k ? k : 1, sizeof(**out));
+	if (!*out)
+		return -1;
+	for (size_t i = 0; i < b->nall; i++)
+		if (b->all[i]->updated_at >= b->since)
+			(*out)[(*n)++] = b->all[i];
+	qsort(*out, *n, sizeof(**out), newest_first);
+	return 0;
+}
+
+/*
+ * summary --json and prime --json.  rows > 0 (prime) cuts each list at rows
+ * entries and titles at PRIME_TITLE; changed_total / claimed_total always
+ * count the whole list.
+ */
+static json_t *brief_json(const struct brief *b, size_t rows)
+{
+	char since[40], cut[4 * PRIME_TITLE + 4];
+	size_t title_max = rows ? PRIME_TITLE : 0, nclaimed = 0, nchanged = 0;
+	jerry_item **recent = NULL;
+	if (brief_changed(b, &recent, &nchanged))
+		return NULL;
 	json_t *counts = json_object(), *changed = json_array(), *claimed = json_array();
 	jerry_time_format(since, sizeof(since), b->since);
 	for (int s = 0; s < JERRY_STATUS__COUNT; s++)
 		json_object_set_new(counts, jerry_status_name((jerry_status)s),
 				    json_integer((json_int_t)b->counts[s]));
+	for (size_t i = 0; i < nchanged && (!rows || i < rows); i++) {
+		const jerry_item *it = recent[i];
+		char t[40];
+		jerry_time_format(t, sizeof(t), it->updated_at);
+		json_array_append_new(changed, json_pack("{s:s,s:s,s:o,s:I,s:s,s:s*}", "id", it->id,
+			"status", jerry_status_name(it->status),
+			"title", out_json_string(cut_title(cut, it->title, title_max)),
+			"version", (json_int_t)it->version, "updated_at", t, "updated_by", it->updated_by));
+	}
+	free(recent);
 	for (size_t i = 0; i < b->nall; i++) {
 		const jerry_item *it = b->all[i];
 		char t[40];
-		if (it->updated_at >= b->since) {
-			jerry_time_format(t, sizeof(t), it->updated_at);
-			json_array_append_new(changed, json_pack("{s:s,s:s,s:o,s:I,s:s,s:s*}", "id", it->id,
-				"status", jerry_status_name(it->status), "title", out_json_string(it->title),
-				"version", (json_int_t)it->version, "updated_at", t, "updated_by", it->updated_by));
+		if (!it->claim.by || (rows && nclaimed >= rows)) {
+			nclaimed += it->claim.by != NULL;
+			continue;
 		}
-		if (it->claim.by) {
-			jerry_time_format(t, sizeof(t), it->claim.expires_ms);
-			json_array_append_new(claimed, json_pack("{s:s,s:s,s:s*,s:s,s:b}", "id", it->id,
-				"by", it->claim.by, "session", it->claim.session, "expires_at", t,
-				"live", claim_live(b, it)));
-		}
+		nclaimed++;
+		jerry_time_format(t, sizeof(t), it->claim.expires_ms);
+		json_array_append_new(claimed, json_pack("{s:s,s:s,s:s*,s:s,s:b}", "id", it->id,
+			"by", it->claim.by, "session", it->claim.session, "expires_at", t,
+			"live", claim_live(b, it)));
 	}
-	char *ready = jerry_items_json(b->ready, b->nready, JERRY_JSON_COMPACT);
-	json_t *next = ready ? json_loads(ready, 0, NULL) : NULL;
-	free(ready);
-	return json_pack("{s:I,s:o,s:s,s:o,s:o,s:o*}", "total", (json_int_t)b->nall, "counts", counts,
-			 "since", since, "changed", changed, "claimed", claimed, "next_up", next);
+	json_t *next = json_array();
+	for (size_t i = 0; i < b->nready; i++) {
+		const jerry_item *it = b->ready[i];
+		if (rows) {
+			json_array_append_new(next, json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", it->id,
+				"type", jerry_type_name(it->type), "priority",
+				jerry_priority_name(it->priority), "status", jerry_status_name(it->status),
+				"title", out_json_string(cut_title(cut, it->title, title_max))));
+			continue;
+		}
+		char *one = jerry_item_json(it, JERRY_JSON_COMPACT);
+		json_t *o = one ? json_loads(one, 0, NULL) : NULL;
+		free(one);
+		if (o)
+			json_array_append_new(next, o);
+	}
+	return json_pack("{s:I,s:o,s:s,s:o,s:I,s:o,s:I,s:o}", "total", (json_int_t)b->nall,
+			 "counts", counts, "since", since, "changed", changed, "changed_total",
+			 (json_int_t)nchanged, "claimed", claimed, "claimed_total", (json_int_t)nclaimed,
+			 "next_up", next);
 }
 
 static void brief_counts(const struct brief *b)
@@ -97,7 +192,7 @@ static void brief_counts(const struct brief *b)
 	printf(")\n");
 }
 
-static void brief_claims(const struct brief *b, const char *me, int mine)
+static void brief_claims(const struct brief *b, const char *me, int mine, size_t rows)
 {
 	size_t shown = 0, total = 0;
 	for (size_t i = 0; i < b->nall; i++) {
@@ -105,7 +200,7 @@ static void brief_claims(const struct brief *b, const char *me, int mine)
 		if (!it->claim.by || (me && (strcmp(it->claim.by, me) == 0) != mine))
 			continue;
 		total++;
-		if (shown++ >= TEXT_ROWS)
+		if (shown++ >= rows)
 			continue;
 		char until[40];
 		jerry_time_format(until, sizeof(until), it->claim.expires_ms);
@@ -114,23 +209,20 @@ static void brief_claims(const struct brief *b, const char *me, int mine)
 	}
 	if (total == 0)
 		printf("  (none)\n");
-	else if (total > TEXT_ROWS)
-		printf("  ... and %zu more\n", total - TEXT_ROWS);
+	else if (total > rows)
+		printf("  ... and %zu more\n", total - rows);
 }
 
-static void brief_ready(const struct brief *b)
+/* The top of ready; title_max 0: whole titles. */
+static void brief_ready(const struct brief *b, size_t title_max)
 {
+	char cut[4 * PRIME_TITLE + 4];
 	if (b->nready == 0)
 		printf("  (nothing ready)\n");
 	for (size_t i = 0; i < b->nready; i++)
 		printf("  %s  %s  %s  %s\n", b->ready[i]->id, jerry_priority_name(b->ready[i]->priority),
-		       jerry_type_name(b->ready[i]->type), b->ready[i]->title ? b->ready[i]->title : "");
-}
-
-static int newest_first(const void *a, const void *b)
-{
-	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
-	return (y->updated_at > x->updated_at) - (y->updated_at < x->updated_at);
+		       jerry_type_name(b->ready[i]->type),
+		       cut_title(cut, b->ready[i]->title, title_max));
 }
 
 int cmd_summary(struct cli *cli, const struct cli_args *args)
@@ -154,24 +246,18 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 	if ((status = brief_load(&b, cli, store, window)))
 		goto out;
 	if (cli->json) {
-		json_t *doc = brief_json(&b);
+		json_t *doc = brief_json(&b, 0);
 		status = doc ? out_json(cli, doc) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	brief_counts(&b);
 	size_t changed = 0;
-	for (size_t i = 0; i < b.nall; i++)
-		changed += b.all[i]->updated_at >= b.since;
-	printf("changed in the last %s: %zu\n", since_text, changed);
-	jerry_item **recent = calloc(changed ? changed : 1, sizeof(*recent));
-	if (!recent) {
+	jerry_item **recent = NULL;
+	if (brief_changed(&b, &recent, &changed)) {
 		status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0, k = 0; i < b.nall; i++)
-		if (b.all[i]->updated_at >= b.since)
-			recent[k++] = b.all[i];
-	qsort(recent, changed, sizeof(*recent), newest_first);
+	printf("changed in the last %s: %zu\n", since_text, changed);
 	for (size_t i = 0; i < changed && i < TEXT_ROWS; i++) {
 		const jerry_item *it = recent[i];
 		printf("  %s  %s  %s  (v%lld by %s)\n", it->id, jerry_status_name(it->status),
@@ -182,9 +268,9 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 	if (changed > TEXT_ROWS)
 		printf("  ... and %zu more\n", changed - TEXT_ROWS);
 	printf("claimed:\n");
-	brief_claims(&b, NULL, 0);
+	brief_claims(&b, NULL, 0, TEXT_ROWS);
 	printf("next up:\n");
-	brief_ready(&b);
+	brief_ready(&b, 0);
 out:
 	brief_release(&b);
 	jerry_store_free(store);
@@ -223,7 +309,7 @@ int cmd_prime(struct cli *cli, const struct cli_args *args)
 		goto out;
 	const char *me = jerry_store_claimer(store);
 	if (cli->json) {
-		json_t *doc = brief_json(&b);
+		json_t *doc = brief_json(&b, PRIME_ROWS);
 		json_t *wrap = doc ? json_pack("{s:s,s:s,s:o}", "instance", me, "guide", guide, "state", doc)
 				   : NULL;
 		status = wrap ? out_json(cli, wrap) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
@@ -233,11 +319,11 @@ int cmd_prime(struct cli *cli, const struct cli_args *args)
 	printf("## Now (you are %s)\n", me);
 	brief_counts(&b);
 	printf("your claims:\n");
-	brief_claims(&b, me, 1);
+	brief_claims(&b, me, 1, PRIME_ROWS);
 	printf("claimed by others:\n");
-	brief_claims(&b, me, 0);
+	brief_claims(&b, me, 0, PRIME_ROWS);
 	printf("ready, best first:\n");
-	brief_ready(&b);
+	brief_ready(&b, PRIME_TITLE);
 	jerry_item **waiting = NULL;
 	size_t nwaiting = 0;
 	jerry_error err;
