@@ -442,6 +442,16 @@ int jerry_history(jerry_history_entry **out, size_t *out_n, jerry_store *store, 
 		  jerry_error *err);
 void jerry_history_free(jerry_history_entry *entries, size_t n);
 
+/* ---- a coordinator's view ---------------------------------------------- */
+
+/*
+ * The items around `id`, from the index, in ID order: its children (parent
+ * is id) and its dependents (depends_on holds id), done and cancelled ones
+ * included.  Free both arrays with jerry_item_array_free().
+ */
+int jerry_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
+		  size_t *ndependents, jerry_store *store, const char *id, jerry_error *err);
+
 /* ---- integrity --------------------------------------------------------- */
 
 typedef struct jerry_problem {

@@ -44,6 +44,7 @@ static const struct cli_opt list_opts[] = {
 	{ OPT_ALL, "all", 'a', NULL, "include done and cancelled items" },
 	{ OPT_SORT, "sort", 0, "KEY", "id (default), priority, updated, created, status, title" },
 	{ OPT_LIMIT, "limit", 'n', "N", "show at most N items" },
+	{ OPT_TREE, "tree", 0, NULL, "show the hierarchy: children under their parent" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -130,7 +131,7 @@ const struct cli_cmd cli_commands[] = {
 	  "create an item and print its ID", create_opts, 1, 1, cmd_create, NULL },
 	{ "show", "ID", "show one item", no_opts, 1, 1, cmd_show, NULL },
 	{ "list", "[--status S,...]... [--type T,...]... [--label L,...]... [--any-label] [--assignee A]..."
-		  " [--priority P,...]... [--parent ID,...]... [--all] [--sort KEY] [--limit N]",
+		  " [--priority P,...]... [--parent ID,...]... [--all] [--sort KEY] [--limit N] [--tree]",
 	  "list items (the open ones by default)", list_opts, 0, 0, cmd_list, NULL },
 	{ "update", "ID [--title T] [--description T|-] [--type T] [--priority P] [--status S]"
 		    " [--assignee A] [--add-label L]... [--remove-label L]... [--parent ID] [--if-version N]",

@@ -51,4 +51,56 @@ d['state']['total'] == 10000 and d['state']['changed_total'] == 10000 and d['sta
 and 0 < len(d['state']['changed']) < 10 and 0 < len(d['state']['claimed']) < 10
 and d['state']['changed'][0]['id'] == 'WORK-10000'
 and 0 < len(d['state']['next_up']) <= 5 and all(len(x['title']) <= 60 for x in d['state']['next_up']))"
+# ---- show: children and dependents ---------------------------------------------------
+"$JERRY" create 'the epic' -t epic >/dev/null                         # 1
+"$JERRY" create 'feature one' -t feature --parent 1 >/dev/null        # 2
+"$JERRY" create 'story one' -t story --parent 2 >/dev/null            # 3
+"$JERRY" create 'task under story' --parent 3 >/dev/null              # 4
+"$JERRY" create 'loose task' >/dev/null                               # 5
+"$JERRY" create 'feature two' -t feature --parent 1 >/dev/null        # 6
+"$JERRY" dep add 5 --on 2 >/dev/null
+"$JERRY" dep add 6 --on 2 >/dev/null                                  # 6: child of 1, depends on 2
+"$JERRY" dep add 6 --on 1 >/dev/null                                  # and on its parent
+"$JERRY" start 4 >/dev/null && "$JERRY" done 4 >/dev/null
+expect_run 0 '^Children:$' '' -- "$JERRY" show 2
+check_true 'show: the children, with status and title' \
+	sh -c "sed -n '/^Children:/,/^\$/p' '$tmp/out' | grep -qx '  WORK-003  pending  story one'"
+check_true 'show: the dependents, with status and title' \
+	sh -c "sed -n '/^Dependents:/,\$p' '$tmp/out' | sed 1d | tr '\n' '|' | grep -qx '  WORK-005  pending  loose task|  WORK-006  pending  feature two|'"
+expect_run 0 '!^(Children|Dependents):' '' -- "$JERRY" show 5
+expect_run 0 '^  WORK-004  done  task under story$' '' -- "$JERRY" show 3
+TEST_DESC='show --json' expect_run 0 '*' '' -- "$JERRY" show 2 --json
+json_assert 'show --json: children and dependents' "$tmp/out" "(
+d['id'] == 'WORK-002' and d['children'] == [{'id': 'WORK-003', 'title': 'story one', 'status': 'pending'}]
+and d['dependents'] == [{'id': 'WORK-005', 'title': 'loose task', 'status': 'pending'},
+                        {'id': 'WORK-006', 'title': 'feature two', 'status': 'pending'}])"
+TEST_DESC='show --json, child and dependent at once' expect_run 0 '*' '' -- "$JERRY" show 1 --json
+json_assert 'show --json: an item both child and dependent is in both lists' "$tmp/out" \
+	"[c['id'] for c in d['children']] == ['WORK-002', 'WORK-006'] and [c['id'] for c in d['dependents']] == ['WORK-006']"
+TEST_DESC='show --json, nothing around' expect_run 0 '*' '' -- "$JERRY" show 5 --json
+json_assert 'show --json: empty lists when there is nothing around' "$tmp/out" "d['children'] == [] and d['dependents'] == []"
+
+# ---- list --tree ---------------------------------------------------------------------
+expect_run 0 '*' '' -- "$JERRY" list --tree --all
+check_true 'list --tree: children under their parent, titles indented by level' \
+	test "$(awk 'NR > 1 {print $1}' "$tmp/out" | tr '\n' ' ')" = 'WORK-001 WORK-002 WORK-003 WORK-004 WORK-006 WORK-005 '
+check_true 'list --tree: two spaces a level' \
+	sh -c "grep -Eq '^WORK-001 .* epic +the epic\$' '$tmp/out' && grep -Eq '^WORK-002 .*feature +  feature one\$' '$tmp/out' && grep -Eq '^WORK-004 .*task +      task under story\$' '$tmp/out'"
+# Filters still apply; an item whose parent is filtered out goes to the top.
+expect_run 0 '*' '' -- "$JERRY" list --tree
+check_true 'list --tree: the done task is filtered out' test "$(awk 'NR > 1 {print $1}' "$tmp/out" | tr '\n' ' ')" = 'WORK-001 WORK-002 WORK-003 WORK-006 WORK-005 '
+expect_run 0 '*' '' -- "$JERRY" list --tree --type story,task --all
+check_true 'list --tree: orphans of the filter at the top level' \
+	sh -c "grep -Eq '^WORK-003 .*story +story one\$' '$tmp/out' && grep -Eq '^WORK-004 .*task +  task under story\$' '$tmp/out' && grep -Eq '^WORK-005 .*task +loose task\$' '$tmp/out'"
+TEST_DESC='list --tree --json' expect_run 0 '*' '' -- "$JERRY" list --tree --json --all
+json_assert 'list --tree --json: nested children arrays' "$tmp/out" "(
+[x['id'] for x in d] == ['WORK-001', 'WORK-005']
+and [x['id'] for x in d[0]['children']] == ['WORK-002', 'WORK-006']
+and d[0]['children'][0]['children'][0]['id'] == 'WORK-003'
+and d[0]['children'][0]['children'][0]['children'][0]['id'] == 'WORK-004'
+and d[0]['children'][0]['children'][0]['children'][0]['children'] == []
+and d[1]['children'] == [] and d[0]['title'] == 'the epic')"
+TEST_DESC='list --tree --json, empty' expect_run 0 '*' '' -- "$JERRY" list --tree --json --type bug
+json_assert 'list --tree --json: nothing matches' "$tmp/out" 'd == []'
+
 test_done
