@@ -433,3 +433,92 @@ int cmd_history(struct cli *cli, const struct cli_args *args)
 	jerry_store_free(store);
 	return status;
 }
+
+/* ---- log ---------------------------------------------------------------- */
+
+#define LOG_LIMIT 50
+
+/* One line: when, which item at which version, who, what. */
+static void put_log_entry(const jerry_log_entry *e)
+{
+	char at[40];
+	jerry_time_format(at, sizeof(at), e->change.at_ms);
+	printf("%s  %s v%lld  %s  ", at, e->id, (long long)e->change.version,
+	       e->change.by ? e->change.by : "?");
+	put_changes(&e->change);
+	putchar('\n');
+}
+
+int cmd_log(struct cli *cli, const struct cli_args *args)
+{
+	jerry_log_query q = {0};
+	jerry_store *store = NULL;
+	jerry_log_entry *e = NULL;
+	size_t n = 0, nby = 0, nitems = 0;
+	jerry_error err;
+	int status;
+
+	/* nopts slots hold every --by and --item value. */
+	const char **by = calloc(args->nopts + 1, sizeof(*by));
+	const char **items = calloc(args->nopts + 1, sizeof(*items));
+	if (!by || !items) {
+		free(by);
+		free(items);
+		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	}
+	q.limit = LOG_LIMIT;
+	status = 0;
+	for (size_t i = 0; i < args->nopts && !status; i++) {
+		const char *v = args->opts[i].arg;
+		int64_t span;
+		uint64_t limit;
+		switch (args->opts[i].id) {
+		case OPT_SINCE:
+			if (jerry_duration_parse(&span, v) != 0)
+				status = out_fail(cli, JERRY_EINVALID, "write it like 30m, 1h, 1d or 1w",
+						  "'%.64s' is not a time span", v);
+			else
+				q.since_ms = now_ms() - span;
+			break;
+		case OPT_BY: by[nby++] = v; break;
+		case OPT_ITEM: items[nitems++] = v; break;
+		case OPT_LIMIT:
+			if (cli_parse_uint(&limit, v, 1000000000u) || limit == 0)
+				status = out_usage(cli, "--limit '%.64s' is not a positive whole number", v);
+			else
+				q.limit = (size_t)limit;
+			break;
+		default: break;
+		}
+	}
+	q.by = by;
+	q.nby = nby;
+	q.items = items;
+	q.nitems = nitems;
+	jerry_error_clear(&err);
+	if (status || (status = cli_open(&store, cli)))
+		goto out;
+	int rc = jerry_log(&e, &n, store, &q, &err);
+	if (rc) {
+		status = out_error(cli, rc, &err);
+	} else if (cli->json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; arr && i < n; i++) {
+			char at[40];
+			jerry_time_format(at, sizeof(at), e[i].change.at_ms);
+			out_json_push(&arr, json_pack("{s:s,s:I,s:s,s:s*,s:s,s:o*}", "id", e[i].id,
+				"version", (json_int_t)e[i].change.version, "at", at, "by", e[i].change.by,
+				"op", e[i].change.op, "changes", json_loads(e[i].change.changes, 0, NULL)));
+		}
+		status = arr ? out_json(cli, arr) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	} else {
+		for (size_t i = 0; i < n; i++)
+			put_log_entry(&e[i]);
+	}
+out:
+	jerry_log_free(e, n);
+	jerry_store_free(store);
+	free(by);
+	free(items);
+	return status;
+}

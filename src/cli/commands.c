@@ -119,6 +119,14 @@ static const struct cli_opt search_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
+static const struct cli_opt log_opts[] = {
+	{ OPT_SINCE, "since", 0, "SPAN", "only changes in this span: 30m, 1h, 1d, 1w" },
+	{ OPT_BY, "by", 0, "NAME", "only changes by NAME (or by any NAME given)", CLI_REPEAT },
+	{ OPT_ITEM, "item", 0, "ID", "only changes to ID (or to any ID given)", CLI_REPEAT },
+	{ OPT_LIMIT, "limit", 'n', "N", "show at most N changes (default 50)" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
 static const struct cli_opt summary_opts[] = {
 	{ OPT_SINCE, "since", 0, "SPAN", "what changed in this span: 1h, 1d (default), 1w" },
 	{ 0, NULL, 0, NULL, NULL }
@@ -171,6 +179,8 @@ const struct cli_cmd cli_commands[] = {
 	  no_opts, 0, 0, cmd_prime, NULL },
 	{ "history", "ID", "every change to an item: who, when, what",
 	  no_opts, 1, 1, cmd_history, NULL },
+	{ "log", "[--since SPAN] [--by NAME]... [--item ID]... [--limit N]",
+	  "every change in the project, newest first: who, when, what", log_opts, 0, 0, cmd_log, NULL },
 	{ "help", "[COMMAND]", "show help for jerry or for a command", no_opts, 0, 1, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, 0, 0, NULL, NULL }
 };
