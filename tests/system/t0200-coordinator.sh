@@ -103,4 +103,59 @@ and d[1]['children'] == [] and d[0]['title'] == 'the epic')"
 TEST_DESC='list --tree --json, empty' expect_run 0 '*' '' -- "$JERRY" list --tree --json --type bug
 json_assert 'list --tree --json: nothing matches' "$tmp/out" 'd == []'
 
+# ---- log ---------------------------------------------------------------------------
+BOB="env JERRY_INSTANCE=bob JERRY_SESSION=b1 $JERRY"
+sleep 2.2
+# The window: from one second before mark (old changes are 2.2 s older than
+# mark), however long the machine takes to get to each command.
+mark=$(date +%s)
+window() { echo "$(($(date +%s) - mark + 1))s"; }
+$BOB note 5 'bob was here' >/dev/null                               # WORK-005 v3
+"$JERRY" update 3 --title 'story one, renamed' >/dev/null           # WORK-003 v2
+expect_run 0 '*' '' -- "$JERRY" log --since "$(window)"
+check_true 'log --since (the window): the two changes of the window, newest first' \
+	test "$(awk '{print $2, $3, $4}' "$tmp/out" | tr '\n' '|')" = 'WORK-003 v2 alice|WORK-005 v3 bob|'
+check_true 'log: one line per change, when, what, which version, who' \
+	grep -Eqx "$TS  WORK-003 v2  alice  title: \"story one\" -> \"story one, renamed\"" "$tmp/out"
+check_true 'log: a note' grep -Eqx "$TS  WORK-005 v3  bob  notes: \\+1 \"bob was here\"" "$tmp/out"
+TEST_DESC='log --json' expect_run 0 '*' '' -- "$JERRY" log --json --limit 1000
+cp "$tmp/out" "$tmp/log.json"
+total=$("$JERRY" list --all --json | python3 -c 'import json,sys; print(sum(x["version"] for x in json.load(sys.stdin)))')
+json_assert 'log --json: every change once, newest first, with who/what/version' "$tmp/log.json" "(
+len(d) == $total and len({(e['id'], e['version']) for e in d}) == $total
+and [e['at'] for e in d] == sorted((e['at'] for e in d), reverse=True)
+and all(set(e) == {'id', 'version', 'at', 'by', 'op', 'changes'} for e in d)
+and all(re.fullmatch(r'$TS', e['at']) for e in d)
+and (d[0]['id'], d[0]['version'], d[0]['by'], d[0]['op']) == ('WORK-003', 2, 'alice', 'update')
+and d[0]['changes']['title'] == {'from': 'story one', 'to': 'story one, renamed'}
+and (d[-1]['id'], d[-1]['version'], d[-1]['op']) == ('WORK-001', 1, 'create'))"
+TEST_DESC='log --limit 3' expect_run 0 '*' '' -- "$JERRY" log --json --limit 3
+python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))[:3]))' "$tmp/log.json" >"$tmp/first3"
+json_assert 'log --limit 3: the three newest' "$tmp/out" "d == json.load(open('$tmp/first3'))"
+expect_run 0 '*' '' -- "$JERRY" log
+check_true 'log: 50 changes by default' test "$(wc -l <"$tmp/out")" -eq "$([ "$total" -lt 50 ] && echo "$total" || echo 50)"
+TEST_DESC='log --by bob' expect_run 0 '*' '' -- "$JERRY" log --json --by bob
+json_assert 'log --by bob: only bob' "$tmp/out" "[(e['id'], e['version']) for e in d] == [('WORK-005', 3)]"
+TEST_DESC='log --by bob --by alice' expect_run 0 '*' '' -- "$JERRY" log --json --by bob --by alice --limit 1000
+json_assert 'log --by, twice: either name' "$tmp/out" "len(d) == $total"
+TEST_DESC='log --item 3' expect_run 0 '*' '' -- "$JERRY" log --json --item 3
+json_assert 'log --item 3: that item, newest first' "$tmp/out" "[(e['id'], e['version']) for e in d] == [('WORK-003', 2), ('WORK-003', 1)]"
+TEST_DESC='log --item 3 --item work-5 --since (the window)' expect_run 0 '*' '' -- "$JERRY" log --json --item 3 --item work-5 --since "$(window)"
+json_assert 'log --item twice, in the window' "$tmp/out" "[(e['id'], e['version']) for e in d] == [('WORK-003', 2), ('WORK-005', 3)]"
+expect_run 0 '' '' -- "$JERRY" log --item 1 --since "$(window)"
+expect_run 0 '' '' -- "$JERRY" log --by nobody
+# The same log once index.log's records are settled into the history files.
+"$JERRY" reindex >/dev/null
+TEST_DESC='log --json after reindex' expect_run 0 '*' '' -- "$JERRY" log --json --limit 1000
+json_assert 'log: the same after reindex (entries from the files, not index.log)' "$tmp/out" "d == json.load(open('$tmp/log.json'))"
+# The window decides what is read: an item untouched in it is not opened.
+cp -a "$tmp/.jerry" "$tmp/win" && rm "$tmp/win/data/history/WORK-001.jsonl" && mkdir "$tmp/win/data/history/WORK-001.jsonl"
+expect_run 0 ' WORK-003 v2 ' '' -- env JERRY_DATA="$tmp/win/data" "$JERRY" log --since "$(window)"
+expect_run 6 '' "^jerry: cannot read the history of 'WORK-001'" -- env JERRY_DATA="$tmp/win/data" "$JERRY" log --limit 1000
+expect_run 2 '' "^jerry: 'xx' is not a time span" -- "$JERRY" log --since xx
+expect_run 2 '' "^jerry: --limit '0' is not a positive whole number" -- "$JERRY" log --limit 0
+expect_run 3 '' "^jerry: no item 'WORK-099'" -- "$JERRY" log --item 99
+expect_run 2 '' "^jerry: '\\.\\./2' is not an item ID" -- "$JERRY" log --item ../2
+expect_run 2 '' '^jerry: ' -- "$JERRY" log 3
+
 test_done
