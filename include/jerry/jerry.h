@@ -468,7 +468,8 @@ typedef struct jerry_log_query {
 } jerry_log_query;
 
 typedef struct jerry_log_entry {
-	char id[24];                    /* the item changed                  */
+	int64_t num;                    /* the item changed: 7 for WORK-007  */
+	char id[24];
 	jerry_history_entry change;
 } jerry_log_entry;
 

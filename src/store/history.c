@@ -624,9 +624,8 @@ static int newest_entry_first(const void *a, const void *b)
 	const jerry_log_entry *x = a, *y = b;
 	if (x->change.at_ms != y->change.at_ms)
 		return x->change.at_ms < y->change.at_ms ? 1 : -1;
-	int c = strcmp(y->id, x->id);
-	if (c)
-		return c;
+	if (x->num != y->num)
+		return x->num < y->num ? 1 : -1;
 	return (x->change.version < y->change.version) - (x->change.version > y->change.version);
 }
 
@@ -687,6 +686,7 @@ static int log_item(struct log_run *r, const jerry_item *item, jerry_error *err)
 		}
 		jerry_log_entry *out = &r->e[r->n++];
 		memset(out, 0, sizeof(*out));
+		out->num = item->num;
 		snprintf(out->id, sizeof(out->id), "%s", item->id);
 		out->change = *e;
 		memset(e, 0, sizeof(*e)); /* moved */
@@ -761,12 +761,17 @@ int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry
 	qsort(all, n, sizeof(*all), newest_item_first);
 	for (size_t i = 0; i < n; i++) {
 		/*
-		 * Every entry of all[i] and after is at or before its updated_at:
-		 * once limit entries are at least as new, none of them can show.
+		 * Every entry of all[i] and after is at or before its updated_at,
+		 * and on a tie of a smaller number (both orders put the higher
+		 * number first): once limit entries come before that, none of
+		 * them can show.
 		 */
 		if (q->limit && r.n >= q->limit) {
+			const jerry_log_entry *last;
 			log_trim(&r);
-			if (r.e[r.n - 1].change.at_ms > all[i]->updated_at)
+			last = &r.e[r.n - 1];
+			if (last->change.at_ms > all[i]->updated_at ||
+			    (last->change.at_ms == all[i]->updated_at && last->num > all[i]->num))
 				break;
 		}
 		if ((rc = log_item(&r, all[i], err)))
