@@ -151,6 +151,9 @@ json_assert 'log: the same after reindex (entries from the files, not index.log)
 # The window decides what is read: an item untouched in it is not opened.
 cp -a "$tmp/.jerry" "$tmp/win" && rm "$tmp/win/data/history/WORK-001.jsonl" && mkdir "$tmp/win/data/history/WORK-001.jsonl"
 expect_run 0 ' WORK-003 v2 ' '' -- env JERRY_DATA="$tmp/win/data" "$JERRY" log --since "$(window)"
+# --limit alone: reading stops once the newest N are certain (WORK-001 is the
+# item changed longest ago).
+expect_run 0 ' WORK-003 v2 ' '' -- env JERRY_DATA="$tmp/win/data" "$JERRY" log --limit 3
 expect_run 6 '' "^jerry: cannot read the history of 'WORK-001'" -- env JERRY_DATA="$tmp/win/data" "$JERRY" log --limit 1000
 expect_run 2 '' "^jerry: 'xx' is not a time span" -- "$JERRY" log --since xx
 expect_run 2 '' "^jerry: --limit '0' is not a positive whole number" -- "$JERRY" log --limit 0
