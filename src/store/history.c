@@ -662,7 +662,7 @@ static int log_item(struct log_run *r, const jerry_item *item, jerry_error *err)
 		else
 			hi = mid;
 	}
-	p = r->log.p + lo;
+	p = r->log.n ? r->log.p + lo : NULL;
 	while (lo + np < r->log.n && r->log.p[lo + np].num == item->num)
 		np++;
 	jerry_history_entry *h = NULL;
@@ -698,7 +698,8 @@ static int log_item(struct log_run *r, const jerry_item *item, jerry_error *err)
 /* Sort what r holds, newest first, and keep the newest limit. */
 static void log_trim(struct log_run *r)
 {
-	qsort(r->e, r->n, sizeof(*r->e), newest_entry_first);
+	if (r->n) /* r->e is NULL until the first entry */
+		qsort(r->e, r->n, sizeof(*r->e), newest_entry_first);
 	if (r->q->limit && r->n > r->q->limit) {
 		for (size_t i = r->q->limit; i < r->n; i++) {
 			free(r->e[i].change.by);
@@ -734,7 +735,8 @@ int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry
 	if ((rc = jr_index_log_lines(st, collect_line, &r.log, err)) ||
 	    (rc = port->scan(port->ctx, &all, &n, err)))
 		goto out;
-	qsort(r.log.p, r.log.n, sizeof(*r.log.p), by_num_then_seq);
+	if (r.log.n) /* r.log.p is NULL when the log holds no history record */
+		qsort(r.log.p, r.log.n, sizeof(*r.log.p), by_num_then_seq);
 	/* The items the window can hold: changed since since_ms (and asked for). */
 	for (size_t i = 0; i < n; i++) {
 		int keep = all[i]->updated_at >= q->since_ms;
@@ -758,7 +760,8 @@ int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry
 			goto out; /* no such item */
 		jerry_item_free(it);
 	}
-	qsort(all, n, sizeof(*all), newest_item_first);
+	if (n)
+		qsort(all, n, sizeof(*all), newest_item_first);
 	for (size_t i = 0; i < n; i++) {
 		/*
 		 * Every entry of all[i] and after is at or before its updated_at,
