@@ -336,6 +336,8 @@ class Bench:
             ("sqlite_list", self.sql(d10k, sel_tab)),
             ("jerry_ready_json", self.j(s10k, "ready", "--json")),
             ("sqlite_ready_json", self.sql(d10k, sel_ready, "-json")),
+            # The items the writes above changed are the window (ADR 0015).
+            ("jerry_log_since", self.j(s10k, "log", "--since", "1h", "--json")),
         ], rounds=cfg["list_rounds"])
         self.ratio_row("list --json", 10000, r["jerry_list_json"], "sqlite3 -json select",
                        r["sqlite_json"], 0.7)
@@ -343,6 +345,9 @@ class Bench:
                        r["sqlite_list"], None)
         self.ratio_row("ready --json", 10000, r["jerry_ready_json"], "sqlite3 -json select",
                        r["sqlite_ready_json"], 0.7)
+        # log reads the index like list, then only the window's history files.
+        self.ratio_row("log --since 1h", 10000, r["jerry_log_since"], "jerry list --json",
+                       r["jerry_list_json"], 1.0)
         # Same answer, or the comparison means nothing.
         jr = [x["id"] for x in json.loads(run(self.j(s10k, "ready", "--json")))]
         con = sqlite3.connect(d10k)

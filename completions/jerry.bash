@@ -24,7 +24,7 @@ _jerry()
 	fi
 
 	local commands="init create show list update start block done cancel reopen note check reindex
-		claim heartbeat release dep ready blocked search summary prime history help"
+		claim heartbeat release dep ready blocked search summary prime history log help"
 	local global_opts="--json --data --lock-timeout --as --help --version"
 	local types="epic feature story task subtask bug spike"
 	local priorities="critical high medium low"
@@ -91,7 +91,7 @@ _jerry()
 		COMPREPLY=($(compgen -W "$sorts" -- "$cur"))
 		return
 		;;
-	--parent | --on)
+	--parent | --on | --item)
 		COMPREPLY=($(compgen -W "$(_jerry_ids)" -- "$cur"))
 		return
 		;;
@@ -128,7 +128,8 @@ _jerry()
 		opts="--type --priority --label --description --parent --assignee"
 		;;
 	list)
-		opts="--status --type --label --any-label --assignee --priority --parent --all --sort --limit"
+		opts="--status --type --label --any-label --assignee --priority --parent --all --sort --limit
+		      --tree"
 		;;
 	update)
 		opts="--title --description --type --priority --status --assignee --add-label
@@ -181,6 +182,9 @@ _jerry()
 		;;
 	summary)
 		opts="--since"
+		;;
+	log)
+		opts="--since --by --item --limit"
 		;;
 	help)
 		[[ $nargs -eq 0 ]] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))

@@ -79,6 +79,14 @@ vg prime-stale prime
 vg claim-next-stale claim --next --skip 1 --any --json
 vg history history 1
 vg history-json history 1 --json
+vg prime-json prime --json
+vg show-related show 2 --json
+vg list-tree list --tree --all
+vg list-tree-json list --tree --json --all
+vg log log
+vg log-json log --json --since 1h --by nobody --by "$(whoami)" --item 1 --item 2 --limit 3
+vg log-missing log --item 999
+vg log-bad-since log --since xx
 vg check check
 vg reindex reindex
 # Containers (t0180): the gate, the cascade, the parent to close.

@@ -522,6 +522,41 @@ int jerry_history(jerry_history_entry **out, size_t *out_n, jerry_store *store, 
 		  jerry_error *err);
 void jerry_history_free(jerry_history_entry *entries, size_t n);
 
+/* ---- a coordinator's view ---------------------------------------------- */
+
+/*
+ * The items around `id`, from the index, in ID order: its children (parent
+ * is id) and its dependents (depends_on holds id), done and cancelled ones
+ * included.  Free both arrays with jerry_item_array_free().
+ */
+int jerry_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
+		  size_t *ndependents, jerry_store *store, const char *id, jerry_error *err);
+
+/*
+ * jerry_log(): every change in the project, newest first.  The index picks
+ * the items changed since `since_ms` (an item's newest entry is its
+ * updated_at), and only their history is read, newest item first, until
+ * `limit` entries are certain: the cost follows the window asked for.
+ */
+typedef struct jerry_log_query {
+	int64_t since_ms;               /* 0: from the start                 */
+	const char *const *by;          /* only changes by one of these      */
+	size_t nby;
+	const char *const *items;       /* only these items (IDs, any spelling) */
+	size_t nitems;
+	size_t limit;                   /* 0: no limit                       */
+} jerry_log_query;
+
+typedef struct jerry_log_entry {
+	int64_t num;                    /* the item changed: 7 for WORK-007  */
+	char id[24];
+	jerry_history_entry change;
+} jerry_log_entry;
+
+int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *store,
+	      const jerry_log_query *query, jerry_error *err);
+void jerry_log_free(jerry_log_entry *entries, size_t n);
+
 /* ---- integrity --------------------------------------------------------- */
 
 typedef struct jerry_problem {

@@ -96,6 +96,10 @@ int jr_app_closable(jerry_item ***out, size_t *out_n, const jr_port *port, jerry
 int jr_app_deps_gate(const jr_port *port, jerry_item *it, jerry_status to, int force,
 		     const char *verb, jerry_error *err);
 
+/* related.c */
+int jr_app_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
+		   size_t *ndependents, const jr_port *port, int64_t num, jerry_error *err);
+
 /* coord.c */
 int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
 		 int flags, jerry_error *err);

@@ -12,6 +12,13 @@
 
 #define DEFAULT_SINCE_MS (24LL * 3600 * 1000)
 #define TEXT_ROWS 20
+/*
+ * prime stays under 2,000 tokens at any store size: every list it shows is
+ * cut at PRIME_ROWS with a count of the rest, and titles at PRIME_TITLE
+ * characters.  A new section of up to PRIME_ROWS short rows still fits.
+ */
+#define PRIME_ROWS 5
+#define PRIME_TITLE 60
 
 static int64_t now_ms(void)
 {
@@ -68,15 +75,15 @@ static int claim_stale(const struct brief *b, const jerry_item *it)
 	return it->claim.by && !claim_live(b, it);
 }
 
-/* Stale claims, at most TEXT_ROWS of them, and how many there are. */
-static json_t *stale_json(const struct brief *b, size_t *total)
+/* Stale claims, at most rows of them, and how many there are. */
+static json_t *stale_json(const struct brief *b, size_t rows, size_t *total)
 {
 	json_t *arr = json_array();
 	*total = 0;
 	for (size_t i = 0; arr && i < b->nall; i++) {
 		const jerry_item *it = b->all[i];
 		char t[40];
-		if (!claim_stale(b, it) || (*total)++ >= TEXT_ROWS)
+		if (!claim_stale(b, it) || (*total)++ >= rows)
 			continue;
 		jerry_time_format(t, sizeof(t), it->claim.expires_ms);
 		out_json_push(&arr, json_pack("{s:s,s:s,s:s,s:s}", "id", it->id, "status",
@@ -87,12 +94,12 @@ static json_t *stale_json(const struct brief *b, size_t *total)
 }
 
 /* The section appears only when there are stale claims: they call for action. */
-static void brief_stale(const struct brief *b)
+static void brief_stale(const struct brief *b, size_t rows)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < b->nall; i++) {
 		const jerry_item *it = b->all[i];
-		if (!claim_stale(b, it) || total++ >= TEXT_ROWS)
+		if (!claim_stale(b, it) || total++ >= rows)
 			continue;
 		if (total == 1)
 			printf("stale claims (lease expired; claim --next takes them over):\n");
@@ -101,51 +108,138 @@ static void brief_stale(const struct brief *b)
 		printf("  %s  %s  by %s, expired %s\n", it->id, jerry_status_name(it->status),
 		       it->claim.by, at);
 	}
-	if (total == 0)
-		printf("  (none)\n");
-	else if (total > TEXT_ROWS)
-		printf("  ... and %zu more\n", total - TEXT_ROWS);
+	if (total > rows)
+		printf("  ... and %zu more\n", total - rows);
 }
 
-static json_t *brief_json(const struct brief *b)
+/*
+ * title, cut to at most max characters (UTF-8 aware, "..." marks a cut) into
+ * buf of at least 4 * max + 4 bytes; max 0: the whole title.
+ */
+static const char *cut_title(char *buf, const char *title, size_t max)
 {
-	char since[40];
+	size_t chars = 0, i = 0;
+	if (!title)
+		return "";
+	if (!max)
+		return title;
+	for (; title[i]; i++) {
+		if (((unsigned char)title[i] & 0xC0) == 0x80)
+			continue;
+		if (chars++ == max)
+			break;
+	}
+	if (!title[i])
+		return title;
+	/* Room for "...": back off to the start of the character max - 3. */
+	size_t keep = 0;
+	for (size_t j = 0, c = 0; j < i; j++)
+		if (((unsigned char)title[j] & 0xC0) != 0x80 && c++ == max - 3) {
+			keep = j;
+			break;
+		}
+	memcpy(buf, title, keep);
+	memcpy(buf + keep, "...", 4);
+	return buf;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
+	return (y->updated_at > x->updated_at) - (y->updated_at < x->updated_at);
+}
+
+/*
+ * The items changed in the window, newest first, into a new array (*out,
+ * *n); 0, or -1 when out of memory.
+ */
+static int brief_changed(const struct brief *b, jerry_item ***out, size_t *n)
+{
+	size_t k = 0;
+	*n = 0;
+	for (size_t i = 0; i < b->nall; i++)
+		k += b->all[i]->updated_at >= b->since;
+	*out = calloc(k ? k : 1, sizeof(**out));
+	if (!*out)
+		return -1;
+	for (size_t i = 0; i < b->nall; i++)
+		if (b->all[i]->updated_at >= b->since)
+			(*out)[(*n)++] = b->all[i];
+	qsort(*out, *n, sizeof(**out), newest_first);
+	return 0;
+}
+
+/*
+ * summary --json and prime --json.  rows > 0 (prime) cuts each list at rows
+ * entries and titles at PRIME_TITLE; changed_total / claimed_total always
+ * count the whole list.
+ */
+static json_t *brief_json(const struct brief *b, size_t rows)
+{
+	char since[40], cut[4 * PRIME_TITLE + 4];
+	size_t title_max = rows ? PRIME_TITLE : 0, nclaimed = 0, nchanged = 0;
+	jerry_item **recent = NULL;
+	if (brief_changed(b, &recent, &nchanged))
+		return NULL;
 	json_t *counts = json_object(), *changed = json_array(), *claimed = json_array();
 	jerry_time_format(since, sizeof(since), b->since);
 	for (int s = 0; s < JERRY_STATUS__COUNT; s++)
 		json_object_set_new(counts, jerry_status_name((jerry_status)s),
 				    json_integer((json_int_t)b->counts[s]));
+	for (size_t i = 0; i < nchanged && (!rows || i < rows); i++) {
+		const jerry_item *it = recent[i];
+		char t[40];
+		jerry_time_format(t, sizeof(t), it->updated_at);
+		json_array_append_new(changed, json_pack("{s:s,s:s,s:o,s:I,s:s,s:s*}", "id", it->id,
+			"status", jerry_status_name(it->status),
+			"title", out_json_string(cut_title(cut, it->title, title_max)),
+			"version", (json_int_t)it->version, "updated_at", t, "updated_by", it->updated_by));
+	}
+	free(recent);
 	for (size_t i = 0; i < b->nall; i++) {
 		const jerry_item *it = b->all[i];
 		char t[40];
-		if (it->updated_at >= b->since) {
-			jerry_time_format(t, sizeof(t), it->updated_at);
-			json_array_append_new(changed, json_pack("{s:s,s:s,s:o,s:I,s:s,s:s*}", "id", it->id,
-				"status", jerry_status_name(it->status), "title", out_json_string(it->title),
-				"version", (json_int_t)it->version, "updated_at", t, "updated_by", it->updated_by));
+		if (!it->claim.by || (rows && nclaimed >= rows)) {
+			nclaimed += it->claim.by != NULL;
+			continue;
 		}
-		if (it->claim.by) {
-			jerry_time_format(t, sizeof(t), it->claim.expires_ms);
-			json_array_append_new(claimed, json_pack("{s:s,s:s,s:s*,s:s,s:b}", "id", it->id,
-				"by", it->claim.by, "session", it->claim.session, "expires_at", t,
-				"live", claim_live(b, it)));
-		}
+		nclaimed++;
+		jerry_time_format(t, sizeof(t), it->claim.expires_ms);
+		json_array_append_new(claimed, json_pack("{s:s,s:s,s:s*,s:s,s:b}", "id", it->id,
+			"by", it->claim.by, "session", it->claim.session, "expires_at", t,
+			"live", claim_live(b, it)));
 	}
-	char *ready = jerry_items_json(b->ready, b->nready, JERRY_JSON_COMPACT);
-	json_t *next = ready ? json_loads(ready, 0, NULL) : NULL;
-	free(ready);
-	size_t nstale = 0;
-	json_t *stale = stale_json(b, &nstale);
-	json_t *doc = json_pack("{s:I,s:o,s:s,s:o,s:o,s:o,s:I,s:o*}", "total", (json_int_t)b->nall,
-				"counts", counts, "since", since, "changed", changed, "claimed", claimed,
-				"stale_claims", stale, "stale_count", (json_int_t)nstale, "next_up", next);
-	/* Parents to close: the first TEXT_ROWS, and how many there are. */
+	json_t *next = json_array();
+	for (size_t i = 0; i < b->nready; i++) {
+		const jerry_item *it = b->ready[i];
+		if (rows) {
+			json_array_append_new(next, json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", it->id,
+				"type", jerry_type_name(it->type), "priority",
+				jerry_priority_name(it->priority), "status", jerry_status_name(it->status),
+				"title", out_json_string(cut_title(cut, it->title, title_max))));
+			continue;
+		}
+		char *one = jerry_item_json(it, JERRY_JSON_COMPACT);
+		json_t *o = one ? json_loads(one, 0, NULL) : NULL;
+		free(one);
+		if (o)
+			json_array_append_new(next, o);
+	}
+	size_t list_rows = rows ? rows : TEXT_ROWS, nstale = 0;
+	json_t *stale = stale_json(b, list_rows, &nstale);
+	json_t *doc = json_pack("{s:I,s:o,s:s,s:o,s:I,s:o,s:I,s:o,s:I,s:o}", "total",
+				(json_int_t)b->nall, "counts", counts, "since", since, "changed", changed,
+				"changed_total", (json_int_t)nchanged, "claimed", claimed, "claimed_total",
+				(json_int_t)nclaimed, "stale_claims", stale, "stale_count",
+				(json_int_t)nstale, "next_up", next);
+	/* Parents to close: the first list_rows, and how many there are. */
 	json_t *close = json_array();
-	for (size_t i = 0; i < b->nclosable && i < TEXT_ROWS; i++)
+	for (size_t i = 0; i < b->nclosable && i < list_rows; i++)
 		out_json_push(&close, json_pack("{s:s,s:s,s:s,s:o}", "id", b->closable[i]->id, "type",
 						jerry_type_name(b->closable[i]->type), "status",
 						jerry_status_name(b->closable[i]->status), "title",
-						out_json_string(b->closable[i]->title)));
+						out_json_string(cut_title(cut, b->closable[i]->title,
+									  title_max))));
 	if (doc && (!close || json_object_set_new(doc, "parents_to_close", close) ||
 		    json_object_set_new(doc, "parents_to_close_count",
 					json_integer((json_int_t)b->nclosable)))) {
@@ -177,7 +271,7 @@ static void brief_counts(const struct brief *b)
 	printf(")\n");
 }
 
-static void brief_claims(const struct brief *b, const char *me, int mine)
+static void brief_claims(const struct brief *b, const char *me, int mine, size_t rows)
 {
 	size_t shown = 0, total = 0;
 	for (size_t i = 0; i < b->nall; i++) {
@@ -185,30 +279,29 @@ static void brief_claims(const struct brief *b, const char *me, int mine)
 		if (!it->claim.by || (me && (strcmp(it->claim.by, me) == 0) != mine))
 			continue;
 		total++;
-		if (shown++ >= TEXT_ROWS)
+		if (shown++ >= rows)
 			continue;
 		char until[40];
 		jerry_time_format(until, sizeof(until), it->claim.expires_ms);
 		printf("  %s  %s  by %s until %s%s\n", it->id, jerry_status_name(it->status),
 		       it->claim.by, until, claim_live(b, it) ? "" : "  [expired]");
 	}
-	if (total > TEXT_ROWS)
-		printf("  ... and %zu more\n", total - TEXT_ROWS);
+	if (total == 0)
+		printf("  (none)\n");
+	else if (total > rows)
+		printf("  ... and %zu more\n", total - rows);
 }
 
-static void brief_ready(const struct brief *b)
+/* The top of ready; title_max 0: whole titles. */
+static void brief_ready(const struct brief *b, size_t title_max)
 {
+	char cut[4 * PRIME_TITLE + 4];
 	if (b->nready == 0)
 		printf("  (nothing ready)\n");
 	for (size_t i = 0; i < b->nready; i++)
 		printf("  %s  %s  %s  %s\n", b->ready[i]->id, jerry_priority_name(b->ready[i]->priority),
-		       jerry_type_name(b->ready[i]->type), b->ready[i]->title ? b->ready[i]->title : "");
-}
-
-static int newest_first(const void *a, const void *b)
-{
-	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
-	return (y->updated_at > x->updated_at) - (y->updated_at < x->updated_at);
+		       jerry_type_name(b->ready[i]->type),
+		       cut_title(cut, b->ready[i]->title, title_max));
 }
 
 int cmd_summary(struct cli *cli, const struct cli_args *args)
@@ -232,24 +325,18 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 	if ((status = brief_load(&b, cli, store, window)))
 		goto out;
 	if (cli->json) {
-		json_t *doc = brief_json(&b);
+		json_t *doc = brief_json(&b, 0);
 		status = doc ? out_json(cli, doc) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	brief_counts(&b);
 	size_t changed = 0;
-	for (size_t i = 0; i < b.nall; i++)
-		changed += b.all[i]->updated_at >= b.since;
-	printf("changed in the last %s: %zu\n", since_text, changed);
-	jerry_item **recent = calloc(changed ? changed : 1, sizeof(*recent));
-	if (!recent) {
+	jerry_item **recent = NULL;
+	if (brief_changed(&b, &recent, &changed)) {
 		status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0, k = 0; i < b.nall; i++)
-		if (b.all[i]->updated_at >= b.since)
-			recent[k++] = b.all[i];
-	qsort(recent, changed, sizeof(*recent), newest_first);
+	printf("changed in the last %s: %zu\n", since_text, changed);
 	for (size_t i = 0; i < changed && i < TEXT_ROWS; i++) {
 		const jerry_item *it = recent[i];
 		printf("  %s  %s  %s  (v%lld by %s)\n", it->id, jerry_status_name(it->status),
@@ -260,10 +347,10 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 	if (changed > TEXT_ROWS)
 		printf("  ... and %zu more\n", changed - TEXT_ROWS);
 	printf("claimed:\n");
-	brief_claims(&b, NULL, 0);
-	brief_stale(&b);
+	brief_claims(&b, NULL, 0, TEXT_ROWS);
+	brief_stale(&b, TEXT_ROWS);
 	printf("next up:\n");
-	brief_ready(&b);
+	brief_ready(&b, 0);
 	brief_closable(&b);
 out:
 	brief_release(&b);
@@ -304,7 +391,7 @@ int cmd_prime(struct cli *cli, const struct cli_args *args)
 		goto out;
 	const char *me = jerry_store_claimer(store);
 	if (cli->json) {
-		json_t *doc = brief_json(&b);
+		json_t *doc = brief_json(&b, PRIME_ROWS);
 		json_t *wrap = doc ? json_pack("{s:s,s:s,s:o}", "instance", me, "guide", guide, "state", doc)
 				   : NULL;
 		status = wrap ? out_json(cli, wrap) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
@@ -314,12 +401,12 @@ int cmd_prime(struct cli *cli, const struct cli_args *args)
 	printf("## Now (you are %s)\n", me);
 	brief_counts(&b);
 	printf("your claims:\n");
-	brief_claims(&b, me, 1);
+	brief_claims(&b, me, 1, PRIME_ROWS);
 	printf("claimed by others:\n");
-	brief_claims(&b, me, 0);
-	brief_stale(&b);
+	brief_claims(&b, me, 0, PRIME_ROWS);
+	brief_stale(&b, PRIME_ROWS);
 	printf("ready, best first:\n");
-	brief_ready(&b);
+	brief_ready(&b, PRIME_TITLE);
 	jerry_item **waiting = NULL;
 	size_t nwaiting = 0;
 	jerry_error err;
@@ -427,5 +514,94 @@ int cmd_history(struct cli *cli, const struct cli_args *args)
 	}
 	jerry_history_free(e, n);
 	jerry_store_free(store);
+	return status;
+}
+
+/* ---- log ---------------------------------------------------------------- */
+
+#define LOG_LIMIT 50
+
+/* One line: when, which item at which version, who, what. */
+static void put_log_entry(const jerry_log_entry *e)
+{
+	char at[40];
+	jerry_time_format(at, sizeof(at), e->change.at_ms);
+	printf("%s  %s v%lld  %s  ", at, e->id, (long long)e->change.version,
+	       e->change.by ? e->change.by : "?");
+	put_changes(&e->change);
+	putchar('\n');
+}
+
+int cmd_log(struct cli *cli, const struct cli_args *args)
+{
+	jerry_log_query q = {0};
+	jerry_store *store = NULL;
+	jerry_log_entry *e = NULL;
+	size_t n = 0, nby = 0, nitems = 0;
+	jerry_error err;
+	int status;
+
+	/* nopts slots hold every --by and --item value. */
+	const char **by = calloc(args->nopts + 1, sizeof(*by));
+	const char **items = calloc(args->nopts + 1, sizeof(*items));
+	if (!by || !items) {
+		free(by);
+		free(items);
+		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	}
+	q.limit = LOG_LIMIT;
+	status = 0;
+	for (size_t i = 0; i < args->nopts && !status; i++) {
+		const char *v = args->opts[i].arg;
+		int64_t span;
+		uint64_t limit;
+		switch (args->opts[i].id) {
+		case OPT_SINCE:
+			if (jerry_duration_parse(&span, v) != 0)
+				status = out_fail(cli, JERRY_EINVALID, "write it like 30m, 1h, 1d or 1w",
+						  "'%.64s' is not a time span", v);
+			else
+				q.since_ms = now_ms() - span;
+			break;
+		case OPT_BY: by[nby++] = v; break;
+		case OPT_ITEM: items[nitems++] = v; break;
+		case OPT_LIMIT:
+			if (cli_parse_uint(&limit, v, 1000000000u) || limit == 0)
+				status = out_usage(cli, "--limit '%.64s' is not a positive whole number", v);
+			else
+				q.limit = (size_t)limit;
+			break;
+		default: break;
+		}
+	}
+	q.by = by;
+	q.nby = nby;
+	q.items = items;
+	q.nitems = nitems;
+	jerry_error_clear(&err);
+	if (status || (status = cli_open(&store, cli)))
+		goto out;
+	int rc = jerry_log(&e, &n, store, &q, &err);
+	if (rc) {
+		status = out_error(cli, rc, &err);
+	} else if (cli->json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; arr && i < n; i++) {
+			char at[40];
+			jerry_time_format(at, sizeof(at), e[i].change.at_ms);
+			out_json_push(&arr, json_pack("{s:s,s:I,s:s,s:s*,s:s,s:o*}", "id", e[i].id,
+				"version", (json_int_t)e[i].change.version, "at", at, "by", e[i].change.by,
+				"op", e[i].change.op, "changes", json_loads(e[i].change.changes, 0, NULL)));
+		}
+		status = arr ? out_json(cli, arr) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	} else {
+		for (size_t i = 0; i < n; i++)
+			put_log_entry(&e[i]);
+	}
+out:
+	jerry_log_free(e, n);
+	jerry_store_free(store);
+	free(by);
+	free(items);
 	return status;
 }

@@ -71,6 +71,168 @@ void cli_filter_release(struct cli_filter *cf)
 	cf->vals = NULL;
 }
 
+/* ---- list --tree ----------------------------------------------------------- */
+
+struct by_num {
+	int64_t num;
+	size_t pos;
+};
+
+static int cmp_num(const void *a, const void *b)
+{
+	const struct by_num *x = a, *y = b;
+	return (x->num > y->num) - (x->num < y->num);
+}
+
+/*
+ * Lay items out as a tree into order[] and depth[] (n each): an item goes
+ * under its parent when the parent is in the list too, else at the top (its
+ * parent is filtered out, or it has none).  Siblings keep the list's order.
+ * An item in a parent cycle (only by hand edits) still shows once, at the
+ * top.  0, or -1 when out of memory.
+ */
+static int tree_build(jerry_item **order, size_t *depth, jerry_item *const *items, size_t n)
+{
+	size_t cap = n ? n : 1;
+	struct by_num *nums = calloc(cap, sizeof(*nums));
+	size_t *parent = calloc(cap, sizeof(*parent)), *first = calloc(cap + 1, sizeof(*first));
+	size_t *kids = calloc(cap, sizeof(*kids)), *filled = calloc(cap, sizeof(*filled));
+	size_t *stack = calloc(cap, sizeof(*stack)), *d = calloc(cap, sizeof(*d));
+	char *seen = calloc(cap, 1);
+	int rc = nums && parent && first && kids && filled && stack && d && seen ? 0 : -1;
+	for (size_t i = 0; !rc && i < n; i++)
+		nums[i] = (struct by_num){items[i]->num, i};
+	if (!rc)
+		qsort(nums, n, sizeof(*nums), cmp_num);
+	/* parent[i] == n: at the top.  kids[first[p] .. first[p + 1]): p's children. */
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct by_num key = {items[i]->parent, 0}, *hit = NULL;
+		if (items[i]->parent > 0)
+			hit = bsearch(&key, nums, n, sizeof(*nums), cmp_num);
+		parent[i] = hit && hit->pos != i ? hit->pos : n;
+		if (parent[i] < n)
+			first[parent[i] + 1]++;
+	}
+	for (size_t p = 0; !rc && p < n; p++)
+		first[p + 1] += first[p];
+	for (size_t i = 0; !rc && i < n; i++)
+		if (parent[i] < n)
+			kids[first[parent[i]] + filled[parent[i]]++] = i;
+	/* Depth first from each top item, then from whatever a cycle left. */
+	size_t k = 0;
+	for (size_t pass = 0; !rc && pass < 2; pass++) {
+		for (size_t r = 0; r < n; r++) {
+			if (seen[r] || (pass == 0 && parent[r] < n))
+				continue;
+			size_t top = 0;
+			stack[top++] = r;
+			seen[r] = 1;
+			d[r] = 0;
+			while (top) {
+				size_t i = stack[--top];
+				order[k] = items[i];
+				depth[k++] = d[i];
+				/* Pushed in reverse, so the first child comes out first. */
+				for (size_t c = first[i + 1]; c > first[i]; c--) {
+					size_t ch = kids[c - 1];
+					if (seen[ch])
+						continue;
+					seen[ch] = 1;
+					d[ch] = d[i] + 1;
+					stack[top++] = ch;
+				}
+			}
+		}
+	}
+	free(nums);
+	free(parent);
+	free(first);
+	free(kids);
+	free(filled);
+	free(stack);
+	free(d);
+	free(seen);
+	return rc;
+}
+
+/*
+ * --json: the top items, each with a "children" array of the same shape
+ * (an empty array for a leaf).
+ */
+static json_t *tree_json(jerry_item *const *order, const size_t *depth, size_t n)
+{
+	json_t **level = calloc(n + 1, sizeof(*level));
+	json_t *top = json_array();
+	int ok = level && top;
+	if (ok)
+		level[0] = top;
+	for (size_t i = 0; ok && i < n; i++) {
+		char *text = jerry_item_json(order[i], JERRY_JSON_COMPACT);
+		json_t *o = text ? json_loads(text, 0, NULL) : NULL, *kids = json_array();
+		free(text);
+		ok = o && kids && json_object_set(o, "children", kids) == 0 &&
+		     json_array_append(level[depth[i]], o) == 0;
+		level[depth[i] + 1] = kids;
+		json_decref(o);    /* the parent's array holds it */
+		json_decref(kids); /* and o its children */
+	}
+	free(level);
+	if (!ok) {
+		json_decref(top);
+		return NULL;
+	}
+	return top;
+}
+
+/* The table, each title indented two spaces a level. */
+static int tree_table(const struct cli *cli, jerry_item **order, const size_t *depth, size_t n)
+{
+	char **saved = calloc(n ? n : 1, sizeof(*saved));
+	size_t done = 0;
+	int status = 0;
+	if (!saved)
+		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	for (; done < n; done++) {
+		const char *title = order[done]->title ? order[done]->title : "";
+		size_t pad = 2 * depth[done], len = strlen(title);
+		char *indented = malloc(pad + len + 1);
+		if (!indented) {
+			status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		memset(indented, ' ', pad);
+		memcpy(indented + pad, title, len + 1);
+		saved[done] = order[done]->title;
+		order[done]->title = indented;
+	}
+	if (!status)
+		status = out_table(cli, order, n);
+	for (size_t i = 0; i < done; i++) {
+		free(order[i]->title);
+		order[i]->title = saved[i];
+	}
+	free(saved);
+	return status;
+}
+
+static int out_tree(const struct cli *cli, jerry_item *const *items, size_t n)
+{
+	jerry_item **order = calloc(n ? n : 1, sizeof(*order));
+	size_t *depth = calloc(n ? n : 1, sizeof(*depth));
+	int status;
+	if (!order || !depth || tree_build(order, depth, items, n)) {
+		status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	} else if (cli->json) {
+		json_t *doc = tree_json(order, depth, n);
+		status = doc ? out_json(cli, doc) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	} else {
+		status = tree_table(cli, order, depth, n);
+	}
+	free(order);
+	free(depth);
+	return status;
+}
+
 int cmd_list(struct cli *cli, const struct cli_args *args)
 {
 	struct cli_filter cf;
@@ -78,15 +240,20 @@ int cmd_list(struct cli *cli, const struct cli_args *args)
 	jerry_item **items = NULL;
 	size_t n = 0;
 	jerry_error err;
-	int rc, status;
+	int rc, status, tree = 0;
 
 	jerry_error_clear(&err);
+	for (size_t i = 0; i < args->nopts; i++)
+		tree |= args->opts[i].id == OPT_TREE;
 	if ((status = cli_filter_fill(&cf, cli, args)) || (status = cli_open(&store, cli))) {
 		cli_filter_release(&cf);
 		return status;
 	}
 	rc = jerry_list(&items, &n, store, &cf.f, &err);
-	status = rc ? out_error(cli, rc, &err) : out_table(cli, items, n);
+	if (rc)
+		status = out_error(cli, rc, &err);
+	else
+		status = tree ? out_tree(cli, items, n) : out_table(cli, items, n);
 	jerry_item_array_free(items, n);
 	jerry_store_free(store);
 	cli_filter_release(&cf);

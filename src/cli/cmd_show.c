@@ -1,22 +1,65 @@
 /*
- * cmd_show.c - `jerry show ID`: one item, read from its own file.
+ * cmd_show.c - `jerry show ID`: one item, read from its own file, with its
+ * children and the items that depend on it, from the index.
  */
 #include "cli.h"
 #include "output.h"
 
+#include <stdlib.h>
+
+/* [{id, title, status}] of items. */
+static json_t *brief_list(jerry_item *const *items, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		out_json_push(&arr, json_pack("{s:s,s:o,s:s}", "id", items[i]->id, "title",
+					      out_json_string(items[i]->title ? items[i]->title : ""),
+					      "status", jerry_status_name(items[i]->status)));
+	return arr;
+}
+
+static void put_list(const char *heading, jerry_item *const *items, size_t n)
+{
+	if (!n)
+		return;
+	printf("\n%s:\n", heading);
+	for (size_t i = 0; i < n; i++)
+		printf("  %s  %s  %s\n", items[i]->id, jerry_status_name(items[i]->status),
+		       items[i]->title ? items[i]->title : "");
+}
+
 int cmd_show(struct cli *cli, const struct cli_args *args)
 {
 	jerry_store *store = NULL;
-	jerry_item *item = NULL;
+	jerry_item *item = NULL, **kids = NULL, **deps = NULL;
+	size_t nkids = 0, ndeps = 0;
 	jerry_error err;
 	int rc, status;
 
 	jerry_error_clear(&err);
 	if ((status = cli_open(&store, cli)))
 		return status;
-	rc = jerry_show(&item, store, args->pos[0], &err);
-	status = rc ? out_error(cli, rc, &err) : out_card(cli, item);
+	if ((rc = jerry_show(&item, store, args->pos[0], &err)) ||
+	    (rc = jerry_related(&kids, &nkids, &deps, &ndeps, store, args->pos[0], &err))) {
+		status = out_error(cli, rc, &err);
+	} else if (cli->json) {
+		char *text = jerry_item_json(item, JERRY_JSON_COMPACT);
+		json_t *doc = text ? json_loads(text, 0, NULL) : NULL;
+		free(text);
+		if (doc && json_object_set_new(doc, "children", brief_list(kids, nkids)) == 0 &&
+		    json_object_set_new(doc, "dependents", brief_list(deps, ndeps)) == 0) {
+			status = out_json(cli, doc);
+		} else {
+			json_decref(doc);
+			status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		}
+	} else if (!(status = out_card(cli, item))) {
+		put_list("Children", kids, nkids);
+		put_list("Dependents", deps, ndeps);
+	}
 	jerry_item_free(item);
+	jerry_item_array_free(kids, nkids);
+	jerry_item_array_free(deps, ndeps);
 	jerry_store_free(store);
 	return status;
 }

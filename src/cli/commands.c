@@ -45,6 +45,7 @@ static const struct cli_opt list_opts[] = {
 	{ OPT_ALL, "all", 'a', NULL, "include done and cancelled items" },
 	{ OPT_SORT, "sort", 0, "KEY", "id (default), priority, updated, created, status, title" },
 	{ OPT_LIMIT, "limit", 'n', "N", "show at most N items" },
+	{ OPT_TREE, "tree", 0, NULL, "show the hierarchy: children under their parent" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -149,6 +150,14 @@ static const struct cli_opt search_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
+static const struct cli_opt log_opts[] = {
+	{ OPT_SINCE, "since", 0, "SPAN", "only changes in this span: 30m, 1h, 1d, 1w" },
+	{ OPT_BY, "by", 0, "NAME", "only changes by NAME (or by any NAME given)", CLI_REPEAT },
+	{ OPT_ITEM, "item", 0, "ID", "only changes to ID (or to any ID given)", CLI_REPEAT },
+	{ OPT_LIMIT, "limit", 'n', "N", "show at most N changes (default 50)" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
 static const struct cli_opt summary_opts[] = {
 	{ OPT_SINCE, "since", 0, "SPAN", "what changed in this span: 1h, 1d (default), 1w" },
 	{ 0, NULL, 0, NULL, NULL }
@@ -161,7 +170,7 @@ const struct cli_cmd cli_commands[] = {
 	  "create an item and print its ID", create_opts, 1, 1, cmd_create, NULL },
 	{ "show", "ID", "show one item", no_opts, 1, 1, cmd_show, NULL },
 	{ "list", "[--status S,...]... [--type T,...]... [--label L,...]... [--any-label] [--assignee A]..."
-		  " [--priority P,...]... [--parent ID,...]... [--all] [--sort KEY] [--limit N]",
+		  " [--priority P,...]... [--parent ID,...]... [--all] [--sort KEY] [--limit N] [--tree]",
 	  "list items (the open ones by default)", list_opts, 0, 0, cmd_list, NULL },
 	{ "update", "ID [--title T] [--description T|-] [--type T] [--priority P] [--status S]"
 		    " [--assignee A] [--add-label L]... [--remove-label L]... [--parent ID] [--if-version N]",
@@ -204,6 +213,8 @@ const struct cli_cmd cli_commands[] = {
 	  no_opts, 0, 0, cmd_prime, NULL },
 	{ "history", "ID", "every change to an item: who, when, what",
 	  no_opts, 1, 1, cmd_history, NULL },
+	{ "log", "[--since SPAN] [--by NAME]... [--item ID]... [--limit N]",
+	  "every change in the project, newest first: who, when, what", log_opts, 0, 0, cmd_log, NULL },
 	{ "help", "[COMMAND]", "show help for jerry or for a command", no_opts, 0, 1, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, 0, 0, NULL, NULL }
 };

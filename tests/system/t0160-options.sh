@@ -121,6 +121,14 @@ repeat_check() {
 	'update --remove-label')
 		expect_run 0 '*' '' -- "$JERRY" --json update 2 --remove-label api --remove-label frontend
 		json_assert 'update --remove-label twice removes both' "$tmp/out" 'd["labels"] == []' ;;
+	'log --by')
+		JERRY_INSTANCE=zoe "$JERRY" note 1 'by zoe' >/dev/null
+		JERRY_INSTANCE=yan "$JERRY" note 2 'by yan' >/dev/null
+		expect_ids 'log --by zoe --by yan: any of, newest first' 'WORK-002 WORK-001' -- \
+			log --by zoe --by yan ;;
+	'log --item')
+		expect_ids 'log --item 3 --item 4: any of, newest first' 'WORK-004 WORK-003' -- \
+			log --item 3 --item 4 ;;
 	*)
 		test_fail "jerry $1 $2" 'repeatable, but this test knows no meaning for it: add one' ;;
 	esac
