@@ -9,27 +9,15 @@
  * fast_read.c and fast_write.c first; what they decline comes here, and jansson alone judges it.
  */
 #include "codec.h"
+#include "schema.h"
 #include "../domain/domain.h"
+#include "../util/strbuf.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const known_keys[] = {
-	"id", "uid", "version", "title", "description", "type", "status", "priority",
-	"labels", "assignee", "parent", "depends_on", "claim", "notes", "created_at",
-	"created_by", "updated_at", "updated_by", "completed_at", "unconfirmed", NULL,
-};
-
-static int is_known(const char *key)
-{
-	for (int i = 0; known_keys[i]; i++)
-		if (strcmp(known_keys[i], key) == 0)
-			return 1;
-	return 0;
-}
 
 static json_t *str_or_null(const char *s)
 {
@@ -61,77 +49,130 @@ static void put(json_t *obj, const char *key, json_t *val, int *bad)
 		*bad = 1;
 }
 
-json_t *jr_codec_note(const jerry_note *note)
+/* The member a row of schema.h's tables names in the struct at base. */
+#define MEMBER(type, base, f) ((type *)(void *)((char *)(base) + (f)->offset))
+#define CMEMBER(type, base, f) ((const type *)(const void *)((const char *)(base) + (f)->offset))
+
+/* Whether a field belongs in an encoding of this JR_ENCODE_* mode. */
+static int shown(const struct jr_field *f, int mode)
+{
+	if (mode == JR_ENCODE_SUMMARY)
+		return !(f->flags & JR_F_DETAIL);
+	if (mode == JR_ENCODE_NO_NOTES)
+		return !(f->flags & JR_F_FULL);
+	return 1;
+}
+
+static json_t *encode_object(const struct jr_field *fields, size_t n, const void *base,
+			     const jerry_item *it, int mode);
+
+static json_t *encode_array(size_t n, json_t *(*one)(const void *, size_t), const void *arr)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, one(arr, i)) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *one_label(const void *arr, size_t i)
+{
+	return json_string(((char *const *)arr)[i]);
+}
+
+static json_t *one_ref(const void *arr, size_t i)
+{
+	return id_or_null(((const int64_t *)arr)[i]);
+}
+
+static json_t *one_note(const void *arr, size_t i)
+{
+	return jr_codec_note(&((const jerry_note *)arr)[i]);
+}
+
+/* A field's value as jansson's, for schema.h's kind; NULL on failure. */
+static json_t *encode_value(const struct jr_field *f, const void *base, const jerry_item *it,
+			    int mode)
+{
+	char buf[32];
+	switch (f->kind) {
+	case JR_K_id:
+		return json_string(it->id);
+	case JR_K_uid:
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)*CMEMBER(uint64_t, base, f));
+		return json_string(buf);
+	case JR_K_version:
+		return json_integer(*CMEMBER(int64_t, base, f));
+	case JR_K_text: {
+		const char *s = *CMEMBER(char *, base, f);
+		if (!s && (f->flags & JR_F_EMPTY))
+			return json_string("");
+		/* json_string(NULL) fails: a required string must be there */
+		return f->flags & JR_F_REQ ? json_string(s) : str_or_null(s);
+	}
+	case JR_K_type:
+		return json_string(jerry_type_name(*CMEMBER(jerry_type, base, f)));
+	case JR_K_status:
+		return json_string(jerry_status_name(*CMEMBER(jerry_status, base, f)));
+	case JR_K_priority:
+		return json_string(jerry_priority_name(*CMEMBER(jerry_priority, base, f)));
+	case JR_K_labels:
+		return encode_array(it->nlabels, one_label, *CMEMBER(char **, base, f));
+	case JR_K_ref:
+		return id_or_null(*CMEMBER(int64_t, base, f));
+	case JR_K_refs:
+		return encode_array(it->ndepends, one_ref, *CMEMBER(int64_t *, base, f));
+	case JR_K_claim: {
+		const jerry_claim *cl = CMEMBER(jerry_claim, base, f);
+		if (!cl->by)
+			return json_null();
+		return encode_object(jr_claim_fields, jr_claim_nfields, cl, it, mode);
+	}
+	case JR_K_notes:
+		return encode_array(it->nnotes, one_note, *CMEMBER(jerry_note *, base, f));
+	case JR_K_time:
+		return time_or_null(*CMEMBER(int64_t, base, f));
+	}
+	return NULL;
+}
+
+/* The object of a table's fields: those of the mode, in the table's order. */
+static json_t *encode_object(const struct jr_field *fields, size_t n, const void *base,
+			     const jerry_item *it, int mode)
 {
 	int bad = 0;
-	json_t *n = json_object();
-	if (!n)
+	json_t *o = json_object();
+	if (!o)
 		return NULL;
-	put(n, "at", time_or_null(note->at_ms), &bad);
-	put(n, "by", str_or_null(note->by), &bad);
-	put(n, "text", json_string(note->text), &bad);
+	for (size_t i = 0; i < n; i++) {
+		const struct jr_field *f = &fields[i];
+		if (!shown(f, mode))
+			continue;
+		/* schema.h: only a string is JR_F_OPTKEY */
+		if ((f->flags & JR_F_OPTKEY) && !*CMEMBER(char *, base, f))
+			continue;
+		put(o, f->key, encode_value(f, base, it, mode), &bad);
+	}
 	if (bad) {
-		json_decref(n);
+		json_decref(o);
 		return NULL;
 	}
-	return n;
+	return o;
+}
+
+json_t *jr_codec_note(const jerry_note *note)
+{
+	return encode_object(jr_note_fields, jr_note_nfields, note, NULL, JR_ENCODE_FULL);
 }
 
 json_t *jr_codec_encode(const jerry_item *it, int summary)
 {
 	int bad = 0;
-	char uid[32];
-	json_t *o = json_object();
+	json_t *o = encode_object(jr_item_fields, jr_item_nfields, it, it, summary);
 	if (!o)
 		return NULL;
-	snprintf(uid, sizeof(uid), "%llu", (unsigned long long)it->uid);
-	put(o, "id", json_string(it->id), &bad);
-	put(o, "uid", json_string(uid), &bad);
-	put(o, "version", json_integer(it->version), &bad);
-	put(o, "title", json_string(it->title ? it->title : ""), &bad);
-	if (summary != JR_ENCODE_SUMMARY)
-		put(o, "description", str_or_null(it->description), &bad);
-	put(o, "type", json_string(jerry_type_name(it->type)), &bad);
-	put(o, "status", json_string(jerry_status_name(it->status)), &bad);
-	put(o, "priority", json_string(jerry_priority_name(it->priority)), &bad);
-	json_t *labels = json_array();
-	for (size_t i = 0; labels && i < it->nlabels; i++)
-		if (json_array_append_new(labels, json_string(it->labels[i])) < 0)
-			bad = 1;
-	put(o, "labels", labels, &bad);
-	put(o, "assignee", str_or_null(it->assignee), &bad);
-	put(o, "parent", id_or_null(it->parent), &bad);
-	json_t *deps = json_array();
-	for (size_t i = 0; deps && i < it->ndepends; i++)
-		if (json_array_append_new(deps, id_or_null(it->depends_on[i])) < 0)
-			bad = 1;
-	put(o, "depends_on", deps, &bad);
-	if (it->claim.by) {
-		json_t *c = json_object();
-		if (c) {
-			put(c, "by", json_string(it->claim.by), &bad);
-			put(c, "session", str_or_null(it->claim.session), &bad);
-			put(c, "expires_at", time_or_null(it->claim.expires_ms), &bad);
-			/* The token is proof of holding: in the item file, not in summaries. */
-			if (summary == JR_ENCODE_FULL && it->claim.token)
-				put(c, "token", json_string(it->claim.token), &bad);
-		}
-		put(o, "claim", c, &bad);
-	} else {
-		put(o, "claim", json_null(), &bad);
-	}
-	if (summary == JR_ENCODE_FULL) {
-		json_t *notes = json_array();
-		for (size_t i = 0; notes && i < it->nnotes; i++)
-			if (json_array_append_new(notes, jr_codec_note(&it->notes[i])) < 0)
-				bad = 1;
-		put(o, "notes", notes, &bad);
-	}
-	put(o, "created_at", time_or_null(it->created_at), &bad);
-	put(o, "created_by", str_or_null(it->created_by), &bad);
-	put(o, "updated_at", time_or_null(it->updated_at), &bad);
-	put(o, "updated_by", str_or_null(it->updated_by), &bad);
-	put(o, "completed_at", time_or_null(it->completed_at), &bad);
 	if (summary != JR_ENCODE_SUMMARY && it->ext) {
 		const char *key;
 		json_t *val;
@@ -148,9 +189,11 @@ json_t *jr_codec_encode(const jerry_item *it, int summary)
 /* ---- decoding ------------------------------------------------------------ */
 
 struct dec {
-	json_t *obj;
 	const char *path;
 	jerry_error *err;
+	jerry_item *it;          /* the item being read */
+	int summary;             /* an index line: no JR_F_DETAIL field */
+	int64_t expect_num;      /* > 0: the ID the item must have */
 };
 
 static int corrupt(struct dec *d, const char *key, const char *what)
@@ -165,9 +208,8 @@ static int corrupt(struct dec *d, const char *key, const char *what)
 }
 
 /* A string field: required, or NULL when null / absent and optional. */
-static int get_str(struct dec *d, const char *key, int required, char **out)
+static int get_str(struct dec *d, const char *key, json_t *v, int required, char **out)
 {
-	json_t *v = json_object_get(d->obj, key);
 	*out = NULL;
 	if (!v || json_is_null(v))
 		return required ? corrupt(d, key, "is missing") : 0;
@@ -177,9 +219,8 @@ static int get_str(struct dec *d, const char *key, int required, char **out)
 	return *out ? 0 : JERRY_ENOMEM;
 }
 
-static int get_time(struct dec *d, const char *key, int required, int64_t *out)
+static int get_time(struct dec *d, const char *key, json_t *v, int required, int64_t *out)
 {
-	json_t *v = json_object_get(d->obj, key);
 	*out = 0;
 	if (!v || json_is_null(v))
 		return required ? corrupt(d, key, "is missing") : 0;
@@ -198,9 +239,9 @@ static int get_id(struct dec *d, const char *key, json_t *v, int64_t *out)
 	return 0;
 }
 
-static int get_enum(struct dec *d, const char *key, int (*parse)(int *, const char *), int *out)
+static int get_enum(struct dec *d, const char *key, json_t *v,
+		    int (*parse)(int *, const char *), int *out)
 {
-	json_t *v = json_object_get(d->obj, key);
 	if (!v || !json_is_string(v) || parse(out, json_string_value(v)) != 0)
 		return corrupt(d, key, "is missing or has an unknown value");
 	return 0;
@@ -210,196 +251,231 @@ static int p_type(int *o, const char *s) { jerry_type t; int rc = jerry_type_par
 static int p_status(int *o, const char *s) { jerry_status t; int rc = jerry_status_parse(&t, s); *o = (int)t; return rc; }
 static int p_prio(int *o, const char *s) { jerry_priority t; int rc = jerry_priority_parse(&t, s); *o = (int)t; return rc; }
 
-static void ext_free(void *ext)
+/* The item's own ID: the item file's name must agree with it. */
+static int get_item_id(struct dec *d, const char *key, json_t *v)
 {
-	json_decref((json_t *)ext);
+	jerry_item *it = d->it;
+	char *s;
+	int rc = get_str(d, key, v, 1, &s);
+	if (rc)
+		return rc;
+	if (jerry_id_parse(&it->num, s, NULL) != 0)
+		rc = corrupt(d, key, "is not an item ID");
+	free(s);
+	if (rc)
+		return rc;
+	jerry_id_format(it->id, sizeof(it->id), it->num);
+	if (d->expect_num > 0 && it->num != d->expect_num) {
+		char want[32];
+		jerry_id_format(want, sizeof(want), d->expect_num);
+		return jr_error(d->err, JERRY_ECORRUPT, "'%s' holds item %s, not %s", d->path,
+				it->id, want);
+	}
+	return 0;
 }
 
-int jr_codec_decode(jerry_item **out, json_t *obj, int summary, const char *path,
-		    int64_t expect_num, jerry_error *err)
+static int get_uid(struct dec *d, const char *key, json_t *u, uint64_t *out)
 {
-	struct dec d = {obj, path, err};
-	int rc, v;
-	jerry_item *it = NULL;
-	char *s = NULL;
-	*out = NULL;
-	if (!json_is_object(obj))
-		return jr_error(err, JERRY_ECORRUPT, "'%s': an item must be a JSON object", path);
-	it = jr_item_new();
-	if (!it)
-		return JERRY_ENOMEM;
-	it->is_summary = summary;
-
-	if ((rc = get_str(&d, "id", 1, &s)))
-		goto out;
-	if (jerry_id_parse(&it->num, s, NULL) != 0) {
-		rc = corrupt(&d, "id", "is not an item ID");
-		goto out;
-	}
-	jerry_id_format(it->id, sizeof(it->id), it->num);
-	if (expect_num > 0 && it->num != expect_num) {
-		char want[32];
-		jerry_id_format(want, sizeof(want), expect_num);
-		rc = jr_error(err, JERRY_ECORRUPT, "'%s' holds item %s, not %s", path, it->id, want);
-		goto out;
-	}
-	free(s);
-	s = NULL;
-
-	json_t *u = json_object_get(obj, "uid");
 	if (json_is_string(u)) {
 		const char *txt = json_string_value(u);
 		char *end;
 		/* strtoull would take " 5", "-5" (wrapped) and overflow (clamped). */
 		errno = 0;
-		it->uid = strtoull(txt, &end, 10);
-		if (*end || !isdigit((unsigned char)txt[0]) || errno == ERANGE) {
-			rc = corrupt(&d, "uid", "must be a decimal string");
-			goto out;
-		}
-	} else if (json_is_integer(u) && json_integer_value(u) >= 0) {
-		it->uid = (uint64_t)json_integer_value(u);
-	} else {
-		rc = corrupt(&d, "uid", "is missing");
-		goto out;
+		*out = strtoull(txt, &end, 10);
+		if (*end || !isdigit((unsigned char)txt[0]) || errno == ERANGE)
+			return corrupt(d, key, "must be a decimal string");
+		return 0;
 	}
-	json_t *ver = json_object_get(obj, "version");
-	if (!json_is_integer(ver) || json_integer_value(ver) < 1) {
-		rc = corrupt(&d, "version", "must be an integer >= 1");
-		goto out;
+	if (json_is_integer(u) && json_integer_value(u) >= 0) {
+		*out = (uint64_t)json_integer_value(u);
+		return 0;
 	}
-	it->version = json_integer_value(ver);
-	if ((rc = get_str(&d, "title", 1, &it->title)))
-		goto out;
-	if (!summary && (rc = get_str(&d, "description", 0, &it->description)))
-		goto out;
-	if ((rc = get_enum(&d, "type", p_type, &v)))
-		goto out;
-	it->type = (jerry_type)v;
-	if ((rc = get_enum(&d, "status", p_status, &v)))
-		goto out;
-	it->status = (jerry_status)v;
-	if ((rc = get_enum(&d, "priority", p_prio, &v)))
-		goto out;
-	it->priority = (jerry_priority)v;
+	return corrupt(d, key, "is missing");
+}
 
-	json_t *labels = json_object_get(obj, "labels");
-	if (labels && !json_is_null(labels)) {
-		size_t i;
-		json_t *l;
-		if (!json_is_array(labels)) {
-			rc = corrupt(&d, "labels", "must be an array of strings");
-			goto out;
-		}
-		json_array_foreach(labels, i, l) {
-			if (!json_is_string(l)) {
-				rc = corrupt(&d, "labels", "must be an array of strings");
-				goto out;
-			}
-			if ((rc = jr_labels_add(it, json_string_value(l))))
-				goto out;
-		}
+static int get_labels(struct dec *d, const char *key, json_t *labels)
+{
+	size_t i;
+	json_t *l;
+	int rc;
+	if (!labels || json_is_null(labels))
+		return 0;
+	if (!json_is_array(labels))
+		return corrupt(d, key, "must be an array of strings");
+	json_array_foreach(labels, i, l) {
+		if (!json_is_string(l))
+			return corrupt(d, key, "must be an array of strings");
+		if ((rc = jr_labels_add(d->it, json_string_value(l))))
+			return rc;
 	}
-	if ((rc = get_str(&d, "assignee", 0, &it->assignee)))
-		goto out;
-	if ((rc = get_id(&d, "parent", json_object_get(obj, "parent"), &it->parent)))
-		goto out;
-	json_t *deps = json_object_get(obj, "depends_on");
-	if (deps && !json_is_null(deps)) {
-		size_t i;
-		json_t *dv;
-		if (!json_is_array(deps)) {
-			rc = corrupt(&d, "depends_on", "must be an array of item IDs");
-			goto out;
-		}
-		json_array_foreach(deps, i, dv) {
-			int64_t n;
-			if ((rc = get_id(&d, "depends_on", dv, &n)))
-				goto out;
-			if (n > 0 && (rc = jr_depends_add(it, n)))
-				goto out;
-		}
-	}
-	json_t *claim = json_object_get(obj, "claim");
-	if (claim && !json_is_null(claim)) {
-		struct dec cd = {claim, path, err};
-		if (!json_is_object(claim)) {
-			rc = corrupt(&d, "claim", "must be an object or null");
-			goto out;
-		}
-		if ((rc = get_str(&cd, "by", 1, &it->claim.by)) ||
-		    (rc = get_str(&cd, "session", 0, &it->claim.session)) ||
-		    (rc = get_time(&cd, "expires_at", 1, &it->claim.expires_ms)) ||
-		    (!summary && (rc = get_str(&cd, "token", 0, &it->claim.token))))
-			goto out;
-	}
-	if (!summary) {
-		json_t *notes = json_object_get(obj, "notes");
-		if (notes && !json_is_null(notes)) {
-			size_t i;
-			json_t *n;
-			if (!json_is_array(notes)) {
-				rc = corrupt(&d, "notes", "must be an array");
-				goto out;
-			}
-			json_array_foreach(notes, i, n) {
-				struct dec nd = {n, path, err};
-				int64_t at;
-				char *by = NULL, *text = NULL;
-				if (!json_is_object(n)) {
-					rc = corrupt(&d, "notes", "must hold objects");
-					goto out;
-				}
-				if ((rc = get_time(&nd, "at", 1, &at)) ||
-				    (rc = get_str(&nd, "by", 0, &by)) ||
-				    (rc = get_str(&nd, "text", 1, &text))) {
-					free(by);
-					goto out;
-				}
-				rc = jr_notes_append(it, at, by, text);
-				free(by);
-				free(text);
-				if (rc)
-					goto out;
-			}
-		}
-	}
-	if ((rc = get_time(&d, "created_at", 1, &it->created_at)) ||
-	    (rc = get_str(&d, "created_by", 0, &it->created_by)) ||
-	    (rc = get_time(&d, "updated_at", 1, &it->updated_at)) ||
-	    (rc = get_str(&d, "updated_by", 0, &it->updated_by)) ||
-	    (rc = get_time(&d, "completed_at", 0, &it->completed_at)))
-		goto out;
+	return 0;
+}
 
-	if (!summary) {
-		const char *key;
-		json_t *val;
-		json_object_foreach(obj, key, val) {
-			if (is_known(key))
-				continue;
-			if (!it->ext) {
-				it->ext = json_object();
-				it->ext_free = ext_free;
-				if (!it->ext) {
-					rc = JERRY_ENOMEM;
-					goto out;
-				}
-			}
-			if (json_object_set(it->ext, key, val) < 0) {
-				rc = JERRY_ENOMEM;
-				goto out;
-			}
-		}
+static int get_refs(struct dec *d, const char *key, json_t *deps)
+{
+	size_t i;
+	json_t *dv;
+	int rc;
+	if (!deps || json_is_null(deps))
+		return 0;
+	if (!json_is_array(deps))
+		return corrupt(d, key, "must be an array of item IDs");
+	json_array_foreach(deps, i, dv) {
+		int64_t n;
+		if ((rc = get_id(d, key, dv, &n)))
+			return rc;
+		if (n > 0 && (rc = jr_depends_add(d->it, n)))
+			return rc;
 	}
-	*out = it;
-	it = NULL;
-	rc = 0;
-out:
-	if (rc == JERRY_ENOMEM)
-		jr_error(err, JERRY_ENOMEM, "out of memory while reading '%s'", path);
-	free(s);
-	jerry_item_free(it);
-	return rc;
+	return 0;
+}
+
+static int decode_object(struct dec *d, const struct jr_field *fields, size_t n, json_t *obj,
+			 void *base);
+
+static int get_claim(struct dec *d, const char *key, json_t *claim, jerry_claim *out)
+{
+	if (!claim || json_is_null(claim))
+		return 0;
+	if (!json_is_object(claim))
+		return corrupt(d, key, "must be an object or null");
+	return decode_object(d, jr_claim_fields, jr_claim_nfields, claim, out);
+}
+
+static int get_notes(struct dec *d, const char *key, json_t *notes)
+{
+	size_t i;
+	json_t *n;
+	int rc;
+	if (!notes || json_is_null(notes))
+		return 0;
+	if (!json_is_array(notes))
+		return corrupt(d, key, "must be an array");
+	json_array_foreach(notes, i, n) {
+		jerry_note one = {0, NULL, NULL};
+		if (!json_is_object(n))
+			return corrupt(d, key, "must hold objects");
+		rc = decode_object(d, jr_note_fields, jr_note_nfields, n, &one);
+		if (!rc)
+			rc = jr_notes_append(d->it, one.at_ms, one.by, one.text);
+		free(one.by);
+		free(one.text);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* A field's value v (NULL: absent) into its member of base, by its kind. */
+static int decode_value(struct dec *d, const struct jr_field *f, json_t *v, void *base)
+{
+	int req = (f->flags & JR_F_REQ) != 0, rc, e = 0;
+	switch (f->kind) {
+	case JR_K_id:
+		return get_item_id(d, f->key, v);
+	case JR_K_uid:
+		return get_uid(d, f->key, v, MEMBER(uint64_t, base, f));
+	case JR_K_version:
+		if (!json_is_integer(v) || json_integer_value(v) < 1)
+			return corrupt(d, f->key, "must be an integer >= 1");
+		*MEMBER(int64_t, base, f) = json_integer_value(v);
+		return 0;
+	case JR_K_text:
+		return get_str(d, f->key, v, req, MEMBER(char *, base, f));
+	case JR_K_type:
+		if (!(rc = get_enum(d, f->key, v, p_type, &e)))
+			*MEMBER(jerry_type, base, f) = (jerry_type)e;
+		return rc;
+	case JR_K_status:
+		if (!(rc = get_enum(d, f->key, v, p_status, &e)))
+			*MEMBER(jerry_status, base, f) = (jerry_status)e;
+		return rc;
+	case JR_K_priority:
+		if (!(rc = get_enum(d, f->key, v, p_prio, &e)))
+			*MEMBER(jerry_priority, base, f) = (jerry_priority)e;
+		return rc;
+	case JR_K_labels:
+		return get_labels(d, f->key, v);
+	case JR_K_ref:
+		return get_id(d, f->key, v, MEMBER(int64_t, base, f));
+	case JR_K_refs:
+		return get_refs(d, f->key, v);
+	case JR_K_claim:
+		return get_claim(d, f->key, v, MEMBER(jerry_claim, base, f));
+	case JR_K_notes:
+		return get_notes(d, f->key, v);
+	case JR_K_time:
+		return get_time(d, f->key, v, req, MEMBER(int64_t, base, f));
+	}
+	return jr_error(d->err, JERRY_EINTERNAL, "'%s': field '%s' has no reader", d->path, f->key);
+}
+
+/*
+ * The fields of a table from obj into base, in the table's order, so the
+ * first problem in key order is the one reported.  An index line has no
+ * JR_F_DETAIL field.
+ */
+static int decode_object(struct dec *d, const struct jr_field *fields, size_t n, json_t *obj,
+			 void *base)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct jr_field *f = &fields[i];
+		int rc;
+		if (d->summary && (f->flags & JR_F_DETAIL))
+			continue;
+		if ((rc = decode_value(d, f, json_object_get(obj, f->key), base)))
+			return rc;
+	}
+	return 0;
+}
+
+static void ext_free(void *ext)
+{
+	json_decref((json_t *)ext);
+}
+
+/* Keys that are not jerry's, kept in it->ext to be written back. */
+static int keep_unknown(jerry_item *it, json_t *obj)
+{
+	const char *key;
+	json_t *val;
+	json_object_foreach(obj, key, val) {
+		if (jr_schema_item_field(key) || strcmp(key, JR_KEY_UNCONFIRMED) == 0)
+			continue;
+		if (!it->ext) {
+			it->ext = json_object();
+			it->ext_free = ext_free;
+			if (!it->ext)
+				return JERRY_ENOMEM;
+		}
+		if (json_object_set(it->ext, key, val) < 0)
+			return JERRY_ENOMEM;
+	}
+	return 0;
+}
+
+int jr_codec_decode(jerry_item **out, json_t *obj, int summary, const char *path,
+		    int64_t expect_num, jerry_error *err)
+{
+	struct dec d = {path, err, NULL, summary, expect_num};
+	int rc;
+	*out = NULL;
+	if (!json_is_object(obj))
+		return jr_error(err, JERRY_ECORRUPT, "'%s': an item must be a JSON object", path);
+	if (!(d.it = jr_item_new()))
+		return JERRY_ENOMEM;
+	d.it->is_summary = summary;
+	rc = decode_object(&d, jr_item_fields, jr_item_nfields, obj, d.it);
+	if (!rc && !summary)
+		rc = keep_unknown(d.it, obj);
+	if (rc) {
+		if (rc == JERRY_ENOMEM)
+			jr_error(err, JERRY_ENOMEM, "out of memory while reading '%s'", path);
+		jerry_item_free(d.it);
+		return rc;
+	}
+	*out = d.it;
+	return 0;
 }
 
 int jr_codec_parse_item(jerry_item **out, const char *buf, size_t len, const char *path,
@@ -428,26 +504,26 @@ int jr_codec_parse_item(jerry_item **out, const char *buf, size_t len, const cha
 	return rc;
 }
 
+/* json_dump_callback's writer: onto a jr_sb. */
+static int dump_to_sb(const char *buf, size_t size, void *data)
+{
+	return jr_sb_add(data, buf, size) ? -1 : 0;
+}
+
 char *jr_codec_item_text_jansson(const jerry_item *item, size_t *out_len)
 {
+	struct jr_sb sb = JR_SB_INIT;
 	json_t *o = jr_codec_encode(item, JR_ENCODE_FULL);
 	if (!o)
 		return NULL;
-	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dump_callback(o, dump_to_sb, &sb, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
-	if (!text)
-		return NULL;
-	size_t n = strlen(text);
-	char *withnl = realloc(text, n + 2);
-	if (!withnl) {
-		free(text);
+	if (rc < 0) {
+		jr_sb_release(&sb);
 		return NULL;
 	}
-	withnl[n] = '\n';
-	withnl[n + 1] = '\0';
-	if (out_len)
-		*out_len = n + 1;
-	return withnl;
+	jr_sb_addch(&sb, '\n');
+	return jr_sb_detach(&sb, out_len);
 }
 
 char *jr_codec_item_text(const jerry_item *item, size_t *out_len)

@@ -1,7 +1,8 @@
 /*
  * codec.h - the only place that turns items into JSON and back: codec.c
  * with jansson, and fast_read.c / fast_write.c (fast.h), a fast path for
- * the index's summary lines and for the item files.  The schema is the contract in doc/FORMAT.md.
+ * the index's summary lines and for the item files.  The schema is the contract in doc/FORMAT.md;
+ * its keys, kinds and order are described once, in schema.h, for all three.
  *
  * The fast path exists because jansson costs 90 to 180 instructions a
  * byte, list reads every summary line and every write command reads and

@@ -1,9 +1,13 @@
 /*
  * fast_read.c - jerry's own summary lines and item files read without
  * jansson, or declined to it (the rule is in fast.h).
+ *
+ * The keys and their order are schema.h's lists, expanded here into
+ * straight-line code: each key is a constant compared a word at a time.
  */
 #include "codec.h"
 #include "fast.h"
+#include "schema.h"
 #include "../domain/domain.h"
 
 #include <stddef.h>
@@ -414,23 +418,6 @@ static int name(struct cur *c, const char *(*name_of)(int), int count, int *out)
 	return -1;
 }
 
-static const char *type_name(int v) { return jerry_type_name((jerry_type)v); }
-static const char *status_name(int v) { return jerry_status_name((jerry_status)v); }
-static const char *prio_name(int v) { return jerry_priority_name((jerry_priority)v); }
-
-static int enums(struct cur *c, jerry_item *it)
-{
-	int t, s, p;
-	if (name(c, type_name, JERRY_TYPE__COUNT, &t) ||
-	    !EAT_KEY(c, IN1, "status") || name(c, status_name, JERRY_STATUS__COUNT, &s) ||
-	    !EAT_KEY(c, IN1, "priority") || name(c, prio_name, JERRY_PRIORITY__COUNT, &p))
-		return -1;
-	it->type = (jerry_type)t;
-	it->status = (jerry_status)s;
-	it->priority = (jerry_priority)p;
-	return 0;
-}
-
 /*
  * An array: "[]" when empty in either shape, else its elements after "["
  * and between ","s, each on a line of its own in an item file.  Every
@@ -489,17 +476,131 @@ static int depend(struct cur *c, jerry_item *it)
 	return 0;
 }
 
-static int claim(struct cur *c, jerry_item *it)
+/*
+ * The readers of schema.h's kinds: rd_KIND(c, it, member, flags), member
+ * the address of the member to fill, `it` the item being read.
+ */
+static int rd_id(struct cur *c, jerry_item *it, int64_t *num, unsigned flags)
 {
+	(void)it, (void)flags;
+	return id_num(c, num);
+}
+
+static int rd_uid(struct cur *c, jerry_item *it, uint64_t *v, unsigned flags)
+{
+	(void)it, (void)flags;
+	return uid(c, v);
+}
+
+static int rd_version(struct cur *c, jerry_item *it, int64_t *v, unsigned flags)
+{
+	(void)it, (void)flags;
+	return version(c, v);
+}
+
+static int rd_text(struct cur *c, jerry_item *it, char **s, unsigned flags)
+{
+	(void)it;
+	return flags & JR_F_REQ ? str_dup(c, s) : opt_str(c, s);
+}
+
+static const char *type_name(int v) { return jerry_type_name((jerry_type)v); }
+static const char *status_name(int v) { return jerry_status_name((jerry_status)v); }
+static const char *prio_name(int v) { return jerry_priority_name((jerry_priority)v); }
+
+static int rd_type(struct cur *c, jerry_item *it, jerry_type *v, unsigned flags)
+{
+	int n;
+	(void)it, (void)flags;
+	if (name(c, type_name, JERRY_TYPE__COUNT, &n))
+		return -1;
+	*v = (jerry_type)n;
+	return 0;
+}
+
+static int rd_status(struct cur *c, jerry_item *it, jerry_status *v, unsigned flags)
+{
+	int n;
+	(void)it, (void)flags;
+	if (name(c, status_name, JERRY_STATUS__COUNT, &n))
+		return -1;
+	*v = (jerry_status)n;
+	return 0;
+}
+
+static int rd_priority(struct cur *c, jerry_item *it, jerry_priority *v, unsigned flags)
+{
+	int n;
+	(void)it, (void)flags;
+	if (name(c, prio_name, JERRY_PRIORITY__COUNT, &n))
+		return -1;
+	*v = (jerry_priority)n;
+	return 0;
+}
+
+/* The labels and depends_on arrays as jerry writes them, not null. */
+static int rd_labels(struct cur *c, jerry_item *it, char ***labels, unsigned flags)
+{
+	(void)labels, (void)flags;
+	return list(c, it, label);
+}
+
+static int rd_ref(struct cur *c, jerry_item *it, int64_t *num, unsigned flags)
+{
+	(void)it, (void)flags;
+	return opt_id(c, num);
+}
+
+static int rd_refs(struct cur *c, jerry_item *it, int64_t **nums, unsigned flags)
+{
+	(void)nums, (void)flags;
+	return list(c, it, depend);
+}
+
+static int rd_time(struct cur *c, jerry_item *it, int64_t *ms, unsigned flags)
+{
+	(void)it;
+	return flags & JR_F_REQ ? time_ms(c, ms) : opt_time(c, ms);
+}
+
+/*
+ * One field of a list: its key, after "{" for the first and "," for the
+ * others, then its value.  A JR_F_DETAIL field is only in an item file; a
+ * JR_F_OPTKEY key may be missing.  `first` is a local the compiler
+ * follows, so each key is one constant; `in` is its indentation in an
+ * item file.
+ */
+#define READ(in, base, key, kind, member, flags)                                   \
+	if (!((flags) & JR_F_DETAIL) || c->file) {                                 \
+		if (first ? EAT_OPEN(c, in, #key) : EAT_KEY(c, in, #key)) {        \
+			if (rd_##kind(c, it, &(base)->member, (flags)))            \
+				return -1;                                         \
+		} else if (!((flags) & JR_F_OPTKEY)) {                             \
+			return -1;                                                 \
+		}                                                                  \
+		first = 0;                                                         \
+	}
+
+#define READ_ITEM(key, kind, member, flags) READ(IN1, it, key, kind, member, flags)
+#define READ_CLAIM(key, kind, member, flags) READ(IN2, &it->claim, key, kind, member, flags)
+#define READ_NOTE(key, kind, member, flags) READ(IN3, n, key, kind, member, flags)
+
+static int rd_claim(struct cur *c, jerry_item *it, jerry_claim *claim, unsigned flags)
+{
+	int first = 1;
+	(void)claim, (void)flags;
 	if (null(c))
 		return 0;
-	if (!EAT_OPEN(c, IN2, "by") || str_dup(c, &it->claim.by) ||
-	    !EAT_KEY(c, IN2, "session") || opt_str(c, &it->claim.session) ||
-	    !EAT_KEY(c, IN2, "expires_at") || time_ms(c, &it->claim.expires_ms) ||
-	    (c->file && EAT_KEY(c, IN2, "token") && str_dup(c, &it->claim.token)) ||
-	    !EAT_CLOSE(c, IN1))
-		return -1;
-	return 0;
+	JR_CLAIM_FIELDS(READ_CLAIM)
+	return EAT_CLOSE(c, IN1) ? 0 : -1;
+}
+
+/* A note's keys into n, whose strings the caller frees. */
+static int note_fields(struct cur *c, jerry_item *it, jerry_note *n)
+{
+	int first = 1;
+	JR_NOTE_FIELDS(READ_NOTE)
+	return EAT_CLOSE(c, IN2) ? 0 : -1;
 }
 
 /*
@@ -510,50 +611,33 @@ static int claim(struct cur *c, jerry_item *it)
  */
 static int note(struct cur *c, jerry_item *it)
 {
-	jerry_note *grown = it->notes;
+	jerry_note *grown = it->notes, one = {0, NULL, NULL};
 	size_t n = it->nnotes;
-	int64_t at;
-	char *by = NULL, *text = NULL;
-	if (!EAT_OPEN(c, IN3, "at") || time_ms(c, &at) ||
-	    !EAT_KEY(c, IN3, "by") || opt_str(c, &by) ||
-	    !EAT_KEY(c, IN3, "text") || str_dup(c, &text) ||
-	    !EAT_CLOSE(c, IN2) || n >= JR_NOTES_MAX ||
+	if (note_fields(c, it, &one) || n >= JR_NOTES_MAX ||
 	    (!(n & (n - 1)) && !(grown = realloc(grown, (n ? 2 * n : 1) * sizeof(*grown))))) {
-		free(by);
-		free(text);
+		free(one.by);
+		free(one.text);
 		return -1;
 	}
 	it->notes = grown;
-	grown[it->nnotes++] = (jerry_note){at, by, text};
+	grown[it->nnotes++] = one;
 	return 0;
 }
 
+static int rd_notes(struct cur *c, jerry_item *it, jerry_note **notes, unsigned flags)
+{
+	(void)notes, (void)flags;
+	return list(c, it, note);
+}
+
 /*
- * The keys of jr_codec_encode in its order, up to completed_at: those of a
- * summary line, or of an item file, which adds description and notes.
- * The labels and depends_on arrays as jerry writes them, not null.
+ * schema.h's item fields, "{" to completed_at: those of a summary line,
+ * or of an item file, which adds description and notes.
  */
 static int fields(struct cur *c, jerry_item *it)
 {
-	if (!EAT_OPEN(c, IN1, "id") || id_num(c, &it->num) ||
-	    !EAT_KEY(c, IN1, "uid") || uid(c, &it->uid) ||
-	    !EAT_KEY(c, IN1, "version") || version(c, &it->version) ||
-	    !EAT_KEY(c, IN1, "title") || str_dup(c, &it->title) ||
-	    (c->file && (!EAT_KEY(c, IN1, "description") || opt_str(c, &it->description))) ||
-	    !EAT_KEY(c, IN1, "type") || enums(c, it) ||
-	    !EAT_KEY(c, IN1, "labels") || list(c, it, label) ||
-	    !EAT_KEY(c, IN1, "assignee") || opt_str(c, &it->assignee) ||
-	    !EAT_KEY(c, IN1, "parent") || opt_id(c, &it->parent) ||
-	    !EAT_KEY(c, IN1, "depends_on") || list(c, it, depend) ||
-	    !EAT_KEY(c, IN1, "claim") || claim(c, it) ||
-	    (c->file && (!EAT_KEY(c, IN1, "notes") || list(c, it, note))))
-		return -1;
-	if (!EAT_KEY(c, IN1, "created_at") || time_ms(c, &it->created_at) ||
-	    !EAT_KEY(c, IN1, "created_by") || opt_str(c, &it->created_by) ||
-	    !EAT_KEY(c, IN1, "updated_at") || time_ms(c, &it->updated_at) ||
-	    !EAT_KEY(c, IN1, "updated_by") || opt_str(c, &it->updated_by) ||
-	    !EAT_KEY(c, IN1, "completed_at") || opt_time(c, &it->completed_at))
-		return -1;
+	int first = 1;
+	JR_ITEM_FIELDS(READ_ITEM)
 	return 0;
 }
 
@@ -571,7 +655,7 @@ int jr_summary_decode(jerry_item **out, const char *line, size_t len, int *uncon
 	it->is_summary = 1;
 	if (fields(c, it))
 		goto decline;
-	if (EAT_WORD(c, ",\"unconfirmed\":true"))
+	if (EAT_WORD(c, ",\"" JR_KEY_UNCONFIRMED "\":true"))
 		unc = 1;
 	if (!eat(c, '}') || c->p != c->end)
 		goto decline;

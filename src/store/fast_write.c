@@ -1,10 +1,17 @@
 /*
  * fast_write.c - jerry's own summary lines and item files written with
  * jansson's exact bytes, or declined to it (the rule is in fast.h).
+ *
+ * The keys and their order are schema.h's lists, expanded here into
+ * straight-line code.  Every write goes into a jr_sb: a value first
+ * reserves the most it can take (six bytes a byte for an escaped string),
+ * so the text can never outgrow its buffer, whatever field is added.
  */
 #include "codec.h"
 #include "fast.h"
+#include "schema.h"
 #include "../domain/domain.h"
+#include "../util/strbuf.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -62,12 +69,13 @@ size_t jr_summary_format_id(char *buf, int64_t num)
 	return 5 + pad + n;
 }
 
-#define PUT(w, lit) (memcpy(w, lit, sizeof(lit) - 1), (w) + sizeof(lit) - 1)
+/* A constant's bytes: the keys and punctuation between the values. */
+#define PUT(sb, lit) jr_sb_add(sb, lit, sizeof(lit) - 1)
 
 /* The punctuation around a key, as EAT_OPEN and its kin read it. */
-#define PUT_OPEN(w, file, in, k) ((file) ? PUT(w, "{\n" in "\"" k "\": ") : PUT(w, "{\"" k "\":"))
-#define PUT_KEY(w, file, in, k) ((file) ? PUT(w, ",\n" in "\"" k "\": ") : PUT(w, ",\"" k "\":"))
-#define PUT_CLOSE(w, file, out) ((file) ? PUT(w, "\n" out "}") : PUT(w, "}"))
+#define PUT_OPEN(sb, file, in, k) ((file) ? PUT(sb, "{\n" in "\"" k "\": ") : PUT(sb, "{\"" k "\":"))
+#define PUT_KEY(sb, file, in, k) ((file) ? PUT(sb, ",\n" in "\"" k "\": ") : PUT(sb, ",\"" k "\":"))
+#define PUT_CLOSE(sb, file, out) ((file) ? PUT(sb, "\n" out "}") : PUT(sb, "}"))
 
 static const char hex[] = "0123456789ABCDEF";
 
@@ -75,6 +83,7 @@ static const char hex[] = "0123456789ABCDEF";
  * The n bytes at s as jansson dumps them (no JSON_ENSURE_ASCII, no
  * JSON_ESCAPE_SLASH): the two-character escapes it knows, \u00XX with
  * upper-case hex for the other control bytes, everything else as is.
+ * w has room for 6 * n bytes.
  */
 static char *put_escaped(char *w, const char *s, size_t n)
 {
@@ -94,7 +103,8 @@ static char *put_escaped(char *w, const char *s, size_t n)
 		case '\r': *w++ = 'r'; break;
 		case '\t': *w++ = 't'; break;
 		default:
-			w = PUT(w, "u00");
+			memcpy(w, "u00", 3);
+			w += 3;
 			*w++ = hex[ch >> 4];
 			*w++ = hex[ch & 15];
 		}
@@ -107,10 +117,11 @@ static char *put_escaped(char *w, const char *s, size_t n)
  * time tells, and are copied whole.  json_string() refuses text that is
  * not UTF-8, so that is checked too: *bad is set and the caller declines.
  */
-static char *put_str(char *w, const char *s, int *bad)
+static void put_str(struct jr_sb *sb, const char *s, int *bad)
 {
 	size_t n = strlen(s);
 	uint64_t v, flags = 0, high = 0;
+	char *w;
 	if (n >= 8) {
 		for (size_t i = 0; i + 8 < n; i += 8) {
 			v = load8(s + i);
@@ -124,6 +135,11 @@ static char *put_str(char *w, const char *s, int *bad)
 	}
 	flags |= needs_escape(v);
 	high |= v;
+	if ((high & HIGHS) && !utf8_ok(s, n))
+		*bad = 1;
+	/* a string that long cannot be in memory twice, let alone six times */
+	if (n > (SIZE_MAX - 2) / 6 || !(w = jr_sb_reserve(sb, (flags ? 6 * n : n) + 2)))
+		return;
 	*w++ = '"';
 	if (flags) {
 		w = put_escaped(w, s, n);
@@ -131,160 +147,243 @@ static char *put_str(char *w, const char *s, int *bad)
 		memcpy(w, s, n);
 		w += n;
 	}
-	if ((high & HIGHS) && !utf8_ok(s, n))
-		*bad = 1;
 	*w++ = '"';
-	return w;
+	jr_sb_commit(sb, w);
 }
 
 /* An enum's name: lower-case ASCII and '_', never in need of an escape. */
-static char *put_name(char *w, const char *s)
+static void put_name(struct jr_sb *sb, const char *s)
 {
 	size_t n = strlen(s);
+	char *w = jr_sb_reserve(sb, n + 2);
+	if (!w)
+		return;
 	*w++ = '"';
 	memcpy(w, s, n);
 	w += n;
 	*w++ = '"';
-	return w;
+	jr_sb_commit(sb, w);
 }
 
-static char *put_str_or_null(char *w, const char *s, int *bad)
-{
-	return s ? put_str(w, s, bad) : PUT(w, "null");
-}
-
-static char *put_time(char *w, int64_t ms)
+static void put_time(struct jr_sb *sb, int64_t ms)
 {
 	char buf[40];
-	if (!ms)
-		return PUT(w, "null");
+	if (!ms) {
+		PUT(sb, "null");
+		return;
+	}
 	jerry_time_format(buf, sizeof(buf), ms);
 	size_t n = strlen(buf);
+	char *w = jr_sb_reserve(sb, n + 2);
+	if (!w)
+		return;
 	*w++ = '"';
 	memcpy(w, buf, n);
 	w += n;
 	*w++ = '"';
-	return w;
+	jr_sb_commit(sb, w);
 }
 
-static char *put_id(char *w, int64_t num)
+static void put_id(struct jr_sb *sb, int64_t num)
 {
-	if (num <= 0)
-		return PUT(w, "null");
+	char *w;
+	if (num <= 0) {
+		PUT(sb, "null");
+		return;
+	}
+	if (!(w = jr_sb_reserve(sb, 24 + 2)))
+		return;
 	*w++ = '"';
 	w += jr_summary_format_id(w, num);
 	*w++ = '"';
-	return w;
+	jr_sb_commit(sb, w);
 }
 
 /*
  * Before element i of an array, as list() reads it; after all n of them,
  * "[]" for none, which jansson writes the same at any indentation.
  */
-static char *put_sep(char *w, int file, size_t i)
+static void put_sep(struct jr_sb *sb, int file, size_t i)
 {
 	if (file)
-		return i ? PUT(w, ",\n" IN2) : PUT(w, "[\n" IN2);
-	*w++ = i ? ',' : '[';
-	return w;
+		i ? PUT(sb, ",\n" IN2) : PUT(sb, "[\n" IN2);
+	else
+		jr_sb_addch(sb, i ? ',' : '[');
 }
 
-static char *put_end(char *w, int file, size_t n)
+static void put_end(struct jr_sb *sb, int file, size_t n)
 {
 	if (!n)
-		return PUT(w, "[]");
-	return file ? PUT(w, "\n" IN1 "]") : PUT(w, "]");
+		PUT(sb, "[]");
+	else
+		file ? PUT(sb, "\n" IN1 "]") : PUT(sb, "]");
 }
 
-static char *put_claim(char *w, const jerry_claim *cl, int file, int *bad)
+/*
+ * The writers of schema.h's kinds: wr_KIND(sb, file, it, value, flags,
+ * bad), value the member's address.  `it` is the item being written.
+ */
+static void wr_id(struct jr_sb *sb, int file, const jerry_item *it, const int64_t *num,
+		  unsigned flags, int *bad)
 {
-	if (!cl->by)
-		return PUT(w, "null");
-	w = PUT_OPEN(w, file, IN2, "by");
-	w = put_str(w, cl->by, bad);
-	w = PUT_KEY(w, file, IN2, "session");
-	w = put_str_or_null(w, cl->session, bad);
-	w = PUT_KEY(w, file, IN2, "expires_at");
-	w = put_time(w, cl->expires_ms);
-	if (file && cl->token) {
-		w = PUT_KEY(w, file, IN2, "token");
-		w = put_str(w, cl->token, bad);
+	(void)file, (void)num, (void)flags;
+	put_str(sb, it->id, bad); /* the id as the item holds it, as jansson writes it */
+}
+
+static void wr_uid(struct jr_sb *sb, int file, const jerry_item *it, const uint64_t *v,
+		   unsigned flags, int *bad)
+{
+	char *w;
+	(void)file, (void)it, (void)flags, (void)bad;
+	if (!(w = jr_sb_reserve(sb, 20 + 2)))
+		return;
+	*w++ = '"';
+	w = put_u64(w, *v);
+	*w++ = '"';
+	jr_sb_commit(sb, w);
+}
+
+static void wr_version(struct jr_sb *sb, int file, const jerry_item *it, const int64_t *v,
+		       unsigned flags, int *bad)
+{
+	char *w;
+	(void)file, (void)it, (void)flags, (void)bad;
+	if ((w = jr_sb_reserve(sb, 20)))
+		jr_sb_commit(sb, put_i64(w, *v));
+}
+
+static void wr_text(struct jr_sb *sb, int file, const jerry_item *it, char *const *s,
+		    unsigned flags, int *bad)
+{
+	(void)file, (void)it;
+	if (*s)
+		put_str(sb, *s, bad);
+	else if (flags & JR_F_EMPTY)
+		PUT(sb, "\"\"");
+	else if (flags & JR_F_REQ)
+		*bad = 1; /* json_string(NULL) fails: jansson's path says so */
+	else
+		PUT(sb, "null");
+}
+
+static void wr_type(struct jr_sb *sb, int file, const jerry_item *it, const jerry_type *v,
+		    unsigned flags, int *bad)
+{
+	(void)file, (void)it, (void)flags, (void)bad;
+	put_name(sb, jerry_type_name(*v));
+}
+
+static void wr_status(struct jr_sb *sb, int file, const jerry_item *it, const jerry_status *v,
+		      unsigned flags, int *bad)
+{
+	(void)file, (void)it, (void)flags, (void)bad;
+	put_name(sb, jerry_status_name(*v));
+}
+
+static void wr_priority(struct jr_sb *sb, int file, const jerry_item *it, const jerry_priority *v,
+			unsigned flags, int *bad)
+{
+	(void)file, (void)it, (void)flags, (void)bad;
+	put_name(sb, jerry_priority_name(*v));
+}
+
+static void wr_labels(struct jr_sb *sb, int file, const jerry_item *it, char **const *labels,
+		      unsigned flags, int *bad)
+{
+	(void)flags;
+	for (size_t i = 0; i < it->nlabels; i++) {
+		put_sep(sb, file, i);
+		put_str(sb, (*labels)[i], bad);
 	}
-	return PUT_CLOSE(w, file, IN1);
+	put_end(sb, file, it->nlabels);
 }
 
-/* jr_codec_note's object; only an item file has them. */
-static char *put_notes(char *w, const jerry_item *it, int *bad)
+static void wr_ref(struct jr_sb *sb, int file, const jerry_item *it, const int64_t *num,
+		   unsigned flags, int *bad)
 {
+	(void)file, (void)it, (void)flags, (void)bad;
+	put_id(sb, *num);
+}
+
+static void wr_refs(struct jr_sb *sb, int file, const jerry_item *it, int64_t *const *nums,
+		    unsigned flags, int *bad)
+{
+	(void)flags, (void)bad;
+	for (size_t i = 0; i < it->ndepends; i++) {
+		put_sep(sb, file, i);
+		put_id(sb, (*nums)[i]);
+	}
+	put_end(sb, file, it->ndepends);
+}
+
+static void wr_time(struct jr_sb *sb, int file, const jerry_item *it, const int64_t *ms,
+		    unsigned flags, int *bad)
+{
+	(void)file, (void)it, (void)flags, (void)bad;
+	put_time(sb, *ms);
+}
+
+/*
+ * Whether a field is written: in this shape (a summary line has no
+ * JR_F_DETAIL field), and, for a JR_F_OPTKEY string, set.
+ */
+#define SHOWN(file, flags) (!((flags) & JR_F_DETAIL) || (file))
+static int set_text(char *const *s) { return *s != NULL; }
+static int set_always(const void *v) { (void)v; return 1; }
+#define IS_SET(m) _Generic((m), char *: set_text, default: set_always)(&(m))
+
+/*
+ * One field of a list: its key, after "{" for the first and "," for the
+ * others, then its value.  `first` is a local the compiler follows, so
+ * each key is one constant; `in` is its indentation in an item file.
+ */
+#define WRITE(in, base, key, kind, member, flags)                                      \
+	if (SHOWN(file, flags) && (!((flags) & JR_F_OPTKEY) || IS_SET((base)->member))) { \
+		if (first)                                                             \
+			PUT_OPEN(sb, file, in, #key);                                   \
+		else                                                                   \
+			PUT_KEY(sb, file, in, #key);                                    \
+		first = 0;                                                             \
+		wr_##kind(sb, file, it, &(base)->member, (flags), bad);                 \
+	}
+
+#define WRITE_CLAIM(key, kind, member, flags) WRITE(IN2, cl, key, kind, member, flags)
+#define WRITE_NOTE(key, kind, member, flags) WRITE(IN3, n, key, kind, member, flags)
+#define WRITE_ITEM(key, kind, member, flags) WRITE(IN1, it, key, kind, member, flags)
+
+static void wr_claim(struct jr_sb *sb, int file, const jerry_item *it, const jerry_claim *cl,
+		     unsigned flags, int *bad)
+{
+	int first = 1;
+	(void)flags;
+	if (!cl->by) {
+		PUT(sb, "null");
+		return;
+	}
+	JR_CLAIM_FIELDS(WRITE_CLAIM)
+	PUT_CLOSE(sb, file, IN1);
+}
+
+/* jr_codec_note's objects; only an item file has them. */
+static void wr_notes(struct jr_sb *sb, int file, const jerry_item *it, jerry_note *const *notes,
+		     unsigned flags, int *bad)
+{
+	(void)flags;
 	for (size_t i = 0; i < it->nnotes; i++) {
-		w = put_sep(w, 1, i);
-		w = PUT_OPEN(w, 1, IN3, "at");
-		w = put_time(w, it->notes[i].at_ms);
-		w = PUT_KEY(w, 1, IN3, "by");
-		w = put_str_or_null(w, it->notes[i].by, bad);
-		w = PUT_KEY(w, 1, IN3, "text");
-		w = put_str(w, it->notes[i].text, bad);
-		w = PUT_CLOSE(w, 1, IN2);
+		const jerry_note *n = &(*notes)[i];
+		int first = 1;
+		put_sep(sb, file, i);
+		JR_NOTE_FIELDS(WRITE_NOTE)
+		PUT_CLOSE(sb, file, IN2);
 	}
-	return put_end(w, 1, it->nnotes);
+	put_end(sb, file, it->nnotes);
 }
 
-/* What fields() reads, through completed_at. */
-static char *put_fields(char *w, const jerry_item *it, int file, int *bad)
+/* What fields() reads: schema.h's item fields, "{" to completed_at. */
+static void put_fields(struct jr_sb *sb, const jerry_item *it, int file, int *bad)
 {
-	w = PUT_OPEN(w, file, IN1, "id");
-	w = put_str(w, it->id, bad);
-	w = PUT_KEY(w, file, IN1, "uid");
-	*w++ = '"';
-	w = put_u64(w, it->uid);
-	*w++ = '"';
-	w = PUT_KEY(w, file, IN1, "version");
-	w = put_i64(w, it->version);
-	w = PUT_KEY(w, file, IN1, "title");
-	w = put_str(w, it->title ? it->title : "", bad);
-	if (file) {
-		w = PUT_KEY(w, file, IN1, "description");
-		w = put_str_or_null(w, it->description, bad);
-	}
-	w = PUT_KEY(w, file, IN1, "type");
-	w = put_name(w, jerry_type_name(it->type));
-	w = PUT_KEY(w, file, IN1, "status");
-	w = put_name(w, jerry_status_name(it->status));
-	w = PUT_KEY(w, file, IN1, "priority");
-	w = put_name(w, jerry_priority_name(it->priority));
-	w = PUT_KEY(w, file, IN1, "labels");
-	for (size_t i = 0; i < it->nlabels; i++)
-		w = put_str(put_sep(w, file, i), it->labels[i], bad);
-	w = put_end(w, file, it->nlabels);
-	w = PUT_KEY(w, file, IN1, "assignee");
-	w = put_str_or_null(w, it->assignee, bad);
-	w = PUT_KEY(w, file, IN1, "parent");
-	w = put_id(w, it->parent);
-	w = PUT_KEY(w, file, IN1, "depends_on");
-	for (size_t i = 0; i < it->ndepends; i++)
-		w = put_id(put_sep(w, file, i), it->depends_on[i]);
-	w = put_end(w, file, it->ndepends);
-	w = PUT_KEY(w, file, IN1, "claim");
-	w = put_claim(w, &it->claim, file, bad);
-	if (file) {
-		w = PUT_KEY(w, file, IN1, "notes");
-		w = put_notes(w, it, bad);
-	}
-	w = PUT_KEY(w, file, IN1, "created_at");
-	w = put_time(w, it->created_at);
-	w = PUT_KEY(w, file, IN1, "created_by");
-	w = put_str_or_null(w, it->created_by, bad);
-	w = PUT_KEY(w, file, IN1, "updated_at");
-	w = put_time(w, it->updated_at);
-	w = PUT_KEY(w, file, IN1, "updated_by");
-	w = put_str_or_null(w, it->updated_by, bad);
-	w = PUT_KEY(w, file, IN1, "completed_at");
-	return put_time(w, it->completed_at);
-}
-
-static size_t len_or_0(const char *s)
-{
-	return s ? strlen(s) : 0;
+	int first = 1;
+	JR_ITEM_FIELDS(WRITE_ITEM)
 }
 
 /*
@@ -305,67 +404,42 @@ static int encodable(const jerry_item *it, int file)
 	return 1;
 }
 
-/*
- * Room enough: every byte of a string may become six ("\u001F"); an enum
- * name is under 16 bytes, an ID or a time under 44 with its quotes; a
- * label or an ID in an array takes 8 more, a note's keys and time 128; the
- * other keys, punctuation, uid and version take under 1024.
- */
-static size_t bound(const jerry_item *it, int file)
+/* A first size that a summary line, or a small item file, fits in. */
+#define FIRST_ROOM_LINE 512
+#define FIRST_ROOM_FILE 2048
+
+/* The text in sb, or NULL when a value declined it or memory ran out. */
+static char *finish(struct jr_sb *sb, int bad, size_t *out_len)
 {
-	size_t strings = strlen(it->id) + len_or_0(it->title) + len_or_0(it->assignee) +
-			 len_or_0(it->claim.by) + len_or_0(it->claim.session) +
-			 len_or_0(it->claim.token) +
-			 len_or_0(it->created_by) + len_or_0(it->updated_by) + 3 * 16;
-	for (size_t i = 0; i < it->nlabels; i++)
-		strings += strlen(it->labels[i]) + 1;
-	if (file) {
-		strings += len_or_0(it->description);
-		for (size_t i = 0; i < it->nnotes; i++)
-			strings += len_or_0(it->notes[i].by) + strlen(it->notes[i].text);
+	if (bad) {
+		jr_sb_release(sb);
+		return NULL;
 	}
-	return 6 * strings + 8 * it->nlabels + 52 * (it->ndepends + 8) +
-	       (file ? 128 * it->nnotes : 0) + 1024;
+	return jr_sb_detach(sb, out_len);
 }
 
 char *jr_summary_encode(const jerry_item *it, int unconfirmed, size_t *out_len)
 {
+	struct jr_sb sb = JR_SB_INIT;
 	int bad = 0;
 	if (!encodable(it, 0))
 		return NULL;
-	char *buf = malloc(bound(it, 0)), *w = buf;
-	if (!buf)
-		return NULL;
-	w = put_fields(w, it, 0, &bad);
+	jr_sb_grow(&sb, FIRST_ROOM_LINE);
+	put_fields(&sb, it, 0, &bad);
 	if (unconfirmed)
-		w = PUT(w, ",\"unconfirmed\":true");
-	*w++ = '}';
-	*w = '\0';
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	if (out_len)
-		*out_len = (size_t)(w - buf);
-	return buf;
+		PUT(&sb, ",\"" JR_KEY_UNCONFIRMED "\":true");
+	PUT(&sb, "}");
+	return finish(&sb, bad, out_len);
 }
 
 char *jr_itemfile_encode(const jerry_item *it, size_t *out_len)
 {
+	struct jr_sb sb = JR_SB_INIT;
 	int bad = 0;
 	if (!encodable(it, 1))
 		return NULL;
-	char *buf = malloc(bound(it, 1)), *w = buf;
-	if (!buf)
-		return NULL;
-	w = put_fields(w, it, 1, &bad);
-	w = PUT(w, "\n}\n");
-	*w = '\0';
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	if (out_len)
-		*out_len = (size_t)(w - buf);
-	return buf;
+	jr_sb_grow(&sb, FIRST_ROOM_FILE);
+	put_fields(&sb, it, 1, &bad);
+	PUT(&sb, "\n}\n");
+	return finish(&sb, bad, out_len);
 }
