@@ -200,7 +200,7 @@ static int check_locks(jerry_report *r, jerry_store *st)
 	return 0;
 }
 
-int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err)
+int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err)
 {
 	jerry_report *r = calloc(1, sizeof(*r));
 	int64_t *nums = NULL;

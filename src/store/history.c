@@ -582,21 +582,6 @@ int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 	return rc;
 }
 
-int jerry_history(jerry_history_entry **out, size_t *out_n, jerry_store *st, const char *id,
-		  jerry_error *err)
-{
-	int64_t num;
-	jerry_item *item = NULL;
-	int rc;
-	*out = NULL;
-	*out_n = 0;
-	if ((rc = jerry_id_parse(&num, id, err)) || (rc = jr_store_read_item(&item, st, num, err)))
-		return rc;
-	rc = jr_history_load(out, out_n, st, item, err);
-	jerry_item_free(item);
-	return rc;
-}
-
 /* ---- jerry log: every change in the project ---------------------------------- */
 
 void jerry_log_free(jerry_log_entry *e, size_t n)

@@ -212,6 +212,15 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 		       jerry_error *err);
 static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg, jerry_error *err);
 static int port_scan(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *err);
+static int port_history(void *ctx, jerry_history_entry **out, size_t *out_n,
+			const jerry_item *item, jerry_error *err)
+{
+	return jr_history_load(out, out_n, ctx, item, err);
+}
+static int port_check(void *ctx, jerry_report **out, int repair, jerry_error *err)
+{
+	return jr_store_check(out, ctx, repair, err);
+}
 
 /*
  * Claude Code runs each command in a fresh shell but gives all of them
@@ -310,7 +319,7 @@ static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
 		snprintf(st->session, sizeof(st->session), "%s", o->session);
 	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
 			     port_create, port_scan, port_exclusive, port_claimer, port_named,
-			     port_proof, port_new_token};
+			     port_proof, port_new_token, port_history, port_check};
 	return st;
 }
 

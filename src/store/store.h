@@ -40,7 +40,7 @@
 #define JR_STORE_H
 
 #include "jerry/jerry.h"
-#include "../app/port.h"
+#include "../port/port.h"
 #include "../domain/domain.h"
 #include "lock.h"
 
@@ -73,6 +73,14 @@ typedef struct jr_tmpfile {
 	char tmp[96];
 	char name[64];
 } jr_tmpfile;
+
+/*
+ * The store's implementation of the port (port/port.h), which the
+ * library's root (lib/jerry.c) hands to the use cases.
+ */
+const jr_port *jr_store_port(jerry_store *st);
+/* check.c: the port's check - see jerry_check. */
+int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err);
 
 /* Paths for messages: "<store>/items/WORK-007.json" into buf. */
 void jr_store_path(char *buf, size_t size, const jerry_store *st, const char *rel);

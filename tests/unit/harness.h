@@ -35,7 +35,8 @@
 #include <unistd.h>
 
 #include "jerry/jerry.h"
-#include "app/port.h"
+#include "port/port.h"
+#include "app/app.h"
 #include "domain/domain.h"
 
 #define H_API static __attribute__((unused))
