@@ -1,12 +1,56 @@
 /*
  * jerry.c - the library's composition root: the one place that wires the
- * store into the use cases.  Each public jerry_* function that works on a
- * store hands the store's port (store/store.c) to its use case (app/);
- * the app never sees the store, the store never sees the app.
+ * store into the use cases, and the home of the public API
+ * (include/jerry/jerry.h) that works on a store.  A use case gets the
+ * store's port (store/store.c) and never sees the store; the store never
+ * sees the app.  Opening a store, the JSON text of items, the log and
+ * reindex are the store's own and forwarded to it.  The pure functions
+ * (names, IDs, times, errors, freeing results) are domain/'s.
  */
 #include "../app/app.h"
 #include "../domain/domain.h"
+#include "../store/codec.h"
 #include "../store/store.h"
+
+/* ---- the store itself: store/store.c -------------------------------------------- */
+
+void jerry_open_opts_init(jerry_open_opts *opts)
+{
+	jr_store_opts_init(opts);
+}
+
+int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
+		     const jerry_open_opts *opts, jerry_error *err)
+{
+	return jr_store_init(out_dir, out_size, out_created, opts, err);
+}
+
+int jerry_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error *err)
+{
+	return jr_store_open(out, opts, err);
+}
+
+void jerry_store_free(jerry_store *store)
+{
+	jr_store_free(store);
+}
+
+const char *jerry_store_dir(const jerry_store *store) { return jr_store_dir(store); }
+const char *jerry_store_instance(const jerry_store *store) { return jr_store_instance(store); }
+const char *jerry_store_claimer(const jerry_store *store) { return jr_store_claimer(store); }
+int jerry_store_named(const jerry_store *store) { return jr_store_named(store); }
+
+/* ---- JSON text of items: store/codec.c (only the store speaks JSON) ------------- */
+
+char *jerry_item_json(const jerry_item *item, int flags)
+{
+	return jr_codec_item_json(item, flags);
+}
+
+char *jerry_items_json(jerry_item *const *items, size_t n, int flags)
+{
+	return jr_codec_items_json(items, n, flags);
+}
 
 /* ---- items: app/app.c ---------------------------------------------------------- */
 
@@ -149,4 +193,15 @@ int jerry_history(jerry_history_entry **out, size_t *out_n, jerry_store *st, con
 int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err)
 {
 	return jr_app_check(out, jr_store_port(st), repair, err);
+}
+
+int jerry_reindex(size_t *out_count, jerry_store *st, jerry_error *err)
+{
+	return jr_store_reindex(out_count, st, err);
+}
+
+int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
+	      jerry_error *err)
+{
+	return jr_store_log(out, out_n, st, q, err);
 }

@@ -24,15 +24,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void jerry_report_free(jerry_report *r)
-{
-	if (!r)
-		return;
-	free(r->problems);
-	free(r->notices);
-	free(r);
-}
-
 /* What a problem or notice is; its name is the report's "kind" (doc/CLI.md). */
 enum check_kind {
 	CK_CORRUPT_ITEM,
@@ -269,7 +260,7 @@ static int check_locks(struct check_run *c)
  * for drift: with repair every item lock, else a shared lock over every
  * item (on a store we cannot open the lock file of, check unlocked).
  */
-static int lock_items(struct check_run *c, jerry_error *err)
+static int hold_items(struct check_run *c, jerry_error *err)
 {
 	jerry_store *st = c->st;
 	char path[PATH_MAX + 64];
@@ -509,7 +500,7 @@ int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error 
 	 */
 	if (!(rc = check_locks(&c)) && !(rc = scan_temps(&c, -1, "tmp", err)) &&
 	    !(rc = scan_temps(&c, st->itemsfd, "items", err)) &&
-	    !(rc = scan_temps(&c, st->dirfd, "", err)) && !(rc = lock_items(&c, err)) &&
+	    !(rc = scan_temps(&c, st->dirfd, "", err)) && !(rc = hold_items(&c, err)) &&
 	    !(rc = read_items(&c, err)) && !(rc = check_index(&c, err)) &&
 	    !(rc = check_sequence(&c, err)) && c.repair)
 		rc = run_repairs(&c, err);
@@ -522,7 +513,7 @@ int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error 
 	return rc;
 }
 
-int jerry_reindex(size_t *out_count, jerry_store *st, jerry_error *err)
+int jr_store_reindex(size_t *out_count, jerry_store *st, jerry_error *err)
 {
 	int rc = jr_store_writable(st, err);
 	if (rc)

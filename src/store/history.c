@@ -459,18 +459,6 @@ int jr_history_settle_log(jerry_store *st, jerry_error *err)
 	return rc;
 }
 
-void jerry_history_free(jerry_history_entry *e, size_t n)
-{
-	if (!e)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(e[i].by);
-		free(e[i].op);
-		free(e[i].changes);
-	}
-	free(e);
-}
-
 /* One entry line into slot[version] (the last one written wins); 0, or -1 on ENOMEM. */
 static int take(jerry_history_entry *slot, int64_t max_version, const char *line, size_t len)
 {
@@ -584,18 +572,6 @@ int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 
 /* ---- jerry log: every change in the project ---------------------------------- */
 
-void jerry_log_free(jerry_log_entry *e, size_t n)
-{
-	if (!e)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(e[i].change.by);
-		free(e[i].change.op);
-		free(e[i].change.changes);
-	}
-	free(e);
-}
-
 static int newest_item_first(const void *a, const void *b)
 {
 	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
@@ -695,7 +671,7 @@ static void log_trim(struct log_run *r)
 	}
 }
 
-int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
+int jr_store_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
 	      jerry_error *err)
 {
 	const jr_port *port = jr_store_port(st);
