@@ -603,15 +603,6 @@ out:
 	return rc;
 }
 
-void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n)
-{
-	if (!nodes)
-		return;
-	for (size_t i = 0; i < n; i++)
-		jerry_item_free(nodes[i].item);
-	free(nodes);
-}
-
 /* ---- ready and blocked -------------------------------------------------------- */
 
 static int waits_on_others(const struct graph *g, const jerry_item *it)

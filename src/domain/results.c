@@ -1,6 +1,6 @@
 /*
  * results.c - freeing what the library hands back: a history, a log, a
- * check's report.  Here, below every layer, so that the store that makes
+ * check's report, a dependency tree.  Here, below every layer, so that the store that makes
  * them, the use cases that pass them on and the faces that show them can
  * all let go of them.
  */
@@ -39,4 +39,13 @@ void jerry_report_free(jerry_report *r)
 	free(r->problems);
 	free(r->notices);
 	free(r);
+}
+
+void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n)
+{
+	if (!nodes)
+		return;
+	for (size_t i = 0; i < n; i++)
+		jerry_item_free(nodes[i].item);
+	free(nodes);
 }
