@@ -32,7 +32,8 @@ ALL_CFLAGS  = $(WARN) -D_POSIX_C_SOURCE=200809L -fPIC -Iinclude $(DEP_CFLAGS) $(
 
 B ?= build
 
-LIB_SRC := $(wildcard src/util/*.c) $(wildcard src/domain/*.c) $(wildcard src/app/*.c) $(wildcard src/store/*.c)
+LIB_SRC := $(wildcard src/util/*.c) $(wildcard src/domain/*.c) $(wildcard src/app/*.c) \
+           $(wildcard src/store/*.c) $(wildcard src/lib/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)

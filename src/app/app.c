@@ -5,7 +5,7 @@
  * the item under its lock.
  */
 #define _GNU_SOURCE
-#include "port.h"
+#include "app.h"
 #include "filter.h"
 #include "../domain/domain.h"
 
@@ -805,48 +805,4 @@ int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
 	*out = all;
 	*out_n = k;
 	return 0;
-}
-
-/* ---- the public functions ----------------------------------------------------- */
-
-int jerry_create(jerry_item **out, jerry_store *store, const jerry_create_spec *spec,
-		 jerry_error *err)
-{
-	return jr_app_create(out, jr_store_port(store), spec, err);
-}
-
-int jerry_show(jerry_item **out, jerry_store *store, const char *id, jerry_error *err)
-{
-	return jr_app_show(out, jr_store_port(store), id, err);
-}
-
-int jerry_update(jerry_item **out, jerry_store *store, const char *id,
-		 const jerry_change *change, jerry_error *err)
-{
-	return jr_app_update(out, jr_store_port(store), id, change, err);
-}
-
-int jerry_list(jerry_item ***out, size_t *out_n, jerry_store *store, const jerry_filter *filter,
-	       jerry_error *err)
-{
-	return jr_app_list(out, out_n, jr_store_port(store), filter, err);
-}
-
-int jerry_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n,
-			 jerry_store *store, const char *id, const jerry_change *change,
-			 jerry_error *err)
-{
-	return jr_app_update_cascade(out, out_cascaded, out_n, jr_store_port(store), id, change,
-				     err);
-}
-
-int jerry_parent_closable(jerry_item **out_parent, jerry_store *store, const jerry_item *item,
-			  jerry_error *err)
-{
-	return jr_app_parent_closable(out_parent, jr_store_port(store), item, err);
-}
-
-int jerry_closable(jerry_item ***out, size_t *out_n, jerry_store *store, jerry_error *err)
-{
-	return jr_app_closable(out, out_n, jr_store_port(store), err);
 }

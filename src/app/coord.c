@@ -9,7 +9,7 @@
  * (port->exclusive), so two of them cannot both pass the cycle check.
  */
 #define _GNU_SOURCE
-#include "port.h"
+#include "app.h"
 #include "filter.h"
 #include "../domain/domain.h"
 
@@ -603,15 +603,6 @@ out:
 	return rc;
 }
 
-void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n)
-{
-	if (!nodes)
-		return;
-	for (size_t i = 0; i < n; i++)
-		jerry_item_free(nodes[i].item);
-	free(nodes);
-}
-
 /* ---- ready and blocked -------------------------------------------------------- */
 
 static int waits_on_others(const struct graph *g, const jerry_item *it)
@@ -832,75 +823,4 @@ out:
 	jerry_item_array_free(hits, k);
 	jerry_item_array_free(sum, n);
 	return rc;
-}
-
-/* ---- the public functions ---------------------------------------------------- */
-
-int jerry_claim_take(jerry_item **out, jerry_store *s, const char *id, int64_t lease_ms, int flags,
-		     jerry_error *err)
-{
-	return jr_app_claim(out, jr_store_port(s), id, lease_ms, flags, err);
-}
-
-int jerry_claim_next(jerry_item **out, jerry_store *s, const jerry_filter *f, int64_t lease_ms,
-		     jerry_error *err)
-{
-	return jr_app_claim_next(out, jr_store_port(s), f, lease_ms, err);
-}
-
-int jerry_claim_heartbeat(jerry_item **out, jerry_store *s, const char *id, int64_t lease_ms,
-		    jerry_error *err)
-{
-	return jr_app_heartbeat(out, jr_store_port(s), id, lease_ms, err);
-}
-
-int jerry_claim_release(jerry_item **out, jerry_store *s, const char *id, jerry_error *err)
-{
-	return jr_app_release(out, jr_store_port(s), id, err);
-}
-
-int jerry_dep_add(jerry_item **out, jerry_store *s, const char *id, const char *on, jerry_error *err)
-{
-	return jr_app_dep_change(out, jr_store_port(s), id, &on, 1, 1, err);
-}
-
-int jerry_dep_remove(jerry_item **out, jerry_store *s, const char *id, const char *on,
-		     jerry_error *err)
-{
-	return jr_app_dep_change(out, jr_store_port(s), id, &on, 1, 0, err);
-}
-
-int jerry_dep_add_many(jerry_item **out, jerry_store *s, const char *id, const char *const *on,
-		       size_t non, jerry_error *err)
-{
-	return jr_app_dep_change(out, jr_store_port(s), id, on, non, 1, err);
-}
-
-int jerry_dep_remove_many(jerry_item **out, jerry_store *s, const char *id,
-			  const char *const *on, size_t non, jerry_error *err)
-{
-	return jr_app_dep_change(out, jr_store_port(s), id, on, non, 0, err);
-}
-
-int jerry_dep_tree(jerry_dep_node **out, size_t *out_n, jerry_store *s, const char *id,
-		   jerry_error *err)
-{
-	return jr_app_dep_tree(out, out_n, jr_store_port(s), id, err);
-}
-
-int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *s, const jerry_filter *f,
-		jerry_error *err)
-{
-	return jr_app_ready(out, out_n, jr_store_port(s), f, err);
-}
-
-int jerry_blocked(jerry_item ***out, size_t *out_n, jerry_store *s, jerry_error *err)
-{
-	return jr_app_blocked(out, out_n, jr_store_port(s), err);
-}
-
-int jerry_search(jerry_item ***out, size_t *out_n, jerry_store *s, const char *text, int all,
-		 jerry_error *err)
-{
-	return jr_app_search(out, out_n, jr_store_port(s), text, all, err);
 }

@@ -3,7 +3,7 @@
  * items whose parent it is) and its dependents (the items that depend on
  * it).  `jerry show` lists both.
  */
-#include "port.h"
+#include "app.h"
 #include "../domain/domain.h"
 
 #include <stdlib.h>
@@ -72,17 +72,4 @@ int jr_app_related(jerry_item ***children, size_t *nchildren, jerry_item ***depe
 	*dependents = d;
 	*ndependents = nd;
 	return 0;
-}
-
-int jerry_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
-		  size_t *ndependents, jerry_store *store, const char *id, jerry_error *err)
-{
-	int64_t num;
-	int rc;
-	*children = *dependents = NULL;
-	*nchildren = *ndependents = 0;
-	if ((rc = jerry_id_parse(&num, id, err)))
-		return rc;
-	return jr_app_related(children, nchildren, dependents, ndependents,
-			      jr_store_port(store), num, err);
 }

@@ -24,18 +24,51 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void jerry_report_free(jerry_report *r)
-{
-	if (!r)
-		return;
-	free(r->problems);
-	free(r->notices);
-	free(r);
-}
+/* What a problem or notice is; its name is the report's "kind" (doc/CLI.md). */
+enum check_kind {
+	CK_CORRUPT_ITEM,
+	CK_INDEX_DRIFT,
+	CK_TEMP_FILE,
+	CK_DUPLICATE_UID,
+	CK_CORRUPT_INDEX,
+	CK_CORRUPT_SEQUENCE,
+	CK_STRAY_FILE,
+	CK_BAD_LOCK,
+};
+
+static const char *const kind_names[] = {
+	[CK_CORRUPT_ITEM] = "corrupt_item",
+	[CK_INDEX_DRIFT] = "index_drift",
+	[CK_TEMP_FILE] = "temp_file",
+	[CK_DUPLICATE_UID] = "duplicate_uid",
+	[CK_CORRUPT_INDEX] = "corrupt_index",
+	[CK_CORRUPT_SEQUENCE] = "corrupt_sequence",
+	[CK_STRAY_FILE] = "stray_file",
+	[CK_BAD_LOCK] = "bad_lock",
+};
+
+/* One run of the check: what it has read, found and holds. */
+struct check_run {
+	jerry_store *st;
+	jerry_report *r;
+	enum check_kind *kinds;    /* kinds[i]: the kind of r->problems[i] */
+	int repair;
+	int64_t *nums;             /* the item files' numbers, ascending */
+	size_t n;
+	jerry_item **items;        /* items[i]: item nums[i], NULL when corrupt */
+	uint64_t *uids;            /* the items' uids, sorted */
+	size_t nuids;
+	jr_index ix;
+	int index_bad;             /* the index cannot be read */
+	int seq_bad, seq_behind;   /* the sequence cannot be read; is behind high */
+	int64_t high;              /* the highest item number */
+	int locked;                /* every item lock, exclusive (repair) */
+	int ro_lock;               /* the shared lock's descriptor, or -1 */
+};
 
 __attribute__((format(printf, 6, 0)))
-static int add(jerry_problem **arr, size_t *n, const char *kind, const char *path, int repaired,
-	       const char *fmt, va_list ap)
+static int add(jerry_problem **arr, size_t *n, enum check_kind kind, const char *path,
+	       int repaired, const char *fmt, va_list ap)
 {
 	jerry_problem *grown = realloc(*arr, (*n + 1) * sizeof(*grown));
 	if (!grown)
@@ -43,33 +76,53 @@ static int add(jerry_problem **arr, size_t *n, const char *kind, const char *pat
 	*arr = grown;
 	jerry_problem *p = &grown[(*n)++];
 	memset(p, 0, sizeof(*p));
-	snprintf(p->kind, sizeof(p->kind), "%s", kind);
+	snprintf(p->kind, sizeof(p->kind), "%s", kind_names[kind]);
 	snprintf(p->path, sizeof(p->path), "%s", path ? path : "");
 	vsnprintf(p->message, sizeof(p->message), fmt, ap);
 	p->repaired = repaired;
 	return 0;
 }
 
-__attribute__((format(printf, 5, 6)))
-static int problem(jerry_report *r, const char *kind, const char *path, int repaired,
+__attribute__((format(printf, 4, 5)))
+static int problem(struct check_run *c, enum check_kind kind, const char *path,
 		   const char *fmt, ...)
 {
+	enum check_kind *grown = realloc(c->kinds, (c->r->nproblems + 1) * sizeof(*grown));
+	if (!grown)
+		return JERRY_ENOMEM;
+	c->kinds = grown;
+	grown[c->r->nproblems] = kind;
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = add(&r->problems, &r->nproblems, kind, path, repaired, fmt, ap);
+	int rc = add(&c->r->problems, &c->r->nproblems, kind, path, 0, fmt, ap);
 	va_end(ap);
 	return rc;
 }
 
 __attribute__((format(printf, 5, 6)))
-static int notice(jerry_report *r, const char *kind, const char *path, int repaired,
+static int notice(struct check_run *c, enum check_kind kind, const char *path, int repaired,
 		  const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = add(&r->notices, &r->nnotices, kind, path, repaired, fmt, ap);
+	int rc = add(&c->r->notices, &c->r->nnotices, kind, path, repaired, fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+static int found(const struct check_run *c, enum check_kind kind)
+{
+	for (size_t i = 0; i < c->r->nproblems; i++)
+		if (c->kinds[i] == kind)
+			return 1;
+	return 0;
+}
+
+static void mark_repaired(struct check_run *c, enum check_kind kind)
+{
+	for (size_t i = 0; i < c->r->nproblems; i++)
+		if (c->kinds[i] == kind)
+			c->r->problems[i].repaired = 1;
 }
 
 /* Fields the index carries; a difference is drift. */
@@ -137,9 +190,10 @@ static void stray_reason(char *buf, size_t size, const char *name)
  * data directory.  Notices, removed with repair.  Other files in items/
  * are stray.
  */
-static int scan_temps(jerry_report *r, jerry_store *st, int dfd, const char *rel, int repair,
-		      jerry_error *err)
+static int scan_temps(struct check_run *c, int dfd, const char *rel, jerry_error *err)
 {
+	jerry_store *st = c->st;
+	int repair = c->repair;
 	int legacy = strcmp(rel, "tmp") != 0;
 	int fd = legacy ? dup(dfd)
 			: openat(st->dirfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -163,7 +217,7 @@ static int scan_temps(jerry_report *r, jerry_store *st, int dfd, const char *rel
 		if ((n[0] == '.') == legacy && strstr(n, ".tmp-")) {
 			int removed = 0;
 			if (jr_tmp_dead(dirfd(d), n, repair, &removed))
-				rc = notice(r, "temp_file", path, removed,
+				rc = notice(c, CK_TEMP_FILE, path, removed,
 					    legacy ? "temp file of a writer that died (an older jerry "
 						     "left it here); 'jerry check --repair' removes it"
 						   : "temp file of a writer that died; the next write "
@@ -173,15 +227,16 @@ static int scan_temps(jerry_report *r, jerry_store *st, int dfd, const char *rel
 		if (dfd == st->itemsfd && n[0] != '.' && !jr_store_item_file_num(n)) {
 			char why[128];
 			stray_reason(why, sizeof(why), n);
-			rc = problem(r, "stray_file", path, 0, "%s", why);
+			rc = problem(c, CK_STRAY_FILE, path, "%s", why);
 		}
 	}
 	closedir(d);
 	return rc == JERRY_ENOMEM ? jr_error(err, rc, "out of memory") : rc;
 }
 
-static int check_locks(jerry_report *r, jerry_store *st)
+static int check_locks(struct check_run *c)
 {
+	jerry_store *st = c->st;
 	static const char *const names[] = {"items.lock", "sequence.lock", "index.lock", "deps.lock",
 					    "turns.lock"};
 	for (int i = 0; i < 5; i++) {
@@ -190,7 +245,7 @@ static int check_locks(jerry_report *r, jerry_store *st)
 		snprintf(rel, sizeof(rel), "locks/%s", names[i]);
 		jr_store_path(path, sizeof(path), st, rel);
 		if (fstatat(st->dirfd, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(sb.st_mode)) {
-			int rc = problem(r, "bad_lock", path, 0,
+			int rc = problem(c, CK_BAD_LOCK, path,
 					 "a lock file must be a regular file; remove it and jerry "
 					 "recreates it");
 			if (rc)
@@ -200,136 +255,128 @@ static int check_locks(jerry_report *r, jerry_store *st)
 	return 0;
 }
 
-int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err)
+/*
+ * Hold writers off while we compare, so a write in flight is not mistaken
+ * for drift: with repair every item lock, else a shared lock over every
+ * item (on a store we cannot open the lock file of, check unlocked).
+ */
+static int hold_items(struct check_run *c, jerry_error *err)
 {
-	jerry_report *r = calloc(1, sizeof(*r));
-	int64_t *nums = NULL;
-	size_t n = 0;
-	jerry_item **items = NULL;
-	uint64_t *uids = NULL;
-	jr_index ix;
-	int rc, locked = 0, index_bad = 0, ro_lock = -1, durable = 0;
+	jerry_store *st = c->st;
 	char path[PATH_MAX + 64];
-	memset(&ix, 0, sizeof(ix));
-	*out = NULL;
-	if (!r)
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	if ((rc = check_locks(r, st)))
-		goto out;
-	/*
-	 * Temp files first: a dead writer's is proven dead by its own flock,
-	 * not by a store lock, and the first write (jr_store_writable below,
-	 * with repair) would sweep tmp/ before we could name what it removed.
-	 */
-	if ((rc = scan_temps(r, st, -1, "tmp", repair, err)) ||
-	    (rc = scan_temps(r, st, st->itemsfd, "items", repair, err)) ||
-	    (rc = scan_temps(r, st, st->dirfd, "", repair, err)))
-		goto out;
+	int rc;
 	jr_store_path(path, sizeof(path), st, "locks/items.lock");
-	if (repair) {
+	if (c->repair) {
 		if ((rc = jr_store_writable(st, err)))
-			goto out;
+			return rc;
 		if ((rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err)))
-			goto out;
-		locked = 1;
-	} else {
-		/*
-		 * A shared lock over every item holds writers off while we
-		 * compare, so a write in flight is not mistaken for drift.  On
-		 * a store we cannot open the lock file of, check unlocked.
-		 */
-		ro_lock = jr_io_openat(st->dirfd, "locks/items.lock", O_RDONLY | O_NOFOLLOW, 0);
-		if (ro_lock >= 0 &&
-		    (rc = jr_lock_take_shared(ro_lock, 1, 0, &st->wait, "every item", path, err)))
-			goto out;
+			return rc;
+		c->locked = 1;
+		return 0;
 	}
-	if ((rc = jr_store_list_item_files(&nums, &n, st, err)))
-		goto out;
-	items = calloc(n ? n : 1, sizeof(*items));
-	uids = calloc(n ? n : 1, sizeof(*uids));
-	if (!items || !uids) {
-		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-		goto out;
-	}
-	size_t nuids = 0;
-	for (size_t i = 0; i < n; i++) {
+	c->ro_lock = jr_io_openat(st->dirfd, "locks/items.lock", O_RDONLY | O_NOFOLLOW, 0);
+	if (c->ro_lock >= 0)
+		return jr_lock_take_shared(c->ro_lock, 1, 0, &st->wait, "every item", path, err);
+	return 0;
+}
+
+/* Every item file: a corrupt one is a problem, and so is a uid two items carry. */
+static int read_items(struct check_run *c, jerry_error *err)
+{
+	jerry_store *st = c->st;
+	int rc;
+	if ((rc = jr_store_list_item_files(&c->nums, &c->n, st, err)))
+		return rc;
+	c->items = calloc(c->n ? c->n : 1, sizeof(*c->items));
+	c->uids = calloc(c->n ? c->n : 1, sizeof(*c->uids));
+	if (!c->items || !c->uids)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->n; i++) {
 		jerry_error e;
 		jerry_error_clear(&e);
-		rc = jr_store_read_item(&items[i], st, nums[i], &e);
+		rc = jr_store_read_item(&c->items[i], st, c->nums[i], &e);
 		if (rc == JERRY_ECORRUPT) {
-			if ((rc = problem(r, "corrupt_item", e.path, 0, "%s", e.message)))
-				goto out;
+			if ((rc = problem(c, CK_CORRUPT_ITEM, e.path, "%s", e.message)))
+				return rc;
 			continue;
 		}
 		if (rc) {
 			if (err)
 				*err = e;
-			goto out;
+			return rc;
 		}
-		uids[nuids++] = items[i]->uid;
+		c->uids[c->nuids++] = c->items[i]->uid;
 	}
-	r->items = n;
-	qsort(uids, nuids, sizeof(*uids), cmp_u64);
-	for (size_t i = 1; i < nuids; i++) {
-		if (uids[i] == uids[i - 1] && (i < 2 || uids[i - 1] != uids[i - 2])) {
-			if ((rc = problem(r, "duplicate_uid", st->dir, 0,
-					  "uid %llu is carried by more than one item",
-					  (unsigned long long)uids[i])))
-				goto out;
-		}
+	c->r->items = c->n;
+	c->high = c->n ? c->nums[c->n - 1] : 0;
+	qsort(c->uids, c->nuids, sizeof(*c->uids), cmp_u64);
+	for (size_t i = 1; i < c->nuids; i++) {
+		uint64_t *u = c->uids;
+		if (u[i] == u[i - 1] && (i < 2 || u[i - 1] != u[i - 2]) &&
+		    (rc = problem(c, CK_DUPLICATE_UID, st->dir,
+				  "uid %llu is carried by more than one item",
+				  (unsigned long long)u[i])))
+			return rc;
 	}
+	return 0;
+}
 
-	/* The index against the items. */
+/* The index against the items: both ways. */
+static int check_index(struct check_run *c, jerry_error *err)
+{
+	jerry_store *st = c->st;
 	jerry_error ie;
+	int rc;
 	jerry_error_clear(&ie);
-	rc = jr_index_load(&ix, st, &ie);
+	rc = jr_index_load(&c->ix, st, &ie);
 	if (rc == JERRY_ECORRUPT) {
-		index_bad = 1;
-		if ((rc = problem(r, "corrupt_index", ie.path, 0, "%s", ie.message)))
-			goto out;
-	} else if (rc) {
+		c->index_bad = 1;
+		return problem(c, CK_CORRUPT_INDEX, ie.path, "%s", ie.message);
+	}
+	if (rc) {
 		if (err)
 			*err = ie;
-		goto out;
-	} else {
-		size_t k = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (!items[i])
-				continue;
-			int64_t num = nums[i];
-			jerry_item *s = jr_index_get(&ix, num);
-			if (!s)
-				rc = problem(r, "index_drift", st->dir, 0, "%s is missing from the index",
-					     items[i]->id);
-			else if (summary_differs(s, items[i]))
-				rc = problem(r, "index_drift", st->dir, 0,
-					     "the index has %s at version %lld, the file at version %lld",
-					     items[i]->id, (long long)s->version,
-					     (long long)items[i]->version);
-			if (rc)
-				goto out;
-			k++;
-		}
-		for (size_t i = 0; i < ix.count; i++) {
-			char rel[64];
-			jr_store_item_rel(rel, sizeof(rel), ix.e[i].item->num);
-			if (faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
-			    (rc = problem(r, "index_drift", st->dir, 0,
-					  "the index lists %s, which has no file",
-					  ix.e[i].item->id)))
-				goto out;
-		}
-		(void)k;
+		return rc;
 	}
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->items[i])
+			continue;
+		jerry_item *s = jr_index_get(&c->ix, c->nums[i]);
+		if (!s)
+			rc = problem(c, CK_INDEX_DRIFT, st->dir, "%s is missing from the index",
+				     c->items[i]->id);
+		else if (summary_differs(s, c->items[i]))
+			rc = problem(c, CK_INDEX_DRIFT, st->dir,
+				     "the index has %s at version %lld, the file at version %lld",
+				     c->items[i]->id, (long long)s->version,
+				     (long long)c->items[i]->version);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < c->ix.count; i++) {
+		char rel[64];
+		jr_store_item_rel(rel, sizeof(rel), c->ix.e[i].item->num);
+		if (faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
+		    (rc = problem(c, CK_INDEX_DRIFT, st->dir, "the index lists %s, which has no file",
+				  c->ix.e[i].item->id)))
+			return rc;
+	}
+	return 0;
+}
 
-	/*
-	 * The sequence against the highest item.  Behind, empty or missing is
-	 * not a problem - it is what a power cut can leave of an unsynced hint,
-	 * and creates skip taken numbers (seq.c) - but --repair brings it
-	 * forward.  A file that holds something else than a sequence is.
-	 */
+/*
+ * The sequence against the highest item.  Behind, empty or missing is not
+ * a problem - it is what a power cut can leave of an unsynced hint, and
+ * creates skip taken numbers (seq.c) - but --repair brings it forward.  A
+ * file that holds something else than a sequence is.
+ */
+static int check_sequence(struct check_run *c, jerry_error *err)
+{
+	jerry_store *st = c->st;
+	char path[PATH_MAX + 64];
 	jr_seq seq;
 	jerry_error se;
+	int rc;
 	jerry_error_clear(&se);
 	/* Creates rewrite it in place under its lock: read it under the lock too. */
 	int seq_lock = jr_io_openat(st->dirfd, "locks/sequence.lock", O_RDONLY | O_NOFOLLOW, 0);
@@ -337,95 +384,136 @@ int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *er
 	if (seq_lock >= 0 && (rc = jr_lock_take_shared(seq_lock, 0, 1, &st->wait,
 						       JR_LOCK_SEQ_WHAT, path, err))) {
 		jr_io_close(seq_lock);
-		goto out;
+		return rc;
 	}
 	jr_store_path(path, sizeof(path), st, "sequences.json");
 	rc = jr_seq_read(&seq, st, &se);
 	jr_io_close(seq_lock); /* and with it the lock */
-	int64_t high = n ? nums[n - 1] : 0;
-	int seq_bad = 0, seq_behind = 0;
 	if (rc == JERRY_ECORRUPT) {
-		seq_bad = 1;
-		rc = problem(r, "corrupt_sequence", path, 0, "%s", se.message);
-	} else if (rc == JERRY_ENOTFOUND) {
-		seq_behind = 1;
-		rc = 0;
-	} else if (rc) {
+		c->seq_bad = 1;
+		return problem(c, CK_CORRUPT_SEQUENCE, path, "%s", se.message);
+	}
+	if (rc == JERRY_ENOTFOUND) {
+		c->seq_behind = 1;
+		return 0;
+	}
+	if (rc) {
 		if (err)
 			*err = se;
-		goto out;
-	} else {
-		seq_behind = seq.work < high;
+		return rc;
 	}
-	if (rc)
-		goto out;
+	c->seq_behind = seq.work < c->high;
+	return 0;
+}
 
-	if (repair) {
-		int index_problem = index_bad;
-		for (size_t i = 0; i < r->nproblems; i++)
-			if (strcmp(r->problems[i].kind, "index_drift") == 0)
-				index_problem = 1;
-		if (seq_bad || seq_behind) {
-			uint64_t maxuid = nuids ? uids[nuids - 1] : 0;
-			jr_seq fixed = {high, maxuid};
-			jr_store_path(path, sizeof(path), st, "locks/sequence.lock");
-			if (!(rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait,
-						JR_LOCK_SEQ_WHAT, path, err))) {
-				/* Never move it backwards. */
-				jr_seq cur;
-				jerry_error ig;
-				if (jr_seq_read(&cur, st, &ig) == 0) {
-					if (cur.work > fixed.work)
-						fixed.work = cur.work;
-					if (cur.last_uid > fixed.last_uid)
-						fixed.last_uid = cur.last_uid;
-				}
-				rc = jr_seq_write(st, &fixed, err);
-				jr_lock_drop(st->lock_seq, 0, 1);
-			}
-			if (rc && rc != JERRY_EDURABLE)
-				goto out;
-			durable |= rc == JERRY_EDURABLE;
-			for (size_t i = 0; i < r->nproblems; i++)
-				if (!strcmp(r->problems[i].kind, "corrupt_sequence"))
-					r->problems[i].repaired = 1;
+/* Bring the sequence up to the items; 0, JERRY_EDURABLE or an error. */
+static int repair_sequence(struct check_run *c, jerry_error *err)
+{
+	jerry_store *st = c->st;
+	char path[PATH_MAX + 64];
+	uint64_t maxuid = c->nuids ? c->uids[c->nuids - 1] : 0;
+	jr_seq fixed = {c->high, maxuid};
+	int rc;
+	jr_store_path(path, sizeof(path), st, "locks/sequence.lock");
+	if (!(rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT, path, err))) {
+		/* Never move it backwards. */
+		jr_seq cur;
+		jerry_error ig;
+		if (jr_seq_read(&cur, st, &ig) == 0) {
+			if (cur.work > fixed.work)
+				fixed.work = cur.work;
+			if (cur.last_uid > fixed.last_uid)
+				fixed.last_uid = cur.last_uid;
 		}
-		if (index_problem) {
-			/* We hold every item lock already; take the index lock too. */
-			jr_lock_drop(st->lock_items, 1, 0);
-			locked = 0;
-			size_t count;
-			if ((rc = jr_index_rebuild(&count, st, err)) && rc != JERRY_EDURABLE)
-				goto out;
-			durable |= rc == JERRY_EDURABLE;
-			for (size_t i = 0; i < r->nproblems; i++)
-				if (!strcmp(r->problems[i].kind, "index_drift") ||
-				    !strcmp(r->problems[i].kind, "corrupt_index"))
-					r->problems[i].repaired = 1;
-		}
+		rc = jr_seq_write(st, &fixed, err);
+		jr_lock_drop(st->lock_seq, 0, 1);
 	}
-	/* Repaired, but a sync failed: the report stands, durability is uncertain. */
-	rc = durable ? JERRY_EDURABLE : 0;
-out:
-	if (locked)
-		jr_lock_drop(st->lock_items, 1, 0);
-	jr_io_close(ro_lock);
-	jr_index_release(&ix);
-	if (items)
-		for (size_t i = 0; i < n; i++)
-			jerry_item_free(items[i]);
-	free(items);
-	free(uids);
-	free(nums);
-	if (rc && rc != JERRY_EDURABLE) {
-		jerry_report_free(r);
-		return rc == JERRY_ENOMEM ? jr_error(err, rc, "out of memory") : rc;
-	}
-	*out = r;
+	if (rc && rc != JERRY_EDURABLE)
+		return rc;
+	mark_repaired(c, CK_CORRUPT_SEQUENCE);
 	return rc;
 }
 
-int jerry_reindex(size_t *out_count, jerry_store *st, jerry_error *err)
+/* Rebuild the index from the items; 0, JERRY_EDURABLE or an error. */
+static int repair_index(struct check_run *c, jerry_error *err)
+{
+	size_t count;
+	/* We hold every item lock already; take the index lock too. */
+	jr_lock_drop(c->st->lock_items, 1, 0);
+	c->locked = 0;
+	int rc = jr_index_rebuild(&count, c->st, err);
+	if (rc && rc != JERRY_EDURABLE)
+		return rc;
+	mark_repaired(c, CK_INDEX_DRIFT);
+	mark_repaired(c, CK_CORRUPT_INDEX);
+	return rc;
+}
+
+/* What repair can fix without losing data; 0, JERRY_EDURABLE or an error. */
+static int run_repairs(struct check_run *c, jerry_error *err)
+{
+	int index_problem = c->index_bad || found(c, CK_INDEX_DRIFT), durable = 0, rc;
+	if (c->seq_bad || c->seq_behind) {
+		if ((rc = repair_sequence(c, err)) && rc != JERRY_EDURABLE)
+			return rc;
+		durable |= rc == JERRY_EDURABLE;
+	}
+	if (index_problem) {
+		if ((rc = repair_index(c, err)) && rc != JERRY_EDURABLE)
+			return rc;
+		durable |= rc == JERRY_EDURABLE;
+	}
+	/* Repaired, but a sync failed: the report stands, durability is uncertain. */
+	return durable ? JERRY_EDURABLE : 0;
+}
+
+static void check_release(struct check_run *c)
+{
+	if (c->locked)
+		jr_lock_drop(c->st->lock_items, 1, 0);
+	jr_io_close(c->ro_lock);
+	jr_index_release(&c->ix);
+	if (c->items)
+		for (size_t i = 0; i < c->n; i++)
+			jerry_item_free(c->items[i]);
+	free(c->items);
+	free(c->uids);
+	free(c->nums);
+	free(c->kinds);
+}
+
+int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err)
+{
+	struct check_run c;
+	int rc;
+	memset(&c, 0, sizeof(c));
+	c.st = st;
+	c.repair = repair;
+	c.ro_lock = -1;
+	*out = NULL;
+	if (!(c.r = calloc(1, sizeof(*c.r))))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	/*
+	 * Temp files first: a dead writer's is proven dead by its own flock,
+	 * not by a store lock, and the first write (jr_store_writable, with
+	 * repair) would sweep tmp/ before we could name what it removed.
+	 */
+	if (!(rc = check_locks(&c)) && !(rc = scan_temps(&c, -1, "tmp", err)) &&
+	    !(rc = scan_temps(&c, st->itemsfd, "items", err)) &&
+	    !(rc = scan_temps(&c, st->dirfd, "", err)) && !(rc = hold_items(&c, err)) &&
+	    !(rc = read_items(&c, err)) && !(rc = check_index(&c, err)) &&
+	    !(rc = check_sequence(&c, err)) && c.repair)
+		rc = run_repairs(&c, err);
+	check_release(&c);
+	if (rc && rc != JERRY_EDURABLE) {
+		jerry_report_free(c.r);
+		return rc == JERRY_ENOMEM ? jr_error(err, rc, "out of memory") : rc;
+	}
+	*out = c.r;
+	return rc;
+}
+
+int jr_store_reindex(size_t *out_count, jerry_store *st, jerry_error *err)
 {
 	int rc = jr_store_writable(st, err);
 	if (rc)

@@ -552,7 +552,7 @@ char *jr_codec_summary_line(const jerry_item *item, int unconfirmed, size_t *out
 	return text;
 }
 
-char *jerry_item_json(const jerry_item *item, int flags)
+char *jr_codec_item_json(const jerry_item *item, int flags)
 {
 	if (item->is_summary && (flags & JERRY_JSON_COMPACT)) {
 		/* list --json: one of these per item. */
@@ -578,7 +578,7 @@ char *jerry_item_json(const jerry_item *item, int flags)
 	return text;
 }
 
-char *jerry_items_json(jerry_item *const *items, size_t n, int flags)
+char *jr_codec_items_json(jerry_item *const *items, size_t n, int flags)
 {
 	json_t *arr = json_array();
 	if (!arr)

@@ -25,6 +25,9 @@
 #define JR_ENCODE_SUMMARY 1       /* no description, notes or unknown keys */
 #define JR_ENCODE_NO_NOTES 2      /* everything but the notes */
 json_t *jr_codec_encode(const jerry_item *item, int summary);
+/* An item's, or items', JSON text: see jerry_item_json. */
+char *jr_codec_item_json(const jerry_item *item, int flags);
+char *jr_codec_items_json(jerry_item *const *items, size_t n, int flags);
 /* One note: {"at", "by", "text"}.  NULL when out of memory. */
 json_t *jr_codec_note(const jerry_note *note);
 

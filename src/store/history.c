@@ -459,18 +459,6 @@ int jr_history_settle_log(jerry_store *st, jerry_error *err)
 	return rc;
 }
 
-void jerry_history_free(jerry_history_entry *e, size_t n)
-{
-	if (!e)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(e[i].by);
-		free(e[i].op);
-		free(e[i].changes);
-	}
-	free(e);
-}
-
 /* One entry line into slot[version] (the last one written wins); 0, or -1 on ENOMEM. */
 static int take(jerry_history_entry *slot, int64_t max_version, const char *line, size_t len)
 {
@@ -582,34 +570,7 @@ int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 	return rc;
 }
 
-int jerry_history(jerry_history_entry **out, size_t *out_n, jerry_store *st, const char *id,
-		  jerry_error *err)
-{
-	int64_t num;
-	jerry_item *item = NULL;
-	int rc;
-	*out = NULL;
-	*out_n = 0;
-	if ((rc = jerry_id_parse(&num, id, err)) || (rc = jr_store_read_item(&item, st, num, err)))
-		return rc;
-	rc = jr_history_load(out, out_n, st, item, err);
-	jerry_item_free(item);
-	return rc;
-}
-
 /* ---- jerry log: every change in the project ---------------------------------- */
-
-void jerry_log_free(jerry_log_entry *e, size_t n)
-{
-	if (!e)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(e[i].change.by);
-		free(e[i].change.op);
-		free(e[i].change.changes);
-	}
-	free(e);
-}
 
 static int newest_item_first(const void *a, const void *b)
 {
@@ -710,7 +671,7 @@ static void log_trim(struct log_run *r)
 	}
 }
 
-int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
+int jr_store_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
 	      jerry_error *err)
 {
 	const jr_port *port = jr_store_port(st);

@@ -23,33 +23,33 @@
 
 #define DEFAULT_LOCK_TIMEOUT_MS 10000
 
-void jerry_open_opts_init(jerry_open_opts *opts)
+void jr_store_opts_init(jerry_open_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
 	opts->lock_timeout_ms = -1;
 	opts->sync = 1;
 }
 
-const char *jerry_store_dir(const jerry_store *st) { return st->dir; }
+const char *jr_store_dir(const jerry_store *st) { return st->dir; }
 static void identify(jerry_store *st);
 
 /*
  * Who acts is worked out on first use: a read command never needs it, and
  * looking up the user can cost more than the rest of `jerry show`.
  */
-const char *jerry_store_instance(const jerry_store *st)
+const char *jr_store_instance(const jerry_store *st)
 {
 	identify((jerry_store *)st);
 	return st->instance;
 }
 
-int jerry_store_named(const jerry_store *st)
+int jr_store_named(const jerry_store *st)
 {
 	identify((jerry_store *)st);
 	return st->named;
 }
 
-const char *jerry_store_claimer(const jerry_store *st)
+const char *jr_store_claimer(const jerry_store *st)
 {
 	identify((jerry_store *)st);
 	return st->claimer;
@@ -196,8 +196,8 @@ static int64_t port_now(void *ctx)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char *port_actor(void *ctx) { return jerry_store_instance(ctx); }
-static const char *port_claimer(void *ctx) { return jerry_store_claimer(ctx); }
+static const char *port_actor(void *ctx) { return jr_store_instance(ctx); }
+static const char *port_claimer(void *ctx) { return jr_store_claimer(ctx); }
 static int port_exclusive(void *ctx, int (*fn)(void *arg, jerry_error *err), void *arg,
 			  jerry_error *err);
 static const char *port_session(void *ctx)
@@ -212,6 +212,15 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 		       jerry_error *err);
 static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg, jerry_error *err);
 static int port_scan(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *err);
+static int port_history(void *ctx, jerry_history_entry **out, size_t *out_n,
+			const jerry_item *item, jerry_error *err)
+{
+	return jr_history_load(out, out_n, ctx, item, err);
+}
+static int port_check(void *ctx, jerry_report **out, int repair, jerry_error *err)
+{
+	return jr_store_check(out, ctx, repair, err);
+}
 
 /*
  * Claude Code runs each command in a fresh shell but gives all of them
@@ -236,7 +245,7 @@ static int claude_instance(char *buf, size_t size)
 	return 1;
 }
 
-static int port_named(void *ctx) { return jerry_store_named(ctx); }
+static int port_named(void *ctx) { return jr_store_named(ctx); }
 static const char *port_proof(void *ctx)
 {
 	jerry_store *st = ctx;
@@ -310,17 +319,17 @@ static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
 		snprintf(st->session, sizeof(st->session), "%s", o->session);
 	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
 			     port_create, port_scan, port_exclusive, port_claimer, port_named,
-			     port_proof, port_new_token};
+			     port_proof, port_new_token, port_history, port_check};
 	return st;
 }
 
-int jerry_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error *err)
+int jr_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error *err)
 {
 	jerry_open_opts defaults;
 	int rc;
 	*out = NULL;
 	if (!opts) {
-		jerry_open_opts_init(&defaults);
+		jr_store_opts_init(&defaults);
 		opts = &defaults;
 	}
 	if (opts->instance && (rc = jr_validate_name("instance name", opts->instance, 1, err)))
@@ -329,14 +338,14 @@ int jerry_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error
 	if (!st)
 		return JERRY_ENOMEM;
 	if ((rc = find_dir(st->dir, sizeof(st->dir), opts, err)) || (rc = open_dirs(st, err))) {
-		jerry_store_free(st);
+		jr_store_free(st);
 		return rc;
 	}
 	*out = st;
 	return 0;
 }
 
-void jerry_store_free(jerry_store *st)
+void jr_store_free(jerry_store *st)
 {
 	if (!st)
 		return;
@@ -416,14 +425,14 @@ static int mkdir_p(const char *path, jerry_error *err)
 	return 0;
 }
 
-int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
+int jr_store_init(char *out_dir, size_t out_size, int *out_created,
 		     const jerry_open_opts *opts, jerry_error *err)
 {
 	jerry_open_opts defaults;
 	char base[PATH_MAX], rel[PATH_MAX], dir[PATH_MAX * 2];
 	int rc, created = 0;
 	if (!opts) {
-		jerry_open_opts_init(&defaults);
+		jr_store_opts_init(&defaults);
 		opts = &defaults;
 	}
 	if (opts->data_dir && *opts->data_dir) {
@@ -463,7 +472,7 @@ int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
 	jerry_open_opts o = *opts;
 	o.data_dir = dir;
 	jerry_store *st;
-	if ((rc = jerry_store_open(&st, &o, err)))
+	if ((rc = jr_store_open(&st, &o, err)))
 		return rc;
 	if ((rc = jr_store_writable(st, err)))
 		goto out;
@@ -497,7 +506,7 @@ int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
 	if (out_created)
 		*out_created = created;
 out:
-	jerry_store_free(st);
+	jr_store_free(st);
 	return rc;
 }
 
@@ -604,7 +613,7 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 		goto out;
 	it->version++;
 	it->updated_at = port_now(st);
-	if ((rc = jr_set_str(&it->updated_by, jerry_store_instance(st))))
+	if ((rc = jr_set_str(&it->updated_by, jr_store_instance(st))))
 		goto out;
 	committed = !(rc = commit_item(st, old, it, 0, err));
 out:
@@ -661,8 +670,8 @@ static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg,
 	it->uid = uid;
 	it->version = 1;
 	it->created_at = it->updated_at = port_now(st);
-	if ((rc = jr_set_str(&it->created_by, jerry_store_instance(st))) ||
-	    (rc = jr_set_str(&it->updated_by, jerry_store_instance(st))))
+	if ((rc = jr_set_str(&it->created_by, jr_store_instance(st))) ||
+	    (rc = jr_set_str(&it->updated_by, jr_store_instance(st))))
 		goto out;
 	if ((rc = fill(it, arg, err)))
 		goto out;

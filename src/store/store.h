@@ -40,7 +40,7 @@
 #define JR_STORE_H
 
 #include "jerry/jerry.h"
-#include "../app/port.h"
+#include "../port/port.h"
 #include "../domain/domain.h"
 #include "lock.h"
 
@@ -73,6 +73,28 @@ typedef struct jr_tmpfile {
 	char tmp[96];
 	char name[64];
 } jr_tmpfile;
+
+/*
+ * The store's implementation of the port (port/port.h), which the
+ * library's root (lib/jerry.c) hands to the use cases.
+ */
+const jr_port *jr_store_port(jerry_store *st);
+/* Opening, making and freeing a store: see jerry_store_open and the rest. */
+void jr_store_opts_init(jerry_open_opts *opts);
+int jr_store_init(char *out_dir, size_t out_size, int *out_created, const jerry_open_opts *opts,
+		  jerry_error *err);
+int jr_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error *err);
+void jr_store_free(jerry_store *st);
+const char *jr_store_dir(const jerry_store *st);
+const char *jr_store_instance(const jerry_store *st);
+const char *jr_store_claimer(const jerry_store *st);
+int jr_store_named(const jerry_store *st);
+/* check.c: the port's check - see jerry_check; and jerry_reindex. */
+int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err);
+int jr_store_reindex(size_t *out_count, jerry_store *st, jerry_error *err);
+/* history.c: see jerry_log. */
+int jr_store_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
+		 jerry_error *err);
 
 /* Paths for messages: "<store>/items/WORK-007.json" into buf. */
 void jr_store_path(char *buf, size_t size, const jerry_store *st, const char *rel);

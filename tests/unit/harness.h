@@ -35,7 +35,8 @@
 #include <unistd.h>
 
 #include "jerry/jerry.h"
-#include "app/port.h"
+#include "port/port.h"
+#include "app/app.h"
 #include "domain/domain.h"
 
 #define H_API static __attribute__((unused))
@@ -270,12 +271,51 @@ typedef struct h_mem {
 	int64_t now;                      /* the fixed clock                   */
 	const char *actor, *session;
 	int mutates, creates;             /* how often the port was written to */
+	jerry_history_entry *hist[H_MEM_MAX + 1]; /* item n's changes, oldest first */
+	size_t nhist[H_MEM_MAX + 1];
 	jr_port port;
 } h_mem;
 
 H_API int64_t h_mem_now(void *ctx) { return ((h_mem *)ctx)->now; }
 H_API const char *h_mem_actor(void *ctx) { return ((h_mem *)ctx)->actor; }
 H_API const char *h_mem_session(void *ctx) { return ((h_mem *)ctx)->session; }
+
+/* One entry in item it's history: its version, the clock, the actor, op. */
+H_API void h_mem_record(h_mem *m, const jerry_item *it, const char *op)
+{
+	jerry_history_entry *grown = realloc(m->hist[it->num],
+					     (m->nhist[it->num] + 1) * sizeof(*grown));
+	assert_non_null(grown);
+	m->hist[it->num] = grown;
+	jerry_history_entry *e = &grown[m->nhist[it->num]++];
+	memset(e, 0, sizeof(*e));
+	e->version = it->version;
+	e->at_ms = m->now;
+	e->by = strdup(m->actor);
+	e->op = strdup(op);
+	e->changes = strdup("{}");
+	assert_true(e->by && e->op && e->changes);
+}
+
+H_API int h_mem_history(void *ctx, jerry_history_entry **out, size_t *out_n,
+			const jerry_item *item, jerry_error *err)
+{
+	h_mem *m = ctx;
+	size_t n = m->nhist[item->num];
+	(void)err;
+	*out = calloc(n ? n : 1, sizeof(**out));
+	assert_non_null(*out);
+	for (size_t i = 0; i < n; i++) {
+		const jerry_history_entry *e = &m->hist[item->num][i];
+		(*out)[i] = *e;
+		(*out)[i].by = strdup(e->by);
+		(*out)[i].op = strdup(e->op);
+		(*out)[i].changes = strdup(e->changes);
+		assert_true((*out)[i].by && (*out)[i].op && (*out)[i].changes);
+	}
+	*out_n = n;
+	return 0;
+}
 
 H_API int h_mem_get(void *ctx, jerry_item **out, int64_t num, jerry_error *err)
 {
@@ -307,6 +347,7 @@ H_API int h_mem_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 	jerry_item_free(m->items[num]);
 	m->items[num] = it;
 	m->mutates++;
+	h_mem_record(m, it, "update");
 	if (out)
 		*out = jr_item_dup(it);
 	return 0;
@@ -335,6 +376,7 @@ H_API int h_mem_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg,
 	}
 	m->items[it->num] = it;
 	m->creates++;
+	h_mem_record(m, it, "create");
 	if (out)
 		*out = jr_item_dup(it);
 	return 0;
@@ -369,7 +411,7 @@ H_API h_mem *h_mem_new(void)
 	m->session = "sess-a";
 	m->port = (jr_port){.ctx = m, .now = h_mem_now, .actor = h_mem_actor,
 			    .session = h_mem_session, .get = h_mem_get, .mutate = h_mem_mutate,
-			    .create = h_mem_create, .scan = h_mem_scan};
+			    .create = h_mem_create, .scan = h_mem_scan, .history = h_mem_history};
 	return m;
 }
 
@@ -377,8 +419,10 @@ H_API void h_mem_free(h_mem *m)
 {
 	if (!m)
 		return;
-	for (int i = 0; i <= H_MEM_MAX; i++)
+	for (int i = 0; i <= H_MEM_MAX; i++) {
 		jerry_item_free(m->items[i]);
+		jerry_history_free(m->hist[i], m->nhist[i]);
+	}
 	free(m);
 }
 

@@ -1,7 +1,8 @@
 /*
  * test_app.c - the use cases (src/app/app.c) over the in-memory port of
  * harness.h, with a fixed clock: validation order, --if-version, parent
- * rules, claims, and list filters, sorts and limits.
+ * rules, claims, and list filters, sorts and limits; history and check
+ * (src/app/inspect.c) over the port.
  */
 #include "harness.h"
 
@@ -1255,6 +1256,103 @@ static void test_pool__claim_next_respects_assignments_but_not_a_stale_claims(vo
 	assert_string_equal(id, "WORK-001");
 }
 
+/* ---- history and check: the store's records, behind the port ------------------- */
+
+static void test_history__any_spelling_oldest_first_missing_item_refused(void **state)
+{
+	h_mem *m = *state;
+	jerry_history_entry *h = NULL;
+	size_t n = 0;
+	jerry_error err;
+	mk(m, "Recorded", NULL, NULL);
+	m->now += 5;
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	m->actor = "bob@host:2";
+	assert_int_equal(set_status(m, "WORK-1", "done", &err), 0);
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_history(&h, &n, &m->port, "work-001", &err), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(h[i].version, (int64_t)i + 1);
+	assert_string_equal(h[0].op, "create");
+	assert_string_equal(h[2].op, "update");
+	assert_string_equal(h[2].by, "bob@host:2");
+	assert_int_equal(h[1].at_ms, m->now);
+	jerry_history_free(h, n);
+	/* no item, no history: the port is never asked */
+	h = (jerry_history_entry *)&n;
+	assert_int_equal(jr_app_history(&h, &n, &m->port, "WORK-042", &err), JERRY_ENOTFOUND);
+	assert_null(h);
+	assert_int_equal(n, 0);
+	assert_int_equal(jr_app_history(&h, &n, &m->port, "bogus", &err), JERRY_EINVALID);
+	assert_null(h);
+}
+
+static void test_history__a_port_without_history_has_none_for_a_real_item(void **state)
+{
+	h_mem *m = *state;
+	jerry_history_entry *h = NULL;
+	size_t n = 7;
+	jerry_error err;
+	mk(m, "Unrecorded", NULL, NULL);
+	m->port.history = NULL;
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_history(&h, &n, &m->port, "1", &err), 0);
+	assert_int_equal(n, 0);
+	jerry_history_free(h, n);
+	assert_int_equal(jr_app_history(&h, &n, &m->port, "2", &err), JERRY_ENOTFOUND);
+	assert_string_equal(err.message, "no item 'WORK-002'");
+}
+
+static int check_repair_seen = -1;
+
+/* A port's check: one problem, repaired when asked to. */
+static int check_one_problem(void *ctx, jerry_report **out, int repair, jerry_error *err)
+{
+	jerry_report *r = calloc(1, sizeof(*r));
+	(void)ctx;
+	(void)err;
+	assert_non_null(r);
+	r->problems = calloc(1, sizeof(*r->problems));
+	assert_non_null(r->problems);
+	r->nproblems = 1;
+	snprintf(r->problems[0].kind, sizeof(r->problems[0].kind), "index_drift");
+	r->problems[0].repaired = repair;
+	r->items = 5;
+	check_repair_seen = repair;
+	*out = r;
+	return 0;
+}
+
+static void test_check__runs_the_ports_check_or_counts_the_items(void **state)
+{
+	h_mem *m = *state;
+	jerry_report *r = NULL;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	mk(m, "Two", NULL, NULL);
+	jerry_error_clear(&err);
+	/* nothing derived to drift: no problem, every item counted */
+	assert_int_equal(jr_app_check(&r, &m->port, 1, &err), 0);
+	assert_non_null(r);
+	assert_int_equal(r->items, 2);
+	assert_int_equal(r->nproblems, 0);
+	assert_int_equal(r->nnotices, 0);
+	jerry_report_free(r);
+	/* a port that checks itself answers, told whether to repair */
+	m->port.check = check_one_problem;
+	assert_int_equal(jr_app_check(&r, &m->port, 0, &err), 0);
+	assert_int_equal(check_repair_seen, 0);
+	assert_int_equal(r->nproblems, 1);
+	assert_int_equal(r->problems[0].repaired, 0);
+	jerry_report_free(r);
+	assert_int_equal(jr_app_check(&r, &m->port, 1, &err), 0);
+	assert_int_equal(check_repair_seen, 1);
+	assert_int_equal(r->items, 5);
+	assert_int_equal(r->problems[0].repaired, 1);
+	jerry_report_free(r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, h_mem_setup, h_mem_teardown)
 
 int main(void)
@@ -1294,6 +1392,9 @@ int main(void)
 		T(test_containers__the_parent_to_close_is_named_never_closed),
 		T(test_pool__stale_claim_is_ready_and_taken_over_in_priority_order),
 		T(test_pool__claim_next_respects_assignments_but_not_a_stale_claims),
+		T(test_history__any_spelling_oldest_first_missing_item_refused),
+		T(test_history__a_port_without_history_has_none_for_a_real_item),
+		T(test_check__runs_the_ports_check_or_counts_the_items),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,8 @@
 /*
  * port.h - the one door between the use cases (app/) and storage (store/).
+ * Both sides include it and neither includes the other: the store
+ * implements this struct, the app calls it, and the library's root
+ * (lib/jerry.c) hands the one to the other.
  *
  * The app layer never sees a path, a lock or a JSON value: it asks the port
  * to run a pure function over an item *under that item's lock*, and the port
@@ -64,58 +67,20 @@ typedef struct jr_port {
 	const char *(*proof)(void *ctx);
 	/* A new random claim token into buf (may be NULL: claims get no token). */
 	int (*new_token)(void *ctx, char *buf, size_t size, jerry_error *err);
+	/*
+	 * The recorded changes of item (as get returned it), oldest first, one
+	 * per version that has one (see jerry_history).  May be NULL: a port
+	 * that keeps no history has none to give.
+	 */
+	int (*history)(void *ctx, jerry_history_entry **out, size_t *out_n, const jerry_item *item,
+		       jerry_error *err);
+	/*
+	 * Examine the storage against the items it holds and, with repair, fix
+	 * its derived state (see jerry_check).  May be NULL: a port with no
+	 * derived state has nothing to drift.
+	 */
+	int (*check)(void *ctx, jerry_report **out, int repair, jerry_error *err);
 } jr_port;
 
-/* Whether the caller holds the item's claim: its token, or its name (and session). */
-int jr_app_holds(const jr_port *port, const jerry_item *item);
-
-/* The store's port (store/store.c): the one wiring point of the library. */
-const jr_port *jr_store_port(jerry_store *store);
-
-/* The use cases over any port.  The public jerry_* functions wrap these. */
-int jr_app_create(jerry_item **out, const jr_port *port, const jerry_create_spec *spec,
-		  jerry_error *err);
-int jr_app_show(jerry_item **out, const jr_port *port, const char *id, jerry_error *err);
-int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
-		  const jerry_change *change, jerry_error *err);
-int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
-		const jerry_filter *filter, jerry_error *err);
-/* jr_app_update with a cascade's outcome: see jerry_update_cascade. */
-int jr_app_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n,
-			  const jr_port *port, const char *id, const jerry_change *change,
-			  jerry_error *err);
-/* See jerry_parent_closable and jerry_closable. */
-int jr_app_parent_closable(jerry_item **out_parent, const jr_port *port, const jerry_item *item,
-			   jerry_error *err);
-int jr_app_closable(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err);
-/*
- * Under `it`'s lock: may it move to `to` (the dependency gate, domain.h)?
- * 0, or JERRY_EREFUSED naming the open dependencies ("cannot VERB ...").
- * With force, the override is added to `it` as a note "forced VERB ...".
- */
-int jr_app_deps_gate(const jr_port *port, jerry_item *it, jerry_status to, int force,
-		     const char *verb, jerry_error *err);
-
-/* related.c */
-int jr_app_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
-		   size_t *ndependents, const jr_port *port, int64_t num, jerry_error *err);
-
-/* coord.c */
-int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
-		 int flags, jerry_error *err);
-int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter *f,
-		      int64_t lease_ms, jerry_error *err);
-int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
-		     jerry_error *err);
-int jr_app_release(jerry_item **out, const jr_port *port, const char *id, jerry_error *err);
-int jr_app_dep_change(jerry_item **out, const jr_port *port, const char *id,
-		      const char *const *on, size_t non, int add, jerry_error *err);
-int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, const char *id,
-		    jerry_error *err);
-int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const jerry_filter *f,
-		 jerry_error *err);
-int jr_app_blocked(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err);
-int jr_app_search(jerry_item ***out, size_t *out_n, const jr_port *port, const char *text,
-		  int all, jerry_error *err);
-
 #endif
+

@@ -1,0 +1,65 @@
+/*
+ * app.h - the use cases, over any port (port/port.h).  The library's
+ * public jerry_* functions (lib/jerry.c) wrap these with the store's port;
+ * the unit tests run them over an in-memory one.
+ */
+#ifndef JR_APP_H
+#define JR_APP_H
+
+#include "../port/port.h"
+
+/* Whether the caller holds the item's claim: its token, or its name (and session). */
+int jr_app_holds(const jr_port *port, const jerry_item *item);
+
+/* app.c */
+int jr_app_create(jerry_item **out, const jr_port *port, const jerry_create_spec *spec,
+		  jerry_error *err);
+int jr_app_show(jerry_item **out, const jr_port *port, const char *id, jerry_error *err);
+int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
+		  const jerry_change *change, jerry_error *err);
+int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
+		const jerry_filter *filter, jerry_error *err);
+/* jr_app_update with a cascade's outcome: see jerry_update_cascade. */
+int jr_app_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n,
+			  const jr_port *port, const char *id, const jerry_change *change,
+			  jerry_error *err);
+/* See jerry_parent_closable and jerry_closable. */
+int jr_app_parent_closable(jerry_item **out_parent, const jr_port *port, const jerry_item *item,
+			   jerry_error *err);
+int jr_app_closable(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err);
+/*
+ * Under `it`'s lock: may it move to `to` (the dependency gate, domain.h)?
+ * 0, or JERRY_EREFUSED naming the open dependencies ("cannot VERB ...").
+ * With force, the override is added to `it` as a note "forced VERB ...".
+ */
+int jr_app_deps_gate(const jr_port *port, jerry_item *it, jerry_status to, int force,
+		     const char *verb, jerry_error *err);
+
+/* related.c */
+int jr_app_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
+		   size_t *ndependents, const jr_port *port, int64_t num, jerry_error *err);
+
+/* coord.c */
+int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
+		 int flags, jerry_error *err);
+int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter *f,
+		      int64_t lease_ms, jerry_error *err);
+int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
+		     jerry_error *err);
+int jr_app_release(jerry_item **out, const jr_port *port, const char *id, jerry_error *err);
+int jr_app_dep_change(jerry_item **out, const jr_port *port, const char *id,
+		      const char *const *on, size_t non, int add, jerry_error *err);
+int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, const char *id,
+		    jerry_error *err);
+int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const jerry_filter *f,
+		 jerry_error *err);
+int jr_app_blocked(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err);
+int jr_app_search(jerry_item ***out, size_t *out_n, const jr_port *port, const char *text,
+		  int all, jerry_error *err);
+
+/* inspect.c: what the store recorded, and whether it is sound */
+int jr_app_history(jerry_history_entry **out, size_t *out_n, const jr_port *port, const char *id,
+		   jerry_error *err);
+int jr_app_check(jerry_report **out, const jr_port *port, int repair, jerry_error *err);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * results.c - freeing what the library hands back: a history, a log, a
+ * check's report, a dependency tree.  Here, below every layer, so that the store that makes
+ * them, the use cases that pass them on and the faces that show them can
+ * all let go of them.
+ */
+#include "domain.h"
+
+#include <stdlib.h>
+
+void jerry_history_free(jerry_history_entry *e, size_t n)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].by);
+		free(e[i].op);
+		free(e[i].changes);
+	}
+	free(e);
+}
+
+void jerry_log_free(jerry_log_entry *e, size_t n)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].change.by);
+		free(e[i].change.op);
+		free(e[i].change.changes);
+	}
+	free(e);
+}
+
+void jerry_report_free(jerry_report *r)
+{
+	if (!r)
+		return;
+	free(r->problems);
+	free(r->notices);
+	free(r);
+}
+
+void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n)
+{
+	if (!nodes)
+		return;
+	for (size_t i = 0; i < n; i++)
+		jerry_item_free(nodes[i].item);
+	free(nodes);
+}

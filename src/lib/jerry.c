@@ -1,0 +1,207 @@
+/*
+ * jerry.c - the library's composition root: the one place that wires the
+ * store into the use cases, and the home of the public API
+ * (include/jerry/jerry.h) that works on a store.  A use case gets the
+ * store's port (store/store.c) and never sees the store; the store never
+ * sees the app.  Opening a store, the JSON text of items, the log and
+ * reindex are the store's own and forwarded to it.  The pure functions
+ * (names, IDs, times, errors, freeing results) are domain/'s.
+ */
+#include "../app/app.h"
+#include "../domain/domain.h"
+#include "../store/codec.h"
+#include "../store/store.h"
+
+/* ---- the store itself: store/store.c -------------------------------------------- */
+
+void jerry_open_opts_init(jerry_open_opts *opts)
+{
+	jr_store_opts_init(opts);
+}
+
+int jerry_store_init(char *out_dir, size_t out_size, int *out_created,
+		     const jerry_open_opts *opts, jerry_error *err)
+{
+	return jr_store_init(out_dir, out_size, out_created, opts, err);
+}
+
+int jerry_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error *err)
+{
+	return jr_store_open(out, opts, err);
+}
+
+void jerry_store_free(jerry_store *store)
+{
+	jr_store_free(store);
+}
+
+const char *jerry_store_dir(const jerry_store *store) { return jr_store_dir(store); }
+const char *jerry_store_instance(const jerry_store *store) { return jr_store_instance(store); }
+const char *jerry_store_claimer(const jerry_store *store) { return jr_store_claimer(store); }
+int jerry_store_named(const jerry_store *store) { return jr_store_named(store); }
+
+/* ---- JSON text of items: store/codec.c (only the store speaks JSON) ------------- */
+
+char *jerry_item_json(const jerry_item *item, int flags)
+{
+	return jr_codec_item_json(item, flags);
+}
+
+char *jerry_items_json(jerry_item *const *items, size_t n, int flags)
+{
+	return jr_codec_items_json(items, n, flags);
+}
+
+/* ---- items: app/app.c ---------------------------------------------------------- */
+
+int jerry_create(jerry_item **out, jerry_store *store, const jerry_create_spec *spec,
+		 jerry_error *err)
+{
+	return jr_app_create(out, jr_store_port(store), spec, err);
+}
+
+int jerry_show(jerry_item **out, jerry_store *store, const char *id, jerry_error *err)
+{
+	return jr_app_show(out, jr_store_port(store), id, err);
+}
+
+int jerry_update(jerry_item **out, jerry_store *store, const char *id,
+		 const jerry_change *change, jerry_error *err)
+{
+	return jr_app_update(out, jr_store_port(store), id, change, err);
+}
+
+int jerry_list(jerry_item ***out, size_t *out_n, jerry_store *store, const jerry_filter *filter,
+	       jerry_error *err)
+{
+	return jr_app_list(out, out_n, jr_store_port(store), filter, err);
+}
+
+int jerry_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n,
+			 jerry_store *store, const char *id, const jerry_change *change,
+			 jerry_error *err)
+{
+	return jr_app_update_cascade(out, out_cascaded, out_n, jr_store_port(store), id, change,
+				     err);
+}
+
+int jerry_parent_closable(jerry_item **out_parent, jerry_store *store, const jerry_item *item,
+			  jerry_error *err)
+{
+	return jr_app_parent_closable(out_parent, jr_store_port(store), item, err);
+}
+
+int jerry_closable(jerry_item ***out, size_t *out_n, jerry_store *store, jerry_error *err)
+{
+	return jr_app_closable(out, out_n, jr_store_port(store), err);
+}
+
+/* ---- coordination: app/coord.c ------------------------------------------------- */
+
+int jerry_claim_take(jerry_item **out, jerry_store *s, const char *id, int64_t lease_ms, int flags,
+		     jerry_error *err)
+{
+	return jr_app_claim(out, jr_store_port(s), id, lease_ms, flags, err);
+}
+
+int jerry_claim_next(jerry_item **out, jerry_store *s, const jerry_filter *f, int64_t lease_ms,
+		     jerry_error *err)
+{
+	return jr_app_claim_next(out, jr_store_port(s), f, lease_ms, err);
+}
+
+int jerry_claim_heartbeat(jerry_item **out, jerry_store *s, const char *id, int64_t lease_ms,
+		    jerry_error *err)
+{
+	return jr_app_heartbeat(out, jr_store_port(s), id, lease_ms, err);
+}
+
+int jerry_claim_release(jerry_item **out, jerry_store *s, const char *id, jerry_error *err)
+{
+	return jr_app_release(out, jr_store_port(s), id, err);
+}
+
+int jerry_dep_add(jerry_item **out, jerry_store *s, const char *id, const char *on, jerry_error *err)
+{
+	return jr_app_dep_change(out, jr_store_port(s), id, &on, 1, 1, err);
+}
+
+int jerry_dep_remove(jerry_item **out, jerry_store *s, const char *id, const char *on,
+		     jerry_error *err)
+{
+	return jr_app_dep_change(out, jr_store_port(s), id, &on, 1, 0, err);
+}
+
+int jerry_dep_add_many(jerry_item **out, jerry_store *s, const char *id, const char *const *on,
+		       size_t non, jerry_error *err)
+{
+	return jr_app_dep_change(out, jr_store_port(s), id, on, non, 1, err);
+}
+
+int jerry_dep_remove_many(jerry_item **out, jerry_store *s, const char *id,
+			  const char *const *on, size_t non, jerry_error *err)
+{
+	return jr_app_dep_change(out, jr_store_port(s), id, on, non, 0, err);
+}
+
+int jerry_dep_tree(jerry_dep_node **out, size_t *out_n, jerry_store *s, const char *id,
+		   jerry_error *err)
+{
+	return jr_app_dep_tree(out, out_n, jr_store_port(s), id, err);
+}
+
+int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *s, const jerry_filter *f,
+		jerry_error *err)
+{
+	return jr_app_ready(out, out_n, jr_store_port(s), f, err);
+}
+
+int jerry_blocked(jerry_item ***out, size_t *out_n, jerry_store *s, jerry_error *err)
+{
+	return jr_app_blocked(out, out_n, jr_store_port(s), err);
+}
+
+int jerry_search(jerry_item ***out, size_t *out_n, jerry_store *s, const char *text, int all,
+		 jerry_error *err)
+{
+	return jr_app_search(out, out_n, jr_store_port(s), text, all, err);
+}
+
+/* ---- relations: app/related.c -------------------------------------------------- */
+
+int jerry_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
+		  size_t *ndependents, jerry_store *store, const char *id, jerry_error *err)
+{
+	int64_t num;
+	int rc;
+	*children = *dependents = NULL;
+	*nchildren = *ndependents = 0;
+	if ((rc = jerry_id_parse(&num, id, err)))
+		return rc;
+	return jr_app_related(children, nchildren, dependents, ndependents,
+			      jr_store_port(store), num, err);
+}
+
+/* ---- records and integrity: app/inspect.c -------------------------------------- */
+
+int jerry_history(jerry_history_entry **out, size_t *out_n, jerry_store *st, const char *id,
+		  jerry_error *err)
+{
+	return jr_app_history(out, out_n, jr_store_port(st), id, err);
+}
+
+int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err)
+{
+	return jr_app_check(out, jr_store_port(st), repair, err);
+}
+
+int jerry_reindex(size_t *out_count, jerry_store *st, jerry_error *err)
+{
+	return jr_store_reindex(out_count, st, err);
+}
+
+int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
+	      jerry_error *err)
+{
+	return jr_store_log(out, out_n, st, q, err);
+}
