@@ -128,5 +128,15 @@ WORK-010 released (blocked, version 8)' '' -- $ME release 9 10
 expect_run 0 '*' '' -- $ME cancel 9 10 12 --reason 'not needed' --json
 json_assert 'cancel several --json' "$tmp/out" \
 	'[x["status"] for x in d] == ["cancelled"] * 3 and all(x["notes"][-1]["text"] == "cancelled: not needed" for x in d)'
+# A lost result after several changes is exit 10, whatever else failed.
+FULL='exec "$@" >/dev/full'
+for t in f g h i; do "$JERRY" create "$t" >/dev/null; done        # 14..17
+expect_run 10 '' '^jerry: WORK-015 was updated \(now version 2\), but its result could not be written' \
+	-- sh -c "$FULL" sh "$JERRY" start 14 15 99
+check_true 'the failed item still has its own error' grep -q "^jerry: no item 'WORK-099'" "$tmp/err"
+expect_run 10 '' '"exit":10' -- sh -c "$FULL" sh "$JERRY" start 16 17 --json
+expect_run 0 '*' '' -- "$JERRY" list --status in_progress --json
+json_assert 'every change was made once' "$tmp/out" \
+	'sorted(x["id"] for x in d if x["id"] >= "WORK-014") == ["WORK-014", "WORK-015", "WORK-016", "WORK-017"] and all(x["version"] == 2 for x in d if x["id"] >= "WORK-014")'
 expect_run 0 '*' '' -- "$JERRY" check
 test_done
