@@ -1,9 +1,10 @@
 /*
  * cmd_update.c - every command that changes existing items: update,
- * start, block, done, cancel, reopen (several IDs, each on its own) and note.  They differ only in how the
- * jerry_change is filled; one code path sends it through jerry_update(),
- * which applies it under the item's lock (the state machine, --if-version
- * and claims are the library's business), and one prints the result.
+ * start, block, done, cancel, reopen (these five take several IDs, each
+ * on its own) and note.  They differ only in how the jerry_change is
+ * filled; one code path sends it through jerry_update(), which applies it
+ * under the item's lock (the state machine, --if-version and claims are
+ * the library's business), and one prints the result.
  */
 #include "cli.h"
 #include "output.h"
