@@ -122,7 +122,7 @@ _jerry()
 	case $cmd in
 	init | show | reindex | blocked | prime | history) ;;
 	release)
-		opts="--claim"
+		opts="--force --claim"
 		;;
 	create)
 		opts="--type --priority --label --description --parent --assignee"
@@ -136,9 +136,12 @@ _jerry()
 		      --remove-label --parent --if-version --force"
 		;;
 	cancel)
-		opts="--cascade --if-version --force --claim"
+		opts="--reason --cascade --if-version --force --claim"
 		;;
-	start | done | reopen)
+	done)
+		opts="--reason --if-version --force --claim"
+		;;
+	start | reopen)
 		opts="--if-version --force --claim"
 		;;
 	block)
@@ -195,6 +198,10 @@ _jerry()
 	case $cmd in
 	show | update | start | block | done | cancel | reopen | note | claim | heartbeat | release | \
 	history) takes_id=1 ;;
+	esac
+	# These take several IDs: an ID at every position.
+	case $cmd in
+	start | block | done | cancel | reopen | heartbeat | release) nargs=0 ;;
 	esac
 
 	if [[ $cur == -* ]]; then

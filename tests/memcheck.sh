@@ -105,6 +105,15 @@ vg cancel-last-child cancel 8
 vg summary-closable summary
 vg summary-closable-json summary --json
 vg done-force done 4 --force
+# Getting out (t0220): release unclaimed, --reason, several IDs (text, --json, errors).
+m1=$("$jerry" create "by mistake" 2>/dev/null)
+m2=$("$jerry" create "by mistake too" 2>/dev/null)
+vg start-many start "$m1" "$m2" 999
+vg release-unclaimed release "$m1"
+vg release-many-json release "$m1" "$m2" 999 --json
+vg start-many-json start "$m1" "$m2" --json
+vg done-many-reason done "$m1" "$m2" ../x --reason "shipped"
+vg cancel-reason-json cancel "$m1" "$m2" --reason "dup" --json
 vg cancel-cascade cancel 5 --cascade --json
 # An item WORK-999999999 and a name past the largest number (t0150).
 sed 's/"WORK-002"/"WORK-999999999"/' "$JERRY_DATA/items/WORK-002.json" >"$JERRY_DATA/items/WORK-999999999.json"

@@ -294,7 +294,7 @@ typedef struct jerry_change {
 	const char *const *remove_labels;
 	size_t nremove_labels;
 	const char *note;              /* appended to notes               */
-	const char *block_reason;      /* with status blocked: also a note */
+	const char *block_reason;      /* with status blocked, done, cancelled: a note "STATUS: why" */
 	/*
 	 * With status: apply only if the item is now in this status (reopen is
 	 * "in_progress from done"); otherwise JERRY_EREFUSED, nothing written.
@@ -438,10 +438,17 @@ int jerry_claim_next(jerry_item **out, jerry_store *store, const jerry_filter *f
 int jerry_claim_heartbeat(jerry_item **out, jerry_store *store, const char *id, int64_t lease_ms,
 		    jerry_error *err);
 /*
- * Give a claim up.  The item returns to pending if it was in progress, so it
- * is ready for someone else.  JERRY_ECONFLICT unless the caller holds it.
+ * Give an item back, claimed or not (ADR 0016): its claim is cleared, an
+ * assignee that is the holder's or the caller's is cleared, and an item in
+ * progress returns to pending, ready for someone else - the only way from
+ * in_progress back to pending.  JERRY_ECONFLICT when someone else holds a
+ * live claim (unless flags has JERRY_CLAIM_FORCE, recorded as a note) and
+ * for a pending or blocked item that is not claimed; JERRY_EREFUSED for a
+ * done or cancelled item.  Clearing another's expired claim is allowed and
+ * recorded as a note.
  */
-int jerry_claim_release(jerry_item **out, jerry_store *store, const char *id, jerry_error *err);
+int jerry_claim_release(jerry_item **out, jerry_store *store, const char *id, int flags,
+			jerry_error *err);
 /*
  * Whether the item's claim is live at now_ms (ms since the epoch): the one
  * liveness rule.  A claim recorded but not live is stale: its item is ready

@@ -488,7 +488,9 @@ static int apply_update(jerry_item *it, void *arg, jerry_error *err)
 		char *text = malloc(n);
 		if (!text)
 			return jr_error(err, JERRY_ENOMEM, "out of memory");
-		snprintf(text, n, "blocked: %s", c->block_reason);
+		/* "blocked: ...", "done: ...", "cancelled: ...": why, in the item and its history. */
+		snprintf(text, n, "%s: %s", u->has_status ? jerry_status_name(u->status) : "reason",
+			 c->block_reason);
 		rc = jr_notes_append(it, now, actor, text);
 		free(text);
 		if (rc)

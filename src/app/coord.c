@@ -268,32 +268,72 @@ int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int6
 	return claim_op(out, port, id, apply_heartbeat, lease_ms, 0, err);
 }
 
+/*
+ * Give an item back (ADR 0016): the one way out of "I started this by
+ * mistake" and "I must give it back", claimed or not.  An item in progress
+ * returns to pending; a blocked one stays blocked, without its claim.
+ * Someone else's live claim is theirs unless force; an expired one is
+ * nobody's and anyone may clear it.  Either is recorded as a note.
+ */
 static int apply_release(jerry_item *it, void *arg, jerry_error *err)
 {
 	struct claim_ctx *c = arg;
 	const jr_port *port = c->port;
-	if (!it->claim.by) {
+	int64_t now = port->now(port->ctx);
+	char text[400] = "", when[40];
+	int rc;
+	if (it->status == JERRY_STATUS_DONE || it->status == JERRY_STATUS_CANCELLED) {
 		jr_error_item(err, it->num);
-		return jr_error(err, JERRY_ECONFLICT, "cannot release '%s': it is not claimed", it->id);
+		jr_error(err, JERRY_EREFUSED, "cannot release '%s': it is %s", it->id,
+			 jerry_status_name(it->status));
+		jr_error_hint(err, it->status == JERRY_STATUS_DONE
+					   ? "a done item is nobody's work; 'jerry reopen' takes it up again"
+					   : "cancelled is final");
+		return JERRY_EREFUSED;
 	}
-	if (!holds(port, it))
-		return held_by_other(port, it, "release", err);
-	if (it->assignee && strcmp(it->assignee, it->claim.by) == 0)
+	if (!it->claim.by && it->status != JERRY_STATUS_IN_PROGRESS) {
+		jr_error_item(err, it->num);
+		jr_error(err, JERRY_ECONFLICT, "cannot release '%s': it is not claimed", it->id);
+		jr_error_hint(err, "it is %s: there is nothing to give back",
+			      jerry_status_name(it->status));
+		return JERRY_ECONFLICT;
+	}
+	if (it->claim.by && !holds(port, it)) {
+		jerry_time_format(when, sizeof(when), it->claim.expires_ms);
+		if (jr_claim_live(it, now) && !c->force) {
+			held_by_other(port, it, "release", err);
+			jr_error_hint(err, "leave it to its holder, or pass --force to take it back (recorded)");
+			return JERRY_ECONFLICT;
+		}
+		if (jr_claim_live(it, now))
+			snprintf(text, sizeof(text), "released while claimed by %.200s until %s (--force)",
+				 it->claim.by, when);
+		else
+			snprintf(text, sizeof(text), "released the claim of %.200s (lease expired at %s)",
+				 it->claim.by, when);
+	}
+	/* The assignee the work gave it - the holder's, or the caller's own - goes with it. */
+	if (it->assignee && ((it->claim.by && strcmp(it->assignee, it->claim.by) == 0) ||
+			     strcmp(it->assignee, claimer(port)) == 0))
 		jr_set_str(&it->assignee, NULL);
 	jr_claim_clear(it);
+	if (text[0] && (rc = jr_notes_append(it, now, port->actor(port->ctx), text)))
+		return jr_error(err, rc, rc == JERRY_ENOMEM ? "out of memory"
+							    : "'%s' has too many notes", it->id);
 	/*
 	 * Released work goes back to the pool.  This is the one move the
-	 * state machine leaves to the system: people and agents cannot move
-	 * an item from in_progress back to pending by hand.
+	 * state machine leaves to release: `update --status pending` cannot
+	 * take an item from in_progress back to pending.
 	 */
 	if (it->status == JERRY_STATUS_IN_PROGRESS)
 		it->status = JERRY_STATUS_PENDING;
 	return 0;
 }
 
-int jr_app_release(jerry_item **out, const jr_port *port, const char *id, jerry_error *err)
+int jr_app_release(jerry_item **out, const jr_port *port, const char *id, int flags,
+		   jerry_error *err)
 {
-	return claim_op(out, port, id, apply_release, 0, 0, err);
+	return claim_op(out, port, id, apply_release, 0, (flags & JERRY_CLAIM_FORCE) != 0, err);
 }
 
 /* ---- the dependency graph, from index summaries -------------------------- */

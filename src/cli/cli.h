@@ -77,6 +77,18 @@ struct cli_commit {
 	jerry_error warning;           /* ... this warning, when stdout was fine  */
 };
 
+/*
+ * A command given several item IDs (output.c, out_each): each is decided
+ * on its own.  With --json the results - the item, or {"id", "error"} -
+ * collect in `results` (a jansson array; NULL once out of memory), printed
+ * as one array at the end; `id` is the ID being worked on, as typed.
+ */
+struct cli_each {
+	struct json_t *results;
+	const char *id;
+	int out_of_memory;
+};
+
 /* The state of one run, filled by main.c. */
 struct cli {
 	int json;
@@ -87,6 +99,7 @@ struct cli {
 	jerry_open_opts opts;
 	const struct cli_cmd *cmd;
 	struct cli_commit *commit;     /* main.c's; NULL where nothing commits */
+	struct cli_each *each;         /* several IDs: out_each's; NULL otherwise */
 };
 
 /* The parsed command line of a command: options in order, then operands. */
@@ -103,6 +116,9 @@ struct cli_args {
 };
 
 typedef int (*cli_handler)(struct cli *cli, const struct cli_args *args);
+
+/* How many item IDs a command that takes several accepts at once. */
+#define CLI_IDS_MAX 1000
 
 struct cli_cmd {
 	const char *name;

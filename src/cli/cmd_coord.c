@@ -50,19 +50,46 @@ static int out_claimed(const struct cli *cli, int rc, const jerry_error *err,
 	return 0;
 }
 
-/* `claim ID`, `claim --next` and `heartbeat ID` (which shares the table's handler). */
+/* What `claim ID` and `heartbeat ID...` do to each item. */
+struct claim_how {
+	int64_t lease;
+	int heartbeat, force;
+};
+
+static int claim_one(struct cli *cli, jerry_store *store, const char *id, const void *arg)
+{
+	const struct claim_how *how = arg;
+	jerry_item *item = NULL;
+	jerry_error err;
+	int rc;
+	jerry_error_clear(&err);
+	if (how->heartbeat)
+		rc = jerry_claim_heartbeat(&item, store, id, how->lease, &err);
+	else
+		rc = jerry_claim_take(&item, store, id, how->lease, how->force ? JERRY_CLAIM_FORCE : 0,
+				      &err);
+	int status = out_claimed(cli, rc, &err, item, "claimed");
+	jerry_item_free(item);
+	return status;
+}
+
+/*
+ * `claim ID`, `claim --next` and `heartbeat ID...` (which shares the
+ * table's handler).  A claim takes one item - an agent commits to one
+ * piece of work at a time (ADR 0016); a heartbeat renews each item given.
+ */
 int cmd_claim(struct cli *cli, const struct cli_args *args)
 {
 	jerry_store *store = NULL;
 	jerry_item *item = NULL;
 	jerry_error err;
-	int64_t lease;
+	struct claim_how how = {0, 0, 0};
 	int next = has_opt(args, OPT_NEXT), rc, status;
 
 	jerry_error_clear(&err);
-	if ((status = lease_of(cli, args, &lease)))
+	if ((status = lease_of(cli, args, &how.lease)))
 		return status;
-	int heartbeat = strcmp(cli->cmd->name, "heartbeat") == 0;
+	how.heartbeat = strcmp(cli->cmd->name, "heartbeat") == 0;
 	if (next && args->npos > 0)
 		return out_usage(cli, "give either an ID or --next, not both");
 	if (!next && args->npos == 0)
@@ -76,8 +103,8 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 	if (!next && (has_opt(args, OPT_SKIP) || has_opt(args, OPT_ANY)))
 		return out_usage(cli, "--skip and --any go with --next");
 	/* --next takes only ready items, whose dependencies are all done. */
-	int force = has_opt(args, OPT_FORCE);
-	if (next && force)
+	how.force = has_opt(args, OPT_FORCE);
+	if (next && how.force)
 		return out_usage(cli, "--force goes with an ID, not --next");
 	if ((status = cli_open(&store, cli)))
 		return status;
@@ -88,31 +115,26 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 			jerry_store_free(store);
 			return status;
 		}
-		rc = jerry_claim_next(&item, store, &cf.f, lease, &err);
+		rc = jerry_claim_next(&item, store, &cf.f, how.lease, &err);
 		cli_filter_release(&cf);
-	} else if (heartbeat) {
-		rc = jerry_claim_heartbeat(&item, store, args->pos[0], lease, &err);
+		status = out_claimed(cli, rc, &err, item, "claimed");
+		jerry_item_free(item);
 	} else {
-		rc = jerry_claim_take(&item, store, args->pos[0], lease, force ? JERRY_CLAIM_FORCE : 0,
-				      &err);
+		status = out_each(cli, store, args->pos, args->npos, claim_one, &how);
 	}
-	status = out_claimed(cli, rc, &err, item, "claimed");
-	jerry_item_free(item);
 	jerry_store_free(store);
 	return status;
 }
 
-int cmd_release(struct cli *cli, const struct cli_args *args)
+static int release_one(struct cli *cli, jerry_store *store, const char *id, const void *arg)
 {
-	jerry_store *store = NULL;
+	const int *flags = arg;
 	jerry_item *item = NULL;
 	jerry_error err;
 	int status;
 
 	jerry_error_clear(&err);
-	if ((status = cli_open(&store, cli)))
-		return status;
-	int rc = jerry_claim_release(&item, store, args->pos[0], &err);
+	int rc = jerry_claim_release(&item, store, id, *flags, &err);
 	if ((!rc || rc == JERRY_EDURABLE) && item && !cli->json) {
 		status = out_committed(cli, rc, &err, item);
 		printf("%s released (%s, version %lld)\n", item->id, jerry_status_name(item->status),
@@ -121,6 +143,17 @@ int cmd_release(struct cli *cli, const struct cli_args *args)
 		status = out_changed(cli, rc, &err, item);
 	}
 	jerry_item_free(item);
+	return status;
+}
+
+/* Give items back, claimed or not: each of the IDs given, on its own. */
+int cmd_release(struct cli *cli, const struct cli_args *args)
+{
+	jerry_store *store = NULL;
+	int flags = has_opt(args, OPT_FORCE) ? JERRY_CLAIM_FORCE : 0;
+	int status = cli_open(&store, cli);
+	if (!status)
+		status = out_each(cli, store, args->pos, args->npos, release_one, &flags);
 	jerry_store_free(store);
 	return status;
 }

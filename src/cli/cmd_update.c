@@ -1,9 +1,10 @@
 /*
- * cmd_update.c - every command that changes one existing item: update,
- * start, block, done, cancel, reopen and note.  They differ only in how the
- * jerry_change is filled; one code path sends it through jerry_update(),
- * which applies it under the item's lock (the state machine, --if-version
- * and claims are the library's business), and one prints the result.
+ * cmd_update.c - every command that changes existing items: update,
+ * start, block, done, cancel, reopen (these five take several IDs, each
+ * on its own) and note.  They differ only in how the jerry_change is
+ * filled; one code path sends it through jerry_update(), which applies it
+ * under the item's lock (the state machine, --if-version and claims are
+ * the library's business), and one prints the result.
  */
 #include "cli.h"
 #include "output.h"
@@ -174,17 +175,28 @@ int cmd_update(struct cli *cli, const struct cli_args *args)
 	return status;
 }
 
+static int apply_one(struct cli *cli, jerry_store *store, const char *id, const void *c)
+{
+	return apply(cli, store, id, c);
+}
+
+/* start, block, done, cancel, reopen: each of the IDs given, on its own. */
 int cmd_transition(struct cli *cli, const struct cli_args *args)
 {
 	struct change ch;
+	jerry_store *store = NULL;
 	int status = gather(&ch, cli, args);
+	if (!status && ch.c.has_if_version && args->npos > 1)
+		status = out_usage(cli, "--if-version goes with one ID: each item has its own version");
 	if (!status) {
 		ch.c.status = cli->cmd->status;
 		/* reopen is start for a done item only, decided under the item's lock */
 		if (strcmp(cli->cmd->name, "reopen") == 0)
 			ch.c.from_status = "done";
-		status = open_apply(cli, args->pos[0], &ch.c);
+		if (!(status = cli_open(&store, cli)))
+			status = out_each(cli, store, args->pos, args->npos, apply_one, &ch.c);
 	}
+	jerry_store_free(store);
 	change_release(&ch);
 	return status;
 }

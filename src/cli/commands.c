@@ -72,6 +72,7 @@ static const struct cli_opt transition_opts[] = {
 };
 
 static const struct cli_opt done_opts[] = {
+	{ OPT_REASON, "reason", 'r', "TEXT", "why; recorded as a note \"done: TEXT\"" },
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
 	{ OPT_FORCE, "force", 'f', NULL, "act despite another's live claim or open items below it (recorded)" },
 	{ OPT_CLAIM, "claim", 0, "TOKEN", "prove you hold its claim: the token 'jerry claim' gave" },
@@ -79,6 +80,7 @@ static const struct cli_opt done_opts[] = {
 };
 
 static const struct cli_opt cancel_opts[] = {
+	{ OPT_REASON, "reason", 'r', "TEXT", "why; recorded as a note \"cancelled: TEXT\"" },
 	{ OPT_CASCADE, "cascade", 0, NULL, "cancel the open items below it too, each recorded" },
 	{ OPT_IF_VERSION, "if-version", 0, "N", "change only if the item is still at version N" },
 	{ OPT_FORCE, "force", 'f', NULL, "act despite a live claim; cancel it alone although items below are open (recorded)" },
@@ -124,6 +126,7 @@ static const struct cli_opt lease_opts[] = {
 };
 
 static const struct cli_opt release_opts[] = {
+	{ OPT_FORCE, "force", 'f', NULL, "give it back although another holds a live claim (recorded)" },
 	{ OPT_CLAIM, "claim", 0, "TOKEN", "prove you hold its claim: the token 'jerry claim' gave" },
 	{ 0, NULL, 0, NULL, NULL }
 };
@@ -175,17 +178,17 @@ const struct cli_cmd cli_commands[] = {
 	{ "update", "ID [--title T] [--description T|-] [--type T] [--priority P] [--status S]"
 		    " [--assignee A] [--add-label L]... [--remove-label L]... [--parent ID] [--if-version N]",
 	  "change fields of an item", update_opts, 1, 1, cmd_update, NULL },
-	{ "start", "ID [--if-version N] [--force] [--claim TOKEN]", "move an item to in_progress",
-	  transition_opts, 1, 1, cmd_transition, "in_progress" },
-	{ "block", "ID [--reason TEXT] [--if-version N] [--force] [--claim TOKEN]", "move an item to blocked",
-	  block_opts, 1, 1, cmd_transition, "blocked" },
-	{ "done", "ID [--if-version N] [--force] [--claim TOKEN]",
-	  "move an item to done (not while items below it are open)",
-	  done_opts, 1, 1, cmd_transition, "done" },
-	{ "cancel", "ID [--cascade] [--if-version N] [--force] [--claim TOKEN]",
-	  "move an item to cancelled (final)", cancel_opts, 1, 1, cmd_transition, "cancelled" },
-	{ "reopen", "ID [--if-version N] [--force] [--claim TOKEN]", "move a done item back to in_progress",
-	  transition_opts, 1, 1, cmd_transition, "in_progress" },
+	{ "start", "ID... [--if-version N] [--force] [--claim TOKEN]", "move items to in_progress",
+	  transition_opts, 1, CLI_IDS_MAX, cmd_transition, "in_progress" },
+	{ "block", "ID... [--reason TEXT] [--if-version N] [--force] [--claim TOKEN]", "move items to blocked",
+	  block_opts, 1, CLI_IDS_MAX, cmd_transition, "blocked" },
+	{ "done", "ID... [--reason TEXT] [--if-version N] [--force] [--claim TOKEN]",
+	  "move items to done (not while items below them are open)",
+	  done_opts, 1, CLI_IDS_MAX, cmd_transition, "done" },
+	{ "cancel", "ID... [--reason TEXT] [--cascade] [--if-version N] [--force] [--claim TOKEN]",
+	  "move items to cancelled (final)", cancel_opts, 1, CLI_IDS_MAX, cmd_transition, "cancelled" },
+	{ "reopen", "ID... [--if-version N] [--force] [--claim TOKEN]", "move done items back to in_progress",
+	  transition_opts, 1, CLI_IDS_MAX, cmd_transition, "in_progress" },
 	{ "note", "ID TEXT|-", "append a note to an item", note_opts, 2, 2, cmd_note, NULL },
 	{ "check", "[--repair]", "examine the whole store for problems",
 	  check_opts, 0, 0, cmd_check, NULL },
@@ -193,10 +196,11 @@ const struct cli_cmd cli_commands[] = {
 	{ "claim", "ID|--next [--type T,...]... [--label L,...]... [--any-label] [--containers]"
 		   " [--skip ID]... [--any] [--lease DURATION] [--force]",
 	  "claim an item (or the best ready one) for this agent", claim_opts, 0, 1, cmd_claim, NULL },
-	{ "heartbeat", "ID [--lease DURATION] [--claim TOKEN]", "extend your claim on an item",
-	  lease_opts, 1, 1, cmd_claim, NULL },
-	{ "release", "ID [--claim TOKEN]", "give your claim up; the item is ready again",
-	  release_opts, 1, 1, cmd_release, NULL },
+	{ "heartbeat", "ID... [--lease DURATION] [--claim TOKEN]", "extend your claims on items",
+	  lease_opts, 1, CLI_IDS_MAX, cmd_claim, NULL },
+	{ "release", "ID... [--force] [--claim TOKEN]",
+	  "give items back, claimed or not: in progress returns to pending, ready again",
+	  release_opts, 1, CLI_IDS_MAX, cmd_release, NULL },
 	{ "dep", "add ID --on OTHER... | rm ID --on OTHER... | tree ID",
 	  "dependencies: ID cannot start before OTHER is done", dep_opts, 1, 2, cmd_dep, NULL },
 	{ "ready", "[--type T,...]... [--label L,...]... [--any-label] [--containers] [--limit N]"

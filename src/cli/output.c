@@ -102,11 +102,12 @@ static json_t *allowed_array(const char *csv)
 	return arr;
 }
 
-static void error_json(int rc, int status, const jerry_error *err, const char *message)
+/* The error object of --json: {"code", "exit", "message", ...}; NULL when out of memory. */
+static json_t *error_object(int rc, int status, const jerry_error *err, const char *message)
 {
-	json_t *e = json_object(), *root = json_object();
+	json_t *e = json_object();
 	char when[40];
-	int bad = !e || !root;
+	int bad = !e;
 	bad = bad || set_str(e, "code", jerry_code_name(rc));
 	bad = bad || set_int(e, "exit", status);
 	bad = bad || set_str(e, "message", message);
@@ -166,7 +167,17 @@ static void error_json(int rc, int status, const jerry_error *err, const char *m
 		json_t *a = allowed_array(err->allowed);
 		bad = bad || !a || json_object_set_new(e, "allowed", a);
 	}
-	if (!bad && json_object_set_new(root, "error", e) == 0) {
+	if (bad) {
+		json_decref(e);
+		return NULL;
+	}
+	return e;
+}
+
+static void error_json(int rc, int status, const jerry_error *err, const char *message)
+{
+	json_t *e = error_object(rc, status, err, message), *root = json_object();
+	if (e && root && json_object_set_new(root, "error", e) == 0) {
 		e = NULL;
 		char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		if (text) {
@@ -183,6 +194,15 @@ static void error_json(int rc, int status, const jerry_error *err, const char *m
 			"\"message\":\"out of memory\"}}\n");
 }
 
+/* Add one item's result to the array out_each() prints (it releases o). */
+static void each_push(const struct cli *cli, json_t *o)
+{
+	struct cli_each *e = cli->each;
+	out_json_push(&e->results, o);
+	if (!e->results)
+		e->out_of_memory = 1;
+}
+
 /* Print an error on stderr; touches stdout not at all (it may be closed). */
 static int report(const struct cli *cli, int rc, const jerry_error *err)
 {
@@ -190,6 +210,14 @@ static int report(const struct cli *cli, int rc, const jerry_error *err)
 		rc = JERRY_EINTERNAL;
 	int status = jerry_code_exit_status(rc);
 	const char *message = err->message[0] ? err->message : jerry_code_name(rc);
+	if (cli->json && cli->each) {
+		/* One of several IDs: its error is its entry in the array of results. */
+		json_t *e = error_object(rc, status, err, message);
+		json_t *o = e ? json_pack("{s:s,s:o}", "id", err->item[0] ? err->item : cli->each->id,
+					  "error", e) : NULL;
+		each_push(cli, o);
+		return status;
+	}
 	if (cli->json) {
 		error_json(rc, status, err, message);
 	} else {
@@ -349,6 +377,12 @@ static int put_json_text(const struct cli *cli, char *text)
 {
 	if (!text)
 		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	if (cli->each && cli->json) {
+		json_t *o = json_loads(text, 0, NULL);
+		free(text);
+		each_push(cli, o);
+		return 0;
+	}
 	fputs(text, stdout);
 	fputc('\n', stdout);
 	free(text);
@@ -368,9 +402,45 @@ void out_json_push(json_t **arr, json_t *o)
 
 int out_json(const struct cli *cli, json_t *value)
 {
+	if (cli->each && cli->json && value) {
+		each_push(cli, value);
+		return 0;
+	}
 	char *text = value ? json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(value);
 	return put_json_text(cli, text);
+}
+
+int out_each(struct cli *cli, jerry_store *store, char *const *ids, size_t n, out_each_fn one,
+	     const void *arg)
+{
+	struct cli_each each = {NULL, NULL, 0};
+	struct cli_commit *c = cli->commit;
+	int worst = 0, any = 0, status;
+	if (n == 1)
+		return one(cli, store, ids[0], arg);
+	if (cli->json && !(each.results = json_array()))
+		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	cli->each = &each;
+	for (size_t i = 0; i < n; i++) {
+		/* Each item's own commit decides whether its failure is "nothing changed". */
+		if (c)
+			c->done = 0;
+		each.id = ids[i];
+		status = one(cli, store, ids[i], arg);
+		any |= c && c->done;
+		if (status > worst)
+			worst = status;
+	}
+	cli->each = NULL;
+	if (c)
+		c->done = any;
+	if (!cli->json)
+		return worst;
+	if (each.out_of_memory)
+		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	status = out_json(cli, each.results);
+	return status > worst ? status : worst;
 }
 
 /* ---- items ---------------------------------------------------------------- */

@@ -40,6 +40,19 @@ int out_fail(const struct cli *cli, int code, const char *hint, const char *fmt,
 int out_json(const struct cli *cli, json_t *value);
 
 /*
+ * A command given several item IDs: one(cli, store, id, arg) for each, in
+ * order, each decided on its own (a failure does not stop the rest).  Text
+ * is what one() prints, a line per item, errors on stderr per item; with
+ * --json, one array on stdout of what one() printed for each - the item
+ * object, or {"id": ID, "error": {...}} - whatever the outcome.  Returns
+ * the worst exit status: the highest (doc/CLI.md).  With one ID it is
+ * one() alone: the output is exactly a single command's.
+ */
+typedef int (*out_each_fn)(struct cli *cli, jerry_store *store, const char *id, const void *arg);
+int out_each(struct cli *cli, jerry_store *store, char *const *ids, size_t n, out_each_fn one,
+	     const void *arg);
+
+/*
  * Append o to the array *arr.  On failure (o NULL, no memory) the array is
  * released and *arr becomes NULL, which out_json() reports as out of memory.
  */

@@ -116,9 +116,10 @@ int jerry_claim_heartbeat(jerry_item **out, jerry_store *s, const char *id, int6
 	return jr_app_heartbeat(out, jr_store_port(s), id, lease_ms, err);
 }
 
-int jerry_claim_release(jerry_item **out, jerry_store *s, const char *id, jerry_error *err)
+int jerry_claim_release(jerry_item **out, jerry_store *s, const char *id, int flags,
+			jerry_error *err)
 {
-	return jr_app_release(out, jr_store_port(s), id, err);
+	return jr_app_release(out, jr_store_port(s), id, flags, err);
 }
 
 int jerry_dep_add(jerry_item **out, jerry_store *s, const char *id, const char *on, jerry_error *err)
