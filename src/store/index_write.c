@@ -157,7 +157,7 @@ static int open_log(int *out_fd, off_t *snap_size, jerry_store *st, jerry_error 
 	int fd = jr_io_openat(st->dirfd, "index.log", O_RDWR | O_APPEND | O_NOFOLLOW, 0);
 	if (fd >= 0) {
 		char buf[128];
-		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		ssize_t n = jr_io_pread(fd, buf, sizeof(buf) - 1, 0);
 		if (n > 0) {
 			buf[n] = '\0';
 			if (jr_ix_header_generation(buf, (size_t)n, "jerry_index_log", 0, &lgen) != 0)
