@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,37 +47,39 @@ static int sys_lock(int fd, int cmd, struct flock *fl)
 	return fcntl(fd, cmd, fl);
 }
 
-static const jr_syscalls sys_default = {
-	.open = sys_open,
-	.openat = sys_openat,
-	.read = read,
-	.write = write,
-	.pread = pread,
-	.pwrite = pwrite,
-	.fsync = fsync,
-	.fdatasync = fdatasync,
-	.syncfs = syncfs,
-	.close = close,
-	.dup = dup,
-	.renameat = renameat,
-	.rename_noreplace = sys_rename_noreplace,
-	.linkat = linkat,
-	.unlinkat = unlinkat,
-	.mkdir = mkdir,
-	.mkdirat = mkdirat,
-	.fstat = fstat,
-	.fstatat = fstatat,
-	.faccessat = faccessat,
-	.ftruncate = ftruncate,
-	.flock = flock,
-	.lock = sys_lock,
-	.fdopendir = fdopendir,
-	.readdir = readdir,
-	.closedir = closedir,
-	.getrandom = getrandom,
-};
+/* The real calls: what the table holds at start and after jr_io_reset(). */
+#define SYS_DEFAULT { \
+	.open = sys_open, \
+	.openat = sys_openat, \
+	.read = read, \
+	.write = write, \
+	.pread = pread, \
+	.pwrite = pwrite, \
+	.fsync = fsync, \
+	.fdatasync = fdatasync, \
+	.syncfs = syncfs, \
+	.close = close, \
+	.dup = dup, \
+	.renameat = renameat, \
+	.rename_noreplace = sys_rename_noreplace, \
+	.linkat = linkat, \
+	.unlinkat = unlinkat, \
+	.mkdir = mkdir, \
+	.mkdirat = mkdirat, \
+	.fstat = fstat, \
+	.fstatat = fstatat, \
+	.faccessat = faccessat, \
+	.ftruncate = ftruncate, \
+	.flock = flock, \
+	.lock = sys_lock, \
+	.fdopendir = fdopendir, \
+	.readdir = readdir, \
+	.closedir = closedir, \
+	.getrandom = getrandom, \
+}
 
-static jr_syscalls sys = sys_default;
+static const jr_syscalls sys_default = SYS_DEFAULT;
+static jr_syscalls sys = SYS_DEFAULT;
 
 jr_syscalls *jr_io_syscalls(void)
 {
@@ -498,6 +501,24 @@ int jr_io_closedir(DIR *d)
 	if (rc < 0 && errno == EINTR)
 		rc = 0;
 	return rc;
+}
+
+static ssize_t stream_read(void *cookie, char *buf, size_t len)
+{
+	ssize_t n;
+	RETRY("read", n, sys.read((int)(intptr_t)cookie, buf, len));
+	return n;
+}
+
+static int stream_close(void *cookie)
+{
+	return jr_io_close((int)(intptr_t)cookie);
+}
+
+FILE *jr_io_fdopen_read(int fd)
+{
+	cookie_io_functions_t fns = {.read = stream_read, .close = stream_close};
+	return fopencookie((void *)(intptr_t)fd, "r", fns);
 }
 
 int jr_io_getrandom(void *buf, size_t len, unsigned int flags)

@@ -28,6 +28,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -106,6 +107,11 @@ DIR *jr_io_fdopendir(int fd);
 /* The next entry in *de, NULL at the end: 0, or -1 with errno on an error. */
 int jr_io_readdir(DIR *d, struct dirent **de);
 int jr_io_closedir(DIR *d);
+/*
+ * A read-only stdio stream over fd whose reads go through the table (and
+ * the injector); fclose() closes fd with jr_io_close().  NULL with errno.
+ */
+FILE *jr_io_fdopen_read(int fd);
 /* Fill buf with random bytes (EINTR and short counts retried); -1 with errno. */
 int jr_io_getrandom(void *buf, size_t len, unsigned int flags);
 

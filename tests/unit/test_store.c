@@ -1273,6 +1273,15 @@ static ssize_t pread_fails_on_the_log(int fd, void *buf, size_t len, off_t off)
 	return pread(fd, buf, len, off);
 }
 
+static ssize_t read_fails_on_the_log(int fd, void *buf, size_t len)
+{
+	if (fd_is(fd, "/index.log")) {
+		errno = EIO;
+		return -1;
+	}
+	return read(fd, buf, len);
+}
+
 static struct dirent *readdir_fails(DIR *d)
 {
 	(void)d;
@@ -1305,6 +1314,29 @@ static void test_io__an_unreadable_log_is_never_replaced(void **state)
 	size_t n = list_all(s->st, &items);
 	assert_int_equal(n, 3);
 	jerry_item_array_free(items, n);
+}
+
+/* An index.log that cannot be read is an error, never a log to leave out. */
+static void test_io__an_unreadable_log_is_an_error_not_an_empty_one(void **state)
+{
+	h_store *s = S(state);
+	jerry_item **items = NULL;
+	size_t n = 0;
+	jerry_filter f;
+	jerry_error err;
+	h_create(s->st, "a", NULL, NULL);
+	h_create(s->st, "b", NULL, NULL);
+	jr_io_syscalls()->read = read_fails_on_the_log;
+	memset(&f, 0, sizeof(f));
+	f.all = 1;
+	jerry_error_clear(&err);
+	int rc = jerry_list(&items, &n, s->st, &f, &err);
+	jr_io_reset();
+	jerry_item_array_free(items, n);
+	assert_int_equal(rc, JERRY_ESTORAGE);
+	assert_non_null(strstr(err.message, "index.log"));
+	assert_int_equal(list_all(s->st, &items), 2);
+	jerry_item_array_free(items, 2);
 }
 
 /* A directory that cannot be read is an error, never an empty directory. */
@@ -1359,6 +1391,8 @@ int main(void)
 		T(test_tmp__a_write_sweeps_dead_writers_temp_files_never_a_live_ones),
 		T(test_tmp__a_store_without_tmp_gets_it_on_its_first_write),
 		cmocka_unit_test_setup_teardown(test_io__an_unreadable_log_is_never_replaced,
+						h_store_setup, io_teardown),
+		cmocka_unit_test_setup_teardown(test_io__an_unreadable_log_is_an_error_not_an_empty_one,
 						h_store_setup, io_teardown),
 		cmocka_unit_test_setup_teardown(test_io__an_unreadable_items_directory_is_not_empty,
 						h_store_setup, io_teardown),
