@@ -318,25 +318,27 @@ int jr_io_syncfs(int fd)
 	return rc;
 }
 
+/*
+ * Linux releases the descriptor even when close() fails, so it is never
+ * retried; a failure is reported but the fd is gone.  An injected failure
+ * (injected, with its errno e) closes it too, as the kernel would.
+ */
+static int closed(int injected, int e, int rc)
+{
+	if (injected) {
+		errno = e;
+		rc = -1;
+	}
+	return rc < 0 && errno == EINTR ? 0 : rc;
+}
+
 int jr_io_close(int fd)
 {
 	if (fd < 0)
 		return 0;
-	/*
-	 * Linux releases the descriptor even when close() fails, so it is
-	 * never retried; a failure here is reported but the fd is gone.  An
-	 * injected failure closes it too, as the kernel would.
-	 */
 	int injected = jr_fault_hit("close");
 	int e = errno;
-	int rc = sys.close(fd);
-	if (injected) {
-		errno = e;
-		return e == EINTR ? 0 : -1;
-	}
-	if (rc < 0 && errno == EINTR)
-		rc = 0;
-	return rc;
+	return closed(injected, e, sys.close(fd));
 }
 
 int jr_io_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
@@ -490,17 +492,9 @@ int jr_io_closedir(DIR *d)
 {
 	if (!d)
 		return 0;
-	/* As close(): the stream is gone whatever the result. */
 	int injected = jr_fault_hit("closedir");
 	int e = errno;
-	int rc = sys.closedir(d);
-	if (injected) {
-		errno = e;
-		return e == EINTR ? 0 : -1;
-	}
-	if (rc < 0 && errno == EINTR)
-		rc = 0;
-	return rc;
+	return closed(injected, e, sys.closedir(d));
 }
 
 static ssize_t stream_read(void *cookie, char *buf, size_t len)
