@@ -41,7 +41,7 @@ _jerry()
 		--data | --lock-timeout | --as | --claim | -t | --type | -p | --priority | -l | --label | \
 		-d | --description | --parent | --assignee | -s | --status | --sort | \
 		-n | --limit | --title | --add-label | --remove-label | --if-version | \
-		-r | --reason | --lease | --on | --since)
+		-r | --reason | --lease | --on | --since | --skip | --by | --item)
 			((i++))
 			;;
 		-*) ;;
@@ -62,7 +62,7 @@ _jerry()
 		return
 		;;
 	--lock-timeout | --if-version | --limit | -n | --title | --reason | -r | \
-	--as | --claim | --assignee | --label | -l | --add-label | --remove-label)
+	--as | --claim | --assignee | --label | -l | --add-label | --remove-label | --by)
 		return
 		;;
 	-t | --type)
@@ -91,7 +91,7 @@ _jerry()
 		COMPREPLY=($(compgen -W "$sorts" -- "$cur"))
 		return
 		;;
-	--parent | --on | --item)
+	--parent | --on | --item | --skip)
 		COMPREPLY=($(compgen -W "$(_jerry_ids)" -- "$cur"))
 		return
 		;;

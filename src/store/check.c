@@ -195,22 +195,29 @@ static int scan_temps(struct check_run *c, int dfd, const char *rel, jerry_error
 	jerry_store *st = c->st;
 	int repair = c->repair;
 	int legacy = strcmp(rel, "tmp") != 0;
-	int fd = legacy ? dup(dfd)
-			: openat(st->dirfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = legacy ? jr_io_dup(dfd)
+			: jr_io_openat(st->dirfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (fd < 0 && !legacy && errno == ENOENT)
 		return 0; /* a store from before tmp/: its first write makes it */
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	DIR *d = fd < 0 ? NULL : jr_io_fdopendir(fd);
 	if (!d) {
 		int e = errno;
 		if (fd >= 0)
-			close(fd);
+			jr_io_close(fd);
 		return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s/%s'", st->dir,
 				    *rel ? rel : ".");
 	}
 	rewinddir(d);
 	struct dirent *de;
 	int rc = 0;
-	while ((de = readdir(d)) != NULL && !rc) {
+	while (!rc) {
+		if (jr_io_readdir(d, &de) < 0) {
+			rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s/%s'", st->dir,
+					  *rel ? rel : ".");
+			break;
+		}
+		if (!de)
+			break;
 		const char *n = de->d_name;
 		char path[PATH_MAX + 300];
 		snprintf(path, sizeof(path), "%s/%s%s%s", st->dir, rel, *rel ? "/" : "", n);
@@ -230,7 +237,7 @@ static int scan_temps(struct check_run *c, int dfd, const char *rel, jerry_error
 			rc = problem(c, CK_STRAY_FILE, path, "%s", why);
 		}
 	}
-	closedir(d);
+	jr_io_closedir(d);
 	return rc == JERRY_ENOMEM ? jr_error(err, rc, "out of memory") : rc;
 }
 
@@ -244,7 +251,7 @@ static int check_locks(struct check_run *c)
 		struct stat sb;
 		snprintf(rel, sizeof(rel), "locks/%s", names[i]);
 		jr_store_path(path, sizeof(path), st, rel);
-		if (fstatat(st->dirfd, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(sb.st_mode)) {
+		if (jr_io_fstatat(st->dirfd, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(sb.st_mode)) {
 			int rc = problem(c, CK_BAD_LOCK, path,
 					 "a lock file must be a regular file; remove it and jerry "
 					 "recreates it");
@@ -356,7 +363,7 @@ static int check_index(struct check_run *c, jerry_error *err)
 	for (size_t i = 0; i < c->ix.count; i++) {
 		char rel[64];
 		jr_store_item_rel(rel, sizeof(rel), c->ix.e[i].item->num);
-		if (faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
+		if (jr_io_faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
 		    (rc = problem(c, CK_INDEX_DRIFT, st->dir, "the index lists %s, which has no file",
 				  c->ix.e[i].item->id)))
 			return rc;

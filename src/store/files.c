@@ -97,7 +97,7 @@ int jr_tmp_dead(int dirfd, const char *name, int remove, int *removed)
 	struct stat a, b;
 	*removed = 0;
 	/* O_NONBLOCK: a FIFO under a temp file's name must not hang us. */
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = jr_io_openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (fd < 0)
 		return 0;
 	/*
@@ -105,14 +105,14 @@ int jr_tmp_dead(int dirfd, const char *name, int remove, int *removed)
 	 * between our open() and flock() left us holding the inode it now
 	 * is, not a dead writer's leftover: hence the look at the name again.
 	 */
-	int dead = fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
-		   flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-		   fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
+	int dead = jr_io_fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
+		   jr_io_flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		   jr_io_fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
 		   a.st_ino == b.st_ino;
 	/* Unlinked while we hold the lock, so the writer's retry sees it. */
-	if (dead && remove && unlinkat(dirfd, name, 0) == 0)
+	if (dead && remove && jr_io_unlinkat(dirfd, name, 0) == 0)
 		*removed = 1;
-	(void)close(fd); /* read-only: nothing to lose; the lock goes with it */
+	(void)jr_io_close(fd); /* read-only: nothing to lose; the lock goes with it */
 	return dead;
 }
 
@@ -125,21 +125,21 @@ int jr_tmp_dead(int dirfd, const char *name, int remove, int *removed)
  */
 static void tmp_sweep(int tmpfd)
 {
-	int fd = openat(tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = jr_io_openat(tmpfd, ".", O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return;
-	DIR *d = fdopendir(fd);
+	DIR *d = jr_io_fdopendir(fd);
 	if (!d) {
-		(void)close(fd);
+		(void)jr_io_close(fd);
 		return;
 	}
 	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
+	while (jr_io_readdir(d, &de) == 0 && de) {
 		int removed;
 		if (de->d_name[0] != '.' && strstr(de->d_name, ".tmp-"))
 			(void)jr_tmp_dead(tmpfd, de->d_name, 1, &removed);
 	}
-	(void)closedir(d);
+	(void)jr_io_closedir(d);
 }
 
 int jr_store_tmpdir(jerry_store *st, jerry_error *err)
@@ -178,7 +178,7 @@ static int tmpfile_open(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *
 	for (int tries = 0; tries < 8; tries++) {
 		uint32_t rnd = 0;
 		struct stat sb;
-		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+		if (jr_io_getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
 			rnd = (uint32_t)(uintptr_t)tf ^ (uint32_t)getpid() ^ (uint32_t)tries;
 		snprintf(tf->tmp, sizeof(tf->tmp), "%s.tmp-%ld-%08x", name, (long)getpid(), rnd);
 		snprintf(relpath, relsize, "tmp/%s", tf->tmp);
@@ -195,7 +195,7 @@ static int tmpfile_open(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *
 		 * and start again under a new name.  (Some filesystems have
 		 * no flock(); the temp file is still usable.)
 		 */
-		if (flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		if (jr_io_flock(tf->fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
 			jr_tmpfile_abort(tf);
 			continue;
 		}
@@ -277,7 +277,7 @@ void jr_tmpfile_abort(jr_tmpfile *tf)
 {
 	if (tf->fd >= 0) {
 		int e = errno;
-		(void)unlinkat(tf->tmpfd, tf->tmp, 0); /* cleanup: the caller reports the cause */
+		(void)jr_io_unlinkat(tf->tmpfd, tf->tmp, 0); /* cleanup: the caller reports the cause */
 		jr_io_close(tf->fd);
 		tf->fd = -1;
 		errno = e;
@@ -367,21 +367,28 @@ int jr_store_list_item_files(int64_t **out, size_t *out_n, jerry_store *st, jerr
 {
 	*out = NULL;
 	*out_n = 0;
-	int fd = dup(st->itemsfd);
+	int fd = jr_io_dup(st->itemsfd);
 	if (fd < 0)
 		return storage_error(err, errno, "read", st, "items");
-	DIR *d = fdopendir(fd);
+	DIR *d = jr_io_fdopendir(fd);
 	if (!d) {
 		int e = errno;
-		close(fd);
+		jr_io_close(fd);
 		return storage_error(err, e, "read", st, "items");
 	}
 	rewinddir(d);
 	int64_t *nums = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
+	for (;;) {
+		if (jr_io_readdir(d, &de) < 0) {
+			int e = errno;
+			free(nums);
+			jr_io_closedir(d);
+			return storage_error(err, e, "read", st, "items");
+		}
+		if (!de)
+			break;
 		int64_t num = item_file_num(de->d_name);
 		if (!num)
 			continue;
@@ -390,14 +397,14 @@ int jr_store_list_item_files(int64_t **out, size_t *out_n, jerry_store *st, jerr
 			int64_t *grown = realloc(nums, cap * sizeof(*nums));
 			if (!grown) {
 				free(nums);
-				closedir(d);
+				jr_io_closedir(d);
 				return jr_error(err, JERRY_ENOMEM, "out of memory listing items");
 			}
 			nums = grown;
 		}
 		nums[n++] = num;
 	}
-	closedir(d);
+	jr_io_closedir(d);
 	if (n) /* an empty store: nums is NULL, which qsort may not take */
 		qsort(nums, n, sizeof(*nums), cmp_i64);
 	*out = nums;
@@ -428,7 +435,7 @@ int jr_file_end_whole(int fd, off_t *out_end)
 	*out_end = end;
 	if (end == 0)
 		return 0;
-	ssize_t n = pread(fd, buf, 1, end - 1);
+	ssize_t n = jr_io_pread(fd, buf, 1, end - 1);
 	if (n != 1)
 		return n < 0 ? -1 : 0;
 	if (buf[0] == '\n')
@@ -437,7 +444,7 @@ int jr_file_end_whole(int fd, off_t *out_end)
 	while (pos > 0) {
 		size_t chunk = pos > (off_t)sizeof(buf) ? sizeof(buf) : (size_t)pos;
 		pos -= (off_t)chunk;
-		n = pread(fd, buf, chunk, pos);
+		n = jr_io_pread(fd, buf, chunk, pos);
 		if (n != (ssize_t)chunk)
 			return -1;
 		for (size_t i = chunk; i-- > 0;) {

@@ -360,7 +360,7 @@ static int settle_item(jerry_store *st, const struct pending *p, size_t n, int s
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
 	}
-	ssize_t r = got ? pread(fd, tail, got, at) : 0;
+	ssize_t r = got ? jr_io_pread(fd, tail, got, at) : 0;
 	if (r < 0)
 		goto sys;
 	got = (size_t)r;

@@ -383,6 +383,8 @@ static int read_log(jr_index *ix, FILE *f, const char *path, jerry_error *err)
 		if (rc)
 			break;
 	}
+	if (!rc && ferror(f))
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s'", path);
 	free(line);
 	return rc;
 }
@@ -498,7 +500,7 @@ int jr_ix_load(jr_index *ix, jerry_store *st, jerry_error *err)
 	/* The log first: see the comment at the top of the file. */
 	FILE *lf = NULL, *sf = NULL;
 	int lfd = jr_io_openat(st->dirfd, "index.log", O_RDONLY | O_NOFOLLOW, 0);
-	if (lfd >= 0 && !(lf = fdopen(lfd, "r"))) {
+	if (lfd >= 0 && !(lf = jr_io_fdopen_read(lfd))) {
 		jr_io_close(lfd);
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
@@ -518,7 +520,7 @@ int jr_ix_load(jr_index *ix, jerry_store *st, jerry_error *err)
 		}
 		return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot open '%s'", spath);
 	}
-	if (!(sf = fdopen(sfd, "r"))) {
+	if (!(sf = jr_io_fdopen_read(sfd))) {
 		jr_io_close(sfd);
 		if (lf)
 			fclose(lf);
@@ -540,6 +542,9 @@ int jr_ix_load(jr_index *ix, jerry_store *st, jerry_error *err)
 	if (!rc && lf && log_generation(lf, &lgen) == 0 && lgen == ix->generation) {
 		rewind(lf);
 		rc = read_log(ix, lf, lpath, err);
+	} else if (!rc && lf && ferror(lf)) {
+		/* Unread is not stale: without the log the index would miss its entries. */
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s'", lpath);
 	}
 	if (lf)
 		fclose(lf);

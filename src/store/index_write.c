@@ -117,7 +117,7 @@ static int snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size, jerr
 		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
 	ssize_t n = -1;
 	if (fd >= 0) {
-		if (jr_io_fstat(fd, &sb) < 0 || (n = pread(fd, buf, sizeof(buf) - 1, 0)) < 0) {
+		if (jr_io_fstat(fd, &sb) < 0 || (n = jr_io_pread(fd, buf, sizeof(buf) - 1, 0)) < 0) {
 			int e = errno;
 			jr_io_close(fd);
 			return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s'", path);
@@ -157,7 +157,15 @@ static int open_log(int *out_fd, off_t *snap_size, jerry_store *st, jerry_error 
 	int fd = jr_io_openat(st->dirfd, "index.log", O_RDWR | O_APPEND | O_NOFOLLOW, 0);
 	if (fd >= 0) {
 		char buf[128];
-		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		ssize_t n = jr_io_pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0) {
+			/* Unread is not stale: a fresh log would drop its entries. */
+			int e = errno;
+			char path[PATH_MAX + 32];
+			jr_io_close(fd);
+			jr_store_path(path, sizeof(path), st, "index.log");
+			return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s'", path);
+		}
 		if (n > 0) {
 			buf[n] = '\0';
 			if (jr_ix_header_generation(buf, (size_t)n, "jerry_index_log", 0, &lgen) != 0)

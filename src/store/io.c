@@ -7,11 +7,89 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+/* ---- the table ---------------------------------------------------------- */
+
+/* Fixed-arity faces of the calls whose libc prototype is variadic or missing. */
+static int sys_open(const char *path, int flags, mode_t mode)
+{
+	return open(path, flags, mode);
+}
+
+static int sys_openat(int dirfd, const char *path, int flags, mode_t mode)
+{
+	return openat(dirfd, path, flags, mode);
+}
+
+static int sys_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd,
+				const char *newpath)
+{
+#ifdef SYS_renameat2
+	return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath,
+			    1 /* RENAME_NOREPLACE */);
+#else
+	(void)olddirfd; (void)oldpath; (void)newdirfd; (void)newpath;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static int sys_lock(int fd, int cmd, struct flock *fl)
+{
+	return fcntl(fd, cmd, fl);
+}
+
+/* The real calls: what the table holds at start and after jr_io_reset(). */
+#define SYS_DEFAULT { \
+	.open = sys_open, \
+	.openat = sys_openat, \
+	.read = read, \
+	.write = write, \
+	.pread = pread, \
+	.pwrite = pwrite, \
+	.fsync = fsync, \
+	.fdatasync = fdatasync, \
+	.syncfs = syncfs, \
+	.close = close, \
+	.dup = dup, \
+	.renameat = renameat, \
+	.rename_noreplace = sys_rename_noreplace, \
+	.linkat = linkat, \
+	.unlinkat = unlinkat, \
+	.mkdir = mkdir, \
+	.mkdirat = mkdirat, \
+	.fstat = fstat, \
+	.fstatat = fstatat, \
+	.faccessat = faccessat, \
+	.ftruncate = ftruncate, \
+	.flock = flock, \
+	.lock = sys_lock, \
+	.fdopendir = fdopendir, \
+	.readdir = readdir, \
+	.closedir = closedir, \
+	.getrandom = getrandom, \
+}
+
+static const jr_syscalls sys_default = SYS_DEFAULT;
+static jr_syscalls sys = SYS_DEFAULT;
+
+jr_syscalls *jr_io_syscalls(void)
+{
+	return &sys;
+}
+
+void jr_io_reset(void)
+{
+	sys = sys_default;
+}
 
 #ifdef JERRY_FAULT_INJECTION
 /*
@@ -98,14 +176,14 @@ int jr_fault_hit(const char *call)
 int jr_io_open(const char *path, int flags, mode_t mode)
 {
 	int fd;
-	RETRY("open", fd, open(path, flags | O_CLOEXEC, mode));
+	RETRY("open", fd, sys.open(path, flags | O_CLOEXEC, mode));
 	return fd;
 }
 
 int jr_io_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
 	int fd;
-	RETRY("openat", fd, openat(dirfd, path, flags | O_CLOEXEC, mode));
+	RETRY("openat", fd, sys.openat(dirfd, path, flags | O_CLOEXEC, mode));
 	return fd;
 }
 
@@ -120,7 +198,7 @@ static int write_loop(int fd, const void *buf, size_t len, off_t off)
 			return -1;
 		}
 		size_t chunk = len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : len;
-		ssize_t n = off < 0 ? write(fd, p, chunk) : pwrite(fd, p, chunk, off);
+		ssize_t n = off < 0 ? sys.write(fd, p, chunk) : sys.pwrite(fd, p, chunk, off);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -153,7 +231,7 @@ int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)
 	size_t cap = 4096, len = 0;
 	struct stat st;
 	*out = NULL;
-	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+	if (sys.fstat(fd, &st) == 0 && st.st_size > 0) {
 		if ((size_t)st.st_size > max) {
 			errno = EFBIG;
 			return -1;
@@ -187,7 +265,7 @@ int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)
 			errno = e;
 			return -1;
 		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
+		ssize_t n = sys.read(fd, buf + len, cap - len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -214,7 +292,7 @@ int jr_io_fsync(int fd)
 	return 0; /* sensitivity build: durability removed */
 #endif
 	int rc;
-	RETRY("fsync", rc, fsync(fd));
+	RETRY("fsync", rc, sys.fsync(fd));
 	return rc;
 }
 
@@ -225,7 +303,7 @@ int jr_io_fdatasync(int fd)
 	return 0;
 #endif
 	int rc;
-	RETRY("fdatasync", rc, fdatasync(fd));
+	RETRY("fdatasync", rc, sys.fdatasync(fd));
 	return rc;
 }
 
@@ -236,94 +314,217 @@ int jr_io_syncfs(int fd)
 	return 0;
 #endif
 	int rc;
-	RETRY("syncfs", rc, syncfs(fd));
+	RETRY("syncfs", rc, sys.syncfs(fd));
 	return rc;
+}
+
+/*
+ * Linux releases the descriptor even when close() fails, so it is never
+ * retried; a failure is reported but the fd is gone.  An injected failure
+ * (injected, with its errno e) closes it too, as the kernel would.
+ */
+static int closed(int injected, int e, int rc)
+{
+	if (injected) {
+		errno = e;
+		rc = -1;
+	}
+	return rc < 0 && errno == EINTR ? 0 : rc;
 }
 
 int jr_io_close(int fd)
 {
 	if (fd < 0)
 		return 0;
-	/*
-	 * Linux releases the descriptor even when close() fails, so it is
-	 * never retried; a failure here is reported but the fd is gone.
-	 */
-	int rc = close(fd);
-	if (rc < 0 && errno == EINTR)
-		rc = 0;
-	return rc;
+	int injected = jr_fault_hit("close");
+	int e = errno;
+	return closed(injected, e, sys.close(fd));
 }
 
 int jr_io_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
 {
 	int rc;
-	RETRY("rename", rc, renameat(olddirfd, oldpath, newdirfd, newpath));
+	RETRY("rename", rc, sys.renameat(olddirfd, oldpath, newdirfd, newpath));
 	return rc;
 }
 
 int jr_io_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
 {
 	int rc;
-#ifdef SYS_renameat2
 	RETRY("rename_noreplace", rc,
-	      (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath,
-			   1 /* RENAME_NOREPLACE */));
+	      sys.rename_noreplace(olddirfd, oldpath, newdirfd, newpath));
 	if (rc == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
 		return -1;
-#endif
 	/*
 	 * The filesystem has no RENAME_NOREPLACE (FUSE, older NFS): link()
 	 * also refuses to replace.  Where even link() is missing the caller
 	 * holds the item lock and has checked the name is free.
 	 */
-	RETRY("link", rc, linkat(olddirfd, oldpath, newdirfd, newpath, 0));
+	RETRY("link", rc, sys.linkat(olddirfd, oldpath, newdirfd, newpath, 0));
 	if (rc == 0) {
-		RETRY("unlink", rc, unlinkat(olddirfd, oldpath, 0));
+		RETRY("unlink", rc, sys.unlinkat(olddirfd, oldpath, 0));
 		if (rc < 0 && errno != ENOENT)
 			return -1;
 		return 0;
 	}
 	if (errno != EPERM && errno != ENOSYS && errno != EOPNOTSUPP)
 		return -1;
-	if (faccessat(newdirfd, newpath, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (jr_io_faccessat(newdirfd, newpath, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
 		errno = EEXIST;
 		return -1;
 	}
-	RETRY("rename", rc, renameat(olddirfd, oldpath, newdirfd, newpath));
+	if (errno != ENOENT)
+		return -1;
+	RETRY("rename", rc, sys.renameat(olddirfd, oldpath, newdirfd, newpath));
 	return rc;
 }
 
 int jr_io_unlinkat(int dirfd, const char *path, int flags)
 {
 	int rc;
-	RETRY("unlink", rc, unlinkat(dirfd, path, flags));
+	RETRY("unlink", rc, sys.unlinkat(dirfd, path, flags));
 	return rc;
 }
 
 int jr_io_mkdir(const char *path, mode_t mode)
 {
 	int rc;
-	RETRY("mkdir", rc, mkdir(path, mode));
+	RETRY("mkdir", rc, sys.mkdir(path, mode));
 	return rc;
 }
 
 int jr_io_mkdirat(int dirfd, const char *path, mode_t mode)
 {
 	int rc;
-	RETRY("mkdirat", rc, mkdirat(dirfd, path, mode));
+	RETRY("mkdirat", rc, sys.mkdirat(dirfd, path, mode));
 	return rc;
 }
 
 int jr_io_fstat(int fd, struct stat *st)
 {
-	return fstat(fd, st);
+	int rc;
+	RETRY("fstat", rc, sys.fstat(fd, st));
+	return rc;
+}
+
+int jr_io_fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	int rc;
+	RETRY("fstatat", rc, sys.fstatat(dirfd, path, st, flags));
+	return rc;
+}
+
+int jr_io_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	int rc;
+	RETRY("faccessat", rc, sys.faccessat(dirfd, path, mode, flags));
+	return rc;
 }
 
 int jr_io_ftruncate(int fd, off_t len)
 {
 	int rc;
-	RETRY("ftruncate", rc, ftruncate(fd, len));
+	RETRY("ftruncate", rc, sys.ftruncate(fd, len));
 	return rc;
+}
+
+ssize_t jr_io_pread(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t n;
+	RETRY("pread", n, sys.pread(fd, buf, len, off));
+	return n;
+}
+
+int jr_io_flock(int fd, int op)
+{
+	int rc;
+	RETRY("flock", rc, sys.flock(fd, op));
+	return rc;
+}
+
+int jr_io_lock(int fd, int cmd, struct flock *fl)
+{
+	if (jr_fault_hit("lock"))
+		return -1;
+	return sys.lock(fd, cmd, fl);
+}
+
+int jr_io_dup(int fd)
+{
+	int rc;
+	RETRY("dup", rc, sys.dup(fd));
+	return rc;
+}
+
+DIR *jr_io_fdopendir(int fd)
+{
+	for (;;) {
+		if (jr_fault_hit("fdopendir")) {
+			if (errno == EINTR)
+				continue;
+			return NULL;
+		}
+		return sys.fdopendir(fd);
+	}
+}
+
+int jr_io_readdir(DIR *d, struct dirent **de)
+{
+	for (;;) {
+		*de = NULL;
+		if (jr_fault_hit("readdir")) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		errno = 0;
+		*de = sys.readdir(d);
+		if (*de || errno == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+int jr_io_closedir(DIR *d)
+{
+	if (!d)
+		return 0;
+	int injected = jr_fault_hit("closedir");
+	int e = errno;
+	return closed(injected, e, sys.closedir(d));
+}
+
+static ssize_t stream_read(void *cookie, char *buf, size_t len)
+{
+	ssize_t n;
+	RETRY("read", n, sys.read((int)(intptr_t)cookie, buf, len));
+	return n;
+}
+
+static int stream_close(void *cookie)
+{
+	return jr_io_close((int)(intptr_t)cookie);
+}
+
+FILE *jr_io_fdopen_read(int fd)
+{
+	cookie_io_functions_t fns = {.read = stream_read, .close = stream_close};
+	return fopencookie((void *)(intptr_t)fd, "r", fns);
+}
+
+int jr_io_getrandom(void *buf, size_t len, unsigned int flags)
+{
+	unsigned char *p = buf;
+	while (len > 0) {
+		ssize_t n;
+		RETRY("getrandom", n, sys.getrandom(p, len, flags));
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }

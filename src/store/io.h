@@ -8,13 +8,67 @@
  * `JERRY_FAULT_LOG=path` appends each call's number and name to a file, so
  * a test can learn how many calls a command makes.  Production builds have
  * no such global state: the macros compile to nothing.
+ *
+ * Under the jr_io_* functions the calls themselves sit in one table,
+ * jr_syscalls (SQLite's aSyscall[] is the model): a named function pointer
+ * per call, so a unit test can point one entry at its own function, see
+ * what the store does when that call fails, and put it back.  Nothing
+ * outside io.c calls the table or the kernel directly.
+ *
+ * What is not here, on purpose: finding the store (realpath, getcwd and
+ * stat of the user's path, in store.c, before there is a store), naming
+ * the process (getpid, getsid, gethostname, the boot id), and time
+ * (clock_gettime, nanosleep, the lock timer's setitimer).  None of them
+ * touches the store's files, and a failure of any of them is not an I/O
+ * error the store must survive.
  */
 #ifndef JR_IO_H
 #define JR_IO_H
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+
+typedef struct jr_syscalls {
+	int (*open)(const char *path, int flags, mode_t mode);
+	int (*openat)(int dirfd, const char *path, int flags, mode_t mode);
+	ssize_t (*read)(int fd, void *buf, size_t len);
+	ssize_t (*write)(int fd, const void *buf, size_t len);
+	ssize_t (*pread)(int fd, void *buf, size_t len, off_t off);
+	ssize_t (*pwrite)(int fd, const void *buf, size_t len, off_t off);
+	int (*fsync)(int fd);
+	int (*fdatasync)(int fd);
+	int (*syncfs)(int fd);
+	int (*close)(int fd);
+	int (*dup)(int fd);
+	int (*renameat)(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+	/* renameat2(2) with RENAME_NOREPLACE; ENOSYS where the kernel has none. */
+	int (*rename_noreplace)(int olddirfd, const char *oldpath, int newdirfd,
+				const char *newpath);
+	int (*linkat)(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+		      int flags);
+	int (*unlinkat)(int dirfd, const char *path, int flags);
+	int (*mkdir)(const char *path, mode_t mode);
+	int (*mkdirat)(int dirfd, const char *path, mode_t mode);
+	int (*fstat)(int fd, struct stat *st);
+	int (*fstatat)(int dirfd, const char *path, struct stat *st, int flags);
+	int (*faccessat)(int dirfd, const char *path, int mode, int flags);
+	int (*ftruncate)(int fd, off_t len);
+	int (*flock)(int fd, int op);
+	/* fcntl(fd, cmd, fl) for the record locks: F_OFD_SETLK, F_OFD_SETLKW, F_OFD_GETLK. */
+	int (*lock)(int fd, int cmd, struct flock *fl);
+	DIR *(*fdopendir)(int fd);
+	struct dirent *(*readdir)(DIR *d);
+	int (*closedir)(DIR *d);
+	ssize_t (*getrandom)(void *buf, size_t len, unsigned int flags);
+} jr_syscalls;
+
+/* The table, for a test to change one entry of; jr_io_reset() restores it. */
+jr_syscalls *jr_io_syscalls(void);
+void jr_io_reset(void);
 
 int jr_io_open(const char *path, int flags, mode_t mode);
 int jr_io_openat(int dirfd, const char *path, int flags, mode_t mode);
@@ -37,6 +91,29 @@ int jr_io_fstat(int fd, struct stat *st);
 int jr_io_ftruncate(int fd, off_t len);
 /* pwrite() until done; EINTR retried. */
 int jr_io_pwrite_all(int fd, const void *buf, size_t len, off_t off);
+/* One pread(): EINTR retried, a short count at the end of the file. */
+ssize_t jr_io_pread(int fd, void *buf, size_t len, off_t off);
+int jr_io_fstatat(int dirfd, const char *path, struct stat *st, int flags);
+int jr_io_faccessat(int dirfd, const char *path, int mode, int flags);
+int jr_io_flock(int fd, int op);
+/*
+ * fcntl() record locks.  EINTR is not retried but returned: an interrupted
+ * F_OFD_SETLKW is how lock.c's timer ends a wait.
+ */
+int jr_io_lock(int fd, int cmd, struct flock *fl);
+int jr_io_dup(int fd);
+/* A directory stream over fd, which it then owns (jr_io_closedir closes it). */
+DIR *jr_io_fdopendir(int fd);
+/* The next entry in *de, NULL at the end: 0, or -1 with errno on an error. */
+int jr_io_readdir(DIR *d, struct dirent **de);
+int jr_io_closedir(DIR *d);
+/*
+ * A read-only stdio stream over fd whose reads go through the table (and
+ * the injector); fclose() closes fd with jr_io_close().  NULL with errno.
+ */
+FILE *jr_io_fdopen_read(int fd);
+/* Fill buf with random bytes (EINTR and short counts retried); -1 with errno. */
+int jr_io_getrandom(void *buf, size_t len, unsigned int flags);
 
 #ifdef JERRY_FAULT_INJECTION
 int jr_fault_hit(const char *call);

@@ -64,6 +64,7 @@
  */
 #define _GNU_SOURCE
 #include "lock.h"
+#include "io.h"
 #include "../domain/domain.h"
 
 #include <errno.h>
@@ -101,7 +102,7 @@ static int set_lock(int fd, int cmd, short type, off_t start, off_t len)
 	fl.l_whence = SEEK_SET;
 	fl.l_start = start;
 	fl.l_len = len;
-	return fcntl(fd, cmd, &fl);
+	return jr_io_lock(fd, cmd, &fl);
 }
 
 static int try_lock(int fd, short type, off_t start, off_t len)
@@ -158,7 +159,7 @@ static int rec_read(rec_state *out, int turns, int64_t rec)
 {
 	unsigned char b[REC_SIZE];
 	memset(b, 0, sizeof(b));
-	ssize_t n = pread(turns, b, sizeof(b), (off_t)rec * REC_SIZE);
+	ssize_t n = jr_io_pread(turns, b, sizeof(b), (off_t)rec * REC_SIZE);
 	if (n < 0)
 		return -1;
 	memcpy(&out->next, b, 4);
@@ -180,9 +181,8 @@ static void publish(int turns, int64_t rec, int queued, uint32_t ticket)
 	unsigned char b[12];
 	memcpy(b, &ticket, 4);
 	memcpy(b + 4, &turn, 8);
-	ssize_t n = queued ? pwrite(turns, b, 12, (off_t)rec * REC_SIZE + 4)
-			   : pwrite(turns, b + 4, 8, (off_t)rec * REC_SIZE + 8);
-	(void)n;
+	(void)(queued ? jr_io_pwrite_all(turns, b, 12, (off_t)rec * REC_SIZE + 4)
+		      : jr_io_pwrite_all(turns, b + 4, 8, (off_t)rec * REC_SIZE + 8));
 }
 
 /* One waiter: its lock's record and what it has seen of it. */
@@ -292,7 +292,7 @@ static int enqueue(int *queued, uint32_t *ticket, waiter *wt)
 	rec_state cur;
 	if (rec_read(&cur, turns, wt->rec) == 0) {
 		uint32_t next = cur.next + 1;
-		if (pwrite(turns, &next, 4, (off_t)wt->rec * REC_SIZE) == 4 &&
+		if (jr_io_pwrite_all(turns, &next, 4, (off_t)wt->rec * REC_SIZE) == 0 &&
 		    try_lock(turns, F_WRLCK, queue_byte(wt->rec, cur.next), 1) == 0) {
 			*ticket = cur.next;
 			*queued = 1;
@@ -398,7 +398,7 @@ int jr_lock_held(int fd, off_t start, off_t len)
 	fl.l_whence = SEEK_SET;
 	fl.l_start = start;
 	fl.l_len = len;
-	if (fcntl(fd, F_OFD_GETLK, &fl) < 0)
+	if (jr_io_lock(fd, F_OFD_GETLK, &fl) < 0)
 		return -1;
 	return fl.l_type != F_UNLCK;
 }

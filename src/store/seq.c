@@ -122,7 +122,7 @@ static uint64_t uid_candidate(void)
 	int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - UID_EPOCH_MS;
 	if (ms < 0)
 		ms = 0;
-	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+	if (jr_io_getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
 		rnd = (uint16_t)getpid();
 	return ((uint64_t)ms & ((1ULL << 41) - 1)) << 22 | (uint64_t)(rnd & 0x3FF) << 12;
 }
@@ -192,7 +192,7 @@ static int exhausted(jerry_store *st, jerry_error *err)
 	jr_error(err, JERRY_EREFUSED,
 		 "the sequence is exhausted: WORK-%lld is the largest number jerry can hold",
 		 JR_ID_MAX);
-	if (faccessat(st->itemsfd, top + 6, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+	if (jr_io_faccessat(st->itemsfd, top + 6, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		jr_error_hint(err, "if '%s' does not belong in this store, move it out of items/ and "
 				   "remove sequences.json: numbering then goes on from the highest "
 				   "item left", top);
@@ -230,8 +230,13 @@ int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_erro
 	for (; num <= JR_ID_MAX; num++) {
 		char rel[64];
 		jr_store_item_rel(rel, sizeof(rel), num);
-		if (faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) != 0)
+		if (jr_io_faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		if (errno == ENOENT)
 			break;
+		/* Cannot tell whether the number is taken: never guess. */
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s/%s'", st->dir, rel);
+		goto out;
 	}
 	if (num > JR_ID_MAX) {
 		rc = exhausted(st, err);

@@ -256,17 +256,9 @@ static const char *port_proof(void *ctx)
 static int port_new_token(void *ctx, char *buf, size_t size, jerry_error *err)
 {
 	unsigned char r[12];
-	size_t got = 0;
 	(void)ctx;
-	while (got < sizeof(r)) {
-		ssize_t n = getrandom(r + got, sizeof(r) - got, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot make a claim token");
-		}
-		got += (size_t)n;
-	}
+	if (jr_io_getrandom(r, sizeof(r), 0) < 0)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot make a claim token");
 	int n = snprintf(buf, size, "ct-");
 	for (size_t i = 0; i < sizeof(r) && n > 0 && (size_t)n + 2 < size; i++)
 		n += snprintf(buf + n, size - (size_t)n, "%02x", r[i]);
@@ -385,7 +377,7 @@ static int open_lock(int *fd, jerry_store *st, const char *name, jerry_error *er
 		return JERRY_ESTORAGE;
 	}
 	struct stat sb;
-	if (fstat(*fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+	if (jr_io_fstat(*fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 		jr_io_close(*fd);
 		*fd = -1;
 		return jr_error(err, JERRY_ECORRUPT, "'%s' is not a regular lock file", path);
@@ -482,7 +474,7 @@ int jr_store_init(char *out_dir, size_t out_size, int *out_created,
 	if ((rc = jr_lock_take(st->lock_index, 0, 1, &st->wait, JR_LOCK_INDEX_WHAT,
 			       lockpath, err)))
 		goto out;
-	if (faccessat(st->dirfd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
+	if (jr_io_faccessat(st->dirfd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
 		created = 1;
 		rc = jr_index_create(st, err);
 	}
@@ -493,7 +485,7 @@ int jr_store_init(char *out_dir, size_t out_size, int *out_created,
 	if ((rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT, lockpath,
 			       err)))
 		goto out;
-	if (faccessat(st->dirfd, "sequences.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
+	if (jr_io_faccessat(st->dirfd, "sequences.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
 		jr_seq seq = {0, 0};
 		created = 1;
 		rc = jr_seq_write(st, &seq, err);

@@ -34,6 +34,13 @@ Feature: Exhaustive fault loop (the SQLite I/O-error test, for jerry)
     When each of "create faulty", "update WORK-002 --title faulty --add-label f", "note WORK-002 faulty", "done WORK-003" fails at every store call in turn with EIO and ENOSPC
     Then every run exited 0, 6 or 8 with the old state or the new one whole, no temp file left, and a clean check
 
+  @FL-006
+  Scenario: The fault loop reaches every kind of system call the store makes
+    Given the fault-injection build
+    And a template store with 3 items
+    When "create faulty", "claim WORK-001", "reindex" and "check" run once with their store calls logged
+    Then the log names pread, pwrite, lock, flock, dup, fdopendir, readdir, closedir, faccessat, fstatat, fstat, getrandom and close among its calls
+
   @FL-005
   Scenario: A repair whose sync fails is never reported as a success
     Given the fault-injection build
