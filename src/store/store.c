@@ -486,7 +486,7 @@ static const char ignore_rules[] =
 static int prepare_local(jerry_store *st, int *created, jerry_error *err)
 {
 	char lockpath[PATH_MAX + 32];
-	int rc, no_index;
+	int rc, no_index, durable = 0; /* JERRY_EDURABLE once a step's sync failed */
 	for (const char *const *d = (const char *const[]){"locks", "history", NULL}; *d; d++)
 		if (missing(st->dirfd, *d)) {
 			if (jr_io_mkdirat(st->dirfd, *d, 0755) < 0 && errno != EEXIST)
@@ -508,12 +508,16 @@ static int prepare_local(jerry_store *st, int *created, jerry_error *err)
 				      sizeof(ignore_rules) - 1, err);
 	}
 	jr_lock_drop(st->lock_index, 0, 1);
-	if (rc)
+	if (rc == JERRY_EDURABLE)
+		durable = rc;
+	else if (rc)
 		return rc;
 	/* Rebuilt from the items (under their locks): a clone has items and no index. */
 	if (no_index) {
 		*created = 1;
-		if ((rc = jr_index_ensure(st, err)))
+		if ((rc = jr_index_ensure(st, err)) == JERRY_EDURABLE)
+			durable = rc;
+		else if (rc)
 			return rc;
 	}
 	jr_store_path(lockpath, sizeof(lockpath), st, "locks/sequence.lock");
@@ -527,7 +531,12 @@ static int prepare_local(jerry_store *st, int *created, jerry_error *err)
 			rc = jr_seq_write(st, &seq, err);
 	}
 	jr_lock_drop(st->lock_seq, 0, 1);
-	return rc ? rc : jr_store_sync_dir(st, st->dirfd, ".", err);
+	if (rc && rc != JERRY_EDURABLE)
+		return rc;
+	if (rc)
+		durable = rc;
+	rc = jr_store_sync_dir(st, st->dirfd, ".", err);
+	return rc ? rc : durable;
 }
 
 int jerry_store_init(char *out_dir, size_t out_size, int *out_created,

@@ -182,8 +182,6 @@ int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err);
 int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err);
 /* Before a write takes an item lock: rebuild a snapshot whose header is gone. */
 int jr_index_ensure(jerry_store *st, jerry_error *err);
-/* Create an empty index (jerry init). */
-int jr_index_create(jerry_store *st, jerry_error *err);
 
 /*
  * Between index.c (reading) and index_write.c (writing).  jr_ix_set puts
