@@ -135,5 +135,22 @@ vg corrupt show 3
 vg check-corrupt check --json
 vg repair check --repair
 vg usage create
+# git (issue 11, t0250): a linked worktree's store is the main worktree's;
+# a broken gitfile; a checkout of a store (its record only) made whole.
+mkdir -p "$tmp/g/main/.git/worktrees/wt" "$tmp/g/wt/sub" "$tmp/g/bad"
+echo "../.." >"$tmp/g/main/.git/worktrees/wt/commondir"
+echo "gitdir: ../main/.git/worktrees/wt" >"$tmp/g/wt/.git"
+echo "garbage" >"$tmp/g/bad/.git"
+cd "$tmp/g/wt/sub" || exit 1
+JERRY_DATA= vg worktree-init init
+JERRY_DATA= vg worktree-create create "in a worktree"
+cd "$tmp/g/bad" || exit 1
+JERRY_DATA= vg bad-gitfile list
+cd "$tmp/g/main/sub/.jerry/data" || exit 1
+rm -rf index.json index.log sequences.json locks tmp
+JERRY_DATA= vg checkout-list list
+rm -rf index.json index.log sequences.json locks tmp items
+JERRY_DATA= vg checkout-empty list --json
+cd "$tmp" || exit 1
 echo "memcheck: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

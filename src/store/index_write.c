@@ -80,16 +80,6 @@ static int write_log_header(jerry_store *st, uint64_t gen, jerry_error *err)
 	return jr_store_replace(st, st->dirfd, "index.log", buf, (size_t)n, err);
 }
 
-int jr_index_create(jerry_store *st, jerry_error *err)
-{
-	jr_index ix;
-	memset(&ix, 0, sizeof(ix));
-	int rc = write_snapshot(st, &ix, 1, err);
-	if (!rc || rc == JERRY_EDURABLE)
-		rc = write_log_header(st, 1, err);
-	return rc;
-}
-
 static int lock_index(jerry_store *st, jerry_error *err)
 {
 	char path[PATH_MAX + 32];

@@ -159,7 +159,7 @@ static int write_hint(jerry_store *st, const jr_seq *seq, jerry_error *err)
 }
 
 /* sequences.json is missing, empty or unreadable: start from the highest item file. */
-static int from_items(jr_seq *seq, jerry_store *st, jerry_error *err)
+int jr_seq_from_items(jr_seq *seq, jerry_store *st, jerry_error *err)
 {
 	int64_t *nums = NULL;
 	size_t n = 0;
@@ -218,13 +218,13 @@ int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_erro
 	 * know better.
 	 */
 	if (rc == JERRY_ENOTFOUND || rc == JERRY_ECORRUPT)
-		rc = from_items(&seq, st, err);
+		rc = jr_seq_from_items(&seq, st, err);
 	if (rc)
 		goto out;
 	/*
 	 * After a power cut, or a sequence restored from an old backup or
 	 * edited by hand: skip numbers that are taken.  (seq.work is at most
-	 * JR_ID_MAX: jr_seq_read and from_items see to that.)
+	 * JR_ID_MAX: jr_seq_read and jr_seq_from_items see to that.)
 	 */
 	int64_t num = seq.work + 1;
 	for (; num <= JR_ID_MAX; num++) {

@@ -102,6 +102,9 @@ static int find_dir(char *out, size_t size, const jerry_open_opts *o, jerry_erro
 	} else if (!getcwd(start, sizeof(start))) {
 		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot find the current directory");
 	}
+	/* Every worktree of a git repository uses the main worktree's store. */
+	if ((rc = jr_repo_map(start, sizeof(start), err)))
+		return rc;
 	if (rel_data_dir(rel, sizeof(rel), o->project))
 		return jr_error(err, JERRY_EINVALID, "the project name is too long");
 	for (;;) {
@@ -168,6 +171,22 @@ static void default_session(char *buf, size_t size)
 
 /* ---- opening ------------------------------------------------------------- */
 
+static int missing(int dirfd, const char *name)
+{
+	return jr_io_faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) != 0;
+}
+
+/*
+ * git keeps no empty directory: a checkout of a store without items has
+ * only its ignore rules, and no locks/ (never committed).  Its items/ is
+ * made again (1), if the store is writable.
+ */
+static int remake_items(jerry_store *st)
+{
+	return !missing(st->dirfd, ".gitignore") && missing(st->dirfd, "locks") &&
+	       jr_io_mkdirat(st->dirfd, "items", 0755) == 0;
+}
+
 static int open_dirs(jerry_store *st, jerry_error *err)
 {
 	st->dirfd = jr_io_open(st->dir, O_RDONLY | O_DIRECTORY, 0);
@@ -175,6 +194,8 @@ static int open_dirs(jerry_store *st, jerry_error *err)
 		return jr_error_sys(err, errno == ENOENT ? JERRY_ENOTFOUND : JERRY_ESTORAGE, errno,
 				    "cannot open the store '%s'", st->dir);
 	st->itemsfd = jr_io_openat(st->dirfd, "items", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (st->itemsfd < 0 && errno == ENOENT && remake_items(st))
+		st->itemsfd = jr_io_openat(st->dirfd, "items", O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (st->itemsfd < 0) {
 		int e = errno;
 		if (e == ENOENT || e == ENOTDIR) {
@@ -315,6 +336,28 @@ static jerry_store *store_new(const jerry_open_opts *o, jerry_error *err)
 	return st;
 }
 
+static int prepare_local(jerry_store *st, int *created, jerry_error *err);
+
+/*
+ * A store checked out by git has its record and nothing else (no locks/:
+ * never committed).  Its first open makes the rest, so that a fresh clone
+ * works at once and 'jerry check' finds it clean.  A read-only checkout
+ * is read as it is.
+ */
+static int prepare_checkout(jerry_store *st, jerry_error *err)
+{
+	int created = 0;
+	if (!missing(st->dirfd, "locks"))
+		return 0;
+	if (jr_io_mkdirat(st->dirfd, "locks", 0755) < 0 && errno != EEXIST) {
+		if (errno == EROFS || errno == EACCES || errno == EPERM)
+			return 0;
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot create '%s/locks'", st->dir);
+	}
+	int rc = prepare_local(st, &created, err);
+	return rc == JERRY_EDURABLE ? 0 : rc; /* local files only: nothing to lose */
+}
+
 int jr_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error *err)
 {
 	jerry_open_opts defaults;
@@ -329,7 +372,8 @@ int jr_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error *e
 	jerry_store *st = store_new(opts, err);
 	if (!st)
 		return JERRY_ENOMEM;
-	if ((rc = find_dir(st->dir, sizeof(st->dir), opts, err)) || (rc = open_dirs(st, err))) {
+	if ((rc = find_dir(st->dir, sizeof(st->dir), opts, err)) || (rc = open_dirs(st, err)) ||
+	    (rc = prepare_checkout(st, err))) {
 		jr_store_free(st);
 		return rc;
 	}
@@ -417,6 +461,85 @@ static int mkdir_p(const char *path, jerry_error *err)
 	return 0;
 }
 
+/*
+ * What a store keeps besides its record (doc/FORMAT.md): it stays out of
+ * git, and a clone rebuilds it (prepare_local).  Written once; a user's
+ * own edits to it are kept.
+ */
+static const char ignore_rules[] =
+	"# Written by 'jerry init'.  The record is items/ and history/: commit\n"
+	"# them.  The rest is local to this copy of the store, and the first\n"
+	"# jerry command in a fresh clone rebuilds it (doc/FORMAT.md).\n"
+	"/index.json\n"
+	"/index.log\n"
+	"/sequences.json\n"
+	"/locks/\n"
+	"/tmp/\n"
+	"*.tmp-*\n";
+
+/*
+ * Everything of an opened store that is not its record: lock files and
+ * tmp/, index.json made from the items, sequences.json from the highest
+ * item, the ignore rules.  What exists is kept; *created is set when
+ * anything was missing.  jerry init calls it, and so does the first open
+ * of a store checked out by git, which brings the record only.
+ */
+static int prepare_local(jerry_store *st, int *created, jerry_error *err)
+{
+	char lockpath[PATH_MAX + 32];
+	int rc, no_index, durable = 0; /* JERRY_EDURABLE once a step's sync failed */
+	for (const char *const *d = (const char *const[]){"locks", "history", NULL}; *d; d++)
+		if (missing(st->dirfd, *d)) {
+			if (jr_io_mkdirat(st->dirfd, *d, 0755) < 0 && errno != EEXIST)
+				return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot create '%s/%s'",
+						    st->dir, *d);
+			*created = 1;
+		}
+	if ((rc = jr_store_writable(st, err)))
+		return rc;
+	/* Under the index lock, so two concurrent inits write the rules once. */
+	jr_store_path(lockpath, sizeof(lockpath), st, "locks/index.lock");
+	if ((rc = jr_lock_take(st->lock_index, 0, 1, &st->wait, JR_LOCK_INDEX_WHAT,
+			       lockpath, err)))
+		return rc;
+	no_index = missing(st->dirfd, "index.json");
+	if (missing(st->dirfd, ".gitignore")) {
+		*created = 1;
+		rc = jr_store_replace(st, st->dirfd, ".gitignore", ignore_rules,
+				      sizeof(ignore_rules) - 1, err);
+	}
+	jr_lock_drop(st->lock_index, 0, 1);
+	if (rc == JERRY_EDURABLE)
+		durable = rc;
+	else if (rc)
+		return rc;
+	/* Rebuilt from the items (under their locks): a clone has items and no index. */
+	if (no_index) {
+		*created = 1;
+		if ((rc = jr_index_ensure(st, err)) == JERRY_EDURABLE)
+			durable = rc;
+		else if (rc)
+			return rc;
+	}
+	jr_store_path(lockpath, sizeof(lockpath), st, "locks/sequence.lock");
+	if ((rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT, lockpath,
+			       err)))
+		return rc;
+	if (missing(st->dirfd, "sequences.json")) {
+		jr_seq seq;
+		*created = 1;
+		if (!(rc = jr_seq_from_items(&seq, st, err)))
+			rc = jr_seq_write(st, &seq, err);
+	}
+	jr_lock_drop(st->lock_seq, 0, 1);
+	if (rc && rc != JERRY_EDURABLE)
+		return rc;
+	if (rc)
+		durable = rc;
+	rc = jr_store_sync_dir(st, st->dirfd, ".", err);
+	return rc ? rc : durable;
+}
+
 int jr_store_init(char *out_dir, size_t out_size, int *out_created,
 		     const jerry_open_opts *opts, jerry_error *err)
 {
@@ -432,10 +555,13 @@ int jr_store_init(char *out_dir, size_t out_size, int *out_created,
 	} else {
 		if ((rc = check_project(opts->project, err)))
 			return rc;
-		if (opts->start_dir)
+		if (opts->start_dir && !realpath(opts->start_dir, base))
 			snprintf(base, sizeof(base), "%s", opts->start_dir);
-		else if (!getcwd(base, sizeof(base)))
+		else if (!opts->start_dir && !getcwd(base, sizeof(base)))
 			return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot find the current directory");
+		/* In a linked worktree: the same place in the main worktree (find_dir). */
+		if ((rc = jr_repo_map(base, sizeof(base), err)))
+			return rc;
 		rel_data_dir(rel, sizeof(rel), opts->project);
 		snprintf(dir, sizeof(dir), "%s/%s", base, rel);
 	}
@@ -466,38 +592,10 @@ int jr_store_init(char *out_dir, size_t out_size, int *out_created,
 	jerry_store *st;
 	if ((rc = jr_store_open(&st, &o, err)))
 		return rc;
-	if ((rc = jr_store_writable(st, err)))
-		goto out;
-	/* Under the index lock, so two concurrent inits write it once. */
-	char lockpath[PATH_MAX + 32];
-	jr_store_path(lockpath, sizeof(lockpath), st, "locks/index.lock");
-	if ((rc = jr_lock_take(st->lock_index, 0, 1, &st->wait, JR_LOCK_INDEX_WHAT,
-			       lockpath, err)))
-		goto out;
-	if (jr_io_faccessat(st->dirfd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
-		created = 1;
-		rc = jr_index_create(st, err);
-	}
-	jr_lock_drop(st->lock_index, 0, 1);
-	if (rc)
-		goto out;
-	jr_store_path(lockpath, sizeof(lockpath), st, "locks/sequence.lock");
-	if ((rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT, lockpath,
-			       err)))
-		goto out;
-	if (jr_io_faccessat(st->dirfd, "sequences.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
-		jr_seq seq = {0, 0};
-		created = 1;
-		rc = jr_seq_write(st, &seq, err);
-	}
-	jr_lock_drop(st->lock_seq, 0, 1);
-	if (!rc)
-		rc = jr_store_sync_dir(st, st->dirfd, ".", err);
-	if (out_dir)
+	if (!(rc = prepare_local(st, &created, err)) && out_dir)
 		snprintf(out_dir, out_size, "%s", st->dir);
-	if (out_created)
+	if (!rc && out_created)
 		*out_created = created;
-out:
 	jr_store_free(st);
 	return rc;
 }

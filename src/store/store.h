@@ -129,6 +129,12 @@ void jr_tmpfile_abort(jr_tmpfile *tf);
 int jr_store_replace(jerry_store *st, int dirfd, const char *name, const char *buf,
 		     size_t len, jerry_error *err);
 
+/*
+ * path (absolute, resolved) in a linked git worktree: the same place in
+ * the repository's main worktree; else left as it is (repo.c).
+ */
+int jr_repo_map(char *path, size_t size, jerry_error *err);
+
 /* Before an append: cut a torn last line (no newline) off a log; *end gets its size. */
 int jr_file_end_whole(int fd, off_t *out_end);
 
@@ -146,6 +152,8 @@ typedef struct jr_seq {
 } jr_seq;
 int jr_seq_read(jr_seq *out, jerry_store *st, jerry_error *err);
 int jr_seq_write(jerry_store *st, const jr_seq *seq, jerry_error *err);
+/* The sequence the item files imply: the highest number and its uid. */
+int jr_seq_from_items(jr_seq *out, jerry_store *st, jerry_error *err);
 /* Under the sequence lock: next free number and a fresh uid. */
 int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err);
 
@@ -196,8 +204,6 @@ int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err);
 int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err);
 /* Before a write takes an item lock: rebuild a snapshot whose header is gone. */
 int jr_index_ensure(jerry_store *st, jerry_error *err);
-/* Create an empty index (jerry init). */
-int jr_index_create(jerry_store *st, jerry_error *err);
 
 /*
  * Between index.c (reading) and index_write.c (writing).  jr_ix_set puts
