@@ -212,7 +212,10 @@ struct collect {
 	size_t used, size;
 };
 
-/* A history record of index.log into c (other records are the index's). */
+/* The records of index.log history reads; the others are the index's. */
+#define HISTORY_ONLY JR_IXLOG_BIT(JR_IXLOG_HISTORY)
+
+/* A history record of index.log into c. */
 static int collect_rec(void *arg, const jr_ixlog_rec *rec)
 {
 	struct collect *c = arg;
@@ -411,7 +414,7 @@ int jr_history_settle_log(jerry_store *st, jerry_error *err)
 {
 	struct collect c;
 	memset(&c, 0, sizeof(c));
-	int rc = jr_index_log_each(st, collect_rec, &c, err);
+	int rc = jr_index_log_each(st, HISTORY_ONLY, collect_rec, &c, err);
 	if (rc || c.n == 0) {
 		collect_free(&c);
 		return rc;
@@ -551,7 +554,7 @@ int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 	 * The log first: a compaction between the two reads has written the
 	 * log's entries into the file before it starts a new log.
 	 */
-	if ((rc = jr_index_log_each(st, log_rec, &f, err)) == 0)
+	if ((rc = jr_index_log_each(st, HISTORY_ONLY, log_rec, &f, err)) == 0)
 		rc = load_entries(out, out_n, st, item, f.c.p, f.c.n, err);
 	collect_free(&f.c);
 	return rc;
@@ -707,7 +710,7 @@ int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry
 			return rc;
 		}
 	/* The log first, then the files (see jr_history_load). */
-	if ((rc = jr_index_log_each(st, collect_rec, &r.log, err)) ||
+	if ((rc = jr_index_log_each(st, HISTORY_ONLY, collect_rec, &r.log, err)) ||
 	    (rc = port->scan(port->ctx, &all, &n, err)))
 		goto out;
 	if (r.log.n) /* r.log.p is NULL when the log holds no history record */

@@ -292,7 +292,6 @@ static int apply(jr_index *ix, const jr_ixlog_iter *it, int kind, const char *pa
 static int apply_put(jr_index *ix, jr_ixlog_iter *it, const char *path, jerry_error *err)
 {
 	jerry_item *item;
-	json_error_t je;
 	char where[PATH_MAX + 64];
 	int rc;
 	if (it->rec.unchecked) {
@@ -301,12 +300,8 @@ static int apply_put(jr_index *ix, jr_ixlog_iter *it, const char *path, jerry_er
 		if ((rc = jr_ixlog_reread(it)) != JR_IXLOG_PUT)
 			return apply(ix, it, rc, path, err);
 	}
-	json_t *o = json_loadb(it->rec.json, it->rec.len, JSON_DECODE_ANY, &je);
-	if (!o)
-		return index_corrupt(err, path, it->lineno, je.text);
 	snprintf(where, sizeof(where), "%s line %ld", path, it->lineno);
-	rc = jr_codec_decode(&item, o, 1, where, 0, err);
-	json_decref(o);
+	rc = jr_codec_decode(&item, it->rec.value, 1, where, 0, err);
 	return rc ? rc : jr_ix_set(ix, item, 1);
 }
 
@@ -357,8 +352,9 @@ int jr_ix_snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size, jerry
 	return 0;
 }
 
-int jr_index_log_each(jerry_store *st, int (*fn)(void *arg, const struct jr_ixlog_rec *rec),
-		      void *arg, jerry_error *err)
+int jr_index_log_each(jerry_store *st, unsigned want,
+		      int (*fn)(void *arg, const struct jr_ixlog_rec *rec), void *arg,
+		      jerry_error *err)
 {
 	char path[PATH_MAX + 32], *buf = NULL;
 	size_t len;
@@ -379,6 +375,7 @@ int jr_index_log_each(jerry_store *st, int (*fn)(void *arg, const struct jr_ixlo
 	if (jr_ixlog_begin(&it, buf, len, 1, &lgen) != 0 ||
 	    jr_ix_snapshot_generation(st, &sgen, &ignored, NULL) != 0 || sgen != lgen)
 		goto out;
+	it.want = want;
 	while ((kind = jr_ixlog_next(&it)) != 0) {
 		if ((kind == JERRY_ENOMEM || (kind > 0 && fn(arg, &it.rec)))) {
 			rc = jr_error(err, JERRY_ENOMEM, "out of memory reading '%s'", path);

@@ -204,14 +204,16 @@ static int decode_json(jr_ixlog_rec *r, const char *line, size_t len, char *why,
 	if ((v = json_object_get(o, "put")) || (v = json_object_get(o, "history"))) {
 		const char *id = json_string_value(json_object_get(o, "id"));
 		r->kind = json_object_get(o, "put") ? JR_IXLOG_PUT : JR_IXLOG_HISTORY;
-		if (r->kind == JR_IXLOG_HISTORY && id)
-			r->num = num_of(id, strlen(id));
-		r->owned = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-		if (!r->owned) {
-			rc = JERRY_ENOMEM;
-		} else {
-			r->json = r->owned;
-			r->len = strlen(r->owned);
+		r->value = json_incref(v);
+		if (r->kind == JR_IXLOG_HISTORY) {
+			/* history.c compares and appends entries as text. */
+			if (id)
+				r->num = num_of(id, strlen(id));
+			r->owned = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+			if (!r->owned)
+				rc = JERRY_ENOMEM;
+			else
+				r->json = r->owned, r->len = strlen(r->owned);
 		}
 	} else if (json_is_string(v = json_object_get(o, "ok"))) {
 		json_t *ver = json_object_get(o, "version");
@@ -250,6 +252,7 @@ int jr_ixlog_decode(jr_ixlog_rec *r, const char *line, size_t len, char *why, si
 void jr_ixlog_rec_release(jr_ixlog_rec *r)
 {
 	free(r->owned);
+	json_decref(r->value);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -266,6 +269,18 @@ int jr_ixlog_begin(jr_ixlog_iter *it, const char *buf, size_t len, int need_magi
 	return 0;
 }
 
+/* Whether line begins a record of a kind the walk does not want. */
+static int unwanted(const jr_ixlog_iter *it, const char *line, size_t len)
+{
+	if (!it->want)
+		return 0;
+	if (!(it->want & JR_IXLOG_BIT(JR_IXLOG_PUT)) && len > LIT(PUT_HEAD) &&
+	    memcmp(line, PUT_HEAD, LIT(PUT_HEAD)) == 0)
+		return 1;
+	return !(it->want & JR_IXLOG_BIT(JR_IXLOG_OK)) && len > LIT(OK_HEAD) &&
+	       memcmp(line, OK_HEAD, LIT(OK_HEAD)) == 0;
+}
+
 int jr_ixlog_next(jr_ixlog_iter *it)
 {
 	jr_ixlog_rec_release(&it->rec);
@@ -277,6 +292,8 @@ int jr_ixlog_next(jr_ixlog_iter *it)
 		it->len = trimmed(it->p, (size_t)(nl - it->p));
 		it->p = nl + 1;
 		it->lineno++;
+		if (unwanted(it, it->line, it->len))
+			continue;
 		int rc = jr_ixlog_decode(&it->rec, it->line, it->len, it->why, sizeof(it->why));
 		if (rc)
 			return rc;

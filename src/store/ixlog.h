@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct json_t;
+
 typedef enum jr_ixlog_kind {
 	JR_IXLOG_HISTORY = 1,   /* the durable copy of a history entry    */
 	JR_IXLOG_PUT,           /* a summary about to become current      */
@@ -28,6 +30,14 @@ typedef struct jr_ixlog_rec {
 	int64_t version;        /* OK: the confirmed version; -1 if not a number  */
 	const char *json;       /* HISTORY: the entry, PUT: the summary, as JSON  */
 	size_t len;             /* of json, which has no newline                  */
+	/*
+	 * A record that had to be parsed (not in jerry's own spelling) has its
+	 * entry or summary here, owned by the record; a PUT read so has no
+	 * json (turning it back into text only to parse it again would cost a
+	 * list every summary written by hand, or with a title fast_read.c
+	 * declines).
+	 */
+	struct json_t *value;
 	/*
 	 * Set by the decoder: 1 when json was taken from jerry's own spelling
 	 * of the record without parsing it, so a summary that does not then
@@ -83,7 +93,14 @@ typedef struct jr_ixlog_iter {
 	size_t len;
 	jr_ixlog_rec rec;       /* the current record                           */
 	char why[160];          /* what is wrong with it, after JERRY_ECORRUPT  */
+	/*
+	 * 0, or the kinds the walker wants (JR_IXLOG_BIT): a line that starts
+	 * as jerry starts a record of another kind is passed over undecoded.
+	 */
+	unsigned want;
 } jr_ixlog_iter;
+
+#define JR_IXLOG_BIT(kind) (1u << (kind))
 
 /*
  * Start at buf[0..len), a whole log: 0 and *gen, or -1 when its first line

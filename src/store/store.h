@@ -186,14 +186,15 @@ int jr_ix_settle(jr_index *ix, jerry_store *st, int keep_locked, jerry_error *er
  */
 int jr_ix_snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size, jerry_error *err);
 /*
- * fn(arg, rec) for every whole record of index.log (ixlog.h) when the log
- * belongs to the current snapshot (nothing otherwise), in the log's order;
- * damaged lines are left to jr_ix_load() and check.  fn returns nonzero on
- * ENOMEM.
+ * fn(arg, rec) for every whole record of index.log (ixlog.h) of the kinds
+ * in want (JR_IXLOG_BIT; 0: all) when the log belongs to the current
+ * snapshot (nothing otherwise), in the log's order; damaged lines are left
+ * to jr_ix_load() and check.  fn returns nonzero on ENOMEM.
  */
 struct jr_ixlog_rec;
-int jr_index_log_each(jerry_store *st, int (*fn)(void *arg, const struct jr_ixlog_rec *rec),
-		      void *arg, jerry_error *err);
+int jr_index_log_each(jerry_store *st, unsigned want,
+		      int (*fn)(void *arg, const struct jr_ixlog_rec *rec), void *arg,
+		      jerry_error *err);
 
 /*
  * history (history.c).  The entry for cur (old == NULL: created) as one
