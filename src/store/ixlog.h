@@ -80,7 +80,7 @@ size_t jr_ixlog_format(char *buf, size_t size, const jr_ixlog_rec *recs, size_t 
  * One record line, without its newline (trailing blanks, a carriage return
  * and an array comma are ignored), into *r: its kind; 0 for a blank line;
  * JERRY_ECORRUPT with the reason in why; JERRY_ENOMEM.  r->json points into
- * line or into r->owned: jr_ixlog_rec_release() frees it.
+ * line or into r->owned; jr_ixlog_rec_release() frees r->owned and r->value.
  */
 int jr_ixlog_decode(jr_ixlog_rec *r, const char *line, size_t len, char *why, size_t whysize);
 void jr_ixlog_rec_release(jr_ixlog_rec *r);
