@@ -53,6 +53,7 @@ int jr_error_sys(jerry_error *err, int code, int e, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void jr_error_hint(jerry_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The item the error is about, as its ID (names.c: IDs are formatted there). */
 void jr_error_item(jerry_error *err, int64_t num);
 
 /* Text validation.  `what` names the field in the message. */

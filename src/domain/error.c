@@ -54,12 +54,6 @@ void jr_error_hint(jerry_error *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-void jr_error_item(jerry_error *err, int64_t num)
-{
-	if (err && num > 0)
-		jerry_id_format(err->item, sizeof(err->item), num);
-}
-
 int jerry_code_exit_status(int code)
 {
 	if (code >= 0)

@@ -111,6 +111,16 @@ void jerry_id_format(char *buf, size_t size, int64_t num)
 	snprintf(buf, size, "WORK-%03lld", (long long)num);
 }
 
+/*
+ * Here rather than in error.c: an error is more basic than an item ID, so
+ * error.c knows nothing of IDs and only this file needs both.
+ */
+void jr_error_item(jerry_error *err, int64_t num)
+{
+	if (err && num > 0)
+		jerry_id_format(err->item, sizeof(err->item), num);
+}
+
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
 static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {

@@ -24,6 +24,7 @@
 #include "store.h"
 #include "codec.h"
 #include "io.h"
+#include "ixlog.h"
 #include "../domain/domain.h"
 
 #include <errno.h>
@@ -211,35 +212,17 @@ struct collect {
 	size_t used, size;
 };
 
-int jr_history_parse_record(const char *line, size_t len, int64_t *num, const char **entry,
-			    size_t *elen)
-{
-	static const char head[] = "{\"id\":\"", mid[] = "\",\"history\":";
-	if (len < sizeof(head) + sizeof(mid) || memcmp(line, head, sizeof(head) - 1) != 0 ||
-	    line[len - 1] != '}')
-		return -1;
-	const char *id = line + sizeof(head) - 1;
-	const char *q = memchr(id, '"', len - (sizeof(head) - 1));
-	char buf[32];
-	if (!q || (size_t)(q - id) >= sizeof(buf) ||
-	    (size_t)(line + len - q) < sizeof(mid) || memcmp(q, mid, sizeof(mid) - 1) != 0)
-		return -1;
-	memcpy(buf, id, (size_t)(q - id));
-	buf[q - id] = '\0';
-	if (jerry_id_parse(num, buf, NULL) != 0)
-		return -1;
-	*entry = q + sizeof(mid) - 1;
-	*elen = (size_t)(line + len - 1 - *entry);
-	return *elen > 1 && **entry == '{' ? 0 : -1;
-}
+/* The records of index.log history reads; the others are the index's. */
+#define HISTORY_ONLY JR_IXLOG_BIT(JR_IXLOG_HISTORY)
 
-static int collect_line(void *arg, const char *line, size_t len)
+/* A history record of index.log into c. */
+static int collect_rec(void *arg, const jr_ixlog_rec *rec)
 {
 	struct collect *c = arg;
-	int64_t num;
-	const char *entry;
-	size_t elen;
-	if (jr_history_parse_record(line, len, &num, &entry, &elen) != 0)
+	int64_t num = rec->num;
+	const char *entry = rec->json;
+	size_t elen = rec->len;
+	if (rec->kind != JR_IXLOG_HISTORY || num < 1)
 		return 0;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
@@ -431,7 +414,7 @@ int jr_history_settle_log(jerry_store *st, jerry_error *err)
 {
 	struct collect c;
 	memset(&c, 0, sizeof(c));
-	int rc = jr_index_log_lines(st, collect_line, &c, err);
+	int rc = jr_index_log_each(st, HISTORY_ONLY, collect_rec, &c, err);
 	if (rc || c.n == 0) {
 		collect_free(&c);
 		return rc;
@@ -491,15 +474,10 @@ struct from_log {
 	struct collect c;
 };
 
-static int log_line(void *arg, const char *line, size_t len)
+static int log_rec(void *arg, const jr_ixlog_rec *rec)
 {
 	struct from_log *f = arg;
-	int64_t num;
-	const char *entry;
-	size_t elen;
-	if (jr_history_parse_record(line, len, &num, &entry, &elen) != 0 || num != f->num)
-		return 0;
-	return collect_line(&f->c, line, len);
+	return rec->num == f->num ? collect_rec(&f->c, rec) : 0;
 }
 
 /*
@@ -564,7 +542,7 @@ int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 	 * The log first: a compaction between the two reads has written the
 	 * log's entries into the file before it starts a new log.
 	 */
-	if ((rc = jr_index_log_lines(st, log_line, &f, err)) == 0)
+	if ((rc = jr_index_log_each(st, HISTORY_ONLY, log_rec, &f, err)) == 0)
 		rc = load_entries(out, out_n, st, item, f.c.p, f.c.n, err);
 	collect_free(&f.c);
 	return rc;
@@ -693,7 +671,7 @@ int jr_store_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const je
 			return rc;
 		}
 	/* The log first, then the files (see jr_history_load). */
-	if ((rc = jr_index_log_lines(st, collect_line, &r.log, err)) ||
+	if ((rc = jr_index_log_each(st, HISTORY_ONLY, collect_rec, &r.log, err)) ||
 	    (rc = port->scan(port->ctx, &all, &n, err)))
 		goto out;
 	if (r.log.n) /* r.log.p is NULL when the log holds no history record */

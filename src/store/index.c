@@ -12,7 +12,8 @@
  *     ]
  *
  * so it is a plain JSON document for jq and people, and jerry can read it a
- * line at a time.  index.log is JSON Lines:
+ * line at a time.  index.log is JSON Lines (ixlog.c spells and reads its
+ * records; this file applies them):
  *
  *     {"jerry_index_log":1,"generation":7}
  *     {"put":{...summary of WORK-003 version 1...}}
@@ -35,6 +36,7 @@
 #include "store.h"
 #include "codec.h"
 #include "io.h"
+#include "ixlog.h"
 #include "lock.h"
 #include "../domain/domain.h"
 
@@ -266,171 +268,125 @@ static int read_snapshot(jr_index *ix, FILE *f, const char *path, jerry_error *e
 	return rc;
 }
 
-/*
- * {"ok":"WORK-003","version":1} exactly, the ID in plain ASCII: as the
- * jansson path in read_log() would take it.  0 when the line is not that.
- */
-static int ok_line_fast(jr_index *ix, const char *line, size_t n)
+/* A record other than a put, or what is wrong with one, applied to ix. */
+static int apply(jr_index *ix, const jr_ixlog_iter *it, int kind, const char *path,
+		 jerry_error *err)
 {
-	static const char head[] = "{\"ok\":\"", mid[] = "\",\"version\":";
-	char id[32];
-	const char *end = line + n, *q, *p;
-	int64_t num, version = 0;
 	jr_ix_entry *x;
-	if (n < sizeof(head) || memcmp(line, head, sizeof(head) - 1) != 0 || line[n - 1] != '}')
-		return 0;
-	line += sizeof(head) - 1;
-	if (!(q = memchr(line, '"', (size_t)(end - line))) || (size_t)(q - line) >= sizeof(id))
-		return 0;
-	for (p = line; p < q; p++)
-		if (*p < 0x20 || *p > 0x7e || *p == '\\')
-			return 0;
-	if ((size_t)(end - q) < sizeof(mid) || memcmp(q, mid, sizeof(mid) - 1) != 0)
-		return 0;
-	memcpy(id, line, (size_t)(q - line));
-	id[q - line] = '\0';
-	p = q + sizeof(mid) - 1;
-	if (*p < '1' || *p > '9' || end - 1 - p > 18)
-		return 0;
-	for (; p < end - 1; p++) {
-		if (*p < '0' || *p > '9')
-			return 0;
-		version = version * 10 + (*p - '0');
-	}
-	if (jerry_id_parse(&num, id, NULL) == 0 && (x = jr_index_find(ix, num)) &&
-	    x->item->version == version)
+	if (kind == JERRY_ECORRUPT)
+		return index_corrupt(err, path, it->lineno, it->why);
+	if (kind < 0)
+		return jr_error(err, JERRY_ENOMEM, "out of memory reading '%s'", path);
+	if (kind == JR_IXLOG_OK && (x = jr_index_find(ix, it->rec.num)) &&
+	    x->item->version == it->rec.version)
 		x->unconfirmed = 0;
-	return 1;
+	/* A history record is history.c's. */
+	return 0;
 }
 
 /*
- * The records jerry writes, {"put":SUMMARY} and the ok above, without
- * jansson.  1 when the line was taken (*rc says how it went), 0 when it is
- * for the jansson path.
+ * A put's summary into the index, unconfirmed.  jerry's own spelling is
+ * read without jansson (fast_read.c); a summary that is not, or a record
+ * that only looked like jerry's, is parsed properly.
  */
-static int log_line_fast(jr_index *ix, const char *line, size_t n, int *rc)
+static int apply_put(jr_index *ix, jr_ixlog_iter *it, const char *path, jerry_error *err)
 {
-	static const char put[] = "{\"put\":";
-	jerry_item *it;
-	*rc = 0;
-	if (n > sizeof(put) && memcmp(line, put, sizeof(put) - 1) == 0 && line[n - 1] == '}') {
-		if (jr_summary_decode(&it, line + sizeof(put) - 1, n - sizeof(put), NULL))
-			return 0;
-		*rc = jr_ix_set(ix, it, 1);
-		return 1;
+	jerry_item *item;
+	char where[PATH_MAX + 64];
+	int rc;
+	if (it->rec.unchecked) {
+		if (jr_summary_decode(&item, it->rec.json, it->rec.len, NULL) == 0)
+			return jr_ix_set(ix, item, 1);
+		if ((rc = jr_ixlog_reread(it)) != JR_IXLOG_PUT)
+			return apply(ix, it, rc, path, err);
 	}
-	return ok_line_fast(ix, line, n);
+	snprintf(where, sizeof(where), "%s line %ld", path, it->lineno);
+	rc = jr_codec_decode(&item, it->rec.value, 1, where, 0, err);
+	return rc ? rc : jr_ix_set(ix, item, 1);
 }
 
-/*
- * Apply a log of the snapshot's generation.  A last line without its
- * newline is a write in progress (or torn by a crash) and is skipped.
- */
-static int read_log(jr_index *ix, FILE *f, const char *path, jerry_error *err)
+/* Apply a log of the snapshot's generation (it stands after its header). */
+static int read_log(jr_index *ix, jr_ixlog_iter *it, const char *path, jerry_error *err)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	long lineno = 0;
-	int rc = 0;
-	while ((got = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (got == 0 || line[got - 1] != '\n')
-			break;
-		size_t n = trim_line(line, (size_t)got);
-		if (lineno == 1 || n == 0)
-			continue; /* header, checked by the caller */
-		int64_t hnum;
-		const char *entry;
-		size_t elen;
-		/* A history entry's durable copy, for history.c: not parsed here. */
-		if (jr_history_parse_record(line, n, &hnum, &entry, &elen) == 0)
-			continue;
-		if (log_line_fast(ix, line, n, &rc)) {
-			if (rc)
-				break;
-			continue;
-		}
-		json_error_t je;
-		json_t *o = json_loadb(line, n, 0, &je);
-		if (!o) {
-			rc = index_corrupt(err, path, lineno, je.text);
-			break;
-		}
-		json_t *put = json_object_get(o, "put");
-		json_t *ok = json_object_get(o, "ok");
-		if (put) {
-			jerry_item *it;
-			char where[PATH_MAX + 64];
-			snprintf(where, sizeof(where), "%s line %ld", path, lineno);
-			rc = jr_codec_decode(&it, put, 1, where, 0, err);
-			if (!rc)
-				rc = jr_ix_set(ix, it, 1);
-		} else if (json_object_get(o, "history")) {
-			/* A history entry's durable copy: history.c reads those. */
-		} else if (json_is_string(ok)) {
-			int64_t num;
-			jr_ix_entry *x;
-			json_t *v = json_object_get(o, "version");
-			if (jerry_id_parse(&num, json_string_value(ok), NULL) == 0 &&
-			    (x = jr_index_find(ix, num)) && json_is_integer(v) &&
-			    x->item->version == json_integer_value(v))
-				x->unconfirmed = 0;
-		} else {
-			rc = index_corrupt(err, path, lineno, "neither a put nor an ok record");
-		}
-		json_decref(o);
-		if (rc)
-			break;
-	}
-	if (!rc && ferror(f))
-		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s'", path);
-	free(line);
+	int kind, rc = 0;
+	while (!rc && (kind = jr_ixlog_next(it)) != 0)
+		rc = kind == JR_IXLOG_PUT ? apply_put(ix, it, path, err) : apply(ix, it, kind, path, err);
 	return rc;
 }
 
 /*
- * The generation in a header line: {"jerry_index":1,"generation":7,...}
- * or {"jerry_index_log":1,"generation":7}.  Every write reads both, so the
- * line jerry writes is matched by hand; anything else (a header edited by
- * hand, keys in another order) goes to jansson.  With `need_magic`, the
- * magic key must be there.  0, or -1 when there is no generation.
+ * The snapshot's generation, read from its first two lines.  An I/O error
+ * is JERRY_ESTORAGE - the file may be fine; a missing file or an unreadable
+ * header is JERRY_ECORRUPT.  err may be NULL.
  */
-int jr_ix_header_generation(const char *line, size_t len, const char *magic, int need_magic,
-			     uint64_t *gen)
+int jr_ix_snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size, jerry_error *err)
 {
-	char head[64];
-	int hl = snprintf(head, sizeof(head), "{\"%s\":1,\"generation\":", magic);
-	const char *nl = memchr(line, '\n', len);
-	if (nl)
-		len = (size_t)(nl - line);
-	if (len > (size_t)hl && memcmp(line, head, (size_t)hl) == 0) {
-		uint64_t v = 0;
-		size_t i = (size_t)hl, digits = 0;
-		for (; i < len && line[i] >= '0' && line[i] <= '9' && digits < 18; i++, digits++)
-			v = v * 10 + (uint64_t)(line[i] - '0');
-		if (digits && (digits == 1 || line[hl] != '0') && i < len &&
-		    (line[i] == ',' || line[i] == '}')) {
-			*gen = v;
-			return 0;
+	char buf[256], path[PATH_MAX + 32];
+	struct stat sb;
+	jr_store_path(path, sizeof(path), st, "index.json");
+	int fd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW, 0);
+	if (fd < 0 && errno != ENOENT)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	ssize_t n = -1;
+	if (fd >= 0) {
+		if (jr_io_fstat(fd, &sb) < 0 || (n = jr_io_pread(fd, buf, sizeof(buf) - 1, 0)) < 0) {
+			int e = errno;
+			jr_io_close(fd);
+			return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s'", path);
 		}
+		jr_io_close(fd);
 	}
-	json_t *o = json_loadb(line, len, JSON_DISABLE_EOF_CHECK, NULL);
-	json_t *g = json_object_get(o, "generation");
-	int ok = json_is_integer(g) && json_integer_value(g) >= 0 &&
-		 (!need_magic || json_object_get(o, magic));
-	if (ok)
-		*gen = (uint64_t)json_integer_value(g);
-	json_decref(o);
-	return ok ? 0 : -1;
+	int ok = n > 2;
+	if (ok) {
+		buf[n] = '\0';
+		char *nl = strchr(buf, '\n');
+		ok = nl && jr_ix_header_generation(nl + 1, strlen(nl + 1), "jerry_index", 0, gen) == 0;
+		if (ok)
+			*size = sb.st_size;
+	}
+	if (!ok) {
+		jr_error(err, JERRY_ECORRUPT, "'%s' is missing or damaged", path);
+		jr_error_hint(err, "'jerry reindex' rebuilds it from the items");
+		return JERRY_ECORRUPT;
+	}
+	return 0;
 }
 
-static int log_generation(FILE *f, uint64_t *gen)
+int jr_index_log_each(jerry_store *st, unsigned want,
+		      int (*fn)(void *arg, const struct jr_ixlog_rec *rec), void *arg,
+		      jerry_error *err)
 {
-	char buf[256];
-	if (!fgets(buf, sizeof(buf), f))
-		return -1;
-	return jr_ix_header_generation(buf, strlen(buf), "jerry_index_log", 1, gen);
+	char path[PATH_MAX + 32], *buf = NULL;
+	size_t len;
+	uint64_t sgen = 0, lgen = 0;
+	off_t ignored;
+	jr_ixlog_iter it;
+	int rc = 0, kind;
+	jr_store_path(path, sizeof(path), st, "index.log");
+	/* The log before the snapshot, as jr_ix_load() does. */
+	int fd = jr_io_openat(st->dirfd, "index.log", O_RDONLY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	if (jr_io_read_all(fd, &buf, &len, (size_t)1 << 31) < 0) {
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s'", path);
+		goto out;
+	}
+	/* A damaged header or line is not ours to judge here: jr_ix_load() and check do that. */
+	if (jr_ixlog_begin(&it, buf, len, 1, &lgen) != 0 ||
+	    jr_ix_snapshot_generation(st, &sgen, &ignored, NULL) != 0 || sgen != lgen)
+		goto out;
+	it.want = want;
+	while ((kind = jr_ixlog_next(&it)) != 0) {
+		if ((kind == JERRY_ENOMEM || (kind > 0 && fn(arg, &it.rec)))) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory reading '%s'", path);
+			break;
+		}
+	}
+	jr_ixlog_end(&it);
+out:
+	free(buf);
+	jr_io_close(fd);
+	return rc;
 }
 
 /*
@@ -489,6 +445,26 @@ int jr_ix_settle(jr_index *ix, jerry_store *st, int keep_locked, jerry_error *er
 	return rc;
 }
 
+/*
+ * The records of the log open on lfd when it belongs to the snapshot just
+ * read.  Read whole: it is compacted before it grows large.
+ */
+static int load_log(jr_index *ix, int lfd, const char *path, jerry_error *err)
+{
+	char *buf;
+	size_t len;
+	uint64_t lgen = 0;
+	jr_ixlog_iter it;
+	int rc = 0;
+	if (jr_io_read_all(lfd, &buf, &len, (size_t)1 << 31) < 0)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s'", path);
+	if (jr_ixlog_begin(&it, buf, len, 1, &lgen) == 0 && lgen == ix->generation)
+		rc = read_log(ix, &it, path, err);
+	jr_ixlog_end(&it);
+	free(buf);
+	return rc;
+}
+
 int jr_ix_load(jr_index *ix, jerry_store *st, jerry_error *err)
 {
 	char spath[PATH_MAX + 32], lpath[PATH_MAX + 32];
@@ -498,19 +474,15 @@ int jr_ix_load(jr_index *ix, jerry_store *st, jerry_error *err)
 	jr_store_path(lpath, sizeof(lpath), st, "index.log");
 
 	/* The log first: see the comment at the top of the file. */
-	FILE *lf = NULL, *sf = NULL;
+	FILE *sf = NULL;
 	int lfd = jr_io_openat(st->dirfd, "index.log", O_RDONLY | O_NOFOLLOW, 0);
-	if (lfd >= 0 && !(lf = jr_io_fdopen_read(lfd))) {
-		jr_io_close(lfd);
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	}
 	if (lfd < 0 && errno != ENOENT)
 		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", lpath);
 	int sfd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW, 0);
 	if (sfd < 0) {
 		int e = errno;
-		if (lf)
-			fclose(lf);
+		if (lfd >= 0)
+			jr_io_close(lfd);
 		if (e == ENOENT) {
 			jr_error(err, JERRY_ECORRUPT, "'%s' is missing", spath);
 			if (err)
@@ -522,33 +494,24 @@ int jr_ix_load(jr_index *ix, jerry_store *st, jerry_error *err)
 	}
 	if (!(sf = jr_io_fdopen_read(sfd))) {
 		jr_io_close(sfd);
-		if (lf)
-			fclose(lf);
+		if (lfd >= 0)
+			jr_io_close(lfd);
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
 	/*
 	 * A 4 KiB buffer meant 1,000 read()s for a 10,000-item snapshot.
 	 * (glibc ignores the size unless it is given the buffer.)
 	 */
-	char *sbuf = malloc(1 << 16), *lbuf = lf ? malloc(1 << 16) : NULL;
+	char *sbuf = malloc(1 << 16);
 	if (sbuf)
 		(void)setvbuf(sf, sbuf, _IOFBF, 1 << 16);
-	if (lbuf)
-		(void)setvbuf(lf, lbuf, _IOFBF, 1 << 16);
 	rc = read_snapshot(ix, sf, spath, err);
 	fclose(sf);
 	free(sbuf);
-	uint64_t lgen = 0;
-	if (!rc && lf && log_generation(lf, &lgen) == 0 && lgen == ix->generation) {
-		rewind(lf);
-		rc = read_log(ix, lf, lpath, err);
-	} else if (!rc && lf && ferror(lf)) {
-		/* Unread is not stale: without the log the index would miss its entries. */
-		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s'", lpath);
-	}
-	if (lf)
-		fclose(lf);
-	free(lbuf);
+	if (!rc && lfd >= 0)
+		rc = load_log(ix, lfd, lpath, err);
+	if (lfd >= 0)
+		jr_io_close(lfd);
 	if (rc)
 		jr_index_release(ix);
 	return rc;

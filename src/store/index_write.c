@@ -1,12 +1,13 @@
 /*
  * index_write.c - writing the index: the snapshot, the log's put and ok
  * records, compaction, rebuilding (the format is described at the top of
- * index.c and in doc/FORMAT.md).
+ * index.c and in doc/FORMAT.md; the log's records are spelled by ixlog.c).
  */
 #define _GNU_SOURCE
 #include "store.h"
 #include "codec.h"
 #include "io.h"
+#include "ixlog.h"
 #include "lock.h"
 #include "../domain/domain.h"
 
@@ -75,9 +76,8 @@ static int write_snapshot(jerry_store *st, const jr_index *ix, uint64_t gen, jer
 static int write_log_header(jerry_store *st, uint64_t gen, jerry_error *err)
 {
 	char buf[96];
-	int n = snprintf(buf, sizeof(buf), "{\"jerry_index_log\":1,\"generation\":%llu}\n",
-			 (unsigned long long)gen);
-	return jr_store_replace(st, st->dirfd, "index.log", buf, (size_t)n, err);
+	size_t n = jr_ixlog_header(buf, sizeof(buf), gen);
+	return jr_store_replace(st, st->dirfd, "index.log", buf, n, err);
 }
 
 static int lock_index(jerry_store *st, jerry_error *err)
@@ -93,44 +93,6 @@ static void unlock_index(jerry_store *st)
 }
 
 /*
- * The snapshot's generation, read from its first two lines.  An I/O error
- * is JERRY_ESTORAGE - the file may be fine; a missing file or an unreadable
- * header is JERRY_ECORRUPT.  err may be NULL.
- */
-static int snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size, jerry_error *err)
-{
-	char buf[256], path[PATH_MAX + 32];
-	struct stat sb;
-	jr_store_path(path, sizeof(path), st, "index.json");
-	int fd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW, 0);
-	if (fd < 0 && errno != ENOENT)
-		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
-	ssize_t n = -1;
-	if (fd >= 0) {
-		if (jr_io_fstat(fd, &sb) < 0 || (n = jr_io_pread(fd, buf, sizeof(buf) - 1, 0)) < 0) {
-			int e = errno;
-			jr_io_close(fd);
-			return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s'", path);
-		}
-		jr_io_close(fd);
-	}
-	int ok = n > 2;
-	if (ok) {
-		buf[n] = '\0';
-		char *nl = strchr(buf, '\n');
-		ok = nl && jr_ix_header_generation(nl + 1, strlen(nl + 1), "jerry_index", 0, gen) == 0;
-		if (ok)
-			*size = sb.st_size;
-	}
-	if (!ok) {
-		jr_error(err, JERRY_ECORRUPT, "'%s' is missing or damaged", path);
-		jr_error_hint(err, "'jerry reindex' rebuilds it from the items");
-		return JERRY_ECORRUPT;
-	}
-	return 0;
-}
-
-/*
  * Open index.log for appending, under the index lock.  If it belongs to an
  * older snapshot (a compaction was cut short by a crash) or is missing,
  * start a fresh one: the snapshot already holds everything the old one had.
@@ -142,7 +104,7 @@ static int open_log(int *out_fd, off_t *snap_size, jerry_store *st, jerry_error 
 	uint64_t sgen = 0, lgen = 0;
 	int rc;
 	*out_fd = -1;
-	if ((rc = snapshot_generation(st, &sgen, snap_size, err)))
+	if ((rc = jr_ix_snapshot_generation(st, &sgen, snap_size, err)))
 		return rc;
 	int fd = jr_io_openat(st->dirfd, "index.log", O_RDWR | O_APPEND | O_NOFOLLOW, 0);
 	if (fd >= 0) {
@@ -158,7 +120,7 @@ static int open_log(int *out_fd, off_t *snap_size, jerry_store *st, jerry_error 
 		}
 		if (n > 0) {
 			buf[n] = '\0';
-			if (jr_ix_header_generation(buf, (size_t)n, "jerry_index_log", 0, &lgen) != 0)
+			if (jr_ixlog_generation(buf, (size_t)n, 0, &lgen) != 0)
 				lgen = 0;
 		}
 		if (lgen == sgen) {
@@ -212,17 +174,20 @@ int jr_index_put(jerry_store *st, const jerry_item *item, const char *entry, siz
 	char *summary = jr_codec_summary_line(item, 0, &sl);
 	if (!summary)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	/* {"id":"WORK-007","history":ENTRY}\n{"put":SUMMARY}\n */
-	size_t hl = entry ? strlen(item->id) + elen + 21 : 0;
-	size_t len = hl + sl + 9;
+	/* The history record first, in the same write. */
+	jr_ixlog_rec recs[2] = {
+		{.kind = JR_IXLOG_HISTORY, .num = item->num, .json = entry, .len = elen},
+		{.kind = JR_IXLOG_PUT, .json = summary, .len = sl},
+	};
+	const jr_ixlog_rec *r = entry ? recs : recs + 1;
+	size_t nr = entry ? 2 : 1;
+	size_t len = jr_ixlog_format(NULL, 0, r, nr);
 	char *line = malloc(len + 1);
 	if (!line) {
 		free(summary);
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
-	if (entry)
-		snprintf(line, hl + 1, "{\"id\":\"%s\",\"history\":%.*s}\n", item->id, (int)elen, entry);
-	snprintf(line + hl, len - hl + 1, "{\"put\":%s}\n", summary);
+	jr_ixlog_format(line, len + 1, r, nr);
 	free(summary);
 	if ((rc = lock_index(st, err)))
 		goto out;
@@ -268,14 +233,14 @@ int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err)
 	char line[96];
 	off_t snap_size = 0;
 	int fd = -1;
-	int n = snprintf(line, sizeof(line), "{\"ok\":\"%s\",\"version\":%lld}\n", item->id,
-			 (long long)item->version);
+	jr_ixlog_rec ok = {.kind = JR_IXLOG_OK, .num = item->num, .version = item->version};
+	size_t n = jr_ixlog_format(line, sizeof(line), &ok, 1);
 	int rc = lock_index(st, err);
 	if (rc)
 		return rc;
 	rc = open_log(&fd, &snap_size, st, err);
 	if (!rc)
-		rc = append(st, fd, line, (size_t)n, err);
+		rc = append(st, fd, line, n, err);
 	if (!rc) {
 		struct stat sb;
 		if (jr_io_fstat(fd, &sb) == 0 && sb.st_size > LOG_COMPACT_MIN &&
@@ -303,7 +268,7 @@ static int rebuild_locked(size_t *out_count, jerry_store *st, jerry_error *err)
 	off_t ignored;
 	int rc;
 	memset(&ix, 0, sizeof(ix));
-	if (snapshot_generation(st, &gen, &ignored, NULL) != 0)
+	if (jr_ix_snapshot_generation(st, &gen, &ignored, NULL) != 0)
 		gen = 0;
 	if ((rc = jr_store_list_item_files(&nums, &n, st, err)))
 		return rc;
@@ -362,49 +327,11 @@ int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
 	return rc;
 }
 
-int jr_index_log_lines(jerry_store *st, int (*fn)(void *arg, const char *line, size_t len),
-		       void *arg, jerry_error *err)
-{
-	char path[PATH_MAX + 32], *buf = NULL;
-	size_t len;
-	uint64_t sgen = 0, lgen = 0;
-	off_t ignored;
-	int rc = 0;
-	jr_store_path(path, sizeof(path), st, "index.log");
-	/* The log before the snapshot, as jr_ix_load() does. */
-	int fd = jr_io_openat(st->dirfd, "index.log", O_RDONLY | O_NOFOLLOW, 0);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
-	if (jr_io_read_all(fd, &buf, &len, (size_t)1 << 31) < 0) {
-		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s'", path);
-		goto out;
-	}
-	char *nl = memchr(buf, '\n', len);
-	int ours = nl && jr_ix_header_generation(buf, (size_t)(nl - buf), "jerry_index_log", 1, &lgen) == 0;
-	/* A damaged header is not ours to judge here: jr_ix_load() and check do that. */
-	if (!ours || snapshot_generation(st, &sgen, &ignored, NULL) != 0 || sgen != lgen)
-		goto out;
-	for (char *line = nl + 1; line < buf + len;) {
-		char *end = memchr(line, '\n', (size_t)(buf + len - line));
-		if (!end)
-			break; /* a torn last line: never acknowledged */
-		if (fn(arg, line, (size_t)(end - line))) {
-			rc = jr_error(err, JERRY_ENOMEM, "out of memory reading '%s'", path);
-			break;
-		}
-		line = end + 1;
-	}
-out:
-	free(buf);
-	jr_io_close(fd);
-	return rc;
-}
-
 int jr_index_ensure(jerry_store *st, jerry_error *err)
 {
 	uint64_t gen;
 	off_t size;
-	int rc = snapshot_generation(st, &gen, &size, err);
+	int rc = jr_ix_snapshot_generation(st, &gen, &size, err);
 	/* Only damage is rebuilt; an I/O error is reported as what it is. */
 	return rc == JERRY_ECORRUPT ? jr_index_rebuild(NULL, st, err) : rc;
 }

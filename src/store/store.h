@@ -192,12 +192,6 @@ int jr_index_load(jr_index *ix, jerry_store *st, jerry_error *err);
  */
 int jr_index_put(jerry_store *st, const jerry_item *item, const char *entry, size_t elen,
 		 jerry_error *err);
-/*
- * fn(arg, line, len) for every whole line of index.log when the log belongs
- * to the current snapshot (nothing otherwise); fn returns nonzero on ENOMEM.
- */
-int jr_index_log_lines(jerry_store *st, int (*fn)(void *arg, const char *line, size_t len),
-		       void *arg, jerry_error *err);
 /* Append the ok record; compacts the log when it has grown large. */
 int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err);
 /* Rebuild index.json from the item files and start a fresh log. */
@@ -214,9 +208,21 @@ int jr_ix_set(jr_index *ix, jerry_item *it, int unconfirmed);
 int jr_ix_load(jr_index *ix, jerry_store *st, jerry_error *err);
 /* Settle flagged entries from their item files (keep_locked: skip those being written). */
 int jr_ix_settle(jr_index *ix, jerry_store *st, int keep_locked, jerry_error *err);
-/* The generation in a snapshot or log header line; -1 when there is none. */
-int jr_ix_header_generation(const char *line, size_t len, const char *magic, int need_magic,
-			    uint64_t *gen);
+/*
+ * The snapshot's generation and size, from its header.  JERRY_ESTORAGE on
+ * an I/O error, JERRY_ECORRUPT when it is missing or damaged; err may be NULL.
+ */
+int jr_ix_snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size, jerry_error *err);
+/*
+ * fn(arg, rec) for every whole record of index.log (ixlog.h) of the kinds
+ * in want (JR_IXLOG_BIT; 0: all) when the log belongs to the current
+ * snapshot (nothing otherwise), in the log's order; damaged lines are left
+ * to jr_ix_load() and check.  fn returns nonzero on ENOMEM.
+ */
+struct jr_ixlog_rec;
+int jr_index_log_each(jerry_store *st, unsigned want,
+		      int (*fn)(void *arg, const struct jr_ixlog_rec *rec), void *arg,
+		      jerry_error *err);
 
 /*
  * history (history.c).  The entry for cur (old == NULL: created) as one
@@ -226,12 +232,6 @@ char *jr_history_entry(const jerry_item *old, const jerry_item *cur, size_t *out
 /* Append an entry to history/WORK-NNN.jsonl, not synced: index.log holds its durable copy. */
 int jr_history_append(jerry_store *st, int64_t num, const char *entry, size_t len,
 		      jerry_error *err);
-/*
- * An index.log record {"id":"WORK-007","history":ENTRY} -> the item's
- * number and the ENTRY text (not copied); -1 when the line is not one.
- */
-int jr_history_parse_record(const char *line, size_t len, int64_t *num, const char **entry,
-			    size_t *elen);
 /*
  * Under the index lock, before a new log generation starts: write back
  * every entry of the current log its history file lacks, and make them all
