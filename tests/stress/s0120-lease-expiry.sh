@@ -63,14 +63,18 @@ expect_run 0 "^$hb claimed by agent-b " '' -- $B claim "$hb"
 prize=$("$JERRY" create 'the prize')
 holder=first
 JERRY_INSTANCE=first JERRY_SESSION=s0 "$JERRY" claim "$prize" --lease 500ms >/dev/null
-for r in $(seq 1 10); do
-	sleep 0.6
+# The racers' lease (3 s) must outlast a whole race: on a loaded machine 16
+# processes queued for one lock took over 500 ms, the first winner's lease
+# ran out under the last of them, and that one rightly took it over (a
+# second winner the test would miscount).
+for r in $(seq 1 6); do
+	sleep 3.1
 	for k in $(seq 1 16); do
 		timeout -k 2 60 bash -c '
 			exec 9<>"$1/sleeper"
 			: >"$1/ready.$2.$3"
 			until [ -e "$1/go.$2" ]; do read -t 0.002 -u 9 _; done
-			JERRY_INSTANCE=r$2-agent-$3 JERRY_SESSION=s$3 "$JERRY" claim "$4" --lease 500ms \
+			JERRY_INSTANCE=r$2-agent-$3 JERRY_SESSION=s$3 "$JERRY" claim "$4" --lease 3s \
 				>"$1/e.$2.$3.out" 2>"$1/e.$2.$3.err"
 			echo $? >"$1/e.$2.$3.rc"' sh "$tmp" "$r" "$k" "$prize" &
 	done
