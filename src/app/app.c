@@ -391,8 +391,8 @@ int jr_app_deps_gate(const jr_port *port, jerry_item *it, jerry_status to, int f
 			rc = 0;
 		} else if (rc == 0) {
 			status[i] = (int)dep->status;
-		} else if (err) {
-			*err = e2;
+		} else {
+			jr_error_pass(err, &e2);
 		}
 		jerry_item_free(dep);
 	}
@@ -578,8 +578,7 @@ static int cascade(int64_t **out_cascaded, size_t *out_n, const jr_port *port,
 		if (r && r != JERRY_EDURABLE && r != JERRY_ENOTFOUND && !failed) {
 			failed = 1;
 			rc = r;
-			if (err)
-				*err = e2;
+			jr_error_pass(err, &e2);
 		}
 	}
 	if (out_cascaded && out_n) {

@@ -221,13 +221,12 @@ int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter 
 		jerry_error_clear(&e2);
 		rc = port->mutate(port->ctx, out, ready[i]->num, apply_claim, &c, &e2);
 		if (rc == 0 || rc == JERRY_EDURABLE) {
-			if (rc && err)
-				*err = e2;
+			if (rc)
+				jr_error_pass(err, &e2);
 			break;
 		}
 		if (rc != JERRY_ECONFLICT && rc != JERRY_EREFUSED && rc != JERRY_ENOTFOUND) {
-			if (err)
-				*err = e2;
+			jr_error_pass(err, &e2);
 			break;
 		}
 		rc = JERRY_ENOTFOUND;
@@ -847,8 +846,7 @@ int jr_app_search(jerry_item ***out, size_t *out_n, const jr_port *port, const c
 			continue;
 		}
 		if (rc) {
-			if (err)
-				*err = e2;
+			jr_error_pass(err, &e2);
 			goto out;
 		}
 		if (item_matches(it, text))

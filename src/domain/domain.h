@@ -55,6 +55,14 @@ void jr_error_hint(jerry_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The item the error is about, as its ID (names.c: IDs are formatted there). */
 void jr_error_item(jerry_error *err, int64_t num);
+/*
+ * Hand a failure kept in a scratch error on to err (NULL: nowhere).  A
+ * caller tries something into a scratch error when it may forgive the
+ * failure (a missing item, a claim lost to another) or must not let it
+ * overwrite the failure it already holds; this is the one place the error
+ * is copied then.
+ */
+void jr_error_pass(jerry_error *err, const jerry_error *from);
 
 /* Text validation.  `what` names the field in the message. */
 int jr_check_utf8(const char *s, size_t len);

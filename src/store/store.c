@@ -808,8 +808,7 @@ static int port_scan(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *e
 			if (rc == JERRY_ECORRUPT)
 				continue;
 			if (rc) {
-				if (err)
-					*err = e2;
+				jr_error_pass(err, &e2);
 				free(nums);
 				jerry_item_array_free(items, k);
 				return rc;
