@@ -88,6 +88,12 @@ typedef struct jerry_error {
 	int64_t holder_expires_ms;
 	char allowed[160];             /* JERRY_EREFUSED: allowed transitions, "in_progress, cancelled" */
 	/*
+	 * The same moves for a program: bit (1u << s) is set for every
+	 * jerry_status s the item could move to (0: none, or not a refused
+	 * move).  jerry_error_allowed() reads it.
+	 */
+	unsigned allowed_moves;
+	/*
 	 * JERRY_EREFUSED by the dependency gate (an item cannot start before
 	 * what it depends on is done): the dependencies that are not done,
 	 * the first JERRY_ERROR_DEPS_MAX of them, and how many there are.
@@ -135,6 +141,12 @@ int jerry_priority_parse(jerry_priority *out, const char *name);
 
 /* Whether the state machine allows from -> to (from == to is never allowed). */
 int jerry_status_can_move(jerry_status from, jerry_status to);
+/*
+ * The moves a refused transition names (err->allowed_moves) as statuses,
+ * in the state machine's order, into out (room for JERRY_STATUS__COUNT);
+ * returns how many.
+ */
+size_t jerry_error_allowed(jerry_status *out, const jerry_error *err);
 
 /* Parse any accepted spelling of an item ID into its number (>= 1). */
 int jerry_id_parse(int64_t *out, const char *text, jerry_error *err);

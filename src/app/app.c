@@ -353,7 +353,7 @@ static int refuse_from(const jerry_item *it, jerry_status from, jerry_status to,
 	jr_error(err, JERRY_EREFUSED, "cannot move '%s' to %s: it is %s, not %s", it->id,
 		 jerry_status_name(to), jerry_status_name(it->status), jerry_status_name(from));
 	if (err) {
-		jr_status_allowed(err->allowed, sizeof(err->allowed), it->status);
+		jr_error_allowed(err, it->status);
 		jr_error_item(err, it->num);
 		if (it->status == JERRY_STATUS_CANCELLED)
 			jr_error_hint(err, "cancelled is final; create a new item instead");

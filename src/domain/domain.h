@@ -73,8 +73,11 @@ int jr_validate_label(const char *label, jerry_error *err);
 
 /* The state machine; see the diagram above. */
 int jr_status_transition(jerry_item *item, jerry_status to, int64_t now_ms, jerry_error *err);
-/* "in_progress, cancelled" for err->allowed. */
-void jr_status_allowed(char *buf, size_t size, jerry_status from);
+/*
+ * The moves from `from` into err (when not NULL): err->allowed_moves, and
+ * err->allowed in words, "in_progress, cancelled" ("none" when there is none).
+ */
+void jr_error_allowed(jerry_error *err, jerry_status from);
 
 /* Parent rules; see the table above.  parent_type < 0: no parent. */
 int jr_parent_allowed(jerry_type child, int parent_type);
