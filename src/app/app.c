@@ -62,7 +62,9 @@ static int load_parent(jerry_item **out, const jr_port *port, const char *id, je
 		return rc;
 	rc = port->get(port->ctx, out, num, err);
 	if (rc == JERRY_ENOTFOUND) {
-		jr_error(err, JERRY_ENOTFOUND, "parent 'WORK-%03lld' does not exist", (long long)num);
+		char pid[24];
+		jerry_id_format(pid, sizeof(pid), num);
+		jr_error(err, JERRY_ENOTFOUND, "parent '%s' does not exist", pid);
 		jr_error_hint(err, "'jerry list --all' shows the items there are");
 	}
 	return rc;

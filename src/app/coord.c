@@ -504,14 +504,16 @@ static int apply_dep(jerry_item *it, void *arg, jerry_error *err)
 			break;
 	}
 	if (k < nnew) {
-		char cycle[512];
+		char cycle[512], on[24], step[24];
 		size_t off = (size_t)snprintf(cycle, sizeof(cycle), "%s", it->id);
-		for (size_t i = 0; i < plen && off < sizeof(cycle); i++)
-			off += (size_t)snprintf(cycle + off, sizeof(cycle) - off, " -> WORK-%03lld",
-						(long long)path[i]);
+		for (size_t i = 0; i < plen && off < sizeof(cycle); i++) {
+			jerry_id_format(step, sizeof(step), path[i]);
+			off += (size_t)snprintf(cycle + off, sizeof(cycle) - off, " -> %s", step);
+		}
+		jerry_id_format(on, sizeof(on), d->on[k]);
 		jr_error_item(err, it->num);
-		rc = jr_error(err, JERRY_EREFUSED, "a dependency of %s on WORK-%03lld would close a cycle: %s",
-			      it->id, (long long)d->on[k], cycle);
+		rc = jr_error(err, JERRY_EREFUSED, "a dependency of %s on %s would close a cycle: %s",
+			      it->id, on, cycle);
 		jr_error_hint(err, "remove one of the dependencies in the cycle first ('jerry dep rm')");
 	}
 	free(seen);
@@ -578,8 +580,10 @@ int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, co
 		return rc;
 	if (!graph_get(&g, root)) {
 		graph_release(&g);
+		char rid[24];
+		jerry_id_format(rid, sizeof(rid), root);
 		jr_error_item(err, root);
-		return jr_error(err, JERRY_ENOTFOUND, "no item 'WORK-%03lld'", (long long)root);
+		return jr_error(err, JERRY_ENOTFOUND, "no item '%s'", rid);
 	}
 	/* Iterative depth-first walk; each item appears once, at its first depth. */
 	size_t cap = 16, n = 0, sp = 0, scap = 16;

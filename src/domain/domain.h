@@ -64,6 +64,12 @@ void jr_error_item(jerry_error *err, int64_t num);
  */
 void jr_error_pass(jerry_error *err, const jerry_error *from);
 
+/*
+ * jerry_id_format, the one spelling of an ID, returning its length (as
+ * snprintf does: the whole length, although buf got only size - 1 of it).
+ */
+size_t jr_id_spell(char *buf, size_t size, int64_t num);
+
 /* Text validation.  `what` names the field in the message. */
 int jr_check_utf8(const char *s, size_t len);
 int jr_validate_title(const char *title, jerry_error *err);

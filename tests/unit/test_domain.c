@@ -179,6 +179,26 @@ static void test_id__format_pads_to_three_digits_and_grows_past(void **state)
 	assert_int_equal(back, JR_ID_MAX);
 }
 
+/* The printf-free spelling is printf's, at every width, and bounded like snprintf. */
+static void test_id__spell_matches_printf_and_respects_the_size(void **state)
+{
+	static const int64_t nums[] = { 1, 9, 10, 99, 100, 999, 1000, 12345, JR_ID_MAX,
+					INT64_MAX, 0, -5, INT64_MIN };
+	char got[32], want[32];
+	(void)state;
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		int n = snprintf(want, sizeof(want), "WORK-%03lld", (long long)nums[i]);
+		assert_int_equal(jr_id_spell(got, sizeof(got), nums[i]), (size_t)n);
+		assert_string_equal(got, want);
+	}
+	memset(got, 'x', sizeof(got));
+	assert_int_equal(jr_id_spell(got, 6, 7), 8);
+	assert_string_equal(got, "WORK-");
+	assert_int_equal(got[6], 'x');
+	assert_int_equal(jr_id_spell(got, 0, 7), 8);
+	assert_int_equal(got[0], 'W');
+}
+
 /* ---- the state machine ------------------------------------------------------ */
 
 /*
@@ -775,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_id__accepts_every_documented_spelling),
 		cmocka_unit_test(test_id__refuses_anything_that_could_name_another_path),
 		cmocka_unit_test(test_id__format_pads_to_three_digits_and_grows_past),
+		cmocka_unit_test(test_id__spell_matches_printf_and_respects_the_size),
 		cmocka_unit_test(test_status__can_move_matches_the_documented_table),
 		cmocka_unit_test(test_status__transition_applies_exactly_the_allowed_moves),
 		cmocka_unit_test(test_status__refusal_lists_the_allowed_moves_as_statuses),
