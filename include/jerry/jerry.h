@@ -514,6 +514,26 @@ int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *store,
 /* Open items that wait: status blocked, or a dependency not yet done. */
 int jerry_blocked(jerry_item ***out, size_t *out_n, jerry_store *store, jerry_error *err);
 
+/* A dependency that is not done, as jerry_waiting_on() names it. */
+typedef struct jerry_blocker {
+	int64_t num;                   /* 13 for WORK-013                          */
+	jerry_item *item;              /* its summary, or NULL: there is no such item */
+} jerry_blocker;
+
+/* An open item that waits, and what it waits for. */
+typedef struct jerry_waiting {
+	jerry_item *item;              /* the item, a summary                      */
+	jerry_blocker *blockers;       /* its dependencies not done, in depends_on order */
+	size_t nblockers;              /* 0 for an item only marked blocked        */
+} jerry_waiting;
+
+/*
+ * jerry_blocked() with each item's open dependencies, from one read of
+ * the index: the items in the same order.  Free with jerry_waiting_free().
+ */
+int jerry_waiting_on(jerry_waiting **out, size_t *out_n, jerry_store *store, jerry_error *err);
+void jerry_waiting_free(jerry_waiting *waiting, size_t n);
+
 /*
  * Case-insensitive search in titles, descriptions and notes.  Without `all`,
  * done and cancelled items are left out.  Returns whole items.

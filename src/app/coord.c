@@ -805,6 +805,64 @@ int jr_app_blocked(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_
 	return rc;
 }
 
+/* The dependencies of w->item that are not done, as copies of their summaries. */
+static int blockers_of(jerry_waiting *w, const struct graph *g, jerry_error *err)
+{
+	const jerry_item *it = w->item;
+	w->blockers = calloc(it->ndepends ? it->ndepends : 1, sizeof(*w->blockers));
+	if (!w->blockers)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	for (size_t d = 0; d < it->ndepends; d++) {
+		const jerry_item *dep = graph_get(g, it->depends_on[d]);
+		if (dep && dep->status == JERRY_STATUS_DONE)
+			continue;
+		jerry_blocker *b = &w->blockers[w->nblockers];
+		b->num = it->depends_on[d];
+		if (dep && !(b->item = jr_item_dup(dep)))
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		w->nblockers++;
+	}
+	return 0;
+}
+
+int jr_app_waiting_on(jerry_waiting **out, size_t *out_n, const jr_port *port, jerry_error *err)
+{
+	jerry_item **items = NULL;
+	jerry_waiting *w = NULL;
+	size_t n = 0, k = 0;
+	struct graph g;
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = graph_load(&g, port, err)))
+		return rc;
+	/* The graph still names the selected items: they stay alive in items[]. */
+	if ((rc = select_items(&items, &n, &g, keep_blocked, NULL, err)))
+		goto out;
+	if (!(w = calloc(n ? n : 1, sizeof(*w)))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (; k < n && !rc; k++) {
+		w[k].item = items[k];
+		rc = blockers_of(&w[k], &g, err);
+	}
+out:
+	if (rc) {
+		/* w owns the first k items, items[] the rest. */
+		jerry_waiting_free(w, k);
+		for (size_t i = k; i < n; i++)
+			jerry_item_free(items[i]);
+		free(items);
+	} else {
+		free(items);
+		*out = w;
+		*out_n = n;
+	}
+	graph_release(&g);
+	return rc;
+}
+
 /* ---- search ---------------------------------------------------------------- */
 
 static int item_matches(const jerry_item *it, const char *text)

@@ -157,6 +157,11 @@ int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *s, const jerry_fi
 	return jr_app_ready(out, out_n, jr_store_port(s), f, err);
 }
 
+int jerry_waiting_on(jerry_waiting **out, size_t *out_n, jerry_store *s, jerry_error *err)
+{
+	return jr_app_waiting_on(out, out_n, jr_store_port(s), err);
+}
+
 int jerry_blocked(jerry_item ***out, size_t *out_n, jerry_store *s, jerry_error *err)
 {
 	return jr_app_blocked(out, out_n, jr_store_port(s), err);
