@@ -264,6 +264,12 @@ const char *jerry_store_dir(const jerry_store *store);
 const char *jerry_store_instance(const jerry_store *store);
 /* The name claims are recorded under: the instance, without a default's ":pid". */
 const char *jerry_store_claimer(const jerry_store *store);
+/*
+ * Now, in ms since the epoch, by the clock the store judges leases and
+ * stamps changes by: what jerry_claim_live() and jerry_claim_stale() are
+ * to be asked against, and where a window such as "the last day" starts.
+ */
+int64_t jerry_store_now(jerry_store *store);
 /* 1 when the claimer is a name (given or derived), which no session qualifies. */
 int jerry_store_named(const jerry_store *store);
 
@@ -467,6 +473,8 @@ int jerry_claim_release(jerry_item **out, jerry_store *store, const char *id, in
  * work again.
  */
 int jerry_claim_live(const jerry_item *item, int64_t now_ms);
+/* Whether the item carries a claim that is not live at now_ms: a stale one. */
+int jerry_claim_stale(const jerry_item *item, int64_t now_ms);
 
 /*
  * `id` cannot start before `on` is done: jerry_update() to in_progress from

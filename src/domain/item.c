@@ -425,6 +425,11 @@ int jr_claim_stale(const jerry_item *item, int64_t now_ms)
 	return item->claim.by != NULL && !jr_claim_live(item, now_ms);
 }
 
+int jerry_claim_stale(const jerry_item *item, int64_t now_ms)
+{
+	return jr_claim_stale(item, now_ms);
+}
+
 const char *jr_assignee_standing(const jerry_item *item, int64_t now_ms)
 {
 	/* The claim set an assignee equal to its holder; it lapses with the lease. */

@@ -40,6 +40,12 @@ const char *jerry_store_instance(const jerry_store *store) { return jr_store_ins
 const char *jerry_store_claimer(const jerry_store *store) { return jr_store_claimer(store); }
 int jerry_store_named(const jerry_store *store) { return jr_store_named(store); }
 
+int64_t jerry_store_now(jerry_store *store)
+{
+	const jr_port *port = jr_store_port(store);
+	return port->now(port->ctx);
+}
+
 /* ---- JSON text of items: store/codec.c (only the store speaks JSON) ------------- */
 
 char *jerry_item_json(const jerry_item *item, int flags)
