@@ -88,6 +88,12 @@ typedef struct jerry_error {
 	int64_t holder_expires_ms;
 	char allowed[160];             /* JERRY_EREFUSED: allowed transitions, "in_progress, cancelled" */
 	/*
+	 * The same moves for a program: bit (1u << s) is set for every
+	 * jerry_status s the item could move to (0: none, or not a refused
+	 * move).  jerry_error_allowed() reads it.
+	 */
+	unsigned allowed_moves;
+	/*
 	 * JERRY_EREFUSED by the dependency gate (an item cannot start before
 	 * what it depends on is done): the dependencies that are not done,
 	 * the first JERRY_ERROR_DEPS_MAX of them, and how many there are.
@@ -135,6 +141,12 @@ int jerry_priority_parse(jerry_priority *out, const char *name);
 
 /* Whether the state machine allows from -> to (from == to is never allowed). */
 int jerry_status_can_move(jerry_status from, jerry_status to);
+/*
+ * The moves a refused transition names (err->allowed_moves) as statuses,
+ * in the state machine's order, into out (room for JERRY_STATUS__COUNT);
+ * returns how many.
+ */
+size_t jerry_error_allowed(jerry_status *out, const jerry_error *err);
 
 /* Parse any accepted spelling of an item ID into its number (>= 1). */
 int jerry_id_parse(int64_t *out, const char *text, jerry_error *err);
@@ -252,6 +264,12 @@ const char *jerry_store_dir(const jerry_store *store);
 const char *jerry_store_instance(const jerry_store *store);
 /* The name claims are recorded under: the instance, without a default's ":pid". */
 const char *jerry_store_claimer(const jerry_store *store);
+/*
+ * Now, in ms since the epoch, by the clock the store judges leases and
+ * stamps changes by: what jerry_claim_live() and jerry_claim_stale() are
+ * to be asked against, and where a window such as "the last day" starts.
+ */
+int64_t jerry_store_now(jerry_store *store);
 /* 1 when the claimer is a name (given or derived), which no session qualifies. */
 int jerry_store_named(const jerry_store *store);
 
@@ -455,6 +473,8 @@ int jerry_claim_release(jerry_item **out, jerry_store *store, const char *id, in
  * work again.
  */
 int jerry_claim_live(const jerry_item *item, int64_t now_ms);
+/* Whether the item carries a claim that is not live at now_ms: a stale one. */
+int jerry_claim_stale(const jerry_item *item, int64_t now_ms);
 
 /*
  * `id` cannot start before `on` is done: jerry_update() to in_progress from
@@ -501,6 +521,26 @@ int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *store,
 		const jerry_filter *filter, jerry_error *err);
 /* Open items that wait: status blocked, or a dependency not yet done. */
 int jerry_blocked(jerry_item ***out, size_t *out_n, jerry_store *store, jerry_error *err);
+
+/* A dependency that is not done, as jerry_waiting_on() names it. */
+typedef struct jerry_blocker {
+	int64_t num;                   /* 13 for WORK-013                          */
+	jerry_item *item;              /* its summary, or NULL: there is no such item */
+} jerry_blocker;
+
+/* An open item that waits, and what it waits for. */
+typedef struct jerry_waiting {
+	jerry_item *item;              /* the item, a summary                      */
+	jerry_blocker *blockers;       /* its dependencies not done, in depends_on order */
+	size_t nblockers;              /* 0 for an item only marked blocked        */
+} jerry_waiting;
+
+/*
+ * jerry_blocked() with each item's open dependencies, from one read of
+ * the index: the items in the same order.  Free with jerry_waiting_free().
+ */
+int jerry_waiting_on(jerry_waiting **out, size_t *out_n, jerry_store *store, jerry_error *err);
+void jerry_waiting_free(jerry_waiting *waiting, size_t n);
 
 /*
  * Case-insensitive search in titles, descriptions and notes.  Without `all`,

@@ -62,7 +62,9 @@ static int load_parent(jerry_item **out, const jr_port *port, const char *id, je
 		return rc;
 	rc = port->get(port->ctx, out, num, err);
 	if (rc == JERRY_ENOTFOUND) {
-		jr_error(err, JERRY_ENOTFOUND, "parent 'WORK-%03lld' does not exist", (long long)num);
+		char pid[24];
+		jerry_id_format(pid, sizeof(pid), num);
+		jr_error(err, JERRY_ENOTFOUND, "parent '%s' does not exist", pid);
 		jr_error_hint(err, "'jerry list --all' shows the items there are");
 	}
 	return rc;
@@ -353,7 +355,7 @@ static int refuse_from(const jerry_item *it, jerry_status from, jerry_status to,
 	jr_error(err, JERRY_EREFUSED, "cannot move '%s' to %s: it is %s, not %s", it->id,
 		 jerry_status_name(to), jerry_status_name(it->status), jerry_status_name(from));
 	if (err) {
-		jr_status_allowed(err->allowed, sizeof(err->allowed), it->status);
+		jr_error_allowed(err, it->status);
 		jr_error_item(err, it->num);
 		if (it->status == JERRY_STATUS_CANCELLED)
 			jr_error_hint(err, "cancelled is final; create a new item instead");
@@ -391,8 +393,8 @@ int jr_app_deps_gate(const jr_port *port, jerry_item *it, jerry_status to, int f
 			rc = 0;
 		} else if (rc == 0) {
 			status[i] = (int)dep->status;
-		} else if (err) {
-			*err = e2;
+		} else {
+			jr_error_pass(err, &e2);
 		}
 		jerry_item_free(dep);
 	}
@@ -578,8 +580,7 @@ static int cascade(int64_t **out_cascaded, size_t *out_n, const jr_port *port,
 		if (r && r != JERRY_EDURABLE && r != JERRY_ENOTFOUND && !failed) {
 			failed = 1;
 			rc = r;
-			if (err)
-				*err = e2;
+			jr_error_pass(err, &e2);
 		}
 	}
 	if (out_cascaded && out_n) {

@@ -55,6 +55,7 @@ int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, co
 int jr_app_ready(jerry_item ***out, size_t *out_n, const jr_port *port, const jerry_filter *f,
 		 jerry_error *err);
 int jr_app_blocked(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err);
+int jr_app_waiting_on(jerry_waiting **out, size_t *out_n, const jr_port *port, jerry_error *err);
 int jr_app_search(jerry_item ***out, size_t *out_n, const jr_port *port, const char *text,
 		  int all, jerry_error *err);
 

@@ -221,13 +221,12 @@ int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter 
 		jerry_error_clear(&e2);
 		rc = port->mutate(port->ctx, out, ready[i]->num, apply_claim, &c, &e2);
 		if (rc == 0 || rc == JERRY_EDURABLE) {
-			if (rc && err)
-				*err = e2;
+			if (rc)
+				jr_error_pass(err, &e2);
 			break;
 		}
 		if (rc != JERRY_ECONFLICT && rc != JERRY_EREFUSED && rc != JERRY_ENOTFOUND) {
-			if (err)
-				*err = e2;
+			jr_error_pass(err, &e2);
 			break;
 		}
 		rc = JERRY_ENOTFOUND;
@@ -505,14 +504,16 @@ static int apply_dep(jerry_item *it, void *arg, jerry_error *err)
 			break;
 	}
 	if (k < nnew) {
-		char cycle[512];
+		char cycle[512], on[24], step[24];
 		size_t off = (size_t)snprintf(cycle, sizeof(cycle), "%s", it->id);
-		for (size_t i = 0; i < plen && off < sizeof(cycle); i++)
-			off += (size_t)snprintf(cycle + off, sizeof(cycle) - off, " -> WORK-%03lld",
-						(long long)path[i]);
+		for (size_t i = 0; i < plen && off < sizeof(cycle); i++) {
+			jerry_id_format(step, sizeof(step), path[i]);
+			off += (size_t)snprintf(cycle + off, sizeof(cycle) - off, " -> %s", step);
+		}
+		jerry_id_format(on, sizeof(on), d->on[k]);
 		jr_error_item(err, it->num);
-		rc = jr_error(err, JERRY_EREFUSED, "a dependency of %s on WORK-%03lld would close a cycle: %s",
-			      it->id, (long long)d->on[k], cycle);
+		rc = jr_error(err, JERRY_EREFUSED, "a dependency of %s on %s would close a cycle: %s",
+			      it->id, on, cycle);
 		jr_error_hint(err, "remove one of the dependencies in the cycle first ('jerry dep rm')");
 	}
 	free(seen);
@@ -579,8 +580,10 @@ int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, co
 		return rc;
 	if (!graph_get(&g, root)) {
 		graph_release(&g);
+		char rid[24];
+		jerry_id_format(rid, sizeof(rid), root);
 		jr_error_item(err, root);
-		return jr_error(err, JERRY_ENOTFOUND, "no item 'WORK-%03lld'", (long long)root);
+		return jr_error(err, JERRY_ENOTFOUND, "no item '%s'", rid);
 	}
 	/* Iterative depth-first walk; each item appears once, at its first depth. */
 	size_t cap = 16, n = 0, sp = 0, scap = 16;
@@ -802,6 +805,64 @@ int jr_app_blocked(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_
 	return rc;
 }
 
+/* The dependencies of w->item that are not done, as copies of their summaries. */
+static int blockers_of(jerry_waiting *w, const struct graph *g, jerry_error *err)
+{
+	const jerry_item *it = w->item;
+	w->blockers = calloc(it->ndepends ? it->ndepends : 1, sizeof(*w->blockers));
+	if (!w->blockers)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	for (size_t d = 0; d < it->ndepends; d++) {
+		const jerry_item *dep = graph_get(g, it->depends_on[d]);
+		if (dep && dep->status == JERRY_STATUS_DONE)
+			continue;
+		jerry_blocker *b = &w->blockers[w->nblockers];
+		b->num = it->depends_on[d];
+		if (dep && !(b->item = jr_item_dup(dep)))
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		w->nblockers++;
+	}
+	return 0;
+}
+
+int jr_app_waiting_on(jerry_waiting **out, size_t *out_n, const jr_port *port, jerry_error *err)
+{
+	jerry_item **items = NULL;
+	jerry_waiting *w = NULL;
+	size_t n = 0, k = 0;
+	struct graph g;
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = graph_load(&g, port, err)))
+		return rc;
+	/* The graph still names the selected items: they stay alive in items[]. */
+	if ((rc = select_items(&items, &n, &g, keep_blocked, NULL, err)))
+		goto out;
+	if (!(w = calloc(n ? n : 1, sizeof(*w)))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (; k < n && !rc; k++) {
+		w[k].item = items[k];
+		rc = blockers_of(&w[k], &g, err);
+	}
+out:
+	if (rc) {
+		/* w owns the first k items, items[] the rest. */
+		jerry_waiting_free(w, k);
+		for (size_t i = k; i < n; i++)
+			jerry_item_free(items[i]);
+		free(items);
+	} else {
+		free(items);
+		*out = w;
+		*out_n = n;
+	}
+	graph_release(&g);
+	return rc;
+}
+
 /* ---- search ---------------------------------------------------------------- */
 
 static int item_matches(const jerry_item *it, const char *text)
@@ -847,8 +908,7 @@ int jr_app_search(jerry_item ***out, size_t *out_n, const jr_port *port, const c
 			continue;
 		}
 		if (rc) {
-			if (err)
-				*err = e2;
+			jr_error_pass(err, &e2);
 			goto out;
 		}
 		if (item_matches(it, text))

@@ -8,7 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define DEFAULT_SINCE_MS (24LL * 3600 * 1000)
 #define TEXT_ROWS 20
@@ -19,13 +18,6 @@
  */
 #define PRIME_ROWS 5
 #define PRIME_TITLE 60
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Everything summary and prime report, gathered once. */
 struct brief {
@@ -52,7 +44,7 @@ static int brief_load(struct brief *b, struct cli *cli, jerry_store *store, int6
 	memset(b, 0, sizeof(*b));
 	every.all = 1;
 	top.limit = 5;
-	b->now = now_ms();
+	b->now = jerry_store_now(store);
 	b->since = b->now - window;
 	jerry_error_clear(&err);
 	if ((rc = jerry_list(&b->all, &b->nall, store, &every, &err)) ||
@@ -64,17 +56,6 @@ static int brief_load(struct brief *b, struct cli *cli, jerry_store *store, int6
 	return 0;
 }
 
-static int claim_live(const struct brief *b, const jerry_item *it)
-{
-	return jerry_claim_live(it, b->now);
-}
-
-/* A claim recorded but no longer live: its item is ready work again. */
-static int claim_stale(const struct brief *b, const jerry_item *it)
-{
-	return it->claim.by && !claim_live(b, it);
-}
-
 /* Stale claims, at most rows of them, and how many there are. */
 static json_t *stale_json(const struct brief *b, size_t rows, size_t *total)
 {
@@ -83,7 +64,7 @@ static json_t *stale_json(const struct brief *b, size_t rows, size_t *total)
 	for (size_t i = 0; arr && i < b->nall; i++) {
 		const jerry_item *it = b->all[i];
 		char t[40];
-		if (!claim_stale(b, it) || (*total)++ >= rows)
+		if (!jerry_claim_stale(it, b->now) || (*total)++ >= rows)
 			continue;
 		jerry_time_format(t, sizeof(t), it->claim.expires_ms);
 		out_json_push(&arr, json_pack("{s:s,s:s,s:s,s:s}", "id", it->id, "status",
@@ -99,7 +80,7 @@ static void brief_stale(const struct brief *b, size_t rows)
 	size_t total = 0;
 	for (size_t i = 0; i < b->nall; i++) {
 		const jerry_item *it = b->all[i];
-		if (!claim_stale(b, it) || total++ >= rows)
+		if (!jerry_claim_stale(it, b->now) || total++ >= rows)
 			continue;
 		if (total == 1)
 			printf("stale claims (lease expired; claim --next takes them over):\n");
@@ -207,7 +188,7 @@ static json_t *brief_json(const struct brief *b, size_t rows)
 		jerry_time_format(t, sizeof(t), it->claim.expires_ms);
 		json_array_append_new(claimed, json_pack("{s:s,s:s,s:s*,s:s,s:b}", "id", it->id,
 			"by", it->claim.by, "session", it->claim.session, "expires_at", t,
-			"live", claim_live(b, it)));
+			"live", jerry_claim_live(it, b->now)));
 	}
 	json_t *next = json_array();
 	for (size_t i = 0; i < b->nready; i++) {
@@ -284,7 +265,7 @@ static void brief_claims(const struct brief *b, const char *me, int mine, size_t
 		char until[40];
 		jerry_time_format(until, sizeof(until), it->claim.expires_ms);
 		printf("  %s  %s  by %s until %s%s\n", it->id, jerry_status_name(it->status),
-		       it->claim.by, until, claim_live(b, it) ? "" : "  [expired]");
+		       it->claim.by, until, jerry_claim_live(it, b->now) ? "" : "  [expired]");
 	}
 	if (total == 0)
 		printf("  (none)\n");
@@ -538,6 +519,7 @@ int cmd_log(struct cli *cli, const struct cli_args *args)
 	jerry_store *store = NULL;
 	jerry_log_entry *e = NULL;
 	size_t n = 0, nby = 0, nitems = 0;
+	int64_t since = 0;             /* --since: how far back from now */
 	jerry_error err;
 	int status;
 
@@ -553,15 +535,12 @@ int cmd_log(struct cli *cli, const struct cli_args *args)
 	status = 0;
 	for (size_t i = 0; i < args->nopts && !status; i++) {
 		const char *v = args->opts[i].arg;
-		int64_t span;
 		uint64_t limit;
 		switch (args->opts[i].id) {
 		case OPT_SINCE:
-			if (jerry_duration_parse(&span, v) != 0)
+			if (jerry_duration_parse(&since, v) != 0)
 				status = out_fail(cli, JERRY_EINVALID, "write it like 30m, 1h, 1d or 1w",
 						  "'%.64s' is not a time span", v);
-			else
-				q.since_ms = now_ms() - span;
 			break;
 		case OPT_BY: by[nby++] = v; break;
 		case OPT_ITEM: items[nitems++] = v; break;
@@ -581,6 +560,8 @@ int cmd_log(struct cli *cli, const struct cli_args *args)
 	jerry_error_clear(&err);
 	if (status || (status = cli_open(&store, cli)))
 		goto out;
+	if (since)
+		q.since_ms = jerry_store_now(store) - since;
 	int rc = jerry_log(&e, &n, store, &q, &err);
 	if (rc) {
 		status = out_error(cli, rc, &err);

@@ -277,53 +277,33 @@ int cmd_ready(struct cli *cli, const struct cli_args *args)
 }
 
 /* What a blocked item waits on: its unfinished dependencies, with their status. */
-static const jerry_item *find_item(jerry_item *const *all, size_t n, int64_t num)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (all[mid]->num == num)
-			return all[mid];
-		if (all[mid]->num < num)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 int cmd_blocked(struct cli *cli, const struct cli_args *args)
 {
-	jerry_filter every = {0};
 	jerry_store *store = NULL;
-	jerry_item **items = NULL, **all = NULL;
-	size_t n = 0, nall = 0;
+	jerry_waiting *items = NULL;
+	size_t n = 0;
 	jerry_error err;
 	int status, rc;
 
 	(void)args;
-	every.all = 1;
 	jerry_error_clear(&err);
 	if ((status = cli_open(&store, cli)))
 		return status;
-	if ((rc = jerry_blocked(&items, &n, store, &err)) ||
-	    (rc = jerry_list(&all, &nall, store, &every, &err))) {
+	if ((rc = jerry_waiting_on(&items, &n, store, &err))) {
 		status = out_error(cli, rc, &err);
 		goto out;
 	}
 	json_t *arr = cli->json ? json_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
-		const jerry_item *it = items[i];
+		const jerry_item *it = items[i].item;
 		json_t *waits = cli->json ? json_array() : NULL;
 		if (!cli->json)
 			printf("%s  %s  %s\n", it->id, jerry_status_name(it->status),
 			       it->title ? it->title : "");
-		for (size_t d = 0; d < it->ndepends; d++) {
-			const jerry_item *dep = find_item(all, nall, it->depends_on[d]);
+		for (size_t d = 0; d < items[i].nblockers; d++) {
+			const jerry_item *dep = items[i].blockers[d].item;
 			char did[32];
-			jerry_id_format(did, sizeof(did), it->depends_on[d]);
-			if (dep && dep->status == JERRY_STATUS_DONE)
-				continue;
+			jerry_id_format(did, sizeof(did), items[i].blockers[d].num);
 			const char *st = dep ? jerry_status_name(dep->status) : "missing";
 			if (cli->json)
 				json_array_append_new(waits, json_pack("{s:s,s:s}", "id", did, "status", st));
@@ -347,8 +327,7 @@ int cmd_blocked(struct cli *cli, const struct cli_args *args)
 	if (cli->json)
 		status = out_json(cli, arr);
 out:
-	jerry_item_array_free(items, n);
-	jerry_item_array_free(all, nall);
+	jerry_waiting_free(items, n);
 	jerry_store_free(store);
 	return status;
 }

@@ -76,29 +76,12 @@ static int set_int(json_t *obj, const char *key, json_int_t value)
 	return json_object_set_new(obj, key, json_integer(value));
 }
 
-/* "in_progress, cancelled" -> ["in_progress", "cancelled"] */
-static json_t *allowed_array(const char *csv)
+/* The moves a refused transition allows, as ["in_progress", "cancelled"]. */
+static json_t *allowed_array(const jerry_status *moves, size_t n)
 {
 	json_t *arr = json_array();
-	const char *p = csv;
-	while (arr && *p) {
-		size_t n = strcspn(p, ",");
-		size_t lead = strspn(p, " ");
-		if (lead < n) {
-			char word[64];
-			size_t len = n - lead;
-			while (len && p[lead + len - 1] == ' ')
-				len--;
-			snprintf(word, sizeof(word), "%.*s", (int)len, p + lead);
-			if (json_array_append_new(arr, out_json_string(word))) {
-				json_decref(arr);
-				return NULL;
-			}
-		}
-		p += n;
-		if (*p == ',')
-			p++;
-	}
+	for (size_t i = 0; arr && i < n; i++)
+		out_json_push(&arr, out_json_string(jerry_status_name(moves[i])));
 	return arr;
 }
 
@@ -163,8 +146,10 @@ static json_t *error_object(int rc, int status, const jerry_error *err, const ch
 	/* A committed change whose result was lost: the version it made. */
 	if (rc == JERRY_EOUTPUT && err->current_version)
 		bad = bad || set_int(e, "version", err->current_version);
-	if (err->allowed[0] && strcmp(err->allowed, "none") != 0) {
-		json_t *a = allowed_array(err->allowed);
+	jerry_status moves[JERRY_STATUS__COUNT];
+	size_t nmoves = jerry_error_allowed(moves, err);
+	if (nmoves) {
+		json_t *a = allowed_array(moves, nmoves);
 		bad = bad || !a || json_object_set_new(e, "allowed", a);
 	}
 	if (bad) {

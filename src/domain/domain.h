@@ -55,6 +55,20 @@ void jr_error_hint(jerry_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The item the error is about, as its ID (names.c: IDs are formatted there). */
 void jr_error_item(jerry_error *err, int64_t num);
+/*
+ * Hand a failure kept in a scratch error on to err (NULL: nowhere).  A
+ * caller tries something into a scratch error when it may forgive the
+ * failure (a missing item, a claim lost to another) or must not let it
+ * overwrite the failure it already holds; this is the one place the error
+ * is copied then.
+ */
+void jr_error_pass(jerry_error *err, const jerry_error *from);
+
+/*
+ * jerry_id_format, the one spelling of an ID, returning its length (as
+ * snprintf does: the whole length, although buf got only size - 1 of it).
+ */
+size_t jr_id_spell(char *buf, size_t size, int64_t num);
 
 /* Text validation.  `what` names the field in the message. */
 int jr_check_utf8(const char *s, size_t len);
@@ -65,8 +79,11 @@ int jr_validate_label(const char *label, jerry_error *err);
 
 /* The state machine; see the diagram above. */
 int jr_status_transition(jerry_item *item, jerry_status to, int64_t now_ms, jerry_error *err);
-/* "in_progress, cancelled" for err->allowed. */
-void jr_status_allowed(char *buf, size_t size, jerry_status from);
+/*
+ * The moves from `from` into err (when not NULL): err->allowed_moves, and
+ * err->allowed in words, "in_progress, cancelled" ("none" when there is none).
+ */
+void jr_error_allowed(jerry_error *err, jerry_status from);
 
 /* Parent rules; see the table above.  parent_type < 0: no parent. */
 int jr_parent_allowed(jerry_type child, int parent_type);

@@ -54,6 +54,12 @@ void jr_error_hint(jerry_error *err, const char *fmt, ...)
 	va_end(ap);
 }
 
+void jr_error_pass(jerry_error *err, const jerry_error *from)
+{
+	if (err && err != from)
+		*err = *from;
+}
+
 int jerry_code_exit_status(int code)
 {
 	if (code >= 0)

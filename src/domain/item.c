@@ -155,13 +155,18 @@ int jerry_status_can_move(jerry_status from, jerry_status to)
 	return (moves[from] >> to) & 1u;
 }
 
-void jr_status_allowed(char *buf, size_t size, jerry_status from)
+void jr_error_allowed(jerry_error *err, jerry_status from)
 {
-	size_t off = 0;
+	if (!err)
+		return;
+	char *buf = err->allowed;
+	size_t size = sizeof(err->allowed), off = 0;
 	buf[0] = '\0';
+	err->allowed_moves = 0;
 	for (int s = 0; s < JERRY_STATUS__COUNT; s++) {
 		if (!jerry_status_can_move(from, (jerry_status)s))
 			continue;
+		err->allowed_moves |= 1u << s;
 		int n = snprintf(buf + off, size - off, "%s%s", off ? ", " : "",
 				 jerry_status_name((jerry_status)s));
 		if (n < 0 || (size_t)n >= size - off)
@@ -172,12 +177,21 @@ void jr_status_allowed(char *buf, size_t size, jerry_status from)
 		snprintf(buf, size, "none");
 }
 
+size_t jerry_error_allowed(jerry_status *out, const jerry_error *err)
+{
+	size_t n = 0;
+	for (int s = 0; s < JERRY_STATUS__COUNT; s++)
+		if ((err->allowed_moves >> s) & 1u)
+			out[n++] = (jerry_status)s;
+	return n;
+}
+
 int jr_status_transition(jerry_item *item, jerry_status to, int64_t now_ms, jerry_error *err)
 {
 	jerry_status from = item->status;
 	if (!jerry_status_can_move(from, to)) {
 		if (err) {
-			jr_status_allowed(err->allowed, sizeof(err->allowed), from);
+			jr_error_allowed(err, from);
 			jr_error_item(err, item->num);
 		}
 		if (from == to)
@@ -409,6 +423,11 @@ int jerry_claim_live(const jerry_item *item, int64_t now_ms)
 int jr_claim_stale(const jerry_item *item, int64_t now_ms)
 {
 	return item->claim.by != NULL && !jr_claim_live(item, now_ms);
+}
+
+int jerry_claim_stale(const jerry_item *item, int64_t now_ms)
+{
+	return jr_claim_stale(item, now_ms);
 }
 
 const char *jr_assignee_standing(const jerry_item *item, int64_t now_ms)

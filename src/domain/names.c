@@ -90,9 +90,11 @@ int jerry_id_parse(int64_t *out, const char *text, jerry_error *err)
 	}
 	/* Read no further than fits: a number of any length is refused here. */
 	if (n > 9) {
+		char last[24];
+		jerry_id_format(last, sizeof(last), JR_ID_MAX);
 		jr_error(err, JERRY_EINVALID,
 			 "'%.64s' is not an item ID: numbers have at most 9 digits (the largest is "
-			 "WORK-%lld)", text, JR_ID_MAX);
+			 "%s)", text, last);
 		return JERRY_EINVALID;
 	}
 	int64_t v = 0;
@@ -106,9 +108,36 @@ int jerry_id_parse(int64_t *out, const char *text, jerry_error *err)
 	return 0;
 }
 
+size_t jr_id_spell(char *buf, size_t size, int64_t num)
+{
+	char out[32];
+	size_t len;
+	if (num < 1) {
+		/* Never an item's number; spelled all the same, the printf way. */
+		int n = snprintf(out, sizeof(out), "WORK-%03lld", (long long)num);
+		len = n > 0 ? (size_t)n : 0;
+	} else {
+		/* Readers spell every summary's ID: digits by hand, no printf. */
+		char digits[24], *p = digits + sizeof(digits);
+		for (uint64_t v = (uint64_t)num; v; v /= 10)
+			*--p = (char)('0' + v % 10);
+		size_t n = (size_t)(digits + sizeof(digits) - p), pad = n < 3 ? 3 - n : 0;
+		memcpy(out, "WORK-", 5);
+		memset(out + 5, '0', pad);
+		memcpy(out + 5 + pad, p, n);
+		len = 5 + pad + n;
+	}
+	if (size) {
+		size_t k = len < size ? len : size - 1;
+		memcpy(buf, out, k);
+		buf[k] = '\0';
+	}
+	return len;
+}
+
 void jerry_id_format(char *buf, size_t size, int64_t num)
 {
-	snprintf(buf, size, "WORK-%03lld", (long long)num);
+	jr_id_spell(buf, size, num);
 }
 
 /*

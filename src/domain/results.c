@@ -1,6 +1,6 @@
 /*
  * results.c - freeing what the library hands back: a history, a log, a
- * check's report, a dependency tree.  Here, below every layer, so that the store that makes
+ * check's report, a dependency tree, what blocked items wait for.  Here, below every layer, so that the store that makes
  * them, the use cases that pass them on and the faces that show them can
  * all let go of them.
  */
@@ -30,6 +30,19 @@ void jerry_log_free(jerry_log_entry *e, size_t n)
 		free(e[i].change.changes);
 	}
 	free(e);
+}
+
+void jerry_waiting_free(jerry_waiting *w, size_t n)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		jerry_item_free(w[i].item);
+		for (size_t b = 0; b < w[i].nblockers; b++)
+			jerry_item_free(w[i].blockers[b].item);
+		free(w[i].blockers);
+	}
+	free(w);
 }
 
 void jerry_report_free(jerry_report *r)

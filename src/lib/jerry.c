@@ -40,6 +40,12 @@ const char *jerry_store_instance(const jerry_store *store) { return jr_store_ins
 const char *jerry_store_claimer(const jerry_store *store) { return jr_store_claimer(store); }
 int jerry_store_named(const jerry_store *store) { return jr_store_named(store); }
 
+int64_t jerry_store_now(jerry_store *store)
+{
+	const jr_port *port = jr_store_port(store);
+	return port->now(port->ctx);
+}
+
 /* ---- JSON text of items: store/codec.c (only the store speaks JSON) ------------- */
 
 char *jerry_item_json(const jerry_item *item, int flags)
@@ -155,6 +161,11 @@ int jerry_ready(jerry_item ***out, size_t *out_n, jerry_store *s, const jerry_fi
 		jerry_error *err)
 {
 	return jr_app_ready(out, out_n, jr_store_port(s), f, err);
+}
+
+int jerry_waiting_on(jerry_waiting **out, size_t *out_n, jerry_store *s, jerry_error *err)
+{
+	return jr_app_waiting_on(out, out_n, jr_store_port(s), err);
 }
 
 int jerry_blocked(jerry_item ***out, size_t *out_n, jerry_store *s, jerry_error *err)

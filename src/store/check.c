@@ -308,8 +308,7 @@ static int read_items(struct check_run *c, jerry_error *err)
 			continue;
 		}
 		if (rc) {
-			if (err)
-				*err = e;
+			jr_error_pass(err, &e);
 			return rc;
 		}
 		c->uids[c->nuids++] = c->items[i]->uid;
@@ -341,8 +340,7 @@ static int check_index(struct check_run *c, jerry_error *err)
 		return problem(c, CK_CORRUPT_INDEX, ie.path, "%s", ie.message);
 	}
 	if (rc) {
-		if (err)
-			*err = ie;
+		jr_error_pass(err, &ie);
 		return rc;
 	}
 	for (size_t i = 0; i < c->n; i++) {
@@ -405,8 +403,7 @@ static int check_sequence(struct check_run *c, jerry_error *err)
 		return 0;
 	}
 	if (rc) {
-		if (err)
-			*err = se;
+		jr_error_pass(err, &se);
 		return rc;
 	}
 	c->seq_behind = seq.work < c->high;

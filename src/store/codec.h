@@ -93,10 +93,5 @@ int jr_itemfile_decode(jerry_item **out, const char *text, size_t len, int64_t e
  */
 char *jr_itemfile_encode(const jerry_item *item, size_t *out_len);
 
-/*
- * jerry_id_format for num >= 1, without printf; returns the length.  buf
- * holds 25 bytes, or 24 (an item's id) for a num jerry_id_parse gives.
- */
-size_t jr_summary_format_id(char *buf, int64_t num);
 
 #endif

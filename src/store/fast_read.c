@@ -659,7 +659,7 @@ int jr_summary_decode(jerry_item **out, const char *line, size_t len, int *uncon
 		unc = 1;
 	if (!eat(c, '}') || c->p != c->end)
 		goto decline;
-	jr_summary_format_id(it->id, it->num);
+	jerry_id_format(it->id, sizeof(it->id), it->num);
 	*out = it;
 	if (unconfirmed)
 		*unconfirmed = unc;
@@ -686,7 +686,7 @@ int jr_itemfile_decode(jerry_item **out, const char *text, size_t len, int64_t e
 		jerry_item_free(it);
 		return JR_SUMMARY_DECLINE;
 	}
-	jr_summary_format_id(it->id, it->num);
+	jerry_id_format(it->id, sizeof(it->id), it->num);
 	*out = it;
 	return 0;
 }

@@ -57,18 +57,6 @@ static char *put_i64(char *w, int64_t v)
 	return put_u64(w, 0 - (uint64_t)v);
 }
 
-size_t jr_summary_format_id(char *buf, int64_t num)
-{
-	/* jerry_id_format's "WORK-%03lld" without printf, for num >= 1. */
-	char digits[24], *p = u64_digits(digits + sizeof(digits), (uint64_t)num);
-	size_t n = (size_t)(digits + sizeof(digits) - p), pad = n < 3 ? 3 - n : 0;
-	memcpy(buf, "WORK-", 5);
-	memset(buf + 5, '0', pad);
-	memcpy(buf + 5 + pad, p, n);
-	buf[5 + pad + n] = '\0';
-	return 5 + pad + n;
-}
-
 /* A constant's bytes: the keys and punctuation between the values. */
 #define PUT(sb, lit) jr_sb_add(sb, lit, sizeof(lit) - 1)
 
@@ -191,10 +179,10 @@ static void put_id(struct jr_sb *sb, int64_t num)
 		PUT(sb, "null");
 		return;
 	}
-	if (!(w = jr_sb_reserve(sb, 24 + 2)))
+	if (!(w = jr_sb_reserve(sb, 32 + 2)))
 		return;
 	*w++ = '"';
-	w += jr_summary_format_id(w, num);
+	w += jr_id_spell(w, 32, num);
 	*w++ = '"';
 	jr_sb_commit(sb, w);
 }

@@ -41,7 +41,9 @@ void jr_store_path(char *buf, size_t size, const jerry_store *st, const char *re
 
 void jr_store_item_rel(char *buf, size_t size, int64_t num)
 {
-	snprintf(buf, size, "items/WORK-%03lld.json", (long long)num);
+	char id[24];
+	jerry_id_format(id, sizeof(id), num);
+	snprintf(buf, size, "items/%s.json", id);
 }
 
 static int storage_error(jerry_error *err, int e, const char *verb, const jerry_store *st,
@@ -307,8 +309,10 @@ int jr_store_read_item(jerry_item **out, jerry_store *st, int64_t num, jerry_err
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOENT) {
+			char id[24];
+			jerry_id_format(id, sizeof(id), num);
 			jr_error_item(err, num);
-			jr_error(err, JERRY_ENOTFOUND, "no item 'WORK-%03lld'", (long long)num);
+			jr_error(err, JERRY_ENOTFOUND, "no item '%s'", id);
 			jr_error_hint(err, "'jerry list --all' shows the items there are");
 			return JERRY_ENOTFOUND;
 		}

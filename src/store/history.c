@@ -124,8 +124,9 @@ static int sync_dir(jerry_store *st, const char *rel, jerry_error *err)
  */
 static int open_history(int *out, jerry_store *st, int64_t num, int create, jerry_error *err)
 {
-	char rel[64], path[PATH_MAX + 64];
-	snprintf(rel, sizeof(rel), "history/WORK-%03lld.jsonl", (long long)num);
+	char id[24], rel[64], path[PATH_MAX + 64];
+	jerry_id_format(id, sizeof(id), num);
+	snprintf(rel, sizeof(rel), "history/%s.jsonl", id);
 	jr_store_path(path, sizeof(path), st, rel);
 	if (!create) {
 		int fd = jr_io_openat(st->dirfd, rel, O_RDONLY | O_NOFOLLOW, 0);
@@ -183,10 +184,11 @@ int jr_history_append(jerry_store *st, int64_t num, const char *entry, size_t le
 	off_t end = 0;
 	if (jr_file_end_whole(fd, &end) < 0 || jr_io_write_all(fd, line, len) < 0) {
 		int e = errno;
+		char id[24];
 		/* Cut a partial line off so the log stays whole. */
 		(void)jr_io_ftruncate(fd, end);
-		jr_error_sys(err, JERRY_ESTORAGE, e, "cannot append to the history of 'WORK-%03lld'",
-			     (long long)num);
+		jerry_id_format(id, sizeof(id), num);
+		jr_error_sys(err, JERRY_ESTORAGE, e, "cannot append to the history of '%s'", id);
 		jr_error_hint(err, e == ENOSPC ? "free some disk space and retry; nothing was changed"
 					       : "nothing was changed");
 		rc = JERRY_ESTORAGE;
@@ -327,8 +329,8 @@ static int settle_item(jerry_store *st, const struct pending *p, size_t n, int s
 		       jerry_error *err)
 {
 	struct stat sb;
-	int fd = -1, rc = open_history(&fd, st, p[0].num, 1, err);
-	char *tail = NULL, *add = NULL;
+	int fd = -1, e, rc = open_history(&fd, st, p[0].num, 1, err);
+	char id[24], *tail = NULL, *add = NULL;
 	unsigned char *missing = NULL;
 	if (rc)
 		return rc;
@@ -400,8 +402,9 @@ static int settle_item(jerry_store *st, const struct pending *p, size_t n, int s
 		goto sys;
 	goto out;
 sys:
-	rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot write back the history of 'WORK-%03lld'",
-			  (long long)p[0].num);
+	e = errno;
+	jerry_id_format(id, sizeof(id), p[0].num);
+	rc = jr_error_sys(err, JERRY_ESTORAGE, e, "cannot write back the history of '%s'", id);
 out:
 	free(missing);
 	free(tail);

@@ -420,8 +420,7 @@ int jr_ix_settle(jr_index *ix, jerry_store *st, int keep_locked, jerry_error *er
 			continue;
 		}
 		if (rc) {
-			if (err)
-				*err = e2;
+			jr_error_pass(err, &e2);
 			break;
 		}
 		jerry_item *summary = jr_item_dup(it);

@@ -281,8 +281,7 @@ static int rebuild_locked(size_t *out_count, jerry_store *st, jerry_error *err)
 			continue;
 		}
 		if (rc) {
-			if (err)
-				*err = e2;
+			jr_error_pass(err, &e2);
 			goto out;
 		}
 		it->is_summary = 1;

@@ -187,11 +187,11 @@ int jr_seq_from_items(jr_seq *seq, jerry_store *st, jerry_error *err)
  */
 static int exhausted(jerry_store *st, jerry_error *err)
 {
-	char top[64];
+	char top[64], last[24];
 	jr_store_item_rel(top, sizeof(top), JR_ID_MAX);
+	jerry_id_format(last, sizeof(last), JR_ID_MAX);
 	jr_error(err, JERRY_EREFUSED,
-		 "the sequence is exhausted: WORK-%lld is the largest number jerry can hold",
-		 JR_ID_MAX);
+		 "the sequence is exhausted: %s is the largest number jerry can hold", last);
 	if (jr_io_faccessat(st->itemsfd, top + 6, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		jr_error_hint(err, "if '%s' does not belong in this store, move it out of items/ and "
 				   "remove sequences.json: numbering then goes on from the highest "

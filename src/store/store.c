@@ -609,9 +609,10 @@ static int port_get(void *ctx, jerry_item **out, int64_t num, jerry_error *err)
 
 static int lock_item(jerry_store *st, int64_t num, jerry_error *err)
 {
-	char path[PATH_MAX + 32], what[48];
+	char path[PATH_MAX + 32], id[24], what[48];
 	jr_store_path(path, sizeof(path), st, "locks/items.lock");
-	snprintf(what, sizeof(what), "'WORK-%03lld'", (long long)num);
+	jerry_id_format(id, sizeof(id), num);
+	snprintf(what, sizeof(what), "'%s'", id);
 	int rc = jr_lock_take(st->lock_items, (off_t)num, 1, &st->wait, what, path, err);
 	if (rc)
 		jr_error_item(err, num);
@@ -627,11 +628,11 @@ static int lock_item(jerry_store *st, int64_t num, jerry_error *err)
 static int commit_item(jerry_store *st, const jerry_item *old, jerry_item *it, int create,
 		       jerry_error *err)
 {
-	char name[48];
+	char rel[64], *name = rel + 6; /* "items/" */
 	size_t len, elen = 0;
 	jr_tmpfile tf;
 	int rc;
-	snprintf(name, sizeof(name), "WORK-%03lld.json", (long long)it->num);
+	jr_store_item_rel(rel, sizeof(rel), it->num);
 	char *text = jr_codec_item_text(it, &len);
 	if (!text)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
@@ -663,9 +664,9 @@ static int commit_item(jerry_store *st, const jerry_item *old, jerry_item *it, i
  */
 static int finish_item(jerry_store *st, const jerry_item *it, jerry_error *err)
 {
-	char name[48];
-	snprintf(name, sizeof(name), "WORK-%03lld.json", (long long)it->num);
-	int rc = jr_store_sync_dir(st, st->itemsfd, name, err);
+	char rel[64];
+	jr_store_item_rel(rel, sizeof(rel), it->num);
+	int rc = jr_store_sync_dir(st, st->itemsfd, rel + 6, err); /* past "items/" */
 	/* The item is in place: a failed ok only leaves the put to settle. */
 	jerry_error ignored;
 	(void)jr_index_confirm(st, it, &ignored);
@@ -808,8 +809,7 @@ static int port_scan(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *e
 			if (rc == JERRY_ECORRUPT)
 				continue;
 			if (rc) {
-				if (err)
-					*err = e2;
+				jr_error_pass(err, &e2);
 				free(nums);
 				jerry_item_array_free(items, k);
 				return rc;

@@ -820,6 +820,54 @@ static void test_deps__graph_does_not_rely_on_the_scan_order(void **state)
 	jerry_item_array_free(items, n);
 }
 
+/*
+ * What blocked items wait for, from one scan: the same items as
+ * jr_app_blocked, each with its dependencies that are not done - a
+ * missing one by number alone, a done one left out.
+ */
+static void test_deps__waiting_on_names_each_items_open_dependencies(void **state)
+{
+	h_mem *m = *state;
+	jerry_waiting *w = NULL;
+	jerry_error err;
+	size_t n = 0;
+	for (int i = 0; i < 5; i++)
+		mk(m, "item", NULL, NULL);
+	m->port.scan = scan_reversed;
+	dep(m, "3", "1");
+	dep(m, "3", "2");
+	dep(m, "4", "3");
+	assert_int_equal(set_status(m, "2", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "2", "done", &err), 0);
+	assert_int_equal(jr_depends_add(m->items[4], 42), 0);
+	assert_int_equal(set_status(m, "5", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "5", "blocked", &err), 0);
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_waiting_on(&w, &n, &m->port, &err), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		const jerry_waiting *x = &w[i];
+		if (x->item->num == 3) {
+			assert_int_equal(x->nblockers, 1);
+			assert_int_equal(x->blockers[0].num, 1);
+			assert_non_null(x->blockers[0].item);
+			assert_int_equal(x->blockers[0].item->status, JERRY_STATUS_PENDING);
+		} else if (x->item->num == 4) {
+			assert_int_equal(x->nblockers, 2);
+			assert_int_equal(x->blockers[0].num, 3);
+			assert_string_equal(x->blockers[0].item->id, "WORK-003");
+			assert_int_equal(x->blockers[1].num, 42);
+			assert_null(x->blockers[1].item);
+		} else {
+			assert_int_equal(x->item->num, 5);
+			assert_int_equal(x->item->status, JERRY_STATUS_BLOCKED);
+			assert_int_equal(x->nblockers, 0);
+		}
+	}
+	jerry_waiting_free(w, n);
+	jerry_waiting_free(NULL, 0);
+}
+
 /* ---- the dependency gate ------------------------------------------------------- */
 
 static void depend(h_mem *m, int64_t num, int64_t on)
@@ -1381,6 +1429,7 @@ int main(void)
 		T(test_list__bad_filters_are_invalid),
 		T(test_list__several_values_per_field),
 		T(test_deps__graph_does_not_rely_on_the_scan_order),
+		T(test_deps__waiting_on_names_each_items_open_dependencies),
 		T(test_deps__start_waits_until_every_dependency_is_done),
 		T(test_deps__resuming_blocked_is_gated_reopen_and_other_moves_are_not),
 		T(test_deps__missing_dependency_is_open),

@@ -179,6 +179,26 @@ static void test_id__format_pads_to_three_digits_and_grows_past(void **state)
 	assert_int_equal(back, JR_ID_MAX);
 }
 
+/* The printf-free spelling is printf's, at every width, and bounded like snprintf. */
+static void test_id__spell_matches_printf_and_respects_the_size(void **state)
+{
+	static const int64_t nums[] = { 1, 9, 10, 99, 100, 999, 1000, 12345, JR_ID_MAX,
+					INT64_MAX, 0, -5, INT64_MIN };
+	char got[32], want[32];
+	(void)state;
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		int n = snprintf(want, sizeof(want), "WORK-%03lld", (long long)nums[i]);
+		assert_int_equal(jr_id_spell(got, sizeof(got), nums[i]), (size_t)n);
+		assert_string_equal(got, want);
+	}
+	memset(got, 'x', sizeof(got));
+	assert_int_equal(jr_id_spell(got, 6, 7), 8);
+	assert_string_equal(got, "WORK-");
+	assert_int_equal(got[6], 'x');
+	assert_int_equal(jr_id_spell(got, 0, 7), 8);
+	assert_int_equal(got[0], 'W');
+}
+
 /* ---- the state machine ------------------------------------------------------ */
 
 /*
@@ -236,6 +256,40 @@ static void test_status__transition_applies_exactly_the_allowed_moves(void **sta
 			jerry_item_free(it);
 		}
 	}
+}
+
+/* A refusal names the allowed moves as statuses, the same as in words. */
+static void test_status__refusal_lists_the_allowed_moves_as_statuses(void **state)
+{
+	(void)state;
+	for (int f = 0; f < JERRY_STATUS__COUNT; f++) {
+		jerry_item *it = jr_item_new();
+		jerry_status moves[JERRY_STATUS__COUNT];
+		jerry_error err;
+		char words[160] = "";
+		assert_non_null(it);
+		it->num = 4;
+		jerry_id_format(it->id, sizeof(it->id), 4);
+		it->status = (jerry_status)f;
+		jerry_error_clear(&err);
+		assert_int_equal(jr_status_transition(it, (jerry_status)f, 1, &err), JERRY_EREFUSED);
+		size_t n = jerry_error_allowed(moves, &err), want = 0;
+		for (int t = 0; t < JERRY_STATUS__COUNT; t++)
+			want += (size_t)allowed_moves[f][t];
+		assert_int_equal(n, want);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(allowed_moves[f][moves[i]]);
+			assert_true(i == 0 || moves[i - 1] < moves[i]);
+			snprintf(words + strlen(words), sizeof(words) - strlen(words), "%s%s",
+				 i ? ", " : "", jerry_status_name(moves[i]));
+		}
+		assert_string_equal(err.allowed, n ? words : "none");
+		jerry_item_free(it);
+	}
+	jerry_error clean;
+	jerry_status none[JERRY_STATUS__COUNT];
+	jerry_error_clear(&clean);
+	assert_int_equal(jerry_error_allowed(none, &clean), 0);
 }
 
 static void test_status__done_cannot_go_back_to_pending(void **state)
@@ -711,6 +765,24 @@ static void test_error__setter_returns_code_and_appends_errno(void **state)
 	assert_string_equal(err.message, "");
 }
 
+/* A failure kept in a scratch error reaches the caller whole; NULL takes nothing. */
+static void test_error__pass_hands_on_the_kept_failure(void **state)
+{
+	jerry_error err, kept;
+	(void)state;
+	jerry_error_clear(&err);
+	jerry_error_clear(&kept);
+	jr_error(&kept, JERRY_ECORRUPT, "cannot parse '%s'", "items/WORK-001.json");
+	kept.line = 3;
+	jr_error_pass(&err, &kept);
+	assert_int_equal(err.code, JERRY_ECORRUPT);
+	assert_string_equal(err.message, "cannot parse 'items/WORK-001.json'");
+	assert_int_equal(err.line, 3);
+	jr_error_pass(NULL, &kept);
+	jr_error_pass(&err, &err);
+	assert_int_equal(err.code, JERRY_ECORRUPT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -723,8 +795,10 @@ int main(void)
 		cmocka_unit_test(test_id__accepts_every_documented_spelling),
 		cmocka_unit_test(test_id__refuses_anything_that_could_name_another_path),
 		cmocka_unit_test(test_id__format_pads_to_three_digits_and_grows_past),
+		cmocka_unit_test(test_id__spell_matches_printf_and_respects_the_size),
 		cmocka_unit_test(test_status__can_move_matches_the_documented_table),
 		cmocka_unit_test(test_status__transition_applies_exactly_the_allowed_moves),
+		cmocka_unit_test(test_status__refusal_lists_the_allowed_moves_as_statuses),
 		cmocka_unit_test(test_status__done_cannot_go_back_to_pending),
 		cmocka_unit_test(test_status__same_status_is_refused_not_ignored),
 		cmocka_unit_test(test_status__cancelled_is_terminal_and_says_so),
@@ -744,6 +818,7 @@ int main(void)
 		cmocka_unit_test(test_time__format_matches_gmtime_in_utc),
 		cmocka_unit_test(test_time__parse_accepts_variants_and_refuses_garbage),
 		cmocka_unit_test(test_error__setter_returns_code_and_appends_errno),
+		cmocka_unit_test(test_error__pass_hands_on_the_kept_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

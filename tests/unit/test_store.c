@@ -262,6 +262,30 @@ static void test_create__assigns_sequential_ids_and_unique_uids(void **state)
 	assert_check_clean(s->st);
 }
 
+/*
+ * The store's clock is the one its stamps and leases are made by: a front
+ * end that judges a claim by it agrees with the store.
+ */
+static void test_claim__judged_by_the_stores_clock(void **state)
+{
+	h_store *s = S(state);
+	jerry_item *it = NULL;
+	jerry_error err;
+	int64_t before = jerry_store_now(s->st);
+	h_create(s->st, "Lease", NULL, NULL);
+	assert_int_equal(jerry_claim_take(&it, s->st, "1", 60000, 0, &err), 0);
+	int64_t after = jerry_store_now(s->st);
+	assert_true(before <= it->updated_at && it->updated_at <= after);
+	assert_true(jerry_claim_live(it, after));
+	assert_false(jerry_claim_stale(it, after));
+	assert_true(jerry_claim_stale(it, it->claim.expires_ms));
+	assert_false(jerry_claim_live(it, it->claim.expires_ms));
+	jerry_item_free(it);
+	assert_int_equal(jerry_claim_release(&it, s->st, "1", 0, &err), 0);
+	assert_false(jerry_claim_stale(it, it->claim.expires_ms + 1));
+	jerry_item_free(it);
+}
+
 static void test_update__bumps_version_and_show_reads_the_file(void **state)
 {
 	h_store *s = S(state);
@@ -1370,6 +1394,7 @@ int main(void)
 		T(test_open__finds_a_project_store),
 		T(test_open__no_store_is_not_found),
 		T(test_create__assigns_sequential_ids_and_unique_uids),
+		T(test_claim__judged_by_the_stores_clock),
 		T(test_update__bumps_version_and_show_reads_the_file),
 		T(test_index__list_agrees_with_the_files),
 		T(test_store__works_with_sync_on),
