@@ -308,7 +308,7 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 {
 	int64_t window = DEFAULT_SINCE_MS;
 	const char *since_text = "1d";
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	struct brief b;
 	int status;
 
@@ -320,8 +320,6 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 			return out_fail(cli, JERRY_EINVALID, "write it like 30m, 1h, 1d or 1w",
 					"'%.64s' is not a time span", since_text);
 	}
-	if ((status = cli_open(&store, cli)))
-		return status;
 	if ((status = brief_load(&b, cli, store, window)))
 		goto out;
 	if (cli->json) {
@@ -354,7 +352,6 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 	brief_closable(&b);
 out:
 	brief_release(&b);
-	jerry_store_free(store);
 	return status;
 }
 
@@ -380,13 +377,11 @@ static const char guide[] =
 
 int cmd_prime(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	struct brief b;
 	int status;
 
 	(void)args;
-	if ((status = cli_open(&store, cli)))
-		return status;
 	if ((status = brief_load(&b, cli, store, DEFAULT_SINCE_MS)))
 		goto out;
 	const char *me = jerry_store_claimer(store);
@@ -419,7 +414,6 @@ int cmd_prime(struct cli *cli, const struct cli_args *args)
 	jerry_item_array_free(waiting, nwaiting);
 out:
 	brief_release(&b);
-	jerry_store_free(store);
 	return status;
 }
 
@@ -480,15 +474,13 @@ static void put_changes(const jerry_history_entry *e)
 
 int cmd_history(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_history_entry *e = NULL;
 	size_t n = 0;
 	jerry_error err;
-	int status;
+	int status = 0;
 
 	jerry_error_clear(&err);
-	if ((status = cli_open(&store, cli)))
-		return status;
 	int rc = jerry_history(&e, &n, store, args->pos[0], &err);
 	if (rc) {
 		status = out_error(cli, rc, &err);
@@ -513,7 +505,6 @@ int cmd_history(struct cli *cli, const struct cli_args *args)
 		}
 	}
 	jerry_history_free(e, n);
-	jerry_store_free(store);
 	return status;
 }
 
@@ -535,7 +526,7 @@ static void put_log_entry(const jerry_log_entry *e)
 int cmd_log(struct cli *cli, const struct cli_args *args)
 {
 	jerry_log_query q = {0};
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_log_entry *e = NULL;
 	size_t n = 0, nby = 0, nitems = 0;
 	jerry_error err;
@@ -579,7 +570,7 @@ int cmd_log(struct cli *cli, const struct cli_args *args)
 	q.items = items;
 	q.nitems = nitems;
 	jerry_error_clear(&err);
-	if (status || (status = cli_open(&store, cli)))
+	if (status)
 		goto out;
 	int rc = jerry_log(&e, &n, store, &q, &err);
 	if (rc) {
@@ -600,7 +591,6 @@ int cmd_log(struct cli *cli, const struct cli_args *args)
 	}
 out:
 	jerry_log_free(e, n);
-	jerry_store_free(store);
 	free(by);
 	free(items);
 	return status;

@@ -147,7 +147,7 @@ static int check_operands(const struct cli *cli, const struct cli_args *args)
 			return out_usage(cli, "'%s' takes no arguments, not '%.64s'", cmd->name,
 					 args->pos[0]);
 		return out_usage(cli, "unexpected argument '%.64s'%s", args->pos[cmd->max_pos],
-				 strcmp(cmd->name, "create") == 0 ? " (quote a title with spaces)" : "");
+				 cmd->extra_hint ? cmd->extra_hint : "");
 	}
 	return 0;
 }
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (help) {
-		if (cli.cmd && cli.cmd->run)
+		if (cli.cmd && !(cli.cmd->flags & CLI_HELP))
 			cli_help_command(stdout, cli.cmd);
 		else
 			help_all(stdout);
@@ -266,8 +266,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < args.nopts; i++)
 		if (args.opts[i].id == OPT_CLAIM)
 			cli.opts.claim_token = args.opts[i].arg;
+	/* The setup the table asks for: handlers find the store open and never free it. */
+	if ((cli.cmd->flags & CLI_STORE) && (status = cli_open(&cli.store, &cli)))
+		goto out;
 	status = cli.cmd->run(&cli, &args);
 out:
+	jerry_store_free(cli.store);
+	cli.store = NULL;
 	cli_args_release(&args);
 	free(rest);
 	return out_finish(&cli, status);
