@@ -62,6 +62,7 @@ struct cli_opt {
 	const char *arg;        /* "PRIORITY", or NULL       */
 	const char *help;
 	int repeat;             /* enum cli_repeat           */
+	int answer;             /* --help, --version: answered alone, not in usage lines */
 };
 
 /*

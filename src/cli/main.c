@@ -65,6 +65,19 @@ static int lock_wait_setup(void)
 
 /* ---- help -------------------------------------------------------------------- */
 
+/* " [--json] [--data DIR] ...", or with sep ", " "--json, --data DIR, ...": from the table. */
+static void put_globals(FILE *f, const char *open, const char *sep, const char *close)
+{
+	const char *between = "";
+	for (const struct cli_opt *o = cli_global_opts; o->id; o++) {
+		if (o->answer)
+			continue;
+		fprintf(f, "%s%s--%s%s%s%s", between, open, o->lng, o->arg ? " " : "",
+			o->arg ? o->arg : "", close);
+		between = sep;
+	}
+}
+
 static void help_options(FILE *f, const struct cli_opt *opts)
 {
 	for (const struct cli_opt *o = opts; o->id; o++) {
@@ -90,13 +103,16 @@ void cli_help_command(FILE *f, const struct cli_cmd *cmd)
 		fprintf(f, "\nOptions:\n");
 		help_options(f, cmd->opts);
 	}
-	fprintf(f, "\nGlobal options --json, --data DIR, --lock-timeout MS, --as NAME work here "
-		   "too; see 'jerry help'.\n");
+	fprintf(f, "\nGlobal options ");
+	put_globals(f, "", ", ", "");
+	fprintf(f, " work here too; see 'jerry help'.\n");
 }
 
 static void help_all(FILE *f)
 {
-	fprintf(f, "usage: jerry [--json] [--data DIR] [--lock-timeout MS] [--as NAME] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: jerry ");
+	put_globals(f, "[", " ", "]");
+	fprintf(f, " COMMAND [ARGS]\n\n"
 		   "A work tracker that many processes can share without losing a write.\n\n"
 		   "Commands:\n");
 	for (const struct cli_cmd *c = cli_commands; c->name; c++)
@@ -111,8 +127,9 @@ static void help_all(FILE *f)
 
 static void usage_short(void)
 {
-	fprintf(stderr, "usage: jerry [--json] [--data DIR] [--lock-timeout MS] [--as NAME] COMMAND [ARGS]\n"
-			"run 'jerry help' for the list of commands\n");
+	fprintf(stderr, "usage: jerry ");
+	put_globals(stderr, "[", " ", "]");
+	fprintf(stderr, " COMMAND [ARGS]\nrun 'jerry help' for the list of commands\n");
 }
 
 static int run_help(struct cli *cli, const struct cli_args *args)
@@ -154,6 +171,20 @@ static int check_operands(const struct cli *cli, const struct cli_args *args)
 
 /* ---- main ------------------------------------------------------------------- */
 
+/*
+ * The global option a word is, when the value (if it takes one) is the
+ * next word: "--data" or "-h", not "--data=DIR".  NULL for anything else.
+ */
+static const struct cli_opt *global_word(const char *a)
+{
+	if (a[0] != '-')
+		return NULL;
+	for (const struct cli_opt *o = cli_global_opts; o->id; o++)
+		if (a[1] == '-' ? strcmp(a + 2, o->lng) == 0 : o->shrt && a[1] == o->shrt && !a[2])
+			return o;
+	return NULL;
+}
+
 /* Where the command name is: the first word that is not a global option or its value. */
 static int find_command(int argc, char **argv, int *dashdash)
 {
@@ -167,20 +198,20 @@ static int find_command(int argc, char **argv, int *dashdash)
 		if (a[0] != '-' || a[1] == '\0')
 			return i;
 		/* A global option that takes a value: skip the value too. */
-		for (const struct cli_opt *o = cli_global_opts; o->id; o++)
-			if (o->arg && a[1] == '-' && strcmp(a + 2, o->lng) == 0 && i + 1 < argc) {
-				i++;
-				break;
-			}
+		const struct cli_opt *o = global_word(a);
+		if (o && o->arg && i + 1 < argc)
+			i++;
 	}
 	return -1;
 }
 
 static int prescan_json(int argc, char **argv)
 {
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--json") == 0)
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const struct cli_opt *o = global_word(argv[i]);
+		if (o && o->id == OPT_JSON)
 			return 1;
+	}
 	return 0;
 }
 
