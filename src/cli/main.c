@@ -122,6 +122,7 @@ static void help_all(FILE *f)
 	fprintf(f, "\nEnvironment: JERRY_DATA, JERRY_PROJECT, JERRY_LOCK_TIMEOUT, JERRY_INSTANCE,\n"
 		   "JERRY_SESSION, CLAUDE_CODE_SESSION_ID, JERRY_SYNC=off, NO_COLOR.\n\n"
 		   "Run 'jerry help COMMAND' or 'jerry COMMAND --help' for a command's options,\n"
+		   "'jerry help exit-codes' for what each exit status means,\n"
 		   "and 'man jerry' for the whole story.\n");
 }
 
@@ -132,12 +133,32 @@ static void usage_short(void)
 	fprintf(stderr, " COMMAND [ARGS]\nrun 'jerry help' for the list of commands\n");
 }
 
+/* `jerry help exit-codes`: the library's exit table, as the docs' tables must say it. */
+static int help_exit_codes(struct cli *cli)
+{
+	size_t n;
+	const jerry_exit_row *rows = jerry_exit_table(&n);
+	if (!cli->json) {
+		for (size_t i = 0; i < n; i++)
+			printf("%-3d %-21s %s\n", rows[i].status, rows[i].name, rows[i].meaning);
+		return 0;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		out_json_push(&arr, json_pack("{s:i,s:s,s:s,s:s?}", "exit", rows[i].status, "code",
+					      rows[i].name, "meaning", rows[i].meaning, "advice",
+					      rows[i].advice));
+	return out_json(cli, arr);
+}
+
 static int run_help(struct cli *cli, const struct cli_args *args)
 {
 	if (args->npos == 0) {
 		help_all(stdout);
 		return 0;
 	}
+	if (strcmp(args->pos[0], "exit-codes") == 0)
+		return help_exit_codes(cli);
 	const struct cli_cmd *cmd = cli_cmd_find(args->pos[0]);
 	if (!cmd) {
 		cli->cmd = NULL;
