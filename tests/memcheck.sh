@@ -23,6 +23,9 @@ vg() {
 		pass=$((pass + 1))
 	fi
 }
+# Before init: main.c's open of the store fails, and nothing is left behind.
+vg no-store list --all
+vg no-store-json claim 1 --json
 vg init init
 vg create create "first item" -p high -l a -l b -d "some text"
 vg create-child create "child" -t subtask --parent 1 --json
@@ -80,6 +83,8 @@ vg claim-next-stale claim --next --skip 1 --any --json
 vg history history 1
 vg history-json history 1 --json
 vg prime-json prime --json
+vg exit-codes help exit-codes
+vg exit-codes-json help exit-codes --json
 vg show-related show 2 --json
 vg list-tree list --tree --all
 vg list-tree-json list --tree --json --all

@@ -60,6 +60,25 @@ int jerry_code_exit_status(int code);
 /* A stable machine name for a code: "conflict", "lock_timeout", ... */
 const char *jerry_code_name(int code);
 
+/*
+ * The exit-status table: one row per code, in the order of the exit
+ * status.  It is the one source of what each status means; the two
+ * functions above read it, `jerry help exit-codes` prints it, `jerry
+ * prime` briefs an agent from it, and tests/system/t0240 holds the
+ * tables in README.md, doc/CLI.md, doc/jerry.1 and the skill to it.
+ */
+typedef struct jerry_exit_row {
+	int status;                    /* the exit status, 0..10                  */
+	int code;                      /* the jerry_code it stands for            */
+	const char *name;              /* jerry_code_name(code)                   */
+	const char *meaning;           /* what happened, in one line              */
+	const char *advice;            /* what a caller does next, briefly; NULL:
+					  not worth an agent's attention (exit 1) */
+} jerry_exit_row;
+
+/* The rows, static; *n gets how many. */
+const jerry_exit_row *jerry_exit_table(size_t *n);
+
 #define JERRY_ERROR_MSG_MAX 768
 #define JERRY_ERROR_DEPS_MAX 32
 

@@ -8,10 +8,13 @@
  *      (commands.c): name, usage, summary, options, handler.  Help, usage
  *      errors and `jerry CMD --help` all come from that table;
  *   3. fill jerry_open_opts from the global options and the environment;
- *   4. run the handler, which returns the exit status; every error it meets
+ *   4. open the store when the table says the command works on one
+ *      (CLI_STORE, as git's RUN_SETUP), so a handler finds it in cli->store
+ *      and never opens or frees it;
+ *   5. run the handler, which returns the exit status; every error it meets
  *      goes through output.c, which knows text from --json;
- *   5. flush and close stdout; if that write failed, exit 6 when nothing
- *      changed, exit 10 when the handler had committed a change.
+ *   6. free the store; flush and close stdout; if that write failed, exit 6
+ *      when nothing changed, exit 10 when the handler had committed a change.
  *
  * Handlers own what they allocate and free it before returning: the command
  * is meant to be valgrind-clean.
@@ -59,6 +62,7 @@ struct cli_opt {
 	const char *arg;        /* "PRIORITY", or NULL       */
 	const char *help;
 	int repeat;             /* enum cli_repeat           */
+	int answer;             /* --help, --version: answered alone, not in usage lines */
 };
 
 /*
@@ -98,6 +102,7 @@ struct cli {
 	const char *as;                /* --as, else JERRY_INSTANCE */
 	jerry_open_opts opts;
 	const struct cli_cmd *cmd;
+	jerry_store *store;            /* main.c's, for a CLI_STORE command; else NULL */
 	struct cli_commit *commit;     /* main.c's; NULL where nothing commits */
 	struct cli_each *each;         /* several IDs: out_each's; NULL otherwise */
 };
@@ -120,6 +125,16 @@ typedef int (*cli_handler)(struct cli *cli, const struct cli_args *args);
 /* How many item IDs a command that takes several accepts at once. */
 #define CLI_IDS_MAX 1000
 
+/*
+ * What main.c does for a command before and after its handler, and what
+ * kind of command it is (the handler reads this, never its own name).
+ */
+enum cli_cmd_flag {
+	CLI_STORE = 1 << 0,            /* works on an existing store: main.c opens it */
+	CLI_RENEW = 1 << 1,            /* claim family: renews claims held (heartbeat) */
+	CLI_HELP = 1 << 2,             /* `help` itself: no handler, usage errors point to the list */
+};
+
 struct cli_cmd {
 	const char *name;
 	const char *usage;             /* operands and options after the name */
@@ -127,8 +142,14 @@ struct cli_cmd {
 	const struct cli_opt *opts;    /* terminated by an entry with id 0    */
 	size_t min_pos, max_pos;       /* how many operands it takes          */
 	cli_handler run;
-	/* for start/done/cancel/reopen: the status they move to */
+	unsigned flags;                /* enum cli_cmd_flag                   */
+	/* start/block/done/cancel/reopen: the status they move to, and from */
 	const char *status;
+	const char *from_status;       /* reopen: only from done              */
+	/* how its change reads, "a note was added to " ID "": NULL for the default */
+	const char *change_before, *change_after;
+	/* added to "unexpected argument 'X'" */
+	const char *extra_hint;
 };
 
 /* commands.c */

@@ -289,7 +289,7 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 {
 	int64_t window = DEFAULT_SINCE_MS;
 	const char *since_text = "1d";
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	struct brief b;
 	int status;
 
@@ -301,8 +301,6 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 			return out_fail(cli, JERRY_EINVALID, "write it like 30m, 1h, 1d or 1w",
 					"'%.64s' is not a time span", since_text);
 	}
-	if ((status = cli_open(&store, cli)))
-		return status;
 	if ((status = brief_load(&b, cli, store, window)))
 		goto out;
 	if (cli->json) {
@@ -335,11 +333,10 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 	brief_closable(&b);
 out:
 	brief_release(&b);
-	jerry_store_free(store);
 	return status;
 }
 
-static const char guide[] =
+static const char guide_head[] =
 	"You share this tracker with other agents; no write is ever lost and a claim has one holder.\n"
 	"Name yourself on every command: jerry --as <you> ... (a fresh shell forgets JERRY_INSTANCE)\n"
 	"Keep the 'token:' claim prints (--claim TOKEN proves it). Add --json to read output.\n"
@@ -350,24 +347,53 @@ static const char guide[] =
 	"  new work  id=$(jerry create \"title\" -t task -p medium [--parent ID])\n"
 	"  order     jerry dep add ID --on OTHER; jerry ready; jerry blocked\n"
 	"  read      jerry show ID; jerry list; jerry search TEXT; jerry history ID\n"
-	"  safe edit jerry update ID --title T --if-version N (applies only at version N)\n"
-	"Exit codes: 0 ok; 2 bad usage (see jerry help CMD); 3 not found or nothing ready;\n"
-	"  4 claimed by another or stale --if-version: pick another item or re-read;\n"
-	"  5 lock busy: retry shortly; 6 storage problem, nothing changed: tell the user;\n"
-	"  7 corrupt file: run jerry check, tell the user; 8 committed, verify with show;\n"
-	"  9 refused by a rule: the message lists what is allowed;\n"
-	"  10 the change is made but its output was lost: do not repeat it, jerry show ID.\n"
-	"Never edit files under .jerry/ by hand.\n";
+	"  safe edit jerry update ID --title T --if-version N (applies only at version N)\n";
+
+#define GUIDE_WIDTH 81
+
+/*
+ * The guide: how to use jerry here, then what each exit status asks of
+ * an agent - from the library's exit table, wrapped at GUIDE_WIDTH.
+ * Returns -1 if it does not fit `size`.
+ */
+static int guide_text(char *buf, size_t size)
+{
+	size_t n, len, line;
+	const jerry_exit_row *rows = jerry_exit_table(&n);
+	int w = snprintf(buf, size, "%sExit codes:", guide_head);
+	if (w < 0 || (size_t)w >= size)
+		return -1;
+	len = (size_t)w;
+	line = strlen("Exit codes:");
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].advice)
+			continue;
+		char item[160];
+		int k = snprintf(item, sizeof(item), "%d %s%s", rows[i].status, rows[i].advice,
+				 i + 1 < n ? ";" : ".");
+		if (k < 0 || (size_t)k >= sizeof(item))
+			return -1;
+		int wrap = line > strlen("Exit codes:") && line + 1 + (size_t)k > GUIDE_WIDTH;
+		w = snprintf(buf + len, size - len, "%s%s", wrap ? "\n  " : " ", item);
+		if (w < 0 || (size_t)w >= size - len)
+			return -1;
+		len += (size_t)w;
+		line = wrap ? 2 + (size_t)k : line + 1 + (size_t)k;
+	}
+	w = snprintf(buf + len, size - len, "\nNever edit files under .jerry/ by hand.\n");
+	return w < 0 || (size_t)w >= size - len ? -1 : 0;
+}
 
 int cmd_prime(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	struct brief b;
 	int status;
+	char guide[2048];
 
 	(void)args;
-	if ((status = cli_open(&store, cli)))
-		return status;
+	if (guide_text(guide, sizeof(guide)))
+		return out_fail(cli, JERRY_EINTERNAL, NULL, "the exit table does not fit the guide");
 	if ((status = brief_load(&b, cli, store, DEFAULT_SINCE_MS)))
 		goto out;
 	const char *me = jerry_store_claimer(store);
@@ -400,7 +426,6 @@ int cmd_prime(struct cli *cli, const struct cli_args *args)
 	jerry_item_array_free(waiting, nwaiting);
 out:
 	brief_release(&b);
-	jerry_store_free(store);
 	return status;
 }
 
@@ -461,15 +486,13 @@ static void put_changes(const jerry_history_entry *e)
 
 int cmd_history(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_history_entry *e = NULL;
 	size_t n = 0;
 	jerry_error err;
-	int status;
+	int status = 0;
 
 	jerry_error_clear(&err);
-	if ((status = cli_open(&store, cli)))
-		return status;
 	int rc = jerry_history(&e, &n, store, args->pos[0], &err);
 	if (rc) {
 		status = out_error(cli, rc, &err);
@@ -494,7 +517,6 @@ int cmd_history(struct cli *cli, const struct cli_args *args)
 		}
 	}
 	jerry_history_free(e, n);
-	jerry_store_free(store);
 	return status;
 }
 
@@ -516,7 +538,7 @@ static void put_log_entry(const jerry_log_entry *e)
 int cmd_log(struct cli *cli, const struct cli_args *args)
 {
 	jerry_log_query q = {0};
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_log_entry *e = NULL;
 	size_t n = 0, nby = 0, nitems = 0;
 	int64_t since = 0;             /* --since: how far back from now */
@@ -558,7 +580,7 @@ int cmd_log(struct cli *cli, const struct cli_args *args)
 	q.items = items;
 	q.nitems = nitems;
 	jerry_error_clear(&err);
-	if (status || (status = cli_open(&store, cli)))
+	if (status)
 		goto out;
 	if (since)
 		q.since_ms = jerry_store_now(store) - since;
@@ -581,7 +603,6 @@ int cmd_log(struct cli *cli, const struct cli_args *args)
 	}
 out:
 	jerry_log_free(e, n);
-	jerry_store_free(store);
 	free(by);
 	free(items);
 	return status;

@@ -75,7 +75,7 @@ static int print_report(const struct cli *cli, const jerry_report *r, size_t ope
 
 int cmd_check(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_report *report = NULL;
 	jerry_error err;
 	int repair = 0, status;
@@ -84,8 +84,6 @@ int cmd_check(struct cli *cli, const struct cli_args *args)
 	for (size_t i = 0; i < args->nopts; i++)
 		if (args->opts[i].id == OPT_REPAIR)
 			repair = 1;
-	if ((status = cli_open(&store, cli)))
-		return status;
 	int rc = jerry_check(&report, store, repair, &err);
 	if ((rc && rc != JERRY_EDURABLE) || !report) {
 		status = out_error(cli, rc, &err);
@@ -104,21 +102,18 @@ int cmd_check(struct cli *cli, const struct cli_args *args)
 		status = jerry_code_exit_status(JERRY_ECORRUPT);
 out:
 	jerry_report_free(report);
-	jerry_store_free(store);
 	return status;
 }
 
 int cmd_reindex(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_error err;
 	size_t count = 0;
-	int status;
+	int status = 0;
 
 	(void)args;
 	jerry_error_clear(&err);
-	if ((status = cli_open(&store, cli)))
-		return status;
 	int rc = jerry_reindex(&count, store, &err);
 	if (rc && rc != JERRY_EDURABLE) {
 		status = out_error(cli, rc, &err);
@@ -135,6 +130,5 @@ int cmd_reindex(struct cli *cli, const struct cli_args *args)
 			printf("reindexed %zu items\n", count);
 		}
 	}
-	jerry_store_free(store);
 	return status;
 }

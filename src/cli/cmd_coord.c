@@ -45,7 +45,7 @@ static int out_claimed(const struct cli *cli, int rc, const jerry_error *err,
 	printf("%s %s by %s until %s (%s, version %lld)\n", item->id, verb, item->claim.by, until,
 	       jerry_status_name(item->status), (long long)item->version);
 	/* A claim's second line: what a caller that cannot keep a name passes as --claim. */
-	if (strcmp(cli->cmd->name, "claim") == 0 && item->claim.token)
+	if (!(cli->cmd->flags & CLI_RENEW) && item->claim.token)
 		printf("token: %s\n", item->claim.token);
 	return 0;
 }
@@ -80,7 +80,7 @@ static int claim_one(struct cli *cli, jerry_store *store, const char *id, const 
  */
 int cmd_claim(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_item *item = NULL;
 	jerry_error err;
 	struct claim_how how = {0, 0, 0};
@@ -89,7 +89,7 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 	jerry_error_clear(&err);
 	if ((status = lease_of(cli, args, &how.lease)))
 		return status;
-	how.heartbeat = strcmp(cli->cmd->name, "heartbeat") == 0;
+	how.heartbeat = (cli->cmd->flags & CLI_RENEW) != 0;
 	if (next && args->npos > 0)
 		return out_usage(cli, "give either an ID or --next, not both");
 	if (!next && args->npos == 0)
@@ -106,13 +106,10 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 	how.force = has_opt(args, OPT_FORCE);
 	if (next && how.force)
 		return out_usage(cli, "--force goes with an ID, not --next");
-	if ((status = cli_open(&store, cli)))
-		return status;
 	if (next) {
 		struct cli_filter cf;
 		if ((status = cli_filter_fill(&cf, cli, args))) {
 			cli_filter_release(&cf);
-			jerry_store_free(store);
 			return status;
 		}
 		rc = jerry_claim_next(&item, store, &cf.f, how.lease, &err);
@@ -122,7 +119,6 @@ int cmd_claim(struct cli *cli, const struct cli_args *args)
 	} else {
 		status = out_each(cli, store, args->pos, args->npos, claim_one, &how);
 	}
-	jerry_store_free(store);
 	return status;
 }
 
@@ -149,13 +145,9 @@ static int release_one(struct cli *cli, jerry_store *store, const char *id, cons
 /* Give items back, claimed or not: each of the IDs given, on its own. */
 int cmd_release(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	int flags = has_opt(args, OPT_FORCE) ? JERRY_CLAIM_FORCE : 0;
-	int status = cli_open(&store, cli);
-	if (!status)
-		status = out_each(cli, store, args->pos, args->npos, release_one, &flags);
-	jerry_store_free(store);
-	return status;
+	return out_each(cli, store, args->pos, args->npos, release_one, &flags);
 }
 
 /* ---- dependencies ---------------------------------------------------------- */
@@ -201,7 +193,7 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 	size_t non = 0;
 	int add = strcmp(sub, "add") == 0, rm = strcmp(sub, "rm") == 0 || strcmp(sub, "remove") == 0;
 	int tree = strcmp(sub, "tree") == 0;
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_item *item = NULL;
 	jerry_error err;
 	int status, rc;
@@ -219,10 +211,6 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 	for (size_t i = 0; i < args->nopts; i++)
 		if (args->opts[i].id == OPT_ON)
 			on[non++] = args->opts[i].arg;
-	if ((status = cli_open(&store, cli))) {
-		free(on);
-		return status;
-	}
 	if (tree) {
 		status = dep_tree(cli, store, args->pos[1]);
 	} else {
@@ -246,7 +234,6 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 		}
 		jerry_item_free(item);
 	}
-	jerry_store_free(store);
 	free(on);
 	return status;
 }
@@ -256,14 +243,14 @@ int cmd_dep(struct cli *cli, const struct cli_args *args)
 int cmd_ready(struct cli *cli, const struct cli_args *args)
 {
 	struct cli_filter cf;
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_item **items = NULL;
 	size_t n = 0;
 	jerry_error err;
 	int status;
 
 	jerry_error_clear(&err);
-	if ((status = cli_filter_fill(&cf, cli, args)) || (status = cli_open(&store, cli))) {
+	if ((status = cli_filter_fill(&cf, cli, args))) {
 		cli_filter_release(&cf);
 		return status;
 	}
@@ -271,7 +258,6 @@ int cmd_ready(struct cli *cli, const struct cli_args *args)
 	/* Ready items carry no live claim: a claim still recorded is a stale one. */
 	status = rc ? out_error(cli, rc, &err) : out_ready_table(cli, items, n);
 	jerry_item_array_free(items, n);
-	jerry_store_free(store);
 	cli_filter_release(&cf);
 	return status;
 }
@@ -279,16 +265,14 @@ int cmd_ready(struct cli *cli, const struct cli_args *args)
 /* What a blocked item waits on: its unfinished dependencies, with their status. */
 int cmd_blocked(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_waiting *items = NULL;
 	size_t n = 0;
 	jerry_error err;
-	int status, rc;
+	int status = 0, rc;
 
 	(void)args;
 	jerry_error_clear(&err);
-	if ((status = cli_open(&store, cli)))
-		return status;
 	if ((rc = jerry_waiting_on(&items, &n, store, &err))) {
 		status = out_error(cli, rc, &err);
 		goto out;
@@ -328,24 +312,20 @@ int cmd_blocked(struct cli *cli, const struct cli_args *args)
 		status = out_json(cli, arr);
 out:
 	jerry_waiting_free(items, n);
-	jerry_store_free(store);
 	return status;
 }
 
 int cmd_search(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_item **items = NULL;
 	size_t n = 0;
 	jerry_error err;
 	int status;
 
 	jerry_error_clear(&err);
-	if ((status = cli_open(&store, cli)))
-		return status;
 	int rc = jerry_search(&items, &n, store, args->pos[0], has_opt(args, OPT_ALL), &err);
 	status = rc ? out_error(cli, rc, &err) : out_table(cli, items, n);
 	jerry_item_array_free(items, n);
-	jerry_store_free(store);
 	return status;
 }

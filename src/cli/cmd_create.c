@@ -10,7 +10,6 @@
 int cmd_create(struct cli *cli, const struct cli_args *args)
 {
 	jerry_create_spec spec = { 0 };
-	jerry_store *store = NULL;
 	jerry_item *item = NULL;
 	const char **labels = NULL;
 	char *input = NULL;
@@ -43,13 +42,10 @@ int cmd_create(struct cli *cli, const struct cli_args *args)
 	}
 	if (spec.description && !*spec.description)
 		spec.description = NULL;
-	if ((status = cli_open(&store, cli)))
-		goto out;
-	rc = jerry_create(&item, store, &spec, &err);
+	rc = jerry_create(&item, cli->store, &spec, &err);
 	status = out_created(cli, rc, &err, item);
 out:
 	jerry_item_free(item);
-	jerry_store_free(store);
 	free(input);
 	free(labels);
 	return status;

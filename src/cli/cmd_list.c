@@ -236,7 +236,7 @@ static int out_tree(const struct cli *cli, jerry_item *const *items, size_t n)
 int cmd_list(struct cli *cli, const struct cli_args *args)
 {
 	struct cli_filter cf;
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_item **items = NULL;
 	size_t n = 0;
 	jerry_error err;
@@ -245,7 +245,7 @@ int cmd_list(struct cli *cli, const struct cli_args *args)
 	jerry_error_clear(&err);
 	for (size_t i = 0; i < args->nopts; i++)
 		tree |= args->opts[i].id == OPT_TREE;
-	if ((status = cli_filter_fill(&cf, cli, args)) || (status = cli_open(&store, cli))) {
+	if ((status = cli_filter_fill(&cf, cli, args))) {
 		cli_filter_release(&cf);
 		return status;
 	}
@@ -255,7 +255,6 @@ int cmd_list(struct cli *cli, const struct cli_args *args)
 	else
 		status = tree ? out_tree(cli, items, n) : out_table(cli, items, n);
 	jerry_item_array_free(items, n);
-	jerry_store_free(store);
 	cli_filter_release(&cf);
 	return status;
 }

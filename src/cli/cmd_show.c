@@ -30,15 +30,13 @@ static void put_list(const char *heading, jerry_item *const *items, size_t n)
 
 int cmd_show(struct cli *cli, const struct cli_args *args)
 {
-	jerry_store *store = NULL;
+	jerry_store *store = cli->store;
 	jerry_item *item = NULL, **kids = NULL, **deps = NULL;
 	size_t nkids = 0, ndeps = 0;
 	jerry_error err;
 	int rc, status;
 
 	jerry_error_clear(&err);
-	if ((status = cli_open(&store, cli)))
-		return status;
 	if ((rc = jerry_show(&item, store, args->pos[0], &err)) ||
 	    (rc = jerry_related(&kids, &nkids, &deps, &ndeps, store, args->pos[0], &err))) {
 		status = out_error(cli, rc, &err);
@@ -60,6 +58,5 @@ int cmd_show(struct cli *cli, const struct cli_args *args)
 	jerry_item_free(item);
 	jerry_item_array_free(kids, nkids);
 	jerry_item_array_free(deps, ndeps);
-	jerry_store_free(store);
 	return status;
 }

@@ -152,17 +152,6 @@ static int apply(struct cli *cli, jerry_store *store, const char *id, const jerr
 	return status;
 }
 
-/* Open the store and apply; for the commands with nothing to check first. */
-static int open_apply(struct cli *cli, const char *id, const jerry_change *c)
-{
-	jerry_store *store = NULL;
-	int status = cli_open(&store, cli);
-	if (!status)
-		status = apply(cli, store, id, c);
-	jerry_store_free(store);
-	return status;
-}
-
 int cmd_update(struct cli *cli, const struct cli_args *args)
 {
 	struct change ch;
@@ -170,7 +159,7 @@ int cmd_update(struct cli *cli, const struct cli_args *args)
 	if (!status && ch.fields == 0)
 		status = out_usage(cli, "nothing to update: give at least one field to change");
 	if (!status)
-		status = open_apply(cli, args->pos[0], &ch.c);
+		status = apply(cli, cli->store, args->pos[0], &ch.c);
 	change_release(&ch);
 	return status;
 }
@@ -184,19 +173,15 @@ static int apply_one(struct cli *cli, jerry_store *store, const char *id, const 
 int cmd_transition(struct cli *cli, const struct cli_args *args)
 {
 	struct change ch;
-	jerry_store *store = NULL;
 	int status = gather(&ch, cli, args);
 	if (!status && ch.c.has_if_version && args->npos > 1)
 		status = out_usage(cli, "--if-version goes with one ID: each item has its own version");
 	if (!status) {
 		ch.c.status = cli->cmd->status;
 		/* reopen is start for a done item only, decided under the item's lock */
-		if (strcmp(cli->cmd->name, "reopen") == 0)
-			ch.c.from_status = "done";
-		if (!(status = cli_open(&store, cli)))
-			status = out_each(cli, store, args->pos, args->npos, apply_one, &ch.c);
+		ch.c.from_status = cli->cmd->from_status;
+		status = out_each(cli, cli->store, args->pos, args->npos, apply_one, &ch.c);
 	}
-	jerry_store_free(store);
 	change_release(&ch);
 	return status;
 }
@@ -214,7 +199,7 @@ int cmd_note(struct cli *cli, const struct cli_args *args)
 			status = out_error(cli, rc, &err);
 	}
 	if (!status)
-		status = open_apply(cli, args->pos[0], &ch.c);
+		status = apply(cli, cli->store, args->pos[0], &ch.c);
 	change_release(&ch);
 	return status;
 }

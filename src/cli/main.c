@@ -65,6 +65,19 @@ static int lock_wait_setup(void)
 
 /* ---- help -------------------------------------------------------------------- */
 
+/* " [--json] [--data DIR] ...", or with sep ", " "--json, --data DIR, ...": from the table. */
+static void put_globals(FILE *f, const char *open, const char *sep, const char *close)
+{
+	const char *between = "";
+	for (const struct cli_opt *o = cli_global_opts; o->id; o++) {
+		if (o->answer)
+			continue;
+		fprintf(f, "%s%s--%s%s%s%s", between, open, o->lng, o->arg ? " " : "",
+			o->arg ? o->arg : "", close);
+		between = sep;
+	}
+}
+
 static void help_options(FILE *f, const struct cli_opt *opts)
 {
 	for (const struct cli_opt *o = opts; o->id; o++) {
@@ -90,13 +103,16 @@ void cli_help_command(FILE *f, const struct cli_cmd *cmd)
 		fprintf(f, "\nOptions:\n");
 		help_options(f, cmd->opts);
 	}
-	fprintf(f, "\nGlobal options --json, --data DIR, --lock-timeout MS, --as NAME work here "
-		   "too; see 'jerry help'.\n");
+	fprintf(f, "\nGlobal options ");
+	put_globals(f, "", ", ", "");
+	fprintf(f, " work here too; see 'jerry help'.\n");
 }
 
 static void help_all(FILE *f)
 {
-	fprintf(f, "usage: jerry [--json] [--data DIR] [--lock-timeout MS] [--as NAME] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: jerry ");
+	put_globals(f, "[", " ", "]");
+	fprintf(f, " COMMAND [ARGS]\n\n"
 		   "A work tracker that many processes can share without losing a write.\n\n"
 		   "Commands:\n");
 	for (const struct cli_cmd *c = cli_commands; c->name; c++)
@@ -106,13 +122,33 @@ static void help_all(FILE *f)
 	fprintf(f, "\nEnvironment: JERRY_DATA, JERRY_PROJECT, JERRY_LOCK_TIMEOUT, JERRY_INSTANCE,\n"
 		   "JERRY_SESSION, CLAUDE_CODE_SESSION_ID, JERRY_SYNC=off, NO_COLOR.\n\n"
 		   "Run 'jerry help COMMAND' or 'jerry COMMAND --help' for a command's options,\n"
+		   "'jerry help exit-codes' for what each exit status means,\n"
 		   "and 'man jerry' for the whole story.\n");
 }
 
 static void usage_short(void)
 {
-	fprintf(stderr, "usage: jerry [--json] [--data DIR] [--lock-timeout MS] [--as NAME] COMMAND [ARGS]\n"
-			"run 'jerry help' for the list of commands\n");
+	fprintf(stderr, "usage: jerry ");
+	put_globals(stderr, "[", " ", "]");
+	fprintf(stderr, " COMMAND [ARGS]\nrun 'jerry help' for the list of commands\n");
+}
+
+/* `jerry help exit-codes`: the library's exit table, as the docs' tables must say it. */
+static int help_exit_codes(struct cli *cli)
+{
+	size_t n;
+	const jerry_exit_row *rows = jerry_exit_table(&n);
+	if (!cli->json) {
+		for (size_t i = 0; i < n; i++)
+			printf("%-3d %-21s %s\n", rows[i].status, rows[i].name, rows[i].meaning);
+		return 0;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		out_json_push(&arr, json_pack("{s:i,s:s,s:s,s:s?}", "exit", rows[i].status, "code",
+					      rows[i].name, "meaning", rows[i].meaning, "advice",
+					      rows[i].advice));
+	return out_json(cli, arr);
 }
 
 static int run_help(struct cli *cli, const struct cli_args *args)
@@ -121,6 +157,8 @@ static int run_help(struct cli *cli, const struct cli_args *args)
 		help_all(stdout);
 		return 0;
 	}
+	if (strcmp(args->pos[0], "exit-codes") == 0)
+		return help_exit_codes(cli);
 	const struct cli_cmd *cmd = cli_cmd_find(args->pos[0]);
 	if (!cmd) {
 		cli->cmd = NULL;
@@ -147,12 +185,26 @@ static int check_operands(const struct cli *cli, const struct cli_args *args)
 			return out_usage(cli, "'%s' takes no arguments, not '%.64s'", cmd->name,
 					 args->pos[0]);
 		return out_usage(cli, "unexpected argument '%.64s'%s", args->pos[cmd->max_pos],
-				 strcmp(cmd->name, "create") == 0 ? " (quote a title with spaces)" : "");
+				 cmd->extra_hint ? cmd->extra_hint : "");
 	}
 	return 0;
 }
 
 /* ---- main ------------------------------------------------------------------- */
+
+/*
+ * The global option a word is, when the value (if it takes one) is the
+ * next word: "--data" or "-h", not "--data=DIR".  NULL for anything else.
+ */
+static const struct cli_opt *global_word(const char *a)
+{
+	if (a[0] != '-')
+		return NULL;
+	for (const struct cli_opt *o = cli_global_opts; o->id; o++)
+		if (a[1] == '-' ? strcmp(a + 2, o->lng) == 0 : o->shrt && a[1] == o->shrt && !a[2])
+			return o;
+	return NULL;
+}
 
 /* Where the command name is: the first word that is not a global option or its value. */
 static int find_command(int argc, char **argv, int *dashdash)
@@ -167,20 +219,20 @@ static int find_command(int argc, char **argv, int *dashdash)
 		if (a[0] != '-' || a[1] == '\0')
 			return i;
 		/* A global option that takes a value: skip the value too. */
-		for (const struct cli_opt *o = cli_global_opts; o->id; o++)
-			if (o->arg && a[1] == '-' && strcmp(a + 2, o->lng) == 0 && i + 1 < argc) {
-				i++;
-				break;
-			}
+		const struct cli_opt *o = global_word(a);
+		if (o && o->arg && i + 1 < argc)
+			i++;
 	}
 	return -1;
 }
 
 static int prescan_json(int argc, char **argv)
 {
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--json") == 0)
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const struct cli_opt *o = global_word(argv[i]);
+		if (o && o->id == OPT_JSON)
 			return 1;
+	}
 	return 0;
 }
 
@@ -238,7 +290,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (help) {
-		if (cli.cmd && cli.cmd->run)
+		if (cli.cmd && !(cli.cmd->flags & CLI_HELP))
 			cli_help_command(stdout, cli.cmd);
 		else
 			help_all(stdout);
@@ -266,8 +318,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < args.nopts; i++)
 		if (args.opts[i].id == OPT_CLAIM)
 			cli.opts.claim_token = args.opts[i].arg;
+	/* The setup the table asks for: handlers find the store open and never free it. */
+	if ((cli.cmd->flags & CLI_STORE) && (status = cli_open(&cli.store, &cli)))
+		goto out;
 	status = cli.cmd->run(&cli, &args);
 out:
+	jerry_store_free(cli.store);
+	cli.store = NULL;
 	cli_args_release(&args);
 	free(rest);
 	return out_finish(&cli, status);

@@ -259,18 +259,6 @@ static void commit_mark(const struct cli *cli, int rc, const jerry_error *err)
 	}
 }
 
-/* How each command's change reads: "a note was added to WORK-012". */
-static const struct {
-	const char *cmd, *before, *after;
-} change_words[] = {
-	{ "create", "", " was created" },
-	{ "claim", "", " was claimed" },
-	{ "heartbeat", "the claim on ", " was extended" },
-	{ "release", "", " was released" },
-	{ "dep", "the dependencies of ", " were changed" },
-	{ "note", "a note was added to ", "" },
-};
-
 int out_committed(const struct cli *cli, int rc, const jerry_error *err, const jerry_item *item)
 {
 	struct cli_commit *c = cli->commit;
@@ -278,12 +266,11 @@ int out_committed(const struct cli *cli, int rc, const jerry_error *err, const j
 	if (!c)
 		return 0;
 	commit_mark(cli, rc, err);
-	for (size_t i = 0; cli->cmd && i < sizeof(change_words) / sizeof(change_words[0]); i++) {
-		if (strcmp(cli->cmd->name, change_words[i].cmd) == 0) {
-			before = change_words[i].before;
-			after = change_words[i].after;
-		}
-	}
+	/* How the command's change reads (its table entry): "a note was added to WORK-012". */
+	if (cli->cmd && cli->cmd->change_before)
+		before = cli->cmd->change_before;
+	if (cli->cmd && cli->cmd->change_after)
+		after = cli->cmd->change_after;
 	snprintf(c->item, sizeof(c->item), "%s", item->id);
 	c->version = item->version;
 	snprintf(c->what, sizeof(c->what), "%s%s%s (%sversion %lld)", before, item->id, after,
@@ -345,7 +332,7 @@ int out_fail(const struct cli *cli, int code, const char *hint, const char *fmt,
 int out_usage(const struct cli *cli, const char *fmt, ...)
 {
 	char hint[128];
-	if (cli->cmd && strcmp(cli->cmd->name, "help") != 0)
+	if (cli->cmd && !(cli->cmd->flags & CLI_HELP))
 		snprintf(hint, sizeof(hint), "see 'jerry %s --help'", cli->cmd->name);
 	else
 		snprintf(hint, sizeof(hint), "run 'jerry help' for the list of commands");

@@ -120,6 +120,30 @@ static void test_codes__exit_status_and_names_are_fixed(void **state)
 	assert_string_equal(jerry_code_name(-99), "internal");
 }
 
+/* One row per code, every status 0..10 present, in order; the functions agree with it. */
+static void test_codes__the_exit_table_covers_every_code_in_order(void **state)
+{
+	size_t n, seen = 0;
+	const jerry_exit_row *rows = jerry_exit_table(&n);
+	(void)state;
+	assert_int_equal(n, 12);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(jerry_code_exit_status(rows[i].code), rows[i].status);
+		assert_string_equal(jerry_code_name(rows[i].code), rows[i].name);
+		assert_true(rows[i].meaning && rows[i].meaning[0]);
+		if (i)
+			assert_true(rows[i - 1].status <= rows[i].status);
+		seen |= 1u << rows[i].status;
+	}
+	assert_int_equal(seen, (1u << 11) - 1);
+	for (int code = JERRY_OK; code >= JERRY_EOUTPUT; code--) {
+		int found = 0;
+		for (size_t i = 0; i < n; i++)
+			found += rows[i].code == code;
+		assert_int_equal(found, 1);
+	}
+}
+
 /* ---- IDs ------------------------------------------------------------------- */
 
 static void test_id__accepts_every_documented_spelling(void **state)
@@ -791,6 +815,7 @@ int main(void)
 		cmocka_unit_test(test_names__parse_is_case_insensitive_and_knows_in_dash_progress),
 		cmocka_unit_test(test_names__unknown_names_are_invalid_and_leave_out_alone),
 		cmocka_unit_test(test_codes__exit_status_and_names_are_fixed),
+		cmocka_unit_test(test_codes__the_exit_table_covers_every_code_in_order),
 		cmocka_unit_test(test_deps__open_text_lists_what_fits_then_counts_the_rest),
 		cmocka_unit_test(test_id__accepts_every_documented_spelling),
 		cmocka_unit_test(test_id__refuses_anything_that_could_name_another_path),
