@@ -75,7 +75,7 @@ typedef struct jr_tmpfile {
 } jr_tmpfile;
 
 /*
- * The store's implementation of the port (port/port.h), which the
+ * The store's implementation of the port (port/port.h, port.c), which the
  * library's root (lib/jerry.c) hands to the use cases.
  */
 const jr_port *jr_store_port(jerry_store *st);
@@ -89,6 +89,8 @@ const char *jr_store_dir(const jerry_store *st);
 const char *jr_store_instance(const jerry_store *st);
 const char *jr_store_claimer(const jerry_store *st);
 int jr_store_named(const jerry_store *st);
+/* The claim session: given (opts), else this process tree's (worked out on first use). */
+const char *jr_store_session(jerry_store *st);
 /* check.c: the port's check - see jerry_check; and jerry_reindex. */
 int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err);
 int jr_store_reindex(size_t *out_count, jerry_store *st, jerry_error *err);
