@@ -64,6 +64,9 @@ int jr_app_search(jerry_item ***out, size_t *out_n, const jr_port *port, const c
 /* inspect.c: what the store recorded, and whether it is sound */
 int jr_app_history(jerry_history_entry **out, size_t *out_n, const jr_port *port, const char *id,
 		   jerry_error *err);
+/* See jerry_log: the window's items from scan, their changes from history_each. */
+int jr_app_log(jerry_log_entry **out, size_t *out_n, const jr_port *port,
+	       const jerry_log_query *q, jerry_error *err);
 int jr_app_check(jerry_report **out, const jr_port *port, int repair, jerry_error *err);
 
 #endif

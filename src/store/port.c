@@ -291,6 +291,12 @@ static int port_history(void *ctx, jerry_history_entry **out, size_t *out_n,
 	return jr_history_load(out, out_n, ctx, item, err);
 }
 
+static int port_history_each(void *ctx, jerry_item *const *items, size_t n, jr_history_fn fn,
+			     void *arg, jerry_error *err)
+{
+	return jr_history_each(ctx, items, n, fn, arg, err);
+}
+
 static int port_check(void *ctx, jerry_report **out, int repair, jerry_error *err)
 {
 	return jr_store_check(out, ctx, repair, err);
@@ -300,6 +306,7 @@ const jr_port *jr_store_port(jerry_store *st)
 {
 	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
 			     port_create, port_scan, port_exclusive, port_claimer, port_named,
-			     port_proof, port_new_token, port_history, port_check};
+			     port_proof, port_new_token, port_history, port_history_each,
+			     port_check};
 	return &st->port;
 }
