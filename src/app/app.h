@@ -8,8 +8,18 @@
 
 #include "../port/port.h"
 
+/* rules.c: shared by app.c and coord.c, which never call each other */
+/* Who claims: the port's claimer, or its actor. */
+const char *jr_app_claimer(const jr_port *port);
 /* Whether the caller holds the item's claim: its token, or its name (and session). */
 int jr_app_holds(const jr_port *port, const jerry_item *item);
+/*
+ * Under `it`'s lock: may it move to `to` (the dependency gate, domain.h)?
+ * 0, or JERRY_EREFUSED naming the open dependencies ("cannot VERB ...").
+ * With force, the override is added to `it` as a note "forced VERB ...".
+ */
+int jr_app_deps_gate(const jr_port *port, jerry_item *it, jerry_status to, int force,
+		     const char *verb, jerry_error *err);
 
 /* app.c */
 int jr_app_create(jerry_item **out, const jr_port *port, const jerry_create_spec *spec,
@@ -27,13 +37,6 @@ int jr_app_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_
 int jr_app_parent_closable(jerry_item **out_parent, const jr_port *port, const jerry_item *item,
 			   jerry_error *err);
 int jr_app_closable(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err);
-/*
- * Under `it`'s lock: may it move to `to` (the dependency gate, domain.h)?
- * 0, or JERRY_EREFUSED naming the open dependencies ("cannot VERB ...").
- * With force, the override is added to `it` as a note "forced VERB ...".
- */
-int jr_app_deps_gate(const jr_port *port, jerry_item *it, jerry_status to, int force,
-		     const char *verb, jerry_error *err);
 
 /* related.c */
 int jr_app_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
@@ -62,6 +65,9 @@ int jr_app_search(jerry_item ***out, size_t *out_n, const jr_port *port, const c
 /* inspect.c: what the store recorded, and whether it is sound */
 int jr_app_history(jerry_history_entry **out, size_t *out_n, const jr_port *port, const char *id,
 		   jerry_error *err);
+/* See jerry_log: the window's items from scan, their changes from history_each. */
+int jr_app_log(jerry_log_entry **out, size_t *out_n, const jr_port *port,
+	       const jerry_log_query *q, jerry_error *err);
 int jr_app_check(jerry_report **out, const jr_port *port, int repair, jerry_error *err);
 
 #endif

@@ -19,26 +19,7 @@
 
 static const char *claimer(const jr_port *p)
 {
-	return p->claimer ? p->claimer(p->ctx) : p->actor(p->ctx);
-}
-
-/*
- * Whether the caller holds the item's claim (ADR 0012): a claim token,
- * when one is offered, decides alone; otherwise the claimer's name, and
- * for the default user@host also the session it was taken from.
- */
-int jr_app_holds(const jr_port *p, const jerry_item *it)
-{
-	const char *proof = p->proof ? p->proof(p->ctx) : NULL;
-	if (!it->claim.by)
-		return 0;
-	if (proof)
-		return it->claim.token && strcmp(it->claim.token, proof) == 0;
-	if (strcmp(it->claim.by, claimer(p)) != 0)
-		return 0;
-	if (p->named && p->named(p->ctx))
-		return 1;
-	return it->claim.session && strcmp(it->claim.session, p->session(p->ctx)) == 0;
+	return jr_app_claimer(p);
 }
 
 static int holds(const jr_port *p, const jerry_item *it)

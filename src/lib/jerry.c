@@ -2,9 +2,9 @@
  * jerry.c - the library's composition root: the one place that wires the
  * store into the use cases, and the home of the public API
  * (include/jerry/jerry.h) that works on a store.  A use case gets the
- * store's port (store/store.c) and never sees the store; the store never
- * sees the app.  Opening a store, the JSON text of items, the log and
- * reindex are the store's own and forwarded to it.  The pure functions
+ * store's port (store/port.c) and never sees the store; the store never
+ * sees the app.  Opening a store, the JSON text of items and reindex are
+ * the store's own and forwarded to it.  The pure functions
  * (names, IDs, times, errors, freeing results) are domain/'s.
  */
 #include "../app/app.h"
@@ -215,5 +215,5 @@ int jerry_reindex(size_t *out_count, jerry_store *st, jerry_error *err)
 int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
 	      jerry_error *err)
 {
-	return jr_store_log(out, out_n, st, q, err);
+	return jr_app_log(out, out_n, jr_store_port(st), q, err);
 }

@@ -25,6 +25,15 @@
 #define JR_UNCHANGED 1
 typedef int (*jr_apply_fn)(jerry_item *item, void *ctx, jerry_error *err);
 
+/*
+ * Given the recorded changes h[0..nh) of items[i] (see history below),
+ * oldest first; it may move entries out (zeroing what it took), and the
+ * rest are freed when it returns.  0 to go on, a positive value to stop
+ * (no later item is read), or a negative code with err set.
+ */
+typedef int (*jr_history_fn)(void *arg, size_t i, jerry_history_entry *h, size_t nh,
+			     jerry_error *err);
+
 typedef struct jr_port {
 	void *ctx;
 	/* Now, in ms since the epoch (a port for tests may fix the clock). */
@@ -74,6 +83,15 @@ typedef struct jr_port {
 	 */
 	int (*history)(void *ctx, jerry_history_entry **out, size_t *out_n, const jerry_item *item,
 		       jerry_error *err);
+	/*
+	 * The recorded changes of several items (as scan or get gave them),
+	 * in one pass: fn(arg, i, ...) for each items[i], in the order given,
+	 * until fn says stop.  What the items share (the store's index.log)
+	 * is read once, and an item after the stop is not read at all, so
+	 * the cost follows the items fn wants.  May be NULL, like history.
+	 */
+	int (*history_each)(void *ctx, jerry_item *const *items, size_t n, jr_history_fn fn,
+			    void *arg, jerry_error *err);
 	/*
 	 * Examine the storage against the items it holds and, with repair, fix
 	 * its derived state (see jerry_check).  May be NULL: a port with no

@@ -1,5 +1,6 @@
 /*
- * files.c - durable file replacement and item file access.
+ * files.c - durable file replacement and item file access, and the lock
+ * files and tmp/ a writer opens first (jr_store_writable).
  *
  * Atomic replace, in five steps (see store.h guarantee 1):
  *   1. create "tmp/NAME.tmp-PID-RANDOM", O_EXCL: every temp file lives in
@@ -160,6 +161,52 @@ int jr_store_tmpdir(jerry_store *st, jerry_error *err)
 	st->tmpfd = fd;
 	tmp_sweep(fd);
 	return 0;
+}
+
+static int open_lock(int *fd, jerry_store *st, const char *name, jerry_error *err)
+{
+	if (*fd >= 0)
+		return 0;
+	char rel[64], path[PATH_MAX + 64];
+	snprintf(rel, sizeof(rel), "locks/%s", name);
+	jr_store_path(path, sizeof(path), st, rel);
+	*fd = jr_io_openat(st->dirfd, rel, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
+	if (*fd < 0) {
+		int e = errno;
+		if (e == EROFS || e == EACCES || e == EPERM) {
+			jr_error_sys(err, JERRY_ESTORAGE, e, "the store is read-only: cannot open '%s'", path);
+			jr_error_hint(err, "reading works; writing needs write access to '%s'", st->dir);
+		} else if (e == EISDIR || e == ELOOP || e == ENXIO) {
+			jr_error(err, JERRY_ECORRUPT, "'%s' is not a regular lock file", path);
+			jr_error_hint(err, "'jerry check' explains; replace it with an empty file");
+			return JERRY_ECORRUPT;
+		} else {
+			jr_error_sys(err, JERRY_ESTORAGE, e, "cannot open '%s'", path);
+		}
+		if (err)
+			snprintf(err->path, sizeof(err->path), "%s", path);
+		return JERRY_ESTORAGE;
+	}
+	struct stat sb;
+	if (jr_io_fstat(*fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		jr_io_close(*fd);
+		*fd = -1;
+		return jr_error(err, JERRY_ECORRUPT, "'%s' is not a regular lock file", path);
+	}
+	return 0;
+}
+
+int jr_store_writable(jerry_store *st, jerry_error *err)
+{
+	int rc;
+	if ((rc = open_lock(&st->lock_items, st, "items.lock", err)) ||
+	    (rc = open_lock(&st->lock_seq, st, "sequence.lock", err)) ||
+	    (rc = open_lock(&st->lock_index, st, "index.lock", err)) ||
+	    (rc = open_lock(&st->lock_deps, st, "deps.lock", err)) ||
+	    (rc = open_lock(&st->wait.turns, st, "turns.lock", err)))
+		return rc;
+	/* Before any lock is taken: a dead writer's temp files go now. */
+	return jr_store_tmpdir(st, err);
 }
 
 /* Steps 1 and 2: create tmp/NAME.tmp-PID-RAND and flock it; relpath names it. */

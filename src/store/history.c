@@ -551,186 +551,46 @@ int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 	return rc;
 }
 
-/* ---- jerry log: every change in the project ---------------------------------- */
+/* ---- several items at once (jerry log) ------------------------------------- */
 
-static int newest_item_first(const void *a, const void *b)
+int jr_history_each(jerry_store *st, jerry_item *const *items, size_t n, jr_history_fn fn,
+		    void *arg, jerry_error *err)
 {
-	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
-	if (x->updated_at != y->updated_at)
-		return x->updated_at < y->updated_at ? 1 : -1;
-	return (x->num < y->num) - (x->num > y->num);
-}
-
-static int newest_entry_first(const void *a, const void *b)
-{
-	const jerry_log_entry *x = a, *y = b;
-	if (x->change.at_ms != y->change.at_ms)
-		return x->change.at_ms < y->change.at_ms ? 1 : -1;
-	if (x->num != y->num)
-		return x->num < y->num ? 1 : -1;
-	return (x->change.version < y->change.version) - (x->change.version > y->change.version);
-}
-
-static int wanted_by(const jerry_log_query *q, const char *by)
-{
-	if (!q->nby)
-		return 1;
-	for (size_t i = 0; i < q->nby; i++)
-		if (by && strcmp(q->by[i], by) == 0)
-			return 1;
-	return 0;
-}
-
-struct log_run {
-	const jerry_log_query *q;
-	jerry_store *st;
-	struct collect log;      /* the history records of index.log, by item */
-	jerry_log_entry *e;
-	size_t n, cap;
-};
-
-/* item's entries in the window into r; 0 or an error code. */
-static int log_item(struct log_run *r, const jerry_item *item, jerry_error *err)
-{
-	struct pending key = {item->num, 0, NULL, 0};
-	const struct pending *p = NULL;
-	size_t np = 0;
-	/* The log's records for item: a run in the sorted collection. */
-	size_t lo = 0, hi = r->log.n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (by_num_then_seq(&r->log.p[mid], &key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	p = r->log.n ? r->log.p + lo : NULL;
-	while (lo + np < r->log.n && r->log.p[lo + np].num == item->num)
-		np++;
-	jerry_history_entry *h = NULL;
-	size_t nh = 0;
-	int rc = load_entries(&h, &nh, r->st, item, p, np, err);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < nh; i++) {
-		jerry_history_entry *e = &h[i];
-		if (e->at_ms < r->q->since_ms || !wanted_by(r->q, e->by))
-			continue;
-		if (r->n == r->cap) {
-			size_t cap = r->cap ? 2 * r->cap : 64;
-			jerry_log_entry *grown = realloc(r->e, cap * sizeof(*grown));
-			if (!grown) {
-				jerry_history_free(h, nh);
-				return jr_error(err, JERRY_ENOMEM, "out of memory");
-			}
-			r->e = grown;
-			r->cap = cap;
-		}
-		jerry_log_entry *out = &r->e[r->n++];
-		memset(out, 0, sizeof(*out));
-		out->num = item->num;
-		snprintf(out->id, sizeof(out->id), "%s", item->id);
-		out->change = *e;
-		memset(e, 0, sizeof(*e)); /* moved */
-	}
-	jerry_history_free(h, nh);
-	return 0;
-}
-
-/* Sort what r holds, newest first, and keep the newest limit. */
-static void log_trim(struct log_run *r)
-{
-	if (r->n) /* r->e is NULL until the first entry */
-		qsort(r->e, r->n, sizeof(*r->e), newest_entry_first);
-	if (r->q->limit && r->n > r->q->limit) {
-		for (size_t i = r->q->limit; i < r->n; i++) {
-			free(r->e[i].change.by);
-			free(r->e[i].change.op);
-			free(r->e[i].change.changes);
-		}
-		r->n = r->q->limit;
-	}
-}
-
-int jr_store_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
-	      jerry_error *err)
-{
-	const jr_port *port = jr_store_port(st);
-	jerry_item **all = NULL;
-	size_t n = 0, k = 0;
-	struct log_run r;
+	struct collect log;
 	int rc;
-	*out = NULL;
-	*out_n = 0;
-	memset(&r, 0, sizeof(r));
-	r.q = q;
-	r.st = st;
-	int64_t *nums = calloc(q->nitems ? q->nitems : 1, sizeof(*nums));
-	if (!nums)
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	for (size_t i = 0; i < q->nitems; i++)
-		if ((rc = jerry_id_parse(&nums[i], q->items[i], err))) {
-			free(nums);
-			return rc;
-		}
+	memset(&log, 0, sizeof(log));
 	/* The log first, then the files (see jr_history_load). */
-	if ((rc = jr_index_log_each(st, HISTORY_ONLY, collect_rec, &r.log, err)) ||
-	    (rc = port->scan(port->ctx, &all, &n, err)))
+	if ((rc = jr_index_log_each(st, HISTORY_ONLY, collect_rec, &log, err)))
 		goto out;
-	if (r.log.n) /* r.log.p is NULL when the log holds no history record */
-		qsort(r.log.p, r.log.n, sizeof(*r.log.p), by_num_then_seq);
-	/* The items the window can hold: changed since since_ms (and asked for). */
-	for (size_t i = 0; i < n; i++) {
-		int keep = all[i]->updated_at >= q->since_ms;
-		if (keep && q->nitems) {
-			keep = 0;
-			for (size_t j = 0; j < q->nitems; j++)
-				keep |= nums[j] == all[i]->num;
+	if (log.n) /* log.p is NULL when the log holds no history record */
+		qsort(log.p, log.n, sizeof(*log.p), by_num_then_seq);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const jerry_item *item = items[i];
+		struct pending key = {item->num, 0, NULL, 0};
+		const struct pending *p = NULL;
+		size_t np = 0;
+		/* The log's records for item: a run in the sorted collection. */
+		size_t lo = 0, hi = log.n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (by_num_then_seq(&log.p[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
-		if (keep)
-			all[k++] = all[i];
-		else
-			jerry_item_free(all[i]);
+		p = log.n ? log.p + lo : NULL;
+		while (lo + np < log.n && log.p[lo + np].num == item->num)
+			np++;
+		jerry_history_entry *h = NULL;
+		size_t nh = 0;
+		if ((rc = load_entries(&h, &nh, st, item, p, np, err)))
+			break;
+		rc = fn(arg, i, h, nh, err);
+		jerry_history_free(h, nh);
 	}
-	n = k;
-	for (size_t j = 0; j < q->nitems; j++) {
-		int known = 0;
-		for (size_t i = 0; i < n && !known; i++)
-			known = all[i]->num == nums[j];
-		jerry_item *it = NULL;
-		if (!known && (rc = jr_store_read_item(&it, st, nums[j], err)))
-			goto out; /* no such item */
-		jerry_item_free(it);
-	}
-	if (n)
-		qsort(all, n, sizeof(*all), newest_item_first);
-	for (size_t i = 0; i < n; i++) {
-		/*
-		 * Every entry of all[i] and after is at or before its updated_at,
-		 * and on a tie of a smaller number (both orders put the higher
-		 * number first): once limit entries come before that, none of
-		 * them can show.
-		 */
-		if (q->limit && r.n >= q->limit) {
-			const jerry_log_entry *last;
-			log_trim(&r);
-			last = &r.e[r.n - 1];
-			if (last->change.at_ms > all[i]->updated_at ||
-			    (last->change.at_ms == all[i]->updated_at && last->num > all[i]->num))
-				break;
-		}
-		if ((rc = log_item(&r, all[i], err)))
-			goto out;
-	}
-	log_trim(&r);
-	*out = r.e;
-	*out_n = r.n;
-	r.e = NULL;
-	r.n = 0;
+	if (rc > 0)
+		rc = 0; /* fn had what it wanted */
 out:
-	free(nums);
-	jerry_item_array_free(all, n);
-	collect_free(&r.log);
-	jerry_log_free(r.e, r.n);
+	collect_free(&log);
 	return rc;
 }

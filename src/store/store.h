@@ -75,7 +75,7 @@ typedef struct jr_tmpfile {
 } jr_tmpfile;
 
 /*
- * The store's implementation of the port (port/port.h), which the
+ * The store's implementation of the port (port/port.h, port.c), which the
  * library's root (lib/jerry.c) hands to the use cases.
  */
 const jr_port *jr_store_port(jerry_store *st);
@@ -89,12 +89,11 @@ const char *jr_store_dir(const jerry_store *st);
 const char *jr_store_instance(const jerry_store *st);
 const char *jr_store_claimer(const jerry_store *st);
 int jr_store_named(const jerry_store *st);
+/* The claim session: given (opts), else this process tree's (worked out on first use). */
+const char *jr_store_session(jerry_store *st);
 /* check.c: the port's check - see jerry_check; and jerry_reindex. */
 int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err);
 int jr_store_reindex(size_t *out_count, jerry_store *st, jerry_error *err);
-/* history.c: see jerry_log. */
-int jr_store_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
-		 jerry_error *err);
 
 /* Paths for messages: "<store>/items/WORK-007.json" into buf. */
 void jr_store_path(char *buf, size_t size, const jerry_store *st, const char *rel);
@@ -244,5 +243,11 @@ int jr_history_settle_log(jerry_store *st, jerry_error *err);
  */
 int jr_history_load(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 		    const jerry_item *item, jerry_error *err);
+/*
+ * The port's history_each: index.log's records read once, then each
+ * item's history as jr_history_load gives it, fn deciding when to stop.
+ */
+int jr_history_each(jerry_store *st, jerry_item *const *items, size_t n, jr_history_fn fn,
+		    void *arg, jerry_error *err);
 
 #endif

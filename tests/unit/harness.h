@@ -273,6 +273,7 @@ typedef struct h_mem {
 	int mutates, creates;             /* how often the port was written to */
 	jerry_history_entry *hist[H_MEM_MAX + 1]; /* item n's changes, oldest first */
 	size_t nhist[H_MEM_MAX + 1];
+	int history_reads;                /* items history_each has read       */
 	jr_port port;
 } h_mem;
 
@@ -315,6 +316,24 @@ H_API int h_mem_history(void *ctx, jerry_history_entry **out, size_t *out_n,
 	}
 	*out_n = n;
 	return 0;
+}
+
+/* history_each: history item by item, counting the items read. */
+H_API int h_mem_history_each(void *ctx, jerry_item *const *items, size_t n, jr_history_fn fn,
+			     void *arg, jerry_error *err)
+{
+	h_mem *m = ctx;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		jerry_history_entry *h = NULL;
+		size_t nh = 0;
+		m->history_reads++;
+		if ((rc = h_mem_history(ctx, &h, &nh, items[i], err)))
+			break;
+		rc = fn(arg, i, h, nh, err);
+		jerry_history_free(h, nh);
+	}
+	return rc > 0 ? 0 : rc;
 }
 
 H_API int h_mem_get(void *ctx, jerry_item **out, int64_t num, jerry_error *err)
@@ -411,7 +430,8 @@ H_API h_mem *h_mem_new(void)
 	m->session = "sess-a";
 	m->port = (jr_port){.ctx = m, .now = h_mem_now, .actor = h_mem_actor,
 			    .session = h_mem_session, .get = h_mem_get, .mutate = h_mem_mutate,
-			    .create = h_mem_create, .scan = h_mem_scan, .history = h_mem_history};
+			    .create = h_mem_create, .scan = h_mem_scan, .history = h_mem_history,
+			    .history_each = h_mem_history_each};
 	return m;
 }
 

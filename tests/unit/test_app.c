@@ -1,8 +1,8 @@
 /*
  * test_app.c - the use cases (src/app/app.c) over the in-memory port of
  * harness.h, with a fixed clock: validation order, --if-version, parent
- * rules, claims, and list filters, sorts and limits; history and check
- * (src/app/inspect.c) over the port.
+ * rules, claims, and list filters, sorts and limits; history, the log and
+ * check (src/app/inspect.c) over the port.
  */
 #include "harness.h"
 
@@ -1352,6 +1352,174 @@ static void test_history__a_port_without_history_has_none_for_a_real_item(void *
 	assert_string_equal(err.message, "no item 'WORK-002'");
 }
 
+/* ---- log: every change, newest first, over the port ------------------------------ */
+
+/*
+ * Three items changed at three times by two actors:
+ *   t0    WORK-001 created (alice)    t0+10 WORK-002 created (alice)
+ *   t0+20 WORK-001 started (bob)      t0+30 WORK-003 created (bob)
+ *   t0+40 WORK-002 started (alice)
+ * Newest item first: WORK-002 (t0+40), WORK-003 (t0+30), WORK-001 (t0+20).
+ */
+static int64_t log_three(h_mem *m)
+{
+	jerry_error err;
+	int64_t t0 = m->now;
+	mk(m, "One", NULL, NULL);
+	m->now = t0 + 10;
+	mk(m, "Two", NULL, NULL);
+	m->now = t0 + 20;
+	m->actor = "bob@host:2";
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	m->now = t0 + 30;
+	mk(m, "Three", NULL, NULL);
+	m->now = t0 + 40;
+	m->actor = "alice@host:1";
+	assert_int_equal(set_status(m, "2", "in_progress", &err), 0);
+	m->history_reads = 0;
+	return t0;
+}
+
+static void test_log__newest_first_across_items_with_since_and_by(void **state)
+{
+	h_mem *m = *state;
+	int64_t t0 = log_three(m);
+	jerry_log_query q;
+	jerry_log_entry *e = NULL;
+	size_t n = 0;
+	jerry_error err;
+	memset(&q, 0, sizeof(q));
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), 0);
+	assert_int_equal(n, 5);
+	/* every change, newest first, whichever item it belongs to */
+	const int64_t nums[] = {2, 3, 1, 2, 1}, vers[] = {2, 1, 2, 1, 1};
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(e[i].num, nums[i]);
+		assert_int_equal(e[i].change.version, vers[i]);
+		assert_int_equal(e[i].change.at_ms, t0 + 40 - 10 * (int64_t)i);
+	}
+	assert_string_equal(e[0].id, "WORK-002");
+	assert_string_equal(e[2].change.by, "bob@host:2");
+	assert_string_equal(e[4].change.op, "create");
+	jerry_log_free(e, n);
+	/* --since: the changes at or after it, of every item that has one */
+	q.since_ms = t0 + 20;
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(e[2].num, 1);
+	assert_int_equal(e[2].change.at_ms, t0 + 20);
+	jerry_log_free(e, n);
+	/* --by: any of the names given */
+	const char *bob[] = {"nobody", "bob@host:2"};
+	q.since_ms = 0;
+	q.by = bob;
+	q.nby = 2;
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].num, 3);
+	assert_int_equal(e[1].num, 1);
+	assert_string_equal(e[1].change.by, "bob@host:2");
+	jerry_log_free(e, n);
+}
+
+static void test_log__items_in_any_spelling_and_an_unknown_one_refused(void **state)
+{
+	h_mem *m = *state;
+	int64_t t0 = log_three(m);
+	jerry_log_query q;
+	jerry_log_entry *e = NULL;
+	size_t n = 0;
+	jerry_error err;
+	const char *one[] = {"work-1"}, *outside[] = {"WORK-003", "1"}, *missing[] = {"1", "WORK-042"},
+		   *bogus[] = {"bogus"};
+	memset(&q, 0, sizeof(q));
+	jerry_error_clear(&err);
+	q.items = one;
+	q.nitems = 1;
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].num, 1);
+	assert_int_equal(e[0].change.version, 2);
+	assert_int_equal(e[1].change.version, 1);
+	jerry_log_free(e, n);
+	/* an item that exists but changed before the window: no entry, no error */
+	q.items = outside;
+	q.nitems = 2;
+	q.since_ms = t0 + 35;
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), 0);
+	assert_int_equal(n, 0);
+	jerry_log_free(e, n);
+	q.items = missing;
+	e = (jerry_log_entry *)&n;
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), JERRY_ENOTFOUND);
+	assert_null(e);
+	assert_int_equal(n, 0);
+	assert_string_equal(err.message, "no item 'WORK-042'");
+	q.items = bogus;
+	q.nitems = 1;
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), JERRY_EINVALID);
+	assert_null(e);
+}
+
+static void test_log__reads_the_window_only_and_stops_at_the_limit(void **state)
+{
+	h_mem *m = *state;
+	int64_t t0 = log_three(m);
+	jerry_log_query q;
+	jerry_log_entry *e = NULL;
+	size_t n = 0;
+	jerry_error err;
+	memset(&q, 0, sizeof(q));
+	jerry_error_clear(&err);
+	/* WORK-001 (updated t0+20) cannot hold a change after t0+25: never read */
+	q.since_ms = t0 + 25;
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(m->history_reads, 2);
+	jerry_log_free(e, n);
+	/* --limit 1: WORK-002's newest (t0+40) beats all of WORK-003 (t0+30) */
+	m->history_reads = 0;
+	q.since_ms = 0;
+	q.limit = 1;
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].num, 2);
+	assert_int_equal(e[0].change.version, 2);
+	assert_int_equal(m->history_reads, 1);
+	jerry_log_free(e, n);
+	/* --limit 3: WORK-001's t0+20 change is third, so all three are read */
+	m->history_reads = 0;
+	q.limit = 3;
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(e[2].num, 1);
+	assert_int_equal(e[2].change.at_ms, t0 + 20);
+	assert_int_equal(m->history_reads, 3);
+	jerry_log_free(e, n);
+}
+
+static void test_log__a_port_without_history_has_an_empty_log(void **state)
+{
+	h_mem *m = *state;
+	jerry_log_query q;
+	jerry_log_entry *e = NULL;
+	size_t n = 7;
+	jerry_error err;
+	const char *missing[] = {"WORK-042"};
+	log_three(m);
+	m->port.history_each = NULL;
+	memset(&q, 0, sizeof(q));
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), 0);
+	assert_int_equal(n, 0);
+	jerry_log_free(e, n);
+	/* an item that is not there is still refused */
+	q.items = missing;
+	q.nitems = 1;
+	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), JERRY_ENOTFOUND);
+}
+
 static int check_repair_seen = -1;
 
 /* A port's check: one problem, repaired when asked to. */
@@ -1443,6 +1611,10 @@ int main(void)
 		T(test_pool__claim_next_respects_assignments_but_not_a_stale_claims),
 		T(test_history__any_spelling_oldest_first_missing_item_refused),
 		T(test_history__a_port_without_history_has_none_for_a_real_item),
+		T(test_log__newest_first_across_items_with_since_and_by),
+		T(test_log__items_in_any_spelling_and_an_unknown_one_refused),
+		T(test_log__reads_the_window_only_and_stops_at_the_limit),
+		T(test_log__a_port_without_history_has_an_empty_log),
 		T(test_check__runs_the_ports_check_or_counts_the_items),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
