@@ -120,6 +120,25 @@ static int finish_item(jerry_store *st, const jerry_item *it, jerry_error *err)
 	return rc;
 }
 
+/*
+ * The end of a write of item num, whatever happened: drop its lock, then,
+ * if it was committed, finish it (finish_item) and hand it out in *out.
+ * rc is what the write came to; the result is what the caller returns.
+ */
+static int unlock_item(jerry_store *st, int64_t num, int committed, jerry_item **it,
+		       jerry_item **out, int rc, jerry_error *err)
+{
+	jr_lock_drop(st->lock_items, (off_t)num, 1);
+	if (!committed)
+		return rc;
+	rc = finish_item(st, *it, err);
+	if (out) {
+		*out = *it;
+		*it = NULL;
+	}
+	return rc;
+}
+
 static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn, void *arg,
 		       jerry_error *err)
 {
@@ -155,14 +174,7 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 		goto out;
 	committed = !(rc = commit_item(st, old, it, 0, err));
 out:
-	jr_lock_drop(st->lock_items, (off_t)num, 1);
-	if (committed) {
-		rc = finish_item(st, it, err);
-		if (out) {
-			*out = it;
-			it = NULL;
-		}
-	}
+	rc = unlock_item(st, num, committed, &it, out, rc, err);
 	jerry_item_free(it);
 	jerry_item_free(old);
 	return rc;
@@ -215,14 +227,7 @@ static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg,
 		goto out;
 	committed = !(rc = commit_item(st, NULL, it, 1, err));
 out:
-	jr_lock_drop(st->lock_items, (off_t)num, 1);
-	if (committed) {
-		rc = finish_item(st, it, err);
-		if (out) {
-			*out = it;
-			it = NULL;
-		}
-	}
+	rc = unlock_item(st, num, committed, &it, out, rc, err);
 	jerry_item_free(it);
 	return rc;
 }
