@@ -10,6 +10,7 @@
 #include "ixlog.h"
 #include "lock.h"
 #include "../domain/domain.h"
+#include "../util/strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,49 +26,27 @@
 
 static int write_snapshot(jerry_store *st, const jr_index *ix, uint64_t gen, jerry_error *err)
 {
-	size_t cap = 4096 + ix->count * 320, len = 0;
-	char *buf = malloc(cap);
-	int rc = 0;
-	if (!buf)
-		return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
-	len = (size_t)snprintf(buf, cap, "[\n{\"jerry_index\":1,\"generation\":%llu,\"count\":%zu}%s\n",
-			       (unsigned long long)gen, ix->count, ix->count ? "," : "");
-	size_t left = ix->count;
-	for (size_t i = 0; i < ix->count; i++) {
+	struct jr_sb sb = JR_SB_INIT;
+	int rc;
+	if (jr_sb_grow(&sb, 4096 + ix->count * 320) == 0)
+		jr_sb_addf(&sb, "[\n{\"jerry_index\":1,\"generation\":%llu,\"count\":%zu}%s\n",
+			   (unsigned long long)gen, ix->count, ix->count ? "," : "");
+	for (size_t i = 0; i < ix->count && !sb.failed; i++) {
 		size_t ll;
 		char *line = jr_codec_summary_line(ix->e[i].item, ix->e[i].unconfirmed, &ll);
 		if (!line) {
-			free(buf);
+			jr_sb_release(&sb);
 			return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
 		}
-		left--;
-		if (len + ll + 4 > cap) {
-			cap = (len + ll + 4) * 2;
-			char *grown = realloc(buf, cap);
-			if (!grown) {
-				free(line);
-				free(buf);
-				return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
-			}
-			buf = grown;
-		}
-		memcpy(buf + len, line, ll);
-		len += ll;
-		if (left)
-			buf[len++] = ',';
-		buf[len++] = '\n';
+		jr_sb_add(&sb, line, ll);
+		jr_sb_add(&sb, i + 1 < ix->count ? ",\n" : "\n", i + 1 < ix->count ? 2 : 1);
 		free(line);
 	}
-	if (len + 3 > cap) {
-		char *grown = realloc(buf, len + 3);
-		if (!grown) {
-			free(buf);
-			return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
-		}
-		buf = grown;
-	}
-	buf[len++] = ']';
-	buf[len++] = '\n';
+	jr_sb_add(&sb, "]\n", 2);
+	size_t len;
+	char *buf = jr_sb_detach(&sb, &len);
+	if (!buf)
+		return jr_error(err, JERRY_ENOMEM, "out of memory writing the index");
 	rc = jr_store_replace(st, st->dirfd, "index.json", buf, len, err);
 	free(buf);
 	return rc;
