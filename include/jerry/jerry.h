@@ -571,6 +571,20 @@ int jerry_search(jerry_item ***out, size_t *out_n, jerry_store *store, const cha
 /* ---- history ---------------------------------------------------------- */
 
 /*
+ * One field of a change, in words, for a face to show without parsing
+ * `changes`: a claim is "BY until WHEN", any other value its compact JSON (a
+ * string in quotes); NULL where the entry has no such value.  For
+ * "create", `to` is the new item's value.  For notes, `nadded` notes were
+ * added and `to` is the text of the first.
+ */
+typedef struct jerry_field_change {
+	char *field;
+	char *from;
+	char *to;
+	size_t nadded;
+} jerry_field_change;
+
+/*
  * One acknowledged change to an item.  `changes` is a compact JSON object:
  * for "create" the new item's summary; for "update" one key per changed
  * field, {"from": old, "to": new}, and for notes {"added": [notes]}.
@@ -581,6 +595,8 @@ typedef struct jerry_history_entry {
 	char *by;
 	char *op;              /* "create" or "update" */
 	char *changes;         /* JSON text */
+	jerry_field_change *fields; /* `changes` field by field, in its order */
+	size_t nfields;
 } jerry_history_entry;
 
 /* Every change to `id`, oldest first, from its append-only history log. */
