@@ -228,6 +228,15 @@ void jerry_item_array_free(jerry_item **items, size_t n);
 #define JERRY_JSON_COMPACT 1
 char *jerry_item_json(const jerry_item *item, int flags);
 char *jerry_items_json(jerry_item *const *items, size_t n, int flags);
+/*
+ * The item's JSON text as jerry_item_json gives it, with n members of the
+ * face's own appended after the item's: keys[i] set to the JSON text
+ * values[i] (children, dependents, a stale claim...), so that a face adds
+ * to an item without parsing the library's text back.  NULL when out of
+ * memory or when a value is not JSON text.
+ */
+char *jerry_item_json_with(const jerry_item *item, int flags, const char *const *keys,
+			   const char *const *values, size_t n);
 
 /* Format milliseconds as RFC 3339 UTC with milliseconds into buf (>= 32). */
 void jerry_time_format(char *buf, size_t size, int64_t ms);

@@ -361,6 +361,11 @@ static int put_json_text(const struct cli *cli, char *text)
 	return 0;
 }
 
+int out_json_text(const struct cli *cli, char *text)
+{
+	return put_json_text(cli, text);
+}
+
 void out_json_push(json_t **arr, json_t *o)
 {
 	if (*arr && o && json_array_append_new(*arr, o) == 0)
@@ -617,16 +622,14 @@ static void cell(const char *s, size_t width)
 /* An item of `ready` whose claim went stale, with "stale_claim": {by, expired_at}. */
 static char *stale_json(const jerry_item *it)
 {
-	char *text = jerry_item_json(it, JERRY_JSON_COMPACT), *out = NULL, at[40];
-	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+	static const char *const key[] = {"stale_claim"};
+	char *out = NULL, at[40];
 	jerry_time_format(at, sizeof(at), it->claim.expires_ms);
 	json_t *sc = json_pack("{s:s,s:s}", "by", it->claim.by, "expired_at", at);
-	/* json_object_set_new() takes sc over, also when it fails. */
-	if (o && sc && json_object_set_new(o, "stale_claim", sc) == 0)
-		out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	else if (!o)
-		json_decref(sc);
-	json_decref(o);
+	char *text = sc ? json_dumps(sc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	if (text)
+		out = jerry_item_json_with(it, JERRY_JSON_COMPACT, key, (const char *const *)&text, 1);
+	json_decref(sc);
 	free(text);
 	return out;
 }

@@ -38,6 +38,8 @@ int out_fail(const struct cli *cli, int code, const char *hint, const char *fmt,
 
 /* Print a JSON value (2-space indentation) on stdout and release it; NULL: out of memory. */
 int out_json(const struct cli *cli, json_t *value);
+/* The same for a JSON document's text (the library's), which it frees. */
+int out_json_text(const struct cli *cli, char *text);
 
 /*
  * A command given several item IDs: one(cli, store, id, arg) for each, in

@@ -365,6 +365,35 @@ static void test_history__entries_carry_their_changes_field_by_field(void **stat
 	jerry_history_free(h, n);
 }
 
+/* A face adds members to an item's JSON text without parsing it back. */
+static void test_item_json__with_appends_the_faces_members_after_the_items(void **state)
+{
+	h_store *s = S(state);
+	static const char *const keys[] = {"children", "stale_claim"};
+	static const char *const vals[] = {"[]", "{\"by\": \"a\", \"n\": 1}"};
+	static const char *const bad[] = {"[]", "{not json"};
+	jerry_item *it = NULL;
+	jerry_error err;
+	h_create(s->st, "Parent", NULL, NULL);
+	assert_int_equal(jerry_show(&it, s->st, "1", &err), 0);
+	char *plain = jerry_item_json(it, JERRY_JSON_COMPACT);
+	char *with = jerry_item_json_with(it, JERRY_JSON_COMPACT, keys, vals, 2);
+	assert_non_null(plain);
+	assert_non_null(with);
+	size_t n = strlen(plain);
+	assert_memory_equal(with, plain, n - 1); /* the item's members, unchanged */
+	assert_string_equal(with + n - 1, ",\"children\":[],\"stale_claim\":{\"by\":\"a\",\"n\":1}}");
+	free(with);
+	with = jerry_item_json_with(it, 0, keys, vals, 0);
+	char *pretty = jerry_item_json(it, 0);
+	assert_string_equal(with, pretty); /* nothing added: jerry_item_json's text */
+	free(with);
+	free(pretty);
+	assert_null(jerry_item_json_with(it, JERRY_JSON_COMPACT, keys, bad, 2));
+	free(plain);
+	jerry_item_free(it);
+}
+
 static void test_index__list_agrees_with_the_files(void **state)
 {
 	h_store *s = S(state);
@@ -1449,6 +1478,7 @@ int main(void)
 		T(test_claim__judged_by_the_stores_clock),
 		T(test_update__bumps_version_and_show_reads_the_file),
 		T(test_history__entries_carry_their_changes_field_by_field),
+		T(test_item_json__with_appends_the_faces_members_after_the_items),
 		T(test_index__list_agrees_with_the_files),
 		T(test_store__works_with_sync_on),
 		T(test_corrupt__broken_item_names_path_line_column_others_still_list),
