@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "output.h"
+#include "../util/strbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -364,6 +365,58 @@ static int put_json_text(const struct cli *cli, char *text)
 int out_json_text(const struct cli *cli, char *text)
 {
 	return put_json_text(cli, text);
+}
+
+/* A slot's mark: titles and names never hold a control character, so no value looks so. */
+#define SLOT_MARK "\"\\u0001slot-"
+
+json_t *out_json_slot(size_t i)
+{
+	char mark[32];
+	snprintf(mark, sizeof(mark), "\001slot-%zu", i);
+	return json_string(mark);
+}
+
+/* sb += text, each of its lines after the first indented like the slot's line. */
+static int splice_one(struct jr_sb *sb, const char *text, size_t indent)
+{
+	for (const char *nl; (nl = strchr(text, '\n')); text = nl + 1) {
+		if (jr_sb_add(sb, text, (size_t)(nl - text + 1)))
+			return -1;
+		for (size_t k = 0; k < indent; k++)
+			if (jr_sb_addch(sb, ' '))
+				return -1;
+	}
+	return jr_sb_addstr(sb, text);
+}
+
+int out_json_spliced(const struct cli *cli, json_t *doc, char **texts, size_t n)
+{
+	char *tree = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL, *out = NULL;
+	int ok = tree != NULL;
+	struct jr_sb sb;
+	jr_sb_init(&sb);
+	for (size_t i = 0; i < n; i++)
+		ok = ok && texts[i];
+	const char *p = tree, *line = tree, *m;
+	while (ok && (m = strstr(p, SLOT_MARK))) {
+		char *end;
+		unsigned long long i = strtoull(m + strlen(SLOT_MARK), &end, 10);
+		while (line < m && memchr(line, '\n', (size_t)(m - line)))
+			line = (const char *)memchr(line, '\n', (size_t)(m - line)) + 1;
+		size_t indent = strspn(line, " ");
+		ok = *end == '"' && i < n && !jr_sb_add(&sb, p, (size_t)(m - p)) &&
+		     !splice_one(&sb, texts[i], indent);
+		p = end + 1;
+	}
+	if (ok && !jr_sb_addstr(&sb, p))
+		out = jr_sb_detach(&sb, NULL);
+	jr_sb_release(&sb);
+	free(tree);
+	json_decref(doc);
+	for (size_t i = 0; i < n; i++)
+		free(texts[i]);
+	return put_json_text(cli, out);
 }
 
 void out_json_push(json_t **arr, json_t *o)
