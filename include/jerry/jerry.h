@@ -228,6 +228,15 @@ void jerry_item_array_free(jerry_item **items, size_t n);
 #define JERRY_JSON_COMPACT 1
 char *jerry_item_json(const jerry_item *item, int flags);
 char *jerry_items_json(jerry_item *const *items, size_t n, int flags);
+/*
+ * The item's JSON text as jerry_item_json gives it, with n members of the
+ * face's own appended after the item's: keys[i] set to the JSON text
+ * values[i] (children, dependents, a stale claim...), so that a face adds
+ * to an item without parsing the library's text back.  NULL when out of
+ * memory or when a value is not JSON text.
+ */
+char *jerry_item_json_with(const jerry_item *item, int flags, const char *const *keys,
+			   const char *const *values, size_t n);
 
 /* Format milliseconds as RFC 3339 UTC with milliseconds into buf (>= 32). */
 void jerry_time_format(char *buf, size_t size, int64_t ms);
@@ -571,6 +580,20 @@ int jerry_search(jerry_item ***out, size_t *out_n, jerry_store *store, const cha
 /* ---- history ---------------------------------------------------------- */
 
 /*
+ * One field of a change, in words, for a face to show without parsing
+ * `changes`: a claim is "BY until WHEN", any other value its compact JSON (a
+ * string in quotes); NULL where the entry has no such value.  For
+ * "create", `to` is the new item's value.  For notes, `nadded` notes were
+ * added and `to` is the text of the first.
+ */
+typedef struct jerry_field_change {
+	char *field;
+	char *from;
+	char *to;
+	size_t nadded;
+} jerry_field_change;
+
+/*
  * One acknowledged change to an item.  `changes` is a compact JSON object:
  * for "create" the new item's summary; for "update" one key per changed
  * field, {"from": old, "to": new}, and for notes {"added": [notes]}.
@@ -581,6 +604,8 @@ typedef struct jerry_history_entry {
 	char *by;
 	char *op;              /* "create" or "update" */
 	char *changes;         /* JSON text */
+	jerry_field_change *fields; /* `changes` field by field, in its order */
+	size_t nfields;
 } jerry_history_entry;
 
 /* Every change to `id`, oldest first, from its append-only history log. */

@@ -99,11 +99,8 @@ static void log_trim(struct log_run *r)
 	if (r->n) /* r->e is NULL until the first entry */
 		qsort(r->e, r->n, sizeof(*r->e), newest_entry_first);
 	if (r->q->limit && r->n > r->q->limit) {
-		for (size_t i = r->q->limit; i < r->n; i++) {
-			free(r->e[i].change.by);
-			free(r->e[i].change.op);
-			free(r->e[i].change.changes);
-		}
+		for (size_t i = r->q->limit; i < r->n; i++)
+			jr_history_entry_clear(&r->e[i].change);
 		r->n = r->q->limit;
 	}
 }

@@ -431,57 +431,57 @@ out:
 
 /* ---- history ------------------------------------------------------------ */
 
-static void put_value(json_t *v)
+/* A value in words (jerry_field_change), cut to fit a line. */
+static void put_value(const char *text)
 {
-	json_t *by = json_object_get(v, "by"), *until = json_object_get(v, "expires_at");
-	if (json_is_string(by) && json_is_string(until)) {
-		/* A claim reads better in words than as an object. */
-		printf("%s until %s", json_string_value(by), json_string_value(until));
-		return;
-	}
-	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!text)
 		return;
 	if (strlen(text) > 60)
 		printf("%.57s...", text);
 	else
 		fputs(text, stdout);
-	free(text);
+}
+
+/* The created item's field, a JSON string such as "task", without its quotes. */
+static void put_plain(const jerry_history_entry *e, const char *field)
+{
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *t = e->fields[i].to;
+		size_t n = t ? strlen(t) : 0;
+		if (strcmp(e->fields[i].field, field) == 0 && n >= 2 && t[0] == '"')
+			printf("%.*s", (int)(n - 2), t + 1);
+	}
 }
 
 static void put_changes(const jerry_history_entry *e)
 {
-	json_t *c = json_loads(e->changes, 0, NULL);
-	if (!c) {
-		printf("%s", e->changes);
-		return;
-	}
 	if (strcmp(e->op, "create") == 0) {
 		printf("created: ");
-		put_value(json_object_get(c, "title"));
-		printf(" (%s, %s, %s)", json_string_value(json_object_get(c, "type")),
-		       json_string_value(json_object_get(c, "priority")),
-		       json_string_value(json_object_get(c, "status")));
-	} else {
-		const char *key;
-		json_t *val;
-		int first = 1;
-		json_object_foreach(c, key, val) {
-			printf("%s%s: ", first ? "" : "; ", key);
-			first = 0;
-			json_t *added = json_object_get(val, "added");
-			if (added) {
-				printf("+%zu ", json_array_size(added));
-				if (json_array_size(added) == 1)
-					put_value(json_object_get(json_array_get(added, 0), "text"));
-				continue;
-			}
-			put_value(json_object_get(val, "from"));
-			printf(" -> ");
-			put_value(json_object_get(val, "to"));
-		}
+		for (size_t i = 0; i < e->nfields; i++)
+			if (strcmp(e->fields[i].field, "title") == 0)
+				put_value(e->fields[i].to);
+		printf(" (");
+		put_plain(e, "type");
+		printf(", ");
+		put_plain(e, "priority");
+		printf(", ");
+		put_plain(e, "status");
+		printf(")");
+		return;
 	}
-	json_decref(c);
+	for (size_t i = 0; i < e->nfields; i++) {
+		const jerry_field_change *f = &e->fields[i];
+		printf("%s%s: ", i ? "; " : "", f->field);
+		if (f->nadded) {
+			printf("+%zu ", f->nadded);
+			if (f->nadded == 1)
+				put_value(f->to);
+			continue;
+		}
+		put_value(f->from);
+		printf(" -> ");
+		put_value(f->to);
+	}
 }
 
 int cmd_history(struct cli *cli, const struct cli_args *args)

@@ -278,6 +278,12 @@ int cmd_blocked(struct cli *cli, const struct cli_args *args)
 		goto out;
 	}
 	json_t *arr = cli->json ? json_array() : NULL;
+	char **texts = cli->json ? calloc(n ? n : 1, sizeof(*texts)) : NULL;
+	if (cli->json && !texts) {
+		json_decref(arr);
+		status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const jerry_item *it = items[i].item;
 		json_t *waits = cli->json ? json_array() : NULL;
@@ -297,19 +303,17 @@ int cmd_blocked(struct cli *cli, const struct cli_args *args)
 		if (!cli->json && it->status == JERRY_STATUS_BLOCKED)
 			printf("    marked blocked\n");
 		if (cli->json) {
-			char *text = jerry_item_json(it, JERRY_JSON_COMPACT);
-			json_t *o = text ? json_loads(text, 0, NULL) : NULL;
-			free(text);
-			if (!o || json_object_set_new(o, "waiting_on", waits) < 0 ||
-			    json_array_append_new(arr, o) < 0) {
-				json_decref(arr);
-				status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
-				goto out;
-			}
+			static const char *const key[] = {"waiting_on"};
+			char *w = waits ? json_dumps(waits, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+			texts[i] = w ? jerry_item_json_with(it, 0, key, (const char *const *)&w, 1) : NULL;
+			free(w);
+			json_decref(waits);
+			out_json_push(&arr, out_json_slot(i));
 		}
 	}
-	if (cli->json)
-		status = out_json(cli, arr);
+	if (cli->json) /* a NULL text or arr is out of memory */
+		status = out_json_spliced(cli, arr, texts, n);
+	free(texts);
 out:
 	jerry_waiting_free(items, n);
 	return status;

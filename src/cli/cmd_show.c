@@ -41,16 +41,16 @@ int cmd_show(struct cli *cli, const struct cli_args *args)
 	    (rc = jerry_related(&kids, &nkids, &deps, &ndeps, store, args->pos[0], &err))) {
 		status = out_error(cli, rc, &err);
 	} else if (cli->json) {
-		char *text = jerry_item_json(item, JERRY_JSON_COMPACT);
-		json_t *doc = text ? json_loads(text, 0, NULL) : NULL;
-		free(text);
-		if (doc && json_object_set_new(doc, "children", brief_list(kids, nkids)) == 0 &&
-		    json_object_set_new(doc, "dependents", brief_list(deps, ndeps)) == 0) {
-			status = out_json(cli, doc);
-		} else {
-			json_decref(doc);
-			status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
-		}
+		static const char *const keys[] = {"children", "dependents"};
+		json_t *k = brief_list(kids, nkids), *d = brief_list(deps, ndeps);
+		char *vals[2] = {k ? json_dumps(k, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL,
+				 d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL};
+		status = out_json_text(cli, vals[0] && vals[1] ?
+				jerry_item_json_with(item, 0, keys, (const char *const *)vals, 2) : NULL);
+		json_decref(k);
+		json_decref(d);
+		free(vals[0]);
+		free(vals[1]);
 	} else if (!(status = out_card(cli, item))) {
 		put_list("Children", kids, nkids);
 		put_list("Dependents", deps, ndeps);

@@ -83,24 +83,25 @@ static int out_closed(struct cli *cli, int rc, const jerry_error *err, const jer
 {
 	out_committed(cli, rc, err, item);
 	if (cli->json) {
-		char *text = jerry_item_json(item, JERRY_JSON_COMPACT);
-		json_t *o = text ? json_loads(text, 0, NULL) : NULL, *arr = cascade ? json_array() : NULL;
-		free(text);
+		static const char *const keys[] = {"cancelled_below", "parent_ready_to_close"};
+		json_t *arr = json_array(), *up = parent ? json_string(parent->id) : json_null();
 		for (size_t i = 0; arr && i < nbelow; i++) {
 			char id[32];
 			jerry_id_format(id, sizeof(id), below[i]);
 			out_json_push(&arr, json_string(id));
 		}
-		if (o && cascade && (!arr || json_object_set_new(o, "cancelled_below", arr))) {
-			json_decref(o);
-			o = NULL;
-		}
-		if (o && json_object_set_new(o, "parent_ready_to_close",
-					     parent ? json_string(parent->id) : json_null())) {
-			json_decref(o);
-			o = NULL;
-		}
-		return out_json(cli, o);
+		/* Without a cascade, only parent_ready_to_close: the keys from the second. */
+		size_t first = cascade ? 0 : 1;
+		char *vals[2] = {arr ? json_dumps(arr, JSON_COMPACT) : NULL,
+				 up ? json_dumps(up, JSON_COMPACT | JSON_ENCODE_ANY) : NULL};
+		char *text = vals[first] && vals[1] ?
+			jerry_item_json_with(item, 0, keys + first, (const char *const *)vals + first,
+					     2 - first) : NULL;
+		json_decref(arr);
+		json_decref(up);
+		free(vals[0]);
+		free(vals[1]);
+		return out_json_text(cli, text);
 	}
 	printf("%s %s (version %lld)\n", item->id, jerry_status_name(item->status),
 	       (long long)item->version);

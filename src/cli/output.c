@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "output.h"
+#include "../util/strbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -361,6 +362,63 @@ static int put_json_text(const struct cli *cli, char *text)
 	return 0;
 }
 
+int out_json_text(const struct cli *cli, char *text)
+{
+	return put_json_text(cli, text);
+}
+
+/* A slot's mark: titles and names never hold a control character, so no value looks so. */
+#define SLOT_MARK "\"\\u0001slot-"
+
+json_t *out_json_slot(size_t i)
+{
+	char mark[32];
+	snprintf(mark, sizeof(mark), "\001slot-%zu", i);
+	return json_string(mark);
+}
+
+/* sb += text, each of its lines after the first indented like the slot's line. */
+static int splice_one(struct jr_sb *sb, const char *text, size_t indent)
+{
+	for (const char *nl; (nl = strchr(text, '\n')); text = nl + 1) {
+		if (jr_sb_add(sb, text, (size_t)(nl - text + 1)))
+			return -1;
+		for (size_t k = 0; k < indent; k++)
+			if (jr_sb_addch(sb, ' '))
+				return -1;
+	}
+	return jr_sb_addstr(sb, text);
+}
+
+int out_json_spliced(const struct cli *cli, json_t *doc, char **texts, size_t n)
+{
+	char *tree = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL, *out = NULL;
+	int ok = tree != NULL;
+	struct jr_sb sb;
+	jr_sb_init(&sb);
+	for (size_t i = 0; i < n; i++)
+		ok = ok && texts[i];
+	const char *p = tree, *line = tree, *m;
+	while (ok && (m = strstr(p, SLOT_MARK))) {
+		char *end;
+		unsigned long long i = strtoull(m + strlen(SLOT_MARK), &end, 10);
+		while (line < m && memchr(line, '\n', (size_t)(m - line)))
+			line = (const char *)memchr(line, '\n', (size_t)(m - line)) + 1;
+		size_t indent = strspn(line, " ");
+		ok = *end == '"' && i < n && !jr_sb_add(&sb, p, (size_t)(m - p)) &&
+		     !splice_one(&sb, texts[i], indent);
+		p = end + 1;
+	}
+	if (ok && !jr_sb_addstr(&sb, p))
+		out = jr_sb_detach(&sb, NULL);
+	jr_sb_release(&sb);
+	free(tree);
+	json_decref(doc);
+	for (size_t i = 0; i < n; i++)
+		free(texts[i]);
+	return put_json_text(cli, out);
+}
+
 void out_json_push(json_t **arr, json_t *o)
 {
 	if (*arr && o && json_array_append_new(*arr, o) == 0)
@@ -617,16 +675,14 @@ static void cell(const char *s, size_t width)
 /* An item of `ready` whose claim went stale, with "stale_claim": {by, expired_at}. */
 static char *stale_json(const jerry_item *it)
 {
-	char *text = jerry_item_json(it, JERRY_JSON_COMPACT), *out = NULL, at[40];
-	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+	static const char *const key[] = {"stale_claim"};
+	char *out = NULL, at[40];
 	jerry_time_format(at, sizeof(at), it->claim.expires_ms);
 	json_t *sc = json_pack("{s:s,s:s}", "by", it->claim.by, "expired_at", at);
-	/* json_object_set_new() takes sc over, also when it fails. */
-	if (o && sc && json_object_set_new(o, "stale_claim", sc) == 0)
-		out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	else if (!o)
-		json_decref(sc);
-	json_decref(o);
+	char *text = sc ? json_dumps(sc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	if (text)
+		out = jerry_item_json_with(it, JERRY_JSON_COMPACT, key, (const char *const *)&text, 1);
+	json_decref(sc);
 	free(text);
 	return out;
 }

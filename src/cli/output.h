@@ -38,6 +38,16 @@ int out_fail(const struct cli *cli, int code, const char *hint, const char *fmt,
 
 /* Print a JSON value (2-space indentation) on stdout and release it; NULL: out of memory. */
 int out_json(const struct cli *cli, json_t *value);
+/* The same for a JSON document's text (the library's), which it frees. */
+int out_json_text(const struct cli *cli, char *text);
+/*
+ * A document that holds the library's item texts (jerry_item_json_with,
+ * 2-space indentation) where doc holds out_json_slot(i): doc is printed as
+ * out_json() prints it with texts[i] spliced in at slot i, never parsed.
+ * Releases doc and frees texts[0..n); a NULL one is out of memory.
+ */
+json_t *out_json_slot(size_t i);
+int out_json_spliced(const struct cli *cli, json_t *doc, char **texts, size_t n);
 
 /*
  * A command given several item IDs: one(cli, store, id, arg) for each, in

@@ -70,6 +70,9 @@ void jr_error_pass(jerry_error *err, const jerry_error *from);
  */
 size_t jr_id_spell(char *buf, size_t size, int64_t num);
 
+/* Frees what one history entry holds and zeroes it (results.c). */
+void jr_history_entry_clear(jerry_history_entry *e);
+
 /* Text validation.  `what` names the field in the message. */
 int jr_check_utf8(const char *s, size_t len);
 int jr_validate_title(const char *title, jerry_error *err);

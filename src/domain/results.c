@@ -7,16 +7,28 @@
 #include "domain.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+void jr_history_entry_clear(jerry_history_entry *e)
+{
+	free(e->by);
+	free(e->op);
+	free(e->changes);
+	for (size_t i = 0; i < e->nfields; i++) {
+		free(e->fields[i].field);
+		free(e->fields[i].from);
+		free(e->fields[i].to);
+	}
+	free(e->fields);
+	memset(e, 0, sizeof(*e));
+}
 
 void jerry_history_free(jerry_history_entry *e, size_t n)
 {
 	if (!e)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		free(e[i].by);
-		free(e[i].op);
-		free(e[i].changes);
-	}
+	for (size_t i = 0; i < n; i++)
+		jr_history_entry_clear(&e[i]);
 	free(e);
 }
 
@@ -24,11 +36,8 @@ void jerry_log_free(jerry_log_entry *e, size_t n)
 {
 	if (!e)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		free(e[i].change.by);
-		free(e[i].change.op);
-		free(e[i].change.changes);
-	}
+	for (size_t i = 0; i < n; i++)
+		jr_history_entry_clear(&e[i].change);
 	free(e);
 }
 

@@ -58,6 +58,12 @@ char *jerry_items_json(jerry_item *const *items, size_t n, int flags)
 	return jr_codec_items_json(items, n, flags);
 }
 
+char *jerry_item_json_with(const jerry_item *item, int flags, const char *const *keys,
+			   const char *const *values, size_t n)
+{
+	return jr_codec_item_json_with(item, flags, keys, values, n);
+}
+
 /* ---- items: app/app.c ---------------------------------------------------------- */
 
 int jerry_create(jerry_item **out, jerry_store *store, const jerry_create_spec *spec,

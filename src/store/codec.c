@@ -552,6 +552,24 @@ char *jr_codec_summary_line(const jerry_item *item, int unconfirmed, size_t *out
 	return text;
 }
 
+char *jr_codec_item_json_with(const jerry_item *item, int flags, const char *const *keys,
+			      const char *const *values, size_t n)
+{
+	json_t *o = jr_codec_encode(item, item->is_summary);
+	char *text = NULL;
+	int ok = o != NULL;
+	for (size_t i = 0; ok && i < n; i++) {
+		json_t *v = json_loads(values[i], JSON_DECODE_ANY, NULL);
+		/* json_object_set_new() takes v over, also when it fails. */
+		ok = v && json_object_set_new(o, keys[i], v) == 0;
+	}
+	if (ok)
+		text = json_dumps(o, (flags & JERRY_JSON_COMPACT ? JSON_COMPACT : JSON_INDENT(2)) |
+					     JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return text;
+}
+
 char *jr_codec_item_json(const jerry_item *item, int flags)
 {
 	if (item->is_summary && (flags & JERRY_JSON_COMPACT)) {

@@ -28,6 +28,8 @@ json_t *jr_codec_encode(const jerry_item *item, int summary);
 /* An item's, or items', JSON text: see jerry_item_json. */
 char *jr_codec_item_json(const jerry_item *item, int flags);
 char *jr_codec_items_json(jerry_item *const *items, size_t n, int flags);
+char *jr_codec_item_json_with(const jerry_item *item, int flags, const char *const *keys,
+			      const char *const *values, size_t n);
 /* One note: {"at", "by", "text"}.  NULL when out of memory. */
 json_t *jr_codec_note(const jerry_note *note);
 

@@ -445,6 +445,55 @@ int jr_history_settle_log(jerry_store *st, jerry_error *err)
 	return rc;
 }
 
+/* v in words (see jerry_field_change); NULL for no value, or when out of memory (*oom set). */
+static char *words(json_t *v, int *oom)
+{
+	char *s = NULL;
+	json_t *by = json_object_get(v, "by"), *until = json_object_get(v, "expires_at");
+	if (!v)
+		return NULL;
+	if (json_is_string(by) && json_is_string(until)) {
+		size_t n = strlen(json_string_value(by)) + strlen(json_string_value(until)) + 8;
+		s = malloc(n);
+		if (s)
+			snprintf(s, n, "%s until %s", json_string_value(by), json_string_value(until));
+	} else {
+		s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	}
+	if (!s)
+		*oom = 1;
+	return s;
+}
+
+/* The changes object c field by field into e (jerry_field_change); 0, or -1 on ENOMEM. */
+static int take_fields(jerry_history_entry *e, json_t *c)
+{
+	const char *key;
+	json_t *val;
+	int oom = 0, create = strcmp(e->op, "create") == 0;
+	if (!json_is_object(c) || json_object_size(c) == 0)
+		return 0;
+	e->fields = calloc(json_object_size(c), sizeof(*e->fields));
+	if (!e->fields)
+		return -1;
+	json_object_foreach(c, key, val) {
+		jerry_field_change *f = &e->fields[e->nfields++];
+		json_t *added = create ? NULL : json_object_get(val, "added");
+		f->field = strdup(key);
+		oom |= !f->field;
+		if (create) {
+			f->to = words(val, &oom);
+		} else if (added) {
+			f->nadded = json_array_size(added);
+			f->to = words(json_object_get(json_array_get(added, 0), "text"), &oom);
+		} else {
+			f->from = words(json_object_get(val, "from"), &oom);
+			f->to = words(json_object_get(val, "to"), &oom);
+		}
+	}
+	return oom ? -1 : 0;
+}
+
 /* One entry line into slot[version] (the last one written wins); 0, or -1 on ENOMEM. */
 static int take(jerry_history_entry *slot, int64_t max_version, const char *line, size_t len)
 {
@@ -456,10 +505,7 @@ static int take(jerry_history_entry *slot, int64_t max_version, const char *line
 		return 0; /* torn, foreign, or a version that never became current */
 	}
 	jerry_history_entry *e = &slot[json_integer_value(v)];
-	free(e->by);
-	free(e->op);
-	free(e->changes);
-	memset(e, 0, sizeof(*e));
+	jr_history_entry_clear(e);
 	e->version = json_integer_value(v);
 	if (json_is_string(at))
 		jerry_time_parse(&e->at_ms, json_string_value(at));
@@ -468,8 +514,9 @@ static int take(jerry_history_entry *slot, int64_t max_version, const char *line
 	e->op = strdup(json_is_string(op) ? json_string_value(op) : "update");
 	e->changes = json_dumps(json_object_get(o, "changes"), JSON_COMPACT | JSON_PRESERVE_ORDER |
 							      JSON_ENCODE_ANY);
+	int rc = e->op && e->changes ? take_fields(e, json_object_get(o, "changes")) : -1;
 	json_decref(o);
-	return e->op && e->changes ? 0 : -1;
+	return rc;
 }
 
 struct from_log {

@@ -313,6 +313,87 @@ static void test_update__bumps_version_and_show_reads_the_file(void **state)
 	assert_null(it);
 }
 
+static const jerry_field_change *field_of(const jerry_history_entry *e, const char *field)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (strcmp(e->fields[i].field, field) == 0)
+			return &e->fields[i];
+	fail_msg("v%lld has no change to %s", (long long)e->version, field);
+	return NULL;
+}
+
+/* A face shows history from the entries' fields, never parsing `changes`. */
+static void test_history__entries_carry_their_changes_field_by_field(void **state)
+{
+	h_store *s = S(state);
+	jerry_change c;
+	jerry_item *it = NULL;
+	jerry_history_entry *h = NULL;
+	jerry_log_entry *l = NULL;
+	jerry_log_query q;
+	size_t n = 0, nl = 0;
+	jerry_error err;
+	h_create(s->st, "Before", NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	c.title = "After";
+	c.note = "renamed";
+	assert_int_equal(jerry_update(&it, s->st, "1", &c, &err), 0);
+	jerry_item_free(it);
+	assert_int_equal(jerry_claim_take(&it, s->st, "1", 60000, 0, &err), 0);
+	jerry_item_free(it);
+	assert_int_equal(jerry_history(&h, &n, s->st, "1", &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(field_of(&h[0], "title")->to, "\"Before\"");
+	assert_null(field_of(&h[0], "title")->from);
+	assert_string_equal(field_of(&h[0], "type")->to, "\"task\"");
+	assert_string_equal(field_of(&h[1], "title")->from, "\"Before\"");
+	assert_string_equal(field_of(&h[1], "title")->to, "\"After\"");
+	assert_int_equal(field_of(&h[1], "notes")->nadded, 1);
+	assert_string_equal(field_of(&h[1], "notes")->to, "\"renamed\"");
+	const jerry_field_change *claim = field_of(&h[2], "claim");
+	assert_string_equal(claim->from, "null");
+	assert_non_null(claim->to);
+	assert_non_null(strstr(claim->to, " until "));
+	assert_int_equal(claim->nadded, 0);
+	/* The log hands out the same entries, newest first. */
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(jerry_log(&l, &nl, s->st, &q, &err), 0);
+	assert_int_equal(nl, 3);
+	assert_int_equal(l[0].change.nfields, h[2].nfields);
+	assert_string_equal(field_of(&l[0].change, "claim")->to, claim->to);
+	jerry_log_free(l, nl);
+	jerry_history_free(h, n);
+}
+
+/* A face adds members to an item's JSON text without parsing it back. */
+static void test_item_json__with_appends_the_faces_members_after_the_items(void **state)
+{
+	h_store *s = S(state);
+	static const char *const keys[] = {"children", "stale_claim"};
+	static const char *const vals[] = {"[]", "{\"by\": \"a\", \"n\": 1}"};
+	static const char *const bad[] = {"[]", "{not json"};
+	jerry_item *it = NULL;
+	jerry_error err;
+	h_create(s->st, "Parent", NULL, NULL);
+	assert_int_equal(jerry_show(&it, s->st, "1", &err), 0);
+	char *plain = jerry_item_json(it, JERRY_JSON_COMPACT);
+	char *with = jerry_item_json_with(it, JERRY_JSON_COMPACT, keys, vals, 2);
+	assert_non_null(plain);
+	assert_non_null(with);
+	size_t n = strlen(plain);
+	assert_memory_equal(with, plain, n - 1); /* the item's members, unchanged */
+	assert_string_equal(with + n - 1, ",\"children\":[],\"stale_claim\":{\"by\":\"a\",\"n\":1}}");
+	free(with);
+	with = jerry_item_json_with(it, 0, keys, vals, 0);
+	char *pretty = jerry_item_json(it, 0);
+	assert_string_equal(with, pretty); /* nothing added: jerry_item_json's text */
+	free(with);
+	free(pretty);
+	assert_null(jerry_item_json_with(it, JERRY_JSON_COMPACT, keys, bad, 2));
+	free(plain);
+	jerry_item_free(it);
+}
+
 static void test_index__list_agrees_with_the_files(void **state)
 {
 	h_store *s = S(state);
@@ -1396,6 +1477,8 @@ int main(void)
 		T(test_create__assigns_sequential_ids_and_unique_uids),
 		T(test_claim__judged_by_the_stores_clock),
 		T(test_update__bumps_version_and_show_reads_the_file),
+		T(test_history__entries_carry_their_changes_field_by_field),
+		T(test_item_json__with_appends_the_faces_members_after_the_items),
 		T(test_index__list_agrees_with_the_files),
 		T(test_store__works_with_sync_on),
 		T(test_corrupt__broken_item_names_path_line_column_others_still_list),
