@@ -1,6 +1,6 @@
 /*
  * coord.c - what agents working side by side need: claims with leases,
- * dependencies, ready work, search.
+ * ready work, blocked items, search (dependency changes: dep_change.c).
  *
  * Every claim decision is made inside port->mutate, i.e. under the item's
  * lock on the item as it is now, so "exactly one winner" holds by
@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include "app.h"
 #include "filter.h"
+#include "graph.h"
 #include "../domain/domain.h"
 
 #include <stdio.h>
@@ -316,323 +317,12 @@ int jr_app_release(jerry_item **out, const jr_port *port, const char *id, int fl
 	return claim_op(out, port, id, apply_release, 0, (flags & JERRY_CLAIM_FORCE) != 0, err);
 }
 
-/* ---- the dependency graph, from index summaries -------------------------- */
-
-/*
- * by_num holds the items sorted by number (a lookup is a binary search):
- * its size follows the number of items, not the largest number, and a
- * walk marks what it has seen by position in it.
- */
-struct graph {
-	jerry_item **all;
-	size_t n;
-	jerry_item **by_num;
-	size_t nnum;
-};
-
-static void graph_release(struct graph *g)
-{
-	jerry_item_array_free(g->all, g->n);
-	free(g->by_num);
-	memset(g, 0, sizeof(*g));
-}
-
-static int cmp_num(const void *a, const void *b)
-{
-	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
-	return (x->num > y->num) - (x->num < y->num);
-}
-
-static int graph_load(struct graph *g, const jr_port *port, jerry_error *err)
-{
-	memset(g, 0, sizeof(*g));
-	int rc = port->scan(port->ctx, &g->all, &g->n, err);
-	if (rc)
-		return rc;
-	/* One slot more, for graph_put(). */
-	g->by_num = malloc((g->n + 1) * sizeof(*g->by_num));
-	if (!g->by_num) {
-		graph_release(g);
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	}
-	int sorted = 1;
-	for (size_t i = 0; i < g->n; i++) {
-		g->by_num[i] = g->all[i];
-		sorted &= i == 0 || g->all[i - 1]->num < g->all[i]->num;
-	}
-	g->nnum = g->n;
-	/* The port gives them sorted; a port that does not costs a sort. */
-	if (!sorted)
-		qsort(g->by_num, g->nnum, sizeof(*g->by_num), cmp_num);
-	return 0;
-}
-
-/* 1 and *at = the position of item num in by_num; 0 and where it would go. */
-static int graph_find(const struct graph *g, int64_t num, size_t *at)
-{
-	size_t lo = 0, hi = g->nnum;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (g->by_num[mid]->num < num)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*at = lo;
-	return lo < g->nnum && g->by_num[lo]->num == num;
-}
-
-static const jerry_item *graph_get(const struct graph *g, int64_t num)
-{
-	size_t at;
-	return graph_find(g, num, &at) ? g->by_num[at] : NULL;
-}
-
-/* Let `it` stand for its number in the graph (not owned; once per graph). */
-static void graph_put(struct graph *g, jerry_item *it)
-{
-	size_t at;
-	if (graph_find(g, it->num, &at)) {
-		g->by_num[at] = it;
-		return;
-	}
-	memmove(g->by_num + at + 1, g->by_num + at, (g->nnum - at) * sizeof(*g->by_num));
-	g->by_num[at] = it;
-	g->nnum++;
-}
-
-/*
- * Is `target` reachable from `from` along depends_on?  If so, path[] gets
- * the walk from `from` to `target` and *plen its length.  seen[] has a
- * flag per position in g->by_num.
- */
-static int reach(const struct graph *g, int64_t from, int64_t target, unsigned char *seen,
-		 int64_t *path, size_t *plen, size_t depth)
-{
-	size_t at;
-	if (depth >= JR_DEPENDS_MAX * 4)
-		return 0;
-	path[depth] = from;
-	if (from == target) {
-		*plen = depth + 1;
-		return 1;
-	}
-	if (!graph_find(g, from, &at) || seen[at])
-		return 0;
-	seen[at] = 1;
-	const jerry_item *it = g->by_num[at];
-	for (size_t i = 0; i < it->ndepends; i++)
-		if (reach(g, it->depends_on[i], target, seen, path, plen, depth + 1))
-			return 1;
-	return 0;
-}
-
-struct dep_ctx {
-	const jr_port *port;
-	const char *id;
-	int64_t num;
-	int64_t *on;           /* the OTHERs, all changed in one version */
-	size_t non;
-	int add;
-	jerry_item **out;
-};
-
-static int apply_dep(jerry_item *it, void *arg, jerry_error *err)
-{
-	struct dep_ctx *d = arg;
-	struct graph g;
-	int rc;
-	size_t nnew = 0;
-	/* Adding what is there, or removing what is not, changes nothing. */
-	for (size_t k = 0; k < d->non; k++) {
-		int present = 0;
-		for (size_t i = 0; i < it->ndepends; i++)
-			present |= it->depends_on[i] == d->on[k];
-		if (present == d->add)
-			continue;
-		if (!d->add) {
-			jr_depends_remove(it, d->on[k]);
-		} else if ((rc = jr_depends_add(it, d->on[k]))) {
-			return jr_error(err, rc, rc == JERRY_ENOMEM ? "out of memory"
-								    : "'%s' has too many dependencies", it->id);
-		}
-		/* Only the changed ones need the cycle check: keep them at the front. */
-		int64_t changed = d->on[k];
-		d->on[k] = d->on[nnew];
-		d->on[nnew++] = changed;
-	}
-	if (nnew == 0)
-		return JR_UNCHANGED;
-	if (!d->add)
-		return 0;
-	if ((rc = graph_load(&g, d->port, err)))
-		return rc;
-	/* The graph as it would be: the item with its new dependencies. */
-	graph_put(&g, it);
-	unsigned char *seen = calloc(g.nnum, 1);
-	int64_t *path = calloc(JR_DEPENDS_MAX * 4 + 1, sizeof(*path));
-	size_t plen = 0, k = 0;
-	if (!seen || !path) {
-		free(seen);
-		free(path);
-		graph_release(&g);
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	}
-	/* One walk per new dependency; any of them closing a cycle refuses them all. */
-	for (; k < nnew; k++) {
-		memset(seen, 0, g.nnum);
-		if (reach(&g, d->on[k], it->num, seen, path, &plen, 0))
-			break;
-	}
-	if (k < nnew) {
-		char cycle[512], on[24], step[24];
-		size_t off = (size_t)snprintf(cycle, sizeof(cycle), "%s", it->id);
-		for (size_t i = 0; i < plen && off < sizeof(cycle); i++) {
-			jerry_id_format(step, sizeof(step), path[i]);
-			off += (size_t)snprintf(cycle + off, sizeof(cycle) - off, " -> %s", step);
-		}
-		jerry_id_format(on, sizeof(on), d->on[k]);
-		jr_error_item(err, it->num);
-		rc = jr_error(err, JERRY_EREFUSED, "a dependency of %s on %s would close a cycle: %s",
-			      it->id, on, cycle);
-		jr_error_hint(err, "remove one of the dependencies in the cycle first ('jerry dep rm')");
-	}
-	free(seen);
-	free(path);
-	graph_release(&g);
-	return rc;
-}
-
-static int dep_locked(void *arg, jerry_error *err)
-{
-	struct dep_ctx *d = arg;
-	return d->port->mutate(d->port->ctx, d->out, d->num, apply_dep, d, err);
-}
-
-int jr_app_dep_change(jerry_item **out, const jr_port *port, const char *id,
-		      const char *const *on, size_t non, int add, jerry_error *err)
-{
-	struct dep_ctx d = {port, id, 0, NULL, non, add, out};
-	int rc;
-	if (out)
-		*out = NULL;
-	if ((rc = jerry_id_parse(&d.num, id, err)))
-		return rc;
-	if (non == 0)
-		return jr_error(err, JERRY_EINVALID, "no dependency given");
-	if (!(d.on = calloc(non, sizeof(*d.on))))
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	/* Every OTHER is checked before anything changes: all or none. */
-	for (size_t k = 0; k < non; k++) {
-		jerry_item *other = NULL;
-		if ((rc = jerry_id_parse(&d.on[k], on[k], err)))
-			goto out;
-		if (d.num == d.on[k]) {
-			jr_error_item(err, d.num);
-			rc = jr_error(err, JERRY_EREFUSED, "an item cannot depend on itself");
-			goto out;
-		}
-		/* Unknown IDs are "not found" for rm too, not a silent no-op. */
-		rc = port->get(port->ctx, &other, d.on[k], err);
-		jerry_item_free(other);
-		if (rc)
-			goto out;
-	}
-	if (port->exclusive)
-		rc = port->exclusive(port->ctx, dep_locked, &d, err);
-	else
-		rc = dep_locked(&d, err);
-out:
-	free(d.on);
-	return rc;
-}
-
-int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, const char *id,
-		    jerry_error *err)
-{
-	struct graph g;
-	int64_t root;
-	int rc;
-	*out = NULL;
-	*out_n = 0;
-	if ((rc = jerry_id_parse(&root, id, err)))
-		return rc;
-	if ((rc = graph_load(&g, port, err)))
-		return rc;
-	if (!graph_get(&g, root)) {
-		graph_release(&g);
-		char rid[24];
-		jerry_id_format(rid, sizeof(rid), root);
-		jr_error_item(err, root);
-		return jr_error(err, JERRY_ENOTFOUND, "no item '%s'", rid);
-	}
-	/* Iterative depth-first walk; each item appears once, at its first depth. */
-	size_t cap = 16, n = 0, sp = 0, scap = 16;
-	jerry_dep_node *nodes = calloc(cap, sizeof(*nodes));
-	struct frame { int64_t num, via; int depth; } *stack = malloc(sizeof(*stack) * scap);
-	unsigned char *seen = calloc(g.nnum, 1);
-	if (!nodes || !stack || !seen) {
-		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-		goto out;
-	}
-	stack[sp++] = (struct frame){root, 0, 0};
-	while (sp > 0) {
-		struct frame f = stack[--sp];
-		size_t at;
-		if (!graph_find(&g, f.num, &at) || seen[at])
-			continue;
-		seen[at] = 1;
-		const jerry_item *it = g.by_num[at];
-		if (n == cap) {
-			jerry_dep_node *grown = realloc(nodes, cap * 2 * sizeof(*nodes));
-			if (!grown) {
-				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-				goto out;
-			}
-			nodes = grown;
-			cap *= 2;
-		}
-		nodes[n].item = jr_item_dup(it);
-		if (!nodes[n].item) {
-			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-			goto out;
-		}
-		nodes[n].item->is_summary = 1;
-		nodes[n].depth = f.depth;
-		nodes[n].via = f.via;
-		n++;
-		if (sp + it->ndepends > scap) {
-			size_t ncap = (sp + it->ndepends) * 2;
-			struct frame *grown = realloc(stack, ncap * sizeof(*stack));
-			if (!grown) {
-				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-				goto out;
-			}
-			stack = grown;
-			scap = ncap;
-		}
-		/* Pushed in reverse so the first dependency is walked first. */
-		for (size_t i = it->ndepends; i-- > 0;)
-			stack[sp++] = (struct frame){it->depends_on[i], it->num, f.depth + 1};
-	}
-	*out = nodes;
-	*out_n = n;
-	nodes = NULL;
-out:
-	if (nodes)
-		jerry_dep_nodes_free(nodes, n);
-	free(stack);
-	free(seen);
-	graph_release(&g);
-	return rc;
-}
-
 /* ---- ready and blocked -------------------------------------------------------- */
 
 static int waits_on_others(const struct graph *g, const jerry_item *it)
 {
 	for (size_t i = 0; i < it->ndepends; i++) {
-		const jerry_item *dep = graph_get(g, it->depends_on[i]);
+		const jerry_item *dep = jr_graph_get(g, it->depends_on[i]);
 		if (!dep || dep->status != JERRY_STATUS_DONE)
 			return 1;
 	}
@@ -661,7 +351,7 @@ static int select_items(jerry_item ***out, size_t *out_n, struct graph *g,
 	for (size_t i = 0; i < g->n; i++)
 		if (keep(g, g->all[i], arg))
 			sel[k++] = g->all[i];
-	/* Taken items leave g->all so graph_release does not free them. */
+	/* Taken items leave g->all so jr_graph_release does not free them. */
 	size_t w = 0;
 	for (size_t i = 0, j = 0; i < g->n; i++) {
 		if (j < k && g->all[i] == sel[j]) {
@@ -695,7 +385,7 @@ static int open_children_load(unsigned char **out, const struct graph *g, jerry_
 	for (size_t i = 0; i < g->n; i++) {
 		size_t at;
 		const jerry_item *c = g->all[i];
-		if (c->parent > 0 && jr_status_open(c->status) && graph_find(g, c->parent, &at))
+		if (c->parent > 0 && jr_status_open(c->status) && jr_graph_find(g, c->parent, &at))
 			kids[at] = 1;
 	}
 	*out = kids;
@@ -708,7 +398,7 @@ static int is_work(const struct graph *g, const jerry_item *it, const unsigned c
 	size_t at;
 	if (!open_kids)
 		return 1;
-	return jr_is_work(it, graph_find(g, it->num, &at) && open_kids[at]);
+	return jr_is_work(it, jr_graph_find(g, it->num, &at) && open_kids[at]);
 }
 
 static int keep_ready(const struct graph *g, const jerry_item *it, const void *arg)
@@ -737,7 +427,7 @@ static int ready_items(jerry_item ***out, size_t *out_n, const jr_port *port,
 	if ((rc = jr_match_init(&m, f, err)))
 		return rc;
 	jr_match_who(&m, claimer(port), now);
-	if ((rc = graph_load(&g, port, err))) {
+	if ((rc = jr_graph_load(&g, port, err))) {
 		jr_match_release(&m);
 		return rc;
 	}
@@ -746,7 +436,7 @@ static int ready_items(jerry_item ***out, size_t *out_n, const jr_port *port,
 	if (rc == 0)
 		rc = select_items(out, out_n, &g, keep_ready, &r, err);
 	free(kids);
-	graph_release(&g);
+	jr_graph_release(&g);
 	jr_match_release(&m);
 	if (rc)
 		return rc;
@@ -779,10 +469,10 @@ int jr_app_blocked(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_
 	int rc;
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = graph_load(&g, port, err)))
+	if ((rc = jr_graph_load(&g, port, err)))
 		return rc;
 	rc = select_items(out, out_n, &g, keep_blocked, NULL, err);
-	graph_release(&g);
+	jr_graph_release(&g);
 	return rc;
 }
 
@@ -794,7 +484,7 @@ static int blockers_of(jerry_waiting *w, const struct graph *g, jerry_error *err
 	if (!w->blockers)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	for (size_t d = 0; d < it->ndepends; d++) {
-		const jerry_item *dep = graph_get(g, it->depends_on[d]);
+		const jerry_item *dep = jr_graph_get(g, it->depends_on[d]);
 		if (dep && dep->status == JERRY_STATUS_DONE)
 			continue;
 		jerry_blocker *b = &w->blockers[w->nblockers];
@@ -815,7 +505,7 @@ int jr_app_waiting_on(jerry_waiting **out, size_t *out_n, const jr_port *port, j
 	int rc;
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = graph_load(&g, port, err)))
+	if ((rc = jr_graph_load(&g, port, err)))
 		return rc;
 	/* The graph still names the selected items: they stay alive in items[]. */
 	if ((rc = select_items(&items, &n, &g, keep_blocked, NULL, err)))
@@ -840,7 +530,7 @@ out:
 		*out = w;
 		*out_n = n;
 	}
-	graph_release(&g);
+	jr_graph_release(&g);
 	return rc;
 }
 
