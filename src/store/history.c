@@ -26,6 +26,7 @@
 #include "io.h"
 #include "ixlog.h"
 #include "../domain/domain.h"
+#include "../util/array.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -226,14 +227,8 @@ static int collect_rec(void *arg, const jr_ixlog_rec *rec)
 	size_t elen = rec->len;
 	if (rec->kind != JR_IXLOG_HISTORY || num < 1)
 		return 0;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct pending *grown = realloc(c->p, cap * sizeof(*grown));
-		if (!grown)
-			return -1;
-		c->p = grown;
-		c->cap = cap;
-	}
+	if (JR_ARRAY_GROW(c->p, c->n + 1, c->cap))
+		return -1;
 	if (c->used + elen > c->size) {
 		/* Entries point into blocks that are never moved. */
 		size_t size = elen > 1 << 20 ? elen : 1 << 20;
