@@ -84,13 +84,15 @@ struct cli_commit {
 /*
  * A command given several item IDs (output.c, out_each): each is decided
  * on its own.  With --json the results - the item, or {"id", "error"} -
- * collect in `results` (a jansson array; NULL once out of memory), printed
- * as one array at the end; `id` is the ID being worked on, as typed.
+ * collect as JSON texts in `texts` (the library's item texts as it gave
+ * them, never parsed back), printed as one array at the end; `id` is the
+ * ID being worked on, as typed.
  */
 struct cli_each {
-	struct json_t *results;
+	char **texts;
+	size_t n, alloc;
 	const char *id;
-	int out_of_memory;
+	int out_of_memory;             /* a result was lost: the array would lie */
 };
 
 /* The state of one run, filled by main.c. */

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "output.h"
+#include "../util/array.h"
 #include "../util/strbuf.h"
 
 #include <errno.h>
@@ -180,13 +181,23 @@ static void error_json(int rc, int status, const jerry_error *err, const char *m
 			"\"message\":\"out of memory\"}}\n");
 }
 
-/* Add one item's result to the array out_each() prints (it releases o). */
-static void each_push(const struct cli *cli, json_t *o)
+/* Add one item's result, a JSON text, to the array out_each() prints (it frees text). */
+static void each_push_text(const struct cli *cli, char *text)
 {
 	struct cli_each *e = cli->each;
-	out_json_push(&e->results, o);
-	if (!e->results)
-		e->out_of_memory = 1;
+	if (!e->out_of_memory && text && !JR_ARRAY_GROW(e->texts, e->n + 1, e->alloc)) {
+		e->texts[e->n++] = text;
+		return;
+	}
+	free(text);
+	e->out_of_memory = 1;
+}
+
+/* The same for a JSON value of the CLI's own, which it releases. */
+static void each_push(const struct cli *cli, json_t *o)
+{
+	each_push_text(cli, o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL);
+	json_decref(o);
 }
 
 /* Print an error on stderr; touches stdout not at all (it may be closed). */
@@ -351,9 +362,7 @@ static int put_json_text(const struct cli *cli, char *text)
 	if (!text)
 		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 	if (cli->each && cli->json) {
-		json_t *o = json_loads(text, 0, NULL);
-		free(text);
-		each_push(cli, o);
+		each_push_text(cli, text);
 		return 0;
 	}
 	fputs(text, stdout);
@@ -419,6 +428,17 @@ int out_json_spliced(const struct cli *cli, json_t *doc, char **texts, size_t n)
 	return put_json_text(cli, out);
 }
 
+int out_json_texts(const struct cli *cli, char **texts, size_t n)
+{
+	json_t *doc = texts ? json_array() : NULL;
+	for (size_t i = 0; i < n; i++)
+		out_json_push(&doc, out_json_slot(i));
+	int status = texts ? out_json_spliced(cli, doc, texts, n)
+			   : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	free(texts);
+	return status;
+}
+
 void out_json_push(json_t **arr, json_t *o)
 {
 	if (*arr && o && json_array_append_new(*arr, o) == 0)
@@ -444,13 +464,11 @@ int out_json(const struct cli *cli, json_t *value)
 int out_each(struct cli *cli, jerry_store *store, char *const *ids, size_t n, out_each_fn one,
 	     const void *arg)
 {
-	struct cli_each each = {NULL, NULL, 0};
+	struct cli_each each = {NULL, 0, 0, NULL, 0};
 	struct cli_commit *c = cli->commit;
 	int worst = 0, any = 0, status;
 	if (n == 1)
 		return one(cli, store, ids[0], arg);
-	if (cli->json && !(each.results = json_array()))
-		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 	cli->each = &each;
 	for (size_t i = 0; i < n; i++) {
 		/* Each item's own commit decides whether its failure is "nothing changed". */
@@ -467,9 +485,13 @@ int out_each(struct cli *cli, jerry_store *store, char *const *ids, size_t n, ou
 		c->done = any;
 	if (!cli->json)
 		return worst;
-	if (each.out_of_memory)
+	if (each.out_of_memory) {
+		for (size_t i = 0; i < each.n; i++)
+			free(each.texts[i]);
+		free(each.texts);
 		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
-	status = out_json(cli, each.results);
+	}
+	status = out_json_texts(cli, each.texts, each.n);
 	return status > worst ? status : worst;
 }
 

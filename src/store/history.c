@@ -514,6 +514,22 @@ static int take(jerry_history_entry *slot, int64_t max_version, const char *line
 	return rc;
 }
 
+char *jr_history_entry_json(const jerry_history_entry *e, const char *id, int flags)
+{
+	char at[40];
+	jerry_time_format(at, sizeof(at), e->at_ms);
+	/* changes is the store's own JSON text: unreadable, it is left out. */
+	json_t *changes = e->changes ? json_loads(e->changes, 0, NULL) : NULL;
+	json_t *o = json_pack("{s:s*,s:I,s:s,s:s*,s:s,s:o*}", "id", id, "version",
+			      (json_int_t)e->version, "at", at, "by", e->by, "op", e->op, "changes",
+			      changes);
+	char *text = o ? json_dumps(o, (flags & JERRY_JSON_COMPACT ? JSON_COMPACT : JSON_INDENT(2)) |
+					       JSON_PRESERVE_ORDER)
+		       : NULL;
+	json_decref(o);
+	return text;
+}
+
 struct from_log {
 	int64_t num;
 	struct collect c;
