@@ -281,7 +281,7 @@ static int children_gate(struct update_ctx *u, jerry_item *it, jerry_error *err)
 		u->ncascade = n;
 	} else if (u->c->force) {
 		char list[4096], text[4200];
-		jr_open_list_text(list, sizeof(list), open, n);
+		jr_open_list_text(list, sizeof(list), open, n, "items");
 		snprintf(text, sizeof(text), "forced %s although %s below it %s open: %s",
 			 jerry_status_name(u->status), n == 1 ? "this item" : "these items",
 			 n == 1 ? "is" : "are", list);
