@@ -1,6 +1,8 @@
 /*
  * output.h - everything the command writes goes through here, so text and
- * --json can never disagree about what happened.
+ * --json can never disagree about what happened.  output.c renders items
+ * and tables; outcome.c errors, committed changes, several IDs' results
+ * and the JSON documents.
  *
  * Contract (doc/CLI.md):
  *  - text errors are `jerry: MESSAGE` and, when there is one, `hint: HINT`
