@@ -661,6 +661,13 @@ typedef struct jerry_history_entry {
 int jerry_history(jerry_history_entry **out, size_t *out_n, jerry_store *store, const char *id,
 		  jerry_error *err);
 void jerry_history_free(jerry_history_entry *entries, size_t n);
+/*
+ * JSON text of one entry: {"version", "at", "by", "op", "changes"} (`by`
+ * left out when unknown), with "id" first when id is not NULL (a
+ * jerry_log_entry's).  JERRY_JSON_COMPACT gives one line; otherwise 2-space
+ * indentation.  A malloc'd string, or NULL when out of memory.
+ */
+char *jerry_history_json(const jerry_history_entry *entry, const char *id, int flags);
 
 /* ---- a coordinator's view ---------------------------------------------- */
 

@@ -1,12 +1,11 @@
 /*
- * app.c - the use cases: create, show, update (and every transition and
- * note, which are updates), list.  They validate what they are given
- * before touching the store, then let the port run a pure function over
- * the item under its lock.
+ * app.c - the use cases that write one item: create, show, update (and
+ * every transition and note, which are updates).  They validate what they
+ * are given before touching the store, then let the port run a pure
+ * function over the item under its lock.  list is list.c's; the open items
+ * below a parent, and the parents to close, hierarchy.c's.
  */
-#define _GNU_SOURCE
 #include "app.h"
-#include "filter.h"
 #include "../domain/domain.h"
 
 #include <stdio.h>
@@ -132,92 +131,6 @@ struct update_ctx {
 	size_t ncascade;
 };
 
-/* ---- the hierarchy, from the index --------------------------------------------- */
-
-static int cmp_num(const void *a, const void *b)
-{
-	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
-	return (x->num > y->num) - (x->num < y->num);
-}
-
-/* Position of num in all[] (sorted by number), or n. */
-static size_t find_num(jerry_item **all, size_t n, int64_t num)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (all[mid]->num < num)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && all[lo]->num == num ? lo : n;
-}
-
-/* Every summary, sorted by number (the port gives them so; one that does not costs a sort). */
-static int scan_sorted(jerry_item ***all, size_t *n, const jr_port *port, jerry_error *err)
-{
-	int rc = port->scan(port->ctx, all, n, err);
-	if (rc)
-		return rc;
-	for (size_t i = 1; i < *n; i++)
-		if ((*all)[i - 1]->num >= (*all)[i]->num) {
-			qsort(*all, *n, sizeof(**all), cmp_num);
-			break;
-		}
-	return 0;
-}
-
-/*
- * The open items below `root` (children, their children...), summaries in
- * number order.  One pass over the summaries per level: parents rank above
- * their children (domain.h), so there are at most a handful.
- */
-static int open_below(jerry_item ***out, size_t *out_n, const jr_port *port, int64_t root,
-		      jerry_error *err)
-{
-	jerry_item **all = NULL, **sel = NULL;
-	unsigned char *in = NULL;
-	size_t n = 0, k = 0;
-	int rc;
-	*out = NULL;
-	*out_n = 0;
-	if ((rc = scan_sorted(&all, &n, port, err)))
-		return rc;
-	in = calloc(n ? n : 1, 1);
-	sel = calloc(n ? n : 1, sizeof(*sel));
-	if (!in || !sel) {
-		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (int changed = 1; changed;) {
-		changed = 0;
-		for (size_t i = 0; i < n; i++) {
-			int64_t p = all[i]->parent;
-			size_t at;
-			if (in[i] || p <= 0 || all[i]->num == root)
-				continue;
-			if (p == root || ((at = find_num(all, n, p)) < n && in[at])) {
-				in[i] = 1;
-				changed = 1;
-			}
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		if (in[i] && jr_status_open(all[i]->status)) {
-			sel[k++] = all[i];
-			all[i] = NULL;
-		}
-	*out = sel;
-	*out_n = k;
-	sel = NULL;
-out:
-	free(in);
-	free(sel);
-	jerry_item_array_free(all, n);
-	return rc;
-}
-
 static int add_note(jerry_item *it, const jr_port *port, const char *text, jerry_error *err)
 {
 	int rc = jr_notes_append(it, port->now(port->ctx), port->actor(port->ctx), text);
@@ -238,7 +151,7 @@ static int children_gate(struct update_ctx *u, jerry_item *it, jerry_error *err)
 	jerry_item **below = NULL;
 	jerry_dep_state *open = NULL;
 	size_t n = 0;
-	int rc = open_below(&below, &n, port, it->num, err);
+	int rc = jr_app_open_below(&below, &n, port, it->num, err);
 	free(u->cascade);
 	u->cascade = NULL;
 	u->ncascade = 0;
@@ -281,7 +194,7 @@ static int children_gate(struct update_ctx *u, jerry_item *it, jerry_error *err)
 		u->ncascade = n;
 	} else if (u->c->force) {
 		char list[4096], text[4200];
-		jr_open_list_text(list, sizeof(list), open, n);
+		jr_open_list_text(list, sizeof(list), open, n, "items");
 		snprintf(text, sizeof(text), "forced %s although %s below it %s open: %s",
 			 jerry_status_name(u->status), n == 1 ? "this item" : "these items",
 			 n == 1 ? "is" : "are", list);
@@ -627,139 +540,4 @@ int jr_app_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_
 	else
 		jerry_item_free(item);
 	return rc;
-}
-
-/* ---- parents to close ------------------------------------------------------------ */
-
-int jr_app_parent_closable(jerry_item **out_parent, const jr_port *port, const jerry_item *item,
-			   jerry_error *err)
-{
-	jerry_item **all = NULL;
-	size_t n = 0, at;
-	int rc;
-	*out_parent = NULL;
-	if (item->parent <= 0 || jr_status_open(item->status))
-		return 0;
-	if ((rc = scan_sorted(&all, &n, port, err)))
-		return rc;
-	int open_child = 0;
-	for (size_t i = 0; i < n && !open_child; i++)
-		open_child = all[i]->parent == item->parent && jr_status_open(all[i]->status);
-	if (!open_child && (at = find_num(all, n, item->parent)) < n &&
-	    jr_status_open(all[at]->status)) {
-		*out_parent = all[at];
-		all[at] = NULL;
-	}
-	jerry_item_array_free(all, n);
-	return 0;
-}
-
-int jr_app_closable(jerry_item ***out, size_t *out_n, const jr_port *port, jerry_error *err)
-{
-	jerry_item **all = NULL, **sel = NULL;
-	unsigned char *kids = NULL;     /* 1: has children; 2: one of them is open */
-	size_t n = 0, k = 0;
-	int rc;
-	*out = NULL;
-	*out_n = 0;
-	if ((rc = scan_sorted(&all, &n, port, err)))
-		return rc;
-	kids = calloc(n ? n : 1, 1);
-	sel = calloc(n ? n : 1, sizeof(*sel));
-	if (!kids || !sel) {
-		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		size_t at;
-		if (all[i]->parent > 0 && (at = find_num(all, n, all[i]->parent)) < n)
-			kids[at] |= jr_status_open(all[i]->status) ? 3 : 1;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (kids[i] == 1 && jr_status_open(all[i]->status)) {
-			sel[k++] = all[i];
-			all[i] = NULL;
-		}
-	*out = sel;
-	*out_n = k;
-	sel = NULL;
-out:
-	free(kids);
-	free(sel);
-	jerry_item_array_free(all, n);
-	return rc;
-}
-
-/* ---- list ------------------------------------------------------------------ */
-
-static int cmp_items(const void *a, const void *b, void *arg)
-{
-	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
-	int c = 0;
-	switch (*(const int *)arg) {
-	case 1: c = (int)x->priority - (int)y->priority; break;
-	case 2: c = (y->updated_at > x->updated_at) - (y->updated_at < x->updated_at); break;
-	case 3: c = (x->created_at > y->created_at) - (x->created_at < y->created_at); break;
-	case 4: c = (int)x->status - (int)y->status; break;
-	case 5: c = strcmp(x->title ? x->title : "", y->title ? y->title : ""); break;
-	}
-	if (c)
-		return c;
-	return (x->num > y->num) - (x->num < y->num);
-}
-
-int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
-		const jerry_filter *f, jerry_error *err)
-{
-	static const char *const sorts[] = {"id", "priority", "updated", "created", "status", "title"};
-	jerry_item **all = NULL;
-	size_t n = 0, k = 0;
-	int key = -1, rc;
-	struct jr_match m;
-	if (out)
-		*out = NULL;
-	*out_n = 0;
-	for (int i = 0; i < 6; i++)
-		if (strcmp(f->sort ? f->sort : "id", sorts[i]) == 0)
-			key = i;
-	if (key < 0) {
-		jr_error(err, JERRY_EINVALID, "cannot sort by '%.32s'", f->sort);
-		jr_error_hint(err, "sort by one of: id, priority, updated, created, status, title");
-		return JERRY_EINVALID;
-	}
-	if ((rc = jr_match_init(&m, f, err)))
-		return rc;
-	if ((rc = port->scan(port->ctx, &all, &n, err))) {
-		jr_match_release(&m);
-		return rc;
-	}
-	for (size_t i = 0; i < n; i++) {
-		jerry_item *it = all[i];
-		int keep = 1;
-		if (m.has_status)
-			keep = jr_match_status(&m, it);
-		else if (!f->all)
-			keep = it->status != JERRY_STATUS_DONE && it->status != JERRY_STATUS_CANCELLED;
-		if (keep && !jr_match_fields(&m, it))
-			keep = 0;
-		if (keep)
-			all[k++] = it;
-		else
-			jerry_item_free(it);
-	}
-	jr_match_release(&m);
-	/* The index hands them over in ID order, the default sort. */
-	size_t sorted = 1;
-	while (sorted < k && cmp_items(&all[sorted - 1], &all[sorted], &key) < 0)
-		sorted++;
-	if (sorted < k)
-		qsort_r(all, k, sizeof(*all), cmp_items, &key);
-	if (f->limit && k > f->limit) {
-		for (size_t i = f->limit; i < k; i++)
-			jerry_item_free(all[i]);
-		k = f->limit;
-	}
-	*out = all;
-	*out_n = k;
-	return 0;
 }

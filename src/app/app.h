@@ -27,12 +27,19 @@ int jr_app_create(jerry_item **out, const jr_port *port, const jerry_create_spec
 int jr_app_show(jerry_item **out, const jr_port *port, const char *id, jerry_error *err);
 int jr_app_update(jerry_item **out, const jr_port *port, const char *id,
 		  const jerry_change *change, jerry_error *err);
-int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
-		const jerry_filter *filter, jerry_error *err);
 /* jr_app_update with a cascade's outcome: see jerry_update_cascade. */
 int jr_app_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_n,
 			  const jr_port *port, const char *id, const jerry_change *change,
 			  jerry_error *err);
+
+/* list.c */
+int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
+		const jerry_filter *filter, jerry_error *err);
+
+/* hierarchy.c */
+/* The open items below `root` (children, their children...), summaries in number order. */
+int jr_app_open_below(jerry_item ***out, size_t *out_n, const jr_port *port, int64_t root,
+		      jerry_error *err);
 /* See jerry_parent_closable and jerry_closable. */
 int jr_app_parent_closable(jerry_item **out_parent, const jr_port *port, const jerry_item *item,
 			   jerry_error *err);

@@ -7,6 +7,7 @@
 #include "app.h"
 #include "graph.h"
 #include "../domain/domain.h"
+#include "../util/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,14 +195,9 @@ int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, co
 			continue;
 		seen[at] = 1;
 		const jerry_item *it = g.by_num[at];
-		if (n == cap) {
-			jerry_dep_node *grown = realloc(nodes, cap * 2 * sizeof(*nodes));
-			if (!grown) {
-				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-				goto out;
-			}
-			nodes = grown;
-			cap *= 2;
+		if (JR_ARRAY_GROW(nodes, n + 1, cap)) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			goto out;
 		}
 		nodes[n].item = jr_item_dup(it);
 		if (!nodes[n].item) {
@@ -212,15 +208,9 @@ int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, co
 		nodes[n].depth = f.depth;
 		nodes[n].via = f.via;
 		n++;
-		if (sp + it->ndepends > scap) {
-			size_t ncap = (sp + it->ndepends) * 2;
-			struct frame *grown = realloc(stack, ncap * sizeof(*stack));
-			if (!grown) {
-				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-				goto out;
-			}
-			stack = grown;
-			scap = ncap;
+		if (JR_ARRAY_GROW(stack, sp + it->ndepends, scap)) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			goto out;
 		}
 		/* Pushed in reverse so the first dependency is walked first. */
 		for (size_t i = it->ndepends; i-- > 0;)

@@ -1,7 +1,7 @@
 /*
  * filter.h - a jerry_filter checked once and made quick to test: statuses,
  * types and priorities as bit sets, parents as numbers, comma lists split.
- * list (app.c), ready and claim --next (coord.c) all match through it, so
+ * list (list.c), ready and claim --next (coord.c) all match through it, so
  * they agree on what a filter with several values means.
  */
 #ifndef JERRY_APP_FILTER_H

@@ -7,6 +7,7 @@
  */
 #include "app.h"
 #include "../domain/domain.h"
+#include "../util/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,14 +115,8 @@ static int log_item(void *arg, size_t i, jerry_history_entry *h, size_t nh, jerr
 		jerry_history_entry *e = &h[k];
 		if (e->at_ms < r->q->since_ms || !wanted_by(r->q, e->by))
 			continue;
-		if (r->n == r->cap) {
-			size_t cap = r->cap ? 2 * r->cap : 64;
-			jerry_log_entry *grown = realloc(r->e, cap * sizeof(*grown));
-			if (!grown)
-				return jr_error(err, JERRY_ENOMEM, "out of memory");
-			r->e = grown;
-			r->cap = cap;
-		}
+		if (JR_ARRAY_GROW(r->e, r->n + 1, r->cap))
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
 		jerry_log_entry *out = &r->e[r->n++];
 		memset(out, 0, sizeof(*out));
 		out->num = item->num;

@@ -16,6 +16,7 @@
  */
 #include "cli.h"
 #include "output.h"
+#include "../util/strbuf.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -210,33 +211,28 @@ int cli_parse_uint(uint64_t *out, const char *text, uint64_t max)
 
 int cli_read_stdin(char **out, jerry_error *err)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
+	struct jr_sb sb = JR_SB_INIT;
+	size_t len;
+	char *buf;
 	*out = NULL;
-	if (!buf)
-		goto nomem;
 	for (;;) {
-		if (cap - len < 2) {
-			if (cap >= STDIN_MAX) {
-				free(buf);
-				jerry_error_clear(err);
-				err->code = JERRY_EINVALID;
-				snprintf(err->message, sizeof(err->message),
-					 "standard input is larger than %u bytes", STDIN_MAX);
-				return JERRY_EINVALID;
-			}
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				goto nomem;
-			buf = nb;
-			cap *= 2;
+		if (sb.len > STDIN_MAX) {
+			jr_sb_release(&sb);
+			jerry_error_clear(err);
+			err->code = JERRY_EINVALID;
+			snprintf(err->message, sizeof(err->message),
+				 "standard input is larger than %u bytes", STDIN_MAX);
+			return JERRY_EINVALID;
 		}
-		ssize_t n = read(STDIN_FILENO, buf + len, cap - len - 1);
+		char *w = jr_sb_reserve(&sb, 4096);
+		if (!w)
+			goto nomem;
+		ssize_t n = read(STDIN_FILENO, w, sb.alloc - sb.len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			int e = errno;
-			free(buf);
+			jr_sb_release(&sb);
 			jerry_error_clear(err);
 			err->code = JERRY_ESTORAGE;
 			err->sys_errno = e;
@@ -246,9 +242,10 @@ int cli_read_stdin(char **out, jerry_error *err)
 		}
 		if (n == 0)
 			break;
-		len += (size_t)n;
+		jr_sb_commit(&sb, w + n);
 	}
-	buf[len] = '\0';
+	if (!(buf = jr_sb_detach(&sb, &len)))
+		goto nomem;
 	if (memchr(buf, '\0', len)) {
 		free(buf);
 		jerry_error_clear(err);
@@ -262,7 +259,7 @@ int cli_read_stdin(char **out, jerry_error *err)
 	*out = buf;
 	return 0;
 nomem:
-	free(buf);
+	jr_sb_release(&sb);
 	jerry_error_clear(err);
 	err->code = JERRY_ENOMEM;
 	snprintf(err->message, sizeof(err->message), "out of memory");

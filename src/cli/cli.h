@@ -12,7 +12,7 @@
  *      (CLI_STORE, as git's RUN_SETUP), so a handler finds it in cli->store
  *      and never opens or frees it;
  *   5. run the handler, which returns the exit status; every error it meets
- *      goes through output.c, which knows text from --json;
+ *      goes through outcome.c, which knows text from --json;
  *   6. free the store; flush and close stdout; if that write failed, exit 6
  *      when nothing changed, exit 10 when the handler had committed a change.
  *
@@ -66,7 +66,7 @@ struct cli_opt {
 };
 
 /*
- * Whether this run's change is in the store (output.c).  Set the moment the
+ * Whether this run's change is in the store (outcome.c).  Set the moment the
  * library reports a change committed (0 or JERRY_EDURABLE); from then on no
  * failure may be reported as "nothing changed": out_error() and
  * out_finish() turn any of them into exit 10, naming what was changed.
@@ -82,15 +82,17 @@ struct cli_commit {
 };
 
 /*
- * A command given several item IDs (output.c, out_each): each is decided
+ * A command given several item IDs (outcome.c, out_each): each is decided
  * on its own.  With --json the results - the item, or {"id", "error"} -
- * collect in `results` (a jansson array; NULL once out of memory), printed
- * as one array at the end; `id` is the ID being worked on, as typed.
+ * collect as JSON texts in `texts` (the library's item texts as it gave
+ * them, never parsed back), printed as one array at the end; `id` is the
+ * ID being worked on, as typed.
  */
 struct cli_each {
-	struct json_t *results;
+	char **texts;
+	size_t n, alloc;
 	const char *id;
-	int out_of_memory;
+	int out_of_memory;             /* a result was lost: the array would lie */
 };
 
 /* The state of one run, filled by main.c. */

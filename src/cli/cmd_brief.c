@@ -382,16 +382,11 @@ int cmd_history(struct cli *cli, const struct cli_args *args)
 	if (rc) {
 		status = out_error(cli, rc, &err);
 	} else if (cli->json) {
-		json_t *arr = json_array();
-		for (size_t i = 0; arr && i < n; i++) {
-			char at[40];
-			jerry_time_format(at, sizeof(at), e[i].at_ms);
-			json_t *o = json_pack("{s:I,s:s,s:s*,s:s,s:o*}", "version", (json_int_t)e[i].version,
-					      "at", at, "by", e[i].by, "op", e[i].op, "changes",
-					      json_loads(e[i].changes, 0, NULL));
-			out_json_push(&arr, o);
-		}
-		status = out_json(cli, arr);
+		/* The library's text of each entry, in one array. */
+		char **texts = calloc(n ? n : 1, sizeof(*texts));
+		for (size_t i = 0; texts && i < n; i++)
+			texts[i] = jerry_history_json(&e[i], NULL, 0);
+		status = out_json_texts(cli, texts, n);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			char at[40];
@@ -473,15 +468,10 @@ int cmd_log(struct cli *cli, const struct cli_args *args)
 	if (rc) {
 		status = out_error(cli, rc, &err);
 	} else if (cli->json) {
-		json_t *arr = json_array();
-		for (size_t i = 0; arr && i < n; i++) {
-			char at[40];
-			jerry_time_format(at, sizeof(at), e[i].change.at_ms);
-			out_json_push(&arr, json_pack("{s:s,s:I,s:s,s:s*,s:s,s:o*}", "id", e[i].id,
-				"version", (json_int_t)e[i].change.version, "at", at, "by", e[i].change.by,
-				"op", e[i].change.op, "changes", json_loads(e[i].change.changes, 0, NULL)));
-		}
-		status = arr ? out_json(cli, arr) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		char **texts = calloc(n ? n : 1, sizeof(*texts));
+		for (size_t i = 0; texts && i < n; i++)
+			texts[i] = jerry_history_json(&e[i].change, e[i].id, 0);
+		status = out_json_texts(cli, texts, n);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			put_log_entry(&e[i]);

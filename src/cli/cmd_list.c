@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "output.h"
+#include "../util/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -157,31 +158,52 @@ static int tree_build(jerry_item **order, size_t *depth, jerry_item *const *item
 
 /*
  * --json: the top items, each with a "children" array of the same shape
- * (an empty array for a leaf).
+ * (an empty array for a leaf).  Each item's text is the library's, with
+ * the text of its children's array (jerry_item_json_with), so the deepest
+ * are made first; items nest no deeper than their types rank, so a text
+ * is read again by the library a few times at most, never here.
  */
-static json_t *tree_json(jerry_item *const *order, const size_t *depth, size_t n)
+static int tree_json(const struct cli *cli, jerry_item *const *order, const size_t *depth,
+		     size_t n)
 {
-	json_t **level = calloc(n + 1, sizeof(*level));
-	json_t *top = json_array();
-	int ok = level && top;
-	if (ok)
-		level[0] = top;
-	for (size_t i = 0; ok && i < n; i++) {
-		char *text = jerry_item_json(order[i], JERRY_JSON_COMPACT);
-		json_t *o = text ? json_loads(text, 0, NULL) : NULL, *kids = json_array();
-		free(text);
-		ok = o && kids && json_object_set(o, "children", kids) == 0 &&
-		     json_array_append(level[depth[i]], o) == 0;
-		level[depth[i] + 1] = kids;
-		json_decref(o);    /* the parent's array holds it */
-		json_decref(kids); /* and o its children */
+	static const char *const key[] = {"children"};
+	char **texts = calloc(n ? n : 1, sizeof(*texts));
+	size_t ntop = 0;
+	int ok = texts != NULL;
+	for (size_t i = n; ok && i-- > 0;) {
+		/* [the texts of the items one level down, up to the next at i's depth] */
+		struct jr_sb kids = JR_SB_INIT;
+		const char *sep = "";
+		jr_sb_addch(&kids, '[');
+		for (size_t j = i + 1; j < n && depth[j] > depth[i]; j++) {
+			if (depth[j] != depth[i] + 1)
+				continue;
+			ok = ok && texts[j];
+			jr_sb_addstr(&kids, sep);
+			jr_sb_addstr(&kids, texts[j] ? texts[j] : "");
+			free(texts[j]);
+			texts[j] = NULL;
+			sep = ",";
+		}
+		jr_sb_addch(&kids, ']');
+		char *value = jr_sb_detach(&kids, NULL);
+		texts[i] = ok && value ? jerry_item_json_with(order[i], 0, key,
+							       (const char *const *)&value, 1)
+				       : NULL;
+		ok = texts[i] != NULL;
+		free(value);
 	}
-	free(level);
+	/* What is left are the top items' texts, in order. */
+	for (size_t i = 0; ok && i < n; i++)
+		if (texts[i])
+			texts[ntop++] = texts[i];
 	if (!ok) {
-		json_decref(top);
-		return NULL;
+		for (size_t i = 0; texts && i < n; i++)
+			free(texts[i]);
+		free(texts);
+		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 	}
-	return top;
+	return out_json_texts(cli, texts, ntop);
 }
 
 /* The table, each title indented two spaces a level. */
@@ -223,8 +245,7 @@ static int out_tree(const struct cli *cli, jerry_item *const *items, size_t n)
 	if (!order || !depth || tree_build(order, depth, items, n)) {
 		status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 	} else if (cli->json) {
-		json_t *doc = tree_json(order, depth, n);
-		status = doc ? out_json(cli, doc) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		status = tree_json(cli, order, depth, n);
 	} else {
 		status = tree_table(cli, order, depth, n);
 	}

@@ -1,6 +1,8 @@
 /*
  * output.h - everything the command writes goes through here, so text and
- * --json can never disagree about what happened.
+ * --json can never disagree about what happened.  output.c renders items
+ * and tables; outcome.c errors, committed changes, several IDs' results
+ * and the JSON documents.
  *
  * Contract (doc/CLI.md):
  *  - text errors are `jerry: MESSAGE` and, when there is one, `hint: HINT`
@@ -48,6 +50,11 @@ int out_json_text(const struct cli *cli, char *text);
  */
 json_t *out_json_slot(size_t i);
 int out_json_spliced(const struct cli *cli, json_t *doc, char **texts, size_t n);
+/*
+ * The texts as one JSON array, [texts[0], ...], spliced the same way; frees
+ * them and the array texts (NULL: out of memory).
+ */
+int out_json_texts(const struct cli *cli, char **texts, size_t n);
 
 /*
  * A command given several item IDs: one(cli, store, id, arg) for each, in

@@ -6,9 +6,6 @@
  */
 #include "domain.h"
 
-#include <stdio.h>
-#include <string.h>
-
 int jr_deps_gated(const jerry_item *item, jerry_status to)
 {
 	return to == JERRY_STATUS_IN_PROGRESS && item->ndepends > 0 &&
@@ -22,29 +19,12 @@ static int is_open(int status)
 
 size_t jr_deps_open_text(char *buf, size_t size, const jerry_item *item, const int *status)
 {
-	size_t open = 0, shown = 0, off = 0;
-	for (size_t i = 0; i < item->ndepends; i++)
-		open += is_open(status[i]);
-	buf[0] = '\0';
-	for (size_t i = 0; i < item->ndepends && shown < open; i++) {
-		char id[32], one[64];
-		if (!is_open(status[i]))
-			continue;
-		jerry_id_format(id, sizeof(id), item->depends_on[i]);
-		snprintf(one, sizeof(one), "%s (%s)", id,
-			 status[i] < 0 ? "missing" : jerry_status_name((jerry_status)status[i]));
-		const char *sep = shown == 0 ? "" : shown + 1 == open ? " and " : ", ";
-		/* Room for " and N more" unless this is the last one. */
-		size_t reserve = shown + 1 == open ? 1 : 32;
-		if (off + strlen(sep) + strlen(one) + reserve > size)
-			break;
-		off += (size_t)snprintf(buf + off, size - off, "%s%s", sep, one);
-		shown++;
-	}
-	if (shown < open)
-		snprintf(buf + off, size - off, shown ? " and %zu more" : "%zu dependencies",
-			 shown ? open - shown : open);
-	return open;
+	jerry_dep_state open[JR_DEPENDS_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < item->ndepends && n < JR_DEPENDS_MAX; i++)
+		if (is_open(status[i]))
+			open[n++] = (jerry_dep_state){item->depends_on[i], status[i]};
+	return jr_open_list_text(buf, size, open, n, "dependencies");
 }
 
 int jr_deps_gate(const jerry_item *item, const int *status, const char *verb, jerry_error *err)

@@ -147,12 +147,14 @@ int jr_children_gated(const jerry_item *item, jerry_status to);
  * descendants); 0 when there are none, else JERRY_EREFUSED with
  * err->open_descendants and "cannot finish 'ID': 2 items below it are
  * open: WORK-004 (pending) and WORK-005 (in_progress)" (cancel for
- * cancelled).  jr_open_list_text: that list into buf, ending "... and N
- * more" when it does not fit; returns n.
+ * cancelled).  jr_open_list_text: such a list into buf, ending "... and N
+ * more" when it does not fit, or "N NOUN" when not even one fits ("2
+ * items", "3 dependencies"); returns n.
  */
 int jr_children_gate(const jerry_item *item, jerry_status to, const jerry_dep_state *open,
 		     size_t n, jerry_error *err);
-size_t jr_open_list_text(char *buf, size_t size, const jerry_dep_state *open, size_t n);
+size_t jr_open_list_text(char *buf, size_t size, const jerry_dep_state *open, size_t n,
+			 const char *noun);
 
 /* Replace a string field (NULL or "" clears when allow_clear). */
 int jr_set_str(char **field, const char *value);

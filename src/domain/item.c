@@ -3,6 +3,7 @@
  * rules, and the set-like fields.  See domain.h for the rules themselves.
  */
 #include "domain.h"
+#include "../util/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,16 +318,13 @@ int jr_labels_add(jerry_item *item, const char *label)
 	if (item->nlabels >= JR_LABELS_MAX)
 		return JERRY_EINVALID;
 	char *copy = strdup(label);
-	char **grown = realloc(item->labels, (item->nlabels + 1) * sizeof(*grown));
-	if (!copy || !grown) {
+	if (!copy || jr_array_resize(&item->labels, item->nlabels + 1, sizeof(*item->labels))) {
 		free(copy);
-		if (grown)
-			item->labels = grown;
 		return JERRY_ENOMEM;
 	}
-	item->labels = grown;
-	memmove(grown + pos + 1, grown + pos, (item->nlabels - pos) * sizeof(*grown));
-	grown[pos] = copy;
+	memmove(item->labels + pos + 1, item->labels + pos,
+		(item->nlabels - pos) * sizeof(*item->labels));
+	item->labels[pos] = copy;
 	item->nlabels++;
 	return 0;
 }
@@ -353,12 +351,11 @@ int jr_depends_add(jerry_item *item, int64_t num)
 		return 0;
 	if (item->ndepends >= JR_DEPENDS_MAX)
 		return JERRY_EINVALID;
-	int64_t *grown = realloc(item->depends_on, (item->ndepends + 1) * sizeof(*grown));
-	if (!grown)
+	if (jr_array_resize(&item->depends_on, item->ndepends + 1, sizeof(*item->depends_on)))
 		return JERRY_ENOMEM;
-	item->depends_on = grown;
-	memmove(grown + pos + 1, grown + pos, (item->ndepends - pos) * sizeof(*grown));
-	grown[pos] = num;
+	memmove(item->depends_on + pos + 1, item->depends_on + pos,
+		(item->ndepends - pos) * sizeof(*item->depends_on));
+	item->depends_on[pos] = num;
 	item->ndepends++;
 	return 0;
 }
@@ -380,11 +377,9 @@ int jr_notes_append(jerry_item *item, int64_t at_ms, const char *by, const char 
 {
 	if (item->nnotes >= JR_NOTES_MAX)
 		return JERRY_EINVALID;
-	jerry_note *grown = realloc(item->notes, (item->nnotes + 1) * sizeof(*grown));
-	if (!grown)
+	if (jr_array_resize(&item->notes, item->nnotes + 1, sizeof(*item->notes)))
 		return JERRY_ENOMEM;
-	item->notes = grown;
-	jerry_note *n = &grown[item->nnotes];
+	jerry_note *n = &item->notes[item->nnotes];
 	n->at_ms = at_ms;
 	n->by = by ? strdup(by) : NULL;
 	n->text = strdup(text);

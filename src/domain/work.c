@@ -29,7 +29,8 @@ int jr_children_gated(const jerry_item *item, jerry_status to)
 	return (to == JERRY_STATUS_DONE || to == JERRY_STATUS_CANCELLED) && item->status != to;
 }
 
-size_t jr_open_list_text(char *buf, size_t size, const jerry_dep_state *open, size_t n)
+size_t jr_open_list_text(char *buf, size_t size, const jerry_dep_state *open, size_t n,
+			 const char *noun)
 {
 	size_t shown = 0, off = 0;
 	buf[0] = '\0';
@@ -47,8 +48,8 @@ size_t jr_open_list_text(char *buf, size_t size, const jerry_dep_state *open, si
 		shown++;
 	}
 	if (shown < n)
-		snprintf(buf + off, size - off, shown ? " and %zu more" : "%zu items",
-			 shown ? n - shown : n);
+		snprintf(buf + off, size - off, shown ? " and %zu more" : "%zu %s",
+			 shown ? n - shown : n, noun);
 	return n;
 }
 
@@ -58,7 +59,7 @@ int jr_children_gate(const jerry_item *item, jerry_status to, const jerry_dep_st
 	char list[512];
 	if (n == 0)
 		return 0;
-	jr_open_list_text(list, sizeof(list), open, n);
+	jr_open_list_text(list, sizeof(list), open, n, "items");
 	const char *verb = to == JERRY_STATUS_DONE ? "finish" : "cancel";
 	jr_error(err, JERRY_EREFUSED, "cannot %s '%s': %zu item%s below it %s open: %s", verb,
 		 item->id, n, n == 1 ? "" : "s", n == 1 ? "is" : "are", list);

@@ -223,6 +223,11 @@ int jerry_history(jerry_history_entry **out, size_t *out_n, jerry_store *st, con
 	return jr_app_history(out, out_n, jr_store_port(st), id, err);
 }
 
+char *jerry_history_json(const jerry_history_entry *entry, const char *id, int flags)
+{
+	return jr_history_entry_json(entry, id, flags);
+}
+
 int jerry_check(jerry_report **out, jerry_store *st, int repair, jerry_error *err)
 {
 	return jr_app_check(out, jr_store_port(st), repair, err);

@@ -13,6 +13,7 @@
 #include "io.h"
 #include "lock.h"
 #include "../domain/domain.h"
+#include "../util/array.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -70,11 +71,9 @@ __attribute__((format(printf, 6, 0)))
 static int add(jerry_problem **arr, size_t *n, enum check_kind kind, const char *path,
 	       int repaired, const char *fmt, va_list ap)
 {
-	jerry_problem *grown = realloc(*arr, (*n + 1) * sizeof(*grown));
-	if (!grown)
+	if (jr_array_resize(arr, *n + 1, sizeof(**arr)))
 		return JERRY_ENOMEM;
-	*arr = grown;
-	jerry_problem *p = &grown[(*n)++];
+	jerry_problem *p = &(*arr)[(*n)++];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->kind, sizeof(p->kind), "%s", kind_names[kind]);
 	snprintf(p->path, sizeof(p->path), "%s", path ? path : "");
@@ -87,11 +86,9 @@ __attribute__((format(printf, 4, 5)))
 static int problem(struct check_run *c, enum check_kind kind, const char *path,
 		   const char *fmt, ...)
 {
-	enum check_kind *grown = realloc(c->kinds, (c->r->nproblems + 1) * sizeof(*grown));
-	if (!grown)
+	if (jr_array_resize(&c->kinds, c->r->nproblems + 1, sizeof(*c->kinds)))
 		return JERRY_ENOMEM;
-	c->kinds = grown;
-	grown[c->r->nproblems] = kind;
+	c->kinds[c->r->nproblems] = kind;
 	va_list ap;
 	va_start(ap, fmt);
 	int rc = add(&c->r->problems, &c->r->nproblems, kind, path, 0, fmt, ap);

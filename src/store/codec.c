@@ -487,21 +487,27 @@ int jr_codec_parse_item(jerry_item **out, const char *buf, size_t len, const cha
 	if (jr_itemfile_decode(out, buf, len, expect_num) == 0)
 		return 0;
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		jr_error(err, JERRY_ECORRUPT, "'%s' is not valid JSON (line %d, column %d: %s)", path,
-			 je.line, je.column, je.text);
-		if (err) {
-			snprintf(err->path, sizeof(err->path), "%s", path);
-			err->line = je.line;
-			err->column = je.column;
-			jr_error_hint(err, "fix the file by hand or restore it from a backup; "
-					   "the other items are unaffected");
-		}
-		return JERRY_ECORRUPT;
-	}
+	if (!root)
+		return jr_codec_not_json(err, path, &je,
+					 "fix the file by hand or restore it from a backup; "
+					 "the other items are unaffected");
 	int rc = jr_codec_decode(out, root, 0, path, expect_num, err);
 	json_decref(root);
 	return rc;
+}
+
+int jr_codec_not_json(jerry_error *err, const char *path, const json_error_t *je,
+		      const char *hint)
+{
+	jr_error(err, JERRY_ECORRUPT, "'%s' is not valid JSON (line %d, column %d: %s)", path,
+		 je->line, je->column, je->text);
+	if (err) {
+		snprintf(err->path, sizeof(err->path), "%s", path);
+		err->line = je->line;
+		err->column = je->column;
+		jr_error_hint(err, "%s", hint);
+	}
+	return JERRY_ECORRUPT;
 }
 
 /* json_dump_callback's writer: onto a jr_sb. */

@@ -32,6 +32,12 @@ char *jr_codec_item_json_with(const jerry_item *item, int flags, const char *con
 			      const char *const *values, size_t n);
 /* One note: {"at", "by", "text"}.  NULL when out of memory. */
 json_t *jr_codec_note(const jerry_note *note);
+/*
+ * err for the file at `path` that jansson could not read (je: where it
+ * stopped), with its line, column and the hint; returns JERRY_ECORRUPT.
+ */
+int jr_codec_not_json(jerry_error *err, const char *path, const json_error_t *je,
+		      const char *hint);
 
 /*
  * Decode an object.  `path` names the source for messages (file or

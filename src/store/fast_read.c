@@ -9,6 +9,7 @@
 #include "fast.h"
 #include "schema.h"
 #include "../domain/domain.h"
+#include "../util/array.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -442,7 +443,7 @@ static int list(struct cur *c, jerry_item *it, int (*one)(struct cur *, jerry_it
  */
 static int label(struct cur *c, jerry_item *it)
 {
-	char *s, **grown;
+	char *s;
 	if (str_dup(c, &s))
 		return -1;
 	if (it->nlabels && strcmp(it->labels[it->nlabels - 1], s) >= 0) {
@@ -451,28 +452,26 @@ static int label(struct cur *c, jerry_item *it)
 		return rc ? -1 : 0;
 	}
 	if (it->nlabels >= JR_LABELS_MAX ||
-	    !(grown = realloc(it->labels, (it->nlabels + 1) * sizeof(*grown)))) {
+	    jr_array_resize(&it->labels, it->nlabels + 1, sizeof(*it->labels))) {
 		free(s);
 		return -1;
 	}
-	it->labels = grown;
-	grown[it->nlabels++] = s;
+	it->labels[it->nlabels++] = s;
 	return 0;
 }
 
 /* jr_depends_add, which keeps them sorted and unique; in order, at the end. */
 static int depend(struct cur *c, jerry_item *it)
 {
-	int64_t n, *grown;
+	int64_t n;
 	if (id_num(c, &n))
 		return -1;
 	if (it->ndepends && it->depends_on[it->ndepends - 1] >= n)
 		return jr_depends_add(it, n) ? -1 : 0;
 	if (it->ndepends >= JR_DEPENDS_MAX ||
-	    !(grown = realloc(it->depends_on, (it->ndepends + 1) * sizeof(*grown))))
+	    jr_array_resize(&it->depends_on, it->ndepends + 1, sizeof(*it->depends_on)))
 		return -1;
-	it->depends_on = grown;
-	grown[it->ndepends++] = n;
+	it->depends_on[it->ndepends++] = n;
 	return 0;
 }
 
@@ -607,20 +606,19 @@ static int note_fields(struct cur *c, jerry_item *it, jerry_note *n)
  * jr_notes_append, keeping the strings instead of copying them, and
  * doubling the array at each power of two rather than growing it by one:
  * a file may hold JR_NOTES_MAX.  The capacity is then the next power of
- * two, which the realloc of a later jr_notes_append does not mind.
+ * two, which the resize of a later jr_notes_append does not mind.
  */
 static int note(struct cur *c, jerry_item *it)
 {
-	jerry_note *grown = it->notes, one = {0, NULL, NULL};
+	jerry_note one = {0, NULL, NULL};
 	size_t n = it->nnotes;
 	if (note_fields(c, it, &one) || n >= JR_NOTES_MAX ||
-	    (!(n & (n - 1)) && !(grown = realloc(grown, (n ? 2 * n : 1) * sizeof(*grown))))) {
+	    (!(n & (n - 1)) && jr_array_resize(&it->notes, n ? 2 * n : 1, sizeof(*it->notes)))) {
 		free(one.by);
 		free(one.text);
 		return -1;
 	}
-	it->notes = grown;
-	grown[it->nnotes++] = one;
+	it->notes[it->nnotes++] = one;
 	return 0;
 }
 

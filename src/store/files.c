@@ -23,6 +23,7 @@
 #include "codec.h"
 #include "io.h"
 #include "../domain/domain.h"
+#include "../util/array.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -443,15 +444,10 @@ int jr_store_list_item_files(int64_t **out, size_t *out_n, jerry_store *st, jerr
 		int64_t num = item_file_num(de->d_name);
 		if (!num)
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			int64_t *grown = realloc(nums, cap * sizeof(*nums));
-			if (!grown) {
-				free(nums);
-				jr_io_closedir(d);
-				return jr_error(err, JERRY_ENOMEM, "out of memory listing items");
-			}
-			nums = grown;
+		if (JR_ARRAY_GROW(nums, n + 1, cap)) {
+			free(nums);
+			jr_io_closedir(d);
+			return jr_error(err, JERRY_ENOMEM, "out of memory listing items");
 		}
 		nums[n++] = num;
 	}

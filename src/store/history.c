@@ -26,6 +26,7 @@
 #include "io.h"
 #include "ixlog.h"
 #include "../domain/domain.h"
+#include "../util/array.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -226,14 +227,8 @@ static int collect_rec(void *arg, const jr_ixlog_rec *rec)
 	size_t elen = rec->len;
 	if (rec->kind != JR_IXLOG_HISTORY || num < 1)
 		return 0;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct pending *grown = realloc(c->p, cap * sizeof(*grown));
-		if (!grown)
-			return -1;
-		c->p = grown;
-		c->cap = cap;
-	}
+	if (JR_ARRAY_GROW(c->p, c->n + 1, c->cap))
+		return -1;
 	if (c->used + elen > c->size) {
 		/* Entries point into blocks that are never moved. */
 		size_t size = elen > 1 << 20 ? elen : 1 << 20;
@@ -517,6 +512,22 @@ static int take(jerry_history_entry *slot, int64_t max_version, const char *line
 	int rc = e->op && e->changes ? take_fields(e, json_object_get(o, "changes")) : -1;
 	json_decref(o);
 	return rc;
+}
+
+char *jr_history_entry_json(const jerry_history_entry *e, const char *id, int flags)
+{
+	char at[40];
+	jerry_time_format(at, sizeof(at), e->at_ms);
+	/* changes is the store's own JSON text: unreadable, it is left out. */
+	json_t *changes = e->changes ? json_loads(e->changes, 0, NULL) : NULL;
+	json_t *o = json_pack("{s:s*,s:I,s:s,s:s*,s:s,s:o*}", "id", id, "version",
+			      (json_int_t)e->version, "at", at, "by", e->by, "op", e->op, "changes",
+			      changes);
+	char *text = o ? json_dumps(o, (flags & JERRY_JSON_COMPACT ? JSON_COMPACT : JSON_INDENT(2)) |
+					       JSON_PRESERVE_ORDER)
+		       : NULL;
+	json_decref(o);
+	return text;
 }
 
 struct from_log {

@@ -39,6 +39,7 @@
 #include "ixlog.h"
 #include "lock.h"
 #include "../domain/domain.h"
+#include "../util/array.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,17 +89,7 @@ jerry_item *jr_index_get(const jr_index *ix, int64_t num)
 /* Room for one more entry. */
 static int ix_reserve(jr_index *ix)
 {
-	if (ix->count < ix->cap)
-		return 0;
-	size_t cap = ix->cap ? ix->cap * 2 : 64;
-	if (cap > SIZE_MAX / sizeof(*ix->e))
-		return JERRY_ENOMEM;
-	jr_ix_entry *grown = realloc(ix->e, cap * sizeof(*grown));
-	if (!grown)
-		return JERRY_ENOMEM;
-	ix->e = grown;
-	ix->cap = cap;
-	return 0;
+	return JR_ARRAY_GROW(ix->e, ix->count + 1, ix->cap);
 }
 
 int jr_ix_set(jr_index *ix, jerry_item *it, int unconfirmed)

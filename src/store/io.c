@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "io.h"
+#include "../util/strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -228,61 +229,60 @@ int jr_io_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 
 int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)
 {
-	size_t cap = 4096, len = 0;
+	struct jr_sb sb = JR_SB_INIT;
+	size_t room = 4096;
 	struct stat st;
+	int e;
 	*out = NULL;
 	if (sys.fstat(fd, &st) == 0 && st.st_size > 0) {
 		if ((size_t)st.st_size > max) {
 			errno = EFBIG;
 			return -1;
 		}
-		cap = (size_t)st.st_size + 1;
+		/* A byte more than the file, so the read that sees its end needs no growth. */
+		room = (size_t)st.st_size + 1;
 	}
-	char *buf = malloc(cap);
-	if (!buf)
-		return -1;
 	for (;;) {
-		if (len + 1 >= cap) {
-			if (cap > max) {
-				free(buf);
-				errno = EFBIG;
-				return -1;
-			}
-			char *grown = realloc(buf, cap * 2);
-			if (!grown) {
-				free(buf);
-				errno = ENOMEM;
-				return -1;
-			}
-			buf = grown;
-			cap *= 2;
+		char *w = jr_sb_reserve(&sb, room);
+		if (!w) {
+			e = ENOMEM;
+			goto fail;
 		}
 		if (jr_fault_hit("read")) {
 			if (errno == EINTR)
 				continue;
-			int e = errno;
-			free(buf);
-			errno = e;
-			return -1;
+			e = errno;
+			goto fail;
 		}
-		ssize_t n = sys.read(fd, buf + len, cap - len - 1);
+		ssize_t n = sys.read(fd, w, room);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			int e = errno;
-			free(buf);
-			errno = e;
-			return -1;
+			e = errno;
+			goto fail;
 		}
 		if (n == 0)
 			break;
-		len += (size_t)n;
+		jr_sb_commit(&sb, w + n);
+		if (sb.len > max) {
+			e = EFBIG;
+			goto fail;
+		}
+		/* The room left, or as much again as there is once it is full. */
+		room = sb.alloc - sb.len - 1;
+		if (!room)
+			room = sb.len;
 	}
-	buf[len] = '\0';
-	*out = buf;
-	if (out_len)
-		*out_len = len;
+	*out = jr_sb_detach(&sb, out_len);
+	if (!*out) {
+		errno = ENOMEM;
+		return -1;
+	}
 	return 0;
+fail:
+	jr_sb_release(&sb);
+	errno = e;
+	return -1;
 }
 
 int jr_io_fsync(int fd)

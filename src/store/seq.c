@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include "store.h"
+#include "codec.h"
 #include "io.h"
 #include "lock.h"
 #include "../domain/domain.h"
@@ -65,17 +66,9 @@ int jr_seq_read(jr_seq *out, jerry_store *st, jerry_error *err)
 	json_error_t je;
 	json_t *root = json_loadb(buf, len, 0, &je);
 	free(buf);
-	if (!root) {
-		jr_error(err, JERRY_ECORRUPT, "'%s' is not valid JSON (line %d, column %d: %s)", path,
-			 je.line, je.column, je.text);
-		if (err) {
-			snprintf(err->path, sizeof(err->path), "%s", path);
-			err->line = je.line;
-			err->column = je.column;
-			jr_error_hint(err, "'jerry check --repair' rebuilds it from the items");
-		}
-		return JERRY_ECORRUPT;
-	}
+	if (!root)
+		return jr_codec_not_json(err, path, &je,
+					 "'jerry check --repair' rebuilds it from the items");
 	json_t *work = json_object_get(root, "WORK");
 	json_t *uid = json_object_get(root, "last_uid");
 	/* Past JR_ID_MAX is no number jerry handed out: read as damage. */

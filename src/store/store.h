@@ -228,6 +228,8 @@ int jr_index_log_each(jerry_store *st, unsigned want,
  * compact JSON line without newline; NULL when out of memory.
  */
 char *jr_history_entry(const jerry_item *old, const jerry_item *cur, size_t *out_len);
+/* An entry as JSON text for a face: see jerry_history_json. */
+char *jr_history_entry_json(const jerry_history_entry *e, const char *id, int flags);
 /* Append an entry to history/WORK-NNN.jsonl, not synced: index.log holds its durable copy. */
 int jr_history_append(jerry_store *st, int64_t num, const char *entry, size_t len,
 		      jerry_error *err);

@@ -1355,6 +1355,32 @@ static void test_itemfile__limits_hold_on_the_fast_path(void **state)
 	}
 }
 
+/* jerry_history_json: what history and log --json print, entry by entry. */
+static void test_history__entry_json_names_the_item_first_and_leaves_out_the_unknown(void **state)
+{
+	(void)state;
+	jerry_history_entry e = {0};
+	e.version = 3;
+	jerry_time_parse(&e.at_ms, "2026-01-02T03:04:05.678Z");
+	e.op = "update";
+	e.changes = "{\"title\":{\"from\":\"a\",\"to\":\"b\"}}";
+	char *text = jerry_history_json(&e, "WORK-007", JERRY_JSON_COMPACT);
+	assert_non_null(text);
+	/* no "by": an entry whose writer is unknown */
+	assert_string_equal(text, "{\"id\":\"WORK-007\",\"version\":3,\"at\":"
+				  "\"2026-01-02T03:04:05.678Z\",\"op\":\"update\",\"changes\":"
+				  "{\"title\":{\"from\":\"a\",\"to\":\"b\"}}}");
+	free(text);
+	/* history's own: no id; indented; changes that are not JSON are left out */
+	e.by = "alice";
+	e.changes = "{not json";
+	text = jerry_history_json(&e, NULL, 0);
+	assert_non_null(text);
+	assert_string_equal(text, "{\n  \"version\": 3,\n  \"at\": \"2026-01-02T03:04:05.678Z\",\n"
+				  "  \"by\": \"alice\",\n  \"op\": \"update\"\n}");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1377,6 +1403,7 @@ int main(void)
 		cmocka_unit_test(test_itemfile__parse_item_takes_the_fast_path_and_keeps_errors),
 		cmocka_unit_test(test_itemfile__hostile_files_are_declined_or_agree),
 		cmocka_unit_test(test_itemfile__limits_hold_on_the_fast_path),
+		cmocka_unit_test(test_history__entry_json_names_the_item_first_and_leaves_out_the_unknown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -92,6 +92,15 @@ static void test_deps__open_text_lists_what_fits_then_counts_the_rest(void **sta
 	assert_int_equal(jr_deps_open_text(big, sizeof(big), it, status), 5);
 	assert_string_equal(big, "WORK-010 (pending), WORK-012 (missing), WORK-013 (pending), "
 				 "WORK-014 (pending) and WORK-015 (pending)");
+	/* not even one fits: a count, with the list's noun */
+	char tiny[24];
+	assert_int_equal(jr_deps_open_text(tiny, sizeof(tiny), it, status), 5);
+	assert_string_equal(tiny, "5 dependencies");
+	jerry_dep_state below[2] = {{4, JERRY_STATUS_PENDING}, {5, JERRY_STATUS_IN_PROGRESS}};
+	assert_int_equal(jr_open_list_text(tiny, sizeof(tiny), below, 2, "items"), 2);
+	assert_string_equal(tiny, "2 items");
+	assert_int_equal(jr_open_list_text(big, sizeof(big), below, 2, "items"), 2);
+	assert_string_equal(big, "WORK-004 (pending) and WORK-005 (in_progress)");
 	/* only pending and blocked -> in_progress with dependencies is gated */
 	assert_true(jr_deps_gated(it, JERRY_STATUS_IN_PROGRESS));
 	assert_false(jr_deps_gated(it, JERRY_STATUS_CANCELLED));
