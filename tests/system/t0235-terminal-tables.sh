@@ -12,7 +12,7 @@ export LC_ALL=C.UTF-8
 
 LONG='A very long title that goes on and on about a race in the synchronisation layer when two agents take the same item at the same moment'
 "$JERRY" create '修复登录页面的超时问题并添加重试逻辑' -l ui -l 后端 --assignee carol >/dev/null  # 1
-"$JERRY" create 'Emoji 🚀 rocket launch checklist' -p high --assignee '山田太郎' >/dev/null      # 2
+"$JERRY" create 'Emoji 🚀 rocket launch checklist' -p high --assignee '山田太郎さん' >/dev/null  # 2
 "$JERRY" create "$LONG" -t bug -p critical >/dev/null                                            # 3
 "$JERRY" create 'short and assigned' --assignee bob >/dev/null                                   # 4
 
@@ -63,8 +63,8 @@ for cols in 80 70; do
 	check_true "COLUMNS=$cols: cut with an ellipsis" grep -Eq '^WORK-003 .*…$' "$tmp/out"
 	check_true "COLUMNS=$cols: columns in line" python3 "$tmp/cols.py" aligned "$tmp/out"
 done
-check_true 'COLUMNS=70: a CJK title is cut at a character, labels kept' \
-	grep -Eq '^WORK-001 .* 修复[^ ]*…  #ui #后端$' "$tmp/out"
+check_true 'COLUMNS=70: a CJK title is cut at a character, labels after it' \
+	grep -Eq '^WORK-001 .* 修复[^ ]*…  #ui' "$tmp/out"
 TEST_DESC='blocked at COLUMNS=50' expect_run 0 '*' '' -- env COLUMNS=50 "$JERRY" blocked
 "$JERRY" dep add 4 --on 3 >/dev/null
 TEST_DESC='blocked at COLUMNS=50' expect_run 0 '^    waits on WORK-003 \(pending\) A very' '' -- env COLUMNS=50 "$JERRY" blocked
@@ -102,5 +102,30 @@ check_true 'show: the note is dated for people' grep -Eq '^  \[(just now|[0-9]+s
 check_true 'show: the claim says when its lease ends' grep -Eq '^claim: +dana, lease ends in (29|30)m$' "$tmp/out"
 check_true 'show: no RFC 3339 time in the card' sh -c '! grep -Eq "[0-9]{4}-[0-9]{2}-[0-9]{2}T" "$1/out"' sh "$tmp"
 TEST_DESC='show --json' expect_run 0 '"created_at": "[0-9]{4}-[0-9]{2}-[0-9]{2}T' '' -- "$JERRY" show 2 --json
+
+# ---- summary: each section a table ------------------------------------------------------
+"$JERRY" --as '山田太郎' claim 1 >/dev/null
+# starts.py FILE RE: the display column where RE's match ends, on every line it matches.
+cat >"$tmp/starts.py" <<'EOF'
+import re, sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+for l in open(sys.argv[1], encoding="utf-8"):
+    m = re.match(sys.argv[2], l)
+    if m:
+        print(width(l[:m.end()]))
+EOF
+# same_start RE: RE matches at least two lines of $tmp/out, all ending at one column.
+same_start() {
+	python3 "$tmp/starts.py" "$tmp/out" "$1" >"$tmp/starts"
+	test "$(wc -l <"$tmp/starts")" -ge 2 && test "$(sort -u "$tmp/starts" | wc -l)" -eq 1
+}
+expect_run 0 '^claimed:$' '' -- "$JERRY" summary
+check_true 'summary: a CJK claimer keeps the lease column in line' \
+	same_start '  WORK-[0-9]+ +[a-z_]+ +by [^ ]+ +(?=lease)'
+check_true 'summary: changed rows keep the title column in line' \
+	same_start '  WORK-[0-9]+ +[a-z_]+ +v[0-9]+ +[^ ]+ +(just now|[0-9]+[smhdwy] ago) +'
+TEST_DESC='summary at COLUMNS=80' expect_run 0 '^next up:$' '' -- env COLUMNS=80 "$JERRY" summary
+check_true "summary at COLUMNS=80: no line is wider (widest $(widest "$tmp/out"))" test "$(widest "$tmp/out")" -le 80
 
 test_done
