@@ -307,8 +307,8 @@ static void flush_line(struct jr_sb *sb, FILE *f)
 
 /*
  * The last column: the text, then "  " and the tail.  Cut to `room`
- * columns (0: not cut), the text keeps at least half of it when the tail
- * would take more.
+ * columns (0: not cut), the text keeps two thirds of it when the tail
+ * would take more: a title says more than its labels.
  */
 static void add_last(struct jr_sb *sb, const char *text, const char *tail, size_t room)
 {
@@ -321,9 +321,9 @@ static void add_last(struct jr_sb *sb, const char *text, const char *tail, size_
 		}
 		return;
 	}
-	size_t keep = room > aw ? room - aw : 0, half = (room + 1) / 2;
-	if (keep < half)
-		keep = tw < half ? tw : half;
+	size_t keep = room > aw ? room - aw : 0, most = room * 2 / 3;
+	if (keep < most)
+		keep = tw < most ? tw : most;
 	size_t used = add_clipped(sb, text, keep);
 	/* The tail in what is left, when a little of it can still be read. */
 	if (aw && room >= used + 2 + 4) {
