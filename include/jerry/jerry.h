@@ -510,6 +510,13 @@ int jerry_claim_release(jerry_item **out, jerry_store *store, const char *id, in
 int jerry_claim_live(const jerry_item *item, int64_t now_ms);
 /* Whether the item carries a claim that is not live at now_ms: a stale one. */
 int jerry_claim_stale(const jerry_item *item, int64_t now_ms);
+/*
+ * Why the item was moved to `status`: the text of its latest note
+ * "STATUS: why" (what jerry_update() writes for block_reason), after the
+ * prefix; NULL when there is none.  A summary carries no notes: ask the
+ * whole item (jerry_show()).
+ */
+const char *jerry_item_reason(const jerry_item *item, jerry_status status);
 
 /*
  * `id` cannot start before `on` is done: jerry_update() to in_progress from

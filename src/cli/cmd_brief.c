@@ -5,7 +5,9 @@
  */
 #include "cli.h"
 #include "output.h"
+#include "table.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,22 +45,6 @@ static json_t *stale_json(const jerry_brief *b, size_t rows)
 					      "expired_at", t));
 	}
 	return arr;
-}
-
-/* The section appears only when there are stale claims: they call for action. */
-static void brief_stale(const jerry_brief *b, size_t rows)
-{
-	for (size_t i = 0; i < b->nstale && i < rows; i++) {
-		const jerry_item *it = b->stale[i];
-		char at[40];
-		if (i == 0)
-			printf("stale claims (lease expired; claim --next takes them over):\n");
-		jerry_time_format(at, sizeof(at), it->claim.expires_ms);
-		printf("  %s  %s  by %s, expired %s\n", it->id, jerry_status_name(it->status),
-		       it->claim.by, at);
-	}
-	if (b->nstale > rows)
-		printf("  ... and %zu more\n", b->nstale - rows);
 }
 
 /* A short row of an item for prime --json and the parents to close. */
@@ -145,18 +131,88 @@ static json_t *brief_json(const jerry_brief *b, size_t rows, char ***texts, size
 	return doc;
 }
 
-/* Open parents whose children are all done or cancelled: someone must close them. */
-static void brief_closable(const jerry_brief *b)
+/*
+ * One section of summary's text: `heading`, then a row per item (at most
+ * TEXT_ROWS, then "  ... and N more"), or the line `none` when there is
+ * none ("": the heading alone; NULL: no section at all).  The rows are a table
+ * (table.c): aligned in display columns, fit to the terminal.
+ */
+enum section { CHANGED, CLAIMED, STALE, NEXT_UP, CLOSABLE };
+
+static int section(const struct cli *cli, const jerry_brief *b, enum section kind,
+		   const char *heading, jerry_item *const *items, size_t n, const char *none)
 {
-	if (b->nclosable == 0)
-		return;
-	printf("parents whose children are all closed (close them):\n");
-	for (size_t i = 0; i < b->nclosable && i < TEXT_ROWS; i++)
-		printf("  %s  %s  %s  %s\n", b->closable[i]->id, jerry_status_name(b->closable[i]->status),
-		       jerry_type_name(b->closable[i]->type),
-		       b->closable[i]->title ? b->closable[i]->title : "");
-	if (b->nclosable > TEXT_ROWS)
-		printf("  ... and %zu more\n", b->nclosable - TEXT_ROWS);
+	struct tbl t;
+	size_t shown = n < TEXT_ROWS ? n : TEXT_ROWS;
+	char ago[40], last[64];
+	int bad;
+	if (!n && !none)
+		return 0;
+	printf("%s\n", heading);
+	if (!n) {
+		if (*none)
+			printf("%s\n", none);
+		return 0;
+	}
+	/*
+	 * "  ID", STATUS (PRIORITY for next up), what the section says of the
+	 * item, and the title - or the claim's time - last, where a narrow
+	 * terminal cuts.
+	 */
+	static const size_t ncols[] = {[CHANGED] = 6, [CLAIMED] = 4, [STALE] = 4, [NEXT_UP] = 4,
+				       [CLOSABLE] = 4};
+	size_t cols = ncols[kind];
+	bad = tbl_init(&t, cols, shown);
+	t.color_col = kind == NEXT_UP ? cols : 1;
+	for (size_t i = 0; !bad && i < shown; i++) {
+		const jerry_item *it = items[i];
+		struct tbl_row *r = tbl_row(&t);
+		char id[40], by[JERRY_ERROR_MSG_MAX];
+		const char *cell[6] = {id, jerry_status_name(it->status), "", "", "", ""};
+		snprintf(id, sizeof(id), "  %s", it->id);
+		switch (kind) {
+		case CHANGED:
+			snprintf(by, sizeof(by), "v%lld", (long long)it->version);
+			tbl_ago(ago, sizeof(ago), it->updated_at, b->now);
+			cell[2] = by;
+			cell[3] = it->updated_by ? it->updated_by : "?";
+			cell[4] = ago;
+			cell[5] = it->title;
+			break;
+		case CLAIMED:
+		case STALE:
+			snprintf(by, sizeof(by), "by %s", it->claim.by);
+			tbl_ago(ago, sizeof(ago), it->claim.expires_ms, b->now);
+			snprintf(last, sizeof(last), "%s %s",
+				 kind == STALE ? "expired"
+				 : jerry_claim_live(it, b->now) ? "lease ends" : "lease ended", ago);
+			cell[2] = by;
+			cell[3] = last;
+			break;
+		case NEXT_UP:
+			cell[1] = jerry_priority_name(it->priority);
+			/* fall through */
+		case CLOSABLE:
+			cell[2] = jerry_type_name(it->type);
+			cell[3] = it->title;
+			break;
+		}
+		bad = !r;
+		for (size_t c = 0; !bad && c < cols; c++)
+			bad = tbl_cell(&t, r, c, cell[c]);
+		if (!bad && kind == CLAIMED && !jerry_claim_live(it, b->now))
+			bad = tbl_tail(&t, r, "[expired]");
+		if (!bad && cli->color && kind != NEXT_UP)
+			r->color = out_status_color(it->status);
+	}
+	if (!bad)
+		bad = tbl_print(&t, stdout, tbl_columns());
+	tbl_release(&t);
+	if (bad)
+		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+	if (n > TEXT_ROWS)
+		printf("  ... and %zu more\n", n - TEXT_ROWS);
+	return 0;
 }
 
 static void brief_counts(const jerry_brief *b)
@@ -194,35 +250,17 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 		goto out;
 	}
 	brief_counts(&b);
-	printf("changed in the last %s: %zu\n", since_text, b.nchanged);
-	for (size_t i = 0; i < b.nchanged && i < TEXT_ROWS; i++) {
-		const jerry_item *it = b.changed[i];
-		printf("  %s  %s  %s  (v%lld by %s)\n", it->id, jerry_status_name(it->status),
-		       it->title ? it->title : "", (long long)it->version,
-		       it->updated_by ? it->updated_by : "?");
-	}
-	if (b.nchanged > TEXT_ROWS)
-		printf("  ... and %zu more\n", b.nchanged - TEXT_ROWS);
-	printf("claimed:\n");
-	for (size_t i = 0; i < b.nclaimed && i < TEXT_ROWS; i++) {
-		const jerry_item *it = b.claimed[i];
-		char until[40];
-		jerry_time_format(until, sizeof(until), it->claim.expires_ms);
-		printf("  %s  %s  by %s until %s%s\n", it->id, jerry_status_name(it->status),
-		       it->claim.by, until, jerry_claim_live(it, b.now) ? "" : "  [expired]");
-	}
-	if (b.nclaimed == 0)
-		printf("  (none)\n");
-	else if (b.nclaimed > TEXT_ROWS)
-		printf("  ... and %zu more\n", b.nclaimed - TEXT_ROWS);
-	brief_stale(&b, TEXT_ROWS);
-	printf("next up:\n");
-	if (b.nready == 0)
-		printf("  (nothing ready)\n");
-	for (size_t i = 0; i < b.nready; i++)
-		printf("  %s  %s  %s  %s\n", b.ready[i]->id, jerry_priority_name(b.ready[i]->priority),
-		       jerry_type_name(b.ready[i]->type), b.ready[i]->title ? b.ready[i]->title : "");
-	brief_closable(&b);
+	char heading[80];
+	snprintf(heading, sizeof(heading), "changed in the last %s: %zu", since_text, b.nchanged);
+	status = section(cli, &b, CHANGED, heading, b.changed, b.nchanged, "");
+	status = status ? status : section(cli, &b, CLAIMED, "claimed:", b.claimed, b.nclaimed, "  (none)");
+	/* Stale claims only when there are any: they call for action. */
+	status = status ? status : section(cli, &b, STALE,
+		"stale claims (lease expired; claim --next takes them over):", b.stale, b.nstale, NULL);
+	status = status ? status : section(cli, &b, NEXT_UP, "next up:", b.ready, b.nready,
+					   "  (nothing ready)");
+	status = status ? status : section(cli, &b, CLOSABLE,
+		"parents whose children are all closed (close them):", b.closable, b.nclosable, NULL);
 out:
 	jerry_brief_release(&b);
 	return status;

@@ -6,6 +6,8 @@
  */
 #include "cli.h"
 #include "output.h"
+#include "table.h"
+#include "../util/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -262,59 +264,121 @@ int cmd_ready(struct cli *cli, const struct cli_args *args)
 	return status;
 }
 
-/* What a blocked item waits on: its unfinished dependencies, with their status. */
-int cmd_blocked(struct cli *cli, const struct cli_args *args)
+/* `blocked --json`: each item with "waiting_on": [{id, status}], the item texts spliced in. */
+static int blocked_json(struct cli *cli, const jerry_waiting *items, size_t n)
 {
-	jerry_store *store = cli->store;
-	jerry_waiting *items = NULL;
-	size_t n = 0;
-	jerry_error err;
-	int status = 0, rc;
-
-	(void)args;
-	jerry_error_clear(&err);
-	if ((rc = jerry_waiting_on(&items, &n, store, &err))) {
-		status = out_error(cli, rc, &err);
-		goto out;
-	}
-	json_t *arr = cli->json ? json_array() : NULL;
-	char **texts = cli->json ? calloc(n ? n : 1, sizeof(*texts)) : NULL;
-	if (cli->json && !texts) {
+	json_t *arr = json_array();
+	char **texts = calloc(n ? n : 1, sizeof(*texts));
+	if (!texts) {
 		json_decref(arr);
-		status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
-		goto out;
+		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
-		const jerry_item *it = items[i].item;
-		json_t *waits = cli->json ? json_array() : NULL;
-		if (!cli->json)
-			printf("%s  %s  %s\n", it->id, jerry_status_name(it->status),
-			       it->title ? it->title : "");
+		static const char *const key[] = {"waiting_on"};
+		json_t *waits = json_array();
 		for (size_t d = 0; d < items[i].nblockers; d++) {
 			const jerry_item *dep = items[i].blockers[d].item;
 			char did[32];
 			jerry_id_format(did, sizeof(did), items[i].blockers[d].num);
 			const char *st = dep ? jerry_status_name(dep->status) : "missing";
-			if (cli->json)
-				json_array_append_new(waits, json_pack("{s:s,s:s}", "id", did, "status", st));
-			else
-				printf("    waits on %s (%s) %s\n", did, st, dep && dep->title ? dep->title : "");
+			json_array_append_new(waits, json_pack("{s:s,s:s}", "id", did, "status", st));
 		}
-		if (!cli->json && it->status == JERRY_STATUS_BLOCKED)
-			printf("    marked blocked\n");
-		if (cli->json) {
-			static const char *const key[] = {"waiting_on"};
-			char *w = waits ? json_dumps(waits, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-			texts[i] = w ? jerry_item_json_with(it, 0, key, (const char *const *)&w, 1) : NULL;
-			free(w);
-			json_decref(waits);
-			out_json_push(&arr, out_json_slot(i));
-		}
+		char *w = waits ? json_dumps(waits, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		texts[i] = w ? jerry_item_json_with(items[i].item, 0, key, (const char *const *)&w, 1)
+			     : NULL;
+		free(w);
+		json_decref(waits);
+		out_json_push(&arr, out_json_slot(i));
 	}
-	if (cli->json) /* a NULL text or arr is out of memory */
-		status = out_json_spliced(cli, arr, texts, n);
+	/* a NULL text or arr is out of memory */
+	int status = out_json_spliced(cli, arr, texts, n);
 	free(texts);
+	return status;
+}
+
+/*
+ * One waiting item's lines under its row: what it waits on, and for one
+ * marked blocked, why (the note its block left), read from the whole item.
+ */
+static int waiting_lines(struct cli *cli, struct tbl *t, struct tbl_row *r, const jerry_waiting *w)
+{
+	struct jr_sb line = JR_SB_INIT;
+	int bad = 0;
+	for (size_t d = 0; !bad && d < w->nblockers; d++) {
+		const jerry_item *dep = w->blockers[d].item;
+		char did[32];
+		jerry_id_format(did, sizeof(did), w->blockers[d].num);
+		jr_sb_release(&line);
+		bad = jr_sb_addf(&line, "    waits on %s (%s) %s", did,
+				 dep ? jerry_status_name(dep->status) : "missing",
+				 dep && dep->title ? dep->title : "") ||
+		      tbl_line(t, r, line.buf);
+	}
+	if (!bad && w->item->status == JERRY_STATUS_BLOCKED) {
+		jerry_item *whole = NULL;
+		jerry_error err;
+		jerry_error_clear(&err);
+		int rc = jerry_show(&whole, cli->store, w->item->id, &err);
+		if (rc) {
+			jr_sb_release(&line);
+			return out_error(cli, rc, &err);
+		}
+		const char *why = jerry_item_reason(whole, JERRY_STATUS_BLOCKED);
+		jr_sb_release(&line);
+		bad = jr_sb_addf(&line, "    marked blocked%s%s", why ? ": " : "", why ? why : "") ||
+		      tbl_line(t, r, line.buf);
+		jerry_item_free(whole);
+	}
+	jr_sb_release(&line);
+	return bad ? out_fail(cli, JERRY_ENOMEM, NULL, "out of memory") : 0;
+}
+
+/* What a blocked item waits on: its unfinished dependencies, with their status. */
+int cmd_blocked(struct cli *cli, const struct cli_args *args)
+{
+	jerry_waiting *items = NULL;
+	size_t n = 0;
+	jerry_error err;
+	struct tbl t;
+	int status = 0, rc;
+
+	(void)args;
+	jerry_error_clear(&err);
+	memset(&t, 0, sizeof(t));
+	if ((rc = jerry_waiting_on(&items, &n, cli->store, &err))) {
+		status = out_error(cli, rc, &err);
+		goto out;
+	}
+	if (cli->json) {
+		status = blocked_json(cli, items, n);
+		goto out;
+	}
+	if (n == 0) {
+		out_none(cli, "nothing waits");
+		goto out;
+	}
+	/* ID, STATUS, TITLE without a header; under each row what it waits on. */
+	if (tbl_init(&t, 3, n)) {
+		status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	t.color_col = 1;
+	for (size_t i = 0; !status && i < n; i++) {
+		const jerry_item *it = items[i].item;
+		struct tbl_row *r = tbl_row(&t);
+		if (!r || tbl_cell(&t, r, 0, it->id) || tbl_cell(&t, r, 1, jerry_status_name(it->status)) ||
+		    tbl_cell(&t, r, 2, it->title)) {
+			status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		if (cli->color)
+			r->color = out_status_color(it->status);
+		status = waiting_lines(cli, &t, r, &items[i]);
+	}
+	if (!status && tbl_print(&t, stdout, tbl_columns()))
+		status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 out:
+	tbl_release(&t);
 	jerry_waiting_free(items, n);
 	return status;
 }

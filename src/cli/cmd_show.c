@@ -4,7 +4,9 @@
  */
 #include "cli.h"
 #include "output.h"
+#include "table.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* [{id, title, status}] of items. */
@@ -18,14 +20,31 @@ static json_t *brief_list(jerry_item *const *items, size_t n)
 	return arr;
 }
 
-static void put_list(const char *heading, jerry_item *const *items, size_t n)
+/* "Children:" and a row `  WORK-004  STATUS  TITLE` per item, aligned and fit to the terminal. */
+static int put_list(const struct cli *cli, const char *heading, jerry_item *const *items, size_t n)
 {
+	struct tbl t;
+	int bad;
 	if (!n)
-		return;
-	printf("\n%s:\n", heading);
-	for (size_t i = 0; i < n; i++)
-		printf("  %s  %s  %s\n", items[i]->id, jerry_status_name(items[i]->status),
-		       items[i]->title ? items[i]->title : "");
+		return 0;
+	bad = tbl_init(&t, 3, n);
+	t.color_col = 1;
+	for (size_t i = 0; !bad && i < n; i++) {
+		struct tbl_row *r = tbl_row(&t);
+		char id[40];
+		snprintf(id, sizeof(id), "  %s", items[i]->id);
+		bad = !r || tbl_cell(&t, r, 0, id) ||
+		      tbl_cell(&t, r, 1, jerry_status_name(items[i]->status)) ||
+		      tbl_cell(&t, r, 2, items[i]->title);
+		if (!bad && cli->color)
+			r->color = out_status_color(items[i]->status);
+	}
+	if (!bad) {
+		printf("\n%s:\n", heading);
+		bad = tbl_print(&t, stdout, tbl_columns());
+	}
+	tbl_release(&t);
+	return bad ? out_fail(cli, JERRY_ENOMEM, NULL, "out of memory") : 0;
 }
 
 int cmd_show(struct cli *cli, const struct cli_args *args)
@@ -51,9 +70,9 @@ int cmd_show(struct cli *cli, const struct cli_args *args)
 		json_decref(d);
 		free(vals[0]);
 		free(vals[1]);
-	} else if (!(status = out_card(cli, item))) {
-		put_list("Children", kids, nkids);
-		put_list("Dependents", deps, ndeps);
+	} else if (!(status = out_card(cli, item)) &&
+		   !(status = put_list(cli, "Children", kids, nkids))) {
+		status = put_list(cli, "Dependents", deps, ndeps);
 	}
 	jerry_item_free(item);
 	jerry_item_array_free(kids, nkids);

@@ -9,10 +9,11 @@
  */
 #define _GNU_SOURCE
 #include "output.h"
+#include "../util/strbuf.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* ---- colour ----------------------------------------------------------- */
@@ -24,7 +25,7 @@ void out_setup(struct cli *cli)
 		     !(term && strcmp(term, "dumb") == 0);
 }
 
-static const char *status_color(jerry_status s)
+const char *out_status_color(jerry_status s)
 {
 	switch (s) {
 	case JERRY_STATUS_IN_PROGRESS: return "\033[33m";
@@ -38,7 +39,7 @@ static const char *status_color(jerry_status s)
 /* The status name, coloured when stdout is a terminal that wants it. */
 static void put_status(const struct cli *cli, jerry_status s)
 {
-	const char *c = cli->color ? status_color(s) : "";
+	const char *c = cli->color ? out_status_color(s) : "";
 	if (*c)
 		printf("%s%s\033[0m", c, jerry_status_name(s));
 	else
@@ -83,12 +84,13 @@ static void key(const char *name)
 	printf("%s:%*s", name, (int)(KEY_WIDTH - strlen(name) - 1), "");
 }
 
-static void line_time(const char *name, int64_t ms, const char *by)
+/* "created:    3m ago by alice": when, for people (--json has the exact time). */
+static void line_time(const char *name, int64_t ms, const char *by, int64_t now)
 {
 	char when[40];
 	if (!ms)
 		return;
-	jerry_time_format(when, sizeof(when), ms);
+	tbl_ago(when, sizeof(when), ms, now);
 	key(name);
 	if (by && *by)
 		printf("%s by %s\n", when, by);
@@ -118,6 +120,7 @@ int out_card(const struct cli *cli, const jerry_item *it)
 	if (cli->json)
 		return out_json_text(cli, jerry_item_json(it, 0));
 
+	int64_t now = jerry_store_now(cli->store);
 	printf("%s  %s\n", it->id, it->title ? it->title : "");
 	key("status");
 	put_status(cli, it->status);
@@ -151,16 +154,19 @@ int out_card(const struct cli *cli, const jerry_item *it)
 	}
 	if (it->claim.by) {
 		key("claim");
-		jerry_time_format(buf, sizeof(buf), it->claim.expires_ms);
-		printf("%s until %s\n", it->claim.by, buf);
+		tbl_ago(buf, sizeof(buf), it->claim.expires_ms, now);
+		if (jerry_claim_live(it, now))
+			printf("%s, lease ends %s\n", it->claim.by, buf);
+		else
+			printf("%s, stale: lease ended %s\n", it->claim.by, buf);
 	}
 	key("version");
 	printf("%lld\n", (long long)it->version);
 	key("uid");
 	printf("%llu\n", (unsigned long long)it->uid);
-	line_time("created", it->created_at, it->created_by);
-	line_time("updated", it->updated_at, it->updated_by);
-	line_time("completed", it->completed_at, NULL);
+	line_time("created", it->created_at, it->created_by, now);
+	line_time("updated", it->updated_at, it->updated_by, now);
+	line_time("completed", it->completed_at, NULL, now);
 	if (it->description && *it->description) {
 		putchar('\n');
 		indented(it->description, 4);
@@ -171,7 +177,7 @@ int out_card(const struct cli *cli, const jerry_item *it)
 			const jerry_note *n = &it->notes[i];
 			const char *text = n->text ? n->text : "";
 			size_t first = strcspn(text, "\n");
-			jerry_time_format(buf, sizeof(buf), n->at_ms);
+			tbl_ago(buf, sizeof(buf), n->at_ms, now);
 			printf("  [%s] %s: %.*s\n", buf, n->by ? n->by : "?", (int)first, text);
 			if (text[first])
 				indented(text + first + 1, 4);
@@ -181,68 +187,6 @@ int out_card(const struct cli *cli, const jerry_item *it)
 }
 
 /* ---- the list table ------------------------------------------------------- */
-
-/* Characters, not bytes: a fair approximation of columns for most titles. */
-static size_t width_of(const char *s)
-{
-	size_t w = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p & 0xC0) != 0x80)
-			w++;
-	return w;
-}
-
-/* Print s in at most `cols` columns, cutting at a character boundary with an ellipsis. */
-static size_t put_clipped(const char *s, size_t cols)
-{
-	size_t w = width_of(s);
-	if (w <= cols) {
-		fputs(s, stdout);
-		return w;
-	}
-	size_t keep = cols ? cols - 1 : 0, seen = 0;
-	const char *p = s;
-	while (*p) {
-		if (((unsigned char)*p & 0xC0) != 0x80) {
-			if (seen == keep)
-				break;
-			seen++;
-		}
-		p++;
-	}
-	fwrite(s, 1, (size_t)(p - s), stdout);
-	fputs("\xe2\x80\xa6", stdout); /* U+2026 HORIZONTAL ELLIPSIS */
-	return keep + 1;
-}
-
-static size_t terminal_columns(void)
-{
-	struct winsize ws;
-	if (!isatty(STDOUT_FILENO))
-		return 0;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
-}
-
-/* n spaces.  Here and in cell() no printf: a table row costs a few each. */
-static void pad(size_t n)
-{
-	static const char spaces[] = "                                ";
-	while (n) {
-		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-		fwrite(spaces, 1, k, stdout);
-		n -= k;
-	}
-}
-
-/* printf("%-*s  ", width, s): s, padded to width bytes, and the gap. */
-static void cell(const char *s, size_t width)
-{
-	size_t n = strlen(s);
-	fwrite(s, 1, n, stdout);
-	pad((n < width ? width - n : 0) + 2);
-}
 
 /* An item of `ready` whose claim went stale, with "stale_claim": {by, expired_at}. */
 static char *stale_json(const jerry_item *it)
@@ -257,13 +201,6 @@ static char *stale_json(const jerry_item *it)
 	json_decref(sc);
 	free(text);
 	return out;
-}
-
-/* `ready` marks an item whose claim went stale: it is free, but someone had it. */
-static void stale_mark(const jerry_item *it, int stale)
-{
-	if (stale && it->claim.by)
-		printf("  [stale claim by %s]", it->claim.by);
 }
 
 /*
@@ -286,75 +223,76 @@ static int items_json_stream(const struct cli *cli, jerry_item *const *items, si
 	return 0;
 }
 
+/* "#ui #api": an item's labels after its title. */
+static int add_labels(struct jr_sb *sb, const jerry_item *it)
+{
+	for (size_t i = 0; i < it->nlabels; i++) {
+		if (i)
+			jr_sb_addch(sb, ' ');
+		jr_sb_addch(sb, '#');
+		jr_sb_addstr(sb, it->labels[i]);
+	}
+	return sb->failed ? -1 : 0;
+}
+
+void out_none(const struct cli *cli, const char *message)
+{
+	/* A person at a terminal is told; a script reading a pipe gets nothing at all. */
+	if (!cli->json && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s\n", message);
+		fflush(stderr);
+	}
+}
+
 static int table(const struct cli *cli, jerry_item *const *items, size_t n, int stale)
 {
+	static const char *const head[] = {"ID", "STATUS", "PRI", "TYPE", "ASSIGNEE", "TITLE"};
+	static const char *const head_short[] = {"ID", "STATUS", "PRI", "TYPE", "TITLE"};
+	enum { ID, STATUS, PRI, TYPE, ASSIGNEE };
+	struct tbl t;
+	struct jr_sb tail;
+	int assignees = 0, bad;
 	if (cli->json)
 		return items_json_stream(cli, items, n, stale);
-	if (n == 0)
+	if (n == 0) {
+		out_none(cli, stale ? "nothing is ready" : "no items match");
 		return 0;
-
-	size_t wid = 2, wstatus = 6, wpri = 3, wtype = 4, wtitle = 5, wassignee = 0;
-	for (size_t i = 0; i < n; i++) {
+	}
+	for (size_t i = 0; i < n; i++)
+		assignees |= items[i]->assignee && *items[i]->assignee;
+	size_t title = assignees ? ASSIGNEE + 1 : ASSIGNEE;
+	bad = tbl_init(&t, title + 1, n);
+	t.head = assignees ? head : head_short;
+	t.color_col = STATUS;
+	t.max[ASSIGNEE] = 16;
+	jr_sb_init(&tail);
+	for (size_t i = 0; !bad && i < n; i++) {
 		const jerry_item *it = items[i];
-		size_t w;
-		if ((w = strlen(it->id)) > wid)
-			wid = w;
-		if ((w = strlen(jerry_status_name(it->status))) > wstatus)
-			wstatus = w;
-		if ((w = strlen(jerry_priority_name(it->priority))) > wpri)
-			wpri = w;
-		if ((w = strlen(jerry_type_name(it->type))) > wtype)
-			wtype = w;
-		if ((w = width_of(it->title ? it->title : "")) > wtitle)
-			wtitle = w;
-		if (it->assignee && *it->assignee && (w = width_of(it->assignee)) > wassignee)
-			wassignee = w;
+		struct tbl_row *r = tbl_row(&t);
+		bad = !r || tbl_cell(&t, r, ID, it->id) ||
+		      tbl_cell(&t, r, STATUS, jerry_status_name(it->status)) ||
+		      tbl_cell(&t, r, PRI, jerry_priority_name(it->priority)) ||
+		      tbl_cell(&t, r, TYPE, jerry_type_name(it->type)) ||
+		      (assignees && tbl_cell(&t, r, ASSIGNEE, it->assignee)) ||
+		      tbl_cell(&t, r, title, it->title);
+		if (bad)
+			break;
+		if (cli->color)
+			r->color = out_status_color(it->status);
+		/* After the title: its labels, and for `ready` a claim that went stale. */
+		jr_sb_release(&tail);
+		bad = add_labels(&tail, it);
+		if (!bad && stale && it->claim.by)
+			bad = jr_sb_addf(&tail, "%s[stale claim by %s]", it->nlabels ? "  " : "",
+					 it->claim.by) != 0;
+		if (!bad && tail.len)
+			bad = tbl_tail(&t, r, tail.buf);
 	}
-	if (wassignee && wassignee < 8)
-		wassignee = 8;
-
-	/* Only a terminal gets clipped titles; a pipe gets every byte. */
-	size_t cols = terminal_columns();
-	if (cols) {
-		size_t fixed = wid + wstatus + wpri + wtype + 8 + (wassignee ? wassignee + 2 : 0);
-		size_t room = cols > fixed + 10 ? cols - fixed : 10;
-		if (wtitle > room)
-			wtitle = room;
-	}
-
-	printf("%-*s  %-*s  %-*s  %-*s  ", (int)wid, "ID", (int)wstatus, "STATUS", (int)wpri, "PRI",
-	       (int)wtype, "TYPE");
-	if (wassignee)
-		printf("%-*s  ASSIGNEE\n", (int)wtitle, "TITLE");
-	else
-		printf("TITLE\n");
-	for (size_t i = 0; i < n; i++) {
-		const jerry_item *it = items[i];
-		cell(it->id, wid);
-		put_status(cli, it->status);
-		pad(wstatus - strlen(jerry_status_name(it->status)) + 2);
-		cell(jerry_priority_name(it->priority), wpri);
-		cell(jerry_type_name(it->type), wtype);
-		const char *title = it->title ? it->title : "";
-		if (wassignee) {
-			size_t w = cols ? put_clipped(title, wtitle) : (fputs(title, stdout), width_of(title));
-			/* No trailing blanks on a row without an assignee. */
-			if (it->assignee && *it->assignee) {
-				pad(wtitle - w + 2);
-				fputs(it->assignee, stdout);
-			}
-			stale_mark(it, stale);
-			putchar('\n');
-		} else {
-			if (cols)
-				put_clipped(title, wtitle);
-			else
-				fputs(title, stdout);
-			stale_mark(it, stale);
-			putchar('\n');
-		}
-	}
-	return 0;
+	jr_sb_release(&tail);
+	if (!bad)
+		bad = tbl_print(&t, stdout, tbl_columns());
+	tbl_release(&t);
+	return bad ? out_fail(cli, JERRY_ENOMEM, NULL, "out of memory") : 0;
 }
 
 int out_table(const struct cli *cli, jerry_item *const *items, size_t n)

@@ -23,6 +23,9 @@
 /* Decide colour for stdout once the global options are known. */
 void out_setup(struct cli *cli);
 
+/* The colour escape of a status on a terminal ("" for none). */
+const char *out_status_color(jerry_status s);
+
 /* Report a library error; returns jerry_code_exit_status(rc). */
 int out_error(const struct cli *cli, int rc, const jerry_error *err);
 
@@ -112,10 +115,17 @@ int out_created(const struct cli *cli, int rc, const jerry_error *err, const jer
 /* `jerry show`: a card, or the item object. */
 int out_card(const struct cli *cli, const jerry_item *item);
 
-/* `jerry list`: a table (nothing for no rows), or an array of summaries. */
+/*
+ * `jerry list`: a table (src/cli/table.c; no rows: nothing on stdout, and
+ * "no items match" on stderr when stdout is a terminal), or an array of
+ * summaries.
+ */
 int out_table(const struct cli *cli, jerry_item *const *items, size_t n);
 /* The same for `ready`: an item with a (stale) claim is marked, and gets "stale_claim". */
 int out_ready_table(const struct cli *cli, jerry_item *const *items, size_t n);
+
+/* An empty result: `message` on stderr for a person at a terminal; nothing for a pipe. */
+void out_none(const struct cli *cli, const char *message);
 
 /*
  * Flush and close stdout; a failed write is exit 6, or exit 10 after a

@@ -425,6 +425,18 @@ int jerry_claim_stale(const jerry_item *item, int64_t now_ms)
 	return jr_claim_stale(item, now_ms);
 }
 
+const char *jerry_item_reason(const jerry_item *item, jerry_status status)
+{
+	const char *name = jerry_status_name(status);
+	size_t len = strlen(name);
+	for (size_t i = item->nnotes; i-- > 0;) {
+		const char *text = item->notes[i].text;
+		if (text && strncmp(text, name, len) == 0 && text[len] == ':' && text[len + 1] == ' ')
+			return text + len + 2;
+	}
+	return NULL;
+}
+
 const char *jr_assignee_standing(const jerry_item *item, int64_t now_ms)
 {
 	/* The claim set an assignee equal to its holder; it lapses with the lease. */

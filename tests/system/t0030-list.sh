@@ -19,7 +19,7 @@ json_assert 'empty json list is []' "$tmp/out" 'd == []'
 
 ids() { awk 'NR > 1 { print $1 }' "$tmp/out" | tr '\n' ' ' | sed 's/ $//'; }
 
-expect_run 0 '^ID +STATUS +PRI +TYPE +TITLE +ASSIGNEE' '' -- "$JERRY" list
+expect_run 0 '^ID +STATUS +PRI +TYPE +ASSIGNEE +TITLE$' '' -- "$JERRY" list
 check_true 'default hides done/cancelled' test "$(ids)" = 'WORK-001 WORK-002 WORK-003 WORK-004'
 expect_run 0 '^ID' '' -- "$JERRY" list --all
 check_true '--all shows everything' test "$(ids)" = 'WORK-001 WORK-002 WORK-003 WORK-004 WORK-005 WORK-006'

@@ -46,7 +46,7 @@ $BOB claim 4 >/dev/null
 expect_run 0 "$HEADER" '' -- "$JERRY" ready
 check_true "ready: best first, only ready items (got $(ids "$tmp/out"))" \
 	test "$(ids "$tmp/out")" = 'WORK-003 WORK-011 WORK-002 WORK-010 WORK-001 '
-expect_run 0 '^WORK-002 +pending +medium +bug +beta web bug$' '' -- "$JERRY" ready
+expect_run 0 '^WORK-002 +pending +medium +bug +beta web bug  #web$' '' -- "$JERRY" ready
 TEST_DESC='ready --json' expect_run 0 '*' '' -- "$JERRY" ready --json
 json_assert 'ready --json: summaries in order' "$tmp/out" \
 	'[x["id"] for x in d] == ["WORK-003", "WORK-011", "WORK-002", "WORK-010", "WORK-001"] and all(x["status"] == "pending" and x["claim"] is None for x in d) and "notes" not in d[0]'
@@ -87,7 +87,7 @@ expect_run 0 '^WORK-012  in_progress .* \[stale claim by alice\]$' '' -- "$JERRY
 "$JERRY" dep add 13 --on 7 >/dev/null
 "$JERRY" dep add 13 --on 9 >/dev/null
 expect_run 0 '=WORK-008  blocked  theta, marked blocked
-    marked blocked
+    marked blocked: vendor
 WORK-013  pending  nu, waits on two
     waits on WORK-005 (in_progress) epsilon, started
     waits on WORK-009 (cancelled) iota, cancelled' '' -- "$JERRY" blocked
@@ -100,7 +100,7 @@ expect_run 2 '' '^jerry: ' -- "$JERRY" blocked --limit 2
 "$JERRY" done 5 >/dev/null
 "$JERRY" dep rm 13 --on 9 >/dev/null
 expect_run 0 '=WORK-008  blocked  theta, marked blocked
-    marked blocked' '' -- "$JERRY" blocked
+    marked blocked: vendor' '' -- "$JERRY" blocked
 expect_run 0 '^WORK-013 ' '' -- "$JERRY" ready
 
 # ---- search -----------------------------------------------------------------------

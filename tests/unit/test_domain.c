@@ -638,6 +638,21 @@ static void test_depends__stay_sorted_and_unique(void **state)
 	jerry_item_free(it);
 }
 
+static void test_item__reason_is_the_latest_note_of_that_status(void **state)
+{
+	jerry_item *it = jr_item_new();
+	(void)state;
+	assert_null(jerry_item_reason(it, JERRY_STATUS_BLOCKED));
+	jr_notes_append(it, 10, "me", "blocked: the vendor");
+	jr_notes_append(it, 20, "me", "blocked: the vendor, again");
+	jr_notes_append(it, 30, "me", "blockedness: not a reason");
+	jr_notes_append(it, 40, "me", "done: shipped");
+	assert_string_equal(jerry_item_reason(it, JERRY_STATUS_BLOCKED), "the vendor, again");
+	assert_string_equal(jerry_item_reason(it, JERRY_STATUS_DONE), "shipped");
+	assert_null(jerry_item_reason(it, JERRY_STATUS_CANCELLED));
+	jerry_item_free(it);
+}
+
 static void test_item__dup_is_deep_and_claims_expire(void **state)
 {
 	jerry_item *it = jr_item_new();
@@ -847,6 +862,7 @@ int main(void)
 		cmocka_unit_test(test_names__assignee_and_label_rules),
 		cmocka_unit_test(test_labels__stay_sorted_and_unique),
 		cmocka_unit_test(test_depends__stay_sorted_and_unique),
+		cmocka_unit_test(test_item__reason_is_the_latest_note_of_that_status),
 		cmocka_unit_test(test_item__dup_is_deep_and_claims_expire),
 		cmocka_unit_test(test_time__format_and_parse_round_trip_with_milliseconds),
 		cmocka_unit_test(test_time__format_matches_gmtime_in_utc),
