@@ -34,7 +34,8 @@ B ?= build
 
 LIB_SRC := $(wildcard src/util/*.c) $(wildcard src/domain/*.c) $(wildcard src/app/*.c) \
            $(wildcard src/store/*.c) $(wildcard src/lib/*.c)
-CLI_SRC := $(wildcard src/cli/*.c)
+# The faces: the command, and the MCP server it starts (jerry mcp).
+CLI_SRC := $(wildcard src/cli/*.c) $(wildcard src/mcp/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 
