@@ -300,7 +300,9 @@ static int handle(struct server *sv, struct jr_sb *line, struct jr_sb *sb, int t
 	/* Blank lines between messages are not messages. */
 	if (strspn(line->buf ? line->buf : "", " \t\r") == line->len)
 		return 0;
-	json_t *msg = json_loadb(line->buf, line->len, JSON_REJECT_DUPLICATES, &jerr);
+	/* Any JSON value: a string or a number is an invalid request (-32600), not a parse error. */
+	json_t *msg = json_loadb(line->buf, line->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+				 &jerr);
 	if (!msg) {
 		char text[300];
 		snprintf(text, sizeof(text), "parse error: %s", jerr.text);
