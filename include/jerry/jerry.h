@@ -247,6 +247,13 @@ char *jerry_items_json(jerry_item *const *items, size_t n, int flags);
 char *jerry_item_json_with(const jerry_item *item, int flags, const char *const *keys,
 			   const char *const *values, size_t n);
 
+/*
+ * title cut to at most max characters (UTF-8 aware; "..." marks a cut) into
+ * buf of at least 4 * max + 4 bytes; returns buf, or title itself when it
+ * fits or max is 0, or "" for NULL.
+ */
+const char *jerry_title_cut(char *buf, const char *title, size_t max);
+
 /* Format milliseconds as RFC 3339 UTC with milliseconds into buf (>= 32). */
 void jerry_time_format(char *buf, size_t size, int64_t ms);
 /*
@@ -588,6 +595,48 @@ typedef struct jerry_waiting {
  */
 int jerry_waiting_on(jerry_waiting **out, size_t *out_n, jerry_store *store, jerry_error *err);
 void jerry_waiting_free(jerry_waiting *waiting, size_t n);
+
+/*
+ * What `summary` and `prime` report, and what a face shows a newcomer: the
+ * store at one moment.  The lists borrow from one read of the index, except
+ * ready and closable; all of it goes with jerry_brief_release().
+ */
+typedef struct jerry_brief {
+	int64_t now;                   /* the store's clock when it was read       */
+	int64_t since;                 /* changed: updated at or after this        */
+	size_t total;                  /* items in the store                       */
+	size_t counts[JERRY_STATUS__COUNT]; /* items per status                    */
+	jerry_item **changed;          /* updated since `since`, newest first      */
+	size_t nchanged;
+	jerry_item **claimed;          /* items carrying a claim (live or not), by number */
+	size_t nclaimed;
+	jerry_item **stale;            /* the claims whose lease ended (jerry_claim_stale) */
+	size_t nstale;
+	jerry_item **ready;            /* the top of jerry_ready(), best first     */
+	size_t nready;
+	jerry_item **closable;         /* open parents whose children are all closed */
+	size_t nclosable;
+	size_t nblocked;               /* open items that wait (jerry_blocked)     */
+	jerry_item **all_;             /* private: what the lists borrow from      */
+	size_t nall_;
+} jerry_brief;
+
+/* How many ready items a brief holds. */
+#define JERRY_BRIEF_READY 5
+
+/* The brief, with changes counted over the last since_ms milliseconds (> 0). */
+int jerry_brief_load(jerry_brief *out, jerry_store *store, int64_t since_ms, jerry_error *err);
+void jerry_brief_release(jerry_brief *brief);
+
+/*
+ * The state part of the briefing `prime` gives an agent named `me`, as
+ * text: the counts, its claims, others' claims, stale claims and the ready
+ * queue, each list cut at `rows` lines (then "... and N more") and titles
+ * at 60 characters.  Says nothing of how to act: each face adds that.
+ * *out is the caller's to free.
+ */
+int jerry_brief_text(char **out, const jerry_brief *brief, const char *me, size_t rows,
+		     jerry_error *err);
 
 /*
  * Case-insensitive search in titles, descriptions and notes.  Without `all`,

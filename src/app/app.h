@@ -62,6 +62,12 @@ int jr_app_waiting_on(jerry_waiting **out, size_t *out_n, const jr_port *port, j
 int jr_app_search(jerry_item ***out, size_t *out_n, const jr_port *port, const char *text,
 		  int all, jerry_error *err);
 
+/* brief.c: see jerry_brief_load and jerry_brief_text */
+int jr_app_brief(jerry_brief *out, const jr_port *port, int64_t since_ms, jerry_error *err);
+void jr_app_brief_release(jerry_brief *brief);
+int jr_app_brief_text(char **out, const jerry_brief *brief, const char *me, size_t rows,
+		      jerry_error *err);
+
 /* inspect.c: what the store recorded, and whether it is sound */
 int jr_app_history(jerry_history_entry **out, size_t *out_n, const jr_port *port, const char *id,
 		   jerry_error *err);

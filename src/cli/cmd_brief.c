@@ -14,58 +14,29 @@
 /*
  * prime stays under 2,000 tokens at any store size: every list it shows is
  * cut at PRIME_ROWS with a count of the rest, and titles at PRIME_TITLE
- * characters.  A new section of up to PRIME_ROWS short rows still fits.
+ * characters (the library's briefing text cuts them alike).  A new section
+ * of up to PRIME_ROWS short rows still fits.
  */
 #define PRIME_ROWS 5
 #define PRIME_TITLE 60
 
-/* Everything summary and prime report, gathered once. */
-struct brief {
-	jerry_item **all, **ready;
-	size_t nall, nready;
-	jerry_item **closable;     /* open parents whose children are all closed */
-	size_t nclosable;
-	size_t counts[JERRY_STATUS__COUNT];
-	int64_t now, since;
-};
-
-static void brief_release(struct brief *b)
+static int brief_load(jerry_brief *b, struct cli *cli, int64_t window)
 {
-	jerry_item_array_free(b->all, b->nall);
-	jerry_item_array_free(b->ready, b->nready);
-	jerry_item_array_free(b->closable, b->nclosable);
-}
-
-static int brief_load(struct brief *b, struct cli *cli, jerry_store *store, int64_t window)
-{
-	jerry_filter every = {0}, top = {0};
 	jerry_error err;
 	int rc;
-	memset(b, 0, sizeof(*b));
-	every.all = 1;
-	top.limit = 5;
-	b->now = jerry_store_now(store);
-	b->since = b->now - window;
 	jerry_error_clear(&err);
-	if ((rc = jerry_list(&b->all, &b->nall, store, &every, &err)) ||
-	    (rc = jerry_ready(&b->ready, &b->nready, store, &top, &err)) ||
-	    (rc = jerry_closable(&b->closable, &b->nclosable, store, &err)))
+	if ((rc = jerry_brief_load(b, cli->store, window, &err)))
 		return out_error(cli, rc, &err);
-	for (size_t i = 0; i < b->nall; i++)
-		b->counts[b->all[i]->status]++;
 	return 0;
 }
 
-/* Stale claims, at most rows of them, and how many there are. */
-static json_t *stale_json(const struct brief *b, size_t rows, size_t *total)
+/* Stale claims, at most rows of them. */
+static json_t *stale_json(const jerry_brief *b, size_t rows)
 {
 	json_t *arr = json_array();
-	*total = 0;
-	for (size_t i = 0; arr && i < b->nall; i++) {
-		const jerry_item *it = b->all[i];
+	for (size_t i = 0; arr && i < b->nstale && i < rows; i++) {
+		const jerry_item *it = b->stale[i];
 		char t[40];
-		if (!jerry_claim_stale(it, b->now) || (*total)++ >= rows)
-			continue;
 		jerry_time_format(t, sizeof(t), it->claim.expires_ms);
 		out_json_push(&arr, json_pack("{s:s,s:s,s:s,s:s}", "id", it->id, "status",
 					      jerry_status_name(it->status), "by", it->claim.by,
@@ -75,152 +46,96 @@ static json_t *stale_json(const struct brief *b, size_t rows, size_t *total)
 }
 
 /* The section appears only when there are stale claims: they call for action. */
-static void brief_stale(const struct brief *b, size_t rows)
+static void brief_stale(const jerry_brief *b, size_t rows)
 {
-	size_t total = 0;
-	for (size_t i = 0; i < b->nall; i++) {
-		const jerry_item *it = b->all[i];
-		if (!jerry_claim_stale(it, b->now) || total++ >= rows)
-			continue;
-		if (total == 1)
-			printf("stale claims (lease expired; claim --next takes them over):\n");
+	for (size_t i = 0; i < b->nstale && i < rows; i++) {
+		const jerry_item *it = b->stale[i];
 		char at[40];
+		if (i == 0)
+			printf("stale claims (lease expired; claim --next takes them over):\n");
 		jerry_time_format(at, sizeof(at), it->claim.expires_ms);
 		printf("  %s  %s  by %s, expired %s\n", it->id, jerry_status_name(it->status),
 		       it->claim.by, at);
 	}
-	if (total > rows)
-		printf("  ... and %zu more\n", total - rows);
+	if (b->nstale > rows)
+		printf("  ... and %zu more\n", b->nstale - rows);
 }
 
-/*
- * title, cut to at most max characters (UTF-8 aware, "..." marks a cut) into
- * buf of at least 4 * max + 4 bytes; max 0: the whole title.
- */
-static const char *cut_title(char *buf, const char *title, size_t max)
+/* A short row of an item for prime --json and the parents to close. */
+static json_t *brief_row(const jerry_item *it, size_t title_max, int with_priority)
 {
-	size_t chars = 0, i = 0;
-	if (!title)
-		return "";
-	if (!max)
-		return title;
-	for (; title[i]; i++) {
-		if (((unsigned char)title[i] & 0xC0) == 0x80)
-			continue;
-		if (chars++ == max)
-			break;
-	}
-	if (!title[i])
-		return title;
-	/* Room for "...": back off to the start of the character max - 3. */
-	size_t keep = 0;
-	for (size_t j = 0, c = 0; j < i; j++)
-		if (((unsigned char)title[j] & 0xC0) != 0x80 && c++ == max - 3) {
-			keep = j;
-			break;
-		}
-	memcpy(buf, title, keep);
-	memcpy(buf + keep, "...", 4);
-	return buf;
-}
-
-static int newest_first(const void *a, const void *b)
-{
-	const jerry_item *x = *(jerry_item *const *)a, *y = *(jerry_item *const *)b;
-	return (y->updated_at > x->updated_at) - (y->updated_at < x->updated_at);
-}
-
-/*
- * The items changed in the window, newest first, into a new array (*out,
- * *n); 0, or -1 when out of memory.
- */
-static int brief_changed(const struct brief *b, jerry_item ***out, size_t *n)
-{
-	size_t k = 0;
-	*n = 0;
-	for (size_t i = 0; i < b->nall; i++)
-		k += b->all[i]->updated_at >= b->since;
-	*out = calloc(k ? k : 1, sizeof(**out));
-	if (!*out)
-		return -1;
-	for (size_t i = 0; i < b->nall; i++)
-		if (b->all[i]->updated_at >= b->since)
-			(*out)[(*n)++] = b->all[i];
-	qsort(*out, *n, sizeof(**out), newest_first);
-	return 0;
+	char cut[4 * PRIME_TITLE + 4];
+	const char *title = jerry_title_cut(cut, it->title, title_max);
+	if (with_priority)
+		return json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", it->id, "type",
+				 jerry_type_name(it->type), "priority", jerry_priority_name(it->priority),
+				 "status", jerry_status_name(it->status), "title", out_json_string(title));
+	return json_pack("{s:s,s:s,s:s,s:o}", "id", it->id, "type", jerry_type_name(it->type),
+			 "status", jerry_status_name(it->status), "title", out_json_string(title));
 }
 
 /*
  * summary --json and prime --json.  rows > 0 (prime) cuts each list at rows
  * entries and titles at PRIME_TITLE; changed_total / claimed_total always
- * count the whole list.
+ * count the whole list.  summary's next_up holds the library's item texts:
+ * *texts (ntexts of them) go where the document holds out_json_slot(i).
  */
-static json_t *brief_json(const struct brief *b, size_t rows)
+static json_t *brief_json(const jerry_brief *b, size_t rows, char ***texts, size_t *ntexts)
 {
 	char since[40], cut[4 * PRIME_TITLE + 4];
-	size_t title_max = rows ? PRIME_TITLE : 0, nclaimed = 0, nchanged = 0;
-	jerry_item **recent = NULL;
-	if (brief_changed(b, &recent, &nchanged))
-		return NULL;
+	size_t title_max = rows ? PRIME_TITLE : 0;
 	json_t *counts = json_object(), *changed = json_array(), *claimed = json_array();
+	*texts = NULL;
+	*ntexts = 0;
 	jerry_time_format(since, sizeof(since), b->since);
 	for (int s = 0; s < JERRY_STATUS__COUNT; s++)
 		json_object_set_new(counts, jerry_status_name((jerry_status)s),
 				    json_integer((json_int_t)b->counts[s]));
-	for (size_t i = 0; i < nchanged && (!rows || i < rows); i++) {
-		const jerry_item *it = recent[i];
+	for (size_t i = 0; i < b->nchanged && (!rows || i < rows); i++) {
+		const jerry_item *it = b->changed[i];
 		char t[40];
 		jerry_time_format(t, sizeof(t), it->updated_at);
 		json_array_append_new(changed, json_pack("{s:s,s:s,s:o,s:I,s:s,s:s*}", "id", it->id,
 			"status", jerry_status_name(it->status),
-			"title", out_json_string(cut_title(cut, it->title, title_max)),
+			"title", out_json_string(jerry_title_cut(cut, it->title, title_max)),
 			"version", (json_int_t)it->version, "updated_at", t, "updated_by", it->updated_by));
 	}
-	free(recent);
-	for (size_t i = 0; i < b->nall; i++) {
-		const jerry_item *it = b->all[i];
+	for (size_t i = 0; i < b->nclaimed && (!rows || i < rows); i++) {
+		const jerry_item *it = b->claimed[i];
 		char t[40];
-		if (!it->claim.by || (rows && nclaimed >= rows)) {
-			nclaimed += it->claim.by != NULL;
-			continue;
-		}
-		nclaimed++;
 		jerry_time_format(t, sizeof(t), it->claim.expires_ms);
 		json_array_append_new(claimed, json_pack("{s:s,s:s,s:s*,s:s,s:b}", "id", it->id,
 			"by", it->claim.by, "session", it->claim.session, "expires_at", t,
 			"live", jerry_claim_live(it, b->now)));
 	}
 	json_t *next = json_array();
+	if (!rows && b->nready && !(*texts = calloc(b->nready, sizeof(**texts)))) {
+		json_decref(counts);
+		json_decref(changed);
+		json_decref(claimed);
+		json_decref(next);
+		return NULL;
+	}
 	for (size_t i = 0; i < b->nready; i++) {
-		const jerry_item *it = b->ready[i];
 		if (rows) {
-			json_array_append_new(next, json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", it->id,
-				"type", jerry_type_name(it->type), "priority",
-				jerry_priority_name(it->priority), "status", jerry_status_name(it->status),
-				"title", out_json_string(cut_title(cut, it->title, title_max))));
+			out_json_push(&next, brief_row(b->ready[i], title_max, 1));
 			continue;
 		}
-		char *one = jerry_item_json(it, JERRY_JSON_COMPACT);
-		json_t *o = one ? json_loads(one, 0, NULL) : NULL;
-		free(one);
-		if (o)
-			json_array_append_new(next, o);
+		(*texts)[i] = jerry_item_json(b->ready[i], 0);
+		*ntexts = i + 1;
+		out_json_push(&next, out_json_slot(i));
 	}
-	size_t list_rows = rows ? rows : TEXT_ROWS, nstale = 0;
-	json_t *stale = stale_json(b, list_rows, &nstale);
+	size_t list_rows = rows ? rows : TEXT_ROWS;
 	json_t *doc = json_pack("{s:I,s:o,s:s,s:o,s:I,s:o,s:I,s:o,s:I,s:o}", "total",
-				(json_int_t)b->nall, "counts", counts, "since", since, "changed", changed,
-				"changed_total", (json_int_t)nchanged, "claimed", claimed, "claimed_total",
-				(json_int_t)nclaimed, "stale_claims", stale, "stale_count",
-				(json_int_t)nstale, "next_up", next);
+				(json_int_t)b->total, "counts", counts, "since", since, "changed", changed,
+				"changed_total", (json_int_t)b->nchanged, "claimed", claimed,
+				"claimed_total", (json_int_t)b->nclaimed, "stale_claims",
+				stale_json(b, list_rows), "stale_count", (json_int_t)b->nstale,
+				"next_up", next);
 	/* Parents to close: the first list_rows, and how many there are. */
 	json_t *close = json_array();
 	for (size_t i = 0; i < b->nclosable && i < list_rows; i++)
-		out_json_push(&close, json_pack("{s:s,s:s,s:s,s:o}", "id", b->closable[i]->id, "type",
-						jerry_type_name(b->closable[i]->type), "status",
-						jerry_status_name(b->closable[i]->status), "title",
-						out_json_string(cut_title(cut, b->closable[i]->title,
-									  title_max))));
+		out_json_push(&close, brief_row(b->closable[i], title_max, 0));
 	if (doc && (!close || json_object_set_new(doc, "parents_to_close", close) ||
 		    json_object_set_new(doc, "parents_to_close_count",
 					json_integer((json_int_t)b->nclosable)))) {
@@ -231,7 +146,7 @@ static json_t *brief_json(const struct brief *b, size_t rows)
 }
 
 /* Open parents whose children are all done or cancelled: someone must close them. */
-static void brief_closable(const struct brief *b)
+static void brief_closable(const jerry_brief *b)
 {
 	if (b->nclosable == 0)
 		return;
@@ -244,53 +159,19 @@ static void brief_closable(const struct brief *b)
 		printf("  ... and %zu more\n", b->nclosable - TEXT_ROWS);
 }
 
-static void brief_counts(const struct brief *b)
+static void brief_counts(const jerry_brief *b)
 {
-	printf("items: %zu (", b->nall);
+	printf("items: %zu (", b->total);
 	for (int s = 0; s < JERRY_STATUS__COUNT; s++)
 		printf("%s%s %zu", s ? ", " : "", jerry_status_name((jerry_status)s), b->counts[s]);
 	printf(")\n");
-}
-
-static void brief_claims(const struct brief *b, const char *me, int mine, size_t rows)
-{
-	size_t shown = 0, total = 0;
-	for (size_t i = 0; i < b->nall; i++) {
-		const jerry_item *it = b->all[i];
-		if (!it->claim.by || (me && (strcmp(it->claim.by, me) == 0) != mine))
-			continue;
-		total++;
-		if (shown++ >= rows)
-			continue;
-		char until[40];
-		jerry_time_format(until, sizeof(until), it->claim.expires_ms);
-		printf("  %s  %s  by %s until %s%s\n", it->id, jerry_status_name(it->status),
-		       it->claim.by, until, jerry_claim_live(it, b->now) ? "" : "  [expired]");
-	}
-	if (total == 0)
-		printf("  (none)\n");
-	else if (total > rows)
-		printf("  ... and %zu more\n", total - rows);
-}
-
-/* The top of ready; title_max 0: whole titles. */
-static void brief_ready(const struct brief *b, size_t title_max)
-{
-	char cut[4 * PRIME_TITLE + 4];
-	if (b->nready == 0)
-		printf("  (nothing ready)\n");
-	for (size_t i = 0; i < b->nready; i++)
-		printf("  %s  %s  %s  %s\n", b->ready[i]->id, jerry_priority_name(b->ready[i]->priority),
-		       jerry_type_name(b->ready[i]->type),
-		       cut_title(cut, b->ready[i]->title, title_max));
 }
 
 int cmd_summary(struct cli *cli, const struct cli_args *args)
 {
 	int64_t window = DEFAULT_SINCE_MS;
 	const char *since_text = "1d";
-	jerry_store *store = cli->store;
-	struct brief b;
+	jerry_brief b;
 	int status;
 
 	for (size_t i = 0; i < args->nopts; i++) {
@@ -301,38 +182,49 @@ int cmd_summary(struct cli *cli, const struct cli_args *args)
 			return out_fail(cli, JERRY_EINVALID, "write it like 30m, 1h, 1d or 1w",
 					"'%.64s' is not a time span", since_text);
 	}
-	if ((status = brief_load(&b, cli, store, window)))
-		goto out;
+	if ((status = brief_load(&b, cli, window)))
+		return status;
 	if (cli->json) {
-		json_t *doc = brief_json(&b, 0);
-		status = doc ? out_json(cli, doc) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		char **texts;
+		size_t n;
+		json_t *doc = brief_json(&b, 0, &texts, &n);
+		/* a NULL doc or text is out of memory */
+		status = out_json_spliced(cli, doc, texts, n);
+		free(texts);
 		goto out;
 	}
 	brief_counts(&b);
-	size_t changed = 0;
-	jerry_item **recent = NULL;
-	if (brief_changed(&b, &recent, &changed)) {
-		status = out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	printf("changed in the last %s: %zu\n", since_text, changed);
-	for (size_t i = 0; i < changed && i < TEXT_ROWS; i++) {
-		const jerry_item *it = recent[i];
+	printf("changed in the last %s: %zu\n", since_text, b.nchanged);
+	for (size_t i = 0; i < b.nchanged && i < TEXT_ROWS; i++) {
+		const jerry_item *it = b.changed[i];
 		printf("  %s  %s  %s  (v%lld by %s)\n", it->id, jerry_status_name(it->status),
 		       it->title ? it->title : "", (long long)it->version,
 		       it->updated_by ? it->updated_by : "?");
 	}
-	free(recent);
-	if (changed > TEXT_ROWS)
-		printf("  ... and %zu more\n", changed - TEXT_ROWS);
+	if (b.nchanged > TEXT_ROWS)
+		printf("  ... and %zu more\n", b.nchanged - TEXT_ROWS);
 	printf("claimed:\n");
-	brief_claims(&b, NULL, 0, TEXT_ROWS);
+	for (size_t i = 0; i < b.nclaimed && i < TEXT_ROWS; i++) {
+		const jerry_item *it = b.claimed[i];
+		char until[40];
+		jerry_time_format(until, sizeof(until), it->claim.expires_ms);
+		printf("  %s  %s  by %s until %s%s\n", it->id, jerry_status_name(it->status),
+		       it->claim.by, until, jerry_claim_live(it, b.now) ? "" : "  [expired]");
+	}
+	if (b.nclaimed == 0)
+		printf("  (none)\n");
+	else if (b.nclaimed > TEXT_ROWS)
+		printf("  ... and %zu more\n", b.nclaimed - TEXT_ROWS);
 	brief_stale(&b, TEXT_ROWS);
 	printf("next up:\n");
-	brief_ready(&b, 0);
+	if (b.nready == 0)
+		printf("  (nothing ready)\n");
+	for (size_t i = 0; i < b.nready; i++)
+		printf("  %s  %s  %s  %s\n", b.ready[i]->id, jerry_priority_name(b.ready[i]->priority),
+		       jerry_type_name(b.ready[i]->type), b.ready[i]->title ? b.ready[i]->title : "");
 	brief_closable(&b);
 out:
-	brief_release(&b);
+	jerry_brief_release(&b);
 	return status;
 }
 
@@ -387,45 +279,38 @@ static int guide_text(char *buf, size_t size)
 int cmd_prime(struct cli *cli, const struct cli_args *args)
 {
 	jerry_store *store = cli->store;
-	struct brief b;
-	int status;
-	char guide[2048];
+	const char *me = jerry_store_claimer(store);
+	jerry_brief b;
+	jerry_error err;
+	char guide[2048], *now = NULL;
+	int status, rc;
 
 	(void)args;
 	if (guide_text(guide, sizeof(guide)))
 		return out_fail(cli, JERRY_EINTERNAL, NULL, "the exit table does not fit the guide");
-	if ((status = brief_load(&b, cli, store, DEFAULT_SINCE_MS)))
-		goto out;
-	const char *me = jerry_store_claimer(store);
+	if ((status = brief_load(&b, cli, DEFAULT_SINCE_MS)))
+		return status;
 	if (cli->json) {
-		json_t *doc = brief_json(&b, PRIME_ROWS);
+		char **texts;
+		size_t n;
+		json_t *doc = brief_json(&b, PRIME_ROWS, &texts, &n);
 		json_t *wrap = doc ? json_pack("{s:s,s:s,s:o}", "instance", me, "guide", guide, "state", doc)
 				   : NULL;
 		status = wrap ? out_json(cli, wrap) : out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
+		free(texts);
 		goto out;
 	}
-	printf("# jerry: the work tracker of this project (%s)\n%s\n", jerry_store_dir(store), guide);
-	printf("## Now (you are %s)\n", me);
-	brief_counts(&b);
-	printf("your claims:\n");
-	brief_claims(&b, me, 1, PRIME_ROWS);
-	printf("claimed by others:\n");
-	brief_claims(&b, me, 0, PRIME_ROWS);
-	brief_stale(&b, PRIME_ROWS);
-	printf("ready, best first:\n");
-	brief_ready(&b, PRIME_TITLE);
-	jerry_item **waiting = NULL;
-	size_t nwaiting = 0;
-	jerry_error err;
 	jerry_error_clear(&err);
-	int rc = jerry_blocked(&waiting, &nwaiting, store, &err);
-	if (rc)
+	if ((rc = jerry_brief_text(&now, &b, me, PRIME_ROWS, &err))) {
 		status = out_error(cli, rc, &err);
-	else
-		printf("blocked or waiting: %zu (jerry blocked)\n", nwaiting);
-	jerry_item_array_free(waiting, nwaiting);
+		goto out;
+	}
+	printf("# jerry: the work tracker of this project (%s)\n%s\n%s", jerry_store_dir(store), guide,
+	       now);
+	printf("blocked or waiting: %zu (jerry blocked)\n", b.nblocked);
 out:
-	brief_release(&b);
+	free(now);
+	jerry_brief_release(&b);
 	return status;
 }
 

@@ -171,6 +171,33 @@ static char *two(char *p, unsigned v)
 	return p + 2;
 }
 
+const char *jerry_title_cut(char *buf, const char *title, size_t max)
+{
+	size_t chars = 0, i = 0;
+	if (!title)
+		return "";
+	if (!max)
+		return title;
+	for (; title[i]; i++) {
+		if (((unsigned char)title[i] & 0xC0) == 0x80)
+			continue;
+		if (chars++ == max)
+			break;
+	}
+	if (!title[i])
+		return title;
+	/* Room for "...": back off to the start of the character max - 3. */
+	size_t keep = 0;
+	for (size_t j = 0, c = 0; j < i; j++)
+		if (((unsigned char)title[j] & 0xC0) != 0x80 && c++ == max - 3) {
+			keep = j;
+			break;
+		}
+	memcpy(buf, title, keep);
+	memcpy(buf + keep, "...", 4);
+	return buf;
+}
+
 /*
  * Arithmetic, not gmtime_r: that one applies leap seconds under a
  * "right/" TZ, which jerry_time_parse does not undo.  And list --json

@@ -123,6 +123,21 @@ int jerry_closable(jerry_item ***out, size_t *out_n, jerry_store *store, jerry_e
 	return jr_app_closable(out, out_n, jr_store_port(store), err);
 }
 
+/* ---- the store at one moment: app/brief.c --------------------------------------- */
+
+int jerry_brief_load(jerry_brief *out, jerry_store *store, int64_t since_ms, jerry_error *err)
+{
+	return jr_app_brief(out, jr_store_port(store), since_ms, err);
+}
+
+void jerry_brief_release(jerry_brief *brief) { jr_app_brief_release(brief); }
+
+int jerry_brief_text(char **out, const jerry_brief *brief, const char *me, size_t rows,
+		     jerry_error *err)
+{
+	return jr_app_brief_text(out, brief, me, rows, err);
+}
+
 /* ---- coordination: app/coord.c ------------------------------------------------- */
 
 int jerry_claim_take(jerry_item **out, jerry_store *s, const char *id, int64_t lease_ms, int flags,

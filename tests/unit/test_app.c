@@ -1194,6 +1194,70 @@ static void test_containers__the_parent_to_close_is_named_never_closed(void **st
 	jerry_item_array_free(items, n);
 }
 
+/* ---- the brief: what summary, prime and jerry mcp show (brief.c) ----------------- */
+
+static void test_brief__counts_lists_and_the_text_agree(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	jerry_brief b;
+	char *text = NULL;
+	mk(m, "Story", "story", NULL);            /* 1: a parent to close */
+	mk(m, "Done task", "task", "1");          /* 2 */
+	mk(m, "Mine", "task", NULL);              /* 3: claimed by alice */
+	mk(m, "Theirs", "task", NULL);            /* 4: claimed by bob, lease ended */
+	mk(m, "Waits", "task", NULL);             /* 5: waits on 4 */
+	m->now += 1000;
+	mk(m, "Old is new", "task", NULL);        /* 6: ready */
+	jerry_error_clear(&err);
+	assert_int_equal(set_status(m, "2", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "2", "done", &err), 0);
+	assert_int_equal(set_status(m, "3", "in_progress", &err), 0);
+	assert_int_equal(set_status(m, "4", "in_progress", &err), 0);
+	claim(m, 3, "alice@host:1", "sess-a", m->now + 60000);
+	claim(m, 4, "bob@host:2", "sess-b", m->now - 1);
+	dep(m, "5", "4");
+	m->now += 1000;
+	m->items[6]->updated_at = m->now;         /* the newest change */
+
+	assert_int_equal(jr_app_brief(&b, &m->port, 0, &err), JERRY_EINVALID);
+	assert_int_equal(jr_app_brief(&b, &m->port, 1500, &err), 0);
+	assert_int_equal(b.total, 6);
+	assert_int_equal(b.counts[JERRY_STATUS_PENDING], 3);
+	assert_int_equal(b.counts[JERRY_STATUS_IN_PROGRESS], 2);
+	assert_int_equal(b.counts[JERRY_STATUS_DONE], 1);
+	/* only what changed in the last 1.5 s, newest first */
+	assert_true(b.nchanged >= 1);
+	assert_int_equal(b.changed[0]->num, 6);
+	for (size_t i = 0; i < b.nchanged; i++)
+		assert_true(b.changed[i]->updated_at >= b.since);
+	assert_int_equal(b.nclaimed, 2);
+	assert_int_equal(b.claimed[0]->num, 3);
+	assert_int_equal(b.nstale, 1);
+	assert_int_equal(b.stale[0]->num, 4);
+	assert_int_equal(b.nclosable, 1);
+	assert_int_equal(b.closable[0]->num, 1);
+	assert_int_equal(b.nblocked, 1);
+	/* the waiting item is not ready */
+	for (size_t i = 0; i < b.nready; i++)
+		assert_true(b.ready[i]->num != 5);
+
+	assert_int_equal(jr_app_brief_text(&text, &b, "alice@host:1", 5, &err), 0);
+	assert_non_null(strstr(text, "## Now (you are alice@host:1)\nitems: 6 (pending 3, "));
+	assert_non_null(strstr(text, "your claims:\n  WORK-003  in_progress  by alice@host:1 until "));
+	assert_non_null(strstr(text, "claimed by others:\n  WORK-004  in_progress  by bob@host:2"));
+	assert_non_null(strstr(text, "[expired]\nstale claims"));
+	assert_non_null(strstr(text, "ready, best first:\n  WORK-"));
+	free(text);
+	/* a list cut at one row says how many more */
+	assert_int_equal(jr_app_brief_text(&text, &b, "nobody", 1, &err), 0);
+	assert_non_null(strstr(text, "your claims:\n  (none)\nclaimed by others:\n  WORK-003"));
+	assert_non_null(strstr(text, "  ... and 1 more\n"));
+	free(text);
+	jr_app_brief_release(&b);
+	jr_app_brief_release(NULL);
+}
+
 /* ---- the pool: stale claims and assignments (issue 10) ------------------------ */
 
 /* claim --next as the port's claimer; the item's ID, or "" with the error code. */
@@ -1607,6 +1671,7 @@ int main(void)
 		T(test_containers__done_with_open_items_below_is_refused_unless_forced),
 		T(test_containers__cancel_cascades_only_when_asked),
 		T(test_containers__the_parent_to_close_is_named_never_closed),
+		T(test_brief__counts_lists_and_the_text_agree),
 		T(test_pool__stale_claim_is_ready_and_taken_over_in_priority_order),
 		T(test_pool__claim_next_respects_assignments_but_not_a_stale_claims),
 		T(test_history__any_spelling_oldest_first_missing_item_refused),
