@@ -48,8 +48,6 @@ static const char guide[] =
 struct server {
 	FILE *in, *out, *diag;
 	struct mcp_session s;
-	int initialized;
-	int out_failed;
 };
 
 /* ---- answers -------------------------------------------------------------------- */
@@ -103,23 +101,45 @@ static void derive_name(struct server *sv, const char *client)
 	snprintf(sv->s.name, sizeof(sv->s.name), "%s-%ld", base, (long)getpid());
 }
 
+/* How many rows each list of the briefing shows, and the window of "changed". */
+#define BRIEF_ROWS 5
+#define BRIEF_SINCE_MS (24LL * 60 * 60 * 1000)
+
 /*
  * Who acts when no name was given: the library's own name when it derives
  * one that is a name (CLAUDE_CODE_SESSION_ID: the same name the agent's
  * `jerry` commands get), else the client's name and this process's ID.
+ * And the briefing: the guide, then the store now as `prime` shows it
+ * (jerry_brief_text), or why there is no store.  NULL when out of memory.
  */
-static void settle_identity(struct server *sv, const char *client)
+static char *settle(struct server *sv, const char *client)
 {
-	if (sv->s.opts->instance)
-		return;
 	jerry_store *st = NULL;
 	jerry_error err;
-	int named = 0;
-	if (jerry_store_open(&st, sv->s.opts, &err) == 0)
-		named = jerry_store_named(st);
-	jerry_store_free(st);
-	if (!named)
+	jerry_brief b;
+	char *now = NULL, *out = NULL;
+	struct jr_sb sb = JR_SB_INIT;
+	int rc = jerry_store_open(&st, sv->s.opts, &err);
+	if (!sv->s.opts->instance && !(rc == 0 && jerry_store_named(st)))
 		derive_name(sv, client);
+	const char *me = sv->s.name[0] ? sv->s.name : rc == 0 ? jerry_store_claimer(st) : "";
+	jr_sb_addstr(&sb, guide);
+	jr_sb_addch(&sb, '\n');
+	if (rc == 0 && (rc = jerry_brief_load(&b, st, BRIEF_SINCE_MS, &err)) == 0) {
+		rc = jerry_brief_text(&now, &b, me, BRIEF_ROWS, &err);
+		jerry_brief_release(&b);
+	}
+	if (rc == 0)
+		jr_sb_addstr(&sb, now);
+	else
+		jr_sb_addf(&sb, "You act as %s.  The store cannot be read now: %s\n", me,
+			   err.message);
+	if (!sb.failed)
+		out = jr_sb_detach(&sb, NULL);
+	jr_sb_release(&sb);
+	free(now);
+	jerry_store_free(st);
+	return out;
 }
 
 static int do_initialize(struct server *sv, struct jr_sb *sb, json_t *id, json_t *params)
@@ -134,14 +154,15 @@ static int do_initialize(struct server *sv, struct jr_sb *sb, json_t *id, json_t
 			agreed = versions[i];
 	snprintf(sv->s.version, sizeof(sv->s.version), "%s", agreed);
 	json_t *ci = json_object_get(params, "clientInfo");
-	settle_identity(sv, json_string_value(json_object_get(ci, "name")));
-	sv->initialized = 1;
+	char *brief = settle(sv, json_string_value(json_object_get(ci, "name")));
 
-	json_t *r = json_pack("{s:s,s:{s:{s:b}},s:{s:s,s:s},s:s}", "protocolVersion", agreed,
-			      "capabilities", "tools", "listChanged", 0, "serverInfo", "name",
-			      "jerry", "version", JERRY_VERSION, "instructions", guide);
+	json_t *r = brief ? json_pack("{s:s,s:{s:{s:b}},s:{s:s,s:s},s:s}", "protocolVersion", agreed,
+				      "capabilities", "tools", "listChanged", 0, "serverInfo", "name",
+				      "jerry", "version", JERRY_VERSION, "instructions", brief)
+			  : NULL;
 	char *text = r ? json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(r);
+	free(brief);
 	int rc = text ? answer_result(sb, id, text) : JERRY_ENOMEM;
 	free(text);
 	return rc;

@@ -38,6 +38,8 @@ check('server is jerry', client.getServerVersion()?.name === 'jerry', client.get
 const instructions = client.getInstructions() || '';
 check('instructions brief the tools', /claim/.test(instructions) && /if_version/.test(instructions),
 	instructions);
+check('instructions carry the state now, for this name (jerry_brief_text)',
+	/you are sdk-test-\d+\)/.test(instructions) && /^items: 0 /m.test(instructions), instructions);
 const list = await client.listTools();
 const names = list.tools.map((t) => t.name).sort();
 check('the ten tools', JSON.stringify(names) === JSON.stringify(['claim', 'create', 'dep', 'list',
@@ -191,8 +193,19 @@ const size = JSON.stringify(r).length;
 check(`a huge item fits one result (${size} chars), and says what it left out`,
 	size <= RESULT_MAX && S(r).item.notes_omitted > 0, { size, keys: Object.keys(S(r).item) });
 
+// ---- identity: JERRY_INSTANCE, else the library's CLAUDE_CODE_SESSION_ID name --------------
+for (const [env, want] of [[{ JERRY_INSTANCE: 'agent-x' }, 'agent-x'],
+	[{ CLAUDE_CODE_SESSION_ID: '0f3c9a7e-5b1d-4c2a-9e8f-1234567890ab' }, 'claude-0f3c9a7e']]) {
+	const o = await connect('other-client', env);
+	r = await o.client.callTool({ name: 'note', arguments: { id: '1', text: 'who?' } });
+	check(`${Object.keys(env)[0]} names the actor: ${want}`, S(r).item?.updated_by === want, r);
+	await o.client.close();
+}
+
 // ---- no store: the CLI's refusal ----------------------------------------------------
 const lost = await connect('lost', { JERRY_DATA: '/nonexistent/jerry-data' });
+check('no store: the instructions say so', /cannot be read now/.test(lost.client.getInstructions()),
+	lost.client.getInstructions());
 r = await lost.client.callTool({ name: 'ready', arguments: {} });
 check('no store: not_found, exit 3', r.isError && S(r).error.exit === 3, r);
 await lost.client.close();
