@@ -122,7 +122,8 @@ static char *settle(struct server *sv, const char *client)
 	int rc = jerry_store_open(&st, sv->s.opts, &err);
 	if (!sv->s.opts->instance && !(rc == 0 && jerry_store_named(st)))
 		derive_name(sv, client);
-	const char *me = sv->s.name[0] ? sv->s.name : rc == 0 ? jerry_store_claimer(st) : "";
+	const char *me = sv->s.name[0] ? sv->s.name : rc == 0 ? jerry_store_claimer(st)
+				    : sv->s.opts->instance ? sv->s.opts->instance : "";
 	jr_sb_addstr(&sb, guide);
 	jr_sb_addch(&sb, '\n');
 	if (rc == 0 && (rc = jerry_brief_load(&b, st, BRIEF_SINCE_MS, &err)) == 0) {

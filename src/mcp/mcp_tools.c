@@ -207,6 +207,8 @@ static int open_store(struct call *c)
 	const char *as = arg_str(c, "as"), *token = arg_str(c, "token");
 	if (c->rc)
 		return c->rc;
+	if (as && !*as)
+		return refuse(c, JERRY_EINVALID, "%s", "argument 'as' needs a name");
 	if (as)
 		o.instance = as;
 	else if (c->s->name[0])

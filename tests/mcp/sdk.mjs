@@ -154,6 +154,8 @@ check('token proves the claim under another name', S(r)?.item?.status === 'done'
 c = cli(['--as', 'shell-agent', 'claim', '5']);
 r = await call('claim', { action: 'release', id: '5', as: 'shell-agent' });
 check('release', S(r).item.status === 'pending' && S(r).item.claim === null, r);
+r = await call('show', { id: '1', as: '' });
+check('an empty as: invalid', r.isError && S(r).error.exit === 2, r);
 r = await call('claim', { action: 'claim' });
 check('claim without id: invalid', r.isError && S(r).error.exit === 2, r);
 r = await call('claim', { action: 'next', lease: 'forever' });
