@@ -34,14 +34,15 @@ B ?= build
 
 LIB_SRC := $(wildcard src/util/*.c) $(wildcard src/domain/*.c) $(wildcard src/app/*.c) \
            $(wildcard src/store/*.c) $(wildcard src/lib/*.c)
-CLI_SRC := $(wildcard src/cli/*.c)
+# The faces: the command, and the MCP server it starts (jerry mcp).
+CLI_SRC := $(wildcard src/cli/*.c) $(wildcard src/mcp/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all check unit system stress memcheck deps-build deps-test demo bench bench-quick \
+.PHONY: all check unit system stress mcp-test memcheck deps-build deps-test demo bench bench-quick \
         validate validate-ci sensitivity sensitivity-ci fuzz install uninstall clean asan fault
 
 all: $(B)/jerry $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
@@ -105,6 +106,12 @@ system: all
 
 stress: all
 	@sh tests/run-stress.sh $(B)/jerry
+
+# jerry mcp under the official MCP SDK (tests/mcp: its own package.json and
+# lock, installed by npm ci when missing); `make system` runs them too.
+mcp-test: all
+	@sh tests/mcp/setup.sh
+	@sh tests/run-system.sh $(B)/jerry tests/system/t026[0-9]-mcp-*.sh
 
 # The sanitizer build lives in its own tree so it never mixes objects.
 ASAN_MAKE = $(MAKE) --no-print-directory B=build/asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \

@@ -451,6 +451,9 @@ class Bench:
 
         self.label_queue()
 
+        # 5b. jerry mcp: one long-lived server, no process start per call
+        self.mcp(s100, s10k, rdir, self.raw["list"]["jerry_ready_json"])
+
         # 6. numbers spread over 1..10^9
         self.spread()
 
@@ -551,6 +554,89 @@ class Bench:
                  "not luck: %.0f ms per update at this throughput" % (P, 1000.0 / jtp)))
 
     # ---- output ----------------------------------------------------------
+    def mcp(self, s100, s10k, rdir, cli_ready):
+        """`jerry mcp`: a create and an update through one long-lived server
+        against one durable atomic replace done in-process (temp file,
+        fsync, rename, directory fsync: the floor of any durable write, no
+        process start), interleaved round by round; and `ready` at 10,000
+        items through the server against the CLI's `ready --json`."""
+        def stats(ns):
+            ns = sorted(ns)
+            q = statistics.quantiles(ns, n=10, method="inclusive") if len(ns) > 1 else ns * 9
+            return {"median_ms": statistics.median(ns) / 1e6, "p10_ms": q[0] / 1e6,
+                    "p90_ms": q[8] / 1e6, "min_ms": ns[0] / 1e6, "max_ms": ns[-1] / 1e6,
+                    "runs": len(ns), "fails": 0}
+
+        class Server:
+            def __init__(s, jerry, store, env):
+                s.p = subprocess.Popen([jerry, "--data", store, "mcp"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                       env=env, text=True, bufsize=1)
+                s.id = 0
+                s.rpc("initialize", {"protocolVersion": "2025-11-25", "capabilities": {},
+                                     "clientInfo": {"name": "bench", "version": "1"}})
+
+            def rpc(s, method, params):
+                s.id += 1
+                s.p.stdin.write(json.dumps({"jsonrpc": "2.0", "id": s.id, "method": method,
+                                            "params": params}) + "\n")
+                s.p.stdin.flush()
+                m = json.loads(s.p.stdout.readline())
+                if "error" in m or m["result"].get("isError"):
+                    raise RuntimeError("jerry mcp %s: %s" % (method, m))
+                return m
+
+            def timed(s, tool, args):
+                t = time.perf_counter_ns()
+                s.rpc("tools/call", {"name": tool, "arguments": args})
+                return time.perf_counter_ns() - t
+
+            def close(s):
+                s.p.stdin.close()
+                s.p.wait()
+
+        def replace(i):
+            t = time.perf_counter_ns()
+            tmp = os.path.join(rdir, ".mcp-floor.json.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.write(fd, (json.dumps(item(51), indent=2) + "\n").encode())
+            os.fsync(fd)
+            os.close(fd)
+            os.rename(tmp, os.path.join(rdir, "mcp-floor.json"))
+            dfd = os.open(rdir, os.O_RDONLY)
+            os.fsync(dfd)
+            os.close(dfd)
+            return time.perf_counter_ns() - t
+
+        rounds, warm = self.cfg["rounds"], self.cfg["warm"]
+        log("timing mcp: create, update, replace x %d rounds; ready x %d" %
+            (rounds, self.cfg["list_rounds"]))
+        srv = Server(self.jerry, s100, self.env)
+        floor, create, update = [], [], []
+        for i in range(warm + rounds):
+            f = replace(i)
+            c = srv.timed("create", {"title": "bench mcp create %d" % i})
+            u = srv.timed("update", {"id": "WORK-051", "title": "bench mcp update %d" % i})
+            if i >= warm:
+                floor.append(f)
+                create.append(c)
+                update.append(u)
+        srv.close()
+        srv = Server(self.jerry, s10k, self.env)
+        ready = [srv.timed("ready", {}) for _ in range(warm + self.cfg["list_rounds"])][warm:]
+        srv.close()
+        self.raw["mcp"] = {"replace_inproc": stats(floor), "create": stats(create),
+                           "update": stats(update), "ready_10k": stats(ready)}
+        m = self.raw["mcp"]
+        self.ratio_row("mcp create (one server)", 100, m["create"], "in-process durable replace",
+                       m["replace_inproc"], 1.5)
+        self.ratio_row("mcp update (one server)", 100, m["update"], "in-process durable replace",
+                       m["replace_inproc"], 1.5)
+        self.ratio_row("mcp create vs CLI create", 100, m["create"], "jerry create",
+                       self.raw["write"]["jerry_create_100"], None)
+        self.ratio_row("mcp ready (one server)", 10000, m["ready_10k"], "jerry ready --json",
+                       cli_ready, 0.5)
+
     def report(self):
         def ms(m):
             return "%.2f (%.2f-%.2f)" % (m["median_ms"], m["p10_ms"], m["p90_ms"])

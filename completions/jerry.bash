@@ -24,7 +24,7 @@ _jerry()
 	fi
 
 	local commands="init create show list update start block done cancel reopen note check reindex
-		claim heartbeat release dep ready blocked search summary prime history log help"
+		claim heartbeat release dep ready blocked search summary prime history log mcp help"
 	local global_opts="--json --data --lock-timeout --as --help --version"
 	local types="epic feature story task subtask bug spike"
 	local priorities="critical high medium low"
@@ -120,7 +120,7 @@ _jerry()
 
 	local opts="" takes_id=0
 	case $cmd in
-	init | show | reindex | blocked | prime | history) ;;
+	init | show | reindex | blocked | prime | history | mcp) ;;
 	release)
 		opts="--force --claim"
 		;;

@@ -51,6 +51,8 @@ list() {
 		util-linux cmd:setpriv
 		mount cmd:losetup
 		procps cmd:pgrep
+		nodejs cmd:node
+		npm cmd:npm
 		EOF
 		;;
 	validate) cat <<-'EOF'

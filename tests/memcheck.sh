@@ -135,6 +135,34 @@ mv "$tmp/sequences.json" "$JERRY_DATA/sequences.json"
 "$jerry" dep rm 1 --on 999999999 >/dev/null 2>&1
 rm "$JERRY_DATA/items/WORK-999999999.json" "$JERRY_DATA/items/WORK-123456789012345678901234567890.json"
 "$jerry" reindex >/dev/null 2>&1
+# jerry mcp (t0260, t0261): a session through every tool, refusals, bad lines, a batch.
+{
+	echo '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","clientInfo":{"name":"vg"}}}'
+	echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+	echo '{"jsonrpc":"2.0","id":2,"method":"tools/list"}'
+	for call in '"ready","arguments":{"limit":2}' '"ready","arguments":{"cursor":"ready.o1","limit":1}' \
+		'"list","arguments":{"all":true,"limit":2}' '"list","arguments":{"cursor":"list.a1"}' \
+		'"search","arguments":{"text":"item","all":true}' '"show","arguments":{"id":"1"}' \
+		'"create","arguments":{"title":"from mcp","labels":["a","b"],"description":"d"}' \
+		'"update","arguments":{"id":"1","if_version":1,"title":"stale"}' \
+		'"update","arguments":{"id":"1","add_labels":["z"],"remove_labels":["z"],"priority":"low"}' \
+		'"note","arguments":{"id":"1","text":"from mcp"}' \
+		'"transition","arguments":{"id":"1","action":"reopen"}' \
+		'"transition","arguments":{"id":"2","action":"done","reason":"r","force":true}' \
+		'"claim","arguments":{"action":"next","lease":"1h","type":"task"}' \
+		'"claim","arguments":{"action":"heartbeat","id":"1","as":"other"}' \
+		'"claim","arguments":{"action":"release","id":"1","force":true}' \
+		'"dep","arguments":{"action":"add","id":"1","on":["2"]}' \
+		'"dep","arguments":{"action":"tree","id":"1"}' '"dep","arguments":{"action":"rm","id":"1","on":["2"]}' \
+		'"dep","arguments":{"action":"add","id":"1"}' '"show","arguments":{"id":"x","bogus":1}' \
+		'"nonesuch"'; do
+		echo "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":$call}}"
+	done
+	echo 'garbage'
+	echo '[{"jsonrpc":"2.0","id":4,"method":"ping"},{"jsonrpc":"2.0","method":"x"},{"jsonrpc":"2.0","id":5,"method":"nope"}]'
+	echo '{"jsonrpc":"2.0","id":6,"method":"ping"'
+} >"$tmp/mcp-in"
+vg mcp mcp <"$tmp/mcp-in"
 printf '{ "id": broken' >"$JERRY_DATA/items/WORK-003.json"
 vg corrupt show 3
 vg check-corrupt check --json

@@ -128,6 +128,15 @@ typedef struct jerry_error {
 } jerry_error;
 
 void jerry_error_clear(jerry_error *err);
+/*
+ * The error object every face shows for a refusal, as compact JSON text:
+ * {"code", "exit", "message"} and what applies of "hint", "item", "path",
+ * "line", "column", "expected_version", "current_version", "holder",
+ * "holder_expires_at", "open_dependencies", "open_descendants",
+ * "allowed" (doc/CLI.md).  `code` is the jerry_code (a code >= 0 counts as
+ * JERRY_EINTERNAL).  malloc'd; NULL when out of memory.
+ */
+char *jerry_error_json(int code, const jerry_error *err);
 
 /* ---- the domain ------------------------------------------------------ */
 
@@ -549,6 +558,16 @@ typedef struct jerry_dep_node {
 int jerry_dep_tree(jerry_dep_node **out, size_t *out_n, jerry_store *store, const char *id,
 		   jerry_error *err);
 void jerry_dep_nodes_free(jerry_dep_node *nodes, size_t n);
+/*
+ * The JSON every face shows for these results (the `jerry` command's
+ * --json, `jerry mcp`'s tool results), malloc'd, NULL when out of memory;
+ * flags as jerry_item_json.  jerry_ready_item_json: an item of
+ * jerry_ready(), with "stale_claim": {"by", "expired_at"} when it still
+ * carries a claim (one that went stale).  jerry_dep_tree_json: the nodes
+ * as [{"id", "title", "status", "depth", "via"}].
+ */
+char *jerry_ready_item_json(const jerry_item *item, int flags);
+char *jerry_dep_tree_json(const jerry_dep_node *nodes, size_t n, int flags);
 
 /*
  * Ready work: pending items with no live claim, and in_progress items whose

@@ -205,5 +205,6 @@ int cmd_summary(struct cli *cli, const struct cli_args *args);
 int cmd_prime(struct cli *cli, const struct cli_args *args);
 int cmd_history(struct cli *cli, const struct cli_args *args);
 int cmd_log(struct cli *cli, const struct cli_args *args);
+int cmd_mcp(struct cli *cli, const struct cli_args *args);
 
 #endif

@@ -165,18 +165,7 @@ static int dep_tree(struct cli *cli, jerry_store *store, const char *id)
 		return out_error(cli, rc, &err);
 	int status = 0;
 	if (cli->json) {
-		json_t *arr = json_array();
-		for (size_t i = 0; arr && i < n; i++) {
-			char via[32] = "";
-			if (nodes[i].via)
-				jerry_id_format(via, sizeof(via), nodes[i].via);
-			json_t *o = json_pack("{s:s,s:o,s:s,s:i,s:s*}", "id", nodes[i].item->id, "title",
-					      out_json_string(nodes[i].item->title), "status",
-					      jerry_status_name(nodes[i].item->status), "depth",
-					      nodes[i].depth, "via", nodes[i].via ? via : NULL);
-			out_json_push(&arr, o);
-		}
-		status = out_json(cli, arr);
+		status = out_json_text(cli, jerry_dep_tree_json(nodes, n, 0));
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			const jerry_item *it = nodes[i].item;

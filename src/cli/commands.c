@@ -226,6 +226,8 @@ const struct cli_cmd cli_commands[] = {
 	  no_opts, 1, 1, cmd_history, .flags = CLI_STORE },
 	{ "log", "[--since SPAN] [--by NAME]... [--item ID]... [--limit N]",
 	  "every change in the project, newest first: who, when, what", log_opts, 0, 0, cmd_log, .flags = CLI_STORE },
+	{ "mcp", "", "serve the Model Context Protocol on stdin/stdout: tools for agents",
+	  no_opts, 0, 0, cmd_mcp },
 	{ "help", "[COMMAND]", "show help for jerry or for a command", no_opts, 0, 1, NULL, .flags = CLI_HELP },
 	{ .name = NULL }
 };

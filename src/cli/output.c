@@ -188,21 +188,6 @@ int out_card(const struct cli *cli, const jerry_item *it)
 
 /* ---- the list table ------------------------------------------------------- */
 
-/* An item of `ready` whose claim went stale, with "stale_claim": {by, expired_at}. */
-static char *stale_json(const jerry_item *it)
-{
-	static const char *const key[] = {"stale_claim"};
-	char *out = NULL, at[40];
-	jerry_time_format(at, sizeof(at), it->claim.expires_ms);
-	json_t *sc = json_pack("{s:s,s:s}", "by", it->claim.by, "expired_at", at);
-	char *text = sc ? json_dumps(sc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	if (text)
-		out = jerry_item_json_with(it, JERRY_JSON_COMPACT, key, (const char *const *)&text, 1);
-	json_decref(sc);
-	free(text);
-	return out;
-}
-
 /*
  * An array of items, one compact object per line, written as it goes: a
  * 100,000-item list never holds a second copy of itself as one JSON tree
@@ -212,8 +197,8 @@ static int items_json_stream(const struct cli *cli, jerry_item *const *items, si
 {
 	fputs(n ? "[\n" : "[]\n", stdout);
 	for (size_t i = 0; i < n; i++) {
-		char *text = stale && items[i]->claim.by ? stale_json(items[i])
-							   : jerry_item_json(items[i], JERRY_JSON_COMPACT);
+		char *text = stale ? jerry_ready_item_json(items[i], JERRY_JSON_COMPACT)
+				   : jerry_item_json(items[i], JERRY_JSON_COMPACT);
 		if (!text)
 			return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 		fputs(text, stdout);

@@ -64,6 +64,21 @@ char *jerry_item_json_with(const jerry_item *item, int flags, const char *const 
 	return jr_codec_item_json_with(item, flags, keys, values, n);
 }
 
+char *jerry_error_json(int code, const jerry_error *err)
+{
+	return jr_codec_error_json(code, err);
+}
+
+char *jerry_ready_item_json(const jerry_item *item, int flags)
+{
+	return jr_codec_ready_item_json(item, flags);
+}
+
+char *jerry_dep_tree_json(const jerry_dep_node *nodes, size_t n, int flags)
+{
+	return jr_codec_dep_tree_json(nodes, n, flags);
+}
+
 /* ---- items: app/app.c ---------------------------------------------------------- */
 
 int jerry_create(jerry_item **out, jerry_store *store, const jerry_create_spec *spec,
