@@ -128,6 +128,13 @@ typedef struct jerry_error {
 } jerry_error;
 
 void jerry_error_clear(jerry_error *err);
+/*
+ * The error as the JSON object every face gives it (the `jerry` command's
+ * --json error, doc/CLI.md): {"code", "exit", "message", "hint", "item",
+ * ... "allowed"}, compact, in *out (malloc'd; free() it).  An empty
+ * message is the code's name.  0, or JERRY_ENOMEM (*out NULL).
+ */
+int jerry_error_json(char **out, const jerry_error *e);
 
 /* ---- the domain ------------------------------------------------------ */
 
@@ -300,6 +307,15 @@ const char *jerry_store_claimer(const jerry_store *store);
 int64_t jerry_store_now(jerry_store *store);
 /* 1 when the claimer is a name (given or derived), which no session qualifies. */
 int jerry_store_named(const jerry_store *store);
+/*
+ * A short text that changes whenever any process commits a write to the
+ * store, at the cost of a stat or two and no read: a face that shows the
+ * store live (jerry serve) asks it often and reloads when it differs.
+ * Equal stamps mean nothing was committed in between.  out gets at least
+ * JERRY_STAMP_MAX bytes.
+ */
+#define JERRY_STAMP_MAX 128
+int jerry_store_stamp(char *out, size_t size, jerry_store *store, jerry_error *err);
 
 /* ---- use cases --------------------------------------------------------- */
 

@@ -66,115 +66,28 @@ json_t *out_json_string(const char *s)
 	return v;
 }
 
-static int set_str(json_t *obj, const char *key, const char *value)
+/*
+ * The error object of --json, the library's (jerry_error_json), for the
+ * code rc and the message given: text in *out, or NULL when out of memory.
+ */
+static char *error_text(int rc, const jerry_error *err, const char *message)
 {
-	json_t *v = out_json_string(value);
-	return v ? json_object_set_new(obj, key, v) : -1;
+	jerry_error e = *err;
+	char *text;
+	e.code = rc;
+	if (message != err->message)
+		snprintf(e.message, sizeof(e.message), "%s", message);
+	return jerry_error_json(&text, &e) ? NULL : text;
 }
 
-static int set_int(json_t *obj, const char *key, json_int_t value)
+static void error_json(int rc, const jerry_error *err, const char *message)
 {
-	return json_object_set_new(obj, key, json_integer(value));
-}
-
-/* The moves a refused transition allows, as ["in_progress", "cancelled"]. */
-static json_t *allowed_array(const jerry_status *moves, size_t n)
-{
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < n; i++)
-		out_json_push(&arr, out_json_string(jerry_status_name(moves[i])));
-	return arr;
-}
-
-/* The error object of --json: {"code", "exit", "message", ...}; NULL when out of memory. */
-static json_t *error_object(int rc, int status, const jerry_error *err, const char *message)
-{
-	json_t *e = json_object();
-	char when[40];
-	int bad = !e;
-	bad = bad || set_str(e, "code", jerry_code_name(rc));
-	bad = bad || set_int(e, "exit", status);
-	bad = bad || set_str(e, "message", message);
-	if (err->hint[0])
-		bad = bad || set_str(e, "hint", err->hint);
-	if (err->item[0])
-		bad = bad || set_str(e, "item", err->item);
-	if (err->path[0])
-		bad = bad || set_str(e, "path", err->path);
-	/* A position is line and column together; column 0 is real (end of file). */
-	if (err->line > 0) {
-		bad = bad || set_int(e, "line", err->line);
-		bad = bad || set_int(e, "column", err->column);
+	char *text = error_text(rc, err, message);
+	if (text) {
+		fprintf(stderr, "{\"error\":%s}\n", text);
+		free(text);
+		return;
 	}
-	if (rc == JERRY_ECONFLICT && (err->expected_version || err->current_version)) {
-		bad = bad || set_int(e, "expected_version", err->expected_version);
-		bad = bad || set_int(e, "current_version", err->current_version);
-	}
-	if (err->holder[0])
-		bad = bad || set_str(e, "holder", err->holder);
-	if (err->holder_expires_ms) {
-		jerry_time_format(when, sizeof(when), err->holder_expires_ms);
-		bad = bad || set_str(e, "holder_expires_at", when);
-	}
-	/* Refused by the dependency gate: the dependencies that are not done. */
-	if (err->nopen_deps) {
-		json_t *deps = json_array();
-		size_t n = err->nopen_deps < JERRY_ERROR_DEPS_MAX ? err->nopen_deps : JERRY_ERROR_DEPS_MAX;
-		for (size_t i = 0; i < n; i++) {
-			char id[32];
-			int st = err->open_deps[i].status;
-			jerry_id_format(id, sizeof(id), err->open_deps[i].num);
-			out_json_push(&deps, json_pack("{s:s,s:s}", "id", id, "status",
-						       st < 0 ? "missing" : jerry_status_name((jerry_status)st)));
-		}
-		bad = bad || !deps || json_object_set_new(e, "open_dependencies", deps);
-		bad = bad || set_int(e, "open_dependency_count", (json_int_t)err->nopen_deps);
-	}
-	/* Refused closing a parent: the open items below it. */
-	if (err->nopen_descendants) {
-		json_t *below = json_array();
-		size_t n = err->nopen_descendants < JERRY_ERROR_DEPS_MAX ? err->nopen_descendants
-									 : JERRY_ERROR_DEPS_MAX;
-		for (size_t i = 0; i < n; i++) {
-			char id[32];
-			jerry_id_format(id, sizeof(id), err->open_descendants[i].num);
-			out_json_push(&below, json_pack("{s:s,s:s}", "id", id, "status",
-				jerry_status_name((jerry_status)err->open_descendants[i].status)));
-		}
-		bad = bad || !below || json_object_set_new(e, "open_descendants", below);
-		bad = bad || set_int(e, "open_descendant_count", (json_int_t)err->nopen_descendants);
-	}
-	/* A committed change whose result was lost: the version it made. */
-	if (rc == JERRY_EOUTPUT && err->current_version)
-		bad = bad || set_int(e, "version", err->current_version);
-	jerry_status moves[JERRY_STATUS__COUNT];
-	size_t nmoves = jerry_error_allowed(moves, err);
-	if (nmoves) {
-		json_t *a = allowed_array(moves, nmoves);
-		bad = bad || !a || json_object_set_new(e, "allowed", a);
-	}
-	if (bad) {
-		json_decref(e);
-		return NULL;
-	}
-	return e;
-}
-
-static void error_json(int rc, int status, const jerry_error *err, const char *message)
-{
-	json_t *e = error_object(rc, status, err, message), *root = json_object();
-	if (e && root && json_object_set_new(root, "error", e) == 0) {
-		e = NULL;
-		char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (text) {
-			fprintf(stderr, "%s\n", text);
-			free(text);
-			json_decref(root);
-			return;
-		}
-	}
-	json_decref(e);
-	json_decref(root);
 	/* Out of memory building the error: say so in the promised shape. */
 	fprintf(stderr, "{\"error\":{\"code\":\"out_of_memory\",\"exit\":1,"
 			"\"message\":\"out of memory\"}}\n");
@@ -198,14 +111,16 @@ static int report(const struct cli *cli, int rc, const jerry_error *err)
 	const char *message = err->message[0] ? err->message : jerry_code_name(rc);
 	if (cli->json && cli->each) {
 		/* One of several IDs: its error is its entry in the array of results. */
-		json_t *e = error_object(rc, status, err, message);
+		char *text = error_text(rc, err, message);
+		json_t *e = text ? json_loads(text, 0, NULL) : NULL;
+		free(text);
 		json_t *o = e ? json_pack("{s:s,s:o}", "id", err->item[0] ? err->item : cli->each->id,
 					  "error", e) : NULL;
 		each_push(cli, o);
 		return status;
 	}
 	if (cli->json) {
-		error_json(rc, status, err, message);
+		error_json(rc, err, message);
 	} else {
 		fprintf(stderr, "jerry: %s\n", message);
 		if (err->hint[0])

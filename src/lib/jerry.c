@@ -40,6 +40,11 @@ const char *jerry_store_instance(const jerry_store *store) { return jr_store_ins
 const char *jerry_store_claimer(const jerry_store *store) { return jr_store_claimer(store); }
 int jerry_store_named(const jerry_store *store) { return jr_store_named(store); }
 
+int jerry_store_stamp(char *out, size_t size, jerry_store *store, jerry_error *err)
+{
+	return jr_store_stamp(out, size, store, err);
+}
+
 int64_t jerry_store_now(jerry_store *store)
 {
 	const jr_port *port = jr_store_port(store);
@@ -62,6 +67,11 @@ char *jerry_item_json_with(const jerry_item *item, int flags, const char *const 
 			   const char *const *values, size_t n)
 {
 	return jr_codec_item_json_with(item, flags, keys, values, n);
+}
+
+int jerry_error_json(char **out, const jerry_error *e)
+{
+	return jr_codec_error_json(out, e);
 }
 
 /* ---- items: app/app.c ---------------------------------------------------------- */

@@ -30,6 +30,8 @@ char *jr_codec_item_json(const jerry_item *item, int flags);
 char *jr_codec_items_json(jerry_item *const *items, size_t n, int flags);
 char *jr_codec_item_json_with(const jerry_item *item, int flags, const char *const *keys,
 			      const char *const *values, size_t n);
+/* An error's JSON object: see jerry_error_json. */
+int jr_codec_error_json(char **out, const jerry_error *e);
 /* One note: {"at", "by", "text"}.  NULL when out of memory. */
 json_t *jr_codec_note(const jerry_note *note);
 
