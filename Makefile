@@ -38,6 +38,14 @@ CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 
+# jerry serve (src/serve/): libmicrohttpd, and the page, style and script
+# built into the binary as C arrays (scripts/embed.sh).
+MHD_CFLAGS := $(shell $(PKGCONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS   := $(shell $(PKGCONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+SERVE_ASSETS := $(sort $(wildcard src/serve/assets/*))
+SERVE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard src/serve/*.c)) $(B)/obj/gen/serve_assets.o
+$(SERVE_OBJ): ALL_CFLAGS += $(MHD_CFLAGS)
+
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -47,6 +55,14 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 all: $(B)/jerry $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
 
 $(B)/obj/%.o: %.c $(wildcard include/jerry/*.h src/*/*.h) | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/gen/serve_assets.c: $(SERVE_ASSETS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $(SERVE_ASSETS) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/gen/serve_assets.o: $(B)/gen/serve_assets.c src/serve/serve.h | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -70,8 +86,9 @@ JANSSON_STATIC ?= 1
 JANSSON_A := $(if $(filter 1,$(JANSSON_STATIC)),$(wildcard $(shell $(CC) -print-file-name=libjansson.a 2>/dev/null)))
 CLI_LIBS := $(if $(JANSSON_A),$(JANSSON_A),$(DEP_LIBS))
 
-$(B)/jerry: $(CLI_OBJ) $(B)/libjerry.a
-	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CLI_OBJ) $(B)/libjerry.a $(CLI_LIBS)
+$(B)/jerry: $(CLI_OBJ) $(SERVE_OBJ) $(B)/libjerry.a
+	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $(CLI_OBJ) $(SERVE_OBJ) $(B)/libjerry.a \
+	  $(CLI_LIBS) $(MHD_LIBS)
 
 # Made again at install time, so the installed file names the PREFIX given there.
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \

@@ -33,6 +33,7 @@ list() {
 		make cmd:make
 		pkg-config cmd:pkg-config
 		libjansson-dev c:jansson.h:-ljansson
+		libmicrohttpd-dev c:microhttpd.h:-lmicrohttpd
 		EOF
 		;;
 	demo) cat <<-'EOF'

@@ -585,6 +585,12 @@ typedef struct jerry_waiting {
  */
 int jerry_waiting_on(jerry_waiting **out, size_t *out_n, jerry_store *store, jerry_error *err);
 void jerry_waiting_free(jerry_waiting *waiting, size_t n);
+/*
+ * One waiting item's JSON text, as `jerry blocked --json` gives it: the
+ * item with "waiting_on": [{"id", "status"}] (status "missing" for no such
+ * item).  Flags as jerry_item_json; NULL when out of memory.
+ */
+char *jerry_waiting_json(const jerry_waiting *waiting, int flags);
 
 /*
  * Case-insensitive search in titles, descriptions and notes.  Without `all`,
@@ -638,6 +644,12 @@ void jerry_history_free(jerry_history_entry *entries, size_t n);
  */
 int jerry_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
 		  size_t *ndependents, jerry_store *store, const char *id, jerry_error *err);
+/*
+ * The item `id` as `jerry show --json` gives it: read from its file, with
+ * "children" and "dependents" (jerry_related) as [{"id", "title",
+ * "status"}].  *out is malloc'd text; flags as jerry_item_json.
+ */
+int jerry_show_json(char **out, jerry_store *store, const char *id, int flags, jerry_error *err);
 
 /*
  * jerry_log(): every change in the project, newest first.  The index picks

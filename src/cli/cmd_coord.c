@@ -286,7 +286,6 @@ int cmd_blocked(struct cli *cli, const struct cli_args *args)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const jerry_item *it = items[i].item;
-		json_t *waits = cli->json ? json_array() : NULL;
 		if (!cli->json)
 			printf("%s  %s  %s\n", it->id, jerry_status_name(it->status),
 			       it->title ? it->title : "");
@@ -295,19 +294,13 @@ int cmd_blocked(struct cli *cli, const struct cli_args *args)
 			char did[32];
 			jerry_id_format(did, sizeof(did), items[i].blockers[d].num);
 			const char *st = dep ? jerry_status_name(dep->status) : "missing";
-			if (cli->json)
-				json_array_append_new(waits, json_pack("{s:s,s:s}", "id", did, "status", st));
-			else
+			if (!cli->json)
 				printf("    waits on %s (%s) %s\n", did, st, dep && dep->title ? dep->title : "");
 		}
 		if (!cli->json && it->status == JERRY_STATUS_BLOCKED)
 			printf("    marked blocked\n");
 		if (cli->json) {
-			static const char *const key[] = {"waiting_on"};
-			char *w = waits ? json_dumps(waits, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-			texts[i] = w ? jerry_item_json_with(it, 0, key, (const char *const *)&w, 1) : NULL;
-			free(w);
-			json_decref(waits);
+			texts[i] = jerry_waiting_json(&items[i], 0);
 			out_json_push(&arr, out_json_slot(i));
 		}
 	}

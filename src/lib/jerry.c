@@ -74,6 +74,28 @@ int jerry_error_json(char **out, const jerry_error *e)
 	return jr_codec_error_json(out, e);
 }
 
+char *jerry_waiting_json(const jerry_waiting *waiting, int flags)
+{
+	return jr_view_waiting_json(waiting, flags);
+}
+
+int jerry_show_json(char **out, jerry_store *store, const char *id, int flags, jerry_error *err)
+{
+	jerry_item *item = NULL, **kids = NULL, **deps = NULL;
+	size_t nkids = 0, ndeps = 0;
+	int rc;
+
+	*out = NULL;
+	if (!(rc = jerry_show(&item, store, id, err)) &&
+	    !(rc = jerry_related(&kids, &nkids, &deps, &ndeps, store, id, err)) &&
+	    !(*out = jr_view_related_json(item, flags, kids, nkids, deps, ndeps)))
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+	jerry_item_free(item);
+	jerry_item_array_free(kids, nkids);
+	jerry_item_array_free(deps, ndeps);
+	return rc;
+}
+
 /* ---- items: app/app.c ---------------------------------------------------------- */
 
 int jerry_create(jerry_item **out, jerry_store *store, const jerry_create_spec *spec,

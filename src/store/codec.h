@@ -30,6 +30,10 @@ char *jr_codec_item_json(const jerry_item *item, int flags);
 char *jr_codec_items_json(jerry_item *const *items, size_t n, int flags);
 char *jr_codec_item_json_with(const jerry_item *item, int flags, const char *const *keys,
 			      const char *const *values, size_t n);
+/* view_json.c: see jerry_show_json and jerry_waiting_json. */
+char *jr_view_related_json(const jerry_item *item, int flags, jerry_item *const *kids,
+			   size_t nkids, jerry_item *const *deps, size_t ndeps);
+char *jr_view_waiting_json(const jerry_waiting *w, int flags);
 /* An error's JSON object: see jerry_error_json. */
 int jr_codec_error_json(char **out, const jerry_error *e);
 /* One note: {"at", "by", "text"}.  NULL when out of memory. */
