@@ -433,8 +433,10 @@ static int create(struct serve_reply *out, jerry_store *store, json_t *body)
 	spec.labels = labels;
 	if (!spec.title)
 		rc = bad_request(out, "a new item needs a title");
+	else if ((rc = jerry_create(&it, store, &spec, &err)) == 0 || rc == JERRY_EDURABLE)
+		rc = reply_item(out, rc, &err, it);
 	else
-		rc = reply_item(out, jerry_create(&it, store, &spec, &err), &err, it);
+		rc = fail(out, rc, &err);
 	free(labels);
 	jerry_item_free(it);
 	return rc;
