@@ -49,7 +49,7 @@ $(SERVE_OBJ): ALL_CFLAGS += $(MHD_CFLAGS)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all check unit system stress memcheck deps-build deps-test demo bench bench-quick \
+.PHONY: all check unit system stress browser memcheck deps-build deps-test demo bench bench-quick \
         validate validate-ci sensitivity sensitivity-ci fuzz install uninstall clean asan fault
 
 all: $(B)/jerry $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
@@ -101,7 +101,7 @@ $(B)/jerry.pc: jerry.pc.in Makefile
 # One call checks everything the goals on the command line need, so one
 # message names every missing package (make demo: the build and demo lists).
 DEPS_LISTS := build $(if $(filter demo,$(MAKECMDGOALS)),demo) \
-	$(if $(filter check unit asan fuzz memcheck,$(MAKECMDGOALS)),test) \
+	$(if $(filter check unit asan fuzz memcheck browser,$(MAKECMDGOALS)),test) \
 	$(if $(filter check validate validate-ci sensitivity sensitivity-ci,$(MAKECMDGOALS)),validate) \
 	$(if $(filter bench bench-quick,$(MAKECMDGOALS)),bench)
 deps-build:
@@ -122,6 +122,10 @@ system: all
 
 stress: all
 	@sh tests/run-stress.sh $(B)/jerry
+
+# jerry serve in Debian's chromium, driven by playwright-core (tests/browser/).
+browser: all
+	@sh tests/browser/run.sh $(B)/jerry
 
 # The sanitizer build lives in its own tree so it never mixes objects.
 ASAN_MAKE = $(MAKE) --no-print-directory B=build/asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
@@ -172,6 +176,7 @@ check: deps-test
 	bash tests/record.sh $(COUNTS) unit $(MAKE) --no-print-directory $(JOBS) STRICT=1 unit || st=1; \
 	bash tests/record.sh $(COUNTS) system $(MAKE) --no-print-directory STRICT=1 system || st=1; \
 	bash tests/record.sh $(COUNTS) stress $(MAKE) --no-print-directory STRICT=1 stress || st=1; \
+	bash tests/record.sh $(COUNTS) browser $(MAKE) --no-print-directory STRICT=1 browser || st=1; \
 	bash tests/record.sh $(COUNTS) validate-ci $(MAKE) --no-print-directory STRICT=1 validate-ci || st=1; \
 	bash tests/record.sh $(COUNTS) fuzz $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20 || st=1; \
 	bash tests/record.sh $(COUNTS) sensitivity-ci $(MAKE) --no-print-directory sensitivity-ci || st=1; \

@@ -52,6 +52,10 @@ list() {
 		util-linux cmd:setpriv
 		mount cmd:losetup
 		procps cmd:pgrep
+		curl cmd:curl
+		chromium cmd:chromium
+		nodejs cmd:node
+		npm cmd:npm
 		EOF
 		;;
 	validate) cat <<-'EOF'

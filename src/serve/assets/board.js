@@ -88,6 +88,10 @@ async function post(path, body) {
     return null;
   }
   say('');
+  for (const id of ['a-note', 'a-reason']) {
+    const e = document.getElementById(id);
+    if (e) e.value = '';
+  }
   await load();
   return answer.item;
 }
@@ -172,9 +176,28 @@ function renderItem(d) {
     el('h3', {}, 'History'),
     el('ol', { class: 'history' }, d.history.map((h) => el('li', {},
       el('span', { class: 'who' }, 'v' + h.version + ' ' + h.at + ' ' + (h.by || '') + ' ' + h.op + ': '),
-      h.fields.map((f) => f.field + (f.added ? ' +' + f.added : '') +
+      h.op === 'create' ? 'created' : h.fields.map((f) => f.field + (f.added ? ' +' + f.added : '') +
         (f.from !== undefined && f.from !== null ? ' ' + f.from + ' →' : '') +
         (f.to !== undefined && f.to !== null ? ' ' + f.to : '')).join('; ')))));
+}
+
+// A live reload must not take what a person is typing: the note and the
+// reason stay while the page shows the same item, the edit fields while it
+// is still at the same version (a newer one shows its own values).
+let lastRoute = '';
+function keepTyped(view, node, r) {
+  const key = r.view + ':' + (r.id || '');
+  const same = key === lastRoute;
+  lastRoute = key;
+  if (!same || r.view !== 'item') return;
+  const old = view.querySelector('article.item-page');
+  const ids = ['a-note', 'a-reason'];
+  if (old && old.dataset.version === node.dataset.version) ids.push('e-title', 'e-priority', 'e-labels');
+  for (const id of ids) {
+    const was = view.querySelector('#' + id);
+    const now = node.querySelector('#' + id);
+    if (was && now) now.value = was.value;
+  }
 }
 
 function route() {
@@ -208,6 +231,7 @@ async function load() {
     }
     if (mine !== loading) return;
     const view = document.getElementById('view');
+    keepTyped(view, node, r);
     view.replaceChildren(node);
     view.dataset.stamp = d.stamp;
     view.dataset.view = r.view;
@@ -242,7 +266,11 @@ document.addEventListener('DOMContentLoaded', () => {
     const labels = document.getElementById('c-labels').value.split(',').map((s) => s.trim()).filter(Boolean);
     const it = await post('/api/create', { title: t.value.trim(), labels,
       type: document.getElementById('c-type').value, priority: document.getElementById('c-priority').value });
-    if (it) { t.value = ''; say('created ' + it.id, 'info'); }
+    if (it) {
+      t.value = '';
+      document.getElementById('c-labels').value = '';
+      say('created ' + it.id, 'info');
+    }
   });
   window.addEventListener('hashchange', () => { say(''); load(); });
   load();
