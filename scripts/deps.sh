@@ -75,6 +75,7 @@ list() {
 	bench) cat <<-'EOF'
 		hyperfine cmd:hyperfine
 		sqlite3 cmd:sqlite3
+		curl cmd:curl
 		python3 cmd:python3
 		EOF
 		;;

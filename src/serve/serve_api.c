@@ -7,7 +7,7 @@
  *
  *   GET  /api/board?label=&type=&assignee=&q=&cancelled=1&limit=N
  *   GET  /api/ready?label=&type=&assignee=&limit=N
- *   GET  /api/blocked
+ *   GET  /api/blocked?limit=N
  *   GET  /api/item?id=ID
  *   POST /api/create                  {"title", "type", "priority", "labels", ...}
  *   POST /api/item/ID/ACTION          {"if_version", ...}: start, block, done,
@@ -243,7 +243,7 @@ static int ready(struct serve_reply *out, jerry_store *store, serve_arg_fn arg, 
 	return done(out, &sb);
 }
 
-static int blocked(struct serve_reply *out, jerry_store *store)
+static int blocked(struct serve_reply *out, jerry_store *store, size_t limit)
 {
 	jerry_waiting *w = NULL;
 	size_t n = 0;
@@ -256,7 +256,7 @@ static int blocked(struct serve_reply *out, jerry_store *store)
 	struct jr_sb sb = JR_SB_INIT;
 	add_head(&sb, store);
 	jr_sb_addstr(&sb, ",\"items\":[");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && i < limit; i++) {
 		char *text = jerry_waiting_json(&w[i], JERRY_JSON_COMPACT);
 		if (!text) {
 			sb.failed = 1;
@@ -265,7 +265,7 @@ static int blocked(struct serve_reply *out, jerry_store *store)
 		jr_sb_addf(&sb, "%s%s", i ? "," : "", text);
 		free(text);
 	}
-	jr_sb_addstr(&sb, "]}");
+	jr_sb_addf(&sb, "],\"total\":%zu}", n);
 	jerry_waiting_free(w, n);
 	return done(out, &sb);
 }
@@ -360,7 +360,7 @@ int serve_api_get(struct serve_reply *out, const jerry_open_opts *opts, const ch
 	else if (strcmp(path, "/api/ready") == 0)
 		rc = ready(out, store, arg, ctx);
 	else if (strcmp(path, "/api/blocked") == 0)
-		rc = blocked(out, store);
+		rc = blocked(out, store, limit_arg(arg, ctx));
 	else if (strcmp(path, "/api/item") == 0)
 		rc = item_page(out, store, arg(ctx, "id"));
 	else

@@ -113,7 +113,8 @@ function renderList(d, waiting) {
     card(it, d.now),
     waiting && it.waiting_on ? el('div', { class: 'waits' },
       it.waiting_on.length ? 'waits on ' + it.waiting_on.map((w) => w.id + ' (' + w.status + ')').join(', ')
-        : (it.status === 'blocked' ? 'marked blocked' : '')) : null)));
+        : (it.status === 'blocked' ? 'marked blocked' : '')) : null)),
+    d.total > d.items.length ? el('div', { class: 'more' }, (d.total - d.items.length) + ' more') : null);
 }
 
 function links(items) {
