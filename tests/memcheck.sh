@@ -14,12 +14,17 @@ vg() {
 	if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
 		--show-leak-kinds=definite,possible --error-exitcode=99 \
 		"$jerry" "$@" >"$tmp/out" 2>"$tmp/err"; then rc=0; else rc=$?; fi
-	if [ "$rc" -eq 99 ] || grep -q '==[0-9]*==' "$tmp/err"; then
-		echo "FAIL memcheck: $name"
+	verdict "$name" "$rc" "$([ "$rc" -ne 99 ] && echo ok)"
+}
+# verdict NAME RC OK: valgrind's report in $tmp/err, and OK empty when the
+# run itself failed.
+verdict() {
+	if [ -z "$3" ] || grep -q '==[0-9]*==' "$tmp/err"; then
+		echo "FAIL memcheck: $1 (exit $2)"
 		sed 's/^/    /' "$tmp/err" | head -40
 		fail=$((fail + 1))
 	else
-		echo "ok   memcheck: $name (exit $rc)"
+		echo "ok   memcheck: $1 (exit $2)"
 		pass=$((pass + 1))
 	fi
 }
@@ -170,14 +175,7 @@ vg_serve() {
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
 	rc=$?
-	if [ -z "$url" ] || [ "$rc" -ne 0 ] || grep -q '==[0-9]*==' "$tmp/err"; then
-		echo "FAIL memcheck: serve (exit $rc)"
-		sed 's/^/    /' "$tmp/err" | head -40
-		fail=$((fail + 1))
-	else
-		echo "ok   memcheck: serve (exit $rc)"
-		pass=$((pass + 1))
-	fi
+	verdict serve "$rc" "$([ -n "$url" ] && [ "$rc" -eq 0 ] && echo ok)"
 }
 vg_serve
 # git (issue 11, t0250): a linked worktree's store is the main worktree's;

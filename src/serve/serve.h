@@ -19,6 +19,7 @@
 
 #include "jerry/jerry.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct serve_opts {
@@ -49,6 +50,11 @@ int serve_api_get(struct serve_reply *out, const jerry_open_opts *opts, const ch
 /* POST /api/create, /api/item/ID/ACTION with a JSON body. */
 int serve_api_post(struct serve_reply *out, const jerry_open_opts *opts, const char *path,
 		   const char *body, size_t len);
+
+/* {"error": jerry_error_json}: a refusal's body; NULL when out of memory. */
+char *serve_error_body(const jerry_error *err);
+/* The same for a refusal of the server's own: code and message. */
+char *serve_vrefusal(int code, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* The embedded files (build/gen/serve_assets.c). */
 struct serve_asset {

@@ -38,19 +38,33 @@ static unsigned http_status(int code)
 	}
 }
 
-/* The reply for a failure: {"error": jerry_error_json}. */
-static int fail(struct serve_reply *out, int rc, jerry_error *err)
+char *serve_error_body(const jerry_error *err)
 {
 	char *text;
-	if (err->code == 0)
-		err->code = rc;
 	if (jerry_error_json(&text, err))
-		return JERRY_ENOMEM;
+		return NULL;
 	struct jr_sb sb = JR_SB_INIT;
 	jr_sb_addf(&sb, "{\"error\":%s}", text);
 	free(text);
+	return jr_sb_detach(&sb, NULL);
+}
+
+char *serve_vrefusal(int code, const char *fmt, va_list ap)
+{
+	jerry_error err;
+	jerry_error_clear(&err);
+	err.code = code;
+	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	return serve_error_body(&err);
+}
+
+/* The reply for a failure: {"error": jerry_error_json}. */
+static int fail(struct serve_reply *out, int rc, jerry_error *err)
+{
+	if (err->code == 0)
+		err->code = rc;
 	out->status = http_status(rc);
-	out->body = jr_sb_detach(&sb, NULL);
+	out->body = serve_error_body(err);
 	return out->body ? 0 : JERRY_ENOMEM;
 }
 
@@ -58,14 +72,12 @@ static int bad_request(struct serve_reply *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int bad_request(struct serve_reply *out, const char *fmt, ...)
 {
-	jerry_error err;
 	va_list ap;
-	jerry_error_clear(&err);
-	err.code = JERRY_EINVALID;
 	va_start(ap, fmt);
-	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	out->status = 400;
+	out->body = serve_vrefusal(JERRY_EINVALID, fmt, ap);
 	va_end(ap);
-	return fail(out, JERRY_EINVALID, &err);
+	return out->body ? 0 : JERRY_ENOMEM;
 }
 
 static int done(struct serve_reply *out, struct jr_sb *sb)

@@ -104,20 +104,11 @@ static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, int cod
 static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, int code,
 			      const char *fmt, ...)
 {
-	jerry_error err;
-	char *text;
 	va_list ap;
-	jerry_error_clear(&err);
-	err.code = code;
 	va_start(ap, fmt);
-	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	char *body = serve_vrefusal(code, fmt, ap);
 	va_end(ap);
-	if (jerry_error_json(&text, &err))
-		return send_text(c, status, "application/json", NULL);
-	struct jr_sb sb = JR_SB_INIT;
-	jr_sb_addf(&sb, "{\"error\":%s}", text);
-	free(text);
-	return send_text(c, status, "application/json", jr_sb_detach(&sb, NULL));
+	return send_text(c, status, "application/json", body);
 }
 
 /* ---- the checks ---------------------------------------------------------- */
