@@ -4,7 +4,7 @@
 // package-lock.json; it downloads nothing): load the board, see a card move
 // when a CLI process starts and finishes it, create and move an item through
 // the page, get a conflict on a stale page, and keep a screenshot of each
-// view in OUTDIR.  Prints "ok - NAME" / "FAIL - NAME" and, last,
+// view in OUTDIR.  Prints "ok   browser: NAME" / "FAIL browser: NAME" and, last,
 // "browser: N passed, N failed".  Waits are bounded (15 s) but nothing is
 // timed: the machine is shared.
 import { chromium } from 'playwright-core';
@@ -28,13 +28,15 @@ const cli = (...args) => execFileSync(jerry, args, { env, cwd: tmp, encoding: 'u
 let passed = 0;
 let failed = 0;
 async function step(name, fn) {
+  // "FAIL browser: a-slug (the name)": the line tests/record.sh lists for make check
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   try {
     await fn();
     passed++;
-    console.log('ok - ' + name);
+    console.log('ok   browser: ' + slug);
   } catch (e) {
     failed++;
-    console.log('FAIL - ' + name + '\n#   ' + String(e && e.message ? e.message : e).split('\n').join('\n#   '));
+    console.log('FAIL browser: ' + slug + '\n#   ' + String(e && e.message ? e.message : e).split('\n').join('\n#   '));
   }
 }
 function assert(cond, what) {
