@@ -64,7 +64,7 @@ $(B)/gen/serve_assets.c: $(SERVE_ASSETS) scripts/embed.sh
 
 $(B)/obj/gen/serve_assets.o: $(B)/gen/serve_assets.c src/serve/serve.h | deps-build
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
 
 $(B)/libjerry.a: $(LIB_OBJ)
 	@rm -f $@
