@@ -39,10 +39,18 @@ CLI_SRC := $(wildcard src/cli/*.c) $(wildcard src/mcp/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 
+# jerry serve (src/serve/): libmicrohttpd, and the page, style and script
+# built into the binary as C arrays (scripts/embed.sh).
+MHD_CFLAGS := $(shell $(PKGCONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS   := $(shell $(PKGCONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+SERVE_ASSETS := $(sort $(wildcard src/serve/assets/*))
+SERVE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard src/serve/*.c)) $(B)/obj/gen/serve_assets.o
+$(SERVE_OBJ): ALL_CFLAGS += $(MHD_CFLAGS)
+
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all check unit system stress mcp-test memcheck deps-build deps-test demo bench bench-quick \
+.PHONY: all check unit system stress mcp-test browser memcheck deps-build deps-test demo bench bench-quick \
         validate validate-ci sensitivity sensitivity-ci fuzz install uninstall clean asan fault
 
 all: $(B)/jerry $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
@@ -50,6 +58,14 @@ all: $(B)/jerry $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
 $(B)/obj/%.o: %.c $(wildcard include/jerry/*.h src/*/*.h) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/gen/serve_assets.c: $(SERVE_ASSETS) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $(SERVE_ASSETS) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/gen/serve_assets.o: $(B)/gen/serve_assets.c src/serve/serve.h | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
 
 $(B)/libjerry.a: $(LIB_OBJ)
 	@rm -f $@
@@ -71,8 +87,9 @@ JANSSON_STATIC ?= 1
 JANSSON_A := $(if $(filter 1,$(JANSSON_STATIC)),$(wildcard $(shell $(CC) -print-file-name=libjansson.a 2>/dev/null)))
 CLI_LIBS := $(if $(JANSSON_A),$(JANSSON_A),$(DEP_LIBS))
 
-$(B)/jerry: $(CLI_OBJ) $(B)/libjerry.a
-	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CLI_OBJ) $(B)/libjerry.a $(CLI_LIBS)
+$(B)/jerry: $(CLI_OBJ) $(SERVE_OBJ) $(B)/libjerry.a
+	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $(CLI_OBJ) $(SERVE_OBJ) $(B)/libjerry.a \
+	  $(CLI_LIBS) $(MHD_LIBS)
 
 # Made again at install time, so the installed file names the PREFIX given there.
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
@@ -85,7 +102,7 @@ $(B)/jerry.pc: jerry.pc.in Makefile
 # One call checks everything the goals on the command line need, so one
 # message names every missing package (make demo: the build and demo lists).
 DEPS_LISTS := build $(if $(filter demo,$(MAKECMDGOALS)),demo) \
-	$(if $(filter check unit asan fuzz memcheck,$(MAKECMDGOALS)),test) \
+	$(if $(filter check unit asan fuzz memcheck browser,$(MAKECMDGOALS)),test) \
 	$(if $(filter check validate validate-ci sensitivity sensitivity-ci,$(MAKECMDGOALS)),validate) \
 	$(if $(filter bench bench-quick,$(MAKECMDGOALS)),bench)
 deps-build:
@@ -112,6 +129,10 @@ stress: all
 mcp-test: all
 	@sh tests/mcp/setup.sh
 	@sh tests/run-system.sh $(B)/jerry tests/system/t026[0-9]-mcp-*.sh
+
+# jerry serve in Debian's chromium, driven by playwright-core (tests/browser/).
+browser: all
+	@sh tests/browser/run.sh $(B)/jerry
 
 # The sanitizer build lives in its own tree so it never mixes objects.
 ASAN_MAKE = $(MAKE) --no-print-directory B=build/asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
@@ -162,6 +183,7 @@ check: deps-test
 	bash tests/record.sh $(COUNTS) unit $(MAKE) --no-print-directory $(JOBS) STRICT=1 unit || st=1; \
 	bash tests/record.sh $(COUNTS) system $(MAKE) --no-print-directory STRICT=1 system || st=1; \
 	bash tests/record.sh $(COUNTS) stress $(MAKE) --no-print-directory STRICT=1 stress || st=1; \
+	bash tests/record.sh $(COUNTS) browser $(MAKE) --no-print-directory STRICT=1 browser || st=1; \
 	bash tests/record.sh $(COUNTS) validate-ci $(MAKE) --no-print-directory STRICT=1 validate-ci || st=1; \
 	bash tests/record.sh $(COUNTS) fuzz $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20 || st=1; \
 	bash tests/record.sh $(COUNTS) sensitivity-ci $(MAKE) --no-print-directory sensitivity-ci || st=1; \

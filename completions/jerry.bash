@@ -24,7 +24,7 @@ _jerry()
 	fi
 
 	local commands="init create show list update start block done cancel reopen note check reindex
-		claim heartbeat release dep ready blocked search summary prime history log mcp help"
+		claim heartbeat release dep ready blocked search summary prime history log mcp serve help"
 	local global_opts="--json --data --lock-timeout --as --help --version"
 	local types="epic feature story task subtask bug spike"
 	local priorities="critical high medium low"
@@ -41,7 +41,7 @@ _jerry()
 		--data | --lock-timeout | --as | --claim | -t | --type | -p | --priority | -l | --label | \
 		-d | --description | --parent | --assignee | -s | --status | --sort | \
 		-n | --limit | --title | --add-label | --remove-label | --if-version | \
-		-r | --reason | --lease | --on | --since | --skip | --by | --item)
+		-r | --reason | --lease | --on | --since | --skip | --by | --item | --port | --listen)
 			((i++))
 			;;
 		-*) ;;
@@ -62,7 +62,8 @@ _jerry()
 		return
 		;;
 	--lock-timeout | --if-version | --limit | -n | --title | --reason | -r | \
-	--as | --claim | --assignee | --label | -l | --add-label | --remove-label | --by)
+	--as | --claim | --assignee | --label | -l | --add-label | --remove-label | --by | \
+	--port | --listen)
 		return
 		;;
 	-t | --type)
@@ -188,6 +189,9 @@ _jerry()
 		;;
 	log)
 		opts="--since --by --item --limit"
+		;;
+	serve)
+		opts="--port --listen --open"
 		;;
 	help)
 		[[ $nargs -eq 0 ]] && COMPREPLY=($(compgen -W "$commands" -- "$cur"))

@@ -33,6 +33,7 @@ list() {
 		make cmd:make
 		pkg-config cmd:pkg-config
 		libjansson-dev c:jansson.h:-ljansson
+		libmicrohttpd-dev c:microhttpd.h:-lmicrohttpd
 		EOF
 		;;
 	demo) cat <<-'EOF'
@@ -51,6 +52,8 @@ list() {
 		util-linux cmd:setpriv
 		mount cmd:losetup
 		procps cmd:pgrep
+		curl cmd:curl
+		chromium cmd:chromium
 		nodejs cmd:node
 		npm cmd:npm
 		EOF
@@ -72,6 +75,7 @@ list() {
 	bench) cat <<-'EOF'
 		hyperfine cmd:hyperfine
 		sqlite3 cmd:sqlite3
+		curl cmd:curl
 		python3 cmd:python3
 		EOF
 		;;

@@ -14,12 +14,17 @@ vg() {
 	if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
 		--show-leak-kinds=definite,possible --error-exitcode=99 \
 		"$jerry" "$@" >"$tmp/out" 2>"$tmp/err"; then rc=0; else rc=$?; fi
-	if [ "$rc" -eq 99 ] || grep -q '==[0-9]*==' "$tmp/err"; then
-		echo "FAIL memcheck: $name"
+	verdict "$name" "$rc" "$([ "$rc" -ne 99 ] && echo ok)"
+}
+# verdict NAME RC OK: valgrind's report in $tmp/err, and OK empty when the
+# run itself failed.
+verdict() {
+	if [ -z "$3" ] || grep -q '==[0-9]*==' "$tmp/err"; then
+		echo "FAIL memcheck: $1 (exit $2)"
 		sed 's/^/    /' "$tmp/err" | head -40
 		fail=$((fail + 1))
 	else
-		echo "ok   memcheck: $name (exit $rc)"
+		echo "ok   memcheck: $1 (exit $2)"
 		pass=$((pass + 1))
 	fi
 }
@@ -168,6 +173,39 @@ vg corrupt show 3
 vg check-corrupt check --json
 vg repair check --repair
 vg usage create
+# jerry serve (t0275): the server under valgrind, each kind of request
+# through curl, an event stream, then SIGTERM.
+vg_serve() {
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
+		--show-leak-kinds=definite,possible --error-exitcode=99 \
+		"$jerry" serve --port 0 >"$tmp/serve.out" 2>"$tmp/err" &
+	local pid=$! url="" i
+	for i in $(seq 600); do
+		url=$(sed -n 's/.* at //p' "$tmp/serve.out")
+		[ -n "$url" ] && break
+		sleep 0.1
+	done
+	local base=${url%%/\?*} tok=${url##*token=}
+	local get=(curl -s -o /dev/null --max-time 60)
+	local post=(curl -s -o /dev/null --max-time 60 -X POST -H 'Content-Type: application/json' -H "X-Jerry-Token: $tok")
+	for i in / /board.js /nothing '/api/board?q=first&cancelled=1&label=a&limit=1' /api/ready \
+		/api/blocked '/api/item?id=1' '/api/item?id=999' /api/nothing; do
+		"${get[@]}" "$base$i"
+	done
+	"${get[@]}" -H 'Host: evil.example' "$base/"
+	"${post[@]}" -d '{"title":"from the board","labels":["x","y"]}' "$base/api/create"
+	"${post[@]}" -d '{"if_version":1}' "$base/api/item/1/start"
+	"${post[@]}" -d '{"if_version":99,"title":"t","add_labels":["z"],"remove_labels":["a"]}' "$base/api/item/1/edit"
+	"${post[@]}" -d '{"if_version":99}' "$base/api/item/2/release"
+	"${post[@]}" -d '{nope' "$base/api/item/1/note"
+	"${post[@]}" -H 'Origin: http://evil.example' -d '{}' "$base/api/create"
+	curl -s -o /dev/null -N --max-time 3 "$base/api/events"
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	rc=$?
+	verdict serve "$rc" "$([ -n "$url" ] && [ "$rc" -eq 0 ] && echo ok)"
+}
+vg_serve
 # git (issue 11, t0250): a linked worktree's store is the main worktree's;
 # a broken gitfile; a checkout of a store (its record only) made whole.
 mkdir -p "$tmp/g/main/.git/worktrees/wt" "$tmp/g/wt/sub" "$tmp/g/bad"

@@ -13,7 +13,7 @@ line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1
 # What each runner prints for a failed test:
 #   run-system/run-stress  "t0080-hostile        FAIL  (9 passed, 3 failed, 4s)"
 #   run-unit (cmocka)      "== build/tests/test_app" ... "[  FAILED  ] test_name"
-#   fuzz, memcheck         "FAIL fuzz: name ..." / "FAIL memcheck: name"
+#   fuzz, memcheck, browser "FAIL fuzz: name ..." / "FAIL memcheck: name" / "FAIL browser: name"
 #   validate (report.py)   "HP-001  scenario ... FAIL: why" (MISSED, NOT RUN, SKIPPED for sensitivity)
 awk -v suite="$suite" '
 	/^== / { bin = $2; sub(/.*\//, "", bin); next }

@@ -316,6 +316,15 @@ const char *jerry_store_claimer(const jerry_store *store);
 int64_t jerry_store_now(jerry_store *store);
 /* 1 when the claimer is a name (given or derived), which no session qualifies. */
 int jerry_store_named(const jerry_store *store);
+/*
+ * A short text that changes whenever any process commits a write to the
+ * store, at the cost of a stat or two and no read: a face that shows the
+ * store live (jerry serve) asks it often and reloads when it differs.
+ * Equal stamps mean nothing was committed in between.  out gets at least
+ * JERRY_STAMP_MAX bytes.
+ */
+#define JERRY_STAMP_MAX 128
+int jerry_store_stamp(char *out, size_t size, jerry_store *store, jerry_error *err);
 
 /* ---- use cases --------------------------------------------------------- */
 
@@ -602,6 +611,12 @@ typedef struct jerry_waiting {
  */
 int jerry_waiting_on(jerry_waiting **out, size_t *out_n, jerry_store *store, jerry_error *err);
 void jerry_waiting_free(jerry_waiting *waiting, size_t n);
+/*
+ * One waiting item's JSON text, as `jerry blocked --json` gives it: the
+ * item with "waiting_on": [{"id", "status"}] (status "missing" for no such
+ * item).  Flags as jerry_item_json; NULL when out of memory.
+ */
+char *jerry_waiting_json(const jerry_waiting *waiting, int flags);
 
 /*
  * What `summary` and `prime` report, and what a face shows a newcomer: the
@@ -704,6 +719,12 @@ char *jerry_history_json(const jerry_history_entry *entry, const char *id, int f
  */
 int jerry_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
 		  size_t *ndependents, jerry_store *store, const char *id, jerry_error *err);
+/*
+ * The item `id` as `jerry show --json` gives it: read from its file, with
+ * "children" and "dependents" (jerry_related) as [{"id", "title",
+ * "status"}].  *out is malloc'd text; flags as jerry_item_json.
+ */
+int jerry_show_json(char **out, jerry_store *store, const char *id, int flags, jerry_error *err);
 
 /*
  * jerry_log(): every change in the project, newest first.  The index picks

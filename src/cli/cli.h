@@ -40,6 +40,7 @@ enum cli_opt_id {
 	OPT_LEASE, OPT_NEXT, OPT_ON, OPT_SINCE, OPT_ANY_LABEL, OPT_AS, OPT_CLAIM,
 	OPT_CONTAINERS, OPT_CASCADE, OPT_SKIP, OPT_ANY, OPT_MINE, OPT_UNASSIGNED,
 	OPT_TREE, OPT_BY, OPT_ITEM,
+	OPT_PORT, OPT_LISTEN, OPT_OPEN,
 	OPT__COUNT
 };
 
@@ -206,5 +207,6 @@ int cmd_prime(struct cli *cli, const struct cli_args *args);
 int cmd_history(struct cli *cli, const struct cli_args *args);
 int cmd_log(struct cli *cli, const struct cli_args *args);
 int cmd_mcp(struct cli *cli, const struct cli_args *args);
+int cmd_serve(struct cli *cli, const struct cli_args *args);
 
 #endif

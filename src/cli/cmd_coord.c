@@ -263,20 +263,7 @@ static int blocked_json(struct cli *cli, const jerry_waiting *items, size_t n)
 		return out_fail(cli, JERRY_ENOMEM, NULL, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
-		static const char *const key[] = {"waiting_on"};
-		json_t *waits = json_array();
-		for (size_t d = 0; d < items[i].nblockers; d++) {
-			const jerry_item *dep = items[i].blockers[d].item;
-			char did[32];
-			jerry_id_format(did, sizeof(did), items[i].blockers[d].num);
-			const char *st = dep ? jerry_status_name(dep->status) : "missing";
-			json_array_append_new(waits, json_pack("{s:s,s:s}", "id", did, "status", st));
-		}
-		char *w = waits ? json_dumps(waits, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		texts[i] = w ? jerry_item_json_with(items[i].item, 0, key, (const char *const *)&w, 1)
-			     : NULL;
-		free(w);
-		json_decref(waits);
+		texts[i] = jerry_waiting_json(&items[i], 0);
 		out_json_push(&arr, out_json_slot(i));
 	}
 	/* a NULL text or arr is out of memory */

@@ -9,17 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* [{id, title, status}] of items. */
-static json_t *brief_list(jerry_item *const *items, size_t n)
-{
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < n; i++)
-		out_json_push(&arr, json_pack("{s:s,s:o,s:s}", "id", items[i]->id, "title",
-					      out_json_string(items[i]->title ? items[i]->title : ""),
-					      "status", jerry_status_name(items[i]->status)));
-	return arr;
-}
-
 /* "Children:" and a row `  WORK-004  STATUS  TITLE` per item, aligned and fit to the terminal. */
 static int put_list(const struct cli *cli, const char *heading, jerry_item *const *items, size_t n)
 {
@@ -56,20 +45,14 @@ int cmd_show(struct cli *cli, const struct cli_args *args)
 	int rc, status;
 
 	jerry_error_clear(&err);
+	if (cli->json) {
+		char *text;
+		rc = jerry_show_json(&text, store, args->pos[0], 0, &err);
+		return rc ? out_error(cli, rc, &err) : out_json_text(cli, text);
+	}
 	if ((rc = jerry_show(&item, store, args->pos[0], &err)) ||
 	    (rc = jerry_related(&kids, &nkids, &deps, &ndeps, store, args->pos[0], &err))) {
 		status = out_error(cli, rc, &err);
-	} else if (cli->json) {
-		static const char *const keys[] = {"children", "dependents"};
-		json_t *k = brief_list(kids, nkids), *d = brief_list(deps, ndeps);
-		char *vals[2] = {k ? json_dumps(k, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL,
-				 d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL};
-		status = out_json_text(cli, vals[0] && vals[1] ?
-				jerry_item_json_with(item, 0, keys, (const char *const *)vals, 2) : NULL);
-		json_decref(k);
-		json_decref(d);
-		free(vals[0]);
-		free(vals[1]);
 	} else if (!(status = out_card(cli, item)) &&
 		   !(status = put_list(cli, "Children", kids, nkids))) {
 		status = put_list(cli, "Dependents", deps, ndeps);

@@ -166,6 +166,13 @@ static const struct cli_opt summary_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
+static const struct cli_opt serve_opts[] = {
+	{ OPT_PORT, "port", 0, "N", "the port (default 8237; 0: any free one)" },
+	{ OPT_LISTEN, "listen", 0, "ADDR", "listen on this address instead of 127.0.0.1 and [::1] (warns)" },
+	{ OPT_OPEN, "open", 0, NULL, "open the board in a browser (xdg-open)" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
 const struct cli_cmd cli_commands[] = {
 	{ "init", "", "create a store here (or at --data / JERRY_DATA)",
 	  no_opts, 0, 0, cmd_init },
@@ -228,6 +235,9 @@ const struct cli_cmd cli_commands[] = {
 	  "every change in the project, newest first: who, when, what", log_opts, 0, 0, cmd_log, .flags = CLI_STORE },
 	{ "mcp", "", "serve the Model Context Protocol on stdin/stdout: tools for agents",
 	  no_opts, 0, 0, cmd_mcp },
+	{ "serve", "[--port N] [--listen ADDR] [--open]",
+	  "a live board of the store in a browser, until Ctrl-C", serve_opts, 0, 0, cmd_serve,
+	  .flags = CLI_STORE },
 	{ "help", "[COMMAND]", "show help for jerry or for a command", no_opts, 0, 1, NULL, .flags = CLI_HELP },
 	{ .name = NULL }
 };

@@ -40,6 +40,11 @@ const char *jerry_store_instance(const jerry_store *store) { return jr_store_ins
 const char *jerry_store_claimer(const jerry_store *store) { return jr_store_claimer(store); }
 int jerry_store_named(const jerry_store *store) { return jr_store_named(store); }
 
+int jerry_store_stamp(char *out, size_t size, jerry_store *store, jerry_error *err)
+{
+	return jr_store_stamp(out, size, store, err);
+}
+
 int64_t jerry_store_now(jerry_store *store)
 {
 	const jr_port *port = jr_store_port(store);
@@ -77,6 +82,28 @@ char *jerry_ready_item_json(const jerry_item *item, int flags)
 char *jerry_dep_tree_json(const jerry_dep_node *nodes, size_t n, int flags)
 {
 	return jr_codec_dep_tree_json(nodes, n, flags);
+}
+
+char *jerry_waiting_json(const jerry_waiting *waiting, int flags)
+{
+	return jr_view_waiting_json(waiting, flags);
+}
+
+int jerry_show_json(char **out, jerry_store *store, const char *id, int flags, jerry_error *err)
+{
+	jerry_item *item = NULL, **kids = NULL, **deps = NULL;
+	size_t nkids = 0, ndeps = 0;
+	int rc;
+
+	*out = NULL;
+	if (!(rc = jerry_show(&item, store, id, err)) &&
+	    !(rc = jerry_related(&kids, &nkids, &deps, &ndeps, store, id, err)) &&
+	    !(*out = jr_view_related_json(item, flags, kids, nkids, deps, ndeps)))
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+	jerry_item_free(item);
+	jerry_item_array_free(kids, nkids);
+	jerry_item_array_free(deps, ndeps);
+	return rc;
 }
 
 /* ---- items: app/app.c ---------------------------------------------------------- */

@@ -506,3 +506,36 @@ int jr_store_init(char *out_dir, size_t out_size, int *out_created,
 	return rc;
 }
 
+
+/*
+ * The stamp: the identity, size and change time of index.log and
+ * index.json.  Every committed write appends to index.log; compaction and
+ * reindex replace both files by rename, which gives them new inodes.  So
+ * two equal stamps mean no write committed in between, and one stat per
+ * file answers it, without reading anything.
+ */
+int jr_store_stamp(char *out, size_t size, jerry_store *st, jerry_error *err)
+{
+	static const char *const names[] = {"index.log", "index.json"};
+	size_t used = 0;
+
+	if (size)
+		out[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct stat sb;
+		memset(&sb, 0, sizeof(sb));
+		if (jr_io_fstatat(st->dirfd, names[i], &sb, AT_SYMLINK_NOFOLLOW) && errno != ENOENT) {
+			char path[4352];
+			jr_store_path(path, sizeof(path), st, names[i]);
+			return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot stat '%s'", path);
+		}
+		int n = snprintf(out + used, size - used, "%s%llx.%llx.%llx.%lld.%ld", i ? "-" : "",
+				 (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino,
+				 (unsigned long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
+				 (long)sb.st_mtim.tv_nsec);
+		if (n < 0 || (size_t)n >= size - used)
+			return jr_error(err, JERRY_EINTERNAL, "the store stamp does not fit %zu bytes", size);
+		used += (size_t)n;
+	}
+	return 0;
+}

@@ -89,6 +89,8 @@ const char *jr_store_dir(const jerry_store *st);
 const char *jr_store_instance(const jerry_store *st);
 const char *jr_store_claimer(const jerry_store *st);
 int jr_store_named(const jerry_store *st);
+/* jerry_store_stamp: from a stat of the index files. */
+int jr_store_stamp(char *out, size_t size, jerry_store *st, jerry_error *err);
 /* The claim session: given (opts), else this process tree's (worked out on first use). */
 const char *jr_store_session(jerry_store *st);
 /* check.c: the port's check - see jerry_check; and jerry_reindex. */

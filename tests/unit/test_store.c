@@ -394,6 +394,101 @@ static void test_item_json__with_appends_the_faces_members_after_the_items(void 
 	jerry_item_free(it);
 }
 
+/* ---- what a live face asks: the stamp; the error object ---------------------------------- */
+
+static void stamp(jerry_store *st, char *out)
+{
+	jerry_error err;
+	int rc = jerry_store_stamp(out, JERRY_STAMP_MAX, st, &err);
+	if (rc)
+		fail_msg("stamp: %s", err.message);
+}
+
+static int fstatat_fails(int dirfd, const char *path, struct stat *st, int flags)
+{
+	(void)dirfd;
+	(void)path;
+	(void)st;
+	(void)flags;
+	errno = EIO;
+	return -1;
+}
+
+static void test_stamp__changes_with_every_committed_write_only(void **state)
+{
+	h_store *s = S(state);
+	char a[JERRY_STAMP_MAX], b[JERRY_STAMP_MAX];
+	jerry_change c;
+	jerry_error err;
+	size_t count;
+
+	stamp(s->st, a);
+	stamp(s->st, b);
+	assert_string_equal(a, b);                 /* nothing written: the same */
+	h_create(s->st, "one", NULL, NULL);
+	stamp(s->st, b);
+	assert_string_not_equal(a, b);             /* a create */
+	memcpy(a, b, sizeof(a));
+	add_note(s->st, "1", "a note");
+	stamp(s->st, b);
+	assert_string_not_equal(a, b);             /* an update */
+	memcpy(a, b, sizeof(a));
+	memset(&c, 0, sizeof(c));
+	c.title = "stale";
+	c.has_if_version = 1;
+	c.if_version = 1;
+	assert_int_equal(update(s->st, "1", &c, &err), JERRY_ECONFLICT);
+	stamp(s->st, b);
+	assert_string_equal(a, b);                 /* a refused change writes nothing */
+	assert_int_equal(jerry_reindex(&count, s->st, &err), 0);
+	stamp(s->st, b);
+	assert_string_not_equal(a, b);             /* the index replaced by rename */
+	/* A stat goes through io.c's table: a failure is a storage error. */
+	jr_io_syscalls()->fstatat = fstatat_fails;
+	assert_int_equal(jerry_store_stamp(a, sizeof(a), s->st, &err), JERRY_ESTORAGE);
+	jr_io_reset();
+	assert_non_null(strstr(err.message, "index.log"));
+	assert_int_equal(err.sys_errno, EIO);
+}
+
+static void test_error_json__the_object_every_face_gives(void **state)
+{
+	jerry_error err;
+	char *text = NULL;
+	(void)state;
+	jerry_error_clear(&err);
+	err.code = JERRY_ECONFLICT;
+	snprintf(err.message, sizeof(err.message), "cannot update 'WORK-001': version 1 is stale (now 2)");
+	snprintf(err.hint, sizeof(err.hint), "retry");
+	snprintf(err.item, sizeof(err.item), "WORK-001");
+	err.expected_version = 1;
+	err.current_version = 2;
+	assert_non_null(text = jerry_error_json(err.code, &err));
+	assert_string_equal(text, "{\"code\":\"conflict\",\"exit\":4,\"message\":\"cannot update "
+			    "'WORK-001': version 1 is stale (now 2)\",\"hint\":\"retry\",\"item\":"
+			    "\"WORK-001\",\"expected_version\":1,\"current_version\":2}");
+	free(text);
+	/* No message: the code's name; a refused move lists what is allowed. */
+	jerry_error_clear(&err);
+	err.code = JERRY_EREFUSED;
+	err.allowed_moves = 1u << JERRY_STATUS_IN_PROGRESS | 1u << JERRY_STATUS_CANCELLED;
+	err.nopen_deps = 1;
+	err.open_deps[0].num = 7;
+	err.open_deps[0].status = -1;
+	assert_non_null(text = jerry_error_json(err.code, &err));
+	assert_string_equal(text, "{\"code\":\"refused\",\"exit\":9,\"message\":\"refused\","
+			    "\"open_dependencies\":[{\"id\":\"WORK-007\",\"status\":\"missing\"}],"
+			    "\"open_dependency_count\":1,\"allowed\":[\"in_progress\",\"cancelled\"]}");
+	free(text);
+	/* Text that is not UTF-8 keeps its ASCII. */
+	jerry_error_clear(&err);
+	err.code = JERRY_EINVALID;
+	snprintf(err.message, sizeof(err.message), "bad \xff id");
+	assert_non_null(text = jerry_error_json(err.code, &err));
+	assert_non_null(strstr(text, "\"message\":\"bad ? id\""));
+	free(text);
+}
+
 static void test_index__list_agrees_with_the_files(void **state)
 {
 	h_store *s = S(state);
@@ -1479,6 +1574,8 @@ int main(void)
 		T(test_update__bumps_version_and_show_reads_the_file),
 		T(test_history__entries_carry_their_changes_field_by_field),
 		T(test_item_json__with_appends_the_faces_members_after_the_items),
+		T(test_stamp__changes_with_every_committed_write_only),
+		cmocka_unit_test(test_error_json__the_object_every_face_gives),
 		T(test_index__list_agrees_with_the_files),
 		T(test_store__works_with_sync_on),
 		T(test_corrupt__broken_item_names_path_line_column_others_still_list),
