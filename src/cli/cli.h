@@ -203,5 +203,7 @@ int cmd_summary(struct cli *cli, const struct cli_args *args);
 int cmd_prime(struct cli *cli, const struct cli_args *args);
 int cmd_history(struct cli *cli, const struct cli_args *args);
 int cmd_log(struct cli *cli, const struct cli_args *args);
+int cmd_merge_file(struct cli *cli, const struct cli_args *args);
+int cmd_git(struct cli *cli, const struct cli_args *args);
 
 #endif

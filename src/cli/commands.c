@@ -226,6 +226,11 @@ const struct cli_cmd cli_commands[] = {
 	  no_opts, 1, 1, cmd_history, .flags = CLI_STORE },
 	{ "log", "[--since SPAN] [--by NAME]... [--item ID]... [--limit N]",
 	  "every change in the project, newest first: who, when, what", log_opts, 0, 0, cmd_log, .flags = CLI_STORE },
+	{ "merge-file", "BASE OURS THEIRS PATH",
+	  "git's merge driver for the store's files: merge them field by field into OURS",
+	  no_opts, 4, 4, cmd_merge_file },
+	{ "git", "setup", "make git merge the store with jerry (driver and attributes)",
+	  no_opts, 1, 1, cmd_git, .flags = CLI_STORE },
 	{ "help", "[COMMAND]", "show help for jerry or for a command", no_opts, 0, 1, NULL, .flags = CLI_HELP },
 	{ .name = NULL }
 };

@@ -306,10 +306,15 @@ static const char *const field_names[] = {
 
 const char *jr_merge_field_name(unsigned bit)
 {
-	for (size_t i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
+	for (unsigned i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
 		if (bit == 1u << i)
 			return field_names[i];
 	return "unknown";
+}
+
+const char *jerry_merge_field(unsigned i)
+{
+	return i < sizeof(field_names) / sizeof(field_names[0]) ? field_names[i] : NULL;
 }
 
 int jr_item_merge(jerry_item **out, unsigned *out_decided, const jerry_item *base,

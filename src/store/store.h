@@ -134,6 +134,21 @@ int jr_store_replace(jerry_store *st, int dirfd, const char *name, const char *b
  */
 int jr_repo_map(char *path, size_t size, jerry_error *err);
 
+/*
+ * gitsetup.c: run git in the data directory (`git -C DIR args...`, env on
+ * top of ours); its output into *out (may be NULL).  A status other than 0
+ * is an error naming git's first line of stderr, except 1 from `git
+ * config` (not set), which the caller reads in *status.
+ */
+int jr_git(int *status, char **out, jerry_store *st, const char *const args[],
+	   const char *const env[], jerry_error *err);
+/* jerry_git_setup. */
+int jr_git_setup(jerry_git_setup_result *res, jerry_store *st, jerry_error *err);
+const char *jr_git_hook_name(unsigned i);
+/* mergefile.c: jerry_merge_file. */
+int jr_merge_file(jerry_merge_result *res, const char *base, const char *ours,
+		  const char *theirs, const char *path, jerry_error *err);
+
 /* Before an append: cut a torn last line (no newline) off a log; *end gets its size. */
 int jr_file_end_whole(int fd, off_t *out_end);
 
