@@ -170,6 +170,8 @@ int jr_seq_write(jerry_store *st, const jr_seq *seq, jerry_error *err);
 int jr_seq_from_items(jr_seq *out, jerry_store *st, jerry_error *err);
 /* Under the sequence lock: next free number and a fresh uid. */
 int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err);
+/* A uid for now: 41 bits of ms since 2026-01-01, 22 random bits (seq.c). */
+uint64_t jr_seq_uid_candidate(void);
 
 /* index (index.c) */
 typedef struct jr_ix_entry {
