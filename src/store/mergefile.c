@@ -325,7 +325,7 @@ static int split_lines(struct hline **v, size_t *n, size_t *cap, const char *buf
  * each wrote a version 4 keep both, and base's entries are in both sides.
  */
 static int merge_history(jerry_merge_result *res, const char *const text[3], const size_t len[3],
-			 const char *ours_path, jerry_error *err)
+			 const char *ours_path, const char *path, jerry_error *err)
 {
 	struct hline *v = NULL;
 	size_t n = 0, cap = 0, k = 0;
@@ -335,6 +335,25 @@ static int merge_history(jerry_merge_result *res, const char *const text[3], con
 	    (rc = split_lines(&v, &n, &cap, text[2], len[2]))) {
 		rc = jr_error(err, rc, "out of memory");
 		goto out;
+	}
+	/*
+	 * One item has one creation: two different version-1 entries are two
+	 * items created under one number, which no merge makes one.
+	 */
+	for (size_t i = 0, first = n; i < n; i++) {
+		if (v[i].version != 1)
+			continue;
+		if (first == n) {
+			first = i;
+		} else if (v[i].len != v[first].len || memcmp(v[i].text, v[first].text, v[i].len)) {
+			char id[24];
+			jerry_id_format(id, sizeof(id), path_num(path));
+			rc = jr_error(err, JERRY_ECONFLICT,
+				      "cannot merge '%s': both sides created %s as two different items",
+				      path, id);
+			jr_error_hint(err, "share the store with 'jerry sync', which renumbers one of them");
+			goto out;
+		}
 	}
 	qsort(v, n, sizeof(*v), hline_cmp);
 	for (size_t i = 0; i < n; i++) {
@@ -385,7 +404,7 @@ int jr_merge_file(jerry_merge_result *res, const char *base, const char *ours,
 	if (!rc) {
 		const char *const t[3] = { text[0], text[1], text[2] };
 		if (history)
-			rc = merge_history(res, t, len, ours, err);
+			rc = merge_history(res, t, len, ours, path, err);
 		else
 			rc = merge_item(res, t, len, ours, path, now_ms, err);
 	}

@@ -142,6 +142,30 @@ TEST_DESC='check reports what the merge made' expect_run 7 '*' '' -- at b "$JERR
 json_assert 'a cycle and a parent rule' "$tmp/out" \
 	"sorted(p['kind'] for p in d['problems']) == ['dependency_cycle', 'parent_rule']"
 
+# Both clones created one number offline: two items, not two versions of
+# one.  The driver does not merge them into one: the merge stops with a
+# conflict that says so (jerry sync renumbers; the driver cannot add a file).
+at b git merge -q --abort 2>/dev/null
+at b git reset -q --hard origin/graph-a
+at b "$JERRY" reindex >/dev/null
+at a git reset -q --hard origin/graph-a
+at a "$JERRY" reindex >/dev/null
+at a "$JERRY" create 'made in a' >/dev/null
+at a git add -A
+at a git commit -q -m 'a: a new item'
+at a git push -q origin main:addadd 2>/dev/null
+at b "$JERRY" create 'made in b' >/dev/null
+at b git add -A
+at b git commit -q -m 'b: a new item'
+at b git fetch -q origin
+TEST_DESC='two items under one number: a conflict, not one item' \
+	expect_run '[1-9]*' '*' 'both sides created WORK-006 as two different items' -- at b git merge --no-edit origin/addadd
+check_true 'git lists the item and its history as conflicted' \
+	test "$(git -C b diff --name-only --diff-filter=U | tr '\n' ' ')" = \
+	'.jerry/data/history/WORK-006.jsonl .jerry/data/items/WORK-006.json '
+check_true 'ours is left as it was' grep -q 'made in b' b/.jerry/data/items/WORK-006.json
+at b git merge -q --abort
+
 # The driver on its own.
 printf '' >base
 TEST_DESC='merge-file refuses a file that is not of the record' \
