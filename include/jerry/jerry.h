@@ -748,6 +748,38 @@ int jerry_git_setup(jerry_git_setup_result *out, jerry_store *store, jerry_error
 /* "post-merge", "post-checkout", "post-rewrite", then NULL. */
 const char *jerry_git_hook(unsigned i);
 
+/* An item this copy had under a number the remote published another item under. */
+typedef struct jerry_sync_renumber {
+	int64_t from, to;         /* WORK-042 -> WORK-057                        */
+	uint64_t uid;             /* the renumbered item's uid                   */
+} jerry_sync_renumber;
+
+/* What a jerry_sync did. */
+typedef struct jerry_sync_result {
+	char remote[208];
+	char commit[72];          /* refs/jerry/data now ("" when nothing to share) */
+	int rounds;               /* fetch-merge-push rounds (a rejected push: one more) */
+	int pushed;               /* the remote got this copy's changes          */
+	int outgoing;             /* this copy had changes since its last sync   */
+	size_t incoming;          /* files of the record the remote changed      */
+	jerry_merge_result *merged; /* items both sides changed, merged by the rules */
+	size_t nmerged;
+	jerry_sync_renumber *renumbered;
+	size_t nrenumbered;
+} jerry_sync_result;
+
+/*
+ * Share the record with a git remote (NULL: "origin") on refs/jerry/data:
+ * fetch, merge (the rules of jerry_merge_file; an unpublished item under a
+ * number the remote published is renumbered), commit, push - never forced,
+ * a rejected push fetches and merges again (at most 5 rounds).  HEAD, the
+ * user's index and working tree are never touched.  Holds every item lock
+ * while it merges.  JERRY_ESTORAGE when git fails or the remote cannot be
+ * reached (then nothing changed here).
+ */
+int jerry_sync(jerry_sync_result **out, jerry_store *store, const char *remote, jerry_error *err);
+void jerry_sync_result_free(jerry_sync_result *result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,8 @@
 /*
  * cmd_git.c - jerry and git: `jerry merge-file %O %A %B %P`, the merge
  * driver git runs for a file of the record, and `jerry git setup`, which
- * installs it (ADR 0020).  The rules are the library's; this file parses
+ * installs it, and `jerry sync [REMOTE]`, which shares the record through
+ * a remote on a ref of its own (ADR 0020).  The rules are the library's; this file parses
  * and says what was done.
  */
 #include "cli.h"
@@ -115,5 +116,92 @@ int cmd_git(struct cli *cli, const struct cli_args *args)
 					  : "already there";
 		printf("hook:         %s/%s (%s)\n", res.hooks, jerry_git_hook(i), how);
 	}
+	return 0;
+}
+
+static json_t *decided_json(unsigned decided)
+{
+	json_t *arr = json_array();
+	for (unsigned i = 0; arr && jerry_merge_field(i); i++)
+		if (decided & (1u << i))
+			out_json_push(&arr, out_json_string(jerry_merge_field(i)));
+	return arr;
+}
+
+static json_t *sync_json(const jerry_sync_result *r)
+{
+	json_t *o = json_object(), *merged = json_array(), *ren = json_array();
+	char from[24], to[24], uid[24];
+	for (size_t i = 0; merged && i < r->nmerged; i++) {
+		json_t *m = json_object();
+		if (m && (json_object_set_new(m, "id", out_json_string(r->merged[i].id)) ||
+			  json_object_set_new(m, "version", json_integer((json_int_t)r->merged[i].version)) ||
+			  json_object_set_new(m, "decided", decided_json(r->merged[i].decided)))) {
+			json_decref(m);
+			m = NULL;
+		}
+		out_json_push(&merged, m);
+	}
+	for (size_t i = 0; ren && i < r->nrenumbered; i++) {
+		json_t *m = json_object();
+		jerry_id_format(from, sizeof(from), r->renumbered[i].from);
+		jerry_id_format(to, sizeof(to), r->renumbered[i].to);
+		snprintf(uid, sizeof(uid), "%llu", (unsigned long long)r->renumbered[i].uid);
+		if (m && (json_object_set_new(m, "from", out_json_string(from)) ||
+			  json_object_set_new(m, "to", out_json_string(to)) ||
+			  json_object_set_new(m, "uid", out_json_string(uid)))) {
+			json_decref(m);
+			m = NULL;
+		}
+		out_json_push(&ren, m);
+	}
+	if (!o || !merged || !ren ||
+	    json_object_set_new(o, "remote", out_json_string(r->remote)) ||
+	    json_object_set_new(o, "commit", r->commit[0] ? out_json_string(r->commit) : json_null()) ||
+	    json_object_set_new(o, "rounds", json_integer(r->rounds)) ||
+	    json_object_set_new(o, "incoming", json_integer((json_int_t)r->incoming)) ||
+	    json_object_set_new(o, "outgoing", json_boolean(r->outgoing)) ||
+	    json_object_set_new(o, "pushed", json_boolean(r->pushed)) ||
+	    json_object_set_new(o, "merged", merged) || json_object_set_new(o, "renumbered", ren)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int cmd_sync(struct cli *cli, const struct cli_args *args)
+{
+	jerry_sync_result *r = NULL;
+	jerry_error err;
+	char fields[256], from[24], to[24];
+	int status;
+	jerry_error_clear(&err);
+	int rc = jerry_sync(&r, cli->store, args->npos ? args->pos[0] : NULL, &err);
+	if (rc)
+		return out_error(cli, rc, &err);
+	if (r->incoming || r->nrenumbered || r->pushed)
+		out_committed_store(cli, 0, &err, "the store was synced with %s", r->remote);
+	if (cli->json) {
+		status = out_json(cli, sync_json(r));
+		jerry_sync_result_free(r);
+		return status;
+	}
+	printf("synced with %s: %zu file%s in, %s\n", r->remote, r->incoming,
+	       r->incoming == 1 ? "" : "s",
+	       r->pushed ? "changes pushed" : r->outgoing ? "changes kept here" : "nothing to push");
+	for (size_t i = 0; i < r->nmerged; i++) {
+		decided_text(fields, sizeof(fields), r->merged[i].decided);
+		if (r->merged[i].decided)
+			printf("merged %s (version %lld): both sides changed %s, decided by the merge rules\n",
+			       r->merged[i].id, (long long)r->merged[i].version, fields);
+		else
+			printf("merged %s (version %lld)\n", r->merged[i].id, (long long)r->merged[i].version);
+	}
+	for (size_t i = 0; i < r->nrenumbered; i++) {
+		jerry_id_format(from, sizeof(from), r->renumbered[i].from);
+		jerry_id_format(to, sizeof(to), r->renumbered[i].to);
+		printf("renumbered %s \xe2\x86\x92 %s: %s had another %s\n", from, to, r->remote, from);
+	}
+	jerry_sync_result_free(r);
 	return 0;
 }

@@ -234,6 +234,11 @@ const char *jerry_git_hook(unsigned i)
 	return jr_git_hook_name(i);
 }
 
+int jerry_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err)
+{
+	return jr_sync(out, st, remote, err);
+}
+
 int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
 	      jerry_error *err)
 {

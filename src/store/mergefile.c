@@ -201,8 +201,9 @@ static int parse_side(jerry_item **out, const char *text, size_t len, const char
 	return jr_codec_parse_item(out, text, len, where, 0, err);
 }
 
-static int merge_item(jerry_merge_result *res, const char *const text[3], const size_t len[3],
-		      const char *ours_path, const char *path, int64_t now_ms, jerry_error *err)
+static int merge_item(char **result, size_t *result_len, jerry_merge_result *res,
+		      const char *const text[3], const size_t len[3], const char *path,
+		      int64_t now_ms, jerry_error *err)
 {
 	static const char *const what[3] = { "base", "ours", "theirs" };
 	jerry_item *it[3] = { NULL, NULL, NULL }, *m = NULL;
@@ -252,8 +253,9 @@ static int merge_item(jerry_merge_result *res, const char *const text[3], const 
 	}
 	res->version = m->version;
 	res->changed = len[1] != out_len || memcmp(text[1], out, out_len) != 0;
-	if (res->changed)
-		rc = replace_file(ours_path, out, out_len, err);
+	*result = out;
+	*result_len = out_len;
+	out = NULL;
 out:
 	json_decref(ext);
 	free(out);
@@ -324,8 +326,9 @@ static int split_lines(struct hline **v, size_t *n, size_t *cap, const char *buf
  * Every entry of both sides once.  An entry is a line: two clones that
  * each wrote a version 4 keep both, and base's entries are in both sides.
  */
-static int merge_history(jerry_merge_result *res, const char *const text[3], const size_t len[3],
-			 const char *ours_path, const char *path, jerry_error *err)
+static int merge_history(char **result, size_t *result_len, jerry_merge_result *res,
+			 const char *const text[3], const size_t len[3], const char *path,
+			 jerry_error *err)
 {
 	struct hline *v = NULL;
 	size_t n = 0, cap = 0, k = 0;
@@ -369,27 +372,23 @@ static int merge_history(jerry_merge_result *res, const char *const text[3], con
 	}
 	res->entries = k;
 	res->changed = sb.len != len[1] || (sb.len && memcmp(sb.buf, text[1], sb.len));
-	if (res->changed)
-		rc = replace_file(ours_path, sb.len ? sb.buf : "", sb.len, err);
+	if (!(*result = jr_sb_detach(&sb, result_len)))
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 out:
 	jr_sb_release(&sb);
 	free(v);
 	return rc;
 }
 
-int jr_merge_file(jerry_merge_result *res, const char *base, const char *ours,
-		  const char *theirs, const char *path, jerry_error *err)
+int jr_merge_text(char **out, size_t *out_len, jerry_merge_result *res,
+		  const char *const text[3], const size_t len[3], const char *path,
+		  int64_t now_ms, jerry_error *err)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	/* Claims are judged live or lapsed at the merge's now. */
-	int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	const char *files[3] = { base, ours, theirs };
-	char *text[3] = { NULL, NULL, NULL };
-	size_t len[3] = { 0, 0, 0 };
 	size_t plen = strlen(path);
 	int history = plen > 6 && !strcmp(path + plen - 6, ".jsonl");
-	int rc = 0;
+	int rc;
+	*out = NULL;
+	*out_len = 0;
 	memset(res, 0, sizeof(*res));
 	res->history = history;
 	if (!history && !(plen > 5 && !strcmp(path + plen - 5, ".json")))
@@ -398,18 +397,43 @@ int jr_merge_file(jerry_merge_result *res, const char *base, const char *ours,
 	if (!path_num(path))
 		return jr_error(err, JERRY_EINVALID, "cannot merge '%s': its name is not an item's",
 				path);
+	if (history)
+		rc = merge_history(out, out_len, res, text, len, path, err);
+	else
+		rc = merge_item(out, out_len, res, text, len, path, now_ms, err);
+	if (history)
+		jerry_id_format(res->id, sizeof(res->id), path_num(path));
+	return rc;
+}
+
+int64_t jr_merge_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int jr_merge_file(jerry_merge_result *res, const char *base, const char *ours,
+		  const char *theirs, const char *path, jerry_error *err)
+{
+	const char *files[3] = { base, ours, theirs };
+	char *text[3] = { NULL, NULL, NULL }, *out = NULL;
+	size_t len[3] = { 0, 0, 0 }, out_len = 0;
+	size_t plen = strlen(path);
+	int history = plen > 6 && !strcmp(path + plen - 6, ".jsonl");
+	int rc = 0;
+	memset(res, 0, sizeof(*res));
 	for (int i = 0; i < 3 && !rc; i++)
 		rc = read_file(&text[i], &len[i], files[i],
 			       history ? HISTORY_FILE_MAX : JR_ITEM_FILE_MAX, err);
 	if (!rc) {
 		const char *const t[3] = { text[0], text[1], text[2] };
-		if (history)
-			rc = merge_history(res, t, len, ours, path, err);
-		else
-			rc = merge_item(res, t, len, ours, path, now_ms, err);
+		/* Claims are judged live or lapsed at the merge's now. */
+		rc = jr_merge_text(&out, &out_len, res, t, len, path, jr_merge_now(), err);
 	}
-	if (history)
-		jerry_id_format(res->id, sizeof(res->id), path_num(path));
+	if (!rc && res->changed)
+		rc = replace_file(ours, out, out_len, err);
+	free(out);
 	for (int i = 0; i < 3; i++)
 		free(text[i]);
 	return rc;

@@ -148,6 +148,17 @@ const char *jr_git_hook_name(unsigned i);
 /* mergefile.c: jerry_merge_file. */
 int jr_merge_file(jerry_merge_result *res, const char *base, const char *ours,
 		  const char *theirs, const char *path, jerry_error *err);
+/*
+ * The same over texts (base, ours, theirs; an empty base: none), path the
+ * file's path in the record ("items/WORK-007.json"): the merged text into
+ * *out (malloc'd), res->changed when it is not ours.
+ */
+int jr_merge_text(char **out, size_t *out_len, jerry_merge_result *res,
+		  const char *const text[3], const size_t len[3], const char *path,
+		  int64_t now_ms, jerry_error *err);
+int64_t jr_merge_now(void);
+/* sync.c: jerry_sync. */
+int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err);
 
 /* Before an append: cut a torn last line (no newline) off a log; *end gets its size. */
 int jr_file_end_whole(int fd, off_t *out_end);
@@ -214,6 +225,8 @@ int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err);
 int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err);
 /* Before a write takes an item lock: rebuild a snapshot whose header is gone. */
 int jr_index_ensure(jerry_store *st, jerry_error *err);
+/* jr_index_rebuild for a caller that holds every item lock already (sync.c). */
+int jr_index_rebuild_held(size_t *out_count, jerry_store *st, jerry_error *err);
 
 /*
  * Between index.c (reading) and index_write.c (writing).  jr_ix_set puts
