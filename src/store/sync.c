@@ -451,6 +451,13 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	char tree[OID_MAX], last[OID_MAX], local[OID_MAX], base[OID_MAX] = "", rtree[OID_MAX];
 	int rc, status;
 	char *out = NULL;
+	/*
+	 * The history entries index.log holds go into their files first: the
+	 * snapshot must have them, and a file the merge rewrites (a renumbered
+	 * item's number, now the remote's) must not get them appended later.
+	 */
+	if ((rc = jr_index_rebuild_held(NULL, c->st, err)))
+		return rc;
 	if ((rc = snapshot(tree, sizeof(tree), c, err)) ||
 	    (rc = ref_oid(last, sizeof(last), c, "refs/jerry/data", err)))
 		return rc;

@@ -90,6 +90,20 @@ TEST_DESC='a second sync --json' expect_run 0 '*' '' -- at b "$JERRY" sync --jso
 json_assert 'nothing in, nothing out' "$tmp/out" \
 	"d['incoming'] == 0 and d['pushed'] is False and d['outgoing'] is False"
 
+# A renumbered clone goes on: its next change to the number it gave up
+# (now the remote's item) and its next syncs merge as any other.
+at b "$JERRY" update 2 --priority low >/dev/null
+at a "$JERRY" update 2 --add-label seen-in-a >/dev/null
+TEST_DESC='a syncs after the renumbering' expect_run 0 '*' '' -- at a "$JERRY" sync
+TEST_DESC='b syncs after the renumbering' expect_run 0 '^merged WORK-002' '' -- at b "$JERRY" sync
+TEST_DESC='the history of WORK-002 is one item'"'"'s' expect_run 0 '*' '' -- at b "$JERRY" history 2 --json
+json_assert 'one creation, the published item'"'"'s' "$tmp/out" \
+	"[e['op'] for e in d].count('create') == 1 and d[0]['changes']['title'] == 'second, from a'"
+for c in a b; do
+	TEST_DESC="check is clean in $c after the renumbered item changed" \
+		expect_run 0 ' 0 problems$' '' -- at "$c" "$JERRY" check
+done
+
 # An unreachable remote: a storage error, nothing changed here.
 at a "$JERRY" create 'not shared yet' >/dev/null
 tree_sum a/.jerry/data >before
