@@ -51,6 +51,7 @@ list() {
 		util-linux cmd:setpriv
 		mount cmd:losetup
 		procps cmd:pgrep
+		git cmd:git
 		EOF
 		;;
 	validate) cat <<-'EOF'
