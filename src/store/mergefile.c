@@ -175,8 +175,7 @@ out:
 	return rc;
 }
 
-/* The number a path names (".../WORK-012.json"), or 0. */
-static int64_t path_num(const char *path)
+int64_t jr_merge_path_num(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	char id[32];
@@ -350,7 +349,7 @@ static int merge_history(char **result, size_t *result_len, jerry_merge_result *
 			first = i;
 		} else if (v[i].len != v[first].len || memcmp(v[i].text, v[first].text, v[i].len)) {
 			char id[24];
-			jerry_id_format(id, sizeof(id), path_num(path));
+			jerry_id_format(id, sizeof(id), jr_merge_path_num(path));
 			rc = jr_error(err, JERRY_ECONFLICT,
 				      "cannot merge '%s': both sides created %s as two different items",
 				      path, id);
@@ -394,7 +393,7 @@ int jr_merge_text(char **out, size_t *out_len, jerry_merge_result *res,
 	if (!history && !(plen > 5 && !strcmp(path + plen - 5, ".json")))
 		return jr_error(err, JERRY_EINVALID, "cannot merge '%s': not an item or history file",
 				path);
-	if (!path_num(path))
+	if (!jr_merge_path_num(path))
 		return jr_error(err, JERRY_EINVALID, "cannot merge '%s': its name is not an item's",
 				path);
 	if (history)
@@ -402,7 +401,7 @@ int jr_merge_text(char **out, size_t *out_len, jerry_merge_result *res,
 	else
 		rc = merge_item(out, out_len, res, text, len, path, now_ms, err);
 	if (history)
-		jerry_id_format(res->id, sizeof(res->id), path_num(path));
+		jerry_id_format(res->id, sizeof(res->id), jr_merge_path_num(path));
 	return rc;
 }
 

@@ -157,6 +157,8 @@ int jr_merge_text(char **out, size_t *out_len, jerry_merge_result *res,
 		  const char *const text[3], const size_t len[3], const char *path,
 		  int64_t now_ms, jerry_error *err);
 int64_t jr_merge_now(void);
+/* The number a record file's path names (".../WORK-012.json", ".jsonl"), or 0. */
+int64_t jr_merge_path_num(const char *path);
 /* sync.c: jerry_sync. */
 int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err);
 

@@ -315,15 +315,7 @@ out:
 
 static int64_t item_num_of(const char *path)
 {
-	int64_t num = 0;
-	char id[32];
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strcspn(base, ".");
-	if (strncmp(path, "items/", 6) || n >= sizeof(id))
-		return 0;
-	snprintf(id, sizeof(id), "%.*s", (int)n, base);
-	return jerry_id_parse(&num, id, NULL) ? 0 : num;
+	return strncmp(path, "items/", 6) ? 0 : jr_merge_path_num(path);
 }
 
 /* A uid from an item text ("" : 0). */
@@ -401,10 +393,8 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 			}
 			if (!is_item) {
 				/* The history of an item renumbered above is the remote's now. */
-				int64_t hn = 0;
-				char id[32];
-				snprintf(id, sizeof(id), "%.*s", (int)strcspn(path + 8, "."), path + 8);
-				if (!jerry_id_parse(&hn, id, NULL)) {
+				int64_t hn = jr_merge_path_num(path);
+				if (hn) {
 					int moved = 0;
 					for (size_t k = 0; k < c->res->nrenumbered; k++)
 						moved |= c->res->renumbered[k].from == hn;
