@@ -24,7 +24,7 @@ _jerry()
 	fi
 
 	local commands="init create show list update start block done cancel reopen note check reindex
-		claim heartbeat release dep ready blocked search summary prime history log mcp serve help"
+		claim heartbeat release dep ready blocked search summary prime history log mcp serve merge-file git sync help"
 	local global_opts="--json --data --lock-timeout --as --help --version"
 	local types="epic feature story task subtask bug spike"
 	local priorities="critical high medium low"
@@ -122,6 +122,27 @@ _jerry()
 	local opts="" takes_id=0
 	case $cmd in
 	init | show | reindex | blocked | prime | history | mcp) ;;
+	merge-file)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
+		return
+		;;
+	sync)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
+		elif ((nargs == 0)); then
+			COMPREPLY=($(compgen -W "$(git remote 2>/dev/null)" -- "$cur"))
+		fi
+		return
+		;;
+	git)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
+		elif ((nargs == 0)); then
+			COMPREPLY=($(compgen -W "setup" -- "$cur"))
+		fi
+		return
+		;;
 	release)
 		opts="--force --claim"
 		;;

@@ -56,6 +56,7 @@ list() {
 		chromium cmd:chromium
 		nodejs cmd:node
 		npm cmd:npm
+		git cmd:git
 		EOF
 		;;
 	validate) cat <<-'EOF'

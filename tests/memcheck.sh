@@ -222,6 +222,42 @@ rm -rf index.json index.log sequences.json locks tmp
 JERRY_DATA= vg checkout-list list
 rm -rf index.json index.log sequences.json locks tmp items
 JERRY_DATA= vg checkout-empty list --json
+# Sharing across clones (ADR 0020, t0260, t0270): the merge driver, git
+# setup and sync, between two clones of a bare repository.
+cd "$tmp" || exit 1
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=t \
+	GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
+git init -q --bare "$tmp/s/origin.git"
+git clone -q "$tmp/s/origin.git" "$tmp/s/a" 2>/dev/null
+git clone -q "$tmp/s/origin.git" "$tmp/s/b" 2>/dev/null
+cd "$tmp/s/a" || exit 1
+JERRY_DATA= "$jerry" init >/dev/null 2>&1
+JERRY_DATA= "$jerry" create "shared" -l x >/dev/null 2>&1
+JERRY_DATA= vg git-setup git setup
+JERRY_DATA= vg git-setup-json git setup --json
+JERRY_DATA= vg sync-first sync
+JERRY_DATA= vg sync-unreachable sync nowhere
+cd "$tmp/s/b" || exit 1
+JERRY_DATA= "$jerry" init >/dev/null 2>&1
+JERRY_DATA= "$jerry" create "also two" >/dev/null 2>&1
+JERRY_DATA= vg sync-renumber sync --json
+cd "$tmp/s/a" || exit 1
+JERRY_DATA= "$jerry" update 1 --title "from a" --remove-label x >/dev/null 2>&1
+cd "$tmp/s/b" || exit 1
+JERRY_DATA= "$jerry" update 1 --title "from b" -p high >/dev/null 2>&1
+cd "$tmp/s/a" || exit 1
+JERRY_DATA= "$jerry" sync >/dev/null 2>&1
+cd "$tmp/s/b" || exit 1
+JERRY_DATA= vg sync-merge sync
+d=.jerry/data
+cp "$d/items/WORK-001.json" "$tmp/s/ours"
+sed 's/"high"/"low"/' "$d/items/WORK-001.json" >"$tmp/s/theirs"
+: >"$tmp/s/base"
+vg merge-file merge-file "$tmp/s/base" "$tmp/s/ours" "$tmp/s/theirs" items/WORK-001.json
+vg merge-file-json merge-file "$tmp/s/base" "$tmp/s/ours" "$tmp/s/theirs" items/WORK-001.json --json
+cp "$d/history/WORK-001.jsonl" "$tmp/s/hours"
+vg merge-file-history merge-file "$tmp/s/base" "$tmp/s/hours" "$d/history/WORK-001.jsonl" history/WORK-001.jsonl
+vg merge-file-bad merge-file "$tmp/s/base" "$tmp/s/ours" "$tmp/s/missing" items/WORK-001.json
 cd "$tmp" || exit 1
 echo "memcheck: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -208,5 +208,8 @@ int cmd_history(struct cli *cli, const struct cli_args *args);
 int cmd_log(struct cli *cli, const struct cli_args *args);
 int cmd_mcp(struct cli *cli, const struct cli_args *args);
 int cmd_serve(struct cli *cli, const struct cli_args *args);
+int cmd_merge_file(struct cli *cli, const struct cli_args *args);
+int cmd_git(struct cli *cli, const struct cli_args *args);
+int cmd_sync(struct cli *cli, const struct cli_args *args);
 
 #endif

@@ -238,6 +238,13 @@ const struct cli_cmd cli_commands[] = {
 	{ "serve", "[--port N] [--listen ADDR] [--open]",
 	  "a live board of the store in a browser, until Ctrl-C", serve_opts, 0, 0, cmd_serve,
 	  .flags = CLI_STORE },
+	{ "merge-file", "BASE OURS THEIRS PATH",
+	  "git's merge driver for the store's files: merge them field by field into OURS",
+	  no_opts, 4, 4, cmd_merge_file },
+	{ "git", "setup", "make git merge the store with jerry (driver and attributes)",
+	  no_opts, 1, 1, cmd_git, .flags = CLI_STORE },
+	{ "sync", "[REMOTE]", "share the store through a git remote: fetch, merge, commit, push",
+	  no_opts, 0, 1, cmd_sync, .flags = CLI_STORE },
 	{ "help", "[COMMAND]", "show help for jerry or for a command", no_opts, 0, 1, NULL, .flags = CLI_HELP },
 	{ .name = NULL }
 };

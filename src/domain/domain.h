@@ -178,4 +178,50 @@ void jr_claim_clear(jerry_item *item);
  */
 const char *jr_assignee_standing(const jerry_item *item, int64_t now_ms);
 
+/*
+ * The three-way merge of one item (merge.c; ADR 0020): base is the item as
+ * both sides last had it in common (NULL: both added it), ours and theirs
+ * the two sides.  Symmetric: swapping ours and theirs gives the same item.
+ * Field by field:
+ *  - a field one side changed takes that side's value;
+ *  - labels and depends_on merge as sets: a member stays when both sides
+ *    keep it or one side added it, so a removal on one side stays removed;
+ *  - notes are a union; a note's identity is (at, by, text), and the
+ *    merged notes are ordered by it;
+ *  - a scalar both sides changed apart takes the later side's value (by
+ *    updated_at, then version, then updated_by; on a full tie the larger
+ *    value); for title and description the other value becomes a note,
+ *    "title (the other side of a merge): ...", stamped with its side;
+ *  - status both sides changed apart: the one further along, cancelled >
+ *    done > blocked > in_progress > pending; completed_at is set exactly
+ *    when the result is done (the earlier completion of two);
+ *  - claims both sides changed apart: a live claim (at now_ms) over none;
+ *    of two live ones the earlier, the one whose lease ends first; an
+ *    assignee the winning claim set follows it; a result that is not in
+ *    progress or blocked carries no claim;
+ *  - the version is one above both; updated_at and updated_by the later
+ *    side's.  ext (unknown keys) is left NULL: the codec merges it.
+ * When one side did not change the item, or both made the same, the result
+ * is that item as it is (same version).  Two different uids or numbers are
+ * JERRY_ECONFLICT: two items, not two versions of one.  *out_decided gets
+ * a JR_MERGE_* bit for every field both sides changed apart.
+ */
+#define JR_MERGE_TITLE (1u << 0)
+#define JR_MERGE_DESCRIPTION (1u << 1)
+#define JR_MERGE_TYPE (1u << 2)
+#define JR_MERGE_PRIORITY (1u << 3)
+#define JR_MERGE_STATUS (1u << 4)
+#define JR_MERGE_ASSIGNEE (1u << 5)
+#define JR_MERGE_PARENT (1u << 6)
+#define JR_MERGE_CLAIM (1u << 7)
+int jr_item_merge(jerry_item **out, unsigned *out_decided, const jerry_item *base,
+		  const jerry_item *ours, const jerry_item *theirs, int64_t now_ms,
+		  jerry_error *err);
+/* "title" for JR_MERGE_TITLE ... */
+const char *jr_merge_field_name(unsigned bit);
+/* >0: a is the later side, <0: b is, 0: a tie (see above). */
+int jr_merge_side(const jerry_item *a, const jerry_item *b);
+/* Whether two items are the same in every known field. */
+int jr_item_same(const jerry_item *a, const jerry_item *b);
+
 #endif

@@ -280,6 +280,27 @@ int jerry_reindex(size_t *out_count, jerry_store *st, jerry_error *err)
 	return jr_store_reindex(out_count, st, err);
 }
 
+int jerry_merge_file(jerry_merge_result *out, const char *base, const char *ours,
+		     const char *theirs, const char *path, jerry_error *err)
+{
+	return jr_merge_file(out, base, ours, theirs, path, err);
+}
+
+int jerry_git_setup(jerry_git_setup_result *out, jerry_store *st, jerry_error *err)
+{
+	return jr_git_setup(out, st, err);
+}
+
+const char *jerry_git_hook(unsigned i)
+{
+	return jr_git_hook_name(i);
+}
+
+int jerry_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err)
+{
+	return jr_sync(out, st, remote, err);
+}
+
 int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,
 	      jerry_error *err)
 {

@@ -305,6 +305,16 @@ int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
 	return rc;
 }
 
+int jr_index_rebuild_held(size_t *out_count, jerry_store *st, jerry_error *err)
+{
+	int rc = lock_index(st, err);
+	if (!rc) {
+		rc = rebuild_locked(out_count, st, err);
+		unlock_index(st);
+	}
+	return rc;
+}
+
 int jr_index_ensure(jerry_store *st, jerry_error *err)
 {
 	uint64_t gen;

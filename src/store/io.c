@@ -15,6 +15,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- the table ---------------------------------------------------------- */
@@ -77,6 +78,10 @@ static int sys_lock(int fd, int cmd, struct flock *fl)
 	.readdir = readdir, \
 	.closedir = closedir, \
 	.getrandom = getrandom, \
+	.pipe2 = pipe2, \
+	.spawn = posix_spawnp, \
+	.waitpid = waitpid, \
+	.poll = poll, \
 }
 
 static const jr_syscalls sys_default = SYS_DEFAULT;
@@ -527,4 +532,200 @@ int jr_io_getrandom(void *buf, size_t len, unsigned int flags)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* ---- running a program ------------------------------------------------------- */
+
+extern char **environ;
+
+/* environ, with each of add ("NAME=VALUE") replacing a variable of its name. */
+static char **env_with(const char *const add[])
+{
+	size_t n = 0, k = 0;
+	while (environ[n])
+		n++;
+	while (add && add[k])
+		k++;
+	char **env = malloc((n + k + 1) * sizeof(*env));
+	size_t m = 0;
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		int replaced = 0;
+		for (size_t j = 0; j < k && !replaced; j++) {
+			const char *eq = strchr(add[j], '=');
+			size_t len = eq ? (size_t)(eq - add[j]) + 1 : strlen(add[j]);
+			replaced = strncmp(environ[i], add[j], len) == 0;
+		}
+		if (!replaced)
+			env[m++] = environ[i];
+	}
+	for (size_t j = 0; j < k; j++)
+		env[m++] = (char *)add[j];
+	env[m] = NULL;
+	return env;
+}
+
+struct sink {
+	int fd;
+	char *buf;
+	size_t len, cap, max;
+};
+
+static int sink_read(struct sink *s)
+{
+	char chunk[4096];
+	ssize_t n;
+	RETRY("read", n, sys.read(s->fd, chunk, sizeof(chunk)));
+	if (n <= 0)
+		return (int)n;
+	size_t keep = s->len + (size_t)n > s->max ? s->max - s->len : (size_t)n;
+	if (keep && s->len + keep + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 4096;
+		while (cap < s->len + keep + 1)
+			cap *= 2;
+		char *g = realloc(s->buf, cap);
+		if (!g) {
+			errno = ENOMEM;
+			return -1;
+		}
+		s->buf = g;
+		s->cap = cap;
+	}
+	if (keep) {
+		memcpy(s->buf + s->len, chunk, keep);
+		s->len += keep;
+		s->buf[s->len] = '\0';
+	}
+	return 1;
+}
+
+int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
+	      const char *const env[], const char *input, size_t max)
+{
+	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
+	struct sink so = {-1, NULL, 0, 0, max}, se = {-1, NULL, 0, 0, max};
+	posix_spawn_file_actions_t fa;
+	char **envp = NULL;
+	pid_t pid = -1;
+	int rc = -1, e = 0, fa_ready = 0;
+	size_t in_len = input ? strlen(input) : 0, in_off = 0;
+	if (out)
+		*out = NULL;
+	if (errout)
+		*errout = NULL;
+	*status = -1;
+	if (sys.pipe2(pin, O_CLOEXEC) < 0 || sys.pipe2(pout, O_CLOEXEC) < 0 ||
+	    sys.pipe2(perr, O_CLOEXEC) < 0)
+		goto fail;
+	if (!(envp = env_with(env)))
+		goto fail;
+	if ((errno = posix_spawn_file_actions_init(&fa)))
+		goto fail;
+	fa_ready = 1;
+	if ((errno = posix_spawn_file_actions_adddup2(&fa, pin[0], 0)) ||
+	    (errno = posix_spawn_file_actions_adddup2(&fa, pout[1], 1)) ||
+	    (errno = posix_spawn_file_actions_adddup2(&fa, perr[1], 2)))
+		goto fail;
+	if (jr_fault_hit("spawn"))
+		goto fail;
+	if ((errno = sys.spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, envp))) {
+		pid = -1;
+		goto fail;
+	}
+	sys.close(pin[0]);
+	sys.close(pout[1]);
+	sys.close(perr[1]);
+	pin[0] = pout[1] = perr[1] = -1;
+	if (!in_len) {
+		sys.close(pin[1]);
+		pin[1] = -1;
+	}
+	so.fd = pout[0];
+	se.fd = perr[0];
+	while (so.fd >= 0 || se.fd >= 0 || pin[1] >= 0) {
+		struct pollfd p[3] = {{so.fd, POLLIN, 0}, {se.fd, POLLIN, 0}, {pin[1], POLLOUT, 0}};
+		int n;
+		RETRY("poll", n, sys.poll(p, 3, -1));
+		if (n < 0)
+			goto fail;
+		for (int i = 0; i < 2; i++) {
+			struct sink *s = i ? &se : &so;
+			if (s->fd >= 0 && (p[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+				int r = sink_read(s);
+				if (r < 0)
+					goto fail;
+				if (r == 0) {
+					sys.close(s->fd);
+					s->fd = -1;
+					if (i)
+						perr[0] = -1;
+					else
+						pout[0] = -1;
+				}
+			}
+		}
+		if (pin[1] >= 0 && (p[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+			ssize_t w;
+			RETRY("write", w, sys.write(pin[1], input + in_off, in_len - in_off));
+			if (w < 0 && errno != EPIPE)
+				goto fail;
+			in_off = w < 0 ? in_len : in_off + (size_t)w;
+			if (in_off == in_len) {
+				sys.close(pin[1]);
+				pin[1] = -1;
+			}
+		}
+	}
+	pid_t w;
+	RETRY("waitpid", w, sys.waitpid(pid, status, 0));
+	if (w < 0)
+		goto fail;
+	pid = -1;
+	rc = 0;
+	if (out) {
+		*out = so.buf ? so.buf : strdup("");
+		so.buf = NULL;
+		if (!*out) {
+			errno = ENOMEM;
+			rc = -1;
+		}
+	}
+	if (errout && rc == 0) {
+		*errout = se.buf ? se.buf : strdup("");
+		se.buf = NULL;
+		if (!*errout) {
+			errno = ENOMEM;
+			rc = -1;
+		}
+	}
+	if (rc < 0 && out) {
+		free(*out);
+		*out = NULL;
+	}
+	goto out;
+fail:
+	e = errno;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (pin[i] >= 0)
+			sys.close(pin[i]);
+		if (pout[i] >= 0)
+			sys.close(pout[i]);
+		if (perr[i] >= 0)
+			sys.close(perr[i]);
+	}
+	if (pid > 0) {
+		int st;
+		while (sys.waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (fa_ready)
+		posix_spawn_file_actions_destroy(&fa);
+	free(envp);
+	free(so.buf);
+	free(se.buf);
+	if (rc < 0 && e)
+		errno = e;
+	return rc;
 }

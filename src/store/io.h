@@ -26,6 +26,8 @@
 #define JR_IO_H
 
 #include <dirent.h>
+#include <poll.h>
+#include <spawn.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -64,6 +66,12 @@ typedef struct jr_syscalls {
 	struct dirent *(*readdir)(DIR *d);
 	int (*closedir)(DIR *d);
 	ssize_t (*getrandom)(void *buf, size_t len, unsigned int flags);
+	/* Running git (jerry git setup, jerry sync): jr_io_run. */
+	int (*pipe2)(int fds[2], int flags);
+	int (*spawn)(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+		     const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
+	pid_t (*waitpid)(pid_t pid, int *status, int options);
+	int (*poll)(struct pollfd *fds, nfds_t n, int timeout);
 } jr_syscalls;
 
 /* The table, for a test to change one entry of; jr_io_reset() restores it. */
@@ -114,6 +122,18 @@ int jr_io_closedir(DIR *d);
 FILE *jr_io_fdopen_read(int fd);
 /* Fill buf with random bytes (EINTR and short counts retried); -1 with errno. */
 int jr_io_getrandom(void *buf, size_t len, unsigned int flags);
+
+/*
+ * Run a program (searched in PATH) to its end: argv[0] is its name, env
+ * (NULL-terminated, may be NULL) are "NAME=VALUE" set on top of this
+ * process's environment, input (may be NULL) its standard input; its
+ * standard output and error are collected into *out and *errout (each
+ * NUL-terminated, malloc'd, at most `max` bytes kept; either pointer may
+ * be NULL to drop the stream).  *status is its wait status.  0, or -1
+ * with errno when it could not be started or waited for.
+ */
+int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
+	      const char *const env[], const char *input, size_t max);
 
 #ifdef JERRY_FAULT_INJECTION
 int jr_fault_hit(const char *call);

@@ -13,8 +13,9 @@
  * Skipping the two syncs makes a create cost what an update costs
  * (doc/adr/0006-performance.md).
  *
- * uids are Snowflake-shaped - 41 bits of milliseconds since 2026-01-01,
- * 10 random bits of process, 12 bits of sequence - but they are also
+ * uids are 41 bits of milliseconds since 2026-01-01 and 22 bits drawn from
+ * getrandom(2) for each uid (ADR 0020: clones that create offline must not
+ * mint one uid; 10 random bits per process were not enough) - and they are
  * allocated under the same lock and forced above the last one, so two
  * processes in the same millisecond, in different PID namespaces or
  * containers, can never mint the same one in one store.  When the file is
@@ -39,6 +40,7 @@
 #include <unistd.h>
 
 #define UID_EPOCH_MS 1767225600000LL /* 2026-01-01T00:00:00Z */
+#define UID_RANDOM_MASK ((1u << 22) - 1)
 
 int jr_seq_read(jr_seq *out, jerry_store *st, jerry_error *err)
 {
@@ -107,17 +109,17 @@ int jr_seq_write(jerry_store *st, const jr_seq *seq, jerry_error *err)
 	return jr_store_replace(st, st->dirfd, "sequences.json", buf, (size_t)n, err);
 }
 
-static uint64_t uid_candidate(void)
+uint64_t jr_seq_uid_candidate(void)
 {
 	struct timespec ts;
-	uint16_t rnd = 0;
+	uint32_t rnd = 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - UID_EPOCH_MS;
 	if (ms < 0)
 		ms = 0;
 	if (jr_io_getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
-		rnd = (uint16_t)getpid();
-	return ((uint64_t)ms & ((1ULL << 41) - 1)) << 22 | (uint64_t)(rnd & 0x3FF) << 12;
+		rnd = (uint32_t)getpid() * 2654435761u ^ (uint32_t)ts.tv_nsec;
+	return ((uint64_t)ms & ((1ULL << 41) - 1)) << 22 | (uint64_t)(rnd & UID_RANDOM_MASK);
 }
 
 /*
@@ -235,9 +237,10 @@ int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_erro
 		rc = exhausted(st, err);
 		goto out;
 	}
-	uint64_t uid = uid_candidate();
+	uint64_t uid = jr_seq_uid_candidate();
+	/* Above the last one; by a random step, as another clone may be at it too. */
 	if (uid <= seq.last_uid)
-		uid = seq.last_uid + 1;
+		uid = seq.last_uid + 1 + (uid & 0xFFFF);
 	seq.work = num;
 	seq.last_uid = uid;
 	if ((rc = write_hint(st, &seq, err)))

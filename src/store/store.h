@@ -136,6 +136,34 @@ int jr_store_replace(jerry_store *st, int dirfd, const char *name, const char *b
  */
 int jr_repo_map(char *path, size_t size, jerry_error *err);
 
+/*
+ * gitsetup.c: run git in the data directory (`git -C DIR args...`, env on
+ * top of ours); its output into *out (may be NULL).  A status other than 0
+ * is an error naming git's first line of stderr, except 1 from `git
+ * config` (not set), which the caller reads in *status.
+ */
+int jr_git(int *status, char **out, jerry_store *st, const char *const args[],
+	   const char *const env[], jerry_error *err);
+/* jerry_git_setup. */
+int jr_git_setup(jerry_git_setup_result *res, jerry_store *st, jerry_error *err);
+const char *jr_git_hook_name(unsigned i);
+/* mergefile.c: jerry_merge_file. */
+int jr_merge_file(jerry_merge_result *res, const char *base, const char *ours,
+		  const char *theirs, const char *path, jerry_error *err);
+/*
+ * The same over texts (base, ours, theirs; an empty base: none), path the
+ * file's path in the record ("items/WORK-007.json"): the merged text into
+ * *out (malloc'd), res->changed when it is not ours.
+ */
+int jr_merge_text(char **out, size_t *out_len, jerry_merge_result *res,
+		  const char *const text[3], const size_t len[3], const char *path,
+		  int64_t now_ms, jerry_error *err);
+int64_t jr_merge_now(void);
+/* The number a record file's path names (".../WORK-012.json", ".jsonl"), or 0. */
+int64_t jr_merge_path_num(const char *path);
+/* sync.c: jerry_sync. */
+int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err);
+
 /* Before an append: cut a torn last line (no newline) off a log; *end gets its size. */
 int jr_file_end_whole(int fd, off_t *out_end);
 
@@ -157,6 +185,8 @@ int jr_seq_write(jerry_store *st, const jr_seq *seq, jerry_error *err);
 int jr_seq_from_items(jr_seq *out, jerry_store *st, jerry_error *err);
 /* Under the sequence lock: next free number and a fresh uid. */
 int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err);
+/* A uid for now: 41 bits of ms since 2026-01-01, 22 random bits (seq.c). */
+uint64_t jr_seq_uid_candidate(void);
 
 /* index (index.c) */
 typedef struct jr_ix_entry {
@@ -199,6 +229,8 @@ int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err);
 int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err);
 /* Before a write takes an item lock: rebuild a snapshot whose header is gone. */
 int jr_index_ensure(jerry_store *st, jerry_error *err);
+/* jr_index_rebuild for a caller that holds every item lock already (sync.c). */
+int jr_index_rebuild_held(size_t *out_count, jerry_store *st, jerry_error *err);
 
 /*
  * Between index.c (reading) and index_write.c (writing).  jr_ix_set puts

@@ -221,7 +221,7 @@ verdict("jerry.bash: every option with a value is skipped with its value",
 
 z = open(zshc).read()
 m = re.search(r"\bcommands=\((.*?)\n\t\)", z, re.S)
-zcmds = re.findall(r"'([a-z]+):", m.group(1)) if m else []
+zcmds = re.findall(r"'([a-z-]+):", m.group(1)) if m else []
 verdict("_jerry: the command list is the binary's",
         {"%s missing" % c for c in commands if c not in zcmds} |
         {"%s is not a command" % c for c in zcmds if c not in commands})
@@ -237,7 +237,7 @@ verdict("_jerry: the global options are the binary's",
         {"%s is not a global option" % o for o in zglobal if o not in glong})
 body = z[z.index("case $words[1] in"):] if "case $words[1] in" in z else ""
 zblocks = {}
-for m in re.finditer(r"\n\t\t([a-z|]+)\)\n(.*?)\n\t\t\t;;", body, re.S):
+for m in re.finditer(r"\n\t\t([a-z|-]+)\)\n(.*?)\n\t\t\t;;", body, re.S):
     for c in m.group(1).split("|"):
         zblocks[c] = m.group(2)
 for c in commands:

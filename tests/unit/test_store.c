@@ -232,6 +232,28 @@ static void test_open__no_store_is_not_found(void **state)
 
 /* ---- create, show, update ------------------------------------------------------------ */
 
+/*
+ * Clones create offline, each above the same last uid: what keeps their
+ * uids apart is the random part, drawn for every uid - all 22 low bits
+ * vary (10 random bits above 12 of a counter left the low 12 at zero).
+ */
+static void test_create__uids_carry_22_random_bits_each(void **state)
+{
+	(void)state;
+	uint64_t any = 0, all = ~0ULL;
+	uint64_t first = jr_seq_uid_candidate();
+	int differ = 0;
+	for (int i = 0; i < 256; i++) {
+		uint64_t u = jr_seq_uid_candidate();
+		any |= u & ((1u << 22) - 1);
+		all &= u | ~((1ULL << 22) - 1);
+		differ |= (u & ((1u << 22) - 1)) != (first & ((1u << 22) - 1));
+	}
+	assert_int_equal(any, (1u << 22) - 1);
+	assert_true((all & ((1u << 22) - 1)) == 0);
+	assert_true(differ);
+}
+
 static void test_create__assigns_sequential_ids_and_unique_uids(void **state)
 {
 	h_store *s = S(state);
@@ -1570,6 +1592,7 @@ int main(void)
 		T(test_open__finds_a_project_store),
 		T(test_open__no_store_is_not_found),
 		T(test_create__assigns_sequential_ids_and_unique_uids),
+		T(test_create__uids_carry_22_random_bits_each),
 		T(test_claim__judged_by_the_stores_clock),
 		T(test_update__bumps_version_and_show_reads_the_file),
 		T(test_history__entries_carry_their_changes_field_by_field),

@@ -1,0 +1,629 @@
+/*
+ * sync.c - jerry sync [REMOTE]: share the record through a git remote, on
+ * a ref of its own (refs/jerry/data; ADR 0020), without touching HEAD, the
+ * user's index or working tree.
+ *
+ * One round:
+ *   1. ask the remote for refs/jerry/data (git ls-remote): an unreachable
+ *      remote is a storage error, and nothing has changed yet;
+ *   2. fetch it into refs/jerry/remotes/REMOTE/data;
+ *   3. holding every item lock: the record as it is here becomes a tree
+ *      (a private index, tmp/sync-index, whose stat cache makes this cost
+ *      what changed), committed over the last sync (refs/jerry/data); the
+ *      remote's changes since the common commit are applied to the files -
+ *      a file only the remote changed is taken, one both changed merged by
+ *      the merge rules, an item the remote has under a number this copy
+ *      gave to another item renumbers this copy's (the published one keeps
+ *      its number); then the merge is committed with both parents and
+ *      refs/jerry/data moves to it; the index is rebuilt;
+ *   4. push it, never forced: a remote that moved meanwhile rejects it and
+ *      the round starts again (at most SYNC_ROUNDS times).
+ * Nothing is pushed before it is merged.  A kill at any point leaves whole
+ * files (each written by temp file and rename) and refs that git moved
+ * atomically; the next sync starts from what is there and converges.
+ */
+#define _GNU_SOURCE
+#include "store.h"
+#include "codec.h"
+#include "io.h"
+#include "lock.h"
+#include "../domain/domain.h"
+#include "../util/strbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SYNC_ROUNDS 5
+#define OID_MAX 65
+
+struct ctx {
+	jerry_store *st;
+	const char *remote;
+	char gitdir[PATH_MAX];
+	char remote_ref[512];
+	char env_index[PATH_MAX + 32];
+	char env_tree[PATH_MAX + 32];
+	char env_dir[PATH_MAX + 32];
+	jerry_sync_result *res;
+};
+
+static const char *const ident[] = {
+	"GIT_AUTHOR_NAME=jerry", "GIT_AUTHOR_EMAIL=jerry@localhost",
+	"GIT_COMMITTER_NAME=jerry", "GIT_COMMITTER_EMAIL=jerry@localhost", NULL
+};
+
+/* git ARGS with its output's first line into oid (may be NULL); rc of jr_git. */
+static int git_line(char *line, size_t size, struct ctx *c, const char *const args[],
+		    const char *const env[], int *status, jerry_error *err)
+{
+	char *out = NULL;
+	int st;
+	int rc = jr_git(status ? status : &st, line ? &out : NULL, c->st, args, env, err);
+	if (rc)
+		return rc;
+	if (line) {
+		size_t n = strcspn(out, "\n");
+		if (n >= size)
+			n = size - 1;
+		memcpy(line, out, n);
+		line[n] = '\0';
+		free(out);
+	}
+	return 0;
+}
+
+static int git_env(struct ctx *c, const char *const args[], char **out, jerry_error *err)
+{
+	const char *env[] = { c->env_index, c->env_tree, c->env_dir, ident[0], ident[1], ident[2],
+			      ident[3], NULL };
+	int status;
+	return jr_git(&status, out, c->st, args, env, err);
+}
+
+/* The record as it is in the data directory, as a tree: *tree. */
+static int snapshot(char *tree, size_t size, struct ctx *c, jerry_error *err)
+{
+	int rc;
+	char *out = NULL;
+	if ((rc = git_env(c, (const char *const[]){"add", "-A", "--", "items", "history", NULL}, NULL,
+			  err)) ||
+	    (rc = git_env(c, (const char *const[]){"write-tree", NULL}, &out, err)))
+		return rc;
+	snprintf(tree, size, "%.*s", (int)strcspn(out, "\n"), out);
+	free(out);
+	return 0;
+}
+
+/* The commit a ref names, or "" when there is none. */
+static int ref_oid(char *oid, size_t size, struct ctx *c, const char *ref, jerry_error *err)
+{
+	return git_line(oid, size, c,
+			(const char *const[]){"for-each-ref", "--format=%(objectname)", ref, NULL},
+			NULL, NULL, err);
+}
+
+/* A list of paths whose blob differs between two trees (from may be ""). */
+struct change {
+	char *path;
+	char blob[OID_MAX];        /* in `to`; "" when deleted */
+};
+
+static void changes_free(struct change *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+static int diff_trees(struct change **out, size_t *out_n, struct ctx *c, const char *from,
+		      const char *to, jerry_error *err)
+{
+	/* The empty tree's id, for a first sync (no common commit). */
+	char empty[OID_MAX];
+	char *text = NULL;
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if (!*from) {
+		if ((rc = git_env(c, (const char *const[]){"hash-object", "-t", "tree", "/dev/null", NULL},
+				  &text, err)))
+			return rc;
+		snprintf(empty, sizeof(empty), "%.*s", (int)strcspn(text, "\n"), text);
+		free(text);
+		text = NULL;
+		from = empty;
+	}
+	if ((rc = git_env(c, (const char *const[]){"diff-tree", "-r", "--no-renames", from, to, NULL},
+			  &text, err)))
+		return rc;
+	/* ":100644 100644 OLD NEW M\tpath" per line. */
+	size_t n = 0, cap = 0;
+	struct change *v = NULL;
+	for (char *line = text; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		char *tab = strchr(line, '\t');
+		char omode[16], nmode[16], oold[OID_MAX], onew[OID_MAX], kind[8];
+		if (tab && sscanf(line, ":%15s %15s %64s %64s %7s", omode, nmode, oold, onew, kind) == 5) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				struct change *g = realloc(v, cap * sizeof(*g));
+				if (!g) {
+					rc = JERRY_ENOMEM;
+					break;
+				}
+				v = g;
+			}
+			v[n].path = strdup(tab + 1);
+			if (!v[n].path) {
+				rc = JERRY_ENOMEM;
+				break;
+			}
+			snprintf(v[n].blob, sizeof(v[n].blob), "%s", kind[0] == 'D' ? "" : onew);
+			n++;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	free(text);
+	if (rc) {
+		changes_free(v, n);
+		return jr_error(err, rc, "out of memory");
+	}
+	*out = v;
+	*out_n = n;
+	return 0;
+}
+
+static const struct change *find_change(const struct change *v, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].path, path))
+			return &v[i];
+	return NULL;
+}
+
+/* A blob's content ("" for an empty oid: no file). */
+static int blob_text(char **out, size_t *len, struct ctx *c, const char *oid, jerry_error *err)
+{
+	int rc;
+	*out = NULL;
+	*len = 0;
+	if (!*oid) {
+		*out = strdup("");
+		return *out ? 0 : jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
+	if ((rc = git_env(c, (const char *const[]){"cat-file", "blob", oid, NULL}, out, err)))
+		return rc;
+	*len = strlen(*out);
+	return 0;
+}
+
+/* The blob of path in a tree-ish, or "" when it has none. */
+static int tree_blob(char *oid, size_t size, struct ctx *c, const char *treeish, const char *path,
+		     jerry_error *err)
+{
+	char *out = NULL;
+	int rc;
+	oid[0] = '\0';
+	if (!*treeish)
+		return 0;
+	if ((rc = git_env(c, (const char *const[]){"ls-tree", treeish, "--", path, NULL}, &out, err)))
+		return rc;
+	char mode[16], type[16], blob[OID_MAX];
+	if (sscanf(out, "%15s %15s %64s", mode, type, blob) == 3)
+		snprintf(oid, size, "%s", blob);
+	free(out);
+	return 0;
+}
+
+static int write_record(struct ctx *c, const char *path, const char *text, size_t len,
+			jerry_error *err)
+{
+	const char *slash = strchr(path, '/');
+	char dir[16];
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return jr_error(err, JERRY_ECORRUPT, "'%s' is not a file of the record", path);
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (strcmp(dir, "items") && strcmp(dir, "history"))
+		return jr_error(err, JERRY_ECORRUPT, "'%s' is not a file of the record", path);
+	int fd = jr_io_openat(c->st->dirfd, dir, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s/%s'", c->st->dir, dir);
+	int rc = jr_store_replace(c->st, fd, slash + 1, text, len, err);
+	jr_io_close(fd);
+	return rc;
+}
+
+static int push_renumber(jerry_sync_result *r, int64_t from, int64_t to, uint64_t uid)
+{
+	jerry_sync_renumber *g = realloc(r->renumbered, (r->nrenumbered + 1) * sizeof(*g));
+	if (!g)
+		return JERRY_ENOMEM;
+	r->renumbered = g;
+	g[r->nrenumbered++] = (jerry_sync_renumber){ from, to, uid };
+	return 0;
+}
+
+static int push_merged(jerry_sync_result *r, const jerry_merge_result *m)
+{
+	jerry_merge_result *g = realloc(r->merged, (r->nmerged + 1) * sizeof(*g));
+	if (!g)
+		return JERRY_ENOMEM;
+	r->merged = g;
+	g[r->nmerged++] = *m;
+	return 0;
+}
+
+/*
+ * This copy's item at `num` (and its history) moves to `to`: the remote's
+ * item keeps the number it was published under.  A note says so.
+ */
+static int renumber(struct ctx *c, int64_t num, int64_t to, jerry_error *err)
+{
+	jerry_item *it = NULL;
+	char rel[64], rel_to[64], from_id[24], to_id[24], note[160];
+	char *text = NULL, *hist = NULL;
+	size_t len, hlen = 0;
+	int rc;
+	if ((rc = jr_store_read_item(&it, c->st, num, err)))
+		return rc;
+	jerry_id_format(from_id, sizeof(from_id), num);
+	jerry_id_format(to_id, sizeof(to_id), to);
+	snprintf(note, sizeof(note), "renumbered: %s \xe2\x86\x92 %s (sync: %s had another %s)",
+		 from_id, to_id, c->remote, from_id);
+	it->num = to;
+	snprintf(it->id, sizeof(it->id), "%s", to_id);
+	if ((rc = jr_notes_append(it, it->updated_at, it->updated_by, note)) ||
+	    !(text = jr_codec_item_text(it, &len))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(rel_to, sizeof(rel_to), "items/%s.json", to_id);
+	if ((rc = write_record(c, rel_to, text, len, err)))
+		goto out;
+	/* Its history goes with it. */
+	snprintf(rel, sizeof(rel), "history/%s.jsonl", from_id);
+	int fd = jr_io_openat(c->st->dirfd, rel, O_RDONLY, 0);
+	if (fd >= 0) {
+		int r = jr_io_read_all(fd, &hist, &hlen, 256u * 1024 * 1024);
+		int e = errno;
+		jr_io_close(fd);
+		if (r < 0) {
+			rc = jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s/%s'", c->st->dir, rel);
+			goto out;
+		}
+		snprintf(rel_to, sizeof(rel_to), "history/%s.jsonl", to_id);
+		if ((rc = write_record(c, rel_to, hist, hlen, err)))
+			goto out;
+	}
+	rc = push_renumber(c->res, num, to, it->uid);
+	if (rc)
+		rc = jr_error(err, rc, "out of memory");
+out:
+	free(hist);
+	free(text);
+	jerry_item_free(it);
+	return rc;
+}
+
+static int64_t item_num_of(const char *path)
+{
+	return strncmp(path, "items/", 6) ? 0 : jr_merge_path_num(path);
+}
+
+/* A uid from an item text ("" : 0). */
+static uint64_t text_uid(const char *text, size_t len)
+{
+	jerry_item *it = NULL;
+	uint64_t uid = 0;
+	if (len && !jr_codec_parse_item(&it, text, len, "sync", 0, NULL))
+		uid = it->uid;
+	jerry_item_free(it);
+	return uid;
+}
+
+/* Apply the remote's changes since base to the files; *changed when any. */
+static int apply_remote(struct ctx *c, const char *base, const char *local, const char *remote,
+			int64_t *high, jerry_error *err)
+{
+	struct change *ours = NULL, *theirs = NULL;
+	size_t nours = 0, ntheirs = 0;
+	int rc;
+	if ((rc = diff_trees(&ours, &nours, c, base, local, err)) ||
+	    (rc = diff_trees(&theirs, &ntheirs, c, base, remote, err)))
+		goto out;
+	/* Numbers the remote uses: a renumbered item goes above all of them. */
+	for (size_t i = 0; i < ntheirs; i++) {
+		int64_t n = item_num_of(theirs[i].path);
+		if (n > *high)
+			*high = n;
+	}
+	/* Items first: a renumbering moves this copy's history before the remote's lands. */
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		for (size_t i = 0; i < ntheirs && !rc; i++) {
+			const char *path = theirs[i].path;
+			int is_item = !strncmp(path, "items/", 6);
+			if (is_item != (pass == 0) || !*theirs[i].blob)
+				continue;
+			const struct change *mine = find_change(ours, nours, path);
+			char *t[3] = { NULL, NULL, NULL }, *merged = NULL;
+			size_t l[3] = { 0, 0, 0 }, mlen = 0;
+			char bblob[OID_MAX];
+			jerry_merge_result m;
+			c->res->incoming++;
+			if (!mine || !strcmp(mine->blob, theirs[i].blob)) {
+				if (mine)
+					continue;
+				if ((rc = blob_text(&t[2], &l[2], c, theirs[i].blob, err)) ||
+				    (rc = write_record(c, path, t[2], l[2], err))) {
+					free(t[2]);
+					break;
+				}
+				free(t[2]);
+				continue;
+			}
+			if ((rc = tree_blob(bblob, sizeof(bblob), c, base, path, err)) ||
+			    (rc = blob_text(&t[0], &l[0], c, bblob, err)) ||
+			    (rc = blob_text(&t[1], &l[1], c, mine->blob, err)) ||
+			    (rc = blob_text(&t[2], &l[2], c, theirs[i].blob, err)))
+				goto next;
+			if (is_item && text_uid(t[1], l[1]) != text_uid(t[2], l[2])) {
+				/* Two items under one number: the published one keeps it. */
+				int64_t num = item_num_of(path);
+				if ((rc = renumber(c, num, ++*high, err)) ||
+				    (rc = write_record(c, path, t[2], l[2], err)))
+					goto next;
+				char hpath[64], hb[OID_MAX];
+				char *ht = NULL;
+				size_t hl = 0;
+				snprintf(hpath, sizeof(hpath), "history/%s", path + 6);
+				snprintf(hpath + strlen(hpath), sizeof(hpath) - strlen(hpath), "l");
+				if (!(rc = tree_blob(hb, sizeof(hb), c, remote, hpath, err)) &&
+				    !(rc = blob_text(&ht, &hl, c, hb, err)))
+					rc = write_record(c, hpath, ht, hl, err);
+				free(ht);
+				goto next;
+			}
+			if (!is_item) {
+				/* The history of an item renumbered above is the remote's now. */
+				int64_t hn = jr_merge_path_num(path);
+				if (hn) {
+					int moved = 0;
+					for (size_t k = 0; k < c->res->nrenumbered; k++)
+						moved |= c->res->renumbered[k].from == hn;
+					if (moved)
+						goto next;
+				}
+			}
+			{
+				const char *const tt[3] = { t[0], t[1], t[2] };
+				if ((rc = jr_merge_text(&merged, &mlen, &m, tt, l, path, jr_merge_now(), err)))
+					goto next;
+			}
+			if (m.changed && (rc = write_record(c, path, merged, mlen, err)))
+				goto next;
+			if (is_item && (rc = push_merged(c->res, &m)))
+				rc = jr_error(err, rc, "out of memory");
+next:
+			free(merged);
+			for (int k = 0; k < 3; k++)
+				free(t[k]);
+		}
+	}
+out:
+	changes_free(ours, nours);
+	changes_free(theirs, ntheirs);
+	return rc;
+}
+
+static int highest_local(int64_t *high, struct ctx *c, jerry_error *err)
+{
+	int64_t *nums = NULL;
+	size_t n = 0;
+	int rc = jr_store_list_item_files(&nums, &n, c->st, err);
+	if (!rc && n && nums[n - 1] > *high)
+		*high = nums[n - 1];
+	free(nums);
+	return rc;
+}
+
+/* Step 3, under every item lock: commit here, merge the remote in, commit. */
+static int merge_round(char *head, size_t size, struct ctx *c, const char *remote_oid,
+		       jerry_error *err)
+{
+	char tree[OID_MAX], last[OID_MAX], local[OID_MAX], base[OID_MAX] = "", rtree[OID_MAX];
+	int rc, status;
+	char *out = NULL;
+	/*
+	 * The history entries index.log holds go into their files first: the
+	 * snapshot must have them, and a file the merge rewrites (a renumbered
+	 * item's number, now the remote's) must not get them appended later.
+	 */
+	if ((rc = jr_index_rebuild_held(NULL, c->st, err)))
+		return rc;
+	if ((rc = snapshot(tree, sizeof(tree), c, err)) ||
+	    (rc = ref_oid(last, sizeof(last), c, "refs/jerry/data", err)))
+		return rc;
+	/* This copy's changes since the last sync, as a commit of their own. */
+	snprintf(local, sizeof(local), "%s", last);
+	char ltree[OID_MAX] = "";
+	if (*last) {
+		char spec[OID_MAX + 8];
+		snprintf(spec, sizeof(spec), "%s^{tree}", last);
+		if ((rc = git_line(ltree, sizeof(ltree), c, (const char *const[]){"rev-parse", spec, NULL},
+				   NULL, NULL, err)))
+			return rc;
+	}
+	if (strcmp(ltree, tree)) {
+		const char *args[] = {"commit-tree", tree, "-m", "jerry sync: changes here",
+				      *last ? "-p" : NULL, last, NULL};
+		if ((rc = git_env(c, args, &out, err)))
+			return rc;
+		snprintf(local, sizeof(local), "%.*s", (int)strcspn(out, "\n"), out);
+		free(out);
+		out = NULL;
+		c->res->outgoing = 1;
+	}
+	if (!*remote_oid || (*local && !strcmp(local, remote_oid))) {
+		snprintf(head, size, "%s", local);
+		goto update;
+	}
+	if (*local) {
+		/* No common commit (two first syncs) is no error: base stays "". */
+		jerry_error scratch;
+		jerry_error_clear(&scratch);
+		if (git_line(base, sizeof(base), c,
+			     (const char *const[]){"merge-base", local, remote_oid, NULL}, NULL,
+			     &status, &scratch))
+			base[0] = '\0';
+		if (!strcmp(base, remote_oid)) {
+			/* The remote has nothing this copy lacks. */
+			snprintf(head, size, "%s", local);
+			goto update;
+		}
+	}
+	char spec[OID_MAX + 8];
+	snprintf(spec, sizeof(spec), "%s^{tree}", remote_oid);
+	if ((rc = git_line(rtree, sizeof(rtree), c, (const char *const[]){"rev-parse", spec, NULL},
+			   NULL, NULL, err)))
+		return rc;
+	int64_t high = 0;
+	if ((rc = highest_local(&high, c, err)) ||
+	    (rc = apply_remote(c, base, tree, rtree, &high, err)))
+		return rc;
+	/* sequences.json is a hint: the next create skips every number whose file exists. */
+	if ((rc = snapshot(tree, sizeof(tree), c, err)))
+		return rc;
+	if (*local && !strcmp(base, local) && !strcmp(tree, rtree)) {
+		/* A fast-forward: this copy had nothing of its own. */
+		snprintf(head, size, "%s", remote_oid);
+		goto update;
+	}
+	{
+		const char *args[] = {"commit-tree", tree, "-m", "jerry sync: merge", "-p", remote_oid,
+				      *local ? "-p" : NULL, local, NULL};
+		if ((rc = git_env(c, args, &out, err)))
+			return rc;
+		snprintf(head, size, "%.*s", (int)strcspn(out, "\n"), out);
+		free(out);
+		out = NULL;
+	}
+update:
+	if (!*head)
+		return 0;
+	{
+		const char *args[] = {"update-ref", "-m", "jerry sync", "refs/jerry/data", head,
+				      *last ? last : NULL, NULL};
+		if ((rc = git_env(c, args, NULL, err)))
+			return rc;
+	}
+	return jr_index_rebuild_held(NULL, c->st, err);
+}
+
+int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err)
+{
+	struct ctx c;
+	char path[PATH_MAX + 32], *ls = NULL;
+	int rc, status;
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	c.st = st;
+	c.remote = remote && *remote ? remote : "origin";
+	if (strchr(c.remote, '\'') || c.remote[0] == '-' || strlen(c.remote) > 200)
+		return jr_error(err, JERRY_EINVALID, "'%s' is not a remote's name", c.remote);
+	if (!(c.res = calloc(1, sizeof(*c.res))))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	snprintf(c.res->remote, sizeof(c.res->remote), "%s", c.remote);
+	if ((rc = git_line(c.gitdir, sizeof(c.gitdir), &c,
+			   (const char *const[]){"rev-parse", "--absolute-git-dir", NULL}, NULL, NULL,
+			   err)) ||
+	    (rc = jr_store_writable(st, err)) || (rc = jr_store_tmpdir(st, err)))
+		goto out;
+	snprintf(c.remote_ref, sizeof(c.remote_ref), "refs/jerry/remotes/%s/data", c.remote);
+	snprintf(c.env_index, sizeof(c.env_index), "GIT_INDEX_FILE=%s/tmp/sync-index", st->dir);
+	snprintf(c.env_tree, sizeof(c.env_tree), "GIT_WORK_TREE=%s", st->dir);
+	snprintf(c.env_dir, sizeof(c.env_dir), "GIT_DIR=%s", c.gitdir);
+	jr_store_path(path, sizeof(path), st, "locks/items.lock");
+	for (int round = 0; round < SYNC_ROUNDS; round++) {
+		char roid[OID_MAX] = "", head[OID_MAX] = "";
+		c.res->rounds = round + 1;
+		/* 1, 2: what the remote has; an unreachable one changes nothing here. */
+		free(ls);
+		ls = NULL;
+		if ((rc = jr_git(&status, &ls, st,
+				 (const char *const[]){"ls-remote", "--", c.remote, "refs/jerry/data", NULL},
+				 NULL, err))) {
+			jr_error_hint(err, "nothing changed here; check the remote and run 'jerry sync' again");
+			goto out;
+		}
+		if (*ls) {
+			char spec[600];
+			snprintf(spec, sizeof(spec), "+refs/jerry/data:%s", c.remote_ref);
+			if ((rc = jr_git(&status, NULL, st,
+					 (const char *const[]){"fetch", "-q", "--no-tags", "--", c.remote, spec, NULL},
+					 NULL, err)) ||
+			    (rc = ref_oid(roid, sizeof(roid), &c, c.remote_ref, err)))
+				goto out;
+		}
+		/* 3: under every item lock, so no write lands between snapshot and merge. */
+		if ((rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err)))
+			goto out;
+		rc = merge_round(head, sizeof(head), &c, roid, err);
+		jr_lock_drop(st->lock_items, 1, 0);
+		if (rc)
+			goto out;
+		snprintf(c.res->commit, sizeof(c.res->commit), "%s", head);
+		if (!*head || !strcmp(head, roid)) {
+			rc = 0;
+			goto out;
+		}
+		/* 4: never forced; a remote that moved rejects it, and we go again. */
+		char spec[600];
+		snprintf(spec, sizeof(spec), "%s:refs/jerry/data", head);
+		if (!(rc = jr_git(&status, NULL, st,
+				  (const char *const[]){"push", "-q", "--", c.remote, spec, NULL}, NULL,
+				  err))) {
+			c.res->pushed = 1;
+			goto out;
+		}
+		/* Rejected because the remote moved meanwhile: fetch and merge again. */
+		char now[OID_MAX] = "";
+		jerry_error scratch;
+		jerry_error_clear(&scratch);
+		free(ls);
+		ls = NULL;
+		if (jr_git(&status, &ls, st,
+			   (const char *const[]){"ls-remote", "--", c.remote, "refs/jerry/data", NULL},
+			   NULL, &scratch) ||
+		    (snprintf(now, sizeof(now), "%.*s", (int)strcspn(ls, "\t\n"), ls), !strcmp(now, roid)))
+			goto out;
+		jerry_error_clear(err);
+	}
+	rc = jr_error(err, JERRY_ECONFLICT, "cannot push to '%s': it moved %d times while we merged",
+		      c.remote, SYNC_ROUNDS);
+	jr_error_hint(err, "run 'jerry sync' again");
+out:
+	free(ls);
+	if (rc) {
+		jerry_sync_result_free(c.res);
+		return rc;
+	}
+	*out = c.res;
+	return 0;
+}
+
+void jerry_sync_result_free(jerry_sync_result *r)
+{
+	if (!r)
+		return;
+	free(r->merged);
+	free(r->renumbered);
+	free(r);
+}
