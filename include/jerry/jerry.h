@@ -687,6 +687,33 @@ int jerry_check(jerry_report **out, jerry_store *store, int repair, jerry_error 
 /* Rebuild the index from the item files; out_count gets how many items. */
 int jerry_reindex(size_t *out_count, jerry_store *store, jerry_error *err);
 
+/* ---- export and import (doc/FORMAT.md "Export files", doc/IMPORT.md) ------- */
+
+/*
+ * Where export text goes: write(arg, text, len) returns 0, or -1 with
+ * errno set (the export then stops with JERRY_ESTORAGE).
+ */
+typedef int (*jerry_write_fn)(void *arg, const char *text, size_t len);
+
+/* With each item, its history (every recorded change) under "history". */
+#define JERRY_EXPORT_HISTORY 1
+
+/*
+ * Every item that passes `filter` (as jerry_list reads it, NULL: the open
+ * ones; sort and limit do not apply), whole, as JSON Lines: a header line
+ * {"jerry_export":1,"format":1}, then one item a line in number order.
+ * Items are read one at a time from their files, so memory does not grow
+ * with the store.  *out_count (may be NULL) gets how many items went out.
+ */
+int jerry_export(size_t *out_count, jerry_store *store, const jerry_filter *filter, int flags,
+		 jerry_write_fn write, void *arg, jerry_error *err);
+/*
+ * The same into the file at path, written whole under a temp name beside
+ * it, synced and renamed over it: on failure the old file is untouched.
+ */
+int jerry_export_file(size_t *out_count, jerry_store *store, const jerry_filter *filter,
+		      int flags, const char *path, jerry_error *err);
+
 #ifdef __cplusplus
 }
 #endif

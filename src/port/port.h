@@ -98,6 +98,16 @@ typedef struct jr_port {
 	 * derived state has nothing to drift.
 	 */
 	int (*check)(void *ctx, jerry_report **out, int repair, jerry_error *err);
+	/*
+	 * Every item, whole (as get gives it), one at a time in number order:
+	 * fn(arg, item) is lent the item and returns 0 to go on, a positive
+	 * value to stop, or a negative code with err set.  Memory does not
+	 * grow with the items: only one is held at a time.  An item that
+	 * cannot be read is an error, not skipped: an export leaves nothing
+	 * out without saying so.
+	 */
+	int (*each)(void *ctx, int (*fn)(void *arg, const jerry_item *item, jerry_error *err),
+		    void *arg, jerry_error *err);
 } jr_port;
 
 #endif

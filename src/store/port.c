@@ -307,11 +307,34 @@ static int port_check(void *ctx, jerry_report **out, int repair, jerry_error *er
 	return jr_store_check(out, ctx, repair, err);
 }
 
+/*
+ * The item files in number order, each read, lent and freed before the
+ * next: the list of numbers (8 bytes an item) is all that grows.  Files
+ * only ever change by rename, so each one read is a whole version.
+ */
+static int port_each(void *ctx, int (*fn)(void *arg, const jerry_item *item, jerry_error *err),
+		     void *arg, jerry_error *err)
+{
+	jerry_store *st = ctx;
+	int64_t *nums = NULL;
+	size_t n = 0;
+	int rc = jr_store_list_item_files(&nums, &n, st, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		jerry_item *it = NULL;
+		rc = jr_store_read_item(&it, st, nums[i], err);
+		if (rc == 0)
+			rc = fn(arg, it, err);
+		jerry_item_free(it);
+	}
+	free(nums);
+	return rc > 0 ? 0 : rc;
+}
+
 const jr_port *jr_store_port(jerry_store *st)
 {
 	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
 			     port_create, port_scan, port_exclusive, port_claimer, port_named,
 			     port_proof, port_new_token, port_history, port_history_each,
-			     port_check};
+			     port_check, port_each};
 	return &st->port;
 }
