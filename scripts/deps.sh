@@ -33,6 +33,7 @@ list() {
 		make cmd:make
 		pkg-config cmd:pkg-config
 		libjansson-dev c:jansson.h:-ljansson
+		libyaml-dev c:yaml.h:-lyaml
 		EOF
 		;;
 	demo) cat <<-'EOF'
@@ -51,6 +52,7 @@ list() {
 		util-linux cmd:setpriv
 		mount cmd:losetup
 		procps cmd:pgrep
+		taskwarrior cmd:task
 		EOF
 		;;
 	validate) cat <<-'EOF'

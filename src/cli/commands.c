@@ -180,6 +180,12 @@ static const struct cli_opt export_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
+static const struct cli_opt import_opts[] = {
+	{ OPT_FROM, "from", 0, "FORMAT", "jerry, beads, taskwarrior, github, backlog (default: told by the content)" },
+	{ OPT_DRY_RUN, "dry-run", 'n', NULL, "say what would be created, updated and lost; write nothing" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
 const struct cli_cmd cli_commands[] = {
 	{ "init", "", "create a store here (or at --data / JERRY_DATA)",
 	  no_opts, 0, 0, cmd_init },
@@ -244,6 +250,9 @@ const struct cli_cmd cli_commands[] = {
 		    " [--assignee A]... [--priority P,...]... [--parent ID,...]... [--history] [-o FILE]",
 	  "write items as JSON Lines, one item a line, to stdout or FILE", export_opts, 0, 0,
 	  cmd_export, .flags = CLI_STORE },
+	{ "import", "FILE|DIR [--from FORMAT] [--dry-run]",
+	  "bring items in from jerry export, beads, taskwarrior, gh or a Backlog.md folder",
+	  import_opts, 1, 1, cmd_import, .flags = CLI_STORE },
 	{ "help", "[COMMAND]", "show help for jerry or for a command", no_opts, 0, 1, NULL, .flags = CLI_HELP },
 	{ .name = NULL }
 };

@@ -11,6 +11,7 @@
 #include "../domain/domain.h"
 #include "../store/codec.h"
 #include "../store/export.h"
+#include "../store/importer.h"
 #include "../store/store.h"
 
 #include <errno.h>
@@ -299,4 +300,19 @@ int jerry_export_file(size_t *out_count, jerry_store *st, const jerry_filter *fi
 		return rc;
 	}
 	return jr_outfile_commit(s.file, err);
+}
+
+/* ---- import: store/import_read.c reads, app/import.c numbers and writes --------------- */
+
+int jerry_import(jerry_import_result **out, jerry_store *st, const char *path, const char *from,
+		 int flags, jerry_error *err)
+{
+	jr_import_set set;
+	*out = NULL;
+	int rc = jr_import_read(&set, path, from, err);
+	if (rc)
+		return rc;
+	rc = jr_app_import(out, jr_store_port(st), &set, (flags & JERRY_IMPORT_DRY_RUN) != 0, err);
+	jr_import_set_release(&set);
+	return rc;
 }
