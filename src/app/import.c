@@ -399,6 +399,42 @@ static int write_links(void *arg, jerry_error *err)
 	return 0;
 }
 
+struct many {
+	struct plan *p;
+	size_t *rec;                   /* the records created, in order */
+	int64_t *nums;                 /* their numbers, as the port hands them out */
+	size_t n;
+};
+
+static int fill_many(jerry_item *it, void *arg, size_t i, jerry_error *err)
+{
+	struct many *m = arg;
+	/* Every number is out before the first fill: links to any of them are known. */
+	if (i == 0)
+		for (size_t k = 0; k < m->n; k++)
+			m->p->num[m->rec[k]] = m->nums[k];
+	struct apply a = {m->p, m->rec[i], 0};
+	return fill_import(it, &a, err);
+}
+
+/* The creates in one bulk write (port->create_many): every link known at once. */
+static int create_bulk(struct plan *p, jerry_error *err)
+{
+	struct many m = {p, calloc(p->set->n + 1, sizeof(size_t)),
+			 calloc(p->set->n + 1, sizeof(int64_t)), 0};
+	int rc = 0;
+	if (!m.rec || !m.nums)
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < p->set->n; i++)
+		if (!p->num[i])
+			m.rec[m.n++] = i;
+	if (!rc && m.n)
+		rc = p->port->create_many(p->port->ctx, m.nums, m.n, fill_many, &m, err);
+	free(m.rec);
+	free(m.nums);
+	return rc;
+}
+
 static int write_all(struct plan *p, jerry_error *err)
 {
 	jr_import_set *set = p->set;
@@ -406,31 +442,33 @@ static int write_all(struct plan *p, jerry_error *err)
 	int rc = 0, any = 0;
 	if (!pending)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	if (p->port->create_many)
+		rc = create_bulk(p, err);
 	for (size_t i = 0; i < set->n && !rc; i++) {
 		jerry_import_row *row = &p->res->rows[i];
 		struct apply a = {p, i, 0};
 		jerry_item *it = NULL;
-		if (p->num[i]) {
+		if (strcmp(row->action, "create") != 0) {
 			const jerry_item *old = existing(p, p->num[i]);
 			rc = p->port->mutate(p->port->ctx, &it, p->num[i], apply_import, &a, err);
 			if (!rc && it && old && it->version == old->version)
 				row->action = "unchanged";
-		} else {
-			/* Links to items that have numbers go in at once; the rest after. */
-			int now = links_known(p, i);
-			if (!now) {
-				node keep_parent = p->parent[i];
-				size_t keep_n = p->ndeps[i];
+			/* An updated item's links are the source's now. */
+			pending[i] = 1;
+			any = 1;
+		} else if (!p->num[i]) {
+			/* One at a time: links to items that have numbers go in at once, the rest after. */
+			node keep_parent = p->parent[i];
+			size_t keep_n = p->ndeps[i];
+			if (!links_known(p, i)) {
 				p->parent[i] = 0;
 				p->ndeps[i] = 0;
-				rc = p->port->create(p->port->ctx, &it, fill_import, &a, err);
-				p->parent[i] = keep_parent;
-				p->ndeps[i] = keep_n;
 				pending[i] = 1;
 				any = 1;
-			} else {
-				rc = p->port->create(p->port->ctx, &it, fill_import, &a, err);
 			}
+			rc = p->port->create(p->port->ctx, &it, fill_import, &a, err);
+			p->parent[i] = keep_parent;
+			p->ndeps[i] = keep_n;
 			if (!rc)
 				p->num[i] = it->num;
 		}
@@ -438,12 +476,6 @@ static int write_all(struct plan *p, jerry_error *err)
 			jerry_id_format(row->id, sizeof(row->id), p->num[i]);
 		jerry_item_free(it);
 	}
-	/* An updated item's links are the source's now. */
-	for (size_t i = 0; i < set->n && !rc; i++)
-		if (strcmp(p->res->rows[i].action, "create") != 0) {
-			pending[i] = 1;
-			any = 1;
-		}
 	if (!rc && any) {
 		struct links_run l = {p, pending};
 		rc = p->port->exclusive ? p->port->exclusive(p->port->ctx, write_links, &l, err)
