@@ -12,7 +12,6 @@
 #include "../domain/domain.h"
 #include "../domain/import.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,22 +63,6 @@ static const jerry_item *existing(const struct plan *p, int64_t num)
 	return NULL;
 }
 
-static int row_lose(jerry_import_row *row, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	size_t old = row->lost ? strlen(row->lost) : 0;
-	char *grown = realloc(row->lost, old + strlen(buf) + 3);
-	if (!grown)
-		return -1;
-	snprintf(grown + old, strlen(buf) + 3, "%s%s", old ? "; " : "", buf);
-	row->lost = grown;
-	return 0;
-}
-
 /* The title jerry can hold: control characters as spaces, at most 256 characters. */
 static int fit_title(jr_import_rec *r, jerry_import_row *row)
 {
@@ -94,7 +77,7 @@ static int fit_title(jr_import_rec *r, jerry_import_row *row)
 			break;
 	}
 	t[i] = '\0';
-	return row_lose(row, "the title, cut to what jerry holds");
+	return jr_import_note(&row->lost, "the title, cut to what jerry holds");
 }
 
 /* Before any write: every record has a title and its own source ID. */
@@ -187,10 +170,10 @@ static int plan_links(struct plan *p, unsigned char *seen)
 			jerry_type pt;
 			to = find_ref(p, r->parent_ref);
 			if (!to) {
-				if (row_lose(row, "parent '%.64s': no such item", r->parent_ref))
+				if (jr_import_note(&row->lost, "parent '%.64s': no such item", r->parent_ref))
 					return -1;
 			} else if (!jr_parent_allowed(r->item->type, (int)(pt = node_type(p, to->at)))) {
-				if (row_lose(row, "parent '%.64s': a %s cannot be under a %s",
+				if (jr_import_note(&row->lost, "parent '%.64s': a %s cannot be under a %s",
 					     r->parent_ref, jerry_type_name(r->item->type),
 					     jerry_type_name(pt)))
 					return -1;
@@ -204,14 +187,14 @@ static int plan_links(struct plan *p, unsigned char *seen)
 			char a[80];
 			to = find_ref(p, r->dep_refs[k]);
 			if (!to) {
-				if (row_lose(row, "dependency on '%.64s': no such item", r->dep_refs[k]))
+				if (jr_import_note(&row->lost, "dependency on '%.64s': no such item", r->dep_refs[k]))
 					return -1;
 				continue;
 			}
 			memset(seen, 0, set->n);
 			if (reaches(p, to->at, self, seen, 0)) {
 				node_name(a, sizeof(a), p, to->at);
-				if (row_lose(row, "dependency on '%.64s' (%s): it would close a cycle",
+				if (jr_import_note(&row->lost, "dependency on '%.64s' (%s): it would close a cycle",
 					     r->dep_refs[k], a))
 					return -1;
 				continue;
@@ -542,7 +525,7 @@ int jr_app_import(jerry_import_result **out, const jr_port *port, jr_import_set 
 		if (r->item->description && jr_validate_text("description", r->item->description, NULL)) {
 			free(r->item->description);
 			r->item->description = NULL;
-			if (row_lose(row, "the description, which jerry cannot hold")) {
+			if (jr_import_note(&row->lost, "the description, which jerry cannot hold")) {
 				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 				goto out;
 			}
@@ -550,7 +533,7 @@ int jr_app_import(jerry_import_result **out, const jr_port *port, jr_import_set 
 		if (r->item->assignee && jr_validate_name("assignee", r->item->assignee, 0, NULL)) {
 			free(r->item->assignee);
 			r->item->assignee = NULL;
-			if (row_lose(row, "the assignee, which jerry cannot hold")) {
+			if (jr_import_note(&row->lost, "the assignee, which jerry cannot hold")) {
 				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 				goto out;
 			}

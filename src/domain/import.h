@@ -52,6 +52,8 @@ void jr_import_set_release(jr_import_set *set);
 /* Append "; "-joined text to rec->lost.  -1 when out of memory. */
 int jr_import_lose(jr_import_rec *rec, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same onto any such text (*text NULL: none yet). */
+int jr_import_note(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The formats, in the order detection tries them; NULL-terminated. */
 extern const char *const jr_import_formats[];

@@ -54,20 +54,36 @@ void jr_import_set_release(jr_import_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-int jr_import_lose(jr_import_rec *rec, const char *fmt, ...)
+__attribute__((format(printf, 2, 0)))
+static int vnote(char **text, const char *fmt, va_list ap)
 {
 	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	size_t old = rec->lost ? strlen(rec->lost) : 0;
-	char *grown = realloc(rec->lost, old + strlen(buf) + 3);
+	size_t old = *text ? strlen(*text) : 0;
+	char *grown = realloc(*text, old + strlen(buf) + 3);
 	if (!grown)
 		return -1;
 	snprintf(grown + old, strlen(buf) + 3, "%s%s", old ? "; " : "", buf);
-	rec->lost = grown;
+	*text = grown;
 	return 0;
+}
+
+int jr_import_note(char **text, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vnote(text, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int jr_import_lose(jr_import_rec *rec, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vnote(&rec->lost, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 struct map_row {

@@ -104,17 +104,6 @@ static json_t *front_matter(const char *text, size_t len, const char *path, jerr
 	return o;
 }
 
-static int label(jr_import_rec *r, const char *name)
-{
-	int changed;
-	char *l = jr_import_label(name, &changed);
-	if (!l)
-		return jr_import_lose(r, "label '%.64s'", name);
-	int rc = jr_labels_add(r->item, l);
-	free(l);
-	return rc;
-}
-
 static int one_task(jr_import_set *set, const char *path, char *text, size_t len,
 		    jerry_error *err)
 {
@@ -159,7 +148,7 @@ static int one_task(jr_import_set *set, const char *path, char *text, size_t len
 	}
 	json_array_foreach(json_object_get(fm, "labels"), i, v)
 		if (!rc && json_string_value(v))
-			rc = label(r, json_string_value(v));
+			rc = jr_import_add_label(r, json_string_value(v));
 	json_array_foreach(json_object_get(fm, "dependencies"), i, v) {
 		char **grown;
 		if (rc || !json_string_value(v))

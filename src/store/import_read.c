@@ -88,7 +88,7 @@ static int set_text(char **dst, const char *v)
 	return v && *v ? jr_set_str(dst, v) : 0;
 }
 
-static int add_label(jr_import_rec *r, const char *name)
+int jr_import_add_label(jr_import_rec *r, const char *name)
 {
 	int changed;
 	char *l = jr_import_label(name, &changed);
@@ -140,7 +140,7 @@ static int status_of(jr_import_rec *r, const char *format, const char *v)
 	int m = jr_import_map_status(&r->item->status, &label, format, v);
 	if (m < 0)
 		return jr_import_lose(r, "status '%.40s' (read as pending)", v);
-	return label ? add_label(r, label) : 0;
+	return label ? jr_import_add_label(r, label) : 0;
 }
 
 static int type_of(jr_import_rec *r, const char *format, const char *v)
@@ -151,7 +151,7 @@ static int type_of(jr_import_rec *r, const char *format, const char *v)
 	int m = jr_import_map_type(&r->item->type, &label, format, v);
 	if (m < 0)
 		return jr_import_lose(r, "type '%.40s' (read as task)", v);
-	return label ? add_label(r, label) : 0;
+	return label ? jr_import_add_label(r, label) : 0;
 }
 
 /* ---- beads: .beads/issues.jsonl ---------------------------------------------------- */
@@ -181,11 +181,11 @@ static int read_beads(jr_import_rec *r, json_t *o, const struct src *s, jerry_er
 		if (jr_import_map_priority(&it->priority, "beads", p) < 0 &&
 		    jr_import_lose(r, "priority %s (read as medium)", p))
 			return -1;
-		if (strcmp(p, "4") == 0 && add_label(r, "backlog"))
+		if (strcmp(p, "4") == 0 && jr_import_add_label(r, "backlog"))
 			return -1;
 	}
 	json_array_foreach(json_object_get(o, "labels"), i, e)
-		if (json_is_string(e) && add_label(r, json_string_value(e)))
+		if (json_is_string(e) && jr_import_add_label(r, json_string_value(e)))
 			return -1;
 	json_array_foreach((a = json_object_get(o, "dependencies")), i, e) {
 		const char *type = str(e, "type"), *on = str(e, "depends_on_id");
@@ -242,10 +242,10 @@ static int read_task(jr_import_rec *r, json_t *o, const struct src *s, jerry_err
 	    jr_import_map_priority(&it->priority, "taskwarrior", v) < 0 &&
 	    jr_import_lose(r, "priority '%.16s' (read as medium)", v))
 		return -1;
-	if ((v = str(o, "project")) && *v && add_label(r, v))
+	if ((v = str(o, "project")) && *v && jr_import_add_label(r, v))
 		return -1;
 	json_array_foreach(json_object_get(o, "tags"), i, e)
-		if (json_is_string(e) && add_label(r, json_string_value(e)))
+		if (json_is_string(e) && jr_import_add_label(r, json_string_value(e)))
 			return -1;
 	json_array_foreach(json_object_get(o, "annotations"), i, e)
 		if (note(r, str(e, "entry"), NULL, str(e, "description")))
@@ -293,7 +293,7 @@ static int read_github(jr_import_rec *r, json_t *o, const struct src *s, jerry_e
 	    set_time(&it->completed_at, r, "closedAt", str(o, "closedAt")))
 		return -1;
 	json_array_foreach(json_object_get(o, "labels"), i, e)
-		if (str(e, "name") && add_label(r, str(e, "name")))
+		if (str(e, "name") && jr_import_add_label(r, str(e, "name")))
 			return -1;
 	a = json_object_get(o, "assignees");
 	json_array_foreach(a, i, e) {
