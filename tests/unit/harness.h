@@ -358,6 +358,12 @@ H_API int h_mem_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 		return rc;
 	if ((rc = fn(it, arg, err))) {
 		jerry_item_free(it);
+		/* As the store's port: nothing to write, the item handed back as it is. */
+		if (rc == JR_UNCHANGED) {
+			if (out)
+				*out = jr_item_dup(m->items[num]);
+			return 0;
+		}
 		return rc;
 	}
 	it->version++;
