@@ -26,8 +26,8 @@ WARN    := -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 ifeq ($(STRICT),1)
 WARN    += -Werror
 endif
-DEP_CFLAGS := $(shell $(PKGCONFIG) --cflags jansson 2>/dev/null)
-DEP_LIBS   := $(shell $(PKGCONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+DEP_CFLAGS := $(shell $(PKGCONFIG) --cflags jansson yaml-0.1 2>/dev/null)
+DEP_LIBS   := $(shell $(PKGCONFIG) --libs jansson yaml-0.1 2>/dev/null || echo -ljansson -lyaml)
 ALL_CFLAGS  = $(WARN) -D_POSIX_C_SOURCE=200809L -fPIC -Iinclude $(DEP_CFLAGS) $(EXTRA_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 B ?= build
@@ -85,7 +85,9 @@ $(B)/libjerry.so: $(B)/libjerry.so.$(VERSION)
 # (doc/PERFORMANCE.md).  JANSSON_STATIC=0 links it dynamically.
 JANSSON_STATIC ?= 1
 JANSSON_A := $(if $(filter 1,$(JANSSON_STATIC)),$(wildcard $(shell $(CC) -print-file-name=libjansson.a 2>/dev/null)))
-CLI_LIBS := $(if $(JANSSON_A),$(JANSSON_A),$(DEP_LIBS))
+# libyaml (import of Backlog.md front matter) the same way.
+YAML_A := $(if $(filter 1,$(JANSSON_STATIC)),$(wildcard $(shell $(CC) -print-file-name=libyaml.a 2>/dev/null)))
+CLI_LIBS := $(if $(and $(JANSSON_A),$(YAML_A)),$(JANSSON_A) $(YAML_A),$(DEP_LIBS))
 
 $(B)/jerry: $(CLI_OBJ) $(SERVE_OBJ) $(B)/libjerry.a
 	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $(CLI_OBJ) $(SERVE_OBJ) $(B)/libjerry.a \

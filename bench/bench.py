@@ -367,6 +367,35 @@ class Bench:
                            r["sqlite_json"], None)
             list_big = r["jerry_list_json"]
 
+        # 3b. export of every item (JSON Lines, read one item file at a time) vs
+        # sqlite3 -json dumping the same rows; import of 10,000 items
+        # (beads JSON Lines) into a fresh store each round (issue 14)
+        sel_all = "SELECT %s FROM items ORDER BY num;" % ",".join(ALL_COLS)
+        r = self.group("export", [
+            ("jerry_export", self.j(sbig, "export", "--all")),
+            ("sqlite_dump_json", self.sql(dbs[big], sel_all, "-json")),
+        ], rounds=max(cfg["huge_rounds"], 3), warm=1)
+        self.ratio_row("export --all", big, r["jerry_export"], "sqlite3 -json select *",
+                       r["sqlite_dump_json"], 1.0)
+        src = os.path.join(self.work, "import-10k.jsonl")
+        with open(src, "w") as f:
+            for i in range(10000):
+                d = {"id": "bd-%d" % i, "title": "imported %d" % i, "status": "open",
+                     "priority": i % 5, "issue_type": "task", "labels": ["bench"]}
+                if i % 10:
+                    d["dependencies"] = [{"issue_id": d["id"], "depends_on_id": "bd-%d" % (i - 1),
+                                          "type": "blocks"}]
+                f.write(json.dumps(d) + "\n")
+        dst = os.path.join(self.work, "import-store")
+        r = self.group("import", [
+            ("jerry_import_10k", ["sh", "-c", 'rm -rf "$1" && "$2" --data "$1" init >/dev/null && '
+                                 '"$2" --data "$1" import "$3" >/dev/null', "sh", dst,
+                                 self.jerry, src]),
+        ], rounds=3, warm=0)
+        jm = r["jerry_import_10k"]
+        self.row("import 10,000 items (fresh store)", 10000, jm, "-", None, "< 5000 ms",
+                 jm["median_ms"] < 5000)
+
         # 4. concurrency: P processes x K creates, on fresh empty stores
         P, K = cfg["conc_procs"], cfg["conc_per"]
         jt, st = [], []
@@ -677,7 +706,7 @@ class Bench:
         body = []
         for r in self.rows:
             if r["unit"] == "ms":
-                jv, bv = ms(r["jerry"]), ms(r["base"])
+                jv, bv = ms(r["jerry"]), ms(r["base"]) if r["base"] else "-"
             elif r["unit"] == "ops/s":
                 jv, bv = "%.0f ops/s" % r["jerry"]["median"], "%.0f ops/s" % r["base"]["median"]
             elif r["unit"] == "max ms":

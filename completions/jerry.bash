@@ -24,7 +24,7 @@ _jerry()
 	fi
 
 	local commands="init create show list update start block done cancel reopen note check reindex
-		claim heartbeat release dep ready blocked search summary prime history log mcp serve merge-file git sync help"
+		claim heartbeat release dep ready blocked search summary prime history log mcp serve merge-file git sync export import help"
 	local global_opts="--json --data --lock-timeout --as --help --version"
 	local types="epic feature story task subtask bug spike"
 	local priorities="critical high medium low"
@@ -42,6 +42,7 @@ _jerry()
 		-d | --description | --parent | --assignee | -s | --status | --sort | \
 		-n | --limit | --title | --add-label | --remove-label | --if-version | \
 		-r | --reason | --lease | --on | --since | --skip | --by | --item | --port | --listen)
+		-r | --reason | --lease | --on | --since | --skip | --by | --item | -o | --output | --from)
 			((i++))
 			;;
 		-*) ;;
@@ -59,6 +60,14 @@ _jerry()
 	case $prev in
 	--data)
 		COMPREPLY=($(compgen -d -- "$cur"))
+		return
+		;;
+	-o | --output)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--from)
+		COMPREPLY=($(compgen -W "jerry beads taskwarrior github backlog" -- "$cur"))
 		return
 		;;
 	--lock-timeout | --if-version | --limit | -n | --title | --reason | -r | \
@@ -152,6 +161,14 @@ _jerry()
 	list)
 		opts="--status --type --label --any-label --assignee --priority --parent --all --sort --limit
 		      --tree"
+		;;
+	import)
+		opts="--from --dry-run"
+		[[ $cur != -* ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; }
+		;;
+	export)
+		opts="--status --type --label --any-label --assignee --priority --parent --all --history
+		      --output"
 		;;
 	update)
 		opts="--title --description --type --priority --status --assignee --add-label

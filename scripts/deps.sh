@@ -34,6 +34,7 @@ list() {
 		pkg-config cmd:pkg-config
 		libjansson-dev c:jansson.h:-ljansson
 		libmicrohttpd-dev c:microhttpd.h:-lmicrohttpd
+		libyaml-dev c:yaml.h:-lyaml
 		EOF
 		;;
 	demo) cat <<-'EOF'
@@ -57,6 +58,7 @@ list() {
 		nodejs cmd:node
 		npm cmd:npm
 		git cmd:git
+		taskwarrior cmd:task
 		EOF
 		;;
 	validate) cat <<-'EOF'

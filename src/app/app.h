@@ -83,4 +83,22 @@ int jr_app_log(jerry_log_entry **out, size_t *out_n, const jr_port *port,
 	       const jerry_log_query *q, jerry_error *err);
 int jr_app_check(jerry_report **out, const jr_port *port, int repair, jerry_error *err);
 
+/*
+ * transfer.c: export.  fn(arg, item, history, nh) for every item that
+ * passes the filter (as list reads it; sort and limit do not apply), in
+ * number order; history is NULL unless asked for.  fn returns 0 to go on,
+ * a positive value to stop, or a negative code with err set.
+ */
+typedef int (*jr_export_fn)(void *arg, const jerry_item *item, const jerry_history_entry *h,
+			    size_t nh, jerry_error *err);
+/*
+ * import.c: see jerry_import.  The records (domain/import.h) are the
+ * caller's; their drafts' ext objects move into the items written.
+ */
+struct jr_import_set;
+int jr_app_import(jerry_import_result **out, const jr_port *port, struct jr_import_set *set,
+		  int dry_run, jerry_error *err);
+int jr_app_export(size_t *out_count, const jr_port *port, const jerry_filter *f, int history,
+		  jr_export_fn fn, void *arg, jerry_error *err);
+
 #endif

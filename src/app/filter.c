@@ -228,6 +228,16 @@ int jr_match_status(const struct jr_match *m, const jerry_item *it)
 	return (m->statuses >> it->status) & 1u;
 }
 
+int jr_match_listed(const struct jr_match *m, int all, const jerry_item *it)
+{
+	int keep = 1;
+	if (m->has_status)
+		keep = jr_match_status(m, it);
+	else if (!all)
+		keep = it->status != JERRY_STATUS_DONE && it->status != JERRY_STATUS_CANCELLED;
+	return keep && jr_match_fields(m, it);
+}
+
 int jr_match_fields(const struct jr_match *m, const jerry_item *it)
 {
 	if (m->types && !((m->types >> it->type) & 1u))

@@ -43,6 +43,12 @@ int jr_match_skipped(const struct jr_match *m, const jerry_item *it);
 int jr_match_fields(const struct jr_match *m, const jerry_item *it);
 /* Whether the item's status is one of the statuses given (has_status). */
 int jr_match_status(const struct jr_match *m, const jerry_item *it);
+/*
+ * Whether list (and export) shows the item: its status is one given, or,
+ * when none is, it is open (or any status with `all`); and every other
+ * field matches.
+ */
+int jr_match_listed(const struct jr_match *m, int all, const jerry_item *it);
 /* " of type task or bug with label ui and api", for messages; "" for no filter. */
 void jr_match_describe(char *buf, size_t size, const struct jr_match *m);
 

@@ -53,14 +53,7 @@ int jr_app_list(jerry_item ***out, size_t *out_n, const jr_port *port,
 	}
 	for (size_t i = 0; i < n; i++) {
 		jerry_item *it = all[i];
-		int keep = 1;
-		if (m.has_status)
-			keep = jr_match_status(&m, it);
-		else if (!f->all)
-			keep = it->status != JERRY_STATUS_DONE && it->status != JERRY_STATUS_CANCELLED;
-		if (keep && !jr_match_fields(&m, it))
-			keep = 0;
-		if (keep)
+		if (jr_match_listed(&m, f->all, it))
 			all[k++] = it;
 		else
 			jerry_item_free(it);

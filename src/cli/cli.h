@@ -41,6 +41,7 @@ enum cli_opt_id {
 	OPT_CONTAINERS, OPT_CASCADE, OPT_SKIP, OPT_ANY, OPT_MINE, OPT_UNASSIGNED,
 	OPT_TREE, OPT_BY, OPT_ITEM,
 	OPT_PORT, OPT_LISTEN, OPT_OPEN,
+	OPT_HISTORY, OPT_OUTPUT, OPT_FROM, OPT_DRY_RUN,
 	OPT__COUNT
 };
 
@@ -201,6 +202,8 @@ int cmd_release(struct cli *cli, const struct cli_args *args);
 int cmd_dep(struct cli *cli, const struct cli_args *args);
 int cmd_ready(struct cli *cli, const struct cli_args *args);
 int cmd_blocked(struct cli *cli, const struct cli_args *args);
+int cmd_export(struct cli *cli, const struct cli_args *args);
+int cmd_import(struct cli *cli, const struct cli_args *args);
 int cmd_search(struct cli *cli, const struct cli_args *args);
 int cmd_summary(struct cli *cli, const struct cli_args *args);
 int cmd_prime(struct cli *cli, const struct cli_args *args);

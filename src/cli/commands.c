@@ -173,6 +173,26 @@ static const struct cli_opt serve_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
+static const struct cli_opt export_opts[] = {
+	{ OPT_STATUS, "status", 's', "S,...", "any of these statuses (default: the open ones)", CLI_REPEAT },
+	{ OPT_TYPE, "type", 't', "T,...", "any of these types", CLI_REPEAT },
+	{ OPT_LABEL, "label", 'l', "L,...", "items with all of these labels", CLI_REPEAT },
+	{ OPT_ANY_LABEL, "any-label", 0, NULL, "with --label: any of the labels is enough" },
+	{ OPT_ASSIGNEE, "assignee", 0, "NAME", "items assigned to NAME (or to any NAME given)", CLI_REPEAT },
+	{ OPT_PRIORITY, "priority", 'p', "P,...", "any of these priorities", CLI_REPEAT },
+	{ OPT_PARENT, "parent", 0, "ID,...", "children of any of these items", CLI_REPEAT },
+	{ OPT_ALL, "all", 'a', NULL, "every item, done and cancelled ones included" },
+	{ OPT_HISTORY, "history", 0, NULL, "each item with its history (every recorded change)" },
+	{ OPT_OUTPUT, "output", 'o', "FILE", "write FILE (replaced whole, atomically) instead of stdout" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt import_opts[] = {
+	{ OPT_FROM, "from", 0, "FORMAT", "jerry, beads, taskwarrior, github, backlog (default: told by the content)" },
+	{ OPT_DRY_RUN, "dry-run", 'n', NULL, "say what would be created, updated and lost; write nothing" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
 const struct cli_cmd cli_commands[] = {
 	{ "init", "", "create a store here (or at --data / JERRY_DATA)",
 	  no_opts, 0, 0, cmd_init },
@@ -245,6 +265,13 @@ const struct cli_cmd cli_commands[] = {
 	  no_opts, 1, 1, cmd_git, .flags = CLI_STORE },
 	{ "sync", "[REMOTE]", "share the store through a git remote: fetch, merge, commit, push",
 	  no_opts, 0, 1, cmd_sync, .flags = CLI_STORE },
+	{ "export", "[--all] [--status S,...]... [--type T,...]... [--label L,...]... [--any-label]"
+		    " [--assignee A]... [--priority P,...]... [--parent ID,...]... [--history] [-o FILE]",
+	  "write items as JSON Lines, one item a line, to stdout or FILE", export_opts, 0, 0,
+	  cmd_export, .flags = CLI_STORE },
+	{ "import", "FILE|DIR [--from FORMAT] [--dry-run]",
+	  "bring items in from jerry export, beads, taskwarrior, gh or a Backlog.md folder",
+	  import_opts, 1, 1, cmd_import, .flags = CLI_STORE },
 	{ "help", "[COMMAND]", "show help for jerry or for a command", no_opts, 0, 1, NULL, .flags = CLI_HELP },
 	{ .name = NULL }
 };

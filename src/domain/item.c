@@ -489,6 +489,7 @@ void jerry_item_free(jerry_item *it)
 	free(it->notes);
 	free(it->created_by);
 	free(it->updated_by);
+	free(it->external_ref);
 	if (it->ext && it->ext_free)
 		it->ext_free(it->ext);
 	free(it);
@@ -519,6 +520,7 @@ jerry_item *jr_item_dup(const jerry_item *src)
 		return NULL;
 	*it = *src;
 	it->title = it->description = it->assignee = it->created_by = it->updated_by = NULL;
+	it->external_ref = NULL;
 	it->labels = NULL;
 	it->nlabels = 0;
 	it->notes = NULL;
@@ -531,6 +533,7 @@ jerry_item *jr_item_dup(const jerry_item *src)
 	if (dup_str(&it->title, src->title) || dup_str(&it->description, src->description) ||
 	    dup_str(&it->assignee, src->assignee) || dup_str(&it->created_by, src->created_by) ||
 	    dup_str(&it->updated_by, src->updated_by) ||
+	    dup_str(&it->external_ref, src->external_ref) ||
 	    dup_str(&it->claim.by, src->claim.by) || dup_str(&it->claim.session, src->claim.session) ||
 	    dup_str(&it->claim.token, src->claim.token))
 		goto fail;

@@ -10,7 +10,12 @@
 #include "../app/app.h"
 #include "../domain/domain.h"
 #include "../store/codec.h"
+#include "../store/export.h"
+#include "../store/importer.h"
 #include "../store/store.h"
+
+#include <errno.h>
+#include <stdlib.h>
 
 /* ---- the store itself: store/store.c -------------------------------------------- */
 
@@ -305,4 +310,92 @@ int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry
 	      jerry_error *err)
 {
 	return jr_app_log(out, out_n, jr_store_port(st), q, err);
+}
+
+/* ---- export: app/transfer.c picks the items, store/export_file.c writes them ------- */
+
+struct export_sink {
+	int with_history;
+	jerry_write_fn write;          /* to the caller ...           */
+	void *arg;
+	jr_outfile *file;              /* ... or to a file, atomically */
+};
+
+static int sink_put(struct export_sink *s, const char *text, size_t len, jerry_error *err)
+{
+	if (s->file)
+		return jr_outfile_write(s->file, text, len, err);
+	if (s->write(s->arg, text, len) < 0)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot write the export");
+	return 0;
+}
+
+static int export_item(void *arg, const jerry_item *item, const jerry_history_entry *h,
+		       size_t nh, jerry_error *err)
+{
+	struct export_sink *s = arg;
+	size_t len;
+	char *line = jr_export_line(item, h, nh, s->with_history, &len);
+	if (!line)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	int rc = sink_put(s, line, len, err);
+	free(line);
+	return rc;
+}
+
+static int export_run(size_t *out_count, jerry_store *st, const jerry_filter *filter, int flags,
+		      struct export_sink *s, jerry_error *err)
+{
+	jerry_filter none = {0};
+	size_t len;
+	char *head = jr_export_header(&len);
+	if (!head)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	int rc = sink_put(s, head, len, err);
+	free(head);
+	if (rc)
+		return rc;
+	s->with_history = (flags & JERRY_EXPORT_HISTORY) != 0;
+	return jr_app_export(out_count, jr_store_port(st), filter ? filter : &none,
+			     s->with_history, export_item, s, err);
+}
+
+int jerry_export(size_t *out_count, jerry_store *st, const jerry_filter *filter, int flags,
+		 jerry_write_fn write, void *arg, jerry_error *err)
+{
+	struct export_sink s = {.write = write, .arg = arg};
+	if (out_count)
+		*out_count = 0;
+	return export_run(out_count, st, filter, flags, &s, err);
+}
+
+int jerry_export_file(size_t *out_count, jerry_store *st, const jerry_filter *filter, int flags,
+		      const char *path, jerry_error *err)
+{
+	struct export_sink s = {0};
+	if (out_count)
+		*out_count = 0;
+	int rc = jr_outfile_open(&s.file, path, st->sync, err);
+	if (rc)
+		return rc;
+	if ((rc = export_run(out_count, st, filter, flags, &s, err))) {
+		jr_outfile_abort(s.file);
+		return rc;
+	}
+	return jr_outfile_commit(s.file, err);
+}
+
+/* ---- import: store/import_read.c reads, app/import.c numbers and writes --------------- */
+
+int jerry_import(jerry_import_result **out, jerry_store *st, const char *path, const char *from,
+		 int flags, jerry_error *err)
+{
+	jr_import_set set;
+	*out = NULL;
+	int rc = jr_import_read(&set, path, from, err);
+	if (rc)
+		return rc;
+	rc = jr_app_import(out, jr_store_port(st), &set, (flags & JERRY_IMPORT_DRY_RUN) != 0, err);
+	jr_import_set_release(&set);
+	return rc;
 }

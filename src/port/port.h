@@ -98,6 +98,28 @@ typedef struct jr_port {
 	 * derived state has nothing to drift.
 	 */
 	int (*check)(void *ctx, jerry_report **out, int repair, jerry_error *err);
+	/*
+	 * Every item, whole (as get gives it), one at a time in number order:
+	 * fn(arg, item) is lent the item and returns 0 to go on, a positive
+	 * value to stop, or a negative code with err set.  Memory does not
+	 * grow with the items: only one is held at a time.  An item that
+	 * cannot be read is an error, not skipped: an export leaves nothing
+	 * out without saying so.
+	 */
+	int (*each)(void *ctx, int (*fn)(void *arg, const jerry_item *item, jerry_error *err),
+		    void *arg, jerry_error *err);
+	/*
+	 * n new items at once (an import): every number and uid is handed
+	 * out first, into out_nums[0..n), then fill(item, arg, i) completes
+	 * the i-th (as create's fill; it may read out_nums), and the items
+	 * are written with syncs that do not grow with n item by item.  Each
+	 * item is created as create would; a failure part way leaves the
+	 * items before it created, each whole.  May be NULL: the caller
+	 * creates one at a time.
+	 */
+	int (*create_many)(void *ctx, int64_t *out_nums, size_t n,
+			   int (*fill)(jerry_item *item, void *arg, size_t i, jerry_error *err),
+			   void *arg, jerry_error *err);
 } jr_port;
 
 #endif

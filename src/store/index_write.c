@@ -147,32 +147,49 @@ static int append(jerry_store *st, int fd, const char *line, size_t len, jerry_e
 int jr_index_put(jerry_store *st, const jerry_item *item, const char *entry, size_t elen,
 		 jerry_error *err)
 {
-	size_t sl;
+	return jr_index_put_many(st, &item, entry ? &entry : NULL, &elen, 1, err);
+}
+
+int jr_index_put_many(jerry_store *st, const jerry_item *const *items,
+		      const char *const *entries, const size_t *elens, size_t n, jerry_error *err)
+{
 	off_t snap_size;
-	int fd = -1, rc;
-	char *summary = jr_codec_summary_line(item, 0, &sl);
-	if (!summary)
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	/* The history record first, in the same write. */
-	jr_ixlog_rec recs[2] = {
-		{.kind = JR_IXLOG_HISTORY, .num = item->num, .json = entry, .len = elen},
-		{.kind = JR_IXLOG_PUT, .json = summary, .len = sl},
-	};
-	const jr_ixlog_rec *r = entry ? recs : recs + 1;
-	size_t nr = entry ? 2 : 1;
-	size_t len = jr_ixlog_format(NULL, 0, r, nr);
-	char *line = malloc(len + 1);
-	if (!line) {
+	int fd = -1, rc = 0;
+	struct jr_sb sb = JR_SB_INIT;
+	for (size_t i = 0; i < n && !rc; i++) {
+		size_t sl;
+		char *summary = jr_codec_summary_line(items[i], 0, &sl);
+		if (!summary) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			break;
+		}
+		/* The history record first, in the same write. */
+		jr_ixlog_rec recs[2] = {
+			{.kind = JR_IXLOG_HISTORY, .num = items[i]->num,
+			 .json = entries ? entries[i] : NULL, .len = entries ? elens[i] : 0},
+			{.kind = JR_IXLOG_PUT, .json = summary, .len = sl},
+		};
+		const jr_ixlog_rec *r = entries ? recs : recs + 1;
+		size_t nr = entries ? 2 : 1;
+		size_t len = jr_ixlog_format(NULL, 0, r, nr);
+		char *w = jr_sb_reserve(&sb, len + 1);
+		if (w) {
+			jr_ixlog_format(w, len + 1, r, nr);
+			jr_sb_commit(&sb, w + len);
+		}
 		free(summary);
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
-	jr_ixlog_format(line, len + 1, r, nr);
-	free(summary);
+	size_t len;
+	char *lines = jr_sb_detach(&sb, &len);
+	if (!rc && !lines)
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+	if (rc)
+		goto out;
 	if ((rc = lock_index(st, err)))
 		goto out;
 	rc = open_log(&fd, &snap_size, st, err);
 	if (!rc)
-		rc = append(st, fd, line, len, err);
+		rc = append(st, fd, lines, len, err);
 	unlock_index(st);
 	/*
 	 * Synced outside the lock: concurrent writers' syncs of the same log
@@ -186,7 +203,7 @@ int jr_index_put(jerry_store *st, const jerry_item *item, const char *entry, siz
 out:
 	if (fd >= 0)
 		jr_io_close(fd);
-	free(line);
+	free(lines);
 	return rc;
 }
 
@@ -209,21 +226,38 @@ static int compact_locked(jerry_store *st, jerry_error *err)
 
 int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err)
 {
-	char line[96];
+	return jr_index_confirm_many(st, &item, 1, err);
+}
+
+int jr_index_confirm_many(jerry_store *st, const jerry_item *const *items, size_t n,
+			  jerry_error *err)
+{
 	off_t snap_size = 0;
 	int fd = -1;
-	jr_ixlog_rec ok = {.kind = JR_IXLOG_OK, .num = item->num, .version = item->version};
-	size_t n = jr_ixlog_format(line, sizeof(line), &ok, 1);
+	struct jr_sb sb = JR_SB_INIT;
+	for (size_t i = 0; i < n; i++) {
+		jr_ixlog_rec ok = {.kind = JR_IXLOG_OK, .num = items[i]->num,
+				   .version = items[i]->version};
+		char *w = jr_sb_reserve(&sb, 96);
+		if (w)
+			jr_sb_commit(&sb, w + jr_ixlog_format(w, 96, &ok, 1));
+	}
+	size_t len;
+	char *lines = jr_sb_detach(&sb, &len);
+	if (!lines)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	int rc = lock_index(st, err);
-	if (rc)
+	if (rc) {
+		free(lines);
 		return rc;
+	}
 	rc = open_log(&fd, &snap_size, st, err);
 	if (!rc)
-		rc = append(st, fd, line, n, err);
+		rc = append(st, fd, lines, len, err);
 	if (!rc) {
-		struct stat sb;
-		if (jr_io_fstat(fd, &sb) == 0 && sb.st_size > LOG_COMPACT_MIN &&
-		    sb.st_size > snap_size / 4) {
+		struct stat sb2;
+		if (jr_io_fstat(fd, &sb2) == 0 && sb2.st_size > LOG_COMPACT_MIN &&
+		    sb2.st_size > snap_size / 4) {
 			/*
 			 * Failing to compact loses nothing: the log stays
 			 * valid and the next writer tries again.
@@ -235,6 +269,7 @@ int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err)
 	if (fd >= 0)
 		jr_io_close(fd);
 	unlock_index(st);
+	free(lines);
 	return rc;
 }
 

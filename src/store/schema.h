@@ -55,7 +55,8 @@
 	X(created_by,   text,     created_by,   0)                               \
 	X(updated_at,   time,     updated_at,   JR_F_REQ)                        \
 	X(updated_by,   text,     updated_by,   0)                               \
-	X(completed_at, time,     completed_at, 0)
+	X(completed_at, time,     completed_at, 0)                               \
+	X(external_ref, text,     external_ref, JR_F_OPTKEY)
 
 /* The claim's object (jerry_claim), or null when claim.by is NULL. */
 #define JR_CLAIM_FIELDS(X)                                                       \

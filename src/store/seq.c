@@ -199,6 +199,12 @@ static int exhausted(jerry_store *st, jerry_error *err)
 
 int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err)
 {
+	return jr_seq_next_many(out_num, out_uid, 1, st, err);
+}
+
+int jr_seq_next_many(int64_t *out_nums, uint64_t *out_uids, size_t n, jerry_store *st,
+		     jerry_error *err)
+{
 	char lockpath[PATH_MAX + 32];
 	jr_seq seq;
 	int rc;
@@ -216,37 +222,40 @@ int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_erro
 		rc = jr_seq_from_items(&seq, st, err);
 	if (rc)
 		goto out;
-	/*
-	 * After a power cut, or a sequence restored from an old backup or
-	 * edited by hand: skip numbers that are taken.  (seq.work is at most
-	 * JR_ID_MAX: jr_seq_read and jr_seq_from_items see to that.)
-	 */
-	int64_t num = seq.work + 1;
-	for (; num <= JR_ID_MAX; num++) {
-		char rel[64];
-		jr_store_item_rel(rel, sizeof(rel), num);
-		if (jr_io_faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-			continue;
-		if (errno == ENOENT)
-			break;
-		/* Cannot tell whether the number is taken: never guess. */
-		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s/%s'", st->dir, rel);
-		goto out;
+	for (size_t i = 0; i < n; i++) {
+		/*
+		 * After a power cut, or a sequence restored from an old backup or
+		 * edited by hand: skip numbers that are taken.  (seq.work is at most
+		 * JR_ID_MAX: jr_seq_read and jr_seq_from_items see to that.)
+		 */
+		int64_t num = seq.work + 1;
+		for (; num <= JR_ID_MAX; num++) {
+			char rel[64];
+			jr_store_item_rel(rel, sizeof(rel), num);
+			if (jr_io_faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+				continue;
+			if (errno == ENOENT)
+				break;
+			/* Cannot tell whether the number is taken: never guess. */
+			rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s/%s'", st->dir,
+					  rel);
+			goto out;
+		}
+		if (num > JR_ID_MAX) {
+			rc = exhausted(st, err);
+			goto out;
+		}
+		uint64_t uid = jr_seq_uid_candidate();
+		/* Above the last one; by a random step, as another clone may be at it too. */
+		if (uid <= seq.last_uid)
+			uid = seq.last_uid + 1 + (uid & 0xFFFF);
+		seq.work = num;
+		seq.last_uid = uid;
+		out_nums[i] = num;
+		out_uids[i] = uid;
 	}
-	if (num > JR_ID_MAX) {
-		rc = exhausted(st, err);
-		goto out;
-	}
-	uint64_t uid = jr_seq_uid_candidate();
-	/* Above the last one; by a random step, as another clone may be at it too. */
-	if (uid <= seq.last_uid)
-		uid = seq.last_uid + 1 + (uid & 0xFFFF);
-	seq.work = num;
-	seq.last_uid = uid;
-	if ((rc = write_hint(st, &seq, err)))
-		goto out;
-	*out_num = num;
-	*out_uid = uid;
+	/* One hint for all of them: the item files are what makes a number taken. */
+	rc = write_hint(st, &seq, err);
 out:
 	jr_lock_drop(st->lock_seq, 0, 1);
 	return rc;

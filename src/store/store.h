@@ -187,6 +187,9 @@ int jr_seq_from_items(jr_seq *out, jerry_store *st, jerry_error *err);
 int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err);
 /* A uid for now: 41 bits of ms since 2026-01-01, 22 random bits (seq.c). */
 uint64_t jr_seq_uid_candidate(void);
+/* The same for n items in one hold of the lock, one hint written. */
+int jr_seq_next_many(int64_t *out_nums, uint64_t *out_uids, size_t n, jerry_store *st,
+		     jerry_error *err);
 
 /* index (index.c) */
 typedef struct jr_ix_entry {
@@ -223,8 +226,14 @@ int jr_index_load(jr_index *ix, jerry_store *st, jerry_error *err);
  */
 int jr_index_put(jerry_store *st, const jerry_item *item, const char *entry, size_t elen,
 		 jerry_error *err);
+/* The same for n items in one write and one sync (a bulk create). */
+int jr_index_put_many(jerry_store *st, const jerry_item *const *items,
+		      const char *const *entries, const size_t *elens, size_t n, jerry_error *err);
 /* Append the ok record; compacts the log when it has grown large. */
 int jr_index_confirm(jerry_store *st, const jerry_item *item, jerry_error *err);
+/* The same for n items in one write. */
+int jr_index_confirm_many(jerry_store *st, const jerry_item *const *items, size_t n,
+			  jerry_error *err);
 /* Rebuild index.json from the item files and start a fresh log. */
 int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err);
 /* Before a write takes an item lock: rebuild a snapshot whose header is gone. */

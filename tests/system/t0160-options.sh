@@ -51,8 +51,31 @@ expect_ids() {
 	check_true "$name: $want" test "$(ids)" = "$want"
 }
 
+# expect_export NAME "IDS" -- ARGS: jerry export ARGS writes exactly the items IDS.
+expect_export() {
+	local name=$1 want=$2
+	shift 3
+	TEST_DESC="$name" expect_run 0 '*' '' -- "$JERRY" export "$@"
+	check_true "$name: $want" test "$(python3 -c 'import json,sys
+print(" ".join(json.loads(l)["id"] for l in open(sys.argv[1]).readlines()[1:]))' "$tmp/out")" = "$want"
+}
+
 repeat_check() {
 	case "$1 $2" in
+	'export --status')
+		expect_export 'export -s done -s cancelled: any of' 'WORK-008 WORK-009' -- -s done -s cancelled ;;
+	'export --type')
+		expect_export 'export -t bug -t spike: any of' 'WORK-003 WORK-004' -- -t bug -t spike ;;
+	'export --label')
+		expect_export 'export -l frontend -l api: all of' 'WORK-002' -- -l frontend -l api ;;
+	'export --assignee')
+		expect_export 'export --assignee ann --assignee bob: any of' 'WORK-003 WORK-004' -- \
+			--assignee ann --assignee bob ;;
+	'export --priority')
+		expect_export 'export -p critical -p low: any of' 'WORK-002 WORK-004' -- -p critical -p low ;;
+	'export --parent')
+		expect_export 'export --parent 1 --parent 5: any of' 'WORK-006 WORK-007' -- \
+			--parent 1 --parent 5 ;;
 	'create --label')
 		expect_run 0 '*' '' -- "$JERRY" --json create t -l one -l two
 		json_assert 'create -l -l keeps both labels' "$tmp/out" 'd["labels"] == ["one", "two"]' ;;

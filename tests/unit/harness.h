@@ -262,7 +262,7 @@ H_API int h_wait(pid_t pid)
 
 /* ---- an in-memory port ------------------------------------------------- */
 
-#define H_MEM_MAX 64
+#define H_MEM_MAX 512
 
 typedef struct h_mem {
 	jerry_item *items[H_MEM_MAX + 1]; /* items[n]: item n, or NULL          */
@@ -358,6 +358,12 @@ H_API int h_mem_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 		return rc;
 	if ((rc = fn(it, arg, err))) {
 		jerry_item_free(it);
+		/* As the store's port: nothing to write, the item handed back as it is. */
+		if (rc == JR_UNCHANGED) {
+			if (out)
+				*out = jr_item_dup(m->items[num]);
+			return 0;
+		}
 		return rc;
 	}
 	it->version++;
@@ -421,6 +427,17 @@ H_API int h_mem_scan(void *ctx, jerry_item ***out, size_t *out_n, jerry_error *e
 	return 0;
 }
 
+H_API int h_mem_each(void *ctx, int (*fn)(void *arg, const jerry_item *item, jerry_error *err),
+		     void *arg, jerry_error *err)
+{
+	h_mem *m = ctx;
+	int rc = 0;
+	for (int64_t i = 1; i <= H_MEM_MAX && rc == 0; i++)
+		if (m->items[i])
+			rc = fn(arg, m->items[i], err);
+	return rc > 0 ? 0 : rc;
+}
+
 H_API h_mem *h_mem_new(void)
 {
 	h_mem *m = calloc(1, sizeof(*m));
@@ -431,7 +448,7 @@ H_API h_mem *h_mem_new(void)
 	m->port = (jr_port){.ctx = m, .now = h_mem_now, .actor = h_mem_actor,
 			    .session = h_mem_session, .get = h_mem_get, .mutate = h_mem_mutate,
 			    .create = h_mem_create, .scan = h_mem_scan, .history = h_mem_history,
-			    .history_each = h_mem_history_each};
+			    .history_each = h_mem_history_each, .each = h_mem_each};
 	return m;
 }
 

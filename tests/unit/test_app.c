@@ -1584,6 +1584,78 @@ static void test_log__a_port_without_history_has_an_empty_log(void **state)
 	assert_int_equal(jr_app_log(&e, &n, &m->port, &q, &err), JERRY_ENOTFOUND);
 }
 
+struct export_seen {
+	int64_t nums[400];
+	size_t nh[400];
+	size_t n;
+	size_t stop_at;              /* 0: never stop */
+};
+
+static int export_collect(void *arg, const jerry_item *item, const jerry_history_entry *h,
+			  size_t nh, jerry_error *err)
+{
+	struct export_seen *s = arg;
+	(void)err;
+	assert_true(s->n < 400);
+	assert_false(item->is_summary);
+	assert_true(nh == 0 || h != NULL);
+	s->nums[s->n] = item->num;
+	s->nh[s->n++] = nh;
+	return s->stop_at && s->n == s->stop_at ? 1 : 0;
+}
+
+static void test_export__every_item_in_order_filtered_with_history_in_batches(void **state)
+{
+	h_mem *m = *state;
+	struct export_seen *s = calloc(1, sizeof(*s));
+	jerry_filter f;
+	jerry_error err;
+	size_t count = 0;
+	assert_non_null(s);
+	/* More than one batch of history (256 items) */
+	for (int i = 0; i < 300; i++)
+		mk(m, "Item", i % 3 ? "task" : "bug", NULL);
+	assert_int_equal(set_status(m, "2", "in_progress", &err), 0);
+	memset(&f, 0, sizeof(f));
+	f.all = 1;
+	assert_int_equal(jr_app_export(&count, &m->port, &f, 1, export_collect, s, &err), 0);
+	assert_int_equal(count, 300);
+	assert_int_equal(s->n, 300);
+	for (size_t i = 0; i < 300; i++) {
+		assert_int_equal(s->nums[i], (int64_t)i + 1);
+		assert_int_equal(s->nh[i], i == 1 ? 2 : 1);
+	}
+	assert_int_equal(m->history_reads, 300);
+	/* the filter of list: bugs only, in progress ones only, no history read */
+	memset(s, 0, sizeof(*s));
+	m->history_reads = 0;
+	f.type = "bug";
+	assert_int_equal(jr_app_export(&count, &m->port, &f, 0, export_collect, s, &err), 0);
+	assert_int_equal(count, 100);
+	assert_int_equal(s->nums[1], 4);
+	assert_int_equal(s->nh[1], 0);
+	assert_int_equal(m->history_reads, 0);
+	memset(s, 0, sizeof(*s));
+	memset(&f, 0, sizeof(f));
+	f.statuses = "in_progress";
+	assert_int_equal(jr_app_export(&count, &m->port, &f, 0, export_collect, s, &err), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(s->nums[0], 2);
+	/* fn stops it: nothing after */
+	memset(s, 0, sizeof(*s));
+	memset(&f, 0, sizeof(f));
+	s->stop_at = 5;
+	assert_int_equal(jr_app_export(&count, &m->port, &f, 0, export_collect, s, &err), 0);
+	assert_int_equal(s->n, 5);
+	/* a bad filter is refused before anything goes out */
+	memset(s, 0, sizeof(*s));
+	f.type = "nope";
+	assert_int_equal(jr_app_export(&count, &m->port, &f, 0, export_collect, s, &err),
+			 JERRY_EINVALID);
+	assert_int_equal(s->n, 0);
+	free(s);
+}
+
 static int check_repair_seen = -1;
 
 /* A port's check: one problem, repaired when asked to. */
@@ -1638,6 +1710,7 @@ static void test_check__runs_the_ports_check_or_counts_the_items(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(test_export__every_item_in_order_filtered_with_history_in_batches),
 		T(test_create__fills_defaults_labels_and_stamps),
 		T(test_create__invalid_input_is_refused_before_allocating),
 		T(test_create__refused_parent_burns_no_number),

@@ -41,6 +41,7 @@ static jerry_item *populated(void)
 	it->updated_at = 1785000003000LL;
 	jr_set_str(&it->updated_by, "bob");
 	it->completed_at = 1785000003000LL;
+	jr_set_str(&it->external_ref, "gh-42");
 	return it;
 }
 

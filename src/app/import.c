@@ -1,0 +1,571 @@
+/*
+ * import.c - an import over any port: records read from another tracker's
+ * file (domain/import.h) matched to the items that came from them before
+ * (external_ref), created or updated, and their parents and dependencies
+ * rebuilt on jerry's numbers.  A link the rules refuse (a parent of the
+ * wrong type, a dependency cycle, an ID the file does not hold) is
+ * reported and left out; it never refuses the import.  Everything that
+ * could refuse the import - a missing title, a source ID given twice - is
+ * checked before the first write.
+ */
+#include "app.h"
+#include "../domain/domain.h"
+#include "../domain/import.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A node of the import's graph: an item there is (> 0), or record i (-(i + 1)). */
+typedef int64_t node;
+
+struct by_ref {
+	const char *ref;
+	node at;
+};
+
+struct plan {
+	const jr_port *port;
+	jr_import_set *set;
+	jerry_import_result *res;
+	jerry_item **all;              /* the store's summaries (scan)             */
+	size_t nall;
+	struct by_ref *refs;           /* records' refs, then existing items' refs */
+	size_t nrefs;
+	int64_t *num;                  /* record i's item number, once known       */
+	node *parent;                  /* record i's parent node, or 0             */
+	node **deps;                   /* record i's dependency nodes              */
+	size_t *ndeps;
+};
+
+static int cmp_ref(const void *a, const void *b)
+{
+	return strcmp(((const struct by_ref *)a)->ref, ((const struct by_ref *)b)->ref);
+}
+
+static const struct by_ref *find_ref(const struct plan *p, const char *ref)
+{
+	struct by_ref key = {ref, 0};
+	return bsearch(&key, p->refs, p->nrefs, sizeof(key), cmp_ref);
+}
+
+static const jerry_item *existing(const struct plan *p, int64_t num)
+{
+	for (size_t lo = 0, hi = p->nall; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->all[mid]->num == num)
+			return p->all[mid];
+		if (p->all[mid]->num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The title jerry can hold: control characters as spaces, at most 256 characters. */
+static int fit_title(jr_import_rec *r, jerry_import_row *row)
+{
+	char *t = r->item->title;
+	size_t chars = 0, i;
+	if (jr_validate_title(t, NULL) == 0)
+		return 0;
+	for (i = 0; t[i]; i++) {
+		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
+			t[i] = ' ';
+		if (((unsigned char)t[i] & 0xC0) != 0x80 && ++chars > 256)
+			break;
+	}
+	t[i] = '\0';
+	return jr_import_note(&row->lost, "the title, cut to what jerry holds");
+}
+
+/* Before any write: every record has a title and its own source ID. */
+static int check_records(struct plan *p, jerry_error *err)
+{
+	jr_import_set *set = p->set;
+	for (size_t i = 0; i < set->n; i++) {
+		jr_import_rec *r = &set->recs[i];
+		if (!r->item->title || !*r->item->title) {
+			jr_error(err, JERRY_EINVALID, "line %d: '%.64s' has no title", r->line,
+				 r->item->external_ref);
+			jr_error_hint(err, "nothing was imported");
+			return JERRY_EINVALID;
+		}
+		p->refs[i] = (struct by_ref){r->item->external_ref, -(node)(i + 1)};
+	}
+	qsort(p->refs, set->n, sizeof(*p->refs), cmp_ref);
+	for (size_t i = 1; i < set->n; i++) {
+		if (strcmp(p->refs[i - 1].ref, p->refs[i].ref) != 0)
+			continue;
+		int a = set->recs[-p->refs[i - 1].at - 1].line, b = set->recs[-p->refs[i].at - 1].line;
+		jr_error(err, JERRY_EINVALID, "line %d: the ID '%.64s' is there twice (line %d too)",
+			 a > b ? a : b, p->refs[i].ref, a > b ? b : a);
+		jr_error_hint(err, "nothing was imported");
+		return JERRY_EINVALID;
+	}
+	return 0;
+}
+
+static jerry_type node_type(const struct plan *p, node n)
+{
+	if (n < 0)
+		return p->set->recs[-n - 1].item->type;
+	return existing(p, n)->type;
+}
+
+/* Whether `from` reaches `to` through dependencies (records' planned ones, items' own). */
+static int reaches(const struct plan *p, node from, node to, unsigned char *seen, int depth)
+{
+	if (from == to)
+		return 1;
+	if (depth > 10000)
+		return 1; /* deeper than any real chain: refuse the link rather than recurse on */
+	const int64_t *d = NULL;
+	const node *dn = NULL;
+	size_t n = 0;
+	if (from < 0) {
+		size_t i = (size_t)(-from - 1);
+		if (seen[i])
+			return 0;
+		seen[i] = 1;
+		dn = p->deps[i];
+		n = p->ndeps[i];
+	} else {
+		const struct by_ref *r;
+		const jerry_item *it = existing(p, from);
+		if (!it)
+			return 0;
+		/* an item this import updates has the import's dependencies */
+		if (it->external_ref && (r = find_ref(p, it->external_ref)) && r->at < 0)
+			return reaches(p, r->at, to, seen, depth + 1);
+		d = it->depends_on;
+		n = it->ndepends;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (reaches(p, dn ? dn[k] : d[k], to, seen, depth + 1))
+			return 1;
+	return 0;
+}
+
+static int node_name(char *buf, size_t size, const struct plan *p, node n)
+{
+	if (n > 0)
+		jerry_id_format(buf, size, n);
+	else
+		snprintf(buf, size, "%s", p->set->recs[-n - 1].item->external_ref);
+	return 0;
+}
+
+/* Source IDs to nodes; a link jerry refuses is reported on the row and left out. */
+static int plan_links(struct plan *p, unsigned char *seen)
+{
+	jr_import_set *set = p->set;
+	for (size_t i = 0; i < set->n; i++) {
+		jr_import_rec *r = &set->recs[i];
+		jerry_import_row *row = &p->res->rows[i];
+		const struct by_ref *to;
+		node self = -(node)(i + 1);
+		if (r->parent_ref) {
+			jerry_type pt;
+			to = find_ref(p, r->parent_ref);
+			if (!to) {
+				if (jr_import_note(&row->lost, "parent '%.64s': no such item", r->parent_ref))
+					return -1;
+			} else if (!jr_parent_allowed(r->item->type, (int)(pt = node_type(p, to->at)))) {
+				if (jr_import_note(&row->lost, "parent '%.64s': a %s cannot be under a %s",
+					     r->parent_ref, jerry_type_name(r->item->type),
+					     jerry_type_name(pt)))
+					return -1;
+			} else {
+				p->parent[i] = to->at;
+			}
+		}
+		if (!(p->deps[i] = calloc(r->ndeps + 1, sizeof(node))))
+			return -1;
+		for (size_t k = 0; k < r->ndeps; k++) {
+			char a[80];
+			to = find_ref(p, r->dep_refs[k]);
+			if (!to) {
+				if (jr_import_note(&row->lost, "dependency on '%.64s': no such item", r->dep_refs[k]))
+					return -1;
+				continue;
+			}
+			memset(seen, 0, set->n);
+			if (reaches(p, to->at, self, seen, 0)) {
+				node_name(a, sizeof(a), p, to->at);
+				if (jr_import_note(&row->lost, "dependency on '%.64s' (%s): it would close a cycle",
+					     r->dep_refs[k], a))
+					return -1;
+				continue;
+			}
+			size_t d;
+			for (d = 0; d < p->ndeps[i] && p->deps[i][d] != to->at; d++)
+				;
+			if (d == p->ndeps[i])
+				p->deps[i][p->ndeps[i]++] = to->at;
+		}
+	}
+	return 0;
+}
+
+/* A node's item number now (0: a record not written yet). */
+static int64_t num_of(const struct plan *p, node n)
+{
+	return n > 0 ? n : p->num[-n - 1];
+}
+
+struct apply {
+	struct plan *p;
+	size_t i;
+	int links;                     /* 0: the fields, 1: the parent and dependencies */
+};
+
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The record's fields onto it; how many differed. */
+static int put_fields(jerry_item *it, jr_import_rec *r, int64_t now, int *changed)
+{
+	jerry_item *d = r->item;
+	int64_t done_at = d->completed_at ? d->completed_at : d->updated_at ? d->updated_at : now;
+	*changed = 0;
+#define SET_STR(m)                                                        \
+	if (!same_str(it->m, d->m)) {                                     \
+		if (jr_set_str(&it->m, d->m))                             \
+			return -1;                                        \
+		(*changed)++;                                             \
+	}
+	SET_STR(title)
+	SET_STR(description)
+	SET_STR(assignee)
+	SET_STR(external_ref)
+#undef SET_STR
+	if (it->type != d->type || it->priority != d->priority || it->status != d->status) {
+		it->type = d->type;
+		it->priority = d->priority;
+		it->status = d->status;
+		(*changed)++;
+	}
+	int64_t want_done = d->status == JERRY_STATUS_DONE ? (it->completed_at ? it->completed_at : done_at) : 0;
+	if (it->completed_at != want_done) {
+		it->completed_at = want_done;
+		(*changed)++;
+	}
+	for (size_t k = 0; k < d->nlabels; k++)
+		if (!jr_labels_has(it, d->labels[k])) {
+			if (jr_labels_add(it, d->labels[k]))
+				return -1;
+			(*changed)++;
+		}
+	/* Notes only grow: the source's notes jerry does not have yet. */
+	for (size_t k = 0; k < d->nnotes; k++) {
+		size_t j;
+		for (j = 0; j < it->nnotes; j++)
+			if (it->notes[j].at_ms == d->notes[k].at_ms &&
+			    same_str(it->notes[j].text, d->notes[k].text))
+				break;
+		if (j < it->nnotes)
+			continue;
+		if (jr_notes_append(it, d->notes[k].at_ms ? d->notes[k].at_ms : now, d->notes[k].by,
+				    d->notes[k].text))
+			return -1;
+		(*changed)++;
+	}
+	/* The source's leftovers: set on the item's own unknown keys, the rest kept. */
+	if (d->ext && r->ext_ops && !(it->ext && r->ext_ops->same(it->ext, d->ext))) {
+		if (r->ext_ops->merge(it, d))
+			return -1;
+		(*changed)++;
+	}
+	return 0;
+}
+
+static int put_links(jerry_item *it, struct plan *p, size_t i, int *changed)
+{
+	int64_t parent = p->parent[i] ? num_of(p, p->parent[i]) : 0;
+	int64_t *deps = calloc(p->ndeps[i] + 1, sizeof(*deps));
+	size_t nd = 0;
+	*changed = 0;
+	if (!deps)
+		return -1;
+	for (size_t k = 0; k < p->ndeps[i]; k++)
+		if ((deps[nd] = num_of(p, p->deps[i][k])) > 0)
+			nd++;
+	if (it->parent != parent) {
+		it->parent = parent;
+		(*changed)++;
+	}
+	int same = nd == it->ndepends;
+	for (size_t k = 0; same && k < nd; k++) {
+		same = 0;
+		for (size_t j = 0; j < it->ndepends && !same; j++)
+			same = it->depends_on[j] == deps[k];
+	}
+	if (!same) {
+		free(it->depends_on);
+		it->depends_on = NULL;
+		it->ndepends = 0;
+		for (size_t k = 0; k < nd; k++)
+			if (jr_depends_add(it, deps[k])) {
+				free(deps);
+				return -1;
+			}
+		(*changed)++;
+	}
+	free(deps);
+	return 0;
+}
+
+static int apply_import(jerry_item *it, void *arg, jerry_error *err)
+{
+	struct apply *a = arg;
+	int changed = 0;
+	int rc = a->links ? put_links(it, a->p, a->i, &changed)
+			  : put_fields(it, &a->p->set->recs[a->i], a->p->port->now(a->p->port->ctx),
+				       &changed);
+	if (rc)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	return changed ? 0 : JR_UNCHANGED;
+}
+
+static int fill_import(jerry_item *it, void *arg, jerry_error *err)
+{
+	struct apply *a = arg;
+	jerry_item *d = a->p->set->recs[a->i].item;
+	int changed;
+	if (d->created_at)
+		it->created_at = d->created_at;
+	if (d->created_by && jr_set_str(&it->created_by, d->created_by))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	if (put_fields(it, &a->p->set->recs[a->i], it->updated_at, &changed) ||
+	    put_links(it, a->p, a->i, &changed))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Whether record i's links all point at items with numbers already. */
+static int links_known(const struct plan *p, size_t i)
+{
+	if (p->parent[i] && !num_of(p, p->parent[i]))
+		return 0;
+	for (size_t k = 0; k < p->ndeps[i]; k++)
+		if (!num_of(p, p->deps[i][k]))
+			return 0;
+	return 1;
+}
+
+struct links_run {
+	struct plan *p;
+	unsigned char *pending;        /* record i still needs its links written */
+};
+
+static int write_links(void *arg, jerry_error *err)
+{
+	struct links_run *l = arg;
+	struct plan *p = l->p;
+	for (size_t i = 0; i < p->set->n; i++) {
+		struct apply a = {p, i, 1};
+		jerry_item *it = NULL;
+		int rc;
+		if (!l->pending[i])
+			continue;
+		const jerry_item *old = existing(p, p->num[i]);
+		if ((rc = p->port->mutate(p->port->ctx, &it, p->num[i], apply_import, &a, err)))
+			return rc;
+		if (old && it->version != old->version && !strcmp(p->res->rows[i].action, "unchanged"))
+			p->res->rows[i].action = "update";
+		jerry_item_free(it);
+	}
+	return 0;
+}
+
+struct many {
+	struct plan *p;
+	size_t *rec;                   /* the records created, in order */
+	int64_t *nums;                 /* their numbers, as the port hands them out */
+	size_t n;
+};
+
+static int fill_many(jerry_item *it, void *arg, size_t i, jerry_error *err)
+{
+	struct many *m = arg;
+	/* Every number is out before the first fill: links to any of them are known. */
+	if (i == 0)
+		for (size_t k = 0; k < m->n; k++)
+			m->p->num[m->rec[k]] = m->nums[k];
+	struct apply a = {m->p, m->rec[i], 0};
+	return fill_import(it, &a, err);
+}
+
+/* The creates in one bulk write (port->create_many): every link known at once. */
+static int create_bulk(struct plan *p, jerry_error *err)
+{
+	struct many m = {p, calloc(p->set->n + 1, sizeof(size_t)),
+			 calloc(p->set->n + 1, sizeof(int64_t)), 0};
+	int rc = 0;
+	if (!m.rec || !m.nums)
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < p->set->n; i++)
+		if (!p->num[i])
+			m.rec[m.n++] = i;
+	if (!rc && m.n)
+		rc = p->port->create_many(p->port->ctx, m.nums, m.n, fill_many, &m, err);
+	free(m.rec);
+	free(m.nums);
+	return rc;
+}
+
+static int write_all(struct plan *p, jerry_error *err)
+{
+	jr_import_set *set = p->set;
+	unsigned char *pending = calloc(set->n + 1, 1);
+	int rc = 0, any = 0;
+	if (!pending)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	if (p->port->create_many)
+		rc = create_bulk(p, err);
+	for (size_t i = 0; i < set->n && !rc; i++) {
+		jerry_import_row *row = &p->res->rows[i];
+		struct apply a = {p, i, 0};
+		jerry_item *it = NULL;
+		if (strcmp(row->action, "create") != 0) {
+			const jerry_item *old = existing(p, p->num[i]);
+			rc = p->port->mutate(p->port->ctx, &it, p->num[i], apply_import, &a, err);
+			if (!rc && it && old && it->version == old->version)
+				row->action = "unchanged";
+			/* An updated item's links are the source's now. */
+			pending[i] = 1;
+			any = 1;
+		} else if (!p->num[i]) {
+			/* One at a time: links to items that have numbers go in at once, the rest after. */
+			node keep_parent = p->parent[i];
+			size_t keep_n = p->ndeps[i];
+			if (!links_known(p, i)) {
+				p->parent[i] = 0;
+				p->ndeps[i] = 0;
+				pending[i] = 1;
+				any = 1;
+			}
+			rc = p->port->create(p->port->ctx, &it, fill_import, &a, err);
+			p->parent[i] = keep_parent;
+			p->ndeps[i] = keep_n;
+			if (!rc)
+				p->num[i] = it->num;
+		}
+		if (!rc)
+			jerry_id_format(row->id, sizeof(row->id), p->num[i]);
+		jerry_item_free(it);
+	}
+	if (!rc && any) {
+		struct links_run l = {p, pending};
+		rc = p->port->exclusive ? p->port->exclusive(p->port->ctx, write_links, &l, err)
+					: write_links(&l, err);
+	}
+	free(pending);
+	return rc;
+}
+
+int jr_app_import(jerry_import_result **out, const jr_port *port, jr_import_set *set,
+		  int dry_run, jerry_error *err)
+{
+	struct plan p = {.port = port, .set = set};
+	unsigned char *seen = NULL;
+	int rc;
+	*out = NULL;
+	if (!(p.res = calloc(1, sizeof(*p.res))) ||
+	    !(p.res->rows = calloc(set->n + 1, sizeof(*p.res->rows))) ||
+	    !(p.num = calloc(set->n + 1, sizeof(*p.num))) ||
+	    !(p.parent = calloc(set->n + 1, sizeof(*p.parent))) ||
+	    !(p.deps = calloc(set->n + 1, sizeof(*p.deps))) ||
+	    !(p.ndeps = calloc(set->n + 1, sizeof(*p.ndeps))) || !(seen = calloc(set->n + 1, 1))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(p.res->format, sizeof(p.res->format), "%s", set->format);
+	p.res->nrows = set->n;
+	if ((rc = port->scan(port->ctx, &p.all, &p.nall, err)))
+		goto out;
+	if (!(p.refs = calloc(set->n + p.nall + 1, sizeof(*p.refs)))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = check_records(&p, err)))
+		goto out;
+	/* Items imported before: their external_ref names them. */
+	p.nrefs = set->n;
+	size_t extra = set->n;
+	for (size_t i = 0; i < p.nall; i++) {
+		const struct by_ref *hit;
+		if (!p.all[i]->external_ref)
+			continue;
+		if ((hit = find_ref(&p, p.all[i]->external_ref)))
+			p.num[-hit->at - 1] = p.all[i]->num;
+		else
+			p.refs[extra++] = (struct by_ref){p.all[i]->external_ref, p.all[i]->num};
+	}
+	p.nrefs = extra;
+	qsort(p.refs, p.nrefs, sizeof(*p.refs), cmp_ref);
+	for (size_t i = 0; i < set->n; i++) {
+		jr_import_rec *r = &set->recs[i];
+		jerry_import_row *row = &p.res->rows[i];
+		row->line = r->line;
+		row->action = p.num[i] ? "update" : "create";
+		if (!(row->ref = strdup(r->item->external_ref)) ||
+		    (r->lost && !(row->lost = strdup(r->lost))) || fit_title(r, row) ||
+		    !(row->title = strdup(r->item->title))) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (p.num[i])
+			jerry_id_format(row->id, sizeof(row->id), p.num[i]);
+		jr_claim_clear(r->item); /* claims stay in the source store */
+		if (r->item->description && jr_validate_text("description", r->item->description, NULL)) {
+			free(r->item->description);
+			r->item->description = NULL;
+			if (jr_import_note(&row->lost, "the description, which jerry cannot hold")) {
+				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+				goto out;
+			}
+		}
+		if (r->item->assignee && jr_validate_name("assignee", r->item->assignee, 0, NULL)) {
+			free(r->item->assignee);
+			r->item->assignee = NULL;
+			if (jr_import_note(&row->lost, "the assignee, which jerry cannot hold")) {
+				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+				goto out;
+			}
+		}
+	}
+	if (plan_links(&p, seen)) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (!dry_run && (rc = write_all(&p, err)))
+		goto out;
+	for (size_t i = 0; i < set->n; i++) {
+		const char *a = p.res->rows[i].action;
+		if (!strcmp(a, "create"))
+			p.res->created++;
+		else if (!strcmp(a, "update"))
+			p.res->updated++;
+		else
+			p.res->unchanged++;
+	}
+	*out = p.res;
+	p.res = NULL;
+out:
+	jerry_import_result_free(p.res);
+	jerry_item_array_free(p.all, p.nall);
+	for (size_t i = 0; p.deps && i < set->n; i++)
+		free(p.deps[i]);
+	free(p.deps);
+	free(p.ndeps);
+	free(p.parent);
+	free(p.num);
+	free(p.refs);
+	free(seen);
+	return rc;
+}
