@@ -41,8 +41,8 @@ _jerry()
 		--data | --lock-timeout | --as | --claim | -t | --type | -p | --priority | -l | --label | \
 		-d | --description | --parent | --assignee | -s | --status | --sort | \
 		-n | --limit | --title | --add-label | --remove-label | --if-version | \
-		-r | --reason | --lease | --on | --since | --skip | --by | --item | --port | --listen)
-		-r | --reason | --lease | --on | --since | --skip | --by | --item | -o | --output | --from)
+		-r | --reason | --lease | --on | --since | --skip | --by | --item | --port | --listen | \
+		-o | --output | --from)
 			((i++))
 			;;
 		-*) ;;
