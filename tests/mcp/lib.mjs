@@ -55,15 +55,22 @@ export class Raw {
 		this.exited = new Promise((res) => this.proc.on('exit', (code, sig) => res({ code, sig })));
 		this.proc.stderr.on('data', (d) => { this.stderr += d; });
 		this.proc.stdin.on('error', () => {});
-		createInterface({ input: this.proc.stdout }).on('line', (l) => {
+		const rl = createInterface({ input: this.proc.stdout });
+		rl.on('line', (l) => {
 			const w = this.waiters.shift();
 			if (w) w(l); else this.lines.push(l);
+		});
+		// The server's stdout closed: nothing more will come, so no one waits.
+		rl.on('close', () => {
+			this.closed = true;
+			for (const w of this.waiters.splice(0)) w(null);
 		});
 	}
 	send(text) { this.proc.stdin.write(text + '\n'); }
 	// The next line, or null after ms milliseconds (a notification's silence).
 	next(ms = 20000) {
 		if (this.lines.length) return Promise.resolve(this.lines.shift());
+		if (this.closed) return Promise.resolve(null);
 		return new Promise((res) => {
 			const w = (l) => { clearTimeout(t); res(l); };
 			const t = setTimeout(() => {
