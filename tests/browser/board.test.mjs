@@ -5,7 +5,7 @@
 // when a CLI process starts and finishes it, create and move an item through
 // the page, get a conflict on a stale page, and keep a screenshot of each
 // view in OUTDIR.  Prints "ok   browser: NAME" / "FAIL browser: NAME" and, last,
-// "browser: N passed, N failed".  Waits are bounded (15 s) but nothing is
+// "browser: N passed, N failed".  Waits are bounded (30 s) but nothing is
 // timed: the machine is shared.
 import { chromium } from 'playwright-core';
 import { execFileSync, spawn } from 'node:child_process';
@@ -79,7 +79,7 @@ const browser = await chromium.launch({
   args: [...(root ? ['--no-sandbox'] : []), '--disable-dev-shm-usage', '--disable-gpu'],
 });
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-context.setDefaultTimeout(15000);
+context.setDefaultTimeout(30000);
 const page = await context.newPage();
 const errors = [];
 page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
