@@ -72,6 +72,11 @@ vg given-twice update 1 --title a --title b
 vg claim-next-none claim --next -t bug -t spike -l a -l b
 vg ready ready --json
 vg blocked blocked --json
+# Text tables: blocked reads a blocked item's reason; a narrow terminal cuts titles.
+id=$("$jerry" create "blocked with a reason, 中文の題名" -l a 2>/dev/null)
+"$jerry" start "$id" >/dev/null 2>&1 && "$jerry" block "$id" --reason "vendor" >/dev/null 2>&1
+vg blocked-text blocked
+COLUMNS=40 vg list-narrow list --all
 vg search search "FIRST" --all
 vg summary summary --since 1h
 vg summary-json summary --json

@@ -87,6 +87,12 @@ static void measure_end(locale_t old)
 
 size_t tbl_width(const char *s)
 {
+	/* ASCII, nearly every ID, status and name: a column a byte, no locale needed. */
+	const char *a = s;
+	while (*a && !((unsigned char)*a & 0x80))
+		a++;
+	if (!*a)
+		return (size_t)(a - s);
 	int utf8;
 	locale_t old = measure_begin(&utf8);
 	mbstate_t st;
