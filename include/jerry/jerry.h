@@ -129,14 +129,15 @@ typedef struct jerry_error {
 
 void jerry_error_clear(jerry_error *err);
 /*
- * The error object every face shows for a refusal, as compact JSON text:
+ * The error object every face shows for a refusal, as JSON text:
  * {"code", "exit", "message"} and what applies of "hint", "item", "path",
  * "line", "column", "expected_version", "current_version", "holder",
  * "holder_expires_at", "open_dependencies", "open_descendants",
  * "allowed" (doc/CLI.md).  `code` is the jerry_code (a code >= 0 counts as
- * JERRY_EINTERNAL).  malloc'd; NULL when out of memory.
+ * JERRY_EINTERNAL); flags as jerry_item_json (JERRY_JSON_COMPACT: one
+ * line).  malloc'd; NULL when out of memory.
  */
-char *jerry_error_json(int code, const jerry_error *err);
+char *jerry_error_json(int code, const jerry_error *err, int flags);
 
 /* ---- the domain ------------------------------------------------------ */
 

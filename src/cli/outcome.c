@@ -37,7 +37,7 @@ json_t *out_json_string(const char *s)
 /* {"error": {...}} on stderr: the library's error object (jerry_error_json). */
 static void error_json(int rc, const jerry_error *err)
 {
-	char *text = jerry_error_json(rc, err);
+	char *text = jerry_error_json(rc, err, JERRY_JSON_COMPACT);
 	if (text) {
 		fprintf(stderr, "{\"error\":%s}\n", text);
 		free(text);
@@ -67,6 +67,8 @@ static void each_push(const struct cli *cli, json_t *o)
 	json_decref(o);
 }
 
+static char *splice_text(json_t *doc, char **texts, size_t n);
+
 /* Print an error on stderr; touches stdout not at all (it may be closed). */
 static int report(const struct cli *cli, int rc, const jerry_error *err)
 {
@@ -76,12 +78,10 @@ static int report(const struct cli *cli, int rc, const jerry_error *err)
 	const char *message = err->message[0] ? err->message : jerry_code_name(rc);
 	if (cli->json && cli->each) {
 		/* One of several IDs: its error is its entry in the array of results. */
-		char *text = jerry_error_json(rc, err);
-		json_t *e = text ? json_loads(text, 0, NULL) : NULL;
-		free(text);
-		json_t *o = e ? json_pack("{s:s,s:o}", "id", err->item[0] ? err->item : cli->each->id,
-					  "error", e) : NULL;
-		each_push(cli, o);
+		char *text = jerry_error_json(rc, err, 0);
+		json_t *o = json_pack("{s:s,s:o}", "id", err->item[0] ? err->item : cli->each->id,
+				      "error", out_json_slot(0));
+		each_push_text(cli, splice_text(o, &text, 1));
 		return status;
 	}
 	if (cli->json) {
@@ -268,7 +268,12 @@ static int splice_one(struct jr_sb *sb, const char *text, size_t indent)
 	return jr_sb_addstr(sb, text);
 }
 
-int out_json_spliced(const struct cli *cli, json_t *doc, char **texts, size_t n)
+/*
+ * doc's text (2-space indentation) with texts[i] at out_json_slot(i), never
+ * parsed; releases doc and frees texts[0..n).  NULL when out of memory (a
+ * NULL doc or text is out of memory too).
+ */
+static char *splice_text(json_t *doc, char **texts, size_t n)
 {
 	char *tree = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL, *out = NULL;
 	int ok = tree != NULL;
@@ -294,7 +299,12 @@ int out_json_spliced(const struct cli *cli, json_t *doc, char **texts, size_t n)
 	json_decref(doc);
 	for (size_t i = 0; i < n; i++)
 		free(texts[i]);
-	return put_json_text(cli, out);
+	return out;
+}
+
+int out_json_spliced(const struct cli *cli, json_t *doc, char **texts, size_t n)
+{
+	return put_json_text(cli, splice_text(doc, texts, n));
 }
 
 int out_json_texts(const struct cli *cli, char **texts, size_t n)

@@ -74,9 +74,9 @@ char *jerry_item_json_with(const jerry_item *item, int flags, const char *const 
 	return jr_codec_item_json_with(item, flags, keys, values, n);
 }
 
-char *jerry_error_json(int code, const jerry_error *err)
+char *jerry_error_json(int code, const jerry_error *err, int flags)
 {
-	return jr_codec_error_json(code, err);
+	return jr_codec_error_json(code, err, flags);
 }
 
 char *jerry_ready_item_json(const jerry_item *item, int flags)

@@ -325,7 +325,7 @@ static char *payload(const struct outcome *o, size_t budget)
 		}
 	}
 	if (o->durable_rc) {
-		if (!(t = jerry_error_json(o->durable_rc, &o->warning)))
+		if (!(t = jerry_error_json(o->durable_rc, &o->warning, JERRY_JSON_COMPACT)))
 			goto nomem;
 		jr_sb_addstr(&sb, ",\"warning\":");
 		jr_sb_addstr(&sb, t);
@@ -364,7 +364,7 @@ static char *wrap(const char *s, int is_error)
 
 static char *render_error(const struct call *c)
 {
-	char *e = jerry_error_json(c->rc, &c->err), *out = NULL;
+	char *e = jerry_error_json(c->rc, &c->err, JERRY_JSON_COMPACT), *out = NULL;
 	size_t n = e ? strlen(e) + 16 : 0;
 	char *s = e ? malloc(n) : NULL;
 	if (s) {

@@ -40,7 +40,7 @@ static unsigned http_status(int code)
 
 char *serve_error_body(const jerry_error *err)
 {
-	char *text = jerry_error_json(err->code, err);
+	char *text = jerry_error_json(err->code, err, JERRY_JSON_COMPACT);
 	if (!text)
 		return NULL;
 	struct jr_sb sb = JR_SB_INIT;

@@ -31,7 +31,7 @@ char *jr_codec_items_json(jerry_item *const *items, size_t n, int flags);
 char *jr_codec_item_json_with(const jerry_item *item, int flags, const char *const *keys,
 			      const char *const *values, size_t n);
 /* face_json.c: see jerry_error_json, jerry_ready_item_json, jerry_dep_tree_json. */
-char *jr_codec_error_json(int rc, const jerry_error *err);
+char *jr_codec_error_json(int rc, const jerry_error *err, int flags);
 char *jr_codec_ready_item_json(const jerry_item *item, int flags);
 char *jr_codec_dep_tree_json(const jerry_dep_node *nodes, size_t n, int flags);
 /* view_json.c: see jerry_show_json and jerry_waiting_json. */

@@ -59,7 +59,7 @@ static json_t *dep_states(const jerry_dep_state *deps, size_t n)
 	return arr;
 }
 
-char *jr_codec_error_json(int rc, const jerry_error *err)
+char *jr_codec_error_json(int rc, const jerry_error *err, int flags)
 {
 	json_t *e = json_object();
 	char when[40];
@@ -120,7 +120,7 @@ char *jr_codec_error_json(int rc, const jerry_error *err)
 		json_decref(e);
 		return NULL;
 	}
-	return dump(e, JERRY_JSON_COMPACT);
+	return dump(e, flags);
 }
 
 char *jr_codec_ready_item_json(const jerry_item *item, int flags)

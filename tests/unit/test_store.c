@@ -485,7 +485,7 @@ static void test_error_json__the_object_every_face_gives(void **state)
 	snprintf(err.item, sizeof(err.item), "WORK-001");
 	err.expected_version = 1;
 	err.current_version = 2;
-	assert_non_null(text = jerry_error_json(err.code, &err));
+	assert_non_null(text = jerry_error_json(err.code, &err, JERRY_JSON_COMPACT));
 	assert_string_equal(text, "{\"code\":\"conflict\",\"exit\":4,\"message\":\"cannot update "
 			    "'WORK-001': version 1 is stale (now 2)\",\"hint\":\"retry\",\"item\":"
 			    "\"WORK-001\",\"expected_version\":1,\"current_version\":2}");
@@ -497,7 +497,7 @@ static void test_error_json__the_object_every_face_gives(void **state)
 	err.nopen_deps = 1;
 	err.open_deps[0].num = 7;
 	err.open_deps[0].status = -1;
-	assert_non_null(text = jerry_error_json(err.code, &err));
+	assert_non_null(text = jerry_error_json(err.code, &err, JERRY_JSON_COMPACT));
 	assert_string_equal(text, "{\"code\":\"refused\",\"exit\":9,\"message\":\"refused\","
 			    "\"open_dependencies\":[{\"id\":\"WORK-007\",\"status\":\"missing\"}],"
 			    "\"open_dependency_count\":1,\"allowed\":[\"in_progress\",\"cancelled\"]}");
@@ -506,7 +506,7 @@ static void test_error_json__the_object_every_face_gives(void **state)
 	jerry_error_clear(&err);
 	err.code = JERRY_EINVALID;
 	snprintf(err.message, sizeof(err.message), "bad \xff id");
-	assert_non_null(text = jerry_error_json(err.code, &err));
+	assert_non_null(text = jerry_error_json(err.code, &err, JERRY_JSON_COMPACT));
 	assert_non_null(strstr(text, "\"message\":\"bad ? id\""));
 	free(text);
 }
