@@ -518,10 +518,11 @@ int jerry_claim_heartbeat(jerry_item **out, jerry_store *store, const char *id, 
  * live claim (unless flags has JERRY_CLAIM_FORCE, recorded as a note) and
  * for a pending or blocked item that is not claimed; JERRY_EREFUSED for a
  * done or cancelled item.  Clearing another's expired claim is allowed and
- * recorded as a note.
+ * recorded as a note.  if_version > 0: only while the item is at that
+ * version (a page that showed it), else JERRY_ECONFLICT, as an update's.
  */
 int jerry_claim_release(jerry_item **out, jerry_store *store, const char *id, int flags,
-			jerry_error *err);
+			int64_t if_version, jerry_error *err);
 /*
  * Whether the item's claim is live at now_ms (ms since the epoch): the one
  * liveness rule.  A claim recorded but not live is stale: its item is ready

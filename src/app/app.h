@@ -57,7 +57,7 @@ int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter 
 int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
 		     jerry_error *err);
 int jr_app_release(jerry_item **out, const jr_port *port, const char *id, int flags,
-		   jerry_error *err);
+		   int64_t if_version, jerry_error *err);
 int jr_app_dep_change(jerry_item **out, const jr_port *port, const char *id,
 		      const char *const *on, size_t non, int add, jerry_error *err);
 int jr_app_dep_tree(jerry_dep_node **out, size_t *out_n, const jr_port *port, const char *id,

@@ -61,6 +61,7 @@ struct claim_ctx {
 	int require_ready;     /* claim --next: the item must still be ready */
 	int force;             /* claim ID --force: although dependencies are open */
 	int any_assignee;      /* claim --next --any: although assigned to another */
+	int64_t if_version;    /* release: only while the item is at this version (0: any) */
 };
 
 static int deps_done(const jr_port *port, const jerry_item *it, jerry_error *err)
@@ -153,11 +154,11 @@ static int64_t lease_or_default(int64_t lease_ms)
 
 /* Claim, heartbeat and release: one item by ID, one apply function. */
 static int claim_op(jerry_item **out, const jr_port *port, const char *id, jr_apply_fn fn,
-		    int64_t lease_ms, int force, jerry_error *err)
+		    int64_t lease_ms, int force, int64_t if_version, jerry_error *err)
 {
 	int64_t num;
 	int rc = jerry_id_parse(&num, id, err);
-	struct claim_ctx c = {port, lease_or_default(lease_ms), 0, force, 0};
+	struct claim_ctx c = {port, lease_or_default(lease_ms), 0, force, 0, if_version};
 	if (out)
 		*out = NULL;
 	if (rc)
@@ -168,7 +169,8 @@ static int claim_op(jerry_item **out, const jr_port *port, const char *id, jr_ap
 int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
 		 int flags, jerry_error *err)
 {
-	return claim_op(out, port, id, apply_claim, lease_ms, (flags & JERRY_CLAIM_FORCE) != 0, err);
+	return claim_op(out, port, id, apply_claim, lease_ms, (flags & JERRY_CLAIM_FORCE) != 0, 0,
+			err);
 }
 
 static int ready_items(jerry_item ***out, size_t *out_n, const jr_port *port,
@@ -180,7 +182,7 @@ int jr_app_claim_next(jerry_item **out, const jr_port *port, const jerry_filter 
 	jerry_filter rf;
 	jerry_item **ready = NULL;
 	size_t n = 0;
-	struct claim_ctx c = {port, lease_or_default(lease_ms), 1, 0, f && f->any_assignee};
+	struct claim_ctx c = {port, lease_or_default(lease_ms), 1, 0, f && f->any_assignee, 0};
 	if (out)
 		*out = NULL;
 	/* Every candidate, not the first `limit`: some may be taken under us. */
@@ -246,7 +248,7 @@ static int apply_heartbeat(jerry_item *it, void *arg, jerry_error *err)
 int jr_app_heartbeat(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,
 		     jerry_error *err)
 {
-	return claim_op(out, port, id, apply_heartbeat, lease_ms, 0, err);
+	return claim_op(out, port, id, apply_heartbeat, lease_ms, 0, 0, err);
 }
 
 /*
@@ -263,6 +265,18 @@ static int apply_release(jerry_item *it, void *arg, jerry_error *err)
 	int64_t now = port->now(port->ctx);
 	char text[400] = "", when[40];
 	int rc;
+	if (c->if_version && it->version != c->if_version) {
+		jr_error_item(err, it->num);
+		jr_error(err, JERRY_ECONFLICT, "cannot release '%s': version %lld is stale (now %lld)",
+			 it->id, (long long)c->if_version, (long long)it->version);
+		if (err) {
+			err->expected_version = c->if_version;
+			err->current_version = it->version;
+			jr_error_hint(err, "look at '%s' again: it changed since version %lld", it->id,
+				      (long long)c->if_version);
+		}
+		return JERRY_ECONFLICT;
+	}
 	if (it->status == JERRY_STATUS_DONE || it->status == JERRY_STATUS_CANCELLED) {
 		jr_error_item(err, it->num);
 		jr_error(err, JERRY_EREFUSED, "cannot release '%s': it is %s", it->id,
@@ -312,9 +326,10 @@ static int apply_release(jerry_item *it, void *arg, jerry_error *err)
 }
 
 int jr_app_release(jerry_item **out, const jr_port *port, const char *id, int flags,
-		   jerry_error *err)
+		   int64_t if_version, jerry_error *err)
 {
-	return claim_op(out, port, id, apply_release, 0, (flags & JERRY_CLAIM_FORCE) != 0, err);
+	return claim_op(out, port, id, apply_release, 0, (flags & JERRY_CLAIM_FORCE) != 0,
+			if_version, err);
 }
 
 /* ---- ready and blocked -------------------------------------------------------- */

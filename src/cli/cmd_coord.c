@@ -132,7 +132,7 @@ static int release_one(struct cli *cli, jerry_store *store, const char *id, cons
 	int status;
 
 	jerry_error_clear(&err);
-	int rc = jerry_claim_release(&item, store, id, *flags, &err);
+	int rc = jerry_claim_release(&item, store, id, *flags, 0, &err);
 	if ((!rc || rc == JERRY_EDURABLE) && item && !cli->json) {
 		status = out_committed(cli, rc, &err, item);
 		printf("%s released (%s, version %lld)\n", item->id, jerry_status_name(item->status),

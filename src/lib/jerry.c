@@ -191,9 +191,9 @@ int jerry_claim_heartbeat(jerry_item **out, jerry_store *s, const char *id, int6
 }
 
 int jerry_claim_release(jerry_item **out, jerry_store *s, const char *id, int flags,
-			jerry_error *err)
+			int64_t if_version, jerry_error *err)
 {
-	return jr_app_release(out, jr_store_port(s), id, flags, err);
+	return jr_app_release(out, jr_store_port(s), id, flags, if_version, err);
 }
 
 int jerry_dep_add(jerry_item **out, jerry_store *s, const char *id, const char *on, jerry_error *err)

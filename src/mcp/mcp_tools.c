@@ -622,7 +622,7 @@ static void tool_claim(struct call *c, struct outcome *o)
 	else if (strcmp(action, "heartbeat") == 0)
 		c->rc = jerry_claim_heartbeat(&o->item, c->store, id, lease_ms, &c->err);
 	else
-		c->rc = jerry_claim_release(&o->item, c->store, id, force ? JERRY_CLAIM_FORCE : 0,
+		c->rc = jerry_claim_release(&o->item, c->store, id, force ? JERRY_CLAIM_FORCE : 0, 0,
 					    &c->err);
 	committed(c, o);
 }

@@ -463,28 +463,6 @@ static const struct action {
 	{"edit", NULL, NULL}, {"release", NULL, NULL},
 };
 
-/* The page showed version N: the release goes ahead only while the item is still at it. */
-static int release(jerry_item **it, jerry_store *store, const char *id, int64_t version,
-		   jerry_error *err)
-{
-	int rc = jerry_show(it, store, id, err);
-	if (rc)
-		return rc;
-	if ((*it)->version != version) {
-		err->code = JERRY_ECONFLICT;
-		err->expected_version = version;
-		err->current_version = (*it)->version;
-		snprintf(err->item, sizeof(err->item), "%s", (*it)->id);
-		snprintf(err->message, sizeof(err->message),
-			 "cannot release '%s': version %lld is stale (now %lld)", (*it)->id,
-			 (long long)version, (long long)(*it)->version);
-		return JERRY_ECONFLICT;
-	}
-	jerry_item_free(*it);
-	*it = NULL;
-	return jerry_claim_release(it, store, id, 0, err);
-}
-
 static int act(struct serve_reply *out, jerry_store *store, const char *id, const char *name,
 	       json_t *body)
 {
@@ -528,7 +506,7 @@ static int act(struct serve_reply *out, jerry_store *store, const char *id, cons
 		ch.remove_labels = rm;
 	}
 	if (strcmp(name, "release") == 0)
-		rc = release(&it, store, id, ch.if_version, &err);
+		rc = jerry_claim_release(&it, store, id, 0, ch.if_version, &err);
 	else
 		rc = jerry_update(&it, store, id, &ch, &err);
 	rc = reply_item(out, rc, &err, it);

@@ -1271,6 +1271,32 @@ static int next(h_mem *m, const jerry_filter *f, char *id, jerry_error *err)
 	return rc;
 }
 
+/* A page that showed version N releases only while the item is at N. */
+static void test_release__if_version_refuses_a_changed_item(void **state)
+{
+	h_mem *m = *state;
+	jerry_error err;
+	jerry_item *it = NULL;
+	mk(m, "Task", "task", NULL);
+	jerry_error_clear(&err);
+	assert_int_equal(set_status(m, "1", "in_progress", &err), 0);
+	claim(m, 1, "alice@host:1", "sess-a", m->now + 60000);
+	int64_t v = m->items[1]->version;
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_release(&it, &m->port, "1", 0, v - 1, &err), JERRY_ECONFLICT);
+	assert_null(it);
+	assert_int_equal(err.expected_version, v - 1);
+	assert_int_equal(err.current_version, v);
+	assert_string_equal(err.item, "WORK-001");
+	assert_non_null(m->items[1]->claim.by);
+	assert_int_equal(m->items[1]->version, v);
+	jerry_error_clear(&err);
+	assert_int_equal(jr_app_release(&it, &m->port, "1", 0, v, &err), 0);
+	assert_int_equal(it->status, JERRY_STATUS_PENDING);
+	assert_null(it->claim.by);
+	jerry_item_free(it);
+}
+
 static void test_pool__stale_claim_is_ready_and_taken_over_in_priority_order(void **state)
 {
 	h_mem *m = *state;
@@ -1745,6 +1771,7 @@ int main(void)
 		T(test_containers__cancel_cascades_only_when_asked),
 		T(test_containers__the_parent_to_close_is_named_never_closed),
 		T(test_brief__counts_lists_and_the_text_agree),
+		T(test_release__if_version_refuses_a_changed_item),
 		T(test_pool__stale_claim_is_ready_and_taken_over_in_priority_order),
 		T(test_pool__claim_next_respects_assignments_but_not_a_stale_claims),
 		T(test_history__any_spelling_oldest_first_missing_item_refused),

@@ -303,7 +303,7 @@ static void test_claim__judged_by_the_stores_clock(void **state)
 	assert_true(jerry_claim_stale(it, it->claim.expires_ms));
 	assert_false(jerry_claim_live(it, it->claim.expires_ms));
 	jerry_item_free(it);
-	assert_int_equal(jerry_claim_release(&it, s->st, "1", 0, &err), 0);
+	assert_int_equal(jerry_claim_release(&it, s->st, "1", 0, 0, &err), 0);
 	assert_false(jerry_claim_stale(it, it->claim.expires_ms + 1));
 	jerry_item_free(it);
 }
