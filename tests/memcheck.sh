@@ -135,11 +135,6 @@ mv "$tmp/sequences.json" "$JERRY_DATA/sequences.json"
 "$jerry" dep rm 1 --on 999999999 >/dev/null 2>&1
 rm "$JERRY_DATA/items/WORK-999999999.json" "$JERRY_DATA/items/WORK-123456789012345678901234567890.json"
 "$jerry" reindex >/dev/null 2>&1
-printf '{ "id": broken' >"$JERRY_DATA/items/WORK-003.json"
-vg corrupt show 3
-vg check-corrupt check --json
-vg repair check --repair
-vg usage create
 # export and import (issue 14, t0260, t0270)
 vg export export --all --history
 vg export-file export --all -o "$tmp/export.jsonl"
@@ -157,6 +152,11 @@ printf -- '---\nid: task-2\ntitle: u\nparent_task_id: task-1\ndependencies:\n  -
 vg import-backlog import "$tmp/backlog"
 printf -- '---\nid: [unclosed\n---\n' >"$tmp/backlog/task-3.md"
 vg import-backlog-bad import "$tmp/backlog"
+printf '{ "id": broken' >"$JERRY_DATA/items/WORK-003.json"
+vg corrupt show 3
+vg check-corrupt check --json
+vg repair check --repair
+vg usage create
 # git (issue 11, t0250): a linked worktree's store is the main worktree's;
 # a broken gitfile; a checkout of a store (its record only) made whole.
 mkdir -p "$tmp/g/main/.git/worktrees/wt" "$tmp/g/wt/sub" "$tmp/g/bad"
