@@ -173,6 +173,23 @@ rm "$JERRY_DATA/items/WORK-999999999.json" "$JERRY_DATA/items/WORK-1234567890123
 	echo '{"jsonrpc":"2.0","id":6,"method":"ping"'
 } >"$tmp/mcp-in"
 vg mcp mcp <"$tmp/mcp-in"
+# export and import (issue 14, t0280, t0285)
+vg export export --all --history
+vg export-file export --all -o "$tmp/export.jsonl"
+vg import-again import "$tmp/export.jsonl"
+vg import-dry import --dry-run --json "$tmp/export.jsonl"
+printf '[{"number":1,"title":"gh","state":"CLOSED","stateReason":"NOT_PLANNED","labels":[{"name":"a b"}],"assignees":[{"login":"x"},{"login":"y"}],"comments":[{"author":{"login":"z"},"body":"hi","createdAt":"2026-01-01T00:00:00Z"}],"extra":1}]' >"$tmp/gh.json"
+vg import-github import "$tmp/gh.json"
+printf '{"id":"bd-1","title":"a","status":"deferred","priority":4,"issue_type":"chore","dependencies":[{"depends_on_id":"bd-2","type":"blocks"},{"depends_on_id":"bd-1","type":"parent-child"}]}\n{"id":"bd-2","title":"b","status":"open","priority":1,"issue_type":"task","dependencies":[{"depends_on_id":"bd-1","type":"blocks"}]}\n' >"$tmp/beads.jsonl"
+vg import-beads import "$tmp/beads.jsonl"
+printf '{"id":"bd-1","title":"a"}\n{"id":"bd-1","title":"a"}\n{"id":' >"$tmp/bad.jsonl"
+vg import-bad import "$tmp/bad.jsonl"
+mkdir -p "$tmp/backlog"
+printf -- '---\nid: task-1\ntitle: t\nstatus: Done\nassignee: [a, b]\nlabels: [x]\nmilestone: m\n---\n\nbody\n' >"$tmp/backlog/task-1.md"
+printf -- '---\nid: task-2\ntitle: u\nparent_task_id: task-1\ndependencies:\n  - task-1\n---\n' >"$tmp/backlog/task-2.md"
+vg import-backlog import "$tmp/backlog"
+printf -- '---\nid: [unclosed\n---\n' >"$tmp/backlog/task-3.md"
+vg import-backlog-bad import "$tmp/backlog"
 printf '{ "id": broken' >"$JERRY_DATA/items/WORK-003.json"
 vg corrupt show 3
 vg check-corrupt check --json
@@ -227,7 +244,7 @@ rm -rf index.json index.log sequences.json locks tmp
 JERRY_DATA= vg checkout-list list
 rm -rf index.json index.log sequences.json locks tmp items
 JERRY_DATA= vg checkout-empty list --json
-# Sharing across clones (ADR 0020, t0260, t0270): the merge driver, git
+# Sharing across clones (ADR 0020, t0265, t0270): the merge driver, git
 # setup and sync, between two clones of a bare repository.
 cd "$tmp" || exit 1
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=t \

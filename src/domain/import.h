@@ -85,4 +85,7 @@ int jr_import_time(int64_t *out_ms, const char *text);
  */
 char *jr_import_label(const char *name, int *changed);
 
+/* A source's label on rec's item, made valid (a change named in rec->lost); -1 out of memory. */
+int jr_import_add_label(jr_import_rec *rec, const char *name);
+
 #endif

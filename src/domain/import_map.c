@@ -86,6 +86,19 @@ int jr_import_lose(jr_import_rec *rec, const char *fmt, ...)
 	return rc;
 }
 
+int jr_import_add_label(jr_import_rec *r, const char *name)
+{
+	int changed;
+	char *l = jr_import_label(name, &changed);
+	if (!l)
+		return jr_import_lose(r, "label '%.64s'", name);
+	int rc = jr_labels_add(r->item, l);
+	if (!rc && changed)
+		rc = jr_import_lose(r, "label '%.64s' is '%s'", name, l);
+	free(l);
+	return rc;
+}
+
 struct map_row {
 	const char *format;
 	const char *value;
@@ -93,7 +106,7 @@ struct map_row {
 	const char *label;             /* a loss kept as a label, or NULL */
 };
 
-static const struct map_row statuses[] = {
+static const struct map_row status_rows[] = {
 	{"beads", "open", JERRY_STATUS_PENDING, NULL},
 	{"beads", "in_progress", JERRY_STATUS_IN_PROGRESS, NULL},
 	{"beads", "blocked", JERRY_STATUS_BLOCKED, NULL},
@@ -116,7 +129,7 @@ static const struct map_row statuses[] = {
 	{NULL, NULL, 0, NULL}
 };
 
-static const struct map_row types[] = {
+static const struct map_row type_rows[] = {
 	{"beads", "bug", JERRY_TYPE_BUG, NULL},
 	{"beads", "feature", JERRY_TYPE_FEATURE, NULL},
 	{"beads", "task", JERRY_TYPE_TASK, NULL},
@@ -125,7 +138,7 @@ static const struct map_row types[] = {
 	{NULL, NULL, 0, NULL}
 };
 
-static const struct map_row priorities[] = {
+static const struct map_row priority_rows[] = {
 	{"beads", "0", JERRY_PRIORITY_CRITICAL, NULL},
 	{"beads", "1", JERRY_PRIORITY_HIGH, NULL},
 	{"beads", "2", JERRY_PRIORITY_MEDIUM, NULL},
@@ -140,7 +153,7 @@ static const struct map_row priorities[] = {
 	{NULL, NULL, 0, NULL}
 };
 
-static int map(int *out, const char **label, const struct map_row *rows, const char *format,
+static int map_value(int *out, const char **label, const struct map_row *rows, const char *format,
 	       const char *value)
 {
 	if (label)
@@ -162,7 +175,7 @@ int jr_import_map_status(jerry_status *out, const char **label, const char *form
 	int v = JERRY_STATUS_PENDING, rc;
 	if (strcmp(format, "jerry") == 0)
 		return jerry_status_parse(out, value) ? -1 : 0;
-	rc = map(&v, label, statuses, format, value);
+	rc = map_value(&v, label, status_rows, format, value);
 	*out = (jerry_status)v;
 	return rc;
 }
@@ -173,7 +186,7 @@ int jr_import_map_type(jerry_type *out, const char **label, const char *format,
 	int v = JERRY_TYPE_TASK, rc;
 	if (strcmp(format, "jerry") == 0)
 		return jerry_type_parse(out, value) ? -1 : 0;
-	rc = map(&v, label, types, format, value);
+	rc = map_value(&v, label, type_rows, format, value);
 	*out = (jerry_type)v;
 	return rc;
 }
@@ -184,7 +197,7 @@ int jr_import_map_priority(jerry_priority *out, const char *format, const char *
 	const char *label;
 	if (strcmp(format, "jerry") == 0)
 		return jerry_priority_parse(out, value) ? -1 : 0;
-	rc = map(&v, &label, priorities, format, value);
+	rc = map_value(&v, &label, priority_rows, format, value);
 	*out = (jerry_priority)v;
 	return rc;
 }

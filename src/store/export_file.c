@@ -86,7 +86,7 @@ struct jr_outfile {
 	char buf[OUT_BUF];
 };
 
-static int out_error(jerry_error *err, int e, const char *verb, const char *path)
+static int outfile_error(jerry_error *err, int e, const char *verb, const char *path)
 {
 	jr_error_sys(err, JERRY_ESTORAGE, e, "cannot %s '%s'", verb, path);
 	if (err) {
@@ -122,7 +122,7 @@ int jr_outfile_open(jr_outfile **out, const char *path, int sync, jerry_error *e
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	of->dirfd = jr_io_open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (of->dirfd < 0) {
-		int rc = out_error(err, errno, "open the directory of", path);
+		int rc = outfile_error(err, errno, "open the directory of", path);
 		free(of);
 		return rc;
 	}
@@ -137,7 +137,7 @@ int jr_outfile_open(jr_outfile **out, const char *path, int sync, jerry_error *e
 			break;
 	}
 	if (of->fd < 0) {
-		int rc = out_error(err, errno, "create a temp file beside", path);
+		int rc = outfile_error(err, errno, "create a temp file beside", path);
 		jr_io_close(of->dirfd);
 		free(of);
 		return rc;
@@ -149,7 +149,7 @@ int jr_outfile_open(jr_outfile **out, const char *path, int sync, jerry_error *e
 static int flush_buf(jr_outfile *of, jerry_error *err)
 {
 	if (of->used && jr_io_write_all(of->fd, of->buf, of->used) < 0)
-		return out_error(err, errno, "write", of->path);
+		return outfile_error(err, errno, "write", of->path);
 	of->used = 0;
 	return 0;
 }
@@ -161,7 +161,7 @@ int jr_outfile_write(jr_outfile *of, const char *text, size_t len, jerry_error *
 		return rc;
 	if (len >= OUT_BUF) {
 		if (jr_io_write_all(of->fd, text, len) < 0)
-			return out_error(err, errno, "write", of->path);
+			return outfile_error(err, errno, "write", of->path);
 		return 0;
 	}
 	memcpy(of->buf + of->used, text, len);
@@ -185,7 +185,7 @@ int jr_outfile_commit(jr_outfile *of, jerry_error *err)
 {
 	int rc = flush_buf(of, err);
 	if (!rc && of->sync && jr_io_fsync(of->fd) < 0)
-		rc = out_error(err, errno, "sync", of->path);
+		rc = outfile_error(err, errno, "sync", of->path);
 	if (rc) {
 		jr_outfile_abort(of);
 		return rc;
@@ -196,7 +196,7 @@ int jr_outfile_commit(jr_outfile *of, jerry_error *err)
 		int e = errno;
 		(void)jr_io_unlinkat(of->dirfd, of->tmp, 0); /* cleanup: the caller reports the cause */
 		jr_outfile_abort(of);
-		return out_error(err, e, "write", of->path);
+		return outfile_error(err, e, "write", of->path);
 	}
 	if (of->sync && jr_io_fsync(of->dirfd) < 0) {
 		int e = errno;

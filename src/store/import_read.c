@@ -88,19 +88,6 @@ static int set_text(char **dst, const char *v)
 	return v && *v ? jr_set_str(dst, v) : 0;
 }
 
-int jr_import_add_label(jr_import_rec *r, const char *name)
-{
-	int changed;
-	char *l = jr_import_label(name, &changed);
-	if (!l)
-		return jr_import_lose(r, "label '%.64s'", name);
-	int rc = jr_labels_add(r->item, l);
-	if (!rc && changed)
-		rc = jr_import_lose(r, "label '%.64s' is '%s'", name, l);
-	free(l);
-	return rc;
-}
-
 static int add_dep(jr_import_rec *r, const char *ref)
 {
 	char **grown = realloc(r->dep_refs, (r->ndeps + 1) * sizeof(*grown));

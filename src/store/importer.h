@@ -16,9 +16,6 @@
 extern const struct jr_ext_ops jr_import_ext_ops;
 void jr_import_ext_free(void *ext);
 
-/* A source's label, made valid (a change named in rec->lost); -1 out of memory. */
-int jr_import_add_label(jr_import_rec *r, const char *name);
-
 int jr_import_read(jr_import_set *set, const char *path, const char *from, jerry_error *err);
 int jr_import_read_backlog(jr_import_set *set, const char *dir, jerry_error *err);
 
