@@ -92,7 +92,7 @@ int jr_app_check(jerry_report **out, const jr_port *port, int repair, jerry_erro
 typedef int (*jr_export_fn)(void *arg, const jerry_item *item, const jerry_history_entry *h,
 			    size_t nh, jerry_error *err);
 /*
- * import.c: see jerry_import.  The records (domain/import.h) are the
+ * import.c: see jerry_import.  The records (domain/import_map.h) are the
  * caller's; their drafts' ext objects move into the items written.
  */
 struct jr_import_set;

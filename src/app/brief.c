@@ -22,7 +22,7 @@ static int newest_first(const void *a, const void *b)
 }
 
 /* out = the items of all[0..n) that keep() says yes to, borrowed, in order. */
-static int pick(jerry_item ***out, size_t *out_n, jerry_item **all, size_t n,
+static int borrow(jerry_item ***out, size_t *out_n, jerry_item **all, size_t n,
 		int (*keep)(const jerry_item *, const jerry_brief *), const jerry_brief *b)
 {
 	*out_n = 0;
@@ -75,9 +75,9 @@ int jr_app_brief(jerry_brief *b, const jr_port *port, int64_t since_ms, jerry_er
 	b->total = b->nall_;
 	for (size_t i = 0; i < b->nall_; i++)
 		b->counts[b->all_[i]->status]++;
-	if (pick(&b->changed, &b->nchanged, b->all_, b->nall_, keep_changed, b) ||
-	    pick(&b->claimed, &b->nclaimed, b->all_, b->nall_, keep_claimed, b) ||
-	    pick(&b->stale, &b->nstale, b->all_, b->nall_, keep_stale, b)) {
+	if (borrow(&b->changed, &b->nchanged, b->all_, b->nall_, keep_changed, b) ||
+	    borrow(&b->claimed, &b->nclaimed, b->all_, b->nall_, keep_claimed, b) ||
+	    borrow(&b->stale, &b->nstale, b->all_, b->nall_, keep_stale, b)) {
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto fail;
 	}

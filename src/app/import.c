@@ -1,6 +1,6 @@
 /*
  * import.c - an import over any port: records read from another tracker's
- * file (domain/import.h) matched to the items that came from them before
+ * file (domain/import_map.h) matched to the items that came from them before
  * (external_ref), created or updated, and their parents and dependencies
  * rebuilt on jerry's numbers.  A link the rules refuse (a parent of the
  * wrong type, a dependency cycle, an ID the file does not hold) is
@@ -10,7 +10,7 @@
  */
 #include "app.h"
 #include "../domain/domain.h"
-#include "../domain/import.h"
+#include "../domain/import_map.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,7 +227,7 @@ static int same_str(const char *a, const char *b)
 }
 
 /* The record's fields onto it; how many differed. */
-static int put_fields(jerry_item *it, jr_import_rec *r, int64_t now, int *changed)
+static int take_fields(jerry_item *it, jr_import_rec *r, int64_t now, int *changed)
 {
 	jerry_item *d = r->item;
 	int64_t done_at = d->completed_at ? d->completed_at : d->updated_at ? d->updated_at : now;
@@ -324,7 +324,7 @@ static int apply_import(jerry_item *it, void *arg, jerry_error *err)
 	struct apply *a = arg;
 	int changed = 0;
 	int rc = a->links ? put_links(it, a->p, a->i, &changed)
-			  : put_fields(it, &a->p->set->recs[a->i], a->p->port->now(a->p->port->ctx),
+			  : take_fields(it, &a->p->set->recs[a->i], a->p->port->now(a->p->port->ctx),
 				       &changed);
 	if (rc)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
@@ -340,7 +340,7 @@ static int fill_import(jerry_item *it, void *arg, jerry_error *err)
 		it->created_at = d->created_at;
 	if (d->created_by && jr_set_str(&it->created_by, d->created_by))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	if (put_fields(it, &a->p->set->recs[a->i], it->updated_at, &changed) ||
+	if (take_fields(it, &a->p->set->recs[a->i], it->updated_at, &changed) ||
 	    put_links(it, a->p, a->i, &changed))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	return 0;

@@ -2,7 +2,7 @@
  * import_map.c - the tables of doc/IMPORT.md: each source's statuses,
  * types and priorities in jerry's terms, and the records an import carries.
  */
-#include "import.h"
+#include "import_map.h"
 #include "domain.h"
 
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /*
  * import_read.c - reading a file another tracker wrote (or `jerry export`
- * did) into import records (domain/import.h): the file through io.c, its
+ * did) into import records (domain/import_map.h): the file through io.c, its
  * JSON through jansson, each source field to its place in jerry's item or,
  * when jerry has none, to the item's "ext" object.  Nothing is written
  * here; any error names the line (JSON Lines) or the element (a JSON

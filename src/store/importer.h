@@ -5,7 +5,7 @@
 #ifndef JR_IMPORTER_H
 #define JR_IMPORTER_H
 
-#include "../domain/import.h"
+#include "../domain/import_map.h"
 
 /*
  * path: a file, or a Backlog.md tasks folder; from: the format, or NULL to

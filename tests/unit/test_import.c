@@ -4,7 +4,7 @@
  * the mapping tables of src/domain/import_map.c.
  */
 #include "harness.h"
-#include "domain/import.h"
+#include "domain/import_map.h"
 
 /* A record: source ID ref, title, type, with a parent and dependencies by ref. */
 static jr_import_rec *rec(jr_import_set *set, const char *ref, const char *title, jerry_type type,

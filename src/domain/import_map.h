@@ -1,5 +1,5 @@
 /*
- * import.h - what an import carries from the reader of a foreign file
+ * import_map.h - what an import carries from the reader of a foreign file
  * (store/import_read.c, where JSON and YAML are parsed) to the use case
  * that numbers and writes the items (app/import.c): one record per source
  * item, already in jerry's terms, and the pure tables that map a source's
