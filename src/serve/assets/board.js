@@ -72,6 +72,14 @@ async function get(path) {
 }
 
 async function post(path, body) {
+  // What the note and reason fields held when this was sent: only that is
+  // cleared when it succeeds, not what a person typed while it was on its
+  // way (the page may already show the change, from the server's events).
+  const sent = {};
+  for (const id of ['a-note', 'a-reason']) {
+    const e = document.getElementById(id);
+    if (e) sent[id] = e.value;
+  }
   const r = await fetch(path, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Jerry-Token': token },
@@ -90,7 +98,7 @@ async function post(path, body) {
   say('');
   for (const id of ['a-note', 'a-reason']) {
     const e = document.getElementById(id);
-    if (e) e.value = '';
+    if (e && e.value === sent[id]) e.value = '';
   }
   await load();
   return answer.item;
