@@ -1,6 +1,7 @@
 # jerry - a work tracker that many agents can share without losing a write.
 #
-#   make            build build/jerry, build/libjerry.{a,so}, build/jerry.pc
+#   make            build build/jerry, build/jerry-serve, build/libjerry.{a,so},
+#                   build/jerry.pc
 #   make check      build and pass every test (installs Debian packages it needs)
 #   make demo       the main job: many jerry instances at once, then a check
 #   make bench      benchmarks against the sqlite3 CLI (doc/PERFORMANCE.md)
@@ -16,6 +17,7 @@ BINDIR    ?= $(PREFIX)/bin
 LIBDIR    ?= $(PREFIX)/lib
 INCDIR    ?= $(PREFIX)/include
 MANDIR    ?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/libexec
 DATADIR   ?= $(PREFIX)/share
 PKGCONFIG ?= pkg-config
 
@@ -31,29 +33,42 @@ DEP_LIBS   := $(shell $(PKGCONFIG) --libs jansson yaml-0.1 2>/dev/null || echo -
 ALL_CFLAGS  = $(WARN) -D_POSIX_C_SOURCE=200809L -fPIC -Iinclude $(DEP_CFLAGS) $(EXTRA_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 B ?= build
+.DEFAULT_GOAL := all
 
 LIB_SRC := $(wildcard src/util/*.c) $(wildcard src/domain/*.c) $(wildcard src/app/*.c) \
            $(wildcard src/store/*.c) $(wildcard src/lib/*.c)
 # The faces: the command, and the MCP server it starts (jerry mcp).
-CLI_SRC := $(wildcard src/cli/*.c) $(wildcard src/mcp/*.c)
+# cli_serve() has two definitions, one per program (below).
+CLI_SRC := $(filter-out src/cli/serve_here.c src/cli/serve_exec.c,$(wildcard src/cli/*.c)) \
+           $(wildcard src/mcp/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
 
 # jerry serve (src/serve/): libmicrohttpd, and the page, style and script
-# built into the binary as C arrays (scripts/embed.sh).
+# built into the program as C arrays (scripts/embed.sh).  They go into
+# jerry-serve, the whole command with the server in it, which `jerry serve`
+# execs (src/cli/serve_exec.c): jerry itself never loads libmicrohttpd and
+# GnuTLS (doc/adr/0022-serve.md).  Installed in LIBEXECDIR/jerry, or found
+# beside jerry.
 MHD_CFLAGS := $(shell $(PKGCONFIG) --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS   := $(shell $(PKGCONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 SERVE_ASSETS := $(sort $(wildcard src/serve/assets/*))
-SERVE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard src/serve/*.c)) $(B)/obj/gen/serve_assets.o
+SERVE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard src/serve/*.c)) $(B)/obj/gen/serve_assets.o \
+             $(B)/obj/src/cli/serve_here.o
 $(SERVE_OBJ): ALL_CFLAGS += $(MHD_CFLAGS)
+$(B)/obj/src/cli/serve_exec.o: ALL_CFLAGS += -DJERRY_LIBEXECDIR='"$(LIBEXECDIR)/jerry"'
+# The directory is compiled in: a build for another PREFIX rebuilds it.
+$(B)/obj/src/cli/serve_exec.o: $(B)/libexecdir
+$(B)/libexecdir: FORCE
+	@mkdir -p $(B) && echo '$(LIBEXECDIR)' | cmp -s - $@ || echo '$(LIBEXECDIR)' > $@
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all check unit system stress mcp-test browser memcheck deps-build deps-test demo bench bench-quick \
+.PHONY: FORCE all check unit system stress mcp-test browser memcheck deps-build deps-test demo bench bench-quick \
         validate validate-ci sensitivity sensitivity-ci fuzz install uninstall clean asan fault
 
-all: $(B)/jerry $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
+all: $(B)/jerry $(B)/jerry-serve $(B)/libjerry.a $(B)/libjerry.so $(B)/jerry.pc
 
 $(B)/obj/%.o: %.c $(wildcard include/jerry/*.h src/*/*.h) | deps-build
 	@mkdir -p $(dir $@)
@@ -89,7 +104,11 @@ JANSSON_A := $(if $(filter 1,$(JANSSON_STATIC)),$(wildcard $(shell $(CC) -print-
 YAML_A := $(if $(filter 1,$(JANSSON_STATIC)),$(wildcard $(shell $(CC) -print-file-name=libyaml.a 2>/dev/null)))
 CLI_LIBS := $(if $(and $(JANSSON_A),$(YAML_A)),$(JANSSON_A) $(YAML_A),$(DEP_LIBS))
 
-$(B)/jerry: $(CLI_OBJ) $(SERVE_OBJ) $(B)/libjerry.a
+$(B)/jerry: $(CLI_OBJ) $(B)/obj/src/cli/serve_exec.o $(B)/libjerry.a
+	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CLI_OBJ) $(B)/obj/src/cli/serve_exec.o \
+	  $(B)/libjerry.a $(CLI_LIBS)
+
+$(B)/jerry-serve: $(CLI_OBJ) $(SERVE_OBJ) $(B)/libjerry.a
 	$(CC) $(LDFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $(CLI_OBJ) $(SERVE_OBJ) $(B)/libjerry.a \
 	  $(CLI_LIBS) $(MHD_LIBS)
 
@@ -211,6 +230,8 @@ install: all
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/bash-completion/completions \
 	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions $(DESTDIR)$(DATADIR)/jerry/skills/jerry
 	install -m 755 $(B)/jerry $(DESTDIR)$(BINDIR)/jerry
+	install -d $(DESTDIR)$(LIBEXECDIR)/jerry
+	install -m 755 $(B)/jerry-serve $(DESTDIR)$(LIBEXECDIR)/jerry/jerry-serve
 	install -m 644 $(B)/libjerry.a $(DESTDIR)$(LIBDIR)/libjerry.a
 	install -m 755 $(B)/libjerry.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjerry.so.$(VERSION)
 	ln -sf libjerry.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjerry.so.$(SOVERSION)
@@ -242,7 +263,8 @@ LDCONFIG_NOTE = if [ -n "$(DESTDIR)" ]; then :; \
 	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/jerry $(DESTDIR)$(LIBDIR)/libjerry.a \
+	rm -f $(DESTDIR)$(BINDIR)/jerry $(DESTDIR)$(LIBEXECDIR)/jerry/jerry-serve \
+	  $(DESTDIR)$(LIBDIR)/libjerry.a \
 	  $(DESTDIR)$(LIBDIR)/libjerry.so* $(DESTDIR)$(INCDIR)/jerry/jerry.h \
 	  $(DESTDIR)$(LIBDIR)/pkgconfig/jerry.pc $(DESTDIR)$(MANDIR)/man1/jerry.1 \
 	  $(DESTDIR)$(DATADIR)/bash-completion/completions/jerry \

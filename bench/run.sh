@@ -31,6 +31,10 @@ ${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$out/driver" "$here/driver.c"
 # Time a copy, so that a rebuild during the run cannot change what is measured.
 if [ "$(cd "$(dirname "$jerry")" && pwd)/$(basename "$jerry")" != "$out/jerry-under-test" ]; then
 	cp "$jerry" "$out/jerry-under-test"
+	# `jerry serve` runs the jerry-serve beside it (src/cli/serve_exec.c).
+	if [ -x "$(dirname "$jerry")/jerry-serve" ]; then
+		cp "$(dirname "$jerry")/jerry-serve" "$out/jerry-serve"
+	fi
 fi
 
 unset JERRY_SYNC JERRY_DATA JERRY_PROJECT JERRY_INSTANCE JERRY_SESSION

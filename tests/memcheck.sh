@@ -196,11 +196,12 @@ vg check-corrupt check --json
 vg repair check --repair
 vg usage create
 # jerry serve (t0275): the server under valgrind, each kind of request
+# (jerry-serve itself: valgrind follows no exec from `jerry serve`)
 # through curl, an event stream, then SIGTERM.
 vg_serve() {
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
 		--show-leak-kinds=definite,possible --error-exitcode=99 \
-		"$jerry" serve --port 0 >"$tmp/serve.out" 2>"$tmp/err" &
+		"$(dirname "$jerry")/jerry-serve" serve --port 0 >"$tmp/serve.out" 2>"$tmp/err" &
 	local pid=$! url="" i
 	for i in $(seq 600); do
 		url=$(sed -n 's/.* at //p' "$tmp/serve.out")

@@ -109,6 +109,7 @@ struct cli {
 	jerry_store *store;            /* main.c's, for a CLI_STORE command; else NULL */
 	struct cli_commit *commit;     /* main.c's; NULL where nothing commits */
 	struct cli_each *each;         /* several IDs: out_each's; NULL otherwise */
+	char **argv;                   /* the command line as main() got it */
 };
 
 /* The parsed command line of a command: options in order, then operands. */
@@ -211,6 +212,16 @@ int cmd_history(struct cli *cli, const struct cli_args *args);
 int cmd_log(struct cli *cli, const struct cli_args *args);
 int cmd_mcp(struct cli *cli, const struct cli_args *args);
 int cmd_serve(struct cli *cli, const struct cli_args *args);
+
+/*
+ * The board's server, once cmd_serve has parsed its options.  Two files
+ * define it and each program links one (doc/adr/0022-serve.md): in `jerry`,
+ * serve_exec.c runs the `jerry-serve` program with the same command line,
+ * so that libmicrohttpd and TLS are never loaded by the command agents
+ * start hundreds of times; in `jerry-serve`, serve_here.c runs the server.
+ */
+struct serve_opts;
+int cli_serve(struct cli *cli, const struct serve_opts *so);
 int cmd_merge_file(struct cli *cli, const struct cli_args *args);
 int cmd_git(struct cli *cli, const struct cli_args *args);
 int cmd_sync(struct cli *cli, const struct cli_args *args);

@@ -1,8 +1,9 @@
 /*
  * cmd_serve.c - `jerry serve [--port N] [--listen ADDR] [--open]`: the
  * live board (src/serve/, doc/adr/0022-serve.md).  The command parses its
- * options and hands the store's directory to the server, which opens the
- * store afresh for each request.
+ * options, so that a mistake is told at once by `jerry` itself, and hands
+ * them to cli_serve() (serve_exec.c in `jerry`, serve_here.c in
+ * `jerry-serve`).
  */
 #include "cli.h"
 #include "output.h"
@@ -13,8 +14,6 @@
 int cmd_serve(struct cli *cli, const struct cli_args *args)
 {
 	struct serve_opts so = {NULL, SERVE_PORT, 0};
-	jerry_open_opts opts = cli->opts;
-	jerry_error err;
 	uint64_t port;
 
 	for (size_t i = 0; i < args->nopts; i++) {
@@ -30,8 +29,5 @@ int cmd_serve(struct cli *cli, const struct cli_args *args)
 		default: break;
 		}
 	}
-	opts.data_dir = jerry_store_dir(cli->store);
-	jerry_error_clear(&err);
-	int rc = serve_run(&opts, &so, &err);
-	return rc ? out_error(cli, rc, &err) : 0;
+	return cli_serve(cli, &so);
 }

@@ -261,6 +261,7 @@ int main(int argc, char **argv)
 	memset(&commit, 0, sizeof(commit));
 	memset(&args, 0, sizeof(args));
 	cli.commit = &commit;
+	cli.argv = argv;
 	/* Known before parsing, so even a usage error comes out as JSON. */
 	cli.json = prescan_json(argc, argv);
 

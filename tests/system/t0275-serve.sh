@@ -193,4 +193,25 @@ wait "$pid"
 rc=$?
 check_true 'SIGINT: exit 0' test "$rc" -eq 0
 
+# ---- one program per job ---------------------------------------------------------
+# `jerry serve` runs jerry-serve (beside jerry, else where make install puts
+# it): the command agents start all day loads neither libmicrohttpd nor TLS.
+check_true 'jerry itself does not load libmicrohttpd' sh -c "! ldd '$JERRY' | grep -q microhttpd"
+check_true 'jerry-serve does' sh -c "ldd '$(dirname "$JERRY")/jerry-serve' | grep -q microhttpd"
+serve_start exec --port 0
+check_true 'the server keeps the pid jerry was started with' \
+	sh -c "tr '\\0' ' ' </proc/$pid/cmdline | grep -q '^[^ ]*/jerry-serve serve --port 0'"
+kill -TERM "$pid"
+wait "$pid"
+mkdir "$tmp/alone" && cp "$JERRY" "$tmp/alone/jerry" || exit 1
+libexec=$(cat "$(dirname "$JERRY")/libexecdir" 2>/dev/null)/jerry
+if [ -e "$libexec/jerry-serve" ]; then
+	test_ok "# skipped: the missing program (one is installed in $libexec)"
+else
+	TEST_DESC='without jerry-serve: a clear error, naming where it looked' expect_run 1 '' \
+		"^jerry: the board's program jerry-serve is not installed \\(looked in $tmp/alone and $libexec\\)\$" \
+		-- "$tmp/alone/jerry" serve --port 0
+	TEST_DESC='and as JSON' expect_run 1 '' '"code":"internal"' -- "$tmp/alone/jerry" --json serve --port 0
+fi
+
 test_done
