@@ -270,6 +270,7 @@ uninstall:
 	  $(DESTDIR)$(DATADIR)/bash-completion/completions/jerry \
 	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_jerry \
 	  $(DESTDIR)$(DATADIR)/jerry/skills/jerry/SKILL.md
+	@rmdir $(DESTDIR)$(LIBEXECDIR)/jerry 2>/dev/null || true
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then PATH="$$PATH:/usr/sbin:/sbin" ldconfig; fi
 
 clean:
