@@ -134,6 +134,9 @@ python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"]["messag
 json_assert 'the same message the CLI gives' "$tmp/conflict.json" \
 	"d['error']['code'] == 'conflict' and d['error']['message'] == open('$tmp/cli.msg').read().strip() and d['error']['current_version'] == 2"
 check_status 'block with a reason' "$(post -H "X-Jerry-Token: $tok" -d '{"if_version":2,"reason":"waiting for review"}' "$base/api/item/4/block")" 200
+check_status 'blocked, after the block' "$(http "$base/api/blocked")" 200
+json_assert 'blocked says why, as jerry blocked does; an item that only waits has no reason' "$tmp/body" \
+	"[(i['id'], i.get('reason', '-')) for i in d['items']] == [('WORK-003', '-'), ('WORK-004', 'waiting for review')]"
 check_status 'a note' "$(post -H "X-Jerry-Token: $tok" -d '{"if_version":3,"text":"a note from the page"}' "$base/api/item/4/note")" 200
 check_status 'edit title, labels, priority' "$(post -H "X-Jerry-Token: $tok" \
 	-d '{"if_version":4,"title":"renamed","add_labels":["x"],"remove_labels":["web"],"priority":"high"}' "$base/api/item/4/edit")" 200
