@@ -78,6 +78,15 @@ check_status 'filtered by label' "$(http "$base/api/board?label=ui")" 200
 json_assert 'only the labelled item' "$tmp/body" "d['columns'][0]['total'] == 1"
 check_status 'search' "$(http "$base/api/board?q=second")" 200
 json_assert 'search finds one' "$tmp/body" "[i['id'] for i in d['columns'][0]['items']] == ['WORK-002']"
+# The type and assignee filters, on an item made a bug of carol's for a moment.
+"$JERRY" update 2 -t bug --assignee carol >/dev/null
+check_status 'filtered by type' "$(http "$base/api/board?type=bug")" 200
+json_assert 'only the bug' "$tmp/body" "[i['id'] for c in d['columns'] for i in c['items']] == ['WORK-002']"
+check_status 'filtered by assignee' "$(http "$base/api/board?assignee=carol")" 200
+json_assert "only carol's" "$tmp/body" "[i['id'] for c in d['columns'] for i in c['items']] == ['WORK-002']"
+check_status 'filtered by type and assignee' "$(http "$base/api/board?type=task&assignee=carol")" 200
+json_assert 'both must hold' "$tmp/body" "[i for c in d['columns'] for i in c['items']] == []"
+"$JERRY" update 2 -t task --assignee '' >/dev/null
 check_status 'ready' "$(http "$base/api/ready")" 200
 json_assert 'ready: the library order, not the waiting item' "$tmp/body" \
 	"[i['id'] for i in d['items']] == ['WORK-001', 'WORK-002']"
