@@ -101,7 +101,7 @@ struct cli_each {
 struct cli {
 	int json;
 	int color;                     /* status colours on stdout */
-	int exact_time;                 /* --exact-time: RFC 3339 in text, not "3m ago" */
+	int exact_time;                /* --exact-time: RFC 3339 in text, not "3m ago" */
 	const char *data_dir;          /* --data, else JERRY_DATA  */
 	const char *lock_timeout;      /* --lock-timeout, as typed */
 	const char *as;                /* --as, else JERRY_INSTANCE */
