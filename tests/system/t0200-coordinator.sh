@@ -117,7 +117,7 @@ check_true 'log --since (the window): the two changes of the window, newest firs
 	test "$(awk -F '  ' '{print $2, $3}' "$tmp/out" | tr '\n' '|')" = 'WORK-003 v2 alice|WORK-005 v3 bob|'
 # For people the time is relative to the store's clock; --json and
 # --exact-time give the exact one.
-AGO='(just now|[0-9]+s ago)'
+AGO='(just now|[0-9]+[sm] ago)'
 check_true 'log: one line per change, when, what, which version, who' \
 	grep -Eqx "$AGO  WORK-003 v2  alice  title: \"story one\" -> \"story one, renamed\"" "$tmp/out"
 check_true 'log: a note' grep -Eqx "$AGO  WORK-005 v3  bob  notes: \\+1 \"bob was here\"" "$tmp/out"
