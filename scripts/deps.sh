@@ -58,6 +58,7 @@ list() {
 		nodejs cmd:node
 		npm cmd:npm
 		git cmd:git
+		faketime cmd:faketime
 		taskwarrior cmd:task
 		EOF
 		;;
@@ -85,6 +86,7 @@ list() {
 	fresh) cat <<-'EOF'
 		debootstrap cmd:debootstrap
 		git cmd:git
+		faketime cmd:faketime
 		EOF
 		;;
 	esac

@@ -350,6 +350,28 @@ int jr_index_rebuild_held(size_t *out_count, jerry_store *st, jerry_error *err)
 	return rc;
 }
 
+int jr_index_settle_history_held(jerry_store *st, jerry_error *err)
+{
+	int rc = lock_index(st, err);
+	if (!rc) {
+		rc = jr_history_settle_log(st, err);
+		unlock_index(st);
+	}
+	return rc;
+}
+
+int jr_index_compact_held(jerry_store *st, jerry_error *err)
+{
+	int rc = lock_index(st, err);
+	if (!rc) {
+		rc = compact_locked(st, err);
+		if (rc == JERRY_ECORRUPT)
+			rc = rebuild_locked(NULL, st, err);
+		unlock_index(st);
+	}
+	return rc;
+}
+
 int jr_index_ensure(jerry_store *st, jerry_error *err)
 {
 	uint64_t gen;
