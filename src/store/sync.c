@@ -51,7 +51,7 @@ struct ctx {
 	char env_tree[PATH_MAX + 32];
 	char env_dir[PATH_MAX + 32];
 	jerry_sync_result *res;
-	size_t written;            /* files of the record this round wrote */
+	int stale;                 /* index.json dropped: rebuild it */
 };
 
 static const char *const ident[] = {
@@ -239,7 +239,6 @@ static int write_record(struct ctx *c, const char *path, const char *text, size_
 		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s/%s'", c->st->dir, dir);
 	int rc = jr_store_replace(c->st, fd, slash + 1, text, len, err);
 	jr_io_close(fd);
-	c->written += !rc;
 	return rc;
 }
 
@@ -448,9 +447,14 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	 * snapshot must have them.  The index itself is left alone: a sync that
 	 * brings nothing in costs nothing there.
 	 */
-	c->written = 0;
 	if ((rc = jr_index_settle_history_held(c->st, err)))
 		return rc;
+	/* A sync killed after it dropped the index leaves it to this one. */
+	{
+		uint64_t gen;
+		off_t snap_size;
+		c->stale = jr_ix_snapshot_generation(c->st, &gen, &snap_size, NULL) == JERRY_ECORRUPT;
+	}
 	if ((rc = snapshot(tree, sizeof(tree), c, err)) ||
 	    (rc = ref_oid(last, sizeof(last), c, "refs/jerry/data", err)))
 		return rc;
@@ -499,10 +503,11 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 		return rc;
 	int64_t high = 0;
 	/*
-	 * Files are about to be replaced (a renumbered item's number becomes
-	 * the remote's): no entry of the log may be written back into them later.
+	 * Files are about to be replaced behind the index (a renumbered item's
+	 * number becomes the remote's): the index goes until it is rebuilt.
 	 */
-	if ((rc = jr_index_compact_held(c->st, err)) || (rc = highest_local(&high, c, err)) ||
+	c->stale = 1;
+	if ((rc = jr_index_drop_held(c->st, err)) || (rc = highest_local(&high, c, err)) ||
 	    (rc = apply_remote(c, base, tree, rtree, &high, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
@@ -532,7 +537,7 @@ update:
 			return rc;
 	}
 	/* The index is rebuilt only when the merge wrote files behind it. */
-	return c->written ? jr_index_rebuild_held(NULL, c->st, err) : 0;
+	return c->stale ? jr_index_rebuild_held(NULL, c->st, err) : 0;
 }
 
 /*
