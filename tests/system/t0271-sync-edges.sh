@@ -112,34 +112,43 @@ TEST_DESC='a syncs' expect_run 0 '*' '' -- at a "$JERRY" sync
 # later by the wall clock, but with older stamps.  Nothing either wrote is
 # lost: both notes, both labels, the status further along, and the title
 # the merge did not keep is a note.
-at a "$JERRY" update 1 --title 'title from a' --add-label from-a >/dev/null
-at a "$JERRY" note 1 'note from a' >/dev/null
-at b skewed "$JERRY" update 1 --title 'title from b' --add-label from-b --remove-label seen-in-b >/dev/null
-at b skewed "$JERRY" note 1 'note from b, a day behind' >/dev/null
-at b skewed "$JERRY" start 1 >/dev/null
-at b skewed "$JERRY" done 1 >/dev/null
-TEST_DESC='a syncs first' expect_run 0 '*' '' -- at a "$JERRY" sync
-TEST_DESC='skewed b merges' expect_run 0 '^merged WORK-001' '' -- at b skewed "$JERRY" sync
-TEST_DESC='a gets the merge' expect_run 0 '*' '' -- at a "$JERRY" sync
-check_true 'one item in both clones' \
-	cmp -s a/.jerry/data/items/WORK-001.json b/.jerry/data/items/WORK-001.json
-TEST_DESC='show the merged item' expect_run 0 '*' '' -- at a "$JERRY" show 1 --json
-json_assert 'no note, label or status lost to the skew' "$tmp/out" \
-	"[n['text'] for n in d['notes']].count('note from a') == 1 and \
-	 [n['text'] for n in d['notes']].count('note from b, a day behind') == 1 and \
-	 sorted(d['labels']) == ['from-a', 'from-b'] and d['status'] == 'done' and \
-	 d['completed_at'] is not None and \
-	 {d['title']} | {n['text'].split(': ', 1)[1] for n in d['notes'] \
-		if n['text'].startswith('title (the other side')} == {'title from a', 'title from b'}"
-for c in a b; do
-	TEST_DESC="check is clean in $c after the skewed merge" \
-		expect_run 0 ' 0 problems$' '' -- at "$c" "$JERRY" check
-	tree_sum "$c/.jerry/data" >"$c.before"
-	TEST_DESC="$c: the sync after changes nothing" \
-		expect_run 0 '^synced with origin: 0 files in, nothing to push$' '' -- at "$c" "$JERRY" sync
-	tree_sum "$c/.jerry/data" >"$c.after"
-	check_true "$c: the store is byte-identical" cmp -s "$c.before" "$c.after"
-done
+# libfaketime cannot preload into an ASan build (it hangs in ASan's start):
+# there the skew is left to the plain build's run.
+skew() {
+	at a "$JERRY" update 1 --title 'title from a' --add-label from-a >/dev/null
+	at a "$JERRY" note 1 'note from a' >/dev/null
+	at b skewed "$JERRY" update 1 --title 'title from b' --add-label from-b --remove-label seen-in-b >/dev/null
+	at b skewed "$JERRY" note 1 'note from b, a day behind' >/dev/null
+	at b skewed "$JERRY" start 1 >/dev/null
+	at b skewed "$JERRY" done 1 >/dev/null
+	TEST_DESC='a syncs first' expect_run 0 '*' '' -- at a "$JERRY" sync
+	TEST_DESC='skewed b merges' expect_run 0 '^merged WORK-001' '' -- at b skewed "$JERRY" sync
+	TEST_DESC='a gets the merge' expect_run 0 '*' '' -- at a "$JERRY" sync
+	check_true 'one item in both clones' \
+		cmp -s a/.jerry/data/items/WORK-001.json b/.jerry/data/items/WORK-001.json
+	TEST_DESC='show the merged item' expect_run 0 '*' '' -- at a "$JERRY" show 1 --json
+	json_assert 'no note, label or status lost to the skew' "$tmp/out" \
+		"[n['text'] for n in d['notes']].count('note from a') == 1 and \
+		 [n['text'] for n in d['notes']].count('note from b, a day behind') == 1 and \
+		 sorted(d['labels']) == ['from-a', 'from-b'] and d['status'] == 'done' and \
+		 d['completed_at'] is not None and \
+		 {d['title']} | {n['text'].split(': ', 1)[1] for n in d['notes'] \
+			if n['text'].startswith('title (the other side')} == {'title from a', 'title from b'}"
+	for c in a b; do
+		TEST_DESC="check is clean in $c after the skewed merge" \
+			expect_run 0 ' 0 problems$' '' -- at "$c" "$JERRY" check
+		tree_sum "$c/.jerry/data" >"$c.before"
+		TEST_DESC="$c: the sync after changes nothing" \
+			expect_run 0 '^synced with origin: 0 files in, nothing to push$' '' -- at "$c" "$JERRY" sync
+		tree_sum "$c/.jerry/data" >"$c.after"
+		check_true "$c: the store is byte-identical" cmp -s "$c.before" "$c.after"
+	done
+}
+if timeout 20 skewed "$JERRY" --version >/dev/null 2>&1; then
+	skew
+else
+	echo "# skipped the clock skew: faketime does not preload into $JERRY"
+fi
 code_state b >b.code.after
 check_true 'b: no code moved through all of it' cmp -s b.code b.code.after
 
