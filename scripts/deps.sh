@@ -86,7 +86,6 @@ list() {
 	fresh) cat <<-'EOF'
 		debootstrap cmd:debootstrap
 		git cmd:git
-		faketime cmd:faketime
 		EOF
 		;;
 	esac
