@@ -101,17 +101,28 @@ int jr_stage_open(jr_stage *sg, jerry_store *st, jerry_error *err)
 int jr_stage_write(jr_stage *sg, jerry_store *st, const jerry_item *it, jerry_error *err)
 {
 	char rel[64];
-	size_t len;
+	size_t len, elen;
 	jr_store_item_rel(rel, sizeof(rel), it->num);
-	char *text = jr_codec_item_text(it, &len);
-	if (!text)
+	char *text = jr_codec_item_text(it, &len), *entry = jr_history_entry(NULL, it, &elen);
+	if (!text || !entry) {
+		free(text);
+		free(entry);
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	}
 	int rc = 0, fd = jr_io_openat(sg->fd, rel + 6, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
 	if (fd < 0 || jr_io_write_all(fd, text, len) < 0)
 		rc = stage_error(err, errno, "write", st, sg->name, rel + 6);
 	if (fd >= 0 && jr_io_close(fd) < 0 && !rc)
 		rc = stage_error(err, errno, "write", st, sg->name, rel + 6);
+	/*
+	 * The history entry goes to its file now, after the staged item (a
+	 * stage removed takes it with it): the commit's syncfs makes it
+	 * durable, so index.log needs no copy of it.
+	 */
+	if (!rc)
+		rc = jr_history_append(st, it->num, entry, elen, err);
 	free(text);
+	free(entry);
 	return rc;
 }
 
@@ -129,27 +140,58 @@ int jr_stage_commit(jr_stage *sg, jerry_store *st, jerry_error *err)
 	return 0;
 }
 
+/* How many numbers follow items[i] without a gap. */
+static size_t run_len(jerry_item *const *items, size_t n, size_t i)
+{
+	size_t k = 1;
+	while (i + k < n && items[i + k]->num == items[i]->num + (int64_t)k)
+		k++;
+	return k;
+}
+
+static void unlock_items(jerry_store *st, jerry_item *const *items, size_t n)
+{
+	for (size_t i = 0, k; i < n; i += k) {
+		k = run_len(items, n, i);
+		jr_lock_drop(st->lock_items, (off_t)items[i]->num, (off_t)k);
+	}
+}
+
+/*
+ * The items' locks, ascending as every writer takes them: a run of
+ * consecutive numbers (an import's usually are) in one call.  *locked:
+ * how many are held.
+ */
+static int lock_items(jerry_store *st, jerry_item *const *items, size_t n, size_t *locked,
+		      jerry_error *err)
+{
+	char path[PATH_MAX + 32], what[64], first[24], last[24];
+	jr_store_path(path, sizeof(path), st, "locks/items.lock");
+	for (*locked = 0; *locked < n;) {
+		size_t i = *locked, k = run_len(items, n, i);
+		jerry_id_format(first, sizeof(first), items[i]->num);
+		jerry_id_format(last, sizeof(last), items[i + k - 1]->num);
+		if (k > 1)
+			snprintf(what, sizeof(what), "'%s' to '%s'", first, last);
+		else
+			snprintf(what, sizeof(what), "'%s'", first);
+		int rc = jr_lock_take(st->lock_items, (off_t)items[i]->num, (off_t)k, &st->wait, what,
+				      path, err);
+		if (rc)
+			return rc;
+		*locked += k;
+	}
+	return 0;
+}
+
 int jr_stage_publish(jerry_store *st, int stagefd, jerry_item *const *items, size_t n,
 		     jerry_error *err)
 {
-	char **entry = calloc(n ? n : 1, sizeof(*entry));
-	size_t *elen = calloc(n ? n : 1, sizeof(*elen));
 	size_t locked = 0, renamed = 0;
-	int rc = 0;
-	if (!entry || !elen)
-		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-	/* Ascending numbers, as every writer takes item locks. */
-	for (; locked < n && !rc; locked++)
-		if ((rc = jr_store_lock_item(st, items[locked]->num, err)))
-			break;
-	for (size_t i = 0; i < n && !rc; i++)
-		if (!(entry[i] = jr_history_entry(NULL, items[i], &elen[i])))
-			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = jr_history_append(st, items[i]->num, entry[i], elen[i], err);
+	/* The history entries are durable in their files already (jr_stage_write). */
+	int rc = lock_items(st, items, n, &locked, err);
 	if (!rc)
-		rc = jr_index_put_many(st, (const jerry_item *const *)items,
-				       (const char *const *)entry, elen, n, err);
+		rc = jr_index_put_many(st, (const jerry_item *const *)items, NULL, NULL, n, err);
 	/* A failed rename leaves its put unconfirmed and the rest unwritten; readers settle them. */
 	for (; renamed < n && !rc; renamed++) {
 		char rel[64];
@@ -165,8 +207,7 @@ int jr_stage_publish(jerry_store *st, int stagefd, jerry_item *const *items, siz
 		jr_error_item(err, items[renamed]->num);
 		break;
 	}
-	for (size_t i = 0; i < locked; i++)
-		jr_lock_drop(st->lock_items, (off_t)items[i]->num, 1);
+	unlock_items(st, items, locked);
 	if (renamed) {
 		int src = jr_store_sync_dir(st, st->itemsfd, "items", err);
 		if (!rc)
@@ -174,15 +215,15 @@ int jr_stage_publish(jerry_store *st, int stagefd, jerry_item *const *items, siz
 		jerry_error ignored; /* the items are in place: a failed ok only leaves puts to settle */
 		(void)jr_index_confirm_many(st, (const jerry_item *const *)items, renamed, &ignored);
 	}
-	for (size_t i = 0; entry && i < n; i++)
-		free(entry[i]);
-	free(entry);
-	free(elen);
 	return rc;
 }
 
-/* Remove what is in the stage directory fd (best effort), then the directory. */
-static void stage_remove(int tmpfd, const char *name, int fd)
+/*
+ * Remove what is in the stage directory fd (best effort), then the
+ * directory; with history, the history file of every item still staged
+ * (an import that never happened: its numbers are never used).
+ */
+static void stage_remove(jerry_store *st, int tmpfd, const char *name, int fd, int history)
 {
 	int dfd = jr_io_dup(fd);
 	DIR *d = dfd >= 0 ? jr_io_fdopendir(dfd) : NULL;
@@ -193,9 +234,17 @@ static void stage_remove(int tmpfd, const char *name, int fd)
 		return;
 	}
 	/* The mark goes last: a crash half-way through leaves it committed or empty. */
-	while (jr_io_readdir(d, &de) == 0 && de)
+	while (jr_io_readdir(d, &de) == 0 && de) {
+		int64_t num = jr_store_item_file_num(de->d_name);
+		if (history && num > 0) {
+			char id[24], rel[64];
+			jerry_id_format(id, sizeof(id), num);
+			snprintf(rel, sizeof(rel), "history/%s.jsonl", id);
+			(void)jr_io_unlinkat(st->dirfd, rel, 0);
+		}
 		if (de->d_name[0] != '.' && strcmp(de->d_name, STAGE_COMMIT) != 0)
 			(void)jr_io_unlinkat(fd, de->d_name, 0);
+	}
 	(void)jr_io_closedir(d);
 	(void)jr_io_unlinkat(fd, STAGE_COMMIT, 0);
 	(void)jr_io_unlinkat(tmpfd, name, AT_REMOVEDIR);
@@ -210,7 +259,7 @@ void jr_stage_close(jr_stage *sg, jerry_store *st, int failed)
 	 * it: it stays, for the next process to publish the rest.
 	 */
 	if (!failed || !sg->committed)
-		stage_remove(st->tmpfd, sg->name, sg->fd);
+		stage_remove(st, st->tmpfd, sg->name, sg->fd, !sg->committed);
 	jr_io_close(sg->fd); /* the flock goes with it */
 	sg->fd = -1;
 }
@@ -288,7 +337,7 @@ static void stage_settle(jerry_store *st, int tmpfd, const char *name)
 	}
 	if (jr_io_faccessat(fd, STAGE_COMMIT, F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT)
-			stage_remove(tmpfd, name, fd);
+			stage_remove(st, tmpfd, name, fd, 1);
 		jr_io_close(fd);
 		return;
 	}
@@ -298,7 +347,7 @@ static void stage_settle(jerry_store *st, int tmpfd, const char *name)
 	/* Left in place on failure: the next process tries again. */
 	if (jr_store_writable(st, &ignored) == 0 && stage_items(&items, &n, st, name, fd) == 0 &&
 	    jr_stage_publish(st, fd, items, n, &ignored) == 0)
-		stage_remove(tmpfd, name, fd);
+		stage_remove(st, tmpfd, name, fd, 0);
 	for (size_t i = 0; i < n; i++)
 		jerry_item_free(items[i]);
 	free(items);

@@ -330,11 +330,6 @@ static int port_each(void *ctx, int (*fn)(void *arg, const jerry_item *item, jer
 	return rc > 0 ? 0 : rc;
 }
 
-int jr_store_lock_item(jerry_store *st, int64_t num, jerry_error *err)
-{
-	return lock_item(st, num, err);
-}
-
 /*
  * A bulk create, all or nothing under a crash (import_stage.c): every
  * number and uid in one hold of the sequence lock; every item filled and

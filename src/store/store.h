@@ -141,8 +141,6 @@ int jr_stage_publish(jerry_store *st, int stagefd, jerry_item *const *items, siz
 void jr_stage_close(jr_stage *sg, jerry_store *st, int failed);
 /* At open: settle the stage directories of dead importers (best effort, silent). */
 void jr_stage_settle_all(jerry_store *st);
-/* port.c: take item num's lock, waiting as every writer does. */
-int jr_store_lock_item(jerry_store *st, int64_t num, jerry_error *err);
 
 int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
 		     const char *buf, size_t len, jerry_error *err);

@@ -4,7 +4,8 @@
 # the first, some middle and the last of each kind of system call that
 # writes (strace -e inject=CALL:signal=SIGKILL:when=N) - and after each the
 # next command (list) and `jerry check` see either none of the import or
-# all of it, never part; check is clean and no stage directory is left.
+# all of it, never part; item and history files agree, check is clean
+# and no stage directory is left.
 # Both outcomes must occur, or the walk missed the commit point.  (Syncs
 # are off, as in every test: a kill loses nothing the kernel holds, and a
 # sync of this shared disk can take seconds.)
@@ -73,8 +74,9 @@ for call in ${CALLS//,/ }; do
 			;;
 		esac
 		files=$(find "$d/items" -name 'WORK-*.json' | wc -l)
-		if [ "$files" -ne $((got + 1)) ]; then
-			test_fail "$name" "$files item files for $got items listed"
+		hist=$(find "$d/history" -name 'WORK-*.jsonl' | wc -l)
+		if [ "$files" -ne $((got + 1)) ] || [ "$hist" -ne $((got + 1)) ]; then
+			test_fail "$name" "$files item files and $hist history files for $((got + 1)) items listed"
 			continue
 		fi
 		if ! JERRY_DATA=$d "$J" check >"$tmp/check" 2>&1; then
