@@ -199,6 +199,21 @@ jerry_init() {
 	fi
 }
 
+# git_sandbox: the setting of a test of jerry in git repositories: no store
+# from the environment, no system config, a fixed identity, branch main,
+# and on PATH `at DIR CMD...`, which runs CMD in DIR (a program, so that
+# expect_run's timeout can run it).
+git_sandbox() {
+	unset JERRY_DATA
+	export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
+		GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
+	git config --global init.defaultBranch main || return 1
+	mkdir -p "$tmp/bin" &&
+		printf '#!/bin/sh\ncd "$1" || exit 1\nshift\nexec "$@"\n' >"$tmp/bin/at" &&
+		chmod +x "$tmp/bin/at" || return 1
+	PATH=$tmp/bin:$PATH
+}
+
 # sha of every file under a directory, for "nothing changed" assertions.
 tree_sum() {
 	(cd "$1" && find . -type f ! -path './locks/*' -print | LC_ALL=C sort |

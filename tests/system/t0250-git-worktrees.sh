@@ -7,17 +7,8 @@
 # history/ are committed, and a fresh clone of a committed store works at
 # once with check clean.
 . "$(dirname "$0")/../lib.sh"
-unset JERRY_DATA
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
-	GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
-git config --global init.defaultBranch main
+git_sandbox || exit 1
 git config --global advice.detachedHead false
-
-# at DIR CMD...: run CMD in DIR (a program, for expect_run's timeout).
-mkdir bin
-printf '#!/bin/sh\ncd "$1" || exit 1\nshift\nexec "$@"\n' >bin/at
-chmod +x bin/at
-PATH=$tmp/bin:$PATH
 
 # ---- one store for every worktree -----------------------------------------
 

@@ -6,18 +6,11 @@
 # a label removal kept, the same field decided the same in either order,
 # `jerry check` clean - where git's line merge conflicts.
 . "$(dirname "$0")/../lib.sh"
-unset JERRY_DATA
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
-	GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
-git config --global init.defaultBranch main
+git_sandbox || exit 1
 git config --global pull.rebase false
 
-# at DIR CMD...: run CMD in DIR; git runs the driver as `jerry` from PATH.
-mkdir bin
-printf '#!/bin/sh\ncd "$1" || exit 1\nshift\nexec "$@"\n' >bin/at
-chmod +x bin/at
+# git runs the merge driver as `jerry` from PATH.
 ln -s "$JERRY" bin/jerry
-PATH=$tmp/bin:$PATH
 
 git init -q --bare origin.git
 git clone -q origin.git a 2>/dev/null

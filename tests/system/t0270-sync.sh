@@ -8,15 +8,7 @@
 # working tree are never touched; an unreachable remote changes nothing;
 # check is clean in every clone after every sync.
 . "$(dirname "$0")/../lib.sh"
-unset JERRY_DATA
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
-	GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
-git config --global init.defaultBranch main
-
-mkdir bin
-printf '#!/bin/sh\ncd "$1" || exit 1\nshift\nexec "$@"\n' >bin/at
-chmod +x bin/at
-PATH=$tmp/bin:$PATH
+git_sandbox || exit 1
 
 git init -q --bare origin.git
 for c in a b; do

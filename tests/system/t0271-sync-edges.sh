@@ -6,19 +6,13 @@
 # loses no note, label or status), and a second sync right after one that
 # merged changes nothing, byte for byte.  t0270 has the unreachable remote.
 . "$(dirname "$0")/../lib.sh"
-unset JERRY_DATA
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
-	GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
-git config --global init.defaultBranch main
+git_sandbox || exit 1
 
-mkdir bin
-printf '#!/bin/sh\ncd "$1" || exit 1\nshift\nexec "$@"\n' >bin/at
 # One clone's clock a day behind the others' (libfaketime; an ASan build
 # allows the preload).
 printf '#!/bin/sh\nASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 exec faketime -f -1d "$@"\n' \
 	>bin/skewed
-chmod +x bin/at bin/skewed
-PATH=$tmp/bin:$PATH
+chmod +x bin/skewed
 
 # What sync must never touch: HEAD, the index, the working tree.
 code_state() { # clone: HEAD, what git says, and every file outside .git and .jerry
