@@ -3,8 +3,9 @@
 # a repository with no remote, a branch with no upstream, a detached HEAD,
 # a dirty working tree with a staged index (nothing of the code moves, byte
 # for byte), clones whose clocks disagree (the later edit by the wall clock
-# loses no note, label or status), and a second sync right after one that
-# merged changes nothing, byte for byte.  t0270 has the unreachable remote.
+# loses no note, label or status), a second sync right after one that
+# merged changes nothing, byte for byte, and a git lock left by a killed
+# sync does not stop the next.  t0270 has the unreachable remote.
 . "$(dirname "$0")/../lib.sh"
 git_sandbox || exit 1
 
@@ -101,6 +102,16 @@ check_true 'the remote did not move' test "$(git -C origin.git for-each-ref refs
 code_state b >b.code.after
 check_true 'b: still no code moved' cmp -s b.code b.code.after
 TEST_DESC='a syncs' expect_run 0 '*' '' -- at a "$JERRY" sync
+
+# A git killed with its sync (kill -9 of the process group) leaves the
+# private index's lock behind: the next sync, which holds every item lock,
+# knows it is stale and goes on, instead of failing every sync after.
+: >b/.jerry/data/tmp/sync-index.lock
+at b "$JERRY" note 1 'after a killed git' >/dev/null
+TEST_DESC='a stale tmp/sync-index.lock: the sync goes on' \
+	expect_run 0 '^synced with origin: 0 files in, changes pushed$' '' -- at b "$JERRY" sync
+check_true 'and the stale lock is gone' test ! -e b/.jerry/data/tmp/sync-index.lock
+TEST_DESC='a gets the note' expect_run 0 '*' '' -- at a "$JERRY" sync
 
 # Clock skew: b's clock is a day behind.  a edits item 1 first; b edits it
 # later by the wall clock, but with older stamps.  Nothing either wrote is
