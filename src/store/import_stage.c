@@ -318,7 +318,8 @@ static int stage_items(jerry_item ***out, size_t *out_n, jerry_store *st, const 
 		free(items);
 		return rc;
 	}
-	qsort(items, n, sizeof(*items), cmp_num);
+	if (n)
+		qsort(items, n, sizeof(*items), cmp_num); /* items is NULL when the stage is empty */
 	*out = items;
 	*out_n = n;
 	return 0;
