@@ -222,6 +222,8 @@ typedef struct jerry_item {
 	int64_t created_at, updated_at, completed_at;
 	char *created_by, *updated_by;
 	char *external_ref;           /* imported: the source's ID ("gh-12"); NULL */
+	int64_t *renumbered_from;     /* numbers a sync moved it from, sorted; NULL */
+	size_t nrenumbered_from;
 	int is_summary;               /* description and notes omitted   */
 	void *ext;                    /* unknown keys kept from the file; opaque */
 	void (*ext_free)(void *ext);  /* how to release ext                 */

@@ -103,6 +103,8 @@ int jr_notes_append(jerry_item *item, int64_t at_ms, const char *by, const char 
 
 /* Dependency set (sorted item numbers). */
 int jr_depends_add(jerry_item *item, int64_t num);
+/* A number a sync renumbered the item from (renumbered_from, sorted, once). */
+int jr_renumbered_add(jerry_item *item, int64_t num);
 int jr_depends_remove(jerry_item *item, int64_t num);
 
 /*

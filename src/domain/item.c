@@ -342,6 +342,25 @@ int jr_labels_remove(jerry_item *item, const char *label)
 	return 0;
 }
 
+int jr_renumbered_add(jerry_item *item, int64_t num)
+{
+	size_t pos = 0;
+	while (pos < item->nrenumbered_from && item->renumbered_from[pos] < num)
+		pos++;
+	if (pos < item->nrenumbered_from && item->renumbered_from[pos] == num)
+		return 0;
+	if (item->nrenumbered_from >= JR_DEPENDS_MAX)
+		return JERRY_EINVALID;
+	if (jr_array_resize(&item->renumbered_from, item->nrenumbered_from + 1,
+			    sizeof(*item->renumbered_from)))
+		return JERRY_ENOMEM;
+	memmove(item->renumbered_from + pos + 1, item->renumbered_from + pos,
+		(item->nrenumbered_from - pos) * sizeof(*item->renumbered_from));
+	item->renumbered_from[pos] = num;
+	item->nrenumbered_from++;
+	return 0;
+}
+
 int jr_depends_add(jerry_item *item, int64_t num)
 {
 	size_t pos = 0;
@@ -481,6 +500,7 @@ void jerry_item_free(jerry_item *it)
 	free(it->labels);
 	free(it->assignee);
 	free(it->depends_on);
+	free(it->renumbered_from);
 	jr_claim_clear(it);
 	for (size_t i = 0; i < it->nnotes; i++) {
 		free(it->notes[i].by);
@@ -527,6 +547,8 @@ jerry_item *jr_item_dup(const jerry_item *src)
 	it->nnotes = 0;
 	it->depends_on = NULL;
 	it->ndepends = 0;
+	it->renumbered_from = NULL;
+	it->nrenumbered_from = 0;
 	it->claim.by = it->claim.session = it->claim.token = NULL;
 	it->ext = NULL;
 	it->ext_free = NULL;
@@ -542,6 +564,9 @@ jerry_item *jr_item_dup(const jerry_item *src)
 			goto fail;
 	for (size_t i = 0; i < src->ndepends; i++)
 		if (jr_depends_add(it, src->depends_on[i]))
+			goto fail;
+	for (size_t i = 0; i < src->nrenumbered_from; i++)
+		if (jr_renumbered_add(it, src->renumbered_from[i]))
 			goto fail;
 	for (size_t i = 0; i < src->nnotes; i++)
 		if (jr_notes_append(it, src->notes[i].at_ms, src->notes[i].by, src->notes[i].text))

@@ -64,8 +64,12 @@ int jr_item_same(const jerry_item *a, const jerry_item *b)
 	    str_cmp0(a->title, b->title) || str_cmp0(a->description, b->description) ||
 	    str_cmp0(a->assignee, b->assignee) || str_cmp0(a->created_by, b->created_by) ||
 	    str_cmp0(a->updated_by, b->updated_by) || !claim_same(&a->claim, &b->claim) ||
-	    a->nlabels != b->nlabels || a->ndepends != b->ndepends || a->nnotes != b->nnotes)
+	    a->nlabels != b->nlabels || a->ndepends != b->ndepends || a->nnotes != b->nnotes ||
+	    a->nrenumbered_from != b->nrenumbered_from)
 		return 0;
+	for (size_t i = 0; i < a->nrenumbered_from; i++)
+		if (a->renumbered_from[i] != b->renumbered_from[i])
+			return 0;
 	for (size_t i = 0; i < a->nlabels; i++)
 		if (strcmp(a->labels[i], b->labels[i]))
 			return 0;
@@ -441,6 +445,13 @@ int jr_item_merge(jerry_item **out, unsigned *out_decided, const jerry_item *bas
 	if ((rc = merge_labels(m, base, o, t)) || (rc = merge_depends(m, base, o, t)) ||
 	    (rc = merge_notes(m, o, t)))
 		goto fail;
+	/* Former numbers are only ever added: the union. */
+	for (size_t i = 0; i < o->nrenumbered_from; i++)
+		if ((rc = jr_renumbered_add(m, o->renumbered_from[i])))
+			goto fail;
+	for (size_t i = 0; i < t->nrenumbered_from; i++)
+		if ((rc = jr_renumbered_add(m, t->renumbered_from[i])))
+			goto fail;
 	if ((decided & JR_MERGE_TITLE) && (rc = keep_as_note(m, w_title ? o : t, "title",
 							  (w_title ? o : t)->title)))
 		goto fail;

@@ -304,6 +304,17 @@ static void wr_refs(struct jr_sb *sb, int file, const jerry_item *it, int64_t *c
 	put_end(sb, file, it->ndepends);
 }
 
+static void wr_former(struct jr_sb *sb, int file, const jerry_item *it, int64_t *const *nums,
+		      unsigned flags, int *bad)
+{
+	(void)flags, (void)bad;
+	for (size_t i = 0; i < it->nrenumbered_from; i++) {
+		put_sep(sb, file, i);
+		put_id(sb, (*nums)[i]);
+	}
+	put_end(sb, file, it->nrenumbered_from);
+}
+
 static void wr_time(struct jr_sb *sb, int file, const jerry_item *it, const int64_t *ms,
 		    unsigned flags, int *bad)
 {
@@ -317,8 +328,9 @@ static void wr_time(struct jr_sb *sb, int file, const jerry_item *it, const int6
  */
 #define SHOWN(file, flags) (!((flags) & JR_F_DETAIL) || (file))
 static int set_text(char *const *s) { return *s != NULL; }
+static int set_nums(int64_t *const *v) { return *v != NULL; }
 static int set_always(const void *v) { (void)v; return 1; }
-#define IS_SET(m) _Generic((m), char *: set_text, default: set_always)(&(m))
+#define IS_SET(m) _Generic((m), char *: set_text, int64_t *: set_nums, default: set_always)(&(m))
 
 /*
  * One field of a list: its key, after "{" for the first and "," for the

@@ -154,13 +154,19 @@ static int open_history(int *out, jerry_store *st, int64_t num, int create, jerr
 
 char *jr_history_entry(const jerry_item *old, const jerry_item *cur, size_t *out_len)
 {
+	return jr_history_entry_op(old, cur, old ? "update" : "create", out_len);
+}
+
+char *jr_history_entry_op(const jerry_item *old, const jerry_item *cur, const char *op,
+			  size_t *out_len)
+{
 	char at[40];
 	json_t *changes = old ? diff(old, cur) : jr_codec_encode(cur, 1);
 	if (!changes)
 		return NULL;
 	jerry_time_format(at, sizeof(at), cur->updated_at);
 	json_t *entry = json_pack("{s:I,s:s,s:s*,s:s,s:o}", "version", (json_int_t)cur->version,
-				  "at", at, "by", cur->updated_by, "op", old ? "update" : "create",
+				  "at", at, "by", cur->updated_by, "op", op,
 				  "changes", changes);
 	char *line = entry ? json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(entry);

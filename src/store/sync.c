@@ -281,14 +281,17 @@ static int read_record(char **out, size_t *len, struct ctx *c, const char *rel, 
 
 /*
  * This copy's item at `num` (and its history) moves to `to`: the remote's
- * item keeps the number it was published under.  A note says so.
+ * item keeps the number it was published under.  The move is a version of
+ * its own: the item records the number it had (renumbered_from), a note
+ * says so, and its history, which goes with it, gets an entry "renumber"
+ * whose id changes from the old ID to the new.
  */
 static int renumber(struct ctx *c, int64_t num, int64_t to, jerry_error *err)
 {
-	jerry_item *it = NULL;
+	jerry_item *it = NULL, *was = NULL;
 	char rel[64], rel_to[64], from_id[24], to_id[24], note[160];
-	char *text = NULL, *hist = NULL;
-	size_t len, hlen = 0;
+	char *text = NULL, *hist = NULL, *entry = NULL;
+	size_t len, hlen = 0, elen = 0;
 	int rc;
 	if ((rc = jr_store_read_item(&it, c->st, num, err)))
 		return rc;
@@ -296,27 +299,52 @@ static int renumber(struct ctx *c, int64_t num, int64_t to, jerry_error *err)
 	jerry_id_format(to_id, sizeof(to_id), to);
 	snprintf(note, sizeof(note), "renumbered: %s \xe2\x86\x92 %s (sync: %s had another %s)",
 		 from_id, to_id, c->remote, from_id);
-	it->num = to;
-	snprintf(it->id, sizeof(it->id), "%s", to_id);
-	if ((rc = jr_notes_append(it, it->updated_at, it->updated_by, note)) ||
-	    !(text = jr_codec_item_text(it, &len))) {
+	if (!(was = jr_item_dup(it))) {
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
 	}
-	snprintf(rel_to, sizeof(rel_to), "items/%s.json", to_id);
-	if ((rc = write_record(c, rel_to, text, len, err)))
+	it->num = to;
+	snprintf(it->id, sizeof(it->id), "%s", to_id);
+	it->version++;
+	if (jr_merge_now() > it->updated_at)
+		it->updated_at = jr_merge_now();
+	if ((rc = jr_set_str(&it->updated_by, jr_store_instance(c->st))) ||
+	    (rc = jr_renumbered_add(it, num)) ||
+	    (rc = jr_notes_append(it, it->updated_at, it->updated_by, note)) ||
+	    !(text = jr_codec_item_text(it, &len)) ||
+	    !(entry = jr_history_entry_op(was, it, "renumber", &elen))) {
+		rc = jr_error(err, rc && rc != JERRY_ENOMEM ? rc : JERRY_ENOMEM,
+			      rc && rc != JERRY_ENOMEM ? "cannot renumber '%s'" : "out of memory",
+			      from_id);
 		goto out;
-	/* Its history goes with it. */
+	}
+	/* Its history goes with it, and says so; the history first, as a write does. */
 	snprintf(rel, sizeof(rel), "history/%s.jsonl", from_id);
 	if ((rc = read_record(&hist, &hlen, c, rel, err)))
 		goto out;
-	if (hist) {
-		snprintf(rel_to, sizeof(rel_to), "history/%s.jsonl", to_id);
-		rc = write_record(c, rel_to, hist, hlen, err);
+	{
+		char *h = realloc(hist, hlen + elen + 2);
+		if (!h) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			goto out;
+		}
+		hist = h;
+		if (hlen && hist[hlen - 1] != '\n')
+			hist[hlen++] = '\n';
+		memcpy(hist + hlen, entry, elen);
+		hlen += elen;
+		hist[hlen++] = '\n';
 	}
+	snprintf(rel_to, sizeof(rel_to), "history/%s.jsonl", to_id);
+	if ((rc = write_record(c, rel_to, hist, hlen, err)))
+		goto out;
+	snprintf(rel_to, sizeof(rel_to), "items/%s.json", to_id);
+	rc = write_record(c, rel_to, text, len, err);
 out:
+	free(entry);
 	free(hist);
 	free(text);
+	jerry_item_free(was);
 	jerry_item_free(it);
 	return rc;
 }

@@ -46,6 +46,20 @@ TEST_DESC='the published child stays with the published parent' \
 	expect_run 0 '*' '' -- at b "$JERRY" show 2 --json
 json_assert 'parent WORK-001' "$tmp/out" \
 	"d['title'] == 'published child' and d['parent'] == 'WORK-001'"
+
+# The renumbered item records its former number, and its history says so.
+TEST_DESC='WORK-004 records where it came from' expect_run 0 '*' '' -- at b "$JERRY" show 4 --json
+json_assert 'renumbered_from WORK-001, a version of its own' "$tmp/out" \
+	"d['title'] == 'b parent' and d['renumbered_from'] == ['WORK-001'] and d['version'] == 2"
+TEST_DESC='the history of WORK-004 says WORK-001 → WORK-004' \
+	expect_run 0 '^v2 .*renumbered: WORK-001 → WORK-004$' '' -- at b "$JERRY" history 4
+TEST_DESC='and so does its --json' expect_run 0 '*' '' -- at b "$JERRY" history 4 --json
+json_assert 'a renumber entry, id from and to' "$tmp/out" \
+	"[e['op'] for e in d] == ['create', 'renumber'] and \
+	 d[1]['changes']['id'] == {'from': 'WORK-001', 'to': 'WORK-004'} and \
+	 d[1]['changes']['renumbered_from'] == {'from': None, 'to': ['WORK-001']}"
+TEST_DESC='an item never renumbered has no renumbered_from' expect_run 0 '*' '' -- at b "$JERRY" show 1 --json
+json_assert 'no key' "$tmp/out" "'renumbered_from' not in d"
 TEST_DESC='check is clean in b' expect_run 0 ' 0 problems$' '' -- at b "$JERRY" check
 
 TEST_DESC='a gets all five' expect_run 0 '*' '' -- at a "$JERRY" sync

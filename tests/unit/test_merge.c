@@ -430,6 +430,23 @@ static void test_merge__renumbering_leaves_what_the_last_sync_had(void **state)
 	jerry_item_free(base);
 }
 
+static void test_merge__former_numbers_are_a_union(void **state)
+{
+	(void)state;
+	jerry_item *base = base_item();
+	jerry_item *o = side(base, 2000, "ann"), *t = side(base, 3000, "bob");
+	assert_int_equal(jr_renumbered_add(o, 12), 0);
+	assert_int_equal(jr_set_str(&t->title, "changed there"), 0);
+	jerry_item *m = merge2(base, o, t, NULL);
+	assert_int_equal(m->nrenumbered_from, 1);
+	assert_int_equal(m->renumbered_from[0], 12);
+	assert_false(jr_item_same(o, t));
+	jerry_item_free(m);
+	jerry_item_free(o);
+	jerry_item_free(t);
+	jerry_item_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_merge__symmetric_over_generated_changes),
 		cmocka_unit_test(test_merge__renumbering_moves_what_this_copy_wrote),
 		cmocka_unit_test(test_merge__renumbering_leaves_what_the_last_sync_had),
+		cmocka_unit_test(test_merge__former_numbers_are_a_union),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
