@@ -60,6 +60,28 @@ json_assert 'a renumber entry, id from and to' "$tmp/out" \
 	 d[1]['changes']['renumbered_from'] == {'from': None, 'to': ['WORK-001']}"
 TEST_DESC='an item never renumbered has no renumbered_from' expect_run 0 '*' '' -- at b "$JERRY" show 1 --json
 json_assert 'no key' "$tmp/out" "'renumbered_from' not in d"
+
+# An old number finds both candidates; a uid finds its item.
+TEST_DESC='show of the old number names the item that had it too' \
+	expect_run 0 'published parent' \
+	"^note: WORK-001 was also the number of WORK-004, which 'jerry sync' renumbered\$" \
+	-- at b "$JERRY" show 1
+TEST_DESC='and --json says so' expect_run 0 '*' '' -- at b "$JERRY" show 1 --json
+json_assert 'renumbered_away WORK-004' "$tmp/out" \
+	"d['title'] == 'published parent' and [a['id'] for a in d['renumbered_away']] == ['WORK-004']"
+TEST_DESC='an item no one was renumbered from has no renumbered_away' \
+	expect_run 0 '*' '' -- at b "$JERRY" show 3 --json
+json_assert 'no key' "$tmp/out" "'renumbered_away' not in d"
+at b "$JERRY" show 4 --json >b4.json
+uid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["uid"])' b4.json)
+TEST_DESC='show uid:N shows the item of that uid' \
+	expect_run 0 '^WORK-004  b parent' '' -- at b "$JERRY" show "uid:$uid"
+TEST_DESC='show uid:N --json too' expect_run 0 '*' '' -- at b "$JERRY" show "uid:$uid" --json
+json_assert 'WORK-004' "$tmp/out" "d['id'] == 'WORK-004'"
+TEST_DESC='a uid no item has is not found' \
+	expect_run 3 '' '^jerry: no item has uid 12345$' -- at b "$JERRY" show uid:12345
+TEST_DESC='a uid that is not a number is a usage error' \
+	expect_run 2 '' "'uid:x' is not a uid" -- at b "$JERRY" show uid:x
 TEST_DESC='check is clean in b' expect_run 0 ' 0 problems$' '' -- at b "$JERRY" check
 
 TEST_DESC='a gets all five' expect_run 0 '*' '' -- at a "$JERRY" sync
