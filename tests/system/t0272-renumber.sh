@@ -94,4 +94,25 @@ TEST_DESC='check is clean in a' expect_run 0 ' 0 problems$' '' -- at a "$JERRY" 
 TEST_DESC='a second sync changes nothing' \
 	expect_run 0 '^synced with origin: 0 files in, nothing to push$' '' -- at b "$JERRY" sync
 
+# History from both sides: two clones change one item offline; each one's
+# version-3 entry is there in both clones after syncing both ways.
+at a "$JERRY" update 3 --priority high >/dev/null
+at b "$JERRY" update 3 --title 'b follower, renamed' >/dev/null
+at a "$JERRY" sync >/dev/null
+at b "$JERRY" sync >/dev/null
+at a "$JERRY" sync >/dev/null
+for c in a b; do
+	TEST_DESC="the history of WORK-003 in $c" expect_run 0 '*' '' -- at "$c" "$JERRY" history 3 --json
+	json_assert 'both clones'"'"' version 3' "$tmp/out" \
+		"sorted(next(iter(e['changes'])) for e in d if e['version'] == 3) == ['priority', 'title']"
+	TEST_DESC="and in text" expect_run 0 '^v3 .*priority: "medium" -> "high"$' '' \
+		-- at "$c" "$JERRY" history 3
+	check_true 'the other side too' grep -q '^v3 .*title: "b follower" -> "b follower, renamed"$' "$tmp/out"
+	TEST_DESC="check is clean in $c" expect_run 0 ' 0 problems$' '' -- at "$c" "$JERRY" check
+done
+check_true 'both clones have one history file' \
+	cmp -s a/.jerry/data/history/WORK-003.jsonl b/.jerry/data/history/WORK-003.jsonl
+TEST_DESC='syncing again changes nothing' \
+	expect_run 0 '^synced with origin: 0 files in, nothing to push$' '' -- at b "$JERRY" sync
+
 test_done
