@@ -342,41 +342,32 @@ int jr_labels_remove(jerry_item *item, const char *label)
 	return 0;
 }
 
-int jr_renumbered_add(jerry_item *item, int64_t num)
+/* num into the sorted numbers *v (*n of them, at most JR_DEPENDS_MAX), once. */
+static int numbers_add(int64_t **v, size_t *n, int64_t num)
 {
 	size_t pos = 0;
-	while (pos < item->nrenumbered_from && item->renumbered_from[pos] < num)
+	while (pos < *n && (*v)[pos] < num)
 		pos++;
-	if (pos < item->nrenumbered_from && item->renumbered_from[pos] == num)
+	if (pos < *n && (*v)[pos] == num)
 		return 0;
-	if (item->nrenumbered_from >= JR_DEPENDS_MAX)
+	if (*n >= JR_DEPENDS_MAX)
 		return JERRY_EINVALID;
-	if (jr_array_resize(&item->renumbered_from, item->nrenumbered_from + 1,
-			    sizeof(*item->renumbered_from)))
+	if (jr_array_resize(v, *n + 1, sizeof(**v)))
 		return JERRY_ENOMEM;
-	memmove(item->renumbered_from + pos + 1, item->renumbered_from + pos,
-		(item->nrenumbered_from - pos) * sizeof(*item->renumbered_from));
-	item->renumbered_from[pos] = num;
-	item->nrenumbered_from++;
+	memmove(*v + pos + 1, *v + pos, (*n - pos) * sizeof(**v));
+	(*v)[pos] = num;
+	(*n)++;
 	return 0;
+}
+
+int jr_renumbered_add(jerry_item *item, int64_t num)
+{
+	return numbers_add(&item->renumbered_from, &item->nrenumbered_from, num);
 }
 
 int jr_depends_add(jerry_item *item, int64_t num)
 {
-	size_t pos = 0;
-	while (pos < item->ndepends && item->depends_on[pos] < num)
-		pos++;
-	if (pos < item->ndepends && item->depends_on[pos] == num)
-		return 0;
-	if (item->ndepends >= JR_DEPENDS_MAX)
-		return JERRY_EINVALID;
-	if (jr_array_resize(&item->depends_on, item->ndepends + 1, sizeof(*item->depends_on)))
-		return JERRY_ENOMEM;
-	memmove(item->depends_on + pos + 1, item->depends_on + pos,
-		(item->ndepends - pos) * sizeof(*item->depends_on));
-	item->depends_on[pos] = num;
-	item->ndepends++;
-	return 0;
+	return numbers_add(&item->depends_on, &item->ndepends, num);
 }
 
 int jr_depends_remove(jerry_item *item, int64_t num)

@@ -314,7 +314,9 @@ static int get_labels(struct dec *d, const char *key, json_t *labels)
 	return 0;
 }
 
-static int get_refs(struct dec *d, const char *key, json_t *deps)
+/* An array of item IDs (depends_on, renumbered_from), each given to add. */
+static int get_refs(struct dec *d, const char *key, json_t *deps,
+		    int (*add)(jerry_item *, int64_t))
 {
 	size_t i;
 	json_t *dv;
@@ -327,26 +329,7 @@ static int get_refs(struct dec *d, const char *key, json_t *deps)
 		int64_t n;
 		if ((rc = get_id(d, key, dv, &n)))
 			return rc;
-		if (n > 0 && (rc = jr_depends_add(d->it, n)))
-			return rc;
-	}
-	return 0;
-}
-
-static int get_former(struct dec *d, const char *key, json_t *nums)
-{
-	size_t i;
-	json_t *v;
-	int rc;
-	if (!nums || json_is_null(nums))
-		return 0;
-	if (!json_is_array(nums))
-		return corrupt(d, key, "must be an array of item IDs");
-	json_array_foreach(nums, i, v) {
-		int64_t n;
-		if ((rc = get_id(d, key, v, &n)))
-			return rc;
-		if (n > 0 && (rc = jr_renumbered_add(d->it, n)))
+		if (n > 0 && (rc = add(d->it, n)))
 			return rc;
 	}
 	return 0;
@@ -421,9 +404,9 @@ static int decode_value(struct dec *d, const struct jr_field *f, json_t *v, void
 	case JR_K_ref:
 		return get_id(d, f->key, v, MEMBER(int64_t, base, f));
 	case JR_K_refs:
-		return get_refs(d, f->key, v);
+		return get_refs(d, f->key, v, jr_depends_add);
 	case JR_K_former:
-		return get_former(d, f->key, v);
+		return get_refs(d, f->key, v, jr_renumbered_add);
 	case JR_K_claim:
 		return get_claim(d, f->key, v, MEMBER(jerry_claim, base, f));
 	case JR_K_notes:

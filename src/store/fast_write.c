@@ -293,26 +293,28 @@ static void wr_ref(struct jr_sb *sb, int file, const jerry_item *it, const int64
 	put_id(sb, *num);
 }
 
+/* An array of n item IDs. */
+static void put_ids(struct jr_sb *sb, int file, const int64_t *nums, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		put_sep(sb, file, i);
+		put_id(sb, nums[i]);
+	}
+	put_end(sb, file, n);
+}
+
 static void wr_refs(struct jr_sb *sb, int file, const jerry_item *it, int64_t *const *nums,
 		    unsigned flags, int *bad)
 {
 	(void)flags, (void)bad;
-	for (size_t i = 0; i < it->ndepends; i++) {
-		put_sep(sb, file, i);
-		put_id(sb, (*nums)[i]);
-	}
-	put_end(sb, file, it->ndepends);
+	put_ids(sb, file, *nums, it->ndepends);
 }
 
 static void wr_former(struct jr_sb *sb, int file, const jerry_item *it, int64_t *const *nums,
 		      unsigned flags, int *bad)
 {
 	(void)flags, (void)bad;
-	for (size_t i = 0; i < it->nrenumbered_from; i++) {
-		put_sep(sb, file, i);
-		put_id(sb, (*nums)[i]);
-	}
-	put_end(sb, file, it->nrenumbered_from);
+	put_ids(sb, file, *nums, it->nrenumbered_from);
 }
 
 static void wr_time(struct jr_sb *sb, int file, const jerry_item *it, const int64_t *ms,
