@@ -51,6 +51,12 @@ struct ctx {
 	char env_tree[PATH_MAX + 32];
 	char env_dir[PATH_MAX + 32];
 	jerry_sync_result *res;
+	/*
+	 * res->renumbered[round_first..]: this round's renumberings.  A push
+	 * the remote rejected starts a new round over files an earlier round
+	 * already moved; its renumberings are done and must not be done again.
+	 */
+	size_t round_first;
 };
 
 static const char *const ident[] = {
@@ -368,7 +374,7 @@ static uint64_t text_uid(const char *text, size_t len)
 /* The number `num` is one of this copy's items that a renumbering moves. */
 static int renumbered(const struct ctx *c, int64_t num)
 {
-	for (size_t k = 0; num && k < c->res->nrenumbered; k++)
+	for (size_t k = c->round_first; num && k < c->res->nrenumbered; k++)
 		if (c->res->renumbered[k].from == num)
 			return 1;
 	return 0;
@@ -413,7 +419,7 @@ static int follow_renumbers(struct ctx *c, const char *base, const struct change
 			    jerry_error *err)
 {
 	int rc = 0;
-	for (size_t i = 0; i < nours && !rc && c->res->nrenumbered; i++) {
+	for (size_t i = 0; i < nours && !rc && c->res->nrenumbered > c->round_first; i++) {
 		int64_t num = item_num_of(ours[i].path);
 		const struct change *th = find_change(theirs, ntheirs, ours[i].path);
 		jerry_item *it = NULL, *was = NULL;
@@ -427,7 +433,7 @@ static int follow_renumbers(struct ctx *c, const char *base, const struct change
 		    (rc = blob_text(&bt, &bl, c, bblob, err)) ||
 		    (bl && (rc = jr_codec_parse_item(&was, bt, bl, ours[i].path, 0, err))))
 			goto next;
-		for (size_t k = 0; k < c->res->nrenumbered && !rc; k++) {
+		for (size_t k = c->round_first; k < c->res->nrenumbered && !rc; k++) {
 			rc = jr_item_follow_renumber(&ch, it, was, c->res->renumbered[k].from,
 						     c->res->renumbered[k].to);
 			any |= ch;
@@ -467,11 +473,12 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 		if (n > *high)
 			*high = n;
 	}
+	c->round_first = c->res->nrenumbered;
 	/* Renumber first, so that every reference is followed before anything merges. */
 	if ((rc = plan_renumbers(c, ours, nours, theirs, ntheirs, high, err)) ||
 	    (rc = follow_renumbers(c, base, ours, nours, theirs, ntheirs, err)))
 		goto out;
-	for (size_t k = 0; k < c->res->nrenumbered && !rc; k++)
+	for (size_t k = c->round_first; k < c->res->nrenumbered && !rc; k++)
 		rc = renumber(c, c->res->renumbered[k].from, c->res->renumbered[k].to, err);
 	/* Items first: a renumbering moves this copy's history before the remote's lands. */
 	for (int pass = 0; pass < 2 && !rc; pass++) {
