@@ -271,6 +271,9 @@ int jr_index_log_each(jerry_store *st, unsigned want,
  * compact JSON line without newline; NULL when out of memory.
  */
 char *jr_history_entry(const jerry_item *old, const jerry_item *cur, size_t *out_len);
+/* The same with an op of the caller's ("renumber": sync.c); old is not NULL. */
+char *jr_history_entry_op(const jerry_item *old, const jerry_item *cur, const char *op,
+			  size_t *out_len);
 /* An entry as JSON text for a face: see jerry_history_json. */
 char *jr_history_entry_json(const jerry_history_entry *e, const char *id, int flags);
 /* Append an entry to history/WORK-NNN.jsonl, not synced: index.log holds its durable copy. */
