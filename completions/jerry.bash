@@ -25,7 +25,7 @@ _jerry()
 
 	local commands="init create show list update start block done cancel reopen note check reindex
 		claim heartbeat release dep ready blocked search summary prime history log mcp serve merge-file git sync export import help"
-	local global_opts="--json --data --lock-timeout --as --help --version"
+	local global_opts="--json --data --lock-timeout --as --exact-time --help --version"
 	local types="epic feature story task subtask bug spike"
 	local priorities="critical high medium low"
 	local statuses="pending in_progress blocked done cancelled"

@@ -261,6 +261,12 @@ const char *jerry_title_cut(char *buf, const char *title, size_t max);
 /* Format milliseconds as RFC 3339 UTC with milliseconds into buf (>= 32). */
 void jerry_time_format(char *buf, size_t size, int64_t ms);
 /*
+ * `ms` for people, against `now` (jerry_store_now): "just now", "45s ago",
+ * "3m ago", "2h ago", "5d ago", "3w ago" (from 14 days), "in 25m" ahead;
+ * from 60 days either way the date, "2026-03-14" (UTC).  Into buf (>= 32).
+ */
+void jerry_time_ago(char *buf, size_t size, int64_t ms, int64_t now);
+/*
  * Parse "YYYY-MM-DDTHH:MM:SS[.fff]Z" (or "+00:00"): 0, or JERRY_EINVALID,
  * also for a time at or before 1970-01-01T00:00:00Z (0 means "not set").
  */

@@ -80,6 +80,9 @@ static int take(struct cli_args *out, struct cli *cli, const struct cli_opt *o, 
 	case OPT_AS:
 		cli->as = arg;
 		return 0;
+	case OPT_EXACT_TIME:
+		cli->exact_time = 1;
+		return 0;
 	case OPT_HELP:
 		*help = 1;
 		return 1;

@@ -32,7 +32,7 @@
 enum cli_opt_id {
 	OPT_NONE = 0,
 	/* global */
-	OPT_JSON, OPT_DATA, OPT_LOCK_TIMEOUT, OPT_HELP, OPT_VERSION,
+	OPT_JSON, OPT_DATA, OPT_LOCK_TIMEOUT, OPT_HELP, OPT_VERSION, OPT_EXACT_TIME,
 	/* per command */
 	OPT_TYPE, OPT_PRIORITY, OPT_LABEL, OPT_DESCRIPTION, OPT_PARENT, OPT_ASSIGNEE,
 	OPT_STATUS, OPT_ALL, OPT_SORT, OPT_LIMIT, OPT_TITLE, OPT_ADD_LABEL,
@@ -101,6 +101,7 @@ struct cli_each {
 struct cli {
 	int json;
 	int color;                     /* status colours on stdout */
+	int exact_time;                /* --exact-time: RFC 3339 in text, not "3m ago" */
 	const char *data_dir;          /* --data, else JERRY_DATA  */
 	const char *lock_timeout;      /* --lock-timeout, as typed */
 	const char *as;                /* --as, else JERRY_INSTANCE */

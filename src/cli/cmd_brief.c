@@ -173,7 +173,7 @@ static int section(const struct cli *cli, const jerry_brief *b, enum section kin
 		switch (kind) {
 		case CHANGED:
 			snprintf(by, sizeof(by), "v%lld", (long long)it->version);
-			tbl_ago(ago, sizeof(ago), it->updated_at, b->now);
+			out_when(cli, ago, sizeof(ago), it->updated_at, b->now);
 			cell[2] = by;
 			cell[3] = it->updated_by ? it->updated_by : "?";
 			cell[4] = ago;
@@ -182,7 +182,7 @@ static int section(const struct cli *cli, const jerry_brief *b, enum section kin
 		case CLAIMED:
 		case STALE:
 			snprintf(by, sizeof(by), "by %s", it->claim.by);
-			tbl_ago(ago, sizeof(ago), it->claim.expires_ms, b->now);
+			out_when(cli, ago, sizeof(ago), it->claim.expires_ms, b->now);
 			snprintf(last, sizeof(last), "%s %s",
 				 kind == STALE ? "expired"
 				 : jerry_claim_live(it, b->now) ? "lease ends" : "lease ended", ago);
@@ -418,6 +418,18 @@ static void put_changes(const jerry_history_entry *e)
 	}
 }
 
+/*
+ * `w` grown to the width of `ms` in text: relative times differ ("just
+ * now", "3m ago"), and what follows them stays in line.  ASCII: bytes are
+ * columns.
+ */
+static int when_width(const struct cli *cli, int w, int64_t ms, int64_t now)
+{
+	char at[40];
+	out_when(cli, at, sizeof(at), ms, now);
+	return (int)strlen(at) > w ? (int)strlen(at) : w;
+}
+
 int cmd_history(struct cli *cli, const struct cli_args *args)
 {
 	jerry_store *store = cli->store;
@@ -437,10 +449,15 @@ int cmd_history(struct cli *cli, const struct cli_args *args)
 			texts[i] = jerry_history_json(&e[i], NULL, 0);
 		status = out_json_texts(cli, texts, n);
 	} else {
+		int64_t now = jerry_store_now(store);
+		int w = 0;
+		for (size_t i = 0; i < n; i++)
+			w = when_width(cli, w, e[i].at_ms, now);
 		for (size_t i = 0; i < n; i++) {
 			char at[40];
-			jerry_time_format(at, sizeof(at), e[i].at_ms);
-			printf("v%-4lld %s  %s  ", (long long)e[i].version, at, e[i].by ? e[i].by : "?");
+			out_when(cli, at, sizeof(at), e[i].at_ms, now);
+			printf("v%-4lld %-*s  %s  ", (long long)e[i].version, w, at,
+			       e[i].by ? e[i].by : "?");
 			put_changes(&e[i]);
 			putchar('\n');
 		}
@@ -453,12 +470,12 @@ int cmd_history(struct cli *cli, const struct cli_args *args)
 
 #define LOG_LIMIT 50
 
-/* One line: when, which item at which version, who, what. */
-static void put_log_entry(const jerry_log_entry *e)
+/* One line: when (in `w` columns), which item at which version, who, what. */
+static void put_log_entry(const struct cli *cli, const jerry_log_entry *e, int w, int64_t now)
 {
 	char at[40];
-	jerry_time_format(at, sizeof(at), e->change.at_ms);
-	printf("%s  %s v%lld  %s  ", at, e->id, (long long)e->change.version,
+	out_when(cli, at, sizeof(at), e->change.at_ms, now);
+	printf("%-*s  %s v%lld  %s  ", w, at, e->id, (long long)e->change.version,
 	       e->change.by ? e->change.by : "?");
 	put_changes(&e->change);
 	putchar('\n');
@@ -522,8 +539,12 @@ int cmd_log(struct cli *cli, const struct cli_args *args)
 			texts[i] = jerry_history_json(&e[i].change, e[i].id, 0);
 		status = out_json_texts(cli, texts, n);
 	} else {
+		int64_t now = jerry_store_now(store);
+		int w = 0;
 		for (size_t i = 0; i < n; i++)
-			put_log_entry(&e[i]);
+			w = when_width(cli, w, e[i].change.at_ms, now);
+		for (size_t i = 0; i < n; i++)
+			put_log_entry(cli, &e[i], w, now);
 	}
 out:
 	jerry_log_free(e, n);

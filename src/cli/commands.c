@@ -15,6 +15,7 @@ const struct cli_opt cli_global_opts[] = {
 	{ OPT_DATA, "data", 0, "DIR", "the data directory itself (overrides JERRY_DATA)" },
 	{ OPT_LOCK_TIMEOUT, "lock-timeout", 0, "MS", "how long to wait for a lock (default 10000)" },
 	{ OPT_AS, "as", 0, "NAME", "act under this name (overrides JERRY_INSTANCE)" },
+	{ OPT_EXACT_TIME, "exact-time", 0, NULL, "times in text as exact UTC stamps, not \"3m ago\"" },
 	{ OPT_HELP, "help", 'h', NULL, "show help and exit", .answer = 1 },
 	{ OPT_VERSION, "version", 0, NULL, "show the version and exit", .answer = 1 },
 	{ 0, NULL, 0, NULL, NULL }

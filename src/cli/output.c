@@ -46,6 +46,14 @@ static void put_status(const struct cli *cli, jerry_status s)
 		fputs(jerry_status_name(s), stdout);
 }
 
+void out_when(const struct cli *cli, char *buf, size_t size, int64_t ms, int64_t now)
+{
+	if (cli->exact_time)
+		jerry_time_format(buf, size, ms);
+	else
+		jerry_time_ago(buf, size, ms, now);
+}
+
 /* ---- items ---------------------------------------------------------------- */
 
 static int changed_common(const struct cli *cli, int rc, const jerry_error *err,
@@ -85,12 +93,13 @@ static void key(const char *name)
 }
 
 /* "created:    3m ago by alice": when, for people (--json has the exact time). */
-static void line_time(const char *name, int64_t ms, const char *by, int64_t now)
+static void line_time(const struct cli *cli, const char *name, int64_t ms, const char *by,
+		      int64_t now)
 {
 	char when[40];
 	if (!ms)
 		return;
-	tbl_ago(when, sizeof(when), ms, now);
+	out_when(cli, when, sizeof(when), ms, now);
 	key(name);
 	if (by && *by)
 		printf("%s by %s\n", when, by);
@@ -154,7 +163,7 @@ int out_card(const struct cli *cli, const jerry_item *it)
 	}
 	if (it->claim.by) {
 		key("claim");
-		tbl_ago(buf, sizeof(buf), it->claim.expires_ms, now);
+		out_when(cli, buf, sizeof(buf), it->claim.expires_ms, now);
 		if (jerry_claim_live(it, now))
 			printf("%s, lease ends %s\n", it->claim.by, buf);
 		else
@@ -164,9 +173,9 @@ int out_card(const struct cli *cli, const jerry_item *it)
 	printf("%lld\n", (long long)it->version);
 	key("uid");
 	printf("%llu\n", (unsigned long long)it->uid);
-	line_time("created", it->created_at, it->created_by, now);
-	line_time("updated", it->updated_at, it->updated_by, now);
-	line_time("completed", it->completed_at, NULL, now);
+	line_time(cli, "created", it->created_at, it->created_by, now);
+	line_time(cli, "updated", it->updated_at, it->updated_by, now);
+	line_time(cli, "completed", it->completed_at, NULL, now);
 	if (it->description && *it->description) {
 		putchar('\n');
 		indented(it->description, 4);
@@ -177,7 +186,7 @@ int out_card(const struct cli *cli, const jerry_item *it)
 			const jerry_note *n = &it->notes[i];
 			const char *text = n->text ? n->text : "";
 			size_t first = strcspn(text, "\n");
-			tbl_ago(buf, sizeof(buf), n->at_ms, now);
+			out_when(cli, buf, sizeof(buf), n->at_ms, now);
 			printf("  [%s] %s: %.*s\n", buf, n->by ? n->by : "?", (int)first, text);
 			if (text[first])
 				indented(text + first + 1, 4);

@@ -26,6 +26,13 @@ void out_setup(struct cli *cli);
 /* The colour escape of a status on a terminal ("" for none). */
 const char *out_status_color(jerry_status s);
 
+/*
+ * A time in text, into buf (>= 40): "3m ago" against `now` (the store's
+ * clock), or the exact RFC 3339 stamp under --exact-time.  --json never
+ * comes here: it keeps the exact times.
+ */
+void out_when(const struct cli *cli, char *buf, size_t size, int64_t ms, int64_t now);
+
 /* Report a library error; returns jerry_code_exit_status(rc). */
 int out_error(const struct cli *cli, int rc, const jerry_error *err);
 

@@ -163,40 +163,6 @@ size_t tbl_columns(void)
 	return 80;
 }
 
-/* ---- relative times ------------------------------------------------------------ */
-
-void tbl_ago(char *buf, size_t size, int64_t ms, int64_t now)
-{
-	/* From `from` on, counted in `unit`: "13d" reads better than "1w", "9w" than "2mo". */
-	static const struct {
-		int64_t from, unit;
-		const char *name;
-	} steps[] = {
-		{365LL * 86400000, 365LL * 86400000, "y"},
-		{14LL * 86400000, 7LL * 86400000, "w"},
-		{86400000, 86400000, "d"},
-		{3600000, 3600000, "h"},
-		{60000, 60000, "m"},
-		{1000, 1000, "s"},
-	};
-	int64_t d = now - ms;
-	int future = d < 0;
-	if (future)
-		d = -d;
-	if (d < 1000) {
-		snprintf(buf, size, "just now");
-		return;
-	}
-	size_t i = 0;
-	while (d < steps[i].from)
-		i++;
-	long long count = (long long)(d / steps[i].unit);
-	if (future)
-		snprintf(buf, size, "in %lld%s", count, steps[i].name);
-	else
-		snprintf(buf, size, "%lld%s ago", count, steps[i].name);
-}
-
 /* ---- tables ---------------------------------------------------------------------- */
 
 int tbl_init(struct tbl *t, size_t ncols, size_t rows)

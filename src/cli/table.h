@@ -38,8 +38,6 @@ size_t tbl_width(const char *s);
  */
 size_t tbl_columns(void);
 
-/* `ms` for people, against `now`: "just now", "45s ago", "3m ago", "2h ago", "in 25m". */
-void tbl_ago(char *buf, size_t size, int64_t ms, int64_t now);
 
 #define TBL_COLS_MAX 8
 

@@ -242,6 +242,49 @@ void jerry_time_format(char *buf, size_t size, int64_t ms)
 	*p = '\0';
 }
 
+/*
+ * The units jerry's durations use (30m, 2h, 1d, 1w), each from where it
+ * reads better than the one below: "13d" rather than "1w", "8w" rather than
+ * "2mo".  Past 60 days a count says less than the date does.
+ */
+void jerry_time_ago(char *buf, size_t size, int64_t ms, int64_t now)
+{
+	static const struct {
+		int64_t from, unit;
+		const char *name;
+	} steps[] = {
+		{14LL * 86400000, 7LL * 86400000, "w"},
+		{86400000, 86400000, "d"},
+		{3600000, 3600000, "h"},
+		{60000, 60000, "m"},
+		{1000, 1000, "s"},
+	};
+	char date[40];
+	/* Times from a damaged file may be anything: far apart, never overflowed. */
+	int far = (ms < 0 && now > INT64_MAX + ms) || (ms > 0 && now <= INT64_MIN + ms);
+	int64_t d = far ? 0 : now - ms;
+	int ahead = d < 0;
+	if (ahead)
+		d = -d;
+	if (!far && d < 1000) {
+		snprintf(buf, size, "just now");
+		return;
+	}
+	if (far || d >= 60LL * 86400000) {
+		jerry_time_format(date, sizeof(date), ms);
+		snprintf(buf, size, "%.10s", date);
+		return;
+	}
+	size_t i = 0;
+	while (d < steps[i].from)
+		i++;
+	long long count = (long long)(d / steps[i].unit);
+	if (ahead)
+		snprintf(buf, size, "in %lld%s", count, steps[i].name);
+	else
+		snprintf(buf, size, "%lld%s ago", count, steps[i].name);
+}
+
 static int digits(const char *s, int n, int *out)
 {
 	int v = 0;

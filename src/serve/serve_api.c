@@ -255,6 +255,44 @@ static int ready(struct serve_reply *out, jerry_store *store, serve_arg_fn arg, 
 	return done(out, &sb);
 }
 
+/*
+ * One waiting item's object, as `jerry blocked --json` gives it; one marked
+ * blocked also gets "reason": why, as `jerry blocked` prints it (the note
+ * its block left, jerry_item_reason), or null.  A waiting item is a
+ * summary, without notes: the reason is read from the whole item, and only
+ * for those marked blocked.
+ */
+static int add_waiting(struct jr_sb *sb, jerry_store *store, const jerry_waiting *w,
+		       jerry_error *err)
+{
+	char *text = jerry_waiting_json(w, JERRY_JSON_COMPACT);
+	size_t len = text ? strlen(text) : 0;
+	int rc = 0;
+	if (!len || text[len - 1] != '}') {
+		free(text);
+		return JERRY_ENOMEM;
+	}
+	if (w->item->status != JERRY_STATUS_BLOCKED) {
+		jr_sb_add(sb, text, len);
+		free(text);
+		return 0;
+	}
+	jerry_item *whole = NULL;
+	if ((rc = jerry_show(&whole, store, w->item->id, err)) == 0) {
+		const char *why = jerry_item_reason(whole, JERRY_STATUS_BLOCKED);
+		jr_sb_add(sb, text, len - 1);
+		jr_sb_addstr(sb, ",\"reason\":");
+		if (why)
+			add_string(sb, why);
+		else
+			jr_sb_addstr(sb, "null");
+		jr_sb_addch(sb, '}');
+		jerry_item_free(whole);
+	}
+	free(text);
+	return rc;
+}
+
 static int blocked(struct serve_reply *out, jerry_store *store, size_t limit)
 {
 	jerry_waiting *w = NULL;
@@ -268,17 +306,19 @@ static int blocked(struct serve_reply *out, jerry_store *store, size_t limit)
 	struct jr_sb sb = JR_SB_INIT;
 	add_head(&sb, store);
 	jr_sb_addstr(&sb, ",\"items\":[");
-	for (size_t i = 0; i < n && i < limit; i++) {
-		char *text = jerry_waiting_json(&w[i], JERRY_JSON_COMPACT);
-		if (!text) {
-			sb.failed = 1;
-			break;
-		}
-		jr_sb_addf(&sb, "%s%s", i ? "," : "", text);
-		free(text);
+	for (size_t i = 0; i < n && i < limit && !rc; i++) {
+		if (i)
+			jr_sb_addch(&sb, ',');
+		rc = add_waiting(&sb, store, &w[i], &err);
 	}
 	jr_sb_addf(&sb, "],\"total\":%zu}", n);
 	jerry_waiting_free(w, n);
+	if (rc == JERRY_ENOMEM)
+		sb.failed = 1;
+	else if (rc) {
+		jr_sb_release(&sb);
+		return fail(out, rc, &err);
+	}
 	return done(out, &sb);
 }
 

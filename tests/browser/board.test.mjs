@@ -145,6 +145,11 @@ try {
     await page.fill('#a-reason', 'waiting for the designer');
     await page.click('#a-block');
     await page.locator('#i-status', { hasText: 'blocked' }).waitFor();
+    // The blocked view says why, as `jerry blocked` does.
+    await page.click('#nav-blocked');
+    await page.locator('.waits', { hasText: 'marked blocked: waiting for the designer' }).waitFor();
+    await page.click('.list .card[data-id="WORK-005"]');
+    await page.locator('article.item-page[data-id="WORK-005"]').waitFor();
     await page.fill('#a-note', 'the designer replied');
     await page.click('#a-note-add');
     await page.locator('.notes li', { hasText: 'the designer replied' }).waitFor();

@@ -49,7 +49,7 @@ check_true 'summary: claims by whom, until when (for people: when the lease ends
 	sh -c "grep -Eqx '  WORK-001  in_progress  by bob +lease ends in (1h|119m|120m)' '$tmp/out' && grep -Eqx '  WORK-003  in_progress  by alice +lease ends in [0-9]+m' '$tmp/out'"
 check_true 'summary: next up is the top of ready' \
 	sh -c "sed -n '/^next up:/,\$p' '$tmp/out' | sed 1d | awk '{print \$1}' | tr '\n' ' ' | grep -qx 'WORK-005 WORK-002 '"
-check_true 'summary: recent changes name version, author and when' grep -Eq '^  WORK-001  in_progress  v2  bob +([0-9]+[smh] ago|just now)  old one$' "$tmp/out"
+check_true 'summary: recent changes name version, author and when' grep -Eq '^  WORK-001  in_progress  v2  bob +([0-9]+[smh] ago|just now) +old one$' "$tmp/out"
 for span in 1h 1d 1w; do
 	expect_run 0 "^changed in the last $span: 5\$" '' -- "$JERRY" summary --since $span
 done
@@ -102,7 +102,17 @@ $BOB heartbeat 2 --lease 1h >/dev/null                             # v5
 $BOB release 2 >/dev/null                                          # v6
 "$JERRY" claim 2 >/dev/null                                        # v7
 "$JERRY" done 2 >/dev/null                                         # v8
-expect_run 0 "^v1 +$TS  alice  created: \"old two\" \\(task, low, pending\\)\$" '' -- "$JERRY" history 2
+# For people the time is relative (the store's clock), the next column in
+# line whatever its width; --exact-time and --json give the exact time.
+AGO='(just now|[0-9]+[sm] ago)'
+expect_run 0 "^v1 +$AGO +alice  created: \"old two\" \\(task, low, pending\\)\$" '' -- "$JERRY" history 2
+check_true 'history: who starts in one column on every line' \
+	test "$(sed -E "s/^(v[0-9]+ +$AGO +)alice.*|^(v[0-9]+ +$AGO +)bob.*/\\1\\3/" "$tmp/out" | awk '{print length}' | sort -u | wc -l)" -eq 1
+cp "$tmp/out" "$tmp/history.txt"
+expect_run 0 "^v1    $TS  alice  created: \"old two\" \\(task, low, pending\\)\$" '' -- "$JERRY" history 2 --exact-time
+check_true 'history --exact-time: the same lines, the time exact' \
+	test "$(sed -E "s/^(v[0-9]+ +)$TS  /\\1/" "$tmp/out")" = "$(sed -E "s/^(v[0-9]+ +)$AGO +/\\1/" "$tmp/history.txt")"
+expect_run 0 "^v1 +$AGO +alice  created: " '' -- "$JERRY" history 2
 check_true 'history: 8 lines, v1..v8 once each, in order' \
 	test "$(awk '{print $1}' "$tmp/out" | tr '\n' ' ')" = 'v1 v2 v3 v4 v5 v6 v7 v8 '
 check_true 'history v2: title and priority, old -> new' \
@@ -214,7 +224,7 @@ if mount --bind "$tmp/.jerry" "$tmp/.jerry" 2>"$tmp/mount.err" &&
 	done
 	IFS=' '
 	expect_run 0 '^WORK-005  pending  new five$' '' -- "$JERRY" dep tree 5
-	expect_run 0 "^v8 +$TS  alice  " '' -- "$JERRY" history 2
+	expect_run 0 "^v8 +$AGO +alice  " '' -- "$JERRY" history 2
 	# Writes say why they cannot, and change nothing.
 	expect_run 6 '' '^jerry: the store is read-only' -- "$JERRY" claim 5
 	expect_run 6 '' '^jerry: the store is read-only' -- "$JERRY" claim --next

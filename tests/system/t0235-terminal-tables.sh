@@ -5,7 +5,8 @@
 #     title, the last column, takes the room the others leave;
 #   - piped, no row is padded past its text, none ends in a blank;
 #   - labels are shown; an empty result says so to a person at a terminal;
-#   - show's times are relative ("3m ago"); --json keeps exact ones.
+#   - show's times are relative ("3m ago"); --json and --exact-time keep
+#     exact ones.
 . "$(dirname "$0")/../lib.sh"
 jerry_init
 export LC_ALL=C.UTF-8
@@ -102,6 +103,12 @@ check_true 'show: the note is dated for people' grep -Eq '^  \[(just now|[0-9]+[
 check_true 'show: the claim says when its lease ends' grep -Eq '^claim: +dana, lease ends in [0-9]+m$' "$tmp/out"
 check_true 'show: no RFC 3339 time in the card' sh -c '! grep -Eq "[0-9]{4}-[0-9]{2}-[0-9]{2}T" "$1/out"' sh "$tmp"
 TEST_DESC='show --json' expect_run 0 '"created_at": "[0-9]{4}-[0-9]{2}-[0-9]{2}T' '' -- "$JERRY" show 2 --json
+# --exact-time: a person's way back to the exact stamps, in the same places.
+TS='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
+expect_run 0 "^created: +$TS by " '' -- "$JERRY" show 2 --exact-time
+check_true 'show --exact-time: the note and the lease exact too' \
+	sh -c "grep -Eq '^  \[$TS\] [^ ]+: a note\$' '$tmp/out' && grep -Eq '^claim: +dana, lease ends $TS\$' '$tmp/out'"
+check_true 'show --exact-time: nothing relative' sh -c '! grep -Eq "just now| ago|in [0-9]" "$1/out"' sh "$tmp"
 
 # ---- summary: each section a table ------------------------------------------------------
 "$JERRY" --as '山田太郎' claim 1 >/dev/null

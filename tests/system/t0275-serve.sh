@@ -78,6 +78,15 @@ check_status 'filtered by label' "$(http "$base/api/board?label=ui")" 200
 json_assert 'only the labelled item' "$tmp/body" "d['columns'][0]['total'] == 1"
 check_status 'search' "$(http "$base/api/board?q=second")" 200
 json_assert 'search finds one' "$tmp/body" "[i['id'] for i in d['columns'][0]['items']] == ['WORK-002']"
+# The type and assignee filters, on an item made a bug of carol's for a moment.
+"$JERRY" update 2 -t bug --assignee carol >/dev/null
+check_status 'filtered by type' "$(http "$base/api/board?type=bug")" 200
+json_assert 'only the bug' "$tmp/body" "[i['id'] for c in d['columns'] for i in c['items']] == ['WORK-002']"
+check_status 'filtered by assignee' "$(http "$base/api/board?assignee=carol")" 200
+json_assert "only carol's" "$tmp/body" "[i['id'] for c in d['columns'] for i in c['items']] == ['WORK-002']"
+check_status 'filtered by type and assignee' "$(http "$base/api/board?type=task&assignee=carol")" 200
+json_assert 'both must hold' "$tmp/body" "[i for c in d['columns'] for i in c['items']] == []"
+"$JERRY" update 2 -t task --assignee '' >/dev/null
 check_status 'ready' "$(http "$base/api/ready")" 200
 json_assert 'ready: the library order, not the waiting item' "$tmp/body" \
 	"[i['id'] for i in d['items']] == ['WORK-001', 'WORK-002']"
@@ -134,6 +143,9 @@ python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"]["messag
 json_assert 'the same message the CLI gives' "$tmp/conflict.json" \
 	"d['error']['code'] == 'conflict' and d['error']['message'] == open('$tmp/cli.msg').read().strip() and d['error']['current_version'] == 2"
 check_status 'block with a reason' "$(post -H "X-Jerry-Token: $tok" -d '{"if_version":2,"reason":"waiting for review"}' "$base/api/item/4/block")" 200
+check_status 'blocked, after the block' "$(http "$base/api/blocked")" 200
+json_assert 'blocked says why, as jerry blocked does; an item that only waits has no reason' "$tmp/body" \
+	"[(i['id'], i.get('reason', '-')) for i in d['items']] == [('WORK-003', '-'), ('WORK-004', 'waiting for review')]"
 check_status 'a note' "$(post -H "X-Jerry-Token: $tok" -d '{"if_version":3,"text":"a note from the page"}' "$base/api/item/4/note")" 200
 check_status 'edit title, labels, priority' "$(post -H "X-Jerry-Token: $tok" \
 	-d '{"if_version":4,"title":"renamed","add_labels":["x"],"remove_labels":["web"],"priority":"high"}' "$base/api/item/4/edit")" 200

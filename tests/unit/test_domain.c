@@ -796,6 +796,54 @@ static void test_time__parse_accepts_variants_and_refuses_garbage(void **state)
 	assert_int_equal(jerry_time_parse(&ms, NULL), JERRY_EINVALID);
 }
 
+/* jerry_time_ago: each unit from where it starts, both ways, then the date. */
+static void test_time__ago_for_people_relative_then_a_date(void **state)
+{
+	static const struct {
+		int64_t d;             /* now - then, ms */
+		const char *want;
+	} cases[] = {
+		{0, "just now"},
+		{999, "just now"},
+		{-999, "just now"},
+		{1000, "1s ago"},
+		{59999, "59s ago"},
+		{60000, "1m ago"},
+		{3599999, "59m ago"},
+		{3600000, "1h ago"},
+		{86399999, "23h ago"},
+		{86400000, "1d ago"},
+		{14LL * 86400000 - 1, "13d ago"},
+		{14LL * 86400000, "2w ago"},
+		{60LL * 86400000 - 1, "8w ago"},
+		{-1000, "in 1s"},
+		{-25 * 60000, "in 25m"},
+		{-3 * 86400000LL, "in 3d"},
+	};
+	int64_t now = 1767225601000LL; /* 2026-01-01T00:00:01Z */
+	char buf[40];
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		jerry_time_ago(buf, sizeof(buf), now - cases[i].d, now);
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("%lld ms: '%s', not '%s'", (long long)cases[i].d, buf, cases[i].want);
+	}
+	/* From 60 days, either way, the date of `then` (UTC). */
+	jerry_time_ago(buf, sizeof(buf), now - 60LL * 86400000, now);
+	assert_string_equal(buf, "2025-11-02");
+	jerry_time_ago(buf, sizeof(buf), now + 400LL * 86400000, now);
+	assert_string_equal(buf, "2027-02-05");
+	/* Times from a damaged file: far apart, no overflow. */
+	jerry_time_ago(buf, sizeof(buf), INT64_MIN, INT64_MAX);
+	assert_true(strlen(buf) > 0);
+	jerry_time_ago(buf, sizeof(buf), INT64_MAX, INT64_MIN);
+	assert_true(strlen(buf) > 0);
+	/* A short buffer is cut, never overrun. */
+	char tiny[4];
+	jerry_time_ago(tiny, sizeof(tiny), now - 3600000, now);
+	assert_string_equal(tiny, "1h ");
+}
+
 static void test_error__setter_returns_code_and_appends_errno(void **state)
 {
 	jerry_error err;
@@ -867,6 +915,7 @@ int main(void)
 		cmocka_unit_test(test_time__format_and_parse_round_trip_with_milliseconds),
 		cmocka_unit_test(test_time__format_matches_gmtime_in_utc),
 		cmocka_unit_test(test_time__parse_accepts_variants_and_refuses_garbage),
+		cmocka_unit_test(test_time__ago_for_people_relative_then_a_date),
 		cmocka_unit_test(test_error__setter_returns_code_and_appends_errno),
 		cmocka_unit_test(test_error__pass_hands_on_the_kept_failure),
 	};

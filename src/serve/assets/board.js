@@ -119,9 +119,11 @@ function renderList(d, waiting) {
   return el('div', { class: 'list' }, d.items.map((it, i) => el('div', {},
     waiting ? null : el('span', { class: 'who' }, (i + 1) + '. '),
     card(it, d.now),
-    waiting && it.waiting_on ? el('div', { class: 'waits' },
-      it.waiting_on.length ? 'waits on ' + it.waiting_on.map((w) => w.id + ' (' + w.status + ')').join(', ')
-        : (it.status === 'blocked' ? 'marked blocked' : '')) : null)),
+    // What it waits on and, marked blocked, why: the lines `jerry blocked` prints.
+    waiting && it.waiting_on && it.waiting_on.length ? el('div', { class: 'waits' },
+      'waits on ' + it.waiting_on.map((w) => w.id + ' (' + w.status + ')').join(', ')) : null,
+    waiting && it.status === 'blocked' ? el('div', { class: 'waits' },
+      'marked blocked' + (it.reason ? ': ' + it.reason : '')) : null)),
     d.total > d.items.length ? el('div', { class: 'more' }, (d.total - d.items.length) + ' more') : null);
 }
 
