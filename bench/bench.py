@@ -242,6 +242,12 @@ class Bench:
         self.env["NO_COLOR"] = "1"
         os.environ.pop("JERRY_SYNC", None)
 
+        if os.environ.get("BENCH_ONLY"):      # one group alone: BENCH_ONLY=sync_row
+            getattr(self, os.environ["BENCH_ONLY"])()
+            self.elapsed = time.time() - t_start
+            self.report()
+            return
+
         big = cfg["big"]
         stores, dbs = {}, {}
         for n in cfg["sizes"]:
@@ -487,6 +493,9 @@ class Bench:
         # 6. numbers spread over 1..10^9
         self.spread()
 
+        # 6b. jerry sync (issue 11): cost follows the change, not the store
+        self.sync_row()
+
         # 7. peak memory (ru_maxrss of the timed runs above)
         rss = [("list --json", big, list_big["rss_max_kb"], 64 * 1024),
                ("show ID", 10000, self.raw["show"]["jerry_show"]["rss_max_kb"], 4 * 1024),
@@ -529,6 +538,116 @@ class Bench:
                        "jerry list --json", r["jerry_list_json"], 1.25)
         self.rows[-1]["note"] = ("the whole first view through curl: median %.0f ms "
                                  "(issue 13: under a second)" % view["median_ms"])
+
+    def sync_row(self):
+        """jerry sync between two clones of a bare repository (issue 11):
+        each round the other clone changes 100 items and syncs, this clone
+        changes 100 others, then `jerry sync` here is timed (fetch, merge,
+        commit, push), at 10,000 and at 1,000 items.  Beside it git itself
+        doing the same in a repository of 10,000 small files: commit what
+        changed here, `git pull --rebase`, `git push`.  The changes are
+        untimed and made the ordinary way (`jerry update`, a file write)."""
+        rounds = 7 if self.mode == "quick" else 11
+        env = dict(self.env, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null",
+                   GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@localhost",
+                   GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@localhost")
+        CHANGED = 100
+
+        def sh(cmd, cwd=None):
+            r = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+            if r.returncode:
+                raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), r.returncode, r.stderr))
+            return r.stdout
+
+        def timed(cmds, cwd):
+            t = time.perf_counter_ns()
+            for c in cmds:
+                sh(c, cwd)
+            return time.perf_counter_ns() - t
+
+        def stats(ns):
+            ns = sorted(ns)
+            q = statistics.quantiles(ns, n=10, method="inclusive")
+            return {"median_ms": statistics.median(ns) / 1e6, "p10_ms": q[0] / 1e6,
+                    "p90_ms": q[8] / 1e6, "min_ms": ns[0] / 1e6, "max_ms": ns[-1] / 1e6,
+                    "runs": len(ns), "fails": 0}
+
+        def clones(top):
+            os.makedirs(top)
+            sh(["git", "init", "-q", "--bare", "-b", "main", "origin.git"], top)
+            for c in ("a", "b"):
+                sh(["git", "clone", "-q", "origin.git", c], top)
+            return [os.path.join(top, c) for c in ("a", "b")]
+
+        def jerry_sync(n):
+            a, b = clones(os.path.join(self.work, "sync%d" % n))
+            sa = self.build_store(n, os.path.join(a, ".jerry", "data"))
+            # The same items, built alike: b's first sync finds them equal.
+            sb = self.build_store(n, os.path.join(b, ".jerry", "data"))
+            sh(self.j(sa, "sync"), a)
+            sh(self.j(sb, "sync"), b)
+            ns, ins = [], []
+            for r in range(rounds + 1):
+                for k in range(CHANGED):
+                    sh(self.j(sa, "update", "WORK-%03d" % ((r * 2 * CHANGED + k) % n + 1),
+                              "--title", "round %d from a" % r), a)
+                sh(self.j(sa, "sync"), a)
+                for k in range(CHANGED):
+                    sh(self.j(sb, "update", "WORK-%03d" % (((r * 2 + 1) * CHANGED + k) % n + 1),
+                              "--title", "round %d from b" % r), b)
+                t = time.perf_counter_ns()
+                out = json.loads(sh(self.j(sb, "--json", "sync"), b))
+                if r:                      # the first round warms the caches
+                    ns.append(time.perf_counter_ns() - t)
+                    ins.append(out["incoming"])
+                if not out["pushed"]:
+                    raise RuntimeError("sync at %d items pushed nothing: %r" % (n, out))
+            chk = subprocess.run(self.j(sb, "check"), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, env=env)
+            self.checks["sync_%d" % n] = {"incoming": ins, "check_exit": chk.returncode}
+            return stats(ns)
+
+        def git_pull(n):
+            a, b = clones(os.path.join(self.work, "gitsync%d" % n))
+            for i in range(1, n + 1):
+                with open(os.path.join(a, "f%05d.json" % i), "w") as f:
+                    f.write(json.dumps(item(i), indent=2) + "\n")
+            sh(["git", "add", "-A"], a)
+            sh(["git", "commit", "-qm", "files"], a)
+            sh(["git", "push", "-q", "origin", "main"], a)
+            sh(["git", "pull", "-q"], b)
+
+            def change(d, first, r, who):
+                for i in range(first, first + CHANGED):
+                    with open(os.path.join(d, "f%05d.json" % i), "a") as f:
+                        f.write("round %d from %s\n" % (r, who))
+            ns = []
+            for r in range(rounds + 1):
+                change(a, r * 2 * CHANGED + 1, r, "a")
+                sh(["git", "commit", "-qam", "a"], a)
+                sh(["git", "pull", "-q", "--rebase"], a)
+                sh(["git", "push", "-q", "origin", "main"], a)
+                change(b, (r * 2 + 1) * CHANGED + 1, r, "b")
+                t = timed([["git", "commit", "-qam", "b"], ["git", "pull", "-q", "--rebase"],
+                           ["git", "push", "-q", "origin", "main"]], b)
+                if r:
+                    ns.append(t)
+            return stats(ns)
+
+        big = 10000
+        log("sync: %d items, %d changes a clone, %d rounds" % (big, CHANGED, rounds))
+        j10k = jerry_sync(big)
+        log("sync: git pull --rebase, %d files" % big)
+        g10k = git_pull(big)
+        log("sync: 1,000 items")
+        j1k = jerry_sync(1000)
+        self.raw["sync"] = {"jerry_sync_10k": j10k, "jerry_sync_1k": j1k, "git_pull_10k": g10k}
+        self.ratio_row("sync, 100 changes each side", big, j10k,
+                       "git commit + pull --rebase + push", g10k, None)
+        self.rows[-1]["note"] = ("the same 100 + 100 changes in 10,000 small files; "
+                                 "check exit %s" % self.checks["sync_%d" % big]["check_exit"])
+        self.ratio_row("sync at 10000 vs 1000", big, j10k, "jerry sync at 1,000", j1k, 1.5)
 
     def spread(self):
         """The same items as 1..N, renumbered over 1..10^9 (a merge, a hand

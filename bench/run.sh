@@ -6,6 +6,7 @@
 # baselines interleaved, prints the table and writes build/bench/latest.json
 # and build/bench/results-TIMESTAMP.json.  doc/PERFORMANCE.md explains it.
 # Environment: BENCH_OUT (default build/bench), BENCH_KEEP=1 keeps the stores.
+# BENCH_ONLY=METHOD runs one group of bench.py alone (BENCH_ONLY=sync_row).
 set -eu
 jerry=${1:-build/jerry}
 mode=${2:-quick}

@@ -58,6 +58,7 @@ list() {
 		nodejs cmd:node
 		npm cmd:npm
 		git cmd:git
+		faketime cmd:faketime
 		taskwarrior cmd:task
 		EOF
 		;;

@@ -350,6 +350,35 @@ int jr_index_rebuild_held(size_t *out_count, jerry_store *st, jerry_error *err)
 	return rc;
 }
 
+int jr_index_settle_history_held(jerry_store *st, jerry_error *err)
+{
+	int rc = lock_index(st, err);
+	if (!rc) {
+		rc = jr_history_settle_log(st, err);
+		unlock_index(st);
+	}
+	return rc;
+}
+
+int jr_index_drop_held(jerry_store *st, jerry_error *err)
+{
+	int rc = lock_index(st, err);
+	if (rc)
+		return rc;
+	rc = compact_locked(st, err);
+	if (rc == JERRY_ECORRUPT)
+		rc = rebuild_locked(NULL, st, err);
+	if ((!rc || rc == JERRY_EDURABLE) && jr_io_unlinkat(st->dirfd, "index.json", 0) < 0) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.json");
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot remove '%s'", path);
+	}
+	if (!rc || rc == JERRY_EDURABLE)
+		rc = jr_store_sync_dir(st, st->dirfd, st->dir, err);
+	unlock_index(st);
+	return rc;
+}
+
 int jr_index_ensure(jerry_store *st, jerry_error *err)
 {
 	uint64_t gen;

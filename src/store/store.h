@@ -240,6 +240,16 @@ int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err);
 int jr_index_ensure(jerry_store *st, jerry_error *err);
 /* jr_index_rebuild for a caller that holds every item lock already (sync.c). */
 int jr_index_rebuild_held(size_t *out_count, jerry_store *st, jerry_error *err);
+/*
+ * Also with every item lock held (sync.c): write the history entries
+ * index.log holds into their files, leaving the index as it is.  Or, before
+ * files are replaced behind the index: that, a fresh log (so no entry of
+ * the old one is written back later into a replaced file), and no
+ * index.json, which every reader rebuilds - so a kill before the caller's
+ * jr_index_rebuild_held leaves no stale index.
+ */
+int jr_index_settle_history_held(jerry_store *st, jerry_error *err);
+int jr_index_drop_held(jerry_store *st, jerry_error *err);
 
 /*
  * Between index.c (reading) and index_write.c (writing).  jr_ix_set puts

@@ -51,6 +51,7 @@ struct ctx {
 	char env_tree[PATH_MAX + 32];
 	char env_dir[PATH_MAX + 32];
 	jerry_sync_result *res;
+	int stale;                 /* index.json dropped: rebuild it */
 };
 
 static const char *const ident[] = {
@@ -563,11 +564,17 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	char *out = NULL;
 	/*
 	 * The history entries index.log holds go into their files first: the
-	 * snapshot must have them, and a file the merge rewrites (a renumbered
-	 * item's number, now the remote's) must not get them appended later.
+	 * snapshot must have them.  The index itself is left alone: a sync that
+	 * brings nothing in costs nothing there.
 	 */
-	if ((rc = jr_index_rebuild_held(NULL, c->st, err)))
+	if ((rc = jr_index_settle_history_held(c->st, err)))
 		return rc;
+	/* A sync killed after it dropped the index leaves it to this one. */
+	{
+		uint64_t gen;
+		off_t snap_size;
+		c->stale = jr_ix_snapshot_generation(c->st, &gen, &snap_size, NULL) == JERRY_ECORRUPT;
+	}
 	if ((rc = snapshot(tree, sizeof(tree), c, err)) ||
 	    (rc = ref_oid(last, sizeof(last), c, "refs/jerry/data", err)))
 		return rc;
@@ -615,7 +622,12 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 			   NULL, NULL, err)))
 		return rc;
 	int64_t high = 0;
-	if ((rc = highest_local(&high, c, err)) ||
+	/*
+	 * Files are about to be replaced behind the index (a renumbered item's
+	 * number becomes the remote's): the index goes until it is rebuilt.
+	 */
+	c->stale = 1;
+	if ((rc = jr_index_drop_held(c->st, err)) || (rc = highest_local(&high, c, err)) ||
 	    (rc = apply_remote(c, base, tree, rtree, &high, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
@@ -644,7 +656,34 @@ update:
 		if ((rc = git_env(c, args, NULL, err)))
 			return rc;
 	}
-	return jr_index_rebuild_held(NULL, c->st, err);
+	/* The index is rebuilt only when the merge wrote files behind it. */
+	return c->stale ? jr_index_rebuild_held(NULL, c->st, err) : 0;
+}
+
+/*
+ * No REMOTE named: origin, as git fetch and push take it.  A repository
+ * without one is told so, not left to ls-remote's "does not appear to be a
+ * git repository".
+ */
+static int default_remote(struct ctx *c, jerry_error *err)
+{
+	char *out = NULL;
+	int status;
+	int rc = jr_git(&status, &out, c->st, (const char *const[]){"remote", NULL}, NULL, err);
+	if (rc)
+		return rc;
+	int found = 0;
+	for (char *line = out; line && *line && !found;) {
+		size_t n = strcspn(line, "\n");
+		found = n == strlen(c->remote) && !strncmp(line, c->remote, n);
+		line = line[n] ? line + n + 1 : NULL;
+	}
+	free(out);
+	if (found)
+		return 0;
+	rc = jr_error(err, JERRY_ENOTFOUND, "no remote named '%s' to sync with", c->remote);
+	jr_error_hint(err, "name one: 'jerry sync REMOTE' ('git remote -v' lists them)");
+	return rc;
 }
 
 int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err)
@@ -665,6 +704,8 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 			   (const char *const[]){"rev-parse", "--absolute-git-dir", NULL}, NULL, NULL,
 			   err)) ||
 	    (rc = jr_store_writable(st, err)) || (rc = jr_store_tmpdir(st, err)))
+		goto out;
+	if (!(remote && *remote) && (rc = default_remote(&c, err)))
 		goto out;
 	snprintf(c.remote_ref, sizeof(c.remote_ref), "refs/jerry/remotes/%s/data", c.remote);
 	snprintf(c.env_index, sizeof(c.env_index), "GIT_INDEX_FILE=%s/tmp/sync-index", st->dir);
@@ -711,6 +752,15 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 				  (const char *const[]){"push", "-q", "--", c.remote, spec, NULL}, NULL,
 				  err))) {
 			c.res->pushed = 1;
+			/*
+			 * As git push moves a tracking ref, so the next sync finds it
+			 * current.  Failing that loses nothing: that sync fetches it.
+			 */
+			jerry_error scratch;
+			jerry_error_clear(&scratch);
+			(void)git_env(&c, (const char *const[]){"update-ref", "-m", "jerry sync: pushed",
+							  c.remote_ref, head, NULL},
+				      NULL, &scratch);
 			goto out;
 		}
 		/* Rejected because the remote moved meanwhile: fetch and merge again. */

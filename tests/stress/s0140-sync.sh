@@ -4,7 +4,9 @@
 # clone, and some syncs are killed with kill -9 at random moments.  Then a
 # few plain syncs must converge: both clones hold every acknowledged create
 # exactly once (renumbered where both took one number), the same items, and
-# `jerry check` is clean in both.
+# `jerry check` is clean in both.  Then a sync is killed at each of its
+# steps in turn (before each git command it runs), and plain syncs after
+# each kill must converge with nothing lost or doubled.
 . "$(dirname "$0")/../lib.sh"
 unset JERRY_DATA
 export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
@@ -88,4 +90,69 @@ check_true 'every acknowledged note of either clone, exactly once' cmp -s noted 
 (cd b && "$JERRY" show 1 --json) >b.show
 check_true 'the shared item is the same in both clones' \
 	cmp -s a/.jerry/data/items/WORK-001.json b/.jerry/data/items/WORK-001.json
+
+# kill -9 at every step: a git on PATH that counts the steps of a sync (a
+# step: a run of one git command - ls-remote, fetch, add, commit-tree,
+# cat-file ...) and kills the sync at the start of step N.  a creates and
+# notes and syncs, b notes; then b's sync is killed at step 1, the next
+# one at step 2, and so on: each starts again from what the last left, so
+# the one killed at step N has redone steps 1..N-1 over a kill.  It ends
+# when a sync finishes before its Nth step: every step has been a kill
+# point, and that last sync converged.  (Both clones do not create here: a
+# sync killed mid-renumbering is left to the renumbering's own tests.)
+mkdir killgit
+cat >killgit/git <<EOF
+#!/bin/sh
+read -r n last <"$tmp/kill.count"
+[ "\$3" != "\$last" ] && n=\$((n + 1))
+echo "\$n \$3" >"$tmp/kill.count"
+[ "\$n" -eq "\$KILL_AT" ] && [ "\$3" != "\$last" ] && { kill -9 "\$PPID"; exit 137; }
+exec $(command -v git) "\$@"
+EOF
+chmod +x killgit/git
+in_clone() { (cd "$1" && shift && "$@"); }
+: >acked.kill
+: >noted.kill
+for k in 1 2; do
+	in_clone a "$JERRY" create "kill-a-$k" >/dev/null && echo "kill-a-$k" >>acked.kill
+done
+in_clone a "$JERRY" note 1 "kill-a note" >/dev/null && echo "kill-a note" >>noted.kill
+in_clone a "$JERRY" sync >/dev/null
+in_clone b "$JERRY" note 1 "kill-b note" >/dev/null && echo "kill-b note" >>noted.kill
+n=0 steps=0
+while [ $n -lt 60 ]; do
+	n=$((n + 1))
+	echo 0 >kill.count
+	(cd b && PATH=$tmp/killgit:$PATH KILL_AT=$n exec "$JERRY" sync) >/dev/null 2>>b.kill.err
+	rc=$?
+	if [ "$rc" -ne 137 ]; then
+		read -r steps _ <kill.count
+		break
+	fi
+done
+failed_reruns=$rc
+for c in a b; do
+	in_clone "$c" "$JERRY" sync >/dev/null 2>>"$c.kill.err" || failed_reruns=$((failed_reruns + 1))
+done
+check_true "every step was a kill point ($((n - 1)) kills, the last sync took $steps steps)" \
+	test "$((n - 1))" -gt 15 -a "$steps" -lt "$n"
+check_true 'the sync after the last kill and the syncs after it succeeded' test "$failed_reruns" -eq 0
+for c in a b; do
+	(cd "$c" && "$JERRY" list --all --json) >"$c.kill.json"
+	python3 -c 'import json,sys; print("\n".join(sorted(i["title"] for i in json.load(open(sys.argv[1])) if i["title"].startswith("kill-"))))' \
+		"$c.kill.json" | LC_ALL=C sort >"$c.kill.titles"
+	LC_ALL=C sort acked.kill >acked.kill.sorted
+	check_true "$c: every create around the kills, exactly once" cmp -s "$c.kill.titles" acked.kill.sorted
+	(cd "$c" && "$JERRY" show 1 --json) >"$c.kill.show"
+	python3 -c 'import json,sys; print("\n".join(n["text"] for n in json.load(open(sys.argv[1]))["notes"] if n["text"].startswith("kill-")))' \
+		"$c.kill.show" | LC_ALL=C sort >"$c.kill.notes"
+	LC_ALL=C sort noted.kill >noted.kill.sorted
+	check_true "$c: every note around the kills, exactly once" cmp -s "$c.kill.notes" noted.kill.sorted
+	TEST_DESC="check is clean in $c after the kills" \
+		expect_run 0 ' 0 problems$' '' -- bash -c "cd $c && exec \"\$JERRY\" check"
+done
+check_true 'both clones hold the same items after the kills' \
+	diff -r a/.jerry/data/items b/.jerry/data/items
+check_true 'each item'"'"'s history has one creation' \
+	python3 -c 'import glob,json,sys; sys.exit(any(sum(json.loads(l).get("op") == "create" for l in open(f)) != 1 for f in glob.glob("b/.jerry/data/history/*.jsonl")))'
 test_done
