@@ -468,6 +468,33 @@ static int write_all(struct plan *p, jerry_error *err)
 	return rc;
 }
 
+/*
+ * --dry-run: which of the items found would really change.  Each is read
+ * whole (a summary has no description or notes) and the import applied to
+ * that copy, fields then links, as write_all() does; nothing is written.
+ */
+static int plan_unchanged(struct plan *p, jerry_error *err)
+{
+	int64_t now = p->port->now(p->port->ctx);
+	for (size_t i = 0; i < p->set->n; i++) {
+		jerry_item *it = NULL;
+		int fields = 0, links = 0, rc;
+		/* A create, or a link to an item not made yet: a change either way. */
+		if (!p->num[i] || !links_known(p, i))
+			continue;
+		if ((rc = p->port->get(p->port->ctx, &it, p->num[i], err)))
+			return rc;
+		if (take_fields(it, &p->set->recs[i], now, &fields) || put_links(it, p, i, &links)) {
+			jerry_item_free(it);
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		}
+		if (!fields && !links)
+			p->res->rows[i].action = "unchanged";
+		jerry_item_free(it);
+	}
+	return 0;
+}
+
 int jr_app_import(jerry_import_result **out, const jr_port *port, jr_import_set *set,
 		  int dry_run, jerry_error *err)
 {
@@ -543,7 +570,7 @@ int jr_app_import(jerry_import_result **out, const jr_port *port, jr_import_set 
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (!dry_run && (rc = write_all(&p, err)))
+	if ((rc = dry_run ? plan_unchanged(&p, err) : write_all(&p, err)))
 		goto out;
 	for (size_t i = 0; i < set->n; i++) {
 		const char *a = p.res->rows[i].action;

@@ -105,8 +105,9 @@ int cmd_import(struct cli *cli, const struct cli_args *args)
 				printf("    kept under ext or left out: %s\n", row->lost);
 		}
 		if (dry)
-			printf("dry run, nothing written: would create %zu, update %zu (from %s)\n",
-			       res->created, res->updated, res->format);
+			printf("dry run, nothing written: would create %zu, update %zu, "
+			       "leave %zu unchanged (from %s)\n",
+			       res->created, res->updated, res->unchanged, res->format);
 		else
 			printf("imported from %s: %zu created, %zu updated, %zu unchanged\n",
 			       res->format, res->created, res->updated, res->unchanged);

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 static int64_t port_now(void *ctx)
@@ -332,143 +331,51 @@ static int port_each(void *ctx, int (*fn)(void *arg, const jerry_item *item, jer
 }
 
 /*
- * Items a bulk create writes per pass: their temp files are open (and
- * flocked, so no sweep takes them) together, so a pass is bounded by the
- * open files a process may have (RLIMIT_NOFILE, 1024 by default).
+ * A bulk create, all or nothing under a crash (import_stage.c): every
+ * number and uid in one hold of the sequence lock; every item filled and
+ * written into a stage directory; one syncfs and the commit mark; then all
+ * of them published at once.  A constant number of syncs, whatever n.
  */
-#define BULK_CHUNK 768
-
-struct bulk {
-	jr_tmpfile tf[BULK_CHUNK];
-	jerry_item *it[BULK_CHUNK];
-	char *entry[BULK_CHUNK];
-	size_t elen[BULK_CHUNK];
-	size_t n, written, renamed;
-};
-
-/* A pass's size: half the open files left to this process, at most BULK_CHUNK. */
-static size_t bulk_chunk(void)
-{
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
-		return BULK_CHUNK;
-	size_t room = rl.rlim_cur > 128 ? (size_t)(rl.rlim_cur - 64) / 2 : 32;
-	return room < BULK_CHUNK ? room : BULK_CHUNK;
-}
-
-static void bulk_release(struct bulk *b)
-{
-	for (size_t i = b->renamed; i < b->written; i++)
-		jr_tmpfile_abort(&b->tf[i]);
-	for (size_t i = 0; i < b->n; i++) {
-		jerry_item_free(b->it[i]);
-		free(b->entry[i]);
-	}
-	memset(b->it, 0, sizeof(b->it));
-	memset(b->entry, 0, sizeof(b->entry));
-	b->n = b->written = b->renamed = 0;
-}
-
-/*
- * One pass of a bulk create, the items' locks held: each temp file written
- * without a sync, then one syncfs for all of them; the history entries
- * appended; every put (with its entry) in one write and one sync of
- * index.log; the renames; one sync of items/.  Then, as for one item, the
- * locks dropped and the oks logged.  Three syncs a pass, not three an item.
- */
-static int bulk_pass(jerry_store *st, struct bulk *b, jerry_error *err)
-{
-	int rc = 0;
-	for (size_t i = 0; i < b->n && !rc; i++) {
-		char rel[64];
-		size_t len;
-		jr_store_item_rel(rel, sizeof(rel), b->it[i]->num);
-		char *text = jr_codec_item_text(b->it[i], &len);
-		if (!text || !(b->entry[i] = jr_history_entry(NULL, b->it[i], &b->elen[i]))) {
-			free(text);
-			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-			break;
-		}
-		rc = jr_tmpfile_write_nosync(&b->tf[i], st, st->itemsfd, rel + 6, text, len, err);
-		free(text);
-		if (!rc)
-			b->written++;
-	}
-	if (!rc && st->sync && jr_io_syncfs(st->tmpfd) < 0)
-		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot sync '%s/tmp'", st->dir);
-	for (size_t i = 0; i < b->n && !rc; i++)
-		rc = jr_history_append(st, b->it[i]->num, b->entry[i], b->elen[i], err);
-	if (!rc)
-		rc = jr_index_put_many(st, (const jerry_item *const *)b->it,
-				       (const char *const *)b->entry, b->elen, b->n, err);
-	/* A failed rename leaves its put unconfirmed and the rest unwritten; readers settle them. */
-	for (size_t i = 0; i < b->n && !rc; i++)
-		if (!(rc = jr_tmpfile_commit(&b->tf[i], st, 1, err)))
-			b->renamed++;
-	for (size_t i = 0; i < b->n; i++)
-		jr_lock_drop(st->lock_items, (off_t)b->it[i]->num, 1);
-	if (b->renamed) {
-		int src = jr_store_sync_dir(st, st->itemsfd, "items", err);
-		if (!rc)
-			rc = src;
-	}
-	if (b->renamed) {
-		jerry_error ignored; /* the items are in place: a failed ok only leaves puts to settle */
-		(void)jr_index_confirm_many(st, (const jerry_item *const *)b->it, b->renamed, &ignored);
-	}
-	return rc;
-}
-
 static int port_create_many(void *ctx, int64_t *out_nums, size_t n,
 			    int (*fill)(jerry_item *item, void *arg, size_t i, jerry_error *err),
 			    void *arg, jerry_error *err)
 {
 	jerry_store *st = ctx;
 	uint64_t *uids = calloc(n ? n : 1, sizeof(*uids));
-	struct bulk *b = calloc(1, sizeof(*b));
+	jerry_item **items = calloc(n ? n : 1, sizeof(*items));
+	jr_stage sg = {.fd = -1};
 	int rc = 0;
-	if (!uids || !b) {
-		free(uids);
-		free(b);
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	if (!uids || !items) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
 	}
 	if ((rc = jr_store_writable(st, err)) || (rc = jr_index_ensure(st, err)) ||
-	    (rc = jr_seq_next_many(out_nums, uids, n, st, err)))
+	    (rc = jr_seq_next_many(out_nums, uids, n, st, err)) || (rc = jr_stage_open(&sg, st, err)))
 		goto out;
 	int64_t now = port_now(st);
-	size_t chunk = bulk_chunk();
-	for (size_t at = 0; at < n && !rc; at += chunk) {
-		size_t k = n - at < chunk ? n - at : chunk;
-		for (size_t i = 0; i < k && !rc; i++) {
-			jerry_item *it;
-			if ((rc = lock_item(st, out_nums[at + i], err)))
-				break;
-			if (!(it = b->it[b->n++] = jr_item_new())) {
-				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-				break;
-			}
-			it->num = out_nums[at + i];
-			jerry_id_format(it->id, sizeof(it->id), it->num);
-			it->uid = uids[at + i];
-			it->version = 1;
-			it->created_at = it->updated_at = now;
-			if ((rc = jr_set_str(&it->created_by, jr_store_instance(st))) ||
-			    (rc = jr_set_str(&it->updated_by, jr_store_instance(st))))
-				break;
-			rc = fill(it, arg, at + i, err);
-		}
-		if (rc) {
-			/* b->n counts the locks this pass took (a failed lock_item is not counted). */
-			for (size_t i = 0; i < b->n; i++)
-				jr_lock_drop(st->lock_items, (off_t)out_nums[at + i], 1);
+	for (size_t i = 0; i < n && !rc; i++) {
+		jerry_item *it = items[i] = jr_item_new();
+		if (!it) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 			break;
 		}
-		rc = bulk_pass(st, b, err);
-		bulk_release(b);
+		it->num = out_nums[i];
+		jerry_id_format(it->id, sizeof(it->id), it->num);
+		it->uid = uids[i];
+		it->version = 1;
+		it->created_at = it->updated_at = now;
+		if (!(rc = jr_set_str(&it->created_by, jr_store_instance(st))) &&
+		    !(rc = jr_set_str(&it->updated_by, jr_store_instance(st))) &&
+		    !(rc = fill(it, arg, i, err)))
+			rc = jr_stage_write(&sg, st, it, err);
 	}
+	if (!rc && !(rc = jr_stage_commit(&sg, st, err)))
+		rc = jr_stage_publish(st, sg.fd, items, n, err);
 out:
-	bulk_release(b);
-	free(b);
+	jr_stage_close(&sg, st, rc != 0);
+	for (size_t i = 0; items && i < n; i++)
+		jerry_item_free(items[i]);
+	free(items);
 	free(uids);
 	return rc;
 }

@@ -329,6 +329,8 @@ int jr_store_open(jerry_store **out, const jerry_open_opts *opts, jerry_error *e
 		jr_store_free(st);
 		return rc;
 	}
+	/* Before anything is read: a dead importer's items, all or none (import_stage.c). */
+	jr_stage_settle_all(st);
 	*out = st;
 	return 0;
 }

@@ -118,6 +118,30 @@ int jr_store_tmpdir(jerry_store *st, jerry_error *err);
  */
 int jr_tmp_dead(int dirfd, const char *name, int remove, int *removed);
 
+/*
+ * import_stage.c: a bulk create all or nothing under a crash.  The new
+ * items are written into tmp/import-PID-RAND/ (flocked while the importer
+ * lives), made durable by one syncfs and committed by a "commit" file in
+ * it; then published into items/.  jr_stage_close removes the directory,
+ * unless a failure came after the commit (failed): then the next process
+ * to open the store publishes the rest (jr_stage_settle_all).
+ */
+typedef struct jr_stage {
+	int fd;                    /* the stage directory, flocked; -1: none */
+	int committed;
+	char name[64];             /* under tmp/ */
+} jr_stage;
+
+int jr_stage_open(jr_stage *sg, jerry_store *st, jerry_error *err);
+int jr_stage_write(jr_stage *sg, jerry_store *st, const jerry_item *it, jerry_error *err);
+int jr_stage_commit(jr_stage *sg, jerry_store *st, jerry_error *err);
+/* Move items[0..n) (ascending numbers) from stagefd into items/, as store.h's (4). */
+int jr_stage_publish(jerry_store *st, int stagefd, jerry_item *const *items, size_t n,
+		     jerry_error *err);
+void jr_stage_close(jr_stage *sg, jerry_store *st, int failed);
+/* At open: settle the stage directories of dead importers (best effort, silent). */
+void jr_stage_settle_all(jerry_store *st);
+
 int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
 		     const char *buf, size_t len, jerry_error *err);
 /* The same, not synced: for sequences.json, a hint (seq.c). */

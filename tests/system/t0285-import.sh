@@ -63,9 +63,15 @@ expect_run 0 '^update  *WORK-004 ' '' -- "$J" import "$tmp/src2.jsonl"
 expect_run 0 '^WORK-004  a bug, renamed$' '' -- sh -c "'$J' show 4 | head -1"
 
 # --dry-run: what would happen, nothing written.
-sed 's/"title":"a task"/"title":"a task, renamed"/' "$tmp/src.jsonl" >"$tmp/src3.jsonl"
+sed 's/"title":"a task"/"title":"a task, renamed"/' "$tmp/src2.jsonl" >"$tmp/src3.jsonl"
 before=$(tree_sum "$D")
-expect_run 0 'dry run, nothing written' '' -- "$J" import --dry-run "$tmp/src3.jsonl"
+expect_run 0 '^dry run, nothing written: would create 0, update 1, leave 3 unchanged \(from jerry\)$' '' -- \
+	"$J" import --dry-run "$tmp/src3.jsonl"
+check_true '--dry-run: the changed item is update' grep -qE '^update +WORK-003 ' "$tmp/out"
+check_true '--dry-run: the others are unchanged' test "$(grep -cE '^unchanged +WORK-00[124] ' "$tmp/out")" = 3
+expect_run 0 '*' '' -- "$J" --json import --dry-run "$tmp/src3.jsonl"
+json_assert '--dry-run --json: unchanged counted apart' "$tmp/out" \
+	'd["dry_run"] and (d["created"], d["updated"], d["unchanged"]) == (0, 1, 3) and [i["action"] for i in d["items"]].count("unchanged") == 3'
 check_true '--dry-run writes nothing' test "$before" = "$(tree_sum "$D")"
 
 # ---- Taskwarrior: a real export by Debian's task ------------------------------------

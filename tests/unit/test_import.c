@@ -127,6 +127,46 @@ static void test_import__refusals_come_before_any_write_and_dry_run_writes_nothi
 	jr_import_set_release(&set);
 }
 
+static void test_import__dry_run_tells_unchanged_from_update(void **state)
+{
+	h_mem *m = *state;
+	jr_import_set set;
+	jerry_import_result *res = NULL;
+	jerry_error err;
+	three(&set);
+	assert_int_equal(jr_app_import(&res, &m->port, &set, 0, &err), 0);
+	jerry_import_result_free(res);
+	jr_import_set_release(&set);
+	int writes = m->mutates + m->creates;
+	/* the same file: every item would stay as it is */
+	three(&set);
+	assert_int_equal(jr_app_import(&res, &m->port, &set, 1, &err), 0);
+	assert_int_equal(res->created + res->updated, 0);
+	assert_int_equal(res->unchanged, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_string_equal(res->rows[i].action, "unchanged");
+	jerry_import_result_free(res);
+	jr_import_set_release(&set);
+	/* one title changed, one new item that bd-1 now depends on (a link only) */
+	three(&set);
+	assert_int_equal(jr_set_str(&set.recs[2].item->title, "first, renamed"), 0);
+	rec(&set, "bd-4", "new", JERRY_TYPE_TASK, NULL, NULL);
+	assert_non_null(set.recs[1].dep_refs = calloc(1, sizeof(char *)));
+	assert_non_null(set.recs[1].dep_refs[0] = strdup("bd-4"));
+	set.recs[1].ndeps = 1;
+	assert_int_equal(jr_app_import(&res, &m->port, &set, 1, &err), 0);
+	assert_string_equal(res->rows[0].action, "unchanged");
+	assert_string_equal(res->rows[1].action, "update");
+	assert_string_equal(res->rows[2].action, "update");
+	assert_string_equal(res->rows[3].action, "create");
+	assert_int_equal(res->created, 1);
+	assert_int_equal(res->updated, 2);
+	assert_int_equal(res->unchanged, 1);
+	assert_int_equal(m->mutates + m->creates, writes);
+	jerry_import_result_free(res);
+	jr_import_set_release(&set);
+}
+
 static void test_import_map__sources_in_jerrys_terms(void **state)
 {
 	jerry_status s;
@@ -173,6 +213,7 @@ int main(void)
 		T(test_import__creates_then_links_on_the_new_numbers_and_again_changes_nothing),
 		T(test_import__bad_links_are_reported_and_left_out),
 		T(test_import__refusals_come_before_any_write_and_dry_run_writes_nothing),
+		T(test_import__dry_run_tells_unchanged_from_update),
 		cmocka_unit_test(test_import_map__sources_in_jerrys_terms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
