@@ -344,8 +344,8 @@ static int stage_items(jerry_item ***out, size_t *out_n, jerry_store *st, const 
 	return 0;
 }
 
-/* One stage directory of tmp/: settle it if its importer is dead. */
-static void stage_settle(jerry_store *st, int tmpfd, const char *name)
+/* One stage directory of tmp/: settle it if its importer is dead (held: every item lock is ours). */
+static void stage_settle(jerry_store *st, int tmpfd, const char *name, int held)
 {
 	int fd = jr_io_openat(tmpfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (fd < 0)
@@ -363,7 +363,7 @@ static void stage_settle(jerry_store *st, int tmpfd, const char *name)
 	}
 	if (is_sync(name)) {
 		/* A merge past its commit point: every file of it goes in. */
-		if (jr_sync_stage_roll(st, fd) == 0)
+		if (jr_sync_stage_roll(st, fd, held) == 0)
 			stage_remove(st, tmpfd, name, fd, 0);
 		jr_io_close(fd);
 		return;
@@ -381,7 +381,7 @@ static void stage_settle(jerry_store *st, int tmpfd, const char *name)
 	jr_io_close(fd);
 }
 
-void jr_stage_settle_all(jerry_store *st)
+static void settle_all(jerry_store *st, int syncs_held)
 {
 	char (*names)[64] = NULL;
 	size_t n = 0, cap = 0;
@@ -396,7 +396,7 @@ void jr_stage_settle_all(jerry_store *st)
 	/* Names first, settled after: removing entries while reading tmp/ may skip some. */
 	while (jr_io_readdir(d, &de) == 0 && de) {
 		if ((strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) != 0 &&
-		     !is_sync(de->d_name)) ||
+		     !is_sync(de->d_name)) || (syncs_held && !is_sync(de->d_name)) ||
 		    strlen(de->d_name) >= sizeof(*names))
 			continue;
 		if (n == cap) {
@@ -410,7 +410,17 @@ void jr_stage_settle_all(jerry_store *st)
 		snprintf(names[n++], sizeof(*names), "%s", de->d_name);
 	}
 	for (size_t i = 0; i < n; i++)
-		stage_settle(st, dirfd(d), names[i]);
+		stage_settle(st, dirfd(d), names[i], syncs_held);
 	free(names);
 	(void)jr_io_closedir(d);
+}
+
+void jr_stage_settle_all(jerry_store *st)
+{
+	settle_all(st, 0);
+}
+
+void jr_stage_settle_syncs_held(jerry_store *st)
+{
+	settle_all(st, 1);
 }

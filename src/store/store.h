@@ -156,8 +156,14 @@ void jr_stage_settle_all(jerry_store *st);
 int jr_sync_stage_write(jr_stage *sg, jerry_store *st, const char *rel, const char *text,
 			size_t len, jerry_error *err);
 int jr_sync_stage_publish(jerry_store *st, int stagefd, jerry_error *err);
-/* Every item lock, the index dropped, the files published; JERRY_* on failure. */
-int jr_sync_stage_roll(jerry_store *st, int stagefd);
+/* Every item lock (unless held), the index dropped, the files published; JERRY_* on failure. */
+int jr_sync_stage_roll(jerry_store *st, int stagefd, int held);
+/*
+ * Roll forward the dead syncs' committed stages, every item lock held: a
+ * sync that opened the store before another one died must not merge over
+ * half of that one's publish.
+ */
+void jr_stage_settle_syncs_held(jerry_store *st);
 
 int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
 		     const char *buf, size_t len, jerry_error *err);

@@ -660,6 +660,8 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	 * snapshot must have them.  The index itself is left alone: a sync that
 	 * brings nothing in costs nothing there.
 	 */
+	/* Another sync that died past its commit point while this one waited: finish it first. */
+	jr_stage_settle_syncs_held(c->st);
 	if ((rc = jr_index_settle_history_held(c->st, err)))
 		return rc;
 	/* A sync killed after it dropped the index leaves it to this one. */

@@ -151,7 +151,7 @@ int jr_sync_stage_publish(jerry_store *st, int stagefd, jerry_error *err)
 	return rc;
 }
 
-int jr_sync_stage_roll(jerry_store *st, int stagefd)
+int jr_sync_stage_roll(jerry_store *st, int stagefd, int held)
 {
 	char path[PATH_MAX + 32];
 	jerry_error ignored;
@@ -159,11 +159,13 @@ int jr_sync_stage_roll(jerry_store *st, int stagefd)
 	if (rc)
 		return rc;
 	jr_store_path(path, sizeof(path), st, "locks/items.lock");
-	if ((rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, &ignored)))
+	if (!held &&
+	    (rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, &ignored)))
 		return rc;
 	/* As the sync did: the index goes before the files it describes are replaced. */
 	if (!(rc = jr_index_drop_held(st, &ignored)))
 		rc = jr_sync_stage_publish(st, stagefd, &ignored);
-	jr_lock_drop(st->lock_items, 1, 0);
+	if (!held)
+		jr_lock_drop(st->lock_items, 1, 0);
 	return rc;
 }
