@@ -18,6 +18,7 @@
 #include "store.h"
 #include "io.h"
 #include "lock.h"
+#include "../util/array.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -86,16 +87,8 @@ static int staged_names(char ***out, size_t *out_n, const jerry_store *st, int s
 		char *dot = strchr(de->d_name, '.');
 		if (de->d_name[0] == '.' || !dot || !dot[1])
 			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			char **grown = realloc(names, ncap * sizeof(*names));
-			if (!grown) {
-				rc = JERRY_ENOMEM;
-				break;
-			}
-			names = grown;
-			cap = ncap;
-		}
+		if ((rc = JR_ARRAY_GROW(names, n + 1, cap)))
+			break;
 		if (!(names[n] = strdup(de->d_name))) {
 			rc = JERRY_ENOMEM;
 			break;
