@@ -18,9 +18,12 @@
  *      refs/jerry/data moves to it; the index is rebuilt;
  *   4. push it, never forced: a remote that moved meanwhile rejects it and
  *      the round starts again (at most SYNC_ROUNDS times).
- * Nothing is pushed before it is merged.  A kill at any point leaves whole
- * files (each written by temp file and rename) and refs that git moved
- * atomically; the next sync starts from what is there and converges.
+ * Nothing is pushed before it is merged.  The merge's files are written all
+ * or nothing (staged, committed, then renamed in: sync_stage.c), before
+ * refs/jerry/data moves; a kill at any point leaves the files as they were
+ * or, once the process that next opens the store has rolled the stage
+ * forward, as the merge made them, and refs that git moved atomically; the
+ * next sync starts from what is there and converges.
  */
 #define _GNU_SOURCE
 #include "store.h"
@@ -58,7 +61,35 @@ struct ctx {
 	 * already moved; its renumberings are done and must not be done again.
 	 */
 	size_t round_first;
+	struct pending *pend;      /* the merge's writes, staged at its end */
+	size_t npend;
 };
+
+/* A file of the record as the merge leaves it: written all at once, or not at all. */
+struct pending {
+	char *path;
+	char *text;
+	size_t len;
+};
+
+static void pending_free(struct ctx *c)
+{
+	for (size_t i = 0; i < c->npend; i++) {
+		free(c->pend[i].path);
+		free(c->pend[i].text);
+	}
+	free(c->pend);
+	c->pend = NULL;
+	c->npend = 0;
+}
+
+static struct pending *find_pending(const struct ctx *c, const char *path)
+{
+	for (size_t i = 0; i < c->npend; i++)
+		if (!strcmp(c->pend[i].path, path))
+			return &c->pend[i];
+	return NULL;
+}
 
 static const char *const ident[] = {
 	"GIT_AUTHOR_NAME=jerry", "GIT_AUTHOR_EMAIL=jerry@localhost",
@@ -230,21 +261,61 @@ static int tree_blob(char *oid, size_t size, struct ctx *c, const char *treeish,
 	return 0;
 }
 
+/*
+ * path (items/NAME or history/NAME) is to hold text: kept until the whole
+ * merge is known, then staged and published at once (publish()).
+ */
 static int write_record(struct ctx *c, const char *path, const char *text, size_t len,
 			jerry_error *err)
 {
-	const char *slash = strchr(path, '/');
-	char dir[16];
-	if (!slash || (size_t)(slash - path) >= sizeof(dir))
-		return jr_error(err, JERRY_ECORRUPT, "'%s' is not a file of the record", path);
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (strcmp(dir, "items") && strcmp(dir, "history"))
-		return jr_error(err, JERRY_ECORRUPT, "'%s' is not a file of the record", path);
-	int fd = jr_io_openat(c->st->dirfd, dir, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
-		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s/%s'", c->st->dir, dir);
-	int rc = jr_store_replace(c->st, fd, slash + 1, text, len, err);
-	jr_io_close(fd);
+	struct pending *p = find_pending(c, path);
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	if (!p) {
+		struct pending *g = realloc(c->pend, (c->npend + 1) * sizeof(*g));
+		char *name = strdup(path);
+		if (!g || !name) {
+			if (g)
+				c->pend = g;
+			free(name);
+			free(copy);
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		}
+		c->pend = g;
+		p = &c->pend[c->npend++];
+		*p = (struct pending){ name, NULL, 0 };
+	}
+	free(p->text);
+	p->text = copy;
+	p->len = len;
+	return 0;
+}
+
+/*
+ * Every write of the merge, all or nothing: staged whole in a directory of
+ * its own, committed, then renamed over the files (sync_stage.c).  A kill
+ * before the commit point leaves the files as they were; after it, the next
+ * jerry process to open the store finishes the publishing.
+ */
+static int publish(struct ctx *c, jerry_error *err)
+{
+	jr_stage sg;
+	int rc;
+	if (!c->npend)
+		return 0;
+	if ((rc = jr_stage_open_as(&sg, c->st, JR_SYNC_STAGE_PREFIX, err)))
+		return rc;
+	for (size_t i = 0; i < c->npend && !rc; i++)
+		rc = jr_sync_stage_write(&sg, c->st, c->pend[i].path, c->pend[i].text, c->pend[i].len,
+					 err);
+	if (!rc && !(rc = jr_stage_commit(&sg, c->st, err)))
+		rc = jr_sync_stage_publish(c->st, sg.fd, err);
+	jr_stage_close(&sg, c->st, rc != 0);
+	if (!rc)
+		pending_free(c);
 	return rc;
 }
 
@@ -268,11 +339,22 @@ static int push_merged(jerry_sync_result *r, const jerry_merge_result *m)
 	return 0;
 }
 
-/* A file of the record as it is here; *out NULL (and 0) when there is none. */
+/*
+ * A file of the record as the merge has it so far (what it wrote, else the
+ * file); *out NULL (and 0) when there is none.
+ */
 static int read_record(char **out, size_t *len, struct ctx *c, const char *rel, jerry_error *err)
 {
+	const struct pending *p = find_pending(c, rel);
 	*out = NULL;
 	*len = 0;
+	if (p) {
+		if (!(*out = malloc(p->len + 1)))
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		memcpy(*out, p->text, p->len + 1);
+		*len = p->len;
+		return 0;
+	}
 	int fd = jr_io_openat(c->st->dirfd, rel, O_RDONLY, 0);
 	if (fd < 0)
 		return errno == ENOENT ? 0
@@ -284,6 +366,17 @@ static int read_record(char **out, size_t *len, struct ctx *c, const char *rel, 
 	if (r < 0)
 		return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s/%s'", c->st->dir, rel);
 	return 0;
+}
+
+/* This copy's item num as the merge has it so far. */
+static int read_item(jerry_item **out, struct ctx *c, int64_t num, jerry_error *err)
+{
+	char rel[64];
+	jr_store_item_rel(rel, sizeof(rel), num);
+	const struct pending *p = find_pending(c, rel);
+	if (!p)
+		return jr_store_read_item(out, c->st, num, err);
+	return jr_codec_parse_item(out, p->text, p->len, rel, num, err);
 }
 
 /*
@@ -300,7 +393,7 @@ static int renumber(struct ctx *c, int64_t num, int64_t to, jerry_error *err)
 	char *text = NULL, *hist = NULL, *entry = NULL;
 	size_t len, hlen = 0, elen = 0;
 	int rc;
-	if ((rc = jr_store_read_item(&it, c->st, num, err)))
+	if ((rc = read_item(&it, c, num, err)))
 		return rc;
 	jerry_id_format(from_id, sizeof(from_id), num);
 	jerry_id_format(to_id, sizeof(to_id), to);
@@ -429,7 +522,7 @@ static int follow_renumbers(struct ctx *c, const char *base, const struct change
 		int any = 0, ch = 0;
 		if (!num || !*ours[i].blob || (th && !strcmp(th->blob, ours[i].blob)))
 			continue;
-		if ((rc = jr_store_read_item(&it, c->st, num, err)) ||
+		if ((rc = read_item(&it, c, num, err)) ||
 		    (rc = tree_blob(bblob, sizeof(bblob), c, base, ours[i].path, err)) ||
 		    (rc = blob_text(&bt, &bl, c, bblob, err)) ||
 		    (bl && (rc = jr_codec_parse_item(&was, bt, bl, ours[i].path, 0, err))))
@@ -574,6 +667,8 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	 * snapshot must have them.  The index itself is left alone: a sync that
 	 * brings nothing in costs nothing there.
 	 */
+	/* Another sync that died past its commit point while this one waited: finish it first. */
+	jr_stage_settle_syncs_held(c->st);
 	if ((rc = jr_index_settle_history_held(c->st, err)))
 		return rc;
 	/* A sync killed after it dropped the index leaves it to this one. */
@@ -635,7 +730,7 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	 */
 	c->stale = 1;
 	if ((rc = jr_index_drop_held(c->st, err)) || (rc = highest_local(&high, c, err)) ||
-	    (rc = apply_remote(c, base, tree, rtree, &high, err)))
+	    (rc = apply_remote(c, base, tree, rtree, &high, err)) || (rc = publish(c, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
 	if ((rc = snapshot(tree, sizeof(tree), c, err)))
@@ -744,6 +839,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 		if ((rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err)))
 			goto out;
 		rc = merge_round(head, sizeof(head), &c, roid, err);
+		pending_free(&c); /* published, or nothing of it happened */
 		jr_lock_drop(st->lock_items, 1, 0);
 		if (rc)
 			goto out;
