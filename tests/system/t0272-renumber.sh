@@ -5,15 +5,8 @@
 # and follows them (a child's parent, a dependency, a mention in a note);
 # what the remote published means the remote's items and stays.
 . "$(dirname "$0")/../lib.sh"
-unset JERRY_DATA
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
-	GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
-git config --global init.defaultBranch main
+git_sandbox || exit 1
 
-mkdir bin
-printf '#!/bin/sh\ncd "$1" || exit 1\nshift\nexec "$@"\n' >bin/at
-chmod +x bin/at
-PATH=$tmp/bin:$PATH
 
 git init -q --bare origin.git
 for c in a b; do

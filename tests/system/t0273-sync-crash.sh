@@ -13,10 +13,7 @@
 # still under its parent), the same item files, `jerry check` is clean and
 # no stage directory is left.
 . "$(dirname "$0")/../lib.sh"
-unset JERRY_DATA
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
-	GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
-git config --global init.defaultBranch main
+git_sandbox || exit 1
 
 if ! command -v strace >/dev/null; then
 	test_fail 'strace' 'strace is needed for the kill points (make deps-test installs it)'
