@@ -7,7 +7,6 @@
 . "$(dirname "$0")/../lib.sh"
 git_sandbox || exit 1
 
-
 git init -q --bare origin.git
 for c in a b; do
 	git clone -q origin.git "$c" 2>/dev/null
