@@ -129,6 +129,17 @@ static int snapshot(char *tree, size_t size, struct ctx *c, jerry_error *err)
 {
 	int rc;
 	char *out = NULL;
+	/*
+	 * The private index's lock: only a sync holding every item lock runs
+	 * git on that index, and this one does, so one that is there was left
+	 * by a git killed with its sync.  Left alone, it would fail every sync
+	 * after ("Unable to create .../tmp/sync-index.lock: File exists").
+	 */
+	if ((rc = jr_store_tmpdir(c->st, err)))
+		return rc;
+	if (jr_io_unlinkat(c->st->tmpfd, "sync-index.lock", 0) < 0 && errno != ENOENT)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot remove '%s/tmp/sync-index.lock'",
+				    c->st->dir);
 	if ((rc = git_env(c, (const char *const[]){"add", "-A", "--", "items", "history", NULL}, NULL,
 			  err)) ||
 	    (rc = git_env(c, (const char *const[]){"write-tree", NULL}, &out, err)))
