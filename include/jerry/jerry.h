@@ -222,6 +222,8 @@ typedef struct jerry_item {
 	int64_t created_at, updated_at, completed_at;
 	char *created_by, *updated_by;
 	char *external_ref;           /* imported: the source's ID ("gh-12"); NULL */
+	int64_t *renumbered_from;     /* numbers a sync moved it from, sorted; NULL */
+	size_t nrenumbered_from;
 	int is_summary;               /* description and notes omitted   */
 	void *ext;                    /* unknown keys kept from the file; opaque */
 	void (*ext_free)(void *ext);  /* how to release ext                 */
@@ -729,9 +731,27 @@ char *jerry_history_json(const jerry_history_entry *entry, const char *id, int f
 int jerry_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
 		  size_t *ndependents, jerry_store *store, const char *id, jerry_error *err);
 /*
- * The item `id` as `jerry show --json` gives it: read from its file, with
- * "children" and "dependents" (jerry_related) as [{"id", "title",
- * "status"}].  *out is malloc'd text; flags as jerry_item_json.
+ * The items a sync renumbered away from `id` (their renumbered_from holds
+ * its number; ADR 0020), from the index, in ID order: `jerry show` of an
+ * old number names them beside the item that holds it now.  Free with
+ * jerry_item_array_free().
+ */
+int jerry_renumbered_from(jerry_item ***out, size_t *out_n, jerry_store *store, const char *id,
+			  jerry_error *err);
+/*
+ * `ref` as an item ID into buf: "uid:N" is the item whose uid is N (found
+ * in the index; JERRY_ENOTFOUND when none), anything else is parsed as an
+ * ID (jerry_id_parse).  buf holds at least 24 bytes.
+ */
+int jerry_id_resolve(char *buf, size_t size, jerry_store *store, const char *ref,
+		     jerry_error *err);
+/*
+ * The item `id` (or "uid:N", jerry_id_resolve) as `jerry show --json`
+ * gives it: read from its file, with "children" and "dependents"
+ * (jerry_related) as [{"id", "title", "status"}], and, when a sync
+ * renumbered other items away from its number, "renumbered_away" of the
+ * same shape (jerry_renumbered_from).  *out is malloc'd text; flags as
+ * jerry_item_json.
  */
 int jerry_show_json(char **out, jerry_store *store, const char *id, int flags, jerry_error *err);
 

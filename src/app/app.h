@@ -48,6 +48,10 @@ int jr_app_closable(jerry_item ***out, size_t *out_n, const jr_port *port, jerry
 /* related.c */
 int jr_app_related(jerry_item ***children, size_t *nchildren, jerry_item ***dependents,
 		   size_t *ndependents, const jr_port *port, int64_t num, jerry_error *err);
+/* See jerry_renumbered_from and jerry_id_resolve. */
+int jr_app_renumbered_from(jerry_item ***out, size_t *out_n, const jr_port *port, int64_t num,
+			   jerry_error *err);
+int jr_app_uid_find(int64_t *out_num, const jr_port *port, uint64_t uid, jerry_error *err);
 
 /* coord.c */
 int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,

@@ -1,7 +1,8 @@
 /*
  * related.c - the items around one item, from the index: its children (the
  * items whose parent it is) and its dependents (the items that depend on
- * it).  `jerry show` lists both.
+ * it).  `jerry show` lists both.  Also the items a sync renumbered away
+ * from a number, and the item of a uid (ADR 0020).
  */
 #include "app.h"
 #include "../domain/domain.h"
@@ -72,4 +73,53 @@ int jr_app_related(jerry_item ***children, size_t *nchildren, jerry_item ***depe
 	*dependents = d;
 	*ndependents = nd;
 	return 0;
+}
+
+/* Is num among the sorted numbers the item was renumbered from? */
+static int was_numbered(const jerry_item *it, int64_t num)
+{
+	for (size_t i = 0; i < it->nrenumbered_from; i++)
+		if (it->renumbered_from[i] == num)
+			return 1;
+	return 0;
+}
+
+int jr_app_renumbered_from(jerry_item ***out, size_t *out_n, const jr_port *port, int64_t num,
+			   jerry_error *err)
+{
+	jerry_item **all = NULL;
+	size_t n = 0, k = 0;
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = port->scan(port->ctx, &all, &n, err)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (was_numbered(all[i], num))
+			all[k++] = all[i];
+		else
+			jerry_item_free(all[i]);
+	}
+	*out = all;
+	*out_n = k;
+	return 0;
+}
+
+int jr_app_uid_find(int64_t *out_num, const jr_port *port, uint64_t uid, jerry_error *err)
+{
+	jerry_item **all = NULL;
+	size_t n = 0;
+	int rc;
+	*out_num = 0;
+	if ((rc = port->scan(port->ctx, &all, &n, err)))
+		return rc;
+	for (size_t i = 0; i < n && !*out_num; i++)
+		if (all[i]->uid == uid)
+			*out_num = all[i]->num;
+	jerry_item_array_free(all, n);
+	if (!*out_num) {
+		rc = jr_error(err, JERRY_ENOTFOUND, "no item has uid %llu", (unsigned long long)uid);
+		jr_error_hint(err, "'jerry list --all --json' shows every item's uid");
+	}
+	return rc;
 }

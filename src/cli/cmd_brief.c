@@ -392,6 +392,17 @@ static void put_changes(const jerry_history_entry *e)
 		printf(")");
 		return;
 	}
+	if (strcmp(e->op, "renumber") == 0) {
+		/* A sync moved it: "renumbered: WORK-042 → WORK-057". */
+		for (size_t i = 0; i < e->nfields; i++) {
+			const jerry_field_change *f = &e->fields[i];
+			size_t nf = f->from ? strlen(f->from) : 0, nt = f->to ? strlen(f->to) : 0;
+			if (strcmp(f->field, "id") == 0 && nf >= 2 && nt >= 2)
+				printf("renumbered: %.*s \xe2\x86\x92 %.*s", (int)(nf - 2), f->from + 1,
+				       (int)(nt - 2), f->to + 1);
+		}
+		return;
+	}
 	for (size_t i = 0; i < e->nfields; i++) {
 		const jerry_field_change *f = &e->fields[i];
 		printf("%s%s: ", i ? "; " : "", f->field);

@@ -1,6 +1,7 @@
 /*
- * cmd_show.c - `jerry show ID`: one item, read from its own file, with its
- * children and the items that depend on it, from the index.
+ * cmd_show.c - `jerry show ID` (or uid:N): one item, read from its own
+ * file, with its children and the items that depend on it, from the index;
+ * on stderr, the items a sync renumbered away from its number.
  */
 #include "cli.h"
 #include "output.h"
@@ -39,9 +40,10 @@ static int put_list(const struct cli *cli, const char *heading, jerry_item *cons
 int cmd_show(struct cli *cli, const struct cli_args *args)
 {
 	jerry_store *store = cli->store;
-	jerry_item *item = NULL, **kids = NULL, **deps = NULL;
-	size_t nkids = 0, ndeps = 0;
+	jerry_item *item = NULL, **kids = NULL, **deps = NULL, **away = NULL;
+	size_t nkids = 0, ndeps = 0, naway = 0;
 	jerry_error err;
+	char id[32];
 	int rc, status;
 
 	jerry_error_clear(&err);
@@ -50,15 +52,22 @@ int cmd_show(struct cli *cli, const struct cli_args *args)
 		rc = jerry_show_json(&text, store, args->pos[0], 0, &err);
 		return rc ? out_error(cli, rc, &err) : out_json_text(cli, text);
 	}
-	if ((rc = jerry_show(&item, store, args->pos[0], &err)) ||
-	    (rc = jerry_related(&kids, &nkids, &deps, &ndeps, store, args->pos[0], &err))) {
+	if ((rc = jerry_id_resolve(id, sizeof(id), store, args->pos[0], &err)) ||
+	    (rc = jerry_show(&item, store, id, &err)) ||
+	    (rc = jerry_related(&kids, &nkids, &deps, &ndeps, store, id, &err)) ||
+	    (rc = jerry_renumbered_from(&away, &naway, store, id, &err))) {
 		status = out_error(cli, rc, &err);
 	} else if (!(status = out_card(cli, item)) &&
 		   !(status = put_list(cli, "Children", kids, nkids))) {
 		status = put_list(cli, "Dependents", deps, ndeps);
 	}
+	/* An old number: the items that had it too (ADR 0020). */
+	for (size_t i = 0; !status && i < naway; i++)
+		fprintf(stderr, "note: %s was also the number of %s, which 'jerry sync' renumbered\n",
+			item->id, away[i]->id);
 	jerry_item_free(item);
 	jerry_item_array_free(kids, nkids);
 	jerry_item_array_free(deps, ndeps);
+	jerry_item_array_free(away, naway);
 	return status;
 }

@@ -103,6 +103,8 @@ int jr_notes_append(jerry_item *item, int64_t at_ms, const char *by, const char 
 
 /* Dependency set (sorted item numbers). */
 int jr_depends_add(jerry_item *item, int64_t num);
+/* A number a sync renumbered the item from (renumbered_from, sorted, once). */
+int jr_renumbered_add(jerry_item *item, int64_t num);
 int jr_depends_remove(jerry_item *item, int64_t num);
 
 /*
@@ -221,6 +223,18 @@ int jr_item_merge(jerry_item **out, unsigned *out_decided, const jerry_item *bas
 const char *jr_merge_field_name(unsigned bit);
 /* >0: a is the later side, <0: b is, 0: a tie (see above). */
 int jr_merge_side(const jerry_item *a, const jerry_item *b);
+/*
+ * This copy's item `it` after a sync renumbered this copy's item `from`
+ * to `to` (ADR 0020): what this copy wrote since base (base: the item at
+ * the last sync; NULL when it is new here) meant the moved item, so a
+ * parent or dependency on `from` that base did not have points at `to`,
+ * and a note base did not have gets " (now TO)" after each mention of
+ * FROM.  What base already had is left: the remote's item keeps `from`.
+ * (A note the mention would grow past JR_TEXT_MAX_BYTES is left.)
+ * *changed is 1 when it changed; 0, or JERRY_ENOMEM.
+ */
+int jr_item_follow_renumber(int *changed, jerry_item *it, const jerry_item *base, int64_t from,
+			    int64_t to);
 /* Whether two items are the same in every known field. */
 int jr_item_same(const jerry_item *a, const jerry_item *b);
 

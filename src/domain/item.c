@@ -342,22 +342,32 @@ int jr_labels_remove(jerry_item *item, const char *label)
 	return 0;
 }
 
-int jr_depends_add(jerry_item *item, int64_t num)
+/* num into the sorted numbers *v (*n of them, at most JR_DEPENDS_MAX), once. */
+static int numbers_add(int64_t **v, size_t *n, int64_t num)
 {
 	size_t pos = 0;
-	while (pos < item->ndepends && item->depends_on[pos] < num)
+	while (pos < *n && (*v)[pos] < num)
 		pos++;
-	if (pos < item->ndepends && item->depends_on[pos] == num)
+	if (pos < *n && (*v)[pos] == num)
 		return 0;
-	if (item->ndepends >= JR_DEPENDS_MAX)
+	if (*n >= JR_DEPENDS_MAX)
 		return JERRY_EINVALID;
-	if (jr_array_resize(&item->depends_on, item->ndepends + 1, sizeof(*item->depends_on)))
+	if (jr_array_resize(v, *n + 1, sizeof(**v)))
 		return JERRY_ENOMEM;
-	memmove(item->depends_on + pos + 1, item->depends_on + pos,
-		(item->ndepends - pos) * sizeof(*item->depends_on));
-	item->depends_on[pos] = num;
-	item->ndepends++;
+	memmove(*v + pos + 1, *v + pos, (*n - pos) * sizeof(**v));
+	(*v)[pos] = num;
+	(*n)++;
 	return 0;
+}
+
+int jr_renumbered_add(jerry_item *item, int64_t num)
+{
+	return numbers_add(&item->renumbered_from, &item->nrenumbered_from, num);
+}
+
+int jr_depends_add(jerry_item *item, int64_t num)
+{
+	return numbers_add(&item->depends_on, &item->ndepends, num);
 }
 
 int jr_depends_remove(jerry_item *item, int64_t num)
@@ -481,6 +491,7 @@ void jerry_item_free(jerry_item *it)
 	free(it->labels);
 	free(it->assignee);
 	free(it->depends_on);
+	free(it->renumbered_from);
 	jr_claim_clear(it);
 	for (size_t i = 0; i < it->nnotes; i++) {
 		free(it->notes[i].by);
@@ -527,6 +538,8 @@ jerry_item *jr_item_dup(const jerry_item *src)
 	it->nnotes = 0;
 	it->depends_on = NULL;
 	it->ndepends = 0;
+	it->renumbered_from = NULL;
+	it->nrenumbered_from = 0;
 	it->claim.by = it->claim.session = it->claim.token = NULL;
 	it->ext = NULL;
 	it->ext_free = NULL;
@@ -542,6 +555,9 @@ jerry_item *jr_item_dup(const jerry_item *src)
 			goto fail;
 	for (size_t i = 0; i < src->ndepends; i++)
 		if (jr_depends_add(it, src->depends_on[i]))
+			goto fail;
+	for (size_t i = 0; i < src->nrenumbered_from; i++)
+		if (jr_renumbered_add(it, src->renumbered_from[i]))
 			goto fail;
 	for (size_t i = 0; i < src->nnotes; i++)
 		if (jr_notes_append(it, src->notes[i].at_ms, src->notes[i].by, src->notes[i].text))

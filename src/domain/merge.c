@@ -64,8 +64,12 @@ int jr_item_same(const jerry_item *a, const jerry_item *b)
 	    str_cmp0(a->title, b->title) || str_cmp0(a->description, b->description) ||
 	    str_cmp0(a->assignee, b->assignee) || str_cmp0(a->created_by, b->created_by) ||
 	    str_cmp0(a->updated_by, b->updated_by) || !claim_same(&a->claim, &b->claim) ||
-	    a->nlabels != b->nlabels || a->ndepends != b->ndepends || a->nnotes != b->nnotes)
+	    a->nlabels != b->nlabels || a->ndepends != b->ndepends || a->nnotes != b->nnotes ||
+	    a->nrenumbered_from != b->nrenumbered_from)
 		return 0;
+	for (size_t i = 0; i < a->nrenumbered_from; i++)
+		if (a->renumbered_from[i] != b->renumbered_from[i])
+			return 0;
 	for (size_t i = 0; i < a->nlabels; i++)
 		if (strcmp(a->labels[i], b->labels[i]))
 			return 0;
@@ -441,6 +445,13 @@ int jr_item_merge(jerry_item **out, unsigned *out_decided, const jerry_item *bas
 	if ((rc = merge_labels(m, base, o, t)) || (rc = merge_depends(m, base, o, t)) ||
 	    (rc = merge_notes(m, o, t)))
 		goto fail;
+	/* Former numbers are only ever added: the union. */
+	for (size_t i = 0; i < o->nrenumbered_from; i++)
+		if ((rc = jr_renumbered_add(m, o->renumbered_from[i])))
+			goto fail;
+	for (size_t i = 0; i < t->nrenumbered_from; i++)
+		if ((rc = jr_renumbered_add(m, t->renumbered_from[i])))
+			goto fail;
 	if ((decided & JR_MERGE_TITLE) && (rc = keep_as_note(m, w_title ? o : t, "title",
 							  (w_title ? o : t)->title)))
 		goto fail;
@@ -465,4 +476,80 @@ fail:
 	if (rc == JERRY_EINVALID)
 		return jr_error(err, rc, "cannot merge '%s': the merged item is past a limit", o->id);
 	return jr_error(err, JERRY_ENOMEM, "out of memory");
+}
+
+/* ---- a renumbering's references (ADR 0020) ------------------------------ */
+
+static int note_in(const jerry_item *it, const jerry_note *n)
+{
+	for (size_t i = 0; it && i < it->nnotes; i++)
+		if (!note_cmp(&it->notes[i], n))
+			return 1;
+	return 0;
+}
+
+/*
+ * text with " (now TO)" after each mention of the ID `from` (a mention is
+ * the ID not followed by a digit); *out NULL when there is none.
+ */
+static int follow_mentions(char **out, const char *text, const char *from, const char *to)
+{
+	static const char now[] = " (now ";
+	size_t flen = strlen(from), tlen = strlen(to), n = 0, len = strlen(text);
+	*out = NULL;
+	for (const char *p = text; (p = strstr(p, from)); p += flen)
+		if (!(p[flen] >= '0' && p[flen] <= '9') && strncmp(p + flen, now, sizeof(now) - 1))
+			n++;
+	/* A note that would outgrow the limit keeps its text. */
+	if (!n || n > (JR_TEXT_MAX_BYTES - len) / (sizeof(now) + tlen))
+		return 0;
+	char *s = malloc(len + n * (sizeof(now) + tlen) + 1), *w = s;
+	if (!s)
+		return JERRY_ENOMEM;
+	for (const char *p = text, *q; (q = strstr(p, from)); p = q + flen) {
+		memcpy(w, p, (size_t)(q - p) + flen);
+		w += q - p + flen;
+		if (!(q[flen] >= '0' && q[flen] <= '9') && strncmp(q + flen, now, sizeof(now) - 1)) {
+			memcpy(w, now, sizeof(now) - 1);
+			memcpy(w + sizeof(now) - 1, to, tlen);
+			w += sizeof(now) - 1 + tlen;
+			*w++ = ')';
+		}
+		text = q + flen;
+	}
+	strcpy(w, text);
+	*out = s;
+	return 0;
+}
+
+int jr_item_follow_renumber(int *changed, jerry_item *it, const jerry_item *base, int64_t from,
+			    int64_t to)
+{
+	char from_id[24], to_id[24];
+	int rc;
+	*changed = 0;
+	if (it->parent == from && !(base && base->parent == from)) {
+		it->parent = to;
+		*changed = 1;
+	}
+	if (depends_has(it, from) && !(base && depends_has(base, from))) {
+		if ((rc = jr_depends_remove(it, from)) || (rc = jr_depends_add(it, to)))
+			return rc;
+		*changed = 1;
+	}
+	jerry_id_format(from_id, sizeof(from_id), from);
+	jerry_id_format(to_id, sizeof(to_id), to);
+	for (size_t i = 0; i < it->nnotes; i++) {
+		char *s = NULL;
+		if (note_in(base, &it->notes[i]))
+			continue;
+		if ((rc = follow_mentions(&s, it->notes[i].text, from_id, to_id)))
+			return rc;
+		if (s) {
+			free(it->notes[i].text);
+			it->notes[i].text = s;
+			*changed = 1;
+		}
+	}
+	return 0;
 }

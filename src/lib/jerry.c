@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- the store itself: store/store.c -------------------------------------------- */
 
@@ -94,20 +95,24 @@ char *jerry_waiting_json(const jerry_waiting *waiting, int flags)
 	return jr_view_waiting_json(waiting, flags);
 }
 
-int jerry_show_json(char **out, jerry_store *store, const char *id, int flags, jerry_error *err)
+int jerry_show_json(char **out, jerry_store *store, const char *ref, int flags, jerry_error *err)
 {
-	jerry_item *item = NULL, **kids = NULL, **deps = NULL;
-	size_t nkids = 0, ndeps = 0;
+	jerry_item *item = NULL, **kids = NULL, **deps = NULL, **away = NULL;
+	size_t nkids = 0, ndeps = 0, naway = 0;
+	char id[32];
 	int rc;
 
 	*out = NULL;
-	if (!(rc = jerry_show(&item, store, id, err)) &&
+	if (!(rc = jerry_id_resolve(id, sizeof(id), store, ref, err)) &&
+	    !(rc = jerry_show(&item, store, id, err)) &&
 	    !(rc = jerry_related(&kids, &nkids, &deps, &ndeps, store, id, err)) &&
-	    !(*out = jr_view_related_json(item, flags, kids, nkids, deps, ndeps)))
+	    !(rc = jerry_renumbered_from(&away, &naway, store, id, err)) &&
+	    !(*out = jr_view_related_json(item, flags, kids, nkids, deps, ndeps, away, naway)))
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 	jerry_item_free(item);
 	jerry_item_array_free(kids, nkids);
 	jerry_item_array_free(deps, ndeps);
+	jerry_item_array_free(away, naway);
 	return rc;
 }
 
@@ -260,6 +265,38 @@ int jerry_related(jerry_item ***children, size_t *nchildren, jerry_item ***depen
 		return rc;
 	return jr_app_related(children, nchildren, dependents, ndependents,
 			      jr_store_port(store), num, err);
+}
+
+int jerry_renumbered_from(jerry_item ***out, size_t *out_n, jerry_store *store, const char *id,
+			  jerry_error *err)
+{
+	int64_t num;
+	int rc;
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = jerry_id_parse(&num, id, err)))
+		return rc;
+	return jr_app_renumbered_from(out, out_n, jr_store_port(store), num, err);
+}
+
+int jerry_id_resolve(char *buf, size_t size, jerry_store *store, const char *ref,
+		     jerry_error *err)
+{
+	int64_t num = 0;
+	int rc;
+	if (!strncmp(ref, "uid:", 4)) {
+		char *end = NULL;
+		errno = 0;
+		unsigned long long uid = strtoull(ref + 4, &end, 10);
+		if (ref[4] < '0' || ref[4] > '9' || *end || errno || !uid)
+			return jr_error(err, JERRY_EINVALID, "'%s' is not a uid: uid:NUMBER", ref);
+		rc = jr_app_uid_find(&num, jr_store_port(store), (uint64_t)uid, err);
+	} else {
+		rc = jerry_id_parse(&num, ref, err);
+	}
+	if (!rc)
+		jerry_id_format(buf, size, num);
+	return rc;
 }
 
 /* ---- records and integrity: app/inspect.c -------------------------------------- */

@@ -124,6 +124,8 @@ static json_t *encode_value(const struct jr_field *f, const void *base, const je
 		return id_or_null(*CMEMBER(int64_t, base, f));
 	case JR_K_refs:
 		return encode_array(it->ndepends, one_ref, *CMEMBER(int64_t *, base, f));
+	case JR_K_former:
+		return encode_array(it->nrenumbered_from, one_ref, *CMEMBER(int64_t *, base, f));
 	case JR_K_claim: {
 		const jerry_claim *cl = CMEMBER(jerry_claim, base, f);
 		if (!cl->by)
@@ -150,8 +152,9 @@ static json_t *encode_object(const struct jr_field *fields, size_t n, const void
 		const struct jr_field *f = &fields[i];
 		if (!shown(f, mode))
 			continue;
-		/* schema.h: only a string is JR_F_OPTKEY */
-		if ((f->flags & JR_F_OPTKEY) && !*CMEMBER(char *, base, f))
+		/* schema.h: a JR_F_OPTKEY field is a string or an array of former numbers */
+		if ((f->flags & JR_F_OPTKEY) &&
+		    (f->kind == JR_K_former ? !it->nrenumbered_from : !*CMEMBER(char *, base, f)))
 			continue;
 		put(o, f->key, encode_value(f, base, it, mode), &bad);
 	}
@@ -311,7 +314,9 @@ static int get_labels(struct dec *d, const char *key, json_t *labels)
 	return 0;
 }
 
-static int get_refs(struct dec *d, const char *key, json_t *deps)
+/* An array of item IDs (depends_on, renumbered_from), each given to add. */
+static int get_refs(struct dec *d, const char *key, json_t *deps,
+		    int (*add)(jerry_item *, int64_t))
 {
 	size_t i;
 	json_t *dv;
@@ -324,7 +329,7 @@ static int get_refs(struct dec *d, const char *key, json_t *deps)
 		int64_t n;
 		if ((rc = get_id(d, key, dv, &n)))
 			return rc;
-		if (n > 0 && (rc = jr_depends_add(d->it, n)))
+		if (n > 0 && (rc = add(d->it, n)))
 			return rc;
 	}
 	return 0;
@@ -399,7 +404,9 @@ static int decode_value(struct dec *d, const struct jr_field *f, json_t *v, void
 	case JR_K_ref:
 		return get_id(d, f->key, v, MEMBER(int64_t, base, f));
 	case JR_K_refs:
-		return get_refs(d, f->key, v);
+		return get_refs(d, f->key, v, jr_depends_add);
+	case JR_K_former:
+		return get_refs(d, f->key, v, jr_renumbered_add);
 	case JR_K_claim:
 		return get_claim(d, f->key, v, MEMBER(jerry_claim, base, f));
 	case JR_K_notes:

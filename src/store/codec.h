@@ -36,7 +36,8 @@ char *jr_codec_ready_item_json(const jerry_item *item, int flags);
 char *jr_codec_dep_tree_json(const jerry_dep_node *nodes, size_t n, int flags);
 /* view_json.c: see jerry_show_json and jerry_waiting_json. */
 char *jr_view_related_json(const jerry_item *item, int flags, jerry_item *const *kids,
-			   size_t nkids, jerry_item *const *deps, size_t ndeps);
+			   size_t nkids, jerry_item *const *deps, size_t ndeps,
+			   jerry_item *const *away, size_t naway);
 char *jr_view_waiting_json(const jerry_waiting *w, int flags);
 /* One note: {"at", "by", "text"}.  NULL when out of memory. */
 json_t *jr_codec_note(const jerry_note *note);

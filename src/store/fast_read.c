@@ -556,6 +556,19 @@ static int rd_refs(struct cur *c, jerry_item *it, int64_t **nums, unsigned flags
 	return list(c, it, depend);
 }
 
+/* jr_renumbered_add, which keeps them sorted and unique. */
+static int former(struct cur *c, jerry_item *it)
+{
+	int64_t n;
+	return id_num(c, &n) || jr_renumbered_add(it, n) ? -1 : 0;
+}
+
+static int rd_former(struct cur *c, jerry_item *it, int64_t **nums, unsigned flags)
+{
+	(void)nums, (void)flags;
+	return list(c, it, former);
+}
+
 static int rd_time(struct cur *c, jerry_item *it, int64_t *ms, unsigned flags)
 {
 	(void)it;

@@ -293,15 +293,28 @@ static void wr_ref(struct jr_sb *sb, int file, const jerry_item *it, const int64
 	put_id(sb, *num);
 }
 
+/* An array of n item IDs. */
+static void put_ids(struct jr_sb *sb, int file, const int64_t *nums, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		put_sep(sb, file, i);
+		put_id(sb, nums[i]);
+	}
+	put_end(sb, file, n);
+}
+
 static void wr_refs(struct jr_sb *sb, int file, const jerry_item *it, int64_t *const *nums,
 		    unsigned flags, int *bad)
 {
 	(void)flags, (void)bad;
-	for (size_t i = 0; i < it->ndepends; i++) {
-		put_sep(sb, file, i);
-		put_id(sb, (*nums)[i]);
-	}
-	put_end(sb, file, it->ndepends);
+	put_ids(sb, file, *nums, it->ndepends);
+}
+
+static void wr_former(struct jr_sb *sb, int file, const jerry_item *it, int64_t *const *nums,
+		      unsigned flags, int *bad)
+{
+	(void)flags, (void)bad;
+	put_ids(sb, file, *nums, it->nrenumbered_from);
 }
 
 static void wr_time(struct jr_sb *sb, int file, const jerry_item *it, const int64_t *ms,
@@ -317,8 +330,9 @@ static void wr_time(struct jr_sb *sb, int file, const jerry_item *it, const int6
  */
 #define SHOWN(file, flags) (!((flags) & JR_F_DETAIL) || (file))
 static int set_text(char *const *s) { return *s != NULL; }
+static int set_nums(int64_t *const *v) { return *v != NULL; }
 static int set_always(const void *v) { (void)v; return 1; }
-#define IS_SET(m) _Generic((m), char *: set_text, default: set_always)(&(m))
+#define IS_SET(m) _Generic((m), char *: set_text, int64_t *: set_nums, default: set_always)(&(m))
 
 /*
  * One field of a list: its key, after "{" for the first and "," for the

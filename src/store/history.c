@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,13 +155,19 @@ static int open_history(int *out, jerry_store *st, int64_t num, int create, jerr
 
 char *jr_history_entry(const jerry_item *old, const jerry_item *cur, size_t *out_len)
 {
+	return jr_history_entry_op(old, cur, old ? "update" : "create", out_len);
+}
+
+char *jr_history_entry_op(const jerry_item *old, const jerry_item *cur, const char *op,
+			  size_t *out_len)
+{
 	char at[40];
 	json_t *changes = old ? diff(old, cur) : jr_codec_encode(cur, 1);
 	if (!changes)
 		return NULL;
 	jerry_time_format(at, sizeof(at), cur->updated_at);
 	json_t *entry = json_pack("{s:I,s:s,s:s*,s:s,s:o}", "version", (json_int_t)cur->version,
-				  "at", at, "by", cur->updated_by, "op", old ? "update" : "create",
+				  "at", at, "by", cur->updated_by, "op", op,
 				  "changes", changes);
 	char *line = entry ? json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(entry);
@@ -489,8 +496,53 @@ static int take_fields(jerry_history_entry *e, json_t *c)
 	return oom ? -1 : 0;
 }
 
-/* One entry line into slot[version] (the last one written wins); 0, or -1 on ENOMEM. */
-static int take(jerry_history_entry *slot, int64_t max_version, const char *line, size_t len)
+/*
+ * The versions whose entries all stand: a merge kept two clones' entries of
+ * one version and wrote a line {"both_sides":V} (mergefile.c).
+ */
+struct both {
+	long long *v;
+	size_t n, cap;
+};
+
+static int is_both(const struct both *b, long long version)
+{
+	for (size_t i = 0; b && i < b->n; i++)
+		if (b->v[i] == version)
+			return 1;
+	return 0;
+}
+
+/* A {"both_sides":V} line into b; 0, or -1 on ENOMEM. */
+static int take_both(struct both *b, const char *line, size_t len)
+{
+	static const char head[] = "{\"both_sides\":";
+	long long v = 0;
+	size_t i = sizeof(head) - 1;
+	if (len <= i || memcmp(line, head, i) != 0)
+		return 0;
+	for (; i < len && line[i] >= '0' && line[i] <= '9' && v < LLONG_MAX / 10 - 9; i++)
+		v = v * 10 + (line[i] - '0');
+	if (i + 1 != len || line[i] != '}' || v < 1 || is_both(b, v))
+		return 0;
+	if (JR_ARRAY_GROW(b->v, b->n + 1, b->cap))
+		return -1;
+	b->v[b->n++] = v;
+	return 0;
+}
+
+/* The entries of a version whose entries all stand, after the first. */
+struct more {
+	jerry_history_entry *e;
+	size_t n, cap;
+};
+
+/*
+ * One entry line into slot[version] (the last one written wins), or, for a
+ * version of b whose slot is taken, into more; 0, or -1 on ENOMEM.
+ */
+static int take(jerry_history_entry *slot, int64_t max_version, const char *line, size_t len,
+		const struct both *b, struct more *more)
 {
 	json_t *o = json_loadb(line, len, 0, NULL);
 	json_t *v = json_object_get(o, "version");
@@ -500,6 +552,14 @@ static int take(jerry_history_entry *slot, int64_t max_version, const char *line
 		return 0; /* torn, foreign, or a version that never became current */
 	}
 	jerry_history_entry *e = &slot[json_integer_value(v)];
+	if (e->op && is_both(b, json_integer_value(v))) {
+		if (!more || JR_ARRAY_GROW(more->e, more->n + 1, more->cap)) {
+			json_decref(o);
+			return more ? -1 : 0;
+		}
+		e = &more->e[more->n++];
+		memset(e, 0, sizeof(*e));
+	}
 	jr_history_entry_clear(e);
 	e->version = json_integer_value(v);
 	if (json_is_string(at))
@@ -543,7 +603,9 @@ static int log_rec(void *arg, const jr_ixlog_rec *rec)
 
 /*
  * item's entries: its history file, then the log's records for it (p, np,
- * in log order), the last one written for a version winning.
+ * in log order), the last one written for a version winning - except where
+ * a merge kept two clones' entries of a version (a {"both_sides":V} line):
+ * those all stand, in the file's order.
  */
 static int load_entries(jerry_history_entry **out, size_t *out_n, jerry_store *st,
 			const jerry_item *item, const struct pending *p, size_t np, jerry_error *err)
@@ -565,27 +627,48 @@ static int load_entries(jerry_history_entry **out, size_t *out_n, jerry_store *s
 		jr_io_close(fd);
 	/* slot[v] is the last entry written for version v: the file's, then the log's. */
 	size_t cap = (size_t)item->version + 1;
-	jerry_history_entry *slot = calloc(cap, sizeof(*slot));
+	jerry_history_entry *slot = calloc(cap, sizeof(*slot)), *all = NULL;
+	struct both b = { NULL, 0, 0 };
+	struct more more = { NULL, 0, 0 };
 	rc = slot ? 0 : -1;
 	for (char *line = buf; !rc && line && line < buf + len;) {
 		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
 		if (!nl)
-			break; /* a torn last line: its change was never acknowledged */
-		rc = take(slot, item->version, line, (size_t)(nl - line));
+			break;
+		rc = take_both(&b, line, (size_t)(nl - line));
 		line = nl + 1;
 	}
+	for (char *line = buf; !rc && line && line < buf + len;) {
+		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!nl)
+			break; /* a torn last line: its change was never acknowledged */
+		rc = take(slot, item->version, line, (size_t)(nl - line), &b, &more);
+		line = nl + 1;
+	}
+	/* The log's entries are this copy's own: a merged version has them in the file. */
 	for (size_t i = 0; !rc && i < np; i++)
-		rc = take(slot, item->version, p[i].entry, p[i].len);
+		if (!is_both(&b, entry_version(&p[i])))
+			rc = take(slot, item->version, p[i].entry, p[i].len, NULL, NULL);
 	free(buf);
+	free(b.v);
+	if (!rc && !(all = calloc(cap + more.n, sizeof(*all))))
+		rc = -1;
 	if (rc) {
 		jerry_history_free(slot, slot ? cap : 0);
+		jerry_history_free(more.e, more.n);
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
 	size_t k = 0;
-	for (size_t v = 1; v < cap; v++)
+	for (size_t v = 1; v < cap; v++) {
 		if (slot[v].op)
-			slot[k++] = slot[v];
-	*out = slot;
+			all[k++] = slot[v];
+		for (size_t i = 0; i < more.n; i++)
+			if (more.e[i].version == (int64_t)v)
+				all[k++] = more.e[i];
+	}
+	free(slot);
+	free(more.e);
+	*out = all;
 	*out_n = k;
 	return 0;
 }

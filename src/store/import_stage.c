@@ -16,6 +16,10 @@
  * an item whose put or history entry is already logged writes the same
  * records again, which readers take as one (FORMAT.md).  doc/FORMAT.md,
  * "Import stage directories", is the contract; ADR 0021 the decision.
+ *
+ * jerry sync's merge stages its files the same way (tmp/sync-stage-PID-RAND/,
+ * sync_stage.c): opened, committed, removed and settled here; what it
+ * publishes, and how, is its own.
  */
 #define _GNU_SOURCE
 #include "store.h"
@@ -38,13 +42,24 @@
 #define STAGE_PREFIX "import-"
 #define STAGE_COMMIT "commit"
 
+/* A stage of jerry sync's (sync_stage.c), not an import's. */
+static int is_sync(const char *name)
+{
+	return !strncmp(name, JR_SYNC_STAGE_PREFIX, strlen(JR_SYNC_STAGE_PREFIX));
+}
+
 static int stage_error(jerry_error *err, int e, const char *verb, const jerry_store *st,
 		       const char *name, const char *file)
 {
 	jr_error_sys(err, JERRY_ESTORAGE, e, "cannot %s '%s/tmp/%s%s%s'", verb, st->dir, name,
 		     file ? "/" : "", file ? file : "");
-	jr_error_hint(err, e == ENOSPC ? "free some disk space and retry; nothing was imported"
-				       : "nothing was imported");
+	if (is_sync(name))
+		jr_error_hint(err, e == ENOSPC ? "free some disk space and run 'jerry sync' again; "
+						 "nothing was merged"
+					       : "nothing was merged; run 'jerry sync' again");
+	else
+		jr_error_hint(err, e == ENOSPC ? "free some disk space and retry; nothing was imported"
+					       : "nothing was imported");
 	return JERRY_ESTORAGE;
 }
 
@@ -59,6 +74,11 @@ static int still_named(int tmpfd, const char *name, int fd)
 
 int jr_stage_open(jr_stage *sg, jerry_store *st, jerry_error *err)
 {
+	return jr_stage_open_as(sg, st, STAGE_PREFIX, err);
+}
+
+int jr_stage_open_as(jr_stage *sg, jerry_store *st, const char *prefix, jerry_error *err)
+{
 	int rc;
 	sg->fd = -1;
 	sg->committed = 0;
@@ -68,7 +88,7 @@ int jr_stage_open(jr_stage *sg, jerry_store *st, jerry_error *err)
 		uint32_t rnd = 0;
 		if (jr_io_getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
 			rnd = (uint32_t)(uintptr_t)sg ^ (uint32_t)getpid() ^ (uint32_t)tries;
-		snprintf(sg->name, sizeof(sg->name), STAGE_PREFIX "%ld-%08x", (long)getpid(), rnd);
+		snprintf(sg->name, sizeof(sg->name), "%s%ld-%08x", prefix, (long)getpid(), rnd);
 		if (jr_io_mkdirat(st->tmpfd, sg->name, 0700) < 0) {
 			if (errno == EEXIST)
 				continue;
@@ -259,7 +279,7 @@ void jr_stage_close(jr_stage *sg, jerry_store *st, int failed)
 	 * it: it stays, for the next process to publish the rest.
 	 */
 	if (!failed || !sg->committed)
-		stage_remove(st, st->tmpfd, sg->name, sg->fd, !sg->committed);
+		stage_remove(st, st->tmpfd, sg->name, sg->fd, !sg->committed && !is_sync(sg->name));
 	jr_io_close(sg->fd); /* the flock goes with it */
 	sg->fd = -1;
 }
@@ -325,8 +345,8 @@ static int stage_items(jerry_item ***out, size_t *out_n, jerry_store *st, const 
 	return 0;
 }
 
-/* One stage directory of tmp/: settle it if its importer is dead. */
-static void stage_settle(jerry_store *st, int tmpfd, const char *name)
+/* One stage directory of tmp/: settle it if its importer is dead (held: every item lock is ours). */
+static void stage_settle(jerry_store *st, int tmpfd, const char *name, int held)
 {
 	int fd = jr_io_openat(tmpfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (fd < 0)
@@ -338,7 +358,14 @@ static void stage_settle(jerry_store *st, int tmpfd, const char *name)
 	}
 	if (jr_io_faccessat(fd, STAGE_COMMIT, F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT)
-			stage_remove(st, tmpfd, name, fd, 1);
+			stage_remove(st, tmpfd, name, fd, !is_sync(name));
+		jr_io_close(fd);
+		return;
+	}
+	if (is_sync(name)) {
+		/* A merge past its commit point: every file of it goes in. */
+		if (jr_sync_stage_roll(st, fd, held) == 0)
+			stage_remove(st, tmpfd, name, fd, 0);
 		jr_io_close(fd);
 		return;
 	}
@@ -355,7 +382,7 @@ static void stage_settle(jerry_store *st, int tmpfd, const char *name)
 	jr_io_close(fd);
 }
 
-void jr_stage_settle_all(jerry_store *st)
+static void settle_all(jerry_store *st, int syncs_held)
 {
 	char (*names)[64] = NULL;
 	size_t n = 0, cap = 0;
@@ -369,7 +396,8 @@ void jr_stage_settle_all(jerry_store *st)
 	}
 	/* Names first, settled after: removing entries while reading tmp/ may skip some. */
 	while (jr_io_readdir(d, &de) == 0 && de) {
-		if (strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) != 0 ||
+		if ((strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) != 0 &&
+		     !is_sync(de->d_name)) || (syncs_held && !is_sync(de->d_name)) ||
 		    strlen(de->d_name) >= sizeof(*names))
 			continue;
 		if (n == cap) {
@@ -383,7 +411,17 @@ void jr_stage_settle_all(jerry_store *st)
 		snprintf(names[n++], sizeof(*names), "%s", de->d_name);
 	}
 	for (size_t i = 0; i < n; i++)
-		stage_settle(st, dirfd(d), names[i]);
+		stage_settle(st, dirfd(d), names[i], syncs_held);
 	free(names);
 	(void)jr_io_closedir(d);
+}
+
+void jr_stage_settle_all(jerry_store *st)
+{
+	settle_all(st, 0);
+}
+
+void jr_stage_settle_syncs_held(jerry_store *st)
+{
+	settle_all(st, 1);
 }

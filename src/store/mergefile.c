@@ -15,6 +15,7 @@
 #include "codec.h"
 #include "io.h"
 #include "../domain/domain.h"
+#include "../util/array.h"
 #include "../util/strbuf.h"
 
 #include <errno.h>
@@ -270,6 +271,9 @@ struct hline {
 	const char *text;          /* the line, without its newline */
 	size_t len;
 	long long version;         /* LLONG_MAX when it is not an entry */
+	long long both;            /* a {"both_sides":V} line: V; else 0 */
+	size_t pos;                /* in its side's file */
+	int drop;                  /* superseded in its side's file */
 	char at[40];
 };
 
@@ -278,7 +282,11 @@ static void hline_key(struct hline *h)
 	json_t *v = json_loadb(h->text, h->len, JSON_REJECT_DUPLICATES, NULL);
 	json_t *ver = v ? json_object_get(v, "version") : NULL;
 	json_t *at = v ? json_object_get(v, "at") : NULL;
+	json_t *both = v ? json_object_get(v, "both_sides") : NULL;
 	h->version = json_is_integer(ver) ? json_integer_value(ver) : LLONG_MAX;
+	h->both = h->version == LLONG_MAX && json_is_integer(both) && json_integer_value(both) > 0
+			  ? json_integer_value(both) : 0;
+	h->drop = 0;
 	snprintf(h->at, sizeof(h->at), "%s", json_is_string(at) ? json_string_value(at) : "");
 	json_decref(v);
 }
@@ -314,6 +322,7 @@ static int split_lines(struct hline **v, size_t *n, size_t *cap, const char *buf
 			struct hline *h = &(*v)[(*n)++];
 			h->text = buf + i;
 			h->len = end - i;
+			h->pos = i;
 			hline_key(h);
 		}
 		i = end + 1;
@@ -321,19 +330,67 @@ static int split_lines(struct hline **v, size_t *n, size_t *cap, const char *buf
 	return 0;
 }
 
+static int cmp_version(const void *pa, const void *pb)
+{
+	long long a = *(const long long *)pa, b = *(const long long *)pb;
+	return (a > b) - (a < b);
+}
+
+static int by_version_pos(const void *pa, const void *pb)
+{
+	const struct hline *a = *(const struct hline *const *)pa, *b = *(const struct hline *const *)pb;
+	if (a->version != b->version)
+		return a->version < b->version ? -1 : 1;
+	return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int has_both(const long long *both, size_t n, long long version)
+{
+	for (size_t i = 0; i < n; i++)
+		if (both[i] == version)
+			return 1;
+	return 0;
+}
+
+/*
+ * One side's file as its reader sees it (history.c): of the entries of one
+ * version the last written, a crash's leftover before it dropped - unless
+ * a {"both_sides":V} line of either side says that version's entries are
+ * two clones' and all stand.
+ */
+static int side_view(struct hline *v, size_t n, const long long *both, size_t nboth)
+{
+	struct hline **by = malloc((n ? n : 1) * sizeof(*by));
+	if (!by)
+		return JERRY_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		by[i] = &v[i];
+	qsort(by, n, sizeof(*by), by_version_pos);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (by[i]->version != LLONG_MAX && by[i]->version == by[i + 1]->version &&
+		    !has_both(both, nboth, by[i]->version))
+			by[i]->drop = 1;
+	free(by);
+	return 0;
+}
+
 /*
  * Every entry of both sides once.  An entry is a line: two clones that
  * each wrote a version 4 keep both, and base's entries are in both sides.
+ * Where the result holds two entries of one version, a line
+ * {"both_sides":V} after the entries says so, for the reader: it shows
+ * every entry of V, where otherwise the last written stands for a version.
  */
 static int merge_history(char **result, size_t *result_len, jerry_merge_result *res,
 			 const char *const text[3], const size_t len[3], const char *path,
 			 jerry_error *err)
 {
 	struct hline *v = NULL;
-	size_t n = 0, cap = 0, k = 0;
+	size_t n = 0, cap = 0, k = 0, n1 = 0, nboth = 0, bcap = 0;
+	long long *both = NULL;
 	struct jr_sb sb = JR_SB_INIT;
 	int rc;
-	if ((rc = split_lines(&v, &n, &cap, text[1], len[1])) ||
+	if ((rc = split_lines(&v, &n, &cap, text[1], len[1])) || ((n1 = n), 0) ||
 	    (rc = split_lines(&v, &n, &cap, text[2], len[2]))) {
 		rc = jr_error(err, rc, "out of memory");
 		goto out;
@@ -357,14 +414,40 @@ static int merge_history(char **result, size_t *result_len, jerry_merge_result *
 			goto out;
 		}
 	}
+	/* Each side's view, then the union; the versions both sides wrote apart are marked. */
+	for (size_t i = 0; i < n; i++)
+		if (v[i].both && !has_both(both, nboth, v[i].both)) {
+			if (JR_ARRAY_GROW(both, nboth + 1, bcap)) {
+				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+				goto out;
+			}
+			both[nboth++] = v[i].both;
+		}
+	if ((rc = side_view(v, n1, both, nboth)) || (rc = side_view(v + n1, n - n1, both, nboth))) {
+		rc = jr_error(err, rc, "out of memory");
+		goto out;
+	}
 	qsort(v, n, sizeof(*v), hline_cmp);
+	const struct hline *prev = NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (i && !hline_cmp(&v[i - 1], &v[i]))
+		if (v[i].drop || v[i].both || (prev && !hline_cmp(prev, &v[i])))
 			continue;
+		if (prev && prev->version == v[i].version && v[i].version != LLONG_MAX &&
+		    !has_both(both, nboth, v[i].version)) {
+			if (JR_ARRAY_GROW(both, nboth + 1, bcap)) {
+				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+				goto out;
+			}
+			both[nboth++] = v[i].version;
+		}
 		jr_sb_add(&sb, v[i].text, v[i].len);
 		jr_sb_addch(&sb, '\n');
+		prev = &v[i];
 		k++;
 	}
+	qsort(both, nboth, sizeof(*both), cmp_version);
+	for (size_t i = 0; i < nboth; i++)
+		jr_sb_addf(&sb, "{\"both_sides\":%lld}\n", both[i]);
 	if (sb.failed) {
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
@@ -375,6 +458,7 @@ static int merge_history(char **result, size_t *result_len, jerry_merge_result *
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 out:
 	jr_sb_release(&sb);
+	free(both);
 	free(v);
 	return rc;
 }

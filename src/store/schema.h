@@ -56,7 +56,8 @@
 	X(updated_at,   time,     updated_at,   JR_F_REQ)                        \
 	X(updated_by,   text,     updated_by,   0)                               \
 	X(completed_at, time,     completed_at, 0)                               \
-	X(external_ref, text,     external_ref, JR_F_OPTKEY)
+	X(external_ref, text,     external_ref, JR_F_OPTKEY)                     \
+	X(renumbered_from, former, renumbered_from, JR_F_OPTKEY)
 
 /* The claim's object (jerry_claim), or null when claim.by is NULL. */
 #define JR_CLAIM_FIELDS(X)                                                       \
@@ -81,6 +82,7 @@
  *   labels    char **, an array of strings (nlabels)
  *   ref       int64_t, an item ID or null for 0
  *   refs      int64_t *, an array of item IDs (ndepends)
+ *   former    int64_t *, an array of item IDs (nrenumbered_from)
  *   claim     jerry_claim, an object of JR_CLAIM_FIELDS or null
  *   notes     jerry_note *, an array of JR_NOTE_FIELDS objects (nnotes)
  *   time      int64_t ms, an RFC 3339 UTC time or null for 0
@@ -88,7 +90,7 @@
 enum jr_kind {
 	JR_K_id, JR_K_uid, JR_K_version, JR_K_text, JR_K_type, JR_K_status,
 	JR_K_priority, JR_K_labels, JR_K_ref, JR_K_refs, JR_K_claim, JR_K_notes,
-	JR_K_time,
+	JR_K_time, JR_K_former,
 };
 
 /* A row of the table: a field as data, for code that walks the keys. */

@@ -133,14 +133,37 @@ typedef struct jr_stage {
 } jr_stage;
 
 int jr_stage_open(jr_stage *sg, jerry_store *st, jerry_error *err);
+/* The same, under tmp/PREFIX-PID-RAND/ (JR_SYNC_STAGE_PREFIX: a sync's). */
+int jr_stage_open_as(jr_stage *sg, jerry_store *st, const char *prefix, jerry_error *err);
 int jr_stage_write(jr_stage *sg, jerry_store *st, const jerry_item *it, jerry_error *err);
 int jr_stage_commit(jr_stage *sg, jerry_store *st, jerry_error *err);
 /* Move items[0..n) (ascending numbers) from stagefd into items/, as store.h's (4). */
 int jr_stage_publish(jerry_store *st, int stagefd, jerry_item *const *items, size_t n,
 		     jerry_error *err);
 void jr_stage_close(jr_stage *sg, jerry_store *st, int failed);
-/* At open: settle the stage directories of dead importers (best effort, silent). */
+/* At open: settle the stage directories of dead importers and syncs (best effort, silent). */
 void jr_stage_settle_all(jerry_store *st);
+
+/*
+ * sync_stage.c: a sync's merge all or nothing under a crash.  Every file
+ * the merge writes is staged whole in a jr_stage opened with this prefix,
+ * "items.NAME" for items/NAME and "history.NAME" for history/NAME; after
+ * jr_stage_commit, jr_sync_stage_publish renames them over their targets
+ * (the caller holds every item lock and has dropped the index).  A dead
+ * sync's committed stage is rolled forward at open by jr_sync_stage_roll.
+ */
+#define JR_SYNC_STAGE_PREFIX "sync-stage-"
+int jr_sync_stage_write(jr_stage *sg, jerry_store *st, const char *rel, const char *text,
+			size_t len, jerry_error *err);
+int jr_sync_stage_publish(jerry_store *st, int stagefd, jerry_error *err);
+/* Every item lock (unless held), the index dropped, the files published; JERRY_* on failure. */
+int jr_sync_stage_roll(jerry_store *st, int stagefd, int held);
+/*
+ * Roll forward the dead syncs' committed stages, every item lock held: a
+ * sync that opened the store before another one died must not merge over
+ * half of that one's publish.
+ */
+void jr_stage_settle_syncs_held(jerry_store *st);
 
 int jr_tmpfile_write(jr_tmpfile *tf, jerry_store *st, int dirfd, const char *name,
 		     const char *buf, size_t len, jerry_error *err);
@@ -305,6 +328,9 @@ int jr_index_log_each(jerry_store *st, unsigned want,
  * compact JSON line without newline; NULL when out of memory.
  */
 char *jr_history_entry(const jerry_item *old, const jerry_item *cur, size_t *out_len);
+/* The same with an op of the caller's ("renumber": sync.c); old is not NULL. */
+char *jr_history_entry_op(const jerry_item *old, const jerry_item *cur, const char *op,
+			  size_t *out_len);
 /* An entry as JSON text for a face: see jerry_history_json. */
 char *jr_history_entry_json(const jerry_history_entry *e, const char *id, int flags);
 /* Append an entry to history/WORK-NNN.jsonl, not synced: index.log holds its durable copy. */

@@ -18,9 +18,12 @@
  *      refs/jerry/data moves to it; the index is rebuilt;
  *   4. push it, never forced: a remote that moved meanwhile rejects it and
  *      the round starts again (at most SYNC_ROUNDS times).
- * Nothing is pushed before it is merged.  A kill at any point leaves whole
- * files (each written by temp file and rename) and refs that git moved
- * atomically; the next sync starts from what is there and converges.
+ * Nothing is pushed before it is merged.  The merge's files are written all
+ * or nothing (staged, committed, then renamed in: sync_stage.c), before
+ * refs/jerry/data moves; a kill at any point leaves the files as they were
+ * or, once the process that next opens the store has rolled the stage
+ * forward, as the merge made them, and refs that git moved atomically; the
+ * next sync starts from what is there and converges.
  */
 #define _GNU_SOURCE
 #include "store.h"
@@ -52,7 +55,41 @@ struct ctx {
 	char env_dir[PATH_MAX + 32];
 	jerry_sync_result *res;
 	int stale;                 /* index.json dropped: rebuild it */
+	/*
+	 * res->renumbered[round_first..]: this round's renumberings.  A push
+	 * the remote rejected starts a new round over files an earlier round
+	 * already moved; its renumberings are done and must not be done again.
+	 */
+	size_t round_first;
+	struct pending *pend;      /* the merge's writes, staged at its end */
+	size_t npend;
 };
+
+/* A file of the record as the merge leaves it: written all at once, or not at all. */
+struct pending {
+	char *path;
+	char *text;
+	size_t len;
+};
+
+static void pending_free(struct ctx *c)
+{
+	for (size_t i = 0; i < c->npend; i++) {
+		free(c->pend[i].path);
+		free(c->pend[i].text);
+	}
+	free(c->pend);
+	c->pend = NULL;
+	c->npend = 0;
+}
+
+static struct pending *find_pending(const struct ctx *c, const char *path)
+{
+	for (size_t i = 0; i < c->npend; i++)
+		if (!strcmp(c->pend[i].path, path))
+			return &c->pend[i];
+	return NULL;
+}
 
 static const char *const ident[] = {
 	"GIT_AUTHOR_NAME=jerry", "GIT_AUTHOR_EMAIL=jerry@localhost",
@@ -235,21 +272,61 @@ static int tree_blob(char *oid, size_t size, struct ctx *c, const char *treeish,
 	return 0;
 }
 
+/*
+ * path (items/NAME or history/NAME) is to hold text: kept until the whole
+ * merge is known, then staged and published at once (publish()).
+ */
 static int write_record(struct ctx *c, const char *path, const char *text, size_t len,
 			jerry_error *err)
 {
-	const char *slash = strchr(path, '/');
-	char dir[16];
-	if (!slash || (size_t)(slash - path) >= sizeof(dir))
-		return jr_error(err, JERRY_ECORRUPT, "'%s' is not a file of the record", path);
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (strcmp(dir, "items") && strcmp(dir, "history"))
-		return jr_error(err, JERRY_ECORRUPT, "'%s' is not a file of the record", path);
-	int fd = jr_io_openat(c->st->dirfd, dir, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
-		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s/%s'", c->st->dir, dir);
-	int rc = jr_store_replace(c->st, fd, slash + 1, text, len, err);
-	jr_io_close(fd);
+	struct pending *p = find_pending(c, path);
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	if (!p) {
+		struct pending *g = realloc(c->pend, (c->npend + 1) * sizeof(*g));
+		char *name = strdup(path);
+		if (!g || !name) {
+			if (g)
+				c->pend = g;
+			free(name);
+			free(copy);
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		}
+		c->pend = g;
+		p = &c->pend[c->npend++];
+		*p = (struct pending){ name, NULL, 0 };
+	}
+	free(p->text);
+	p->text = copy;
+	p->len = len;
+	return 0;
+}
+
+/*
+ * Every write of the merge, all or nothing: staged whole in a directory of
+ * its own, committed, then renamed over the files (sync_stage.c).  A kill
+ * before the commit point leaves the files as they were; after it, the next
+ * jerry process to open the store finishes the publishing.
+ */
+static int publish(struct ctx *c, jerry_error *err)
+{
+	jr_stage sg;
+	int rc;
+	if (!c->npend)
+		return 0;
+	if ((rc = jr_stage_open_as(&sg, c->st, JR_SYNC_STAGE_PREFIX, err)))
+		return rc;
+	for (size_t i = 0; i < c->npend && !rc; i++)
+		rc = jr_sync_stage_write(&sg, c->st, c->pend[i].path, c->pend[i].text, c->pend[i].len,
+					 err);
+	if (!rc && !(rc = jr_stage_commit(&sg, c->st, err)))
+		rc = jr_sync_stage_publish(c->st, sg.fd, err);
+	jr_stage_close(&sg, c->st, rc != 0);
+	if (!rc)
+		pending_free(c);
 	return rc;
 }
 
@@ -274,53 +351,111 @@ static int push_merged(jerry_sync_result *r, const jerry_merge_result *m)
 }
 
 /*
+ * A file of the record as the merge has it so far (what it wrote, else the
+ * file); *out NULL (and 0) when there is none.
+ */
+static int read_record(char **out, size_t *len, struct ctx *c, const char *rel, jerry_error *err)
+{
+	const struct pending *p = find_pending(c, rel);
+	*out = NULL;
+	*len = 0;
+	if (p) {
+		if (!(*out = malloc(p->len + 1)))
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		memcpy(*out, p->text, p->len + 1);
+		*len = p->len;
+		return 0;
+	}
+	int fd = jr_io_openat(c->st->dirfd, rel, O_RDONLY, 0);
+	if (fd < 0)
+		return errno == ENOENT ? 0
+				       : jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s/%s'",
+						      c->st->dir, rel);
+	int r = jr_io_read_all(fd, out, len, 256u * 1024 * 1024);
+	int e = errno;
+	jr_io_close(fd);
+	if (r < 0)
+		return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s/%s'", c->st->dir, rel);
+	return 0;
+}
+
+/* This copy's item num as the merge has it so far. */
+static int read_item(jerry_item **out, struct ctx *c, int64_t num, jerry_error *err)
+{
+	char rel[64];
+	jr_store_item_rel(rel, sizeof(rel), num);
+	const struct pending *p = find_pending(c, rel);
+	if (!p)
+		return jr_store_read_item(out, c->st, num, err);
+	return jr_codec_parse_item(out, p->text, p->len, rel, num, err);
+}
+
+/*
  * This copy's item at `num` (and its history) moves to `to`: the remote's
- * item keeps the number it was published under.  A note says so.
+ * item keeps the number it was published under.  The move is a version of
+ * its own: the item records the number it had (renumbered_from), a note
+ * says so, and its history, which goes with it, gets an entry "renumber"
+ * whose id changes from the old ID to the new.
  */
 static int renumber(struct ctx *c, int64_t num, int64_t to, jerry_error *err)
 {
-	jerry_item *it = NULL;
+	jerry_item *it = NULL, *was = NULL;
 	char rel[64], rel_to[64], from_id[24], to_id[24], note[160];
-	char *text = NULL, *hist = NULL;
-	size_t len, hlen = 0;
+	char *text = NULL, *hist = NULL, *entry = NULL;
+	size_t len, hlen = 0, elen = 0;
 	int rc;
-	if ((rc = jr_store_read_item(&it, c->st, num, err)))
+	if ((rc = read_item(&it, c, num, err)))
 		return rc;
 	jerry_id_format(from_id, sizeof(from_id), num);
 	jerry_id_format(to_id, sizeof(to_id), to);
 	snprintf(note, sizeof(note), "renumbered: %s \xe2\x86\x92 %s (sync: %s had another %s)",
 		 from_id, to_id, c->remote, from_id);
-	it->num = to;
-	snprintf(it->id, sizeof(it->id), "%s", to_id);
-	if ((rc = jr_notes_append(it, it->updated_at, it->updated_by, note)) ||
-	    !(text = jr_codec_item_text(it, &len))) {
+	if (!(was = jr_item_dup(it))) {
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
 	}
-	snprintf(rel_to, sizeof(rel_to), "items/%s.json", to_id);
-	if ((rc = write_record(c, rel_to, text, len, err)))
+	it->num = to;
+	snprintf(it->id, sizeof(it->id), "%s", to_id);
+	it->version++;
+	if (jr_merge_now() > it->updated_at)
+		it->updated_at = jr_merge_now();
+	if ((rc = jr_set_str(&it->updated_by, jr_store_instance(c->st))) ||
+	    (rc = jr_renumbered_add(it, num)) ||
+	    (rc = jr_notes_append(it, it->updated_at, it->updated_by, note)) ||
+	    !(text = jr_codec_item_text(it, &len)) ||
+	    !(entry = jr_history_entry_op(was, it, "renumber", &elen))) {
+		rc = jr_error(err, rc && rc != JERRY_ENOMEM ? rc : JERRY_ENOMEM,
+			      rc && rc != JERRY_ENOMEM ? "cannot renumber '%s'" : "out of memory",
+			      from_id);
 		goto out;
-	/* Its history goes with it. */
+	}
+	/* Its history goes with it, and says so; the history first, as a write does. */
 	snprintf(rel, sizeof(rel), "history/%s.jsonl", from_id);
-	int fd = jr_io_openat(c->st->dirfd, rel, O_RDONLY, 0);
-	if (fd >= 0) {
-		int r = jr_io_read_all(fd, &hist, &hlen, 256u * 1024 * 1024);
-		int e = errno;
-		jr_io_close(fd);
-		if (r < 0) {
-			rc = jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s/%s'", c->st->dir, rel);
+	if ((rc = read_record(&hist, &hlen, c, rel, err)))
+		goto out;
+	{
+		char *h = realloc(hist, hlen + elen + 2);
+		if (!h) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 			goto out;
 		}
-		snprintf(rel_to, sizeof(rel_to), "history/%s.jsonl", to_id);
-		if ((rc = write_record(c, rel_to, hist, hlen, err)))
-			goto out;
+		hist = h;
+		if (hlen && hist[hlen - 1] != '\n')
+			hist[hlen++] = '\n';
+		memcpy(hist + hlen, entry, elen);
+		hlen += elen;
+		hist[hlen++] = '\n';
 	}
-	rc = push_renumber(c->res, num, to, it->uid);
-	if (rc)
-		rc = jr_error(err, rc, "out of memory");
+	snprintf(rel_to, sizeof(rel_to), "history/%s.jsonl", to_id);
+	if ((rc = write_record(c, rel_to, hist, hlen, err)))
+		goto out;
+	snprintf(rel_to, sizeof(rel_to), "items/%s.json", to_id);
+	rc = write_record(c, rel_to, text, len, err);
 out:
+	free(entry);
 	free(hist);
 	free(text);
+	jerry_item_free(was);
 	jerry_item_free(it);
 	return rc;
 }
@@ -341,6 +476,92 @@ static uint64_t text_uid(const char *text, size_t len)
 	return uid;
 }
 
+/* The number `num` is one of this copy's items that a renumbering moves. */
+static int renumbered(const struct ctx *c, int64_t num)
+{
+	for (size_t k = c->round_first; num && k < c->res->nrenumbered; k++)
+		if (c->res->renumbered[k].from == num)
+			return 1;
+	return 0;
+}
+
+/*
+ * The numbers both sides gave to two different items (a uid of its own on
+ * each side): this copy's goes to the next number above *high.
+ */
+static int plan_renumbers(struct ctx *c, const struct change *ours, size_t nours,
+			  const struct change *theirs, size_t ntheirs, int64_t *high, jerry_error *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < ntheirs && !rc; i++) {
+		const struct change *mine = find_change(ours, nours, theirs[i].path);
+		char *t[2] = { NULL, NULL };
+		size_t l[2] = { 0, 0 };
+		if (!item_num_of(theirs[i].path) || !*theirs[i].blob || !mine ||
+		    !strcmp(mine->blob, theirs[i].blob))
+			continue;
+		if (!(rc = blob_text(&t[0], &l[0], c, mine->blob, err)) &&
+		    !(rc = blob_text(&t[1], &l[1], c, theirs[i].blob, err))) {
+			uint64_t uid = text_uid(t[0], l[0]);
+			if (uid != text_uid(t[1], l[1]) &&
+			    (rc = push_renumber(c->res, item_num_of(theirs[i].path), ++*high, uid)))
+				rc = jr_error(err, rc, "out of memory");
+		}
+		free(t[0]);
+		free(t[1]);
+	}
+	return rc;
+}
+
+/*
+ * What this copy wrote since base that meant a renumbered item follows it
+ * (jr_item_follow_renumber): every item this copy changed, unless the
+ * remote has it the same, is rewritten in place before anything moves or
+ * merges.  What base had is the remote's too, and stays.
+ */
+static int follow_renumbers(struct ctx *c, const char *base, const struct change *ours,
+			    size_t nours, const struct change *theirs, size_t ntheirs,
+			    jerry_error *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < nours && !rc && c->res->nrenumbered > c->round_first; i++) {
+		int64_t num = item_num_of(ours[i].path);
+		const struct change *th = find_change(theirs, ntheirs, ours[i].path);
+		jerry_item *it = NULL, *was = NULL;
+		char bblob[OID_MAX], *bt = NULL, *text = NULL;
+		size_t bl = 0, len = 0;
+		int any = 0, ch = 0;
+		if (!num || !*ours[i].blob || (th && !strcmp(th->blob, ours[i].blob)))
+			continue;
+		if ((rc = read_item(&it, c, num, err)) ||
+		    (rc = tree_blob(bblob, sizeof(bblob), c, base, ours[i].path, err)) ||
+		    (rc = blob_text(&bt, &bl, c, bblob, err)) ||
+		    (bl && (rc = jr_codec_parse_item(&was, bt, bl, ours[i].path, 0, err))))
+			goto next;
+		for (size_t k = c->round_first; k < c->res->nrenumbered && !rc; k++) {
+			rc = jr_item_follow_renumber(&ch, it, was, c->res->renumbered[k].from,
+						     c->res->renumbered[k].to);
+			any |= ch;
+		}
+		if (rc) {
+			rc = jr_error(err, rc, "out of memory");
+			goto next;
+		}
+		if (any) {
+			if (!(text = jr_codec_item_text(it, &len)))
+				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			else
+				rc = write_record(c, ours[i].path, text, len, err);
+		}
+next:
+		free(text);
+		free(bt);
+		jerry_item_free(was);
+		jerry_item_free(it);
+	}
+	return rc;
+}
+
 /* Apply the remote's changes since base to the files; *changed when any. */
 static int apply_remote(struct ctx *c, const char *base, const char *local, const char *remote,
 			int64_t *high, jerry_error *err)
@@ -357,6 +578,13 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 		if (n > *high)
 			*high = n;
 	}
+	c->round_first = c->res->nrenumbered;
+	/* Renumber first, so that every reference is followed before anything merges. */
+	if ((rc = plan_renumbers(c, ours, nours, theirs, ntheirs, high, err)) ||
+	    (rc = follow_renumbers(c, base, ours, nours, theirs, ntheirs, err)))
+		goto out;
+	for (size_t k = c->round_first; k < c->res->nrenumbered && !rc; k++)
+		rc = renumber(c, c->res->renumbered[k].from, c->res->renumbered[k].to, err);
 	/* Items first: a renumbering moves this copy's history before the remote's lands. */
 	for (int pass = 0; pass < 2 && !rc; pass++) {
 		for (size_t i = 0; i < ntheirs && !rc; i++) {
@@ -381,16 +609,16 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 				free(t[2]);
 				continue;
 			}
+			/* This copy's side as it is now: a renumbering may have rewritten it. */
 			if ((rc = tree_blob(bblob, sizeof(bblob), c, base, path, err)) ||
 			    (rc = blob_text(&t[0], &l[0], c, bblob, err)) ||
-			    (rc = blob_text(&t[1], &l[1], c, mine->blob, err)) ||
+			    (rc = (is_item ? read_record(&t[1], &l[1], c, path, err)
+					   : blob_text(&t[1], &l[1], c, mine->blob, err))) ||
 			    (rc = blob_text(&t[2], &l[2], c, theirs[i].blob, err)))
 				goto next;
-			if (is_item && text_uid(t[1], l[1]) != text_uid(t[2], l[2])) {
+			if (is_item && renumbered(c, item_num_of(path))) {
 				/* Two items under one number: the published one keeps it. */
-				int64_t num = item_num_of(path);
-				if ((rc = renumber(c, num, ++*high, err)) ||
-				    (rc = write_record(c, path, t[2], l[2], err)))
+				if ((rc = write_record(c, path, t[2], l[2], err)))
 					goto next;
 				char hpath[64], hb[OID_MAX];
 				char *ht = NULL;
@@ -403,17 +631,9 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 				free(ht);
 				goto next;
 			}
-			if (!is_item) {
-				/* The history of an item renumbered above is the remote's now. */
-				int64_t hn = jr_merge_path_num(path);
-				if (hn) {
-					int moved = 0;
-					for (size_t k = 0; k < c->res->nrenumbered; k++)
-						moved |= c->res->renumbered[k].from == hn;
-					if (moved)
-						goto next;
-				}
-			}
+			/* The history of an item renumbered above is the remote's now. */
+			if (!is_item && renumbered(c, jr_merge_path_num(path)))
+				goto next;
 			{
 				const char *const tt[3] = { t[0], t[1], t[2] };
 				if ((rc = jr_merge_text(&merged, &mlen, &m, tt, l, path, jr_merge_now(), err)))
@@ -458,6 +678,8 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	 * snapshot must have them.  The index itself is left alone: a sync that
 	 * brings nothing in costs nothing there.
 	 */
+	/* Another sync that died past its commit point while this one waited: finish it first. */
+	jr_stage_settle_syncs_held(c->st);
 	if ((rc = jr_index_settle_history_held(c->st, err)))
 		return rc;
 	/* A sync killed after it dropped the index leaves it to this one. */
@@ -519,7 +741,7 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	 */
 	c->stale = 1;
 	if ((rc = jr_index_drop_held(c->st, err)) || (rc = highest_local(&high, c, err)) ||
-	    (rc = apply_remote(c, base, tree, rtree, &high, err)))
+	    (rc = apply_remote(c, base, tree, rtree, &high, err)) || (rc = publish(c, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
 	if ((rc = snapshot(tree, sizeof(tree), c, err)))
@@ -628,6 +850,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 		if ((rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err)))
 			goto out;
 		rc = merge_round(head, sizeof(head), &c, roid, err);
+		pending_free(&c); /* published, or nothing of it happened */
 		jr_lock_drop(st->lock_items, 1, 0);
 		if (rc)
 			goto out;

@@ -27,14 +27,18 @@ static char *brief_list(jerry_item *const *items, size_t n)
 }
 
 char *jr_view_related_json(const jerry_item *item, int flags, jerry_item *const *kids,
-			   size_t nkids, jerry_item *const *deps, size_t ndeps)
+			   size_t nkids, jerry_item *const *deps, size_t ndeps,
+			   jerry_item *const *away, size_t naway)
 {
-	static const char *const keys[] = {"children", "dependents"};
-	char *vals[2] = {brief_list(kids, nkids), brief_list(deps, ndeps)};
-	char *text = vals[0] && vals[1] ?
-		jr_codec_item_json_with(item, flags, keys, (const char *const *)vals, 2) : NULL;
+	static const char *const keys[] = {"children", "dependents", "renumbered_away"};
+	char *vals[3] = {brief_list(kids, nkids), brief_list(deps, ndeps),
+			 naway ? brief_list(away, naway) : NULL};
+	char *text = vals[0] && vals[1] && (!naway || vals[2]) ?
+		jr_codec_item_json_with(item, flags, keys, (const char *const *)vals, naway ? 3 : 2)
+		: NULL;
 	free(vals[0]);
 	free(vals[1]);
+	free(vals[2]);
 	return text;
 }
 

@@ -63,8 +63,10 @@ json_assert 'both sides kept, the removal too' "$tmp/out" \
 TEST_DESC='check is clean after the merge' expect_run 0 ' 0 problems$' '' -- at b "$JERRY" check
 check_true 'the code file is git'"'"'s merge, untouched by jerry' grep -q '/\* b \*/' b/main.c
 check_true 'history entries from both sides survive' \
-	test "$(wc -l <b/.jerry/data/history/WORK-001.jsonl)" -eq 5
+	test "$(grep -c '^{"version":' b/.jerry/data/history/WORK-001.jsonl)" -eq 5
 TEST_DESC='history lists both sides' expect_run 0 'note from b' '' -- at b "$JERRY" history 1 --json
+json_assert 'every entry of both sides, versions 2 and 3 twice' "$tmp/out" \
+	"[e['version'] for e in d] == [1, 2, 2, 3, 3]"
 at b git push -q origin main 2>/dev/null
 at a git pull -q --no-edit 2>/dev/null
 check_true 'a fast-forwards to the same item' \

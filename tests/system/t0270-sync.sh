@@ -44,7 +44,9 @@ at b "$JERRY" note 2 'b wrote WORK-002 in a commit message' >/dev/null
 at a "$JERRY" sync >/dev/null
 TEST_DESC='b syncs and renumbers its own' \
 	expect_run 0 '^renumbered WORK-002 → WORK-003: origin had another WORK-002$' '' -- at b "$JERRY" sync
-TEST_DESC='WORK-002 is the published one' expect_run 0 'second, from a' '' -- at b "$JERRY" show 2
+TEST_DESC='WORK-002 is the published one' expect_run 0 'second, from a' \
+	"^note: WORK-002 was also the number of WORK-003, which 'jerry sync' renumbered\$" \
+	-- at b "$JERRY" show 2
 TEST_DESC='WORK-003 is b'"'"'s, and says where it came from' \
 	expect_run 0 'renumbered: WORK-002 → WORK-003' '' -- at b "$JERRY" show 3
 check_true 'its notes came along' grep -q 'b wrote WORK-002' "$tmp/out"

@@ -72,6 +72,14 @@ static int has_note(const jerry_item *it, const char *text)
 	return n;
 }
 
+static int depends_has_num(const jerry_item *it, int64_t num)
+{
+	for (size_t i = 0; i < it->ndepends; i++)
+		if (it->depends_on[i] == num)
+			return 1;
+	return 0;
+}
+
 static void test_merge__different_fields_on_each_side_both_kept(void **state)
 {
 	(void)state;
@@ -373,6 +381,72 @@ static void test_merge__symmetric_over_generated_changes(void **state)
 	assert_true(decided_some);
 }
 
+/*
+ * A sync renumbered this copy's WORK-050 to WORK-057: what this copy wrote
+ * since the last sync follows it; what the last sync already had (the
+ * remote's WORK-050, published) stays.
+ */
+static void test_merge__renumbering_moves_what_this_copy_wrote(void **state)
+{
+	(void)state;
+	jerry_item *base = base_item();
+	jerry_item *it = side(base, 2000, "bob");
+	int changed = -1;
+	it->parent = 50;
+	assert_int_equal(jr_depends_add(it, 50), 0);
+	assert_int_equal(jr_notes_append(it, 2000, "bob", "see WORK-050, not WORK-0501; WORK-050."), 0);
+	assert_int_equal(jr_item_follow_renumber(&changed, it, base, 50, 57), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(it->parent, 57);
+	assert_int_equal(it->ndepends, 2);
+	assert_int_equal(it->depends_on[0], 7);
+	assert_int_equal(it->depends_on[1], 57);
+	assert_int_equal(has_note(it, "see WORK-050 (now WORK-057), not WORK-0501; WORK-050 (now WORK-057)."), 1);
+	assert_int_equal(has_note(it, "first"), 1);
+	/* Again: nothing left to follow. */
+	assert_int_equal(jr_item_follow_renumber(&changed, it, base, 50, 57), 0);
+	assert_int_equal(changed, 0);
+	jerry_item_free(it);
+	jerry_item_free(base);
+}
+
+static void test_merge__renumbering_leaves_what_the_last_sync_had(void **state)
+{
+	(void)state;
+	jerry_item *base = base_item();
+	int changed = -1;
+	base->parent = 50;
+	assert_int_equal(jr_depends_add(base, 50), 0);
+	assert_int_equal(jr_notes_append(base, 1500, "ann", "blocked by WORK-050"), 0);
+	jerry_item *it = side(base, 2000, "bob");
+	assert_int_equal(jr_set_str(&it->title, "changed here"), 0);
+	assert_int_equal(jr_item_follow_renumber(&changed, it, base, 50, 57), 0);
+	assert_int_equal(changed, 0);
+	assert_int_equal(it->parent, 50);
+	assert_true(depends_has_num(it, 50));
+	assert_false(depends_has_num(it, 57));
+	assert_int_equal(has_note(it, "blocked by WORK-050"), 1);
+	jerry_item_free(it);
+	jerry_item_free(base);
+}
+
+static void test_merge__former_numbers_are_a_union(void **state)
+{
+	(void)state;
+	jerry_item *base = base_item();
+	jerry_item *o = side(base, 2000, "ann"), *t = side(base, 3000, "bob");
+	assert_int_equal(jr_renumbered_add(o, 12), 0);
+	assert_int_equal(jr_set_str(&t->title, "changed there"), 0);
+	jerry_item *m = merge2(base, o, t, NULL);
+	assert_int_equal(m->nrenumbered_from, 1);
+	assert_int_equal(m->renumbered_from[0], 12);
+	assert_false(jr_item_same(o, t));
+	jerry_item_free(m);
+	jerry_item_free(o);
+	jerry_item_free(t);
+	jerry_item_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +462,9 @@ int main(void)
 		cmocka_unit_test(test_merge__two_uids_are_two_items),
 		cmocka_unit_test(test_merge__both_added_without_base_is_a_union),
 		cmocka_unit_test(test_merge__symmetric_over_generated_changes),
+		cmocka_unit_test(test_merge__renumbering_moves_what_this_copy_wrote),
+		cmocka_unit_test(test_merge__renumbering_leaves_what_the_last_sync_had),
+		cmocka_unit_test(test_merge__former_numbers_are_a_union),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,6 +42,8 @@ static jerry_item *populated(void)
 	jr_set_str(&it->updated_by, "bob");
 	it->completed_at = 1785000003000LL;
 	jr_set_str(&it->external_ref, "gh-42");
+	jr_renumbered_add(it, 4);
+	jr_renumbered_add(it, 3);
 	return it;
 }
 
@@ -71,6 +73,8 @@ static int is_set(const void *base, const struct jr_field *f, const jerry_item *
 		return it->nlabels > 0;
 	case JR_K_refs:
 		return it->ndepends > 0;
+	case JR_K_former:
+		return it->nrenumbered_from > 0;
 	case JR_K_claim:
 		return ((const jerry_claim *)m)->by != NULL;
 	case JR_K_notes:
@@ -126,6 +130,11 @@ static void assert_field_equal(const struct jr_field *f, const void *a, const vo
 		assert_int_equal(ia->ndepends, ib->ndepends);
 		for (size_t i = 0; i < ia->ndepends; i++)
 			assert_int_equal(ia->depends_on[i], ib->depends_on[i]);
+		return;
+	case JR_K_former:
+		assert_int_equal(ia->nrenumbered_from, ib->nrenumbered_from);
+		for (size_t i = 0; i < ia->nrenumbered_from; i++)
+			assert_int_equal(ia->renumbered_from[i], ib->renumbered_from[i]);
 		return;
 	case JR_K_claim:
 		assert_fields_equal(jr_claim_fields, jr_claim_nfields, ma, mb, ia, ib, summary);

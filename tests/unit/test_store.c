@@ -1584,6 +1584,50 @@ static void test_io__an_unreadable_items_directory_is_not_empty(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, h_store_setup, h_store_teardown)
 
+/*
+ * Two clones' entries of one version both stand after a merge, marked
+ * {"both_sides":V} for the reader; a crash's leftover (an earlier entry of
+ * a version in one side's file) does not come back; either order, and
+ * merging again, give the same file.
+ */
+static char *merge_history_text(const char *o, const char *t)
+{
+	const char *text[3] = { "", o, t };
+	size_t len[3] = { 0, strlen(o), strlen(t) };
+	char *out = NULL;
+	size_t n = 0;
+	jerry_merge_result res;
+	jerry_error err;
+	jerry_error_clear(&err);
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(jr_merge_text(&out, &n, &res, text, len, "history/WORK-001.jsonl", 0, &err),
+			 0);
+	assert_int_equal(strlen(out), n);
+	return out;
+}
+
+static void test_merge__history_keeps_both_sides_of_a_version(void **state)
+{
+	(void)state;
+#define E1 "{\"version\":1,\"at\":\"2026-01-01T00:00:00.000Z\",\"by\":\"a\",\"op\":\"create\",\"changes\":{}}\n"
+#define DEAD "{\"version\":2,\"at\":\"2026-01-01T00:00:01.000Z\",\"by\":\"a\",\"op\":\"update\",\"changes\":{\"title\":{\"from\":\"x\",\"to\":\"dead\"}}}\n"
+#define A2 "{\"version\":2,\"at\":\"2026-01-01T00:00:02.000Z\",\"by\":\"a\",\"op\":\"update\",\"changes\":{\"title\":{\"from\":\"x\",\"to\":\"a\"}}}\n"
+#define B2 "{\"version\":2,\"at\":\"2026-01-01T00:00:03.000Z\",\"by\":\"b\",\"op\":\"update\",\"changes\":{\"priority\":{\"from\":\"low\",\"to\":\"high\"}}}\n"
+	char *ab = merge_history_text(E1 DEAD A2, E1 B2);
+	char *ba = merge_history_text(E1 B2, E1 DEAD A2);
+	assert_string_equal(ab, E1 A2 B2 "{\"both_sides\":2}\n");
+	assert_string_equal(ba, ab);
+	char *again = merge_history_text(ab, E1 B2);
+	assert_string_equal(again, ab);
+	free(again);
+	free(ba);
+	free(ab);
+#undef E1
+#undef DEAD
+#undef A2
+#undef B2
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1599,6 +1643,7 @@ int main(void)
 		T(test_item_json__with_appends_the_faces_members_after_the_items),
 		T(test_stamp__changes_with_every_committed_write_only),
 		cmocka_unit_test(test_error_json__the_object_every_face_gives),
+		cmocka_unit_test(test_merge__history_keeps_both_sides_of_a_version),
 		T(test_index__list_agrees_with_the_files),
 		T(test_store__works_with_sync_on),
 		T(test_corrupt__broken_item_names_path_line_column_others_still_list),
