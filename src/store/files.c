@@ -309,12 +309,11 @@ int jr_tmpfile_commit(jr_tmpfile *tf, jerry_store *st, int noreplace, jerry_erro
 	if (rc < 0) {
 		int e = errno;
 		jr_tmpfile_abort(tf);
-		if (e == EEXIST) {
-			return jr_error(err, JERRY_EINTERNAL,
-					"refusing to overwrite existing '%s/%s'", st->dir, tf->name);
-		}
 		char rel[160];
 		snprintf(rel, sizeof(rel), "%s%s", tf->dirfd == st->itemsfd ? "items/" : "", tf->name);
+		if (e == EEXIST)
+			return jr_error(err, JERRY_EINTERNAL, "refusing to overwrite existing '%s/%s'",
+					st->dir, rel);
 		return storage_error(err, e, "rename into", st, rel);
 	}
 	/* The flock goes with the inode; closing drops it. */

@@ -160,20 +160,20 @@ int jr_stage_commit(jr_stage *sg, jerry_store *st, jerry_error *err)
 	return 0;
 }
 
-/* How many numbers follow items[i] without a gap. */
-static size_t run_len(jerry_item *const *items, size_t n, size_t i)
+/* How many numbers follow nums[i] without a gap. */
+static size_t run_len(const int64_t *nums, size_t n, size_t i)
 {
 	size_t k = 1;
-	while (i + k < n && items[i + k]->num == items[i]->num + (int64_t)k)
+	while (i + k < n && nums[i + k] == nums[i] + (int64_t)k)
 		k++;
 	return k;
 }
 
-static void unlock_items(jerry_store *st, jerry_item *const *items, size_t n)
+void jr_items_unlock_nums(jerry_store *st, const int64_t *nums, size_t n)
 {
 	for (size_t i = 0, k; i < n; i += k) {
-		k = run_len(items, n, i);
-		jr_lock_drop(st->lock_items, (off_t)items[i]->num, (off_t)k);
+		k = run_len(nums, n, i);
+		jr_lock_drop(st->lock_items, (off_t)nums[i], (off_t)k);
 	}
 }
 
@@ -182,20 +182,20 @@ static void unlock_items(jerry_store *st, jerry_item *const *items, size_t n)
  * consecutive numbers (an import's usually are) in one call.  *locked:
  * how many are held.
  */
-static int lock_items(jerry_store *st, jerry_item *const *items, size_t n, size_t *locked,
-		      jerry_error *err)
+int jr_items_lock_nums(jerry_store *st, const int64_t *nums, size_t n, size_t *locked,
+		       jerry_error *err)
 {
 	char path[PATH_MAX + 32], what[64], first[24], last[24];
 	jr_store_path(path, sizeof(path), st, "locks/items.lock");
 	for (*locked = 0; *locked < n;) {
-		size_t i = *locked, k = run_len(items, n, i);
-		jerry_id_format(first, sizeof(first), items[i]->num);
-		jerry_id_format(last, sizeof(last), items[i + k - 1]->num);
+		size_t i = *locked, k = run_len(nums, n, i);
+		jerry_id_format(first, sizeof(first), nums[i]);
+		jerry_id_format(last, sizeof(last), nums[i + k - 1]);
 		if (k > 1)
 			snprintf(what, sizeof(what), "'%s' to '%s'", first, last);
 		else
 			snprintf(what, sizeof(what), "'%s'", first);
-		int rc = jr_lock_take(st->lock_items, (off_t)items[i]->num, (off_t)k, &st->wait, what,
+		int rc = jr_lock_take(st->lock_items, (off_t)nums[i], (off_t)k, &st->wait, what,
 				      path, err);
 		if (rc)
 			return rc;
@@ -205,11 +205,19 @@ static int lock_items(jerry_store *st, jerry_item *const *items, size_t n, size_
 }
 
 int jr_stage_publish(jerry_store *st, int stagefd, jerry_item *const *items, size_t n,
-		     jerry_error *err)
+		     int held, jerry_error *err)
 {
 	size_t locked = 0, renamed = 0;
+	int64_t *nums = NULL;
+	int rc = 0;
 	/* The history entries are durable in their files already (jr_stage_write). */
-	int rc = lock_items(st, items, n, &locked, err);
+	if (!held) {
+		if (!(nums = malloc((n ? n : 1) * sizeof(*nums))))
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		for (size_t i = 0; i < n; i++)
+			nums[i] = items[i]->num;
+		rc = jr_items_lock_nums(st, nums, n, &locked, err);
+	}
 	if (!rc)
 		rc = jr_index_put_many(st, (const jerry_item *const *)items, NULL, NULL, n, err);
 	/* A failed rename leaves its put unconfirmed and the rest unwritten; readers settle them. */
@@ -227,7 +235,10 @@ int jr_stage_publish(jerry_store *st, int stagefd, jerry_item *const *items, siz
 		jr_error_item(err, items[renamed]->num);
 		break;
 	}
-	unlock_items(st, items, locked);
+	if (!held) {
+		jr_items_unlock_nums(st, nums, locked);
+		free(nums);
+	}
 	if (renamed) {
 		int src = jr_store_sync_dir(st, st->itemsfd, "items", err);
 		if (!rc)
@@ -374,7 +385,7 @@ static void stage_settle(jerry_store *st, int tmpfd, const char *name, int held)
 	jerry_error ignored;
 	/* Left in place on failure: the next process tries again. */
 	if (jr_store_writable(st, &ignored) == 0 && stage_items(&items, &n, st, name, fd) == 0 &&
-	    jr_stage_publish(st, fd, items, n, &ignored) == 0)
+	    jr_stage_publish(st, fd, items, n, 0, &ignored) == 0)
 		stage_remove(st, tmpfd, name, fd, 0);
 	for (size_t i = 0; i < n; i++)
 		jerry_item_free(items[i]);

@@ -13,10 +13,12 @@
 #include "../domain/domain.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int64_t port_now(void *ctx)
 {
@@ -197,6 +199,35 @@ static int port_exclusive(void *ctx, int (*fn)(void *arg, jerry_error *err), voi
 	return rc;
 }
 
+/*
+ * A new number, and its item lock: taken before the sequence lock is
+ * dropped, so no sync can write the number in between (store.h, the lock
+ * order).  A file there all the same was written by no jerry process - git
+ * checking out a committed store, a hand copy: that number is skipped.
+ */
+static int take_number(jerry_store *st, int64_t *num, uint64_t *uid, jerry_error *err)
+{
+	for (int tries = 0;; tries++) {
+		int rc = jr_seq_lock(st, err);
+		if (rc)
+			return rc;
+		if (!(rc = jr_seq_next_many_held(num, uid, 1, st, err)))
+			rc = lock_item(st, *num, err);
+		jr_seq_unlock(st);
+		if (rc)
+			return rc;
+		char rel[64];
+		jr_store_item_rel(rel, sizeof(rel), *num);
+		if (jr_io_faccessat(st->itemsfd, rel + 6, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			return 0;
+		jr_lock_drop(st->lock_items, (off_t)*num, 1);
+		if (tries == 8)
+			return jr_error(err, JERRY_EINTERNAL,
+					"every new number is taken behind the sequence's back "
+					"(last tried '%s/%s')", st->dir, rel);
+	}
+}
+
 static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg, jerry_error *err)
 {
 	jerry_store *st = ctx;
@@ -206,10 +237,9 @@ static int port_create(void *ctx, jerry_item **out, jr_apply_fn fill, void *arg,
 	int rc, committed = 0;
 	if (out)
 		*out = NULL;
-	if ((rc = jr_store_writable(st, err)) || (rc = jr_index_ensure(st, err)) ||
-	    (rc = jr_seq_next(&num, &uid, st, err)))
+	if ((rc = jr_store_writable(st, err)) || (rc = jr_index_ensure(st, err)))
 		return rc;
-	if ((rc = lock_item(st, num, err)))
+	if ((rc = take_number(st, &num, &uid, err)))
 		return rc;
 	if (!(it = jr_item_new())) {
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
@@ -344,13 +374,20 @@ static int port_create_many(void *ctx, int64_t *out_nums, size_t n,
 	uint64_t *uids = calloc(n ? n : 1, sizeof(*uids));
 	jerry_item **items = calloc(n ? n : 1, sizeof(*items));
 	jr_stage sg = {.fd = -1};
+	size_t locked = 0;
 	int rc = 0;
 	if (!uids || !items) {
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = jr_store_writable(st, err)) || (rc = jr_index_ensure(st, err)) ||
-	    (rc = jr_seq_next_many(out_nums, uids, n, st, err)) || (rc = jr_stage_open(&sg, st, err)))
+	    (rc = jr_seq_lock(st, err)))
+		goto out;
+	/* The numbers' locks before the sequence's is dropped: no sync writes them meanwhile. */
+	if (!(rc = jr_seq_next_many_held(out_nums, uids, n, st, err)))
+		rc = jr_items_lock_nums(st, out_nums, n, &locked, err);
+	jr_seq_unlock(st);
+	if (rc || (rc = jr_stage_open(&sg, st, err)))
 		goto out;
 	int64_t now = port_now(st);
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -370,8 +407,9 @@ static int port_create_many(void *ctx, int64_t *out_nums, size_t n,
 			rc = jr_stage_write(&sg, st, it, err);
 	}
 	if (!rc && !(rc = jr_stage_commit(&sg, st, err)))
-		rc = jr_stage_publish(st, sg.fd, items, n, err);
+		rc = jr_stage_publish(st, sg.fd, items, n, 1, err);
 out:
+	jr_items_unlock_nums(st, out_nums, locked);
 	jr_stage_close(&sg, st, rc != 0);
 	for (size_t i = 0; items && i < n; i++)
 		jerry_item_free(items[i]);

@@ -197,31 +197,35 @@ static int exhausted(jerry_store *st, jerry_error *err)
 	return JERRY_EREFUSED;
 }
 
-int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err)
-{
-	return jr_seq_next_many(out_num, out_uid, 1, st, err);
-}
-
-int jr_seq_next_many(int64_t *out_nums, uint64_t *out_uids, size_t n, jerry_store *st,
-		     jerry_error *err)
+int jr_seq_lock(jerry_store *st, jerry_error *err)
 {
 	char lockpath[PATH_MAX + 32];
-	jr_seq seq;
-	int rc;
 	jr_store_path(lockpath, sizeof(lockpath), st, "locks/sequence.lock");
-	if ((rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT,
-			       lockpath, err)))
-		return rc;
-	rc = jr_seq_read(&seq, st, err);
-	/*
-	 * Lost, empty or unreadable (a power cut during an unsynced write, or
-	 * a hand edit gone wrong - check reports that one): the item files
-	 * know better.
-	 */
+	return jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT, lockpath, err);
+}
+
+void jr_seq_unlock(jerry_store *st)
+{
+	jr_lock_drop(st->lock_seq, 0, 1);
+}
+
+/* The sequence as it stands; lost, empty or unreadable: the item files know better. */
+static int read_or_rebuild(jr_seq *seq, jerry_store *st, jerry_error *err)
+{
+	int rc = jr_seq_read(seq, st, err);
+	/* (A power cut during an unsynced write, or a hand edit gone wrong - check reports that one.) */
 	if (rc == JERRY_ENOTFOUND || rc == JERRY_ECORRUPT)
-		rc = jr_seq_from_items(&seq, st, err);
+		rc = jr_seq_from_items(seq, st, err);
+	return rc;
+}
+
+int jr_seq_next_many_held(int64_t *out_nums, uint64_t *out_uids, size_t n, jerry_store *st,
+			  jerry_error *err)
+{
+	jr_seq seq;
+	int rc = read_or_rebuild(&seq, st, err);
 	if (rc)
-		goto out;
+		return rc;
 	for (size_t i = 0; i < n; i++) {
 		/*
 		 * After a power cut, or a sequence restored from an old backup or
@@ -237,14 +241,11 @@ int jr_seq_next_many(int64_t *out_nums, uint64_t *out_uids, size_t n, jerry_stor
 			if (errno == ENOENT)
 				break;
 			/* Cannot tell whether the number is taken: never guess. */
-			rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s/%s'", st->dir,
-					  rel);
-			goto out;
+			return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot read '%s/%s'", st->dir,
+					    rel);
 		}
-		if (num > JR_ID_MAX) {
-			rc = exhausted(st, err);
-			goto out;
-		}
+		if (num > JR_ID_MAX)
+			return exhausted(st, err);
 		uint64_t uid = jr_seq_uid_candidate();
 		/* Above the last one; by a random step, as another clone may be at it too. */
 		if (uid <= seq.last_uid)
@@ -255,8 +256,26 @@ int jr_seq_next_many(int64_t *out_nums, uint64_t *out_uids, size_t n, jerry_stor
 		out_uids[i] = uid;
 	}
 	/* One hint for all of them: the item files are what makes a number taken. */
-	rc = write_hint(st, &seq, err);
-out:
-	jr_lock_drop(st->lock_seq, 0, 1);
+	return write_hint(st, &seq, err);
+}
+
+int jr_seq_next_many(int64_t *out_nums, uint64_t *out_uids, size_t n, jerry_store *st,
+		     jerry_error *err)
+{
+	int rc = jr_seq_lock(st, err);
+	if (rc)
+		return rc;
+	rc = jr_seq_next_many_held(out_nums, out_uids, n, st, err);
+	jr_seq_unlock(st);
 	return rc;
+}
+
+int jr_seq_raise_held(jerry_store *st, int64_t work, jerry_error *err)
+{
+	jr_seq seq;
+	int rc = read_or_rebuild(&seq, st, err);
+	if (rc || seq.work >= work)
+		return rc;
+	seq.work = work;
+	return write_hint(st, &seq, err);
 }

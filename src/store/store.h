@@ -137,9 +137,16 @@ int jr_stage_open(jr_stage *sg, jerry_store *st, jerry_error *err);
 int jr_stage_open_as(jr_stage *sg, jerry_store *st, const char *prefix, jerry_error *err);
 int jr_stage_write(jr_stage *sg, jerry_store *st, const jerry_item *it, jerry_error *err);
 int jr_stage_commit(jr_stage *sg, jerry_store *st, jerry_error *err);
-/* Move items[0..n) (ascending numbers) from stagefd into items/, as store.h's (4). */
+/*
+ * Move items[0..n) (ascending numbers) from stagefd into items/, as
+ * store.h's (4); held: the caller holds their item locks (else taken here).
+ */
 int jr_stage_publish(jerry_store *st, int stagefd, jerry_item *const *items, size_t n,
-		     jerry_error *err);
+		     int held, jerry_error *err);
+/* The item locks of nums[0..n) (ascending), in runs; *locked: how many are held. */
+int jr_items_lock_nums(jerry_store *st, const int64_t *nums, size_t n, size_t *locked,
+		       jerry_error *err);
+void jr_items_unlock_nums(jerry_store *st, const int64_t *nums, size_t n);
 void jr_stage_close(jr_stage *sg, jerry_store *st, int failed);
 /* At open: settle the stage directories of dead importers and syncs (best effort, silent). */
 void jr_stage_settle_all(jerry_store *st);
@@ -230,13 +237,25 @@ int jr_seq_read(jr_seq *out, jerry_store *st, jerry_error *err);
 int jr_seq_write(jerry_store *st, const jr_seq *seq, jerry_error *err);
 /* The sequence the item files imply: the highest number and its uid. */
 int jr_seq_from_items(jr_seq *out, jerry_store *st, jerry_error *err);
-/* Under the sequence lock: next free number and a fresh uid. */
-int jr_seq_next(int64_t *out_num, uint64_t *out_uid, jerry_store *st, jerry_error *err);
+/*
+ * The sequence lock.  Lock order: the sequence lock before any item lock.
+ * A create holds it from taking its number until it holds the number's
+ * item lock, and a sync or a repair takes it before every item lock: so
+ * no number handed out is ever written by anyone but its taker (a sync
+ * raises the sequence above every number it writes).
+ */
+int jr_seq_lock(jerry_store *st, jerry_error *err);
+void jr_seq_unlock(jerry_store *st);
 /* A uid for now: 41 bits of ms since 2026-01-01, 22 random bits (seq.c). */
 uint64_t jr_seq_uid_candidate(void);
-/* The same for n items in one hold of the lock, one hint written. */
+/* Holding the sequence lock: the next n free numbers and fresh uids, one hint written. */
+int jr_seq_next_many_held(int64_t *out_nums, uint64_t *out_uids, size_t n, jerry_store *st,
+			  jerry_error *err);
+/* The same, taking and dropping the lock. */
 int jr_seq_next_many(int64_t *out_nums, uint64_t *out_uids, size_t n, jerry_store *st,
 		     jerry_error *err);
+/* Holding the sequence lock: no number up to work is handed out after this. */
+int jr_seq_raise_held(jerry_store *st, int64_t work, jerry_error *err);
 
 /* index (index.c) */
 typedef struct jr_ix_entry {

@@ -741,7 +741,8 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	 */
 	c->stale = 1;
 	if ((rc = jr_index_drop_held(c->st, err)) || (rc = highest_local(&high, c, err)) ||
-	    (rc = apply_remote(c, base, tree, rtree, &high, err)) || (rc = publish(c, err)))
+	    (rc = apply_remote(c, base, tree, rtree, &high, err)) ||
+	    (rc = jr_seq_raise_held(c->st, high, err)) || (rc = publish(c, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
 	if ((rc = snapshot(tree, sizeof(tree), c, err)))
@@ -846,12 +847,21 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 			    (rc = ref_oid(roid, sizeof(roid), &c, c.remote_ref, err)))
 				goto out;
 		}
-		/* 3: under every item lock, so no write lands between snapshot and merge. */
-		if ((rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err)))
+		/*
+		 * 3: under every item lock, so no write lands between snapshot and
+		 * merge; and the sequence lock before them (store.h), so no create
+		 * holds a number the merge is about to write.
+		 */
+		if ((rc = jr_seq_lock(st, err)))
 			goto out;
+		if ((rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err))) {
+			jr_seq_unlock(st);
+			goto out;
+		}
 		rc = merge_round(head, sizeof(head), &c, roid, err);
 		pending_free(&c); /* published, or nothing of it happened */
 		jr_lock_drop(st->lock_items, 1, 0);
+		jr_seq_unlock(st);
 		if (rc)
 			goto out;
 		snprintf(c.res->commit, sizeof(c.res->commit), "%s", head);
