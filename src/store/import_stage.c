@@ -37,6 +37,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STAGE_PREFIX "import-"
@@ -356,6 +357,31 @@ static int stage_items(jerry_item ***out, size_t *out_n, jerry_store *st, const 
 	return 0;
 }
 
+/*
+ * A stage held by another process: a live writer before its commit point
+ * is left alone (its numbers are in sequences.json, which no power cut
+ * has lost while it lives).  One past its commit point - its writer
+ * publishing, or another process settling it after a crash - is waited
+ * for, bounded by the lock timeout: after a power cut that lost
+ * sequences.json, the sequence is rebuilt from the item files, and a
+ * create must not take a number of the stage before its file is in
+ * items/.  Returns whether fd is now ours.
+ */
+static int wait_publisher(jerry_store *st, int fd)
+{
+	if (errno != EWOULDBLOCK || jr_io_faccessat(fd, STAGE_COMMIT, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	for (int waited = 0; waited < st->wait.timeout_ms; waited += 10) {
+		const struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		if (jr_io_flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 1;
+		if (errno != EWOULDBLOCK)
+			return 0;
+	}
+	return 0;
+}
+
 /* One stage directory of tmp/: settle it if its importer is dead (held: every item lock is ours). */
 static void stage_settle(jerry_store *st, int tmpfd, const char *name, int held)
 {
@@ -363,7 +389,8 @@ static void stage_settle(jerry_store *st, int tmpfd, const char *name, int held)
 	if (fd < 0)
 		return;
 	/* Held: a live importer, or another process settling it. */
-	if (jr_io_flock(fd, LOCK_EX | LOCK_NB) < 0 || !still_named(tmpfd, name, fd)) {
+	if ((jr_io_flock(fd, LOCK_EX | LOCK_NB) < 0 && !wait_publisher(st, fd)) ||
+	    !still_named(tmpfd, name, fd)) {
 		jr_io_close(fd);
 		return;
 	}
