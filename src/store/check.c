@@ -68,7 +68,6 @@ struct check_run {
 	int seq_bad, seq_behind;   /* the sequence cannot be read; is behind high */
 	int64_t high;              /* the highest item number */
 	int locked;                /* every item lock, exclusive (repair) */
-	int seq_locked;            /* the sequence lock, taken before them (store.h) */
 	int ro_lock;               /* the shared lock's descriptor, or -1 */
 };
 
@@ -276,9 +275,8 @@ static int hold_items(struct check_run *c, jerry_error *err)
 	int rc;
 	jr_store_path(path, sizeof(path), st, "locks/items.lock");
 	if (c->repair) {
-		if ((rc = jr_store_writable(st, err)) || (rc = jr_seq_lock(st, err)))
+		if ((rc = jr_store_writable(st, err)))
 			return rc;
-		c->seq_locked = 1;
 		if ((rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err)))
 			return rc;
 		c->locked = 1;
@@ -526,11 +524,23 @@ static int check_sequence(struct check_run *c, jerry_error *err)
 static int repair_sequence(struct check_run *c, jerry_error *err)
 {
 	jerry_store *st = c->st;
+	char path[PATH_MAX + 64];
 	uint64_t maxuid = c->nuids ? c->uids[c->nuids - 1] : 0;
 	jr_seq fixed = {c->high, maxuid};
-	int rc = 0;
-	/* Held since hold_items: the lock order is the sequence's, then the items'. */
-	if (c->seq_locked) {
+	int rc;
+	/*
+	 * The lock order is the sequence's before the items' (store.h): a
+	 * create holds the sequence lock while it waits for its item lock.
+	 * The item locks go first - the repair that follows, the index's,
+	 * drops them too - and what we read under them stays true: numbers
+	 * only grow, and the sequence never moves backwards here.
+	 */
+	if (c->locked) {
+		jr_lock_drop(st->lock_items, 1, 0);
+		c->locked = 0;
+	}
+	jr_store_path(path, sizeof(path), st, "locks/sequence.lock");
+	if (!(rc = jr_lock_take(st->lock_seq, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT, path, err))) {
 		/* Never move it backwards. */
 		jr_seq cur;
 		jerry_error ig;
@@ -541,6 +551,7 @@ static int repair_sequence(struct check_run *c, jerry_error *err)
 				fixed.last_uid = cur.last_uid;
 		}
 		rc = jr_seq_write(st, &fixed, err);
+		jr_lock_drop(st->lock_seq, 0, 1);
 	}
 	if (rc && rc != JERRY_EDURABLE)
 		return rc;
@@ -585,8 +596,6 @@ static void check_release(struct check_run *c)
 {
 	if (c->locked)
 		jr_lock_drop(c->st->lock_items, 1, 0);
-	if (c->seq_locked)
-		jr_seq_unlock(c->st);
 	jr_io_close(c->ro_lock);
 	jr_index_release(&c->ix);
 	if (c->items)

@@ -323,7 +323,11 @@ out:
 /*
  * A rebuild holds every item lock (the whole byte range of items.lock) and
  * then the index lock, so no write is in flight while it reads the items:
- * the index it writes is exact, with nothing unconfirmed.
+ * the index it writes is exact, with nothing unconfirmed.  A sync that died
+ * past its commit point dropped the index first: its stage is rolled
+ * forward here, before anyone writes an item it holds - also a process
+ * that opened the store before that sync died (a long-lived jerry mcp),
+ * whose next write finds the index gone and comes here (ADR 0020).
  */
 int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
 {
@@ -332,6 +336,7 @@ int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
 	int rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err);
 	if (rc)
 		return rc;
+	jr_stage_settle_syncs_held(st);
 	if (!(rc = lock_index(st, err))) {
 		rc = rebuild_locked(out_count, st, err);
 		unlock_index(st);

@@ -63,7 +63,7 @@ converges() {
 	if ! python3 - w/a.json w/b.json <<'PY'
 import json, sys
 for f in sys.argv[1:]:
-    items = {i["title"]: i for i in json.load(open(f))}
+    items = {i["title"].replace("edited child", "b child"): i for i in json.load(open(f))}
     assert sorted(items) == ["a item", "b child", "b item"], (f, sorted(items))
     assert items["a item"]["id"] == "WORK-001", (f, items["a item"]["id"])
     assert items["b item"]["id"] not in ("WORK-001", items["b child"]["id"]), f
@@ -132,5 +132,42 @@ for point in "openat:$stage_file:staging a file" "openat:$mark:the commit mark" 
 	check_true "killed at $what ($call #$at): the sync died" test $? -eq 137
 	converges "killed at $what"
 done
+
+# A process that had the store open before the kill - a long-lived jerry
+# mcp - and then writes an item the dead sync's committed stage holds: the
+# write finds the index dropped, and its rebuild rolls the stage forward
+# first, so the write lands on the merged item and the roll-forward never
+# replaces it.  (Before, the write landed on the old file and the next
+# process's roll-forward replaced it: the new title was lost.)
+fresh
+python3 - "$JERRY" "$first" >mcp.out 2>mcp.err <<'PY'
+import json, subprocess, sys
+jerry, at = sys.argv[1], sys.argv[2]
+p = subprocess.Popen([jerry, "mcp"], cwd="w/b", stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, text=True)
+def rpc(i, method, params):
+    p.stdin.write(json.dumps({"jsonrpc": "2.0", "id": i, "method": method,
+                              "params": params}) + "\n")
+    p.stdin.flush()
+    return json.loads(p.stdout.readline())
+rpc(1, "initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
+                      "clientInfo": {"name": "t0273", "version": "1"}})
+p.stdin.write(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}) + "\n")
+rpc(2, "tools/call", {"name": "show", "arguments": {"id": "WORK-002"}})
+sync = subprocess.run(["strace", "-qq", "-o", "/dev/null", "-e", "trace=renameat",
+                       "-e", "inject=renameat:signal=SIGKILL:when=" + at, jerry, "sync"],
+                      cwd="w/b", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+r = rpc(3, "tools/call", {"name": "update", "arguments": {"id": "WORK-002",
+                                                          "title": "edited child"}})
+p.stdin.close()
+p.wait()
+print(sync.returncode, r["result"].get("isError", False))
+PY
+check_true 'the sync died past its commit point; the mcp update succeeded' \
+	grep -qx -- '-9 False' mcp.out
+converges 'a long-lived writer after the kill'
+TEST_DESC='the update kept, on the merged item' expect_run 0 "*" "" -- at w/b "$JERRY" show 2 --json
+json_assert 'WORK-002: the new title, the parent followed' "$tmp/out" \
+	"d['title'] == 'edited child' and d['parent'] == 'WORK-003'"
 
 test_done

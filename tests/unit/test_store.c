@@ -754,6 +754,58 @@ static void test_reindex__rebuilds_a_lost_index(void **state)
 	assert_check_clean(s->st);
 }
 
+/*
+ * A program that holds the store open (a library user) while a sync dies
+ * past its commit point: the sync dropped the index and left its stage.
+ * The program's next write rebuilds the index, and the rebuild rolls the
+ * stage forward first - so the write lands on the merged item, and no
+ * later roll-forward replaces it (ADR 0020).  Before, the write went to
+ * the old file and the next process to open the store replaced it.
+ */
+static void test_rebuild__rolls_a_dead_syncs_stage_forward_before_a_write(void **state)
+{
+	h_store *s = S(state);
+	char item[PATH_MAX], stage[PATH_MAX], staged[PATH_MAX], path[PATH_MAX];
+	jerry_change c;
+	jerry_item *it = NULL;
+	jerry_error err;
+	h_create(s->st, "before", NULL, NULL);
+	/* The dead sync's stage: WORK-001 as the merge made it, committed. */
+	item_path(item, sizeof(item), s, 1);
+	h_path(stage, sizeof(stage), "%s/tmp/sync-stage-999999-0badc0de", s->dir);
+	assert_int_equal(mkdir(stage, 0755), 0);
+	h_path(staged, sizeof(staged), "%s/items.WORK-001.json", stage);
+	size_t len;
+	char *text = h_read_file(item, &len);
+	assert_non_null(text);
+	h_write_file(staged, text, len);
+	free(text);
+	h_replace_in_file(staged, "\"version\": 1,", "\"version\": 2,");
+	h_replace_in_file(staged, "\"title\": \"before\"", "\"title\": \"merged\"");
+	h_path(path, sizeof(path), "%s/commit", stage);
+	h_write_file(path, "", 0);
+	h_path(path, sizeof(path), "%s/index.json", s->dir);
+	assert_int_equal(unlink(path), 0);
+	/* The long-lived store writes. */
+	memset(&c, 0, sizeof(c));
+	c.note = "mine";
+	jerry_error_clear(&err);
+	assert_int_equal(jerry_update(&it, s->st, "1", &c, &err), 0);
+	assert_int_equal(it->version, 3);
+	assert_string_equal(it->title, "merged");
+	jerry_item_free(it);
+	/* Another process opens the store: nothing is left to roll forward. */
+	jerry_store *st2 = h_open_dir(s->dir, 2000, NULL);
+	assert_int_equal(jerry_show(&it, st2, "WORK-001", &err), 0);
+	assert_int_equal(it->version, 3);
+	assert_string_equal(it->title, "merged");
+	assert_int_equal(it->nnotes, 1);
+	jerry_item_free(it);
+	jerry_store_free(st2);
+	assert_int_equal(access(stage, F_OK), -1);
+	assert_check_clean(s->st);
+}
+
 /* ---- the index log --------------------------------------------------------------------- */
 
 static long long generation(const h_store *s)
@@ -1651,6 +1703,7 @@ int main(void)
 		T(test_check__finds_every_kind_and_repair_fixes_derived_state),
 		T(test_check__reports_duplicate_uid),
 		T(test_reindex__rebuilds_a_lost_index),
+		T(test_rebuild__rolls_a_dead_syncs_stage_forward_before_a_write),
 		T(test_index__log_compacts_past_512_kib),
 		T(test_index__unconfirmed_put_is_settled_from_the_item_file),
 		T(test_index__log_records_mean_the_same_in_any_spelling),
