@@ -898,6 +898,14 @@ typedef struct jerry_sync_result {
 	size_t nmerged;
 	jerry_sync_renumber *renumbered;
 	size_t nrenumbered;
+	/*
+	 * After a merge that brought anything in: what it made that no command
+	 * would - kind "dependency_cycle" or "parent_rule", path the item's ID,
+	 * the message as jerry check words it.  Reported, never repaired: which
+	 * link goes is a person's decision (jerry dep remove, update --parent).
+	 */
+	jerry_problem *problems;
+	size_t nproblems;
 } jerry_sync_result;
 
 /*

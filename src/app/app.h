@@ -52,6 +52,12 @@ int jr_app_related(jerry_item ***children, size_t *nchildren, jerry_item ***depe
 int jr_app_renumbered_from(jerry_item ***out, size_t *out_n, const jr_port *port, int64_t num,
 			   jerry_error *err);
 int jr_app_uid_find(int64_t *out_num, const jr_port *port, uint64_t uid, jerry_error *err);
+/*
+ * What a merge made that no command would (graph.c): parents the rules
+ * refuse and dependency cycles, over the index; path holds the item's ID.
+ */
+int jr_app_graph_problems(jerry_problem **out, size_t *out_n, const jr_port *port,
+			  jerry_error *err);
 
 /* coord.c */
 int jr_app_claim(jerry_item **out, const jr_port *port, const char *id, int64_t lease_ms,

@@ -1,9 +1,11 @@
 /*
  * graph.c - the dependency graph of the use cases (graph.h).
  */
+#include "app.h"
 #include "graph.h"
 #include "../domain/domain.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,4 +78,54 @@ void jr_graph_put(struct graph *g, jerry_item *it)
 	memmove(g->by_num + at + 1, g->by_num + at, (g->nnum - at) * sizeof(*g->by_num));
 	g->by_num[at] = it;
 	g->nnum++;
+}
+
+struct found {
+	jerry_problem *p;
+	size_t n;
+};
+
+static int found_one(void *arg, enum jr_graph_rule rule, const jerry_item *it, const char *message)
+{
+	struct found *f = arg;
+	jerry_problem *grown = realloc(f->p, (f->n + 1) * sizeof(*grown));
+	if (!grown)
+		return JERRY_ENOMEM;
+	f->p = grown;
+	jerry_problem *p = memset(&f->p[f->n++], 0, sizeof(*p));
+	snprintf(p->kind, sizeof(p->kind), "%s",
+		 rule == JR_RULE_CYCLE ? "dependency_cycle" : "parent_rule");
+	snprintf(p->path, sizeof(p->path), "%s", it->id);
+	snprintf(p->message, sizeof(p->message), "%s", message);
+	return 0;
+}
+
+int jr_app_graph_problems(jerry_problem **out, size_t *out_n, const jr_port *port,
+			  jerry_error *err)
+{
+	struct graph g;
+	struct found f = {NULL, 0};
+	int64_t *nums = NULL;
+	*out = NULL;
+	*out_n = 0;
+	int rc = jr_graph_load(&g, port, err);
+	if (rc)
+		return rc;
+	if (!(nums = malloc((g.nnum ? g.nnum : 1) * sizeof(*nums)))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < g.nnum; i++)
+		nums[i] = g.by_num[i]->num;
+	if ((rc = jr_graph_rules(nums, g.by_num, g.nnum, found_one, &f))) {
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+		free(f.p);
+		goto out;
+	}
+	*out = f.p;
+	*out_n = f.n;
+out:
+	free(nums);
+	jr_graph_release(&g);
+	return rc;
 }

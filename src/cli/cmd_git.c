@@ -130,7 +130,7 @@ static json_t *decided_json(unsigned decided)
 
 static json_t *sync_json(const jerry_sync_result *r)
 {
-	json_t *o = json_object(), *merged = json_array(), *ren = json_array();
+	json_t *o = json_object(), *merged = json_array(), *ren = json_array(), *probs = json_array();
 	char from[24], to[24], uid[24];
 	for (size_t i = 0; merged && i < r->nmerged; i++) {
 		json_t *m = json_object();
@@ -155,14 +155,25 @@ static json_t *sync_json(const jerry_sync_result *r)
 		}
 		out_json_push(&ren, m);
 	}
-	if (!o || !merged || !ren ||
+	for (size_t i = 0; probs && i < r->nproblems; i++) {
+		json_t *m = json_object();
+		if (m && (json_object_set_new(m, "kind", out_json_string(r->problems[i].kind)) ||
+			  json_object_set_new(m, "id", out_json_string(r->problems[i].path)) ||
+			  json_object_set_new(m, "message", out_json_string(r->problems[i].message)))) {
+			json_decref(m);
+			m = NULL;
+		}
+		out_json_push(&probs, m);
+	}
+	if (!o || !merged || !ren || !probs ||
 	    json_object_set_new(o, "remote", out_json_string(r->remote)) ||
 	    json_object_set_new(o, "commit", r->commit[0] ? out_json_string(r->commit) : json_null()) ||
 	    json_object_set_new(o, "rounds", json_integer(r->rounds)) ||
 	    json_object_set_new(o, "incoming", json_integer((json_int_t)r->incoming)) ||
 	    json_object_set_new(o, "outgoing", json_boolean(r->outgoing)) ||
 	    json_object_set_new(o, "pushed", json_boolean(r->pushed)) ||
-	    json_object_set_new(o, "merged", merged) || json_object_set_new(o, "renumbered", ren)) {
+	    json_object_set_new(o, "merged", merged) || json_object_set_new(o, "renumbered", ren) ||
+	    json_object_set_new(o, "problems", probs)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -202,6 +213,13 @@ int cmd_sync(struct cli *cli, const struct cli_args *args)
 		jerry_id_format(to, sizeof(to), r->renumbered[i].to);
 		printf("renumbered %s \xe2\x86\x92 %s: %s had another %s\n", from, to, r->remote, from);
 	}
+	for (size_t i = 0; i < r->nproblems; i++)
+		printf("problem: %s\n", r->problems[i].message);
+	if (r->nproblems)
+		printf("the merge made %zu problem%s no command would: fix %s by hand "
+		       "('jerry dep remove', 'jerry update --parent'); 'jerry check' lists %s\n",
+		       r->nproblems, r->nproblems == 1 ? "" : "s", r->nproblems == 1 ? "it" : "them",
+		       r->nproblems == 1 ? "it" : "them");
 	jerry_sync_result_free(r);
 	return 0;
 }

@@ -94,6 +94,19 @@ int jr_check_parent(const jerry_item *child, jerry_type child_type,
 		    const jerry_item *parent, jerry_error *err);
 void jr_parent_types(char *buf, size_t size, jerry_type child);
 
+/*
+ * The rules a merge can break and no command can (graph_rules.c): every
+ * parent exists and is allowed, no dependency cycle.  nums[0..n) ascending;
+ * items[i] is item nums[i], or NULL when it cannot be read (then it is
+ * neither missing nor walked).  report() is called for each problem, its
+ * nonzero return stops the walk and is returned; else 0 or JERRY_ENOMEM.
+ */
+enum jr_graph_rule { JR_RULE_PARENT, JR_RULE_CYCLE };
+typedef int (*jr_rule_report_fn)(void *arg, enum jr_graph_rule rule, const jerry_item *item,
+				 const char *message);
+int jr_graph_rules(const int64_t *nums, jerry_item *const *items, size_t n,
+		   jr_rule_report_fn report, void *arg);
+
 /* Label set operations; labels stay sorted and unique. */
 int jr_labels_add(jerry_item *item, const char *label);
 int jr_labels_remove(jerry_item *item, const char *label);

@@ -340,7 +340,14 @@ const char *jerry_git_hook(unsigned i)
 
 int jerry_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err)
 {
-	return jr_sync(out, st, remote, err);
+	int rc = jr_sync(out, st, remote, err);
+	if (rc || !((*out)->incoming || (*out)->nmerged || (*out)->nrenumbered))
+		return rc;
+	/* The sync is done and stays done: a failed look only loses the report. */
+	jerry_error ignored;
+	(void)jr_app_graph_problems(&(*out)->problems, &(*out)->nproblems, jr_store_port(st),
+				    &ignored);
+	return 0;
 }
 
 int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,

@@ -328,113 +328,24 @@ static int read_items(struct check_run *c, jerry_error *err)
 	return 0;
 }
 
-/* The item numbered num, or NULL (none, or corrupt). */
-static const jerry_item *item_of(const struct check_run *c, int64_t num)
+static int graph_problem(void *arg, enum jr_graph_rule rule, const jerry_item *it,
+			 const char *message)
 {
-	size_t lo = 0, hi = c->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->nums[mid] == num)
-			return c->items[mid];
-		if (c->nums[mid] < num)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static size_t index_of(const struct check_run *c, int64_t num)
-{
-	size_t lo = 0, hi = c->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->nums[mid] < num)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->n && c->nums[lo] == num ? lo : c->n;
+	struct check_run *c = arg;
+	char path[PATH_MAX + 64], id[48];
+	jr_store_item_rel(id, sizeof(id), it->num);
+	jr_store_path(path, sizeof(path), c->st, id);
+	return problem(c, rule == JR_RULE_CYCLE ? CK_DEPENDENCY_CYCLE : CK_PARENT_RULE, path, "%s",
+		       message);
 }
 
 /*
- * What no command lets happen but a merge of two copies of the store can
- * (two sides each adding half of a cycle, one side changing a parent's
- * type): a parent that breaks the parent rules, and dependency cycles.
+ * What no command lets happen but a merge of two copies of the store can:
+ * a parent that breaks the parent rules, and dependency cycles.
  */
 static int check_graph(struct check_run *c)
 {
-	char path[PATH_MAX + 64], id[48], pid[24];
-	unsigned char *color = NULL;
-	size_t *stack = NULL, *edge = NULL;
-	int rc = 0;
-	for (size_t i = 0; i < c->n && !rc; i++) {
-		const jerry_item *it = c->items[i];
-		if (!it)
-			continue;
-		jr_store_item_rel(id, sizeof(id), it->num);
-		jr_store_path(path, sizeof(path), c->st, id);
-		const jerry_item *parent = it->parent ? item_of(c, it->parent) : NULL;
-		jerry_id_format(pid, sizeof(pid), it->parent);
-		if (it->parent && !parent && index_of(c, it->parent) == c->n)
-			rc = problem(c, CK_PARENT_RULE, path, "the parent of %s, %s, does not exist",
-				     it->id, pid);
-		else if (it->parent == it->num)
-			rc = problem(c, CK_PARENT_RULE, path, "%s is its own parent", it->id);
-		else if (parent && !jr_parent_allowed(it->type, (int)parent->type))
-			rc = problem(c, CK_PARENT_RULE, path, "a %s (%s) cannot have a %s (%s) as its parent",
-				     jerry_type_name(it->type), it->id, jerry_type_name(parent->type), pid);
-		else if (!it->parent && !jr_parent_allowed(it->type, -1))
-			rc = problem(c, CK_PARENT_RULE, path, "%s is a %s without a parent",
-				     it->id, jerry_type_name(it->type));
-	}
-	if (rc || !c->n)
-		return rc;
-	/* Dependency cycles: a depth-first walk, one report per cycle found. */
-	color = calloc(c->n, 1);
-	stack = malloc(c->n * sizeof(*stack));
-	edge = malloc(c->n * sizeof(*edge));
-	if (!color || !stack || !edge) {
-		rc = JERRY_ENOMEM;
-		goto out;
-	}
-	for (size_t root = 0; root < c->n && !rc; root++) {
-		size_t top = 0;
-		if (color[root] || !c->items[root])
-			continue;
-		stack[top] = root;
-		edge[top++] = 0;
-		color[root] = 1;
-		while (top && !rc) {
-			size_t v = stack[top - 1];
-			const jerry_item *it = c->items[v];
-			if (edge[top - 1] >= it->ndepends) {
-				color[v] = 2;
-				top--;
-				continue;
-			}
-			size_t w = index_of(c, it->depends_on[edge[top - 1]++]);
-			if (w == c->n || !c->items[w] || color[w] == 2)
-				continue;
-			if (color[w] == 1) {
-				jerry_id_format(pid, sizeof(pid), c->nums[w]);
-				jr_store_item_rel(id, sizeof(id), it->num);
-				jr_store_path(path, sizeof(path), c->st, id);
-				rc = problem(c, CK_DEPENDENCY_CYCLE, path,
-					     "%s depends on %s, which depends back on it (a dependency cycle)",
-					     it->id, pid);
-				continue;
-			}
-			color[w] = 1;
-			stack[top] = w;
-			edge[top++] = 0;
-		}
-	}
-out:
-	free(color);
-	free(stack);
-	free(edge);
-	return rc;
+	return jr_graph_rules(c->nums, c->items, c->n, graph_problem, c);
 }
 
 /* The index against the items: both ways. */

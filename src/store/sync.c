@@ -919,5 +919,6 @@ void jerry_sync_result_free(jerry_sync_result *r)
 		return;
 	free(r->merged);
 	free(r->renumbered);
+	free(r->problems);
 	free(r);
 }
