@@ -214,6 +214,16 @@ git_sandbox() {
 	PATH=$tmp/bin:$PATH
 }
 
+# two_clones: in a git_sandbox, a bare origin.git and two clones of it, a
+# and b, each with a jerry store.
+two_clones() {
+	git init -q --bare origin.git || return 1
+	for c in a b; do
+		git clone -q origin.git "$c" 2>/dev/null && at "$c" "$JERRY" init >/dev/null ||
+			return 1
+	done
+}
+
 # sha of every file under a directory, for "nothing changed" assertions.
 tree_sum() {
 	(cd "$1" && find . -type f ! -path './locks/*' -print | LC_ALL=C sort |

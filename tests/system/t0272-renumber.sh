@@ -7,11 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 git_sandbox || exit 1
 
-git init -q --bare origin.git
-for c in a b; do
-	git clone -q origin.git "$c" 2>/dev/null
-	at "$c" "$JERRY" init >/dev/null
-done
+two_clones || exit 1
 
 # a publishes WORK-001 and its child WORK-002.
 at a "$JERRY" create 'published parent' -t feature >/dev/null

@@ -21,11 +21,7 @@ fi
 # LeakSanitizer cannot stop the world under ptrace (see t0286).
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
-git init -q --bare origin.git
-for c in a b; do
-	git clone -q origin.git "$c" 2>/dev/null
-	at "$c" "$JERRY" init >/dev/null
-done
+two_clones || exit 1
 at a "$JERRY" create 'a one' >/dev/null
 at a "$JERRY" sync >/dev/null
 at b "$JERRY" sync >/dev/null

@@ -8,11 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 git_sandbox || exit 1
 
-git init -q --bare origin.git
-for c in a b; do
-	git clone -q origin.git "$c" 2>/dev/null
-	at "$c" "$JERRY" init >/dev/null
-done
+two_clones || exit 1
 at a "$JERRY" create one >/dev/null
 at a "$JERRY" create two >/dev/null
 at a "$JERRY" create three -t story >/dev/null
