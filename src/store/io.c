@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,6 +83,8 @@ static int sys_lock(int fd, int cmd, struct flock *fl)
 	.spawn = posix_spawnp, \
 	.waitpid = waitpid, \
 	.poll = poll, \
+	.socketpair = socketpair, \
+	.send = send, \
 }
 
 static const jr_syscalls sys_default = SYS_DEFAULT;
@@ -728,4 +731,90 @@ out:
 	if (rc < 0 && e)
 		errno = e;
 	return rc;
+}
+
+int jr_io_spawn(pid_t *pid, int *to, int *from, const char *const argv[],
+		const char *const env[])
+{
+	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, fa_ready = 0, e = 0, r;
+	posix_spawn_file_actions_t fa;
+	char **envp = NULL;
+	*pid = -1;
+	*to = *from = -1;
+	RETRY("socketpair", r, sys.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pin));
+	if (r < 0)
+		goto fail;
+	RETRY("pipe2", r, sys.pipe2(pout, O_CLOEXEC));
+	if (r < 0)
+		goto fail;
+	if (!(envp = env_with(env)))
+		goto fail;
+	if ((errno = posix_spawn_file_actions_init(&fa)))
+		goto fail;
+	fa_ready = 1;
+	if ((errno = posix_spawn_file_actions_adddup2(&fa, pin[0], 0)) ||
+	    (errno = posix_spawn_file_actions_adddup2(&fa, pout[1], 1)) ||
+	    (errno = posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0)))
+		goto fail;
+	if (jr_fault_hit("spawn"))
+		goto fail;
+	if ((errno = sys.spawn(pid, argv[0], &fa, NULL, (char *const *)argv, envp))) {
+		*pid = -1;
+		goto fail;
+	}
+	sys.close(pin[0]);
+	sys.close(pout[1]);
+	*to = pin[1];
+	*from = pout[0];
+	posix_spawn_file_actions_destroy(&fa);
+	free(envp);
+	return 0;
+fail:
+	e = errno;
+	for (int i = 0; i < 2; i++) {
+		if (pin[i] >= 0)
+			sys.close(pin[i]);
+		if (pout[i] >= 0)
+			sys.close(pout[i]);
+	}
+	if (fa_ready)
+		posix_spawn_file_actions_destroy(&fa);
+	free(envp);
+	errno = e;
+	return -1;
+}
+
+int jr_io_send_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n;
+		RETRY("send", n, sys.send(fd, p, len, MSG_NOSIGNAL));
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+ssize_t jr_io_read(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+	RETRY("read", n, sys.read(fd, buf, len));
+	return n;
+}
+
+int jr_io_reap(pid_t pid, int *status)
+{
+	/* An injected failure still waits: no child is ever left a zombie. */
+	int injected = jr_fault_hit("waitpid") && errno != EINTR, e = errno;
+	pid_t w;
+	while ((w = sys.waitpid(pid, status, 0)) < 0 && errno == EINTR)
+		;
+	if (injected) {
+		errno = e;
+		return -1;
+	}
+	return w < 0 ? -1 : 0;
 }
