@@ -744,9 +744,22 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	 * number becomes the remote's): the index goes until it is rebuilt.
 	 */
 	c->stale = 1;
-	if ((rc = jr_index_drop_held(c->st, err)) || (rc = highest_local(&high, c, err)) ||
+	if ((rc = jr_index_drop_held(c->st, err)))
+		return rc;
+	if ((rc = highest_local(&high, c, err)) ||
 	    (rc = apply_remote(c, base, tree, rtree, &high, err)) ||
-	    (rc = jr_seq_raise_held(c->st, high, err)) || (rc = publish(c, err)))
+	    (rc = jr_seq_raise_held(c->st, high, err))) {
+		/*
+		 * Nothing of the merge is written yet (a git that failed to read
+		 * a file, say): the files are as they were, and so is the index
+		 * rebuilt from them.  Failing that, the next sync rebuilds it.
+		 */
+		jerry_error scratch;
+		jerry_error_clear(&scratch);
+		(void)jr_index_rebuild_held(NULL, c->st, &scratch);
+		return rc;
+	}
+	if ((rc = publish(c, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
 	if ((rc = snapshot(tree, sizeof(tree), c, err)))

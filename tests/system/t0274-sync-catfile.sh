@@ -3,7 +3,7 @@
 # per round (issue 11).  A cat-file that dies, stops listening, ends in the
 # middle of a file, answers garbage or has none of the files asked for is a
 # storage error (exit 6) that changes nothing here: the record, its history,
-# refs/jerry/data, no stage left behind; jerry is not killed by a SIGPIPE;
+# refs/jerry/data, no stage left behind, the index whole (check is clean); jerry is not killed by a SIGPIPE;
 # and the next sync with a sound git brings everything in.  Files bigger
 # than 64 KiB (an item with many notes, its history) arrive whole.
 . "$(dirname "$0")/../lib.sh"
@@ -60,6 +60,8 @@ for mode in dies deaf short garbage missing; do
 		env BREAK=$mode PATH="$tmp/brokengit:$PATH" at w "$JERRY" sync
 	state w >after
 	check_true "cat-file that $mode: nothing changed here" cmp -s before after
+	TEST_DESC="cat-file that $mode: check is clean after it" \
+	expect_run 0 ' 0 problems' '' -- at w "$JERRY" check
 	TEST_DESC="cat-file that $mode: the next sync brings it all in" \
 	expect_run 0 'synced with origin' '' -- at w "$JERRY" sync
 	check_true "cat-file that $mode: the items are the remote's" \
