@@ -38,18 +38,23 @@ static const char attr_head[] =
 	"# Written by 'jerry git setup': git merges the record with 'jerry merge-file'\n"
 	"# (doc/adr/0020-sharing-across-clones.md).\n";
 
-int jr_git(int *status, char **out, jerry_store *st, const char *const args[],
-	   const char *const env[], jerry_error *err)
+void jr_git_argv(const char *argv[JR_GIT_ARGV_MAX], jerry_store *st, const char *const args[])
 {
-	const char *argv[24];
-	char *errout = NULL;
 	size_t n = 0;
 	argv[n++] = "git";
 	argv[n++] = "-C";
 	argv[n++] = st->dir;
-	while (*args && n < sizeof(argv) / sizeof(argv[0]) - 1)
+	while (*args && n < JR_GIT_ARGV_MAX - 1)
 		argv[n++] = *args++;
 	argv[n] = NULL;
+}
+
+int jr_git(int *status, char **out, jerry_store *st, const char *const args[],
+	   const char *const env[], jerry_error *err)
+{
+	const char *argv[JR_GIT_ARGV_MAX];
+	char *errout = NULL;
+	jr_git_argv(argv, st, args);
 	if (jr_io_run(status, out, &errout, argv, env, NULL, GIT_OUTPUT_MAX) < 0)
 		return jr_error_sys(err, errno == ENOMEM ? JERRY_ENOMEM : JERRY_ESTORAGE, errno,
 				    "cannot run 'git %s'", argv[3]);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,6 +83,8 @@ static int sys_lock(int fd, int cmd, struct flock *fl)
 	.spawn = posix_spawnp, \
 	.waitpid = waitpid, \
 	.poll = poll, \
+	.socketpair = socketpair, \
+	.send = send, \
 }
 
 static const jr_syscalls sys_default = SYS_DEFAULT;
@@ -600,15 +603,46 @@ static int sink_read(struct sink *s)
 	return 1;
 }
 
+/*
+ * Start argv[0] (PATH searched, env on top of ours) with in, out and err as
+ * its standard streams (err -1: /dev/null).  0, or -1 with errno.
+ */
+static int spawn_with(pid_t *pid, const char *const argv[], const char *const env[], int in,
+		      int out, int err)
+{
+	posix_spawn_file_actions_t fa;
+	char **envp = env_with(env);
+	int e = 0;
+	*pid = -1;
+	if (!envp)
+		return -1;
+	if ((e = posix_spawn_file_actions_init(&fa))) {
+		free(envp);
+		errno = e;
+		return -1;
+	}
+	if (!(e = posix_spawn_file_actions_adddup2(&fa, in, 0)) &&
+	    !(e = posix_spawn_file_actions_adddup2(&fa, out, 1)) &&
+	    !(e = err >= 0 ? posix_spawn_file_actions_adddup2(&fa, err, 2)
+			   : posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0))) {
+		if (jr_fault_hit("spawn"))
+			e = errno;
+		else if ((e = sys.spawn(pid, argv[0], &fa, NULL, (char *const *)argv, envp)))
+			*pid = -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	free(envp);
+	errno = e;
+	return e ? -1 : 0;
+}
+
 int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
 	      const char *const env[], const char *input, size_t max)
 {
 	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
 	struct sink so = {-1, NULL, 0, 0, max}, se = {-1, NULL, 0, 0, max};
-	posix_spawn_file_actions_t fa;
-	char **envp = NULL;
 	pid_t pid = -1;
-	int rc = -1, e = 0, fa_ready = 0;
+	int rc = -1, e = 0;
 	size_t in_len = input ? strlen(input) : 0, in_off = 0;
 	if (out)
 		*out = NULL;
@@ -618,21 +652,8 @@ int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
 	if (sys.pipe2(pin, O_CLOEXEC) < 0 || sys.pipe2(pout, O_CLOEXEC) < 0 ||
 	    sys.pipe2(perr, O_CLOEXEC) < 0)
 		goto fail;
-	if (!(envp = env_with(env)))
+	if (spawn_with(&pid, argv, env, pin[0], pout[1], perr[1]) < 0)
 		goto fail;
-	if ((errno = posix_spawn_file_actions_init(&fa)))
-		goto fail;
-	fa_ready = 1;
-	if ((errno = posix_spawn_file_actions_adddup2(&fa, pin[0], 0)) ||
-	    (errno = posix_spawn_file_actions_adddup2(&fa, pout[1], 1)) ||
-	    (errno = posix_spawn_file_actions_adddup2(&fa, perr[1], 2)))
-		goto fail;
-	if (jr_fault_hit("spawn"))
-		goto fail;
-	if ((errno = sys.spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, envp))) {
-		pid = -1;
-		goto fail;
-	}
 	sys.close(pin[0]);
 	sys.close(pout[1]);
 	sys.close(perr[1]);
@@ -720,12 +741,73 @@ out:
 		while (sys.waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
 	}
-	if (fa_ready)
-		posix_spawn_file_actions_destroy(&fa);
-	free(envp);
 	free(so.buf);
 	free(se.buf);
 	if (rc < 0 && e)
 		errno = e;
 	return rc;
+}
+
+int jr_io_spawn(pid_t *pid, int *to, int *from, const char *const argv[],
+		const char *const env[])
+{
+	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, e = 0;
+	*pid = -1;
+	*to = *from = -1;
+	/* Not RETRY: a fault injected there would return with a descriptor open. */
+	if (jr_fault_hit("socketpair") ||
+	    sys.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pin) < 0 ||
+	    jr_fault_hit("pipe2") || sys.pipe2(pout, O_CLOEXEC) < 0 ||
+	    spawn_with(pid, argv, env, pin[0], pout[1], -1) < 0)
+		goto fail;
+	sys.close(pin[0]);
+	sys.close(pout[1]);
+	*to = pin[1];
+	*from = pout[0];
+	return 0;
+fail:
+	e = errno;
+	for (int i = 0; i < 2; i++) {
+		if (pin[i] >= 0)
+			sys.close(pin[i]);
+		if (pout[i] >= 0)
+			sys.close(pout[i]);
+	}
+	errno = e;
+	return -1;
+}
+
+int jr_io_send_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n;
+		RETRY("send", n, sys.send(fd, p, len, MSG_NOSIGNAL));
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+ssize_t jr_io_read(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+	RETRY("read", n, sys.read(fd, buf, len));
+	return n;
+}
+
+int jr_io_reap(pid_t pid, int *status)
+{
+	/* An injected failure still waits: no child is ever left a zombie. */
+	int injected = jr_fault_hit("waitpid") && errno != EINTR, e = errno;
+	pid_t w;
+	while ((w = sys.waitpid(pid, status, 0)) < 0 && errno == EINTR)
+		;
+	if (injected) {
+		errno = e;
+		return -1;
+	}
+	return w < 0 ? -1 : 0;
 }

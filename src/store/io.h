@@ -72,6 +72,9 @@ typedef struct jr_syscalls {
 		     const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
 	pid_t (*waitpid)(pid_t pid, int *status, int options);
 	int (*poll)(struct pollfd *fds, nfds_t n, int timeout);
+	/* A child that answers request by request (git cat-file --batch): jr_io_spawn. */
+	int (*socketpair)(int domain, int type, int protocol, int fds[2]);
+	ssize_t (*send)(int fd, const void *buf, size_t len, int flags);
 } jr_syscalls;
 
 /* The table, for a test to change one entry of; jr_io_reset() restores it. */
@@ -134,6 +137,22 @@ int jr_io_getrandom(void *buf, size_t len, unsigned int flags);
  */
 int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
 	      const char *const env[], const char *input, size_t max);
+
+/*
+ * Start a program (searched in PATH, env as jr_io_run's) that stays to
+ * answer requests: *to is its standard input (a socket: jr_io_send_all
+ * writes to it without a SIGPIPE should it be gone), *from its standard
+ * output; its standard error goes to /dev/null.  The caller closes both
+ * and reaps *pid (jr_io_reap).  0, or -1 with errno (nothing left open).
+ */
+int jr_io_spawn(pid_t *pid, int *to, int *from, const char *const argv[],
+		const char *const env[]);
+/* Send all of buf on a socket; a reader that is gone is EPIPE, never a signal. */
+int jr_io_send_all(int fd, const void *buf, size_t len);
+/* One read(): EINTR retried; 0 at the end. */
+ssize_t jr_io_read(int fd, void *buf, size_t len);
+/* Wait for the child pid to end (EINTR retried), always: 0, or -1 with errno. */
+int jr_io_reap(pid_t pid, int *status);
 
 #ifdef JERRY_FAULT_INJECTION
 int jr_fault_hit(const char *call);

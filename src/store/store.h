@@ -45,6 +45,7 @@
 #include "lock.h"
 
 #include <limits.h>
+#include <sys/types.h>
 
 #define JR_LOCK_SEQ_WHAT "the ID sequence"
 #define JR_LOCK_INDEX_WHAT "the index"
@@ -198,6 +199,31 @@ int jr_repo_map(char *path, size_t size, jerry_error *err);
  */
 int jr_git(int *status, char **out, jerry_store *st, const char *const args[],
 	   const char *const env[], jerry_error *err);
+/* The command line jr_git runs: git -C DIR args... (at most JR_GIT_ARGV_MAX - 1 words). */
+#define JR_GIT_ARGV_MAX 24
+void jr_git_argv(const char *argv[JR_GIT_ARGV_MAX], jerry_store *st, const char *const args[]);
+
+/*
+ * gitbatch.c: objects read from one `git cat-file --batch` (jr_git's
+ * command line and env), request by request, instead of a git process per
+ * object.  Started by the first read; jr_git_batch_end closes its pipes
+ * and reaps it.  A child that dies or answers out of protocol is a storage
+ * error; the batch is ended then, and a later read starts another.
+ */
+typedef struct jr_git_batch {
+	pid_t pid;
+	int to, from;
+	char *buf;                 /* what was read and not yet used: buf[off..len) */
+	size_t off, len, cap;
+} jr_git_batch;
+#define JR_GIT_BATCH_INIT { -1, -1, -1, NULL, 0, 0, 0 }
+/*
+ * The blob NAME names (an object id, or "TREEISH:PATH") into *out (malloc'd,
+ * NUL-terminated) and *len; *out NULL when git has no such object.
+ */
+int jr_git_batch_blob(char **out, size_t *len, jr_git_batch *b, jerry_store *st,
+		      const char *const env[], const char *name, jerry_error *err);
+void jr_git_batch_end(jr_git_batch *b);
 /* jerry_git_setup. */
 int jr_git_setup(jerry_git_setup_result *res, jerry_store *st, jerry_error *err);
 const char *jr_git_hook_name(unsigned i);

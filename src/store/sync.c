@@ -63,6 +63,7 @@ struct ctx {
 	size_t round_first;
 	struct pending *pend;      /* the merge's writes, staged at its end */
 	size_t npend;
+	jr_git_batch cat;          /* this round's reads of files in git */
 };
 
 /* A file of the record as the merge leaves it: written all at once, or not at all. */
@@ -116,10 +117,14 @@ static int git_line(char *line, size_t size, struct ctx *c, const char *const ar
 	return 0;
 }
 
+/* The environment every git of a round runs in: the private index, the record, the repository. */
+#define SYNC_ENV(c)                                                                        \
+	{ (c)->env_index, (c)->env_tree, (c)->env_dir, ident[0], ident[1], ident[2], ident[3], \
+	  NULL }
+
 static int git_env(struct ctx *c, const char *const args[], char **out, jerry_error *err)
 {
-	const char *env[] = { c->env_index, c->env_tree, c->env_dir, ident[0], ident[1], ident[2],
-			      ident[3], NULL };
+	const char *env[] = SYNC_ENV(c);
 	int status;
 	return jr_git(&status, out, c->st, args, env, err);
 }
@@ -238,38 +243,41 @@ static const struct change *find_change(const struct change *v, size_t n, const 
 	return NULL;
 }
 
-/* A blob's content ("" for an empty oid: no file). */
-static int blob_text(char **out, size_t *len, struct ctx *c, const char *oid, jerry_error *err)
+/*
+ * A file's content in git, through the round's cat-file (gitbatch.c):
+ * the blob `name` names, "" when name is "" (no file), or when `missing_ok`
+ * and git has none.
+ */
+static int git_text(char **out, size_t *len, struct ctx *c, const char *name, int missing_ok,
+		    jerry_error *err)
 {
+	const char *env[] = SYNC_ENV(c);
 	int rc;
 	*out = NULL;
 	*len = 0;
-	if (!*oid) {
-		*out = strdup("");
-		return *out ? 0 : jr_error(err, JERRY_ENOMEM, "out of memory");
-	}
-	if ((rc = git_env(c, (const char *const[]){"cat-file", "blob", oid, NULL}, out, err)))
+	if (*name && (rc = jr_git_batch_blob(out, len, &c->cat, c->st, env, name, err)))
 		return rc;
-	*len = strlen(*out);
+	if (!*out && *name && !missing_ok)
+		return jr_error(err, JERRY_ESTORAGE, "git has no object '%s' in '%s'", name, c->st->dir);
+	if (!*out && !(*out = strdup("")))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	return 0;
 }
 
-/* The blob of path in a tree-ish, or "" when it has none. */
-static int tree_blob(char *oid, size_t size, struct ctx *c, const char *treeish, const char *path,
+/* A blob's content ("" for an empty oid: no file). */
+static int blob_text(char **out, size_t *len, struct ctx *c, const char *oid, jerry_error *err)
+{
+	return git_text(out, len, c, oid, 0, err);
+}
+
+/* The content of path in a tree-ish ("" when it has none, or there is no tree-ish). */
+static int tree_text(char **out, size_t *len, struct ctx *c, const char *treeish, const char *path,
 		     jerry_error *err)
 {
-	char *out = NULL;
-	int rc;
-	oid[0] = '\0';
-	if (!*treeish)
-		return 0;
-	if ((rc = git_env(c, (const char *const[]){"ls-tree", treeish, "--", path, NULL}, &out, err)))
-		return rc;
-	char mode[16], type[16], blob[OID_MAX];
-	if (sscanf(out, "%15s %15s %64s", mode, type, blob) == 3)
-		snprintf(oid, size, "%s", blob);
-	free(out);
-	return 0;
+	char name[OID_MAX + 256];
+	if (*treeish && (size_t)snprintf(name, sizeof(name), "%s:%s", treeish, path) >= sizeof(name))
+		return jr_error(err, JERRY_EINVALID, "'%s' is not a file of the record", path);
+	return git_text(out, len, c, *treeish ? name : "", 1, err);
 }
 
 /*
@@ -528,14 +536,13 @@ static int follow_renumbers(struct ctx *c, const char *base, const struct change
 		int64_t num = item_num_of(ours[i].path);
 		const struct change *th = find_change(theirs, ntheirs, ours[i].path);
 		jerry_item *it = NULL, *was = NULL;
-		char bblob[OID_MAX], *bt = NULL, *text = NULL;
+		char *bt = NULL, *text = NULL;
 		size_t bl = 0, len = 0;
 		int any = 0, ch = 0;
 		if (!num || !*ours[i].blob || (th && !strcmp(th->blob, ours[i].blob)))
 			continue;
 		if ((rc = read_item(&it, c, num, err)) ||
-		    (rc = tree_blob(bblob, sizeof(bblob), c, base, ours[i].path, err)) ||
-		    (rc = blob_text(&bt, &bl, c, bblob, err)) ||
+		    (rc = tree_text(&bt, &bl, c, base, ours[i].path, err)) ||
 		    (bl && (rc = jr_codec_parse_item(&was, bt, bl, ours[i].path, 0, err))))
 			goto next;
 		for (size_t k = c->round_first; k < c->res->nrenumbered && !rc; k++) {
@@ -595,7 +602,6 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 			const struct change *mine = find_change(ours, nours, path);
 			char *t[3] = { NULL, NULL, NULL }, *merged = NULL;
 			size_t l[3] = { 0, 0, 0 }, mlen = 0;
-			char bblob[OID_MAX];
 			jerry_merge_result m;
 			c->res->incoming++;
 			if (!mine || !strcmp(mine->blob, theirs[i].blob)) {
@@ -610,8 +616,7 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 				continue;
 			}
 			/* This copy's side as it is now: a renumbering may have rewritten it. */
-			if ((rc = tree_blob(bblob, sizeof(bblob), c, base, path, err)) ||
-			    (rc = blob_text(&t[0], &l[0], c, bblob, err)) ||
+			if ((rc = tree_text(&t[0], &l[0], c, base, path, err)) ||
 			    (rc = (is_item ? read_record(&t[1], &l[1], c, path, err)
 					   : blob_text(&t[1], &l[1], c, mine->blob, err))) ||
 			    (rc = blob_text(&t[2], &l[2], c, theirs[i].blob, err)))
@@ -620,13 +625,12 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 				/* Two items under one number: the published one keeps it. */
 				if ((rc = write_record(c, path, t[2], l[2], err)))
 					goto next;
-				char hpath[64], hb[OID_MAX];
+				char hpath[64];
 				char *ht = NULL;
 				size_t hl = 0;
 				snprintf(hpath, sizeof(hpath), "history/%s", path + 6);
 				snprintf(hpath + strlen(hpath), sizeof(hpath) - strlen(hpath), "l");
-				if (!(rc = tree_blob(hb, sizeof(hb), c, remote, hpath, err)) &&
-				    !(rc = blob_text(&ht, &hl, c, hb, err)))
+				if (!(rc = tree_text(&ht, &hl, c, remote, hpath, err)))
 					rc = write_record(c, hpath, ht, hl, err);
 				free(ht);
 				goto next;
@@ -740,9 +744,22 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	 * number becomes the remote's): the index goes until it is rebuilt.
 	 */
 	c->stale = 1;
-	if ((rc = jr_index_drop_held(c->st, err)) || (rc = highest_local(&high, c, err)) ||
+	if ((rc = jr_index_drop_held(c->st, err)))
+		return rc;
+	if ((rc = highest_local(&high, c, err)) ||
 	    (rc = apply_remote(c, base, tree, rtree, &high, err)) ||
-	    (rc = jr_seq_raise_held(c->st, high, err)) || (rc = publish(c, err)))
+	    (rc = jr_seq_raise_held(c->st, high, err))) {
+		/*
+		 * Nothing of the merge is written yet (a git that failed to read
+		 * a file, say): the files are as they were, and so is the index
+		 * rebuilt from them.  Failing that, the next sync rebuilds it.
+		 */
+		jerry_error scratch;
+		jerry_error_clear(&scratch);
+		(void)jr_index_rebuild_held(NULL, c->st, &scratch);
+		return rc;
+	}
+	if ((rc = publish(c, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
 	if ((rc = snapshot(tree, sizeof(tree), c, err)))
@@ -807,6 +824,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 	int rc, status;
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
+	c.cat = (jr_git_batch)JR_GIT_BATCH_INIT;
 	c.st = st;
 	c.remote = remote && *remote ? remote : "origin";
 	if (strchr(c.remote, '\'') || c.remote[0] == '-' || strlen(c.remote) > 200)
@@ -860,6 +878,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 		}
 		rc = merge_round(head, sizeof(head), &c, roid, err);
 		pending_free(&c); /* published, or nothing of it happened */
+		jr_git_batch_end(&c.cat);
 		jr_lock_drop(st->lock_items, 1, 0);
 		jr_seq_unlock(st);
 		if (rc)
@@ -905,6 +924,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 	jr_error_hint(err, "run 'jerry sync' again");
 out:
 	free(ls);
+	jr_git_batch_end(&c.cat);
 	if (rc) {
 		jerry_sync_result_free(c.res);
 		return rc;
