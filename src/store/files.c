@@ -374,7 +374,7 @@ int jr_store_read_item_buf(jerry_item **out, jerry_store *st, int64_t num, struc
 		return storage_error(err, e, "open", st, rel);
 	}
 	buf->len = 0;
-	if (jr_io_read_into(fd, buf, JR_ITEM_FILE_MAX) < 0) {
+	if (jr_io_read_fixed(fd, buf, JR_ITEM_FILE_MAX) < 0) {
 		int e = errno;
 		jr_io_close(fd);
 		if (e == EFBIG)

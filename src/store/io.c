@@ -232,8 +232,14 @@ int jr_io_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 	return write_loop(fd, buf, len, off < 0 ? 0 : off);
 }
 
-/* The rest of the file at fd onto sb, `room` bytes asked for first. */
-static int read_loop(int fd, struct jr_sb *sb, size_t room, size_t max)
+/*
+ * The rest of the file at fd onto sb, `room` bytes asked for first.  With
+ * short_ends, a read that gives less than it was asked ends the file: a
+ * regular file does that only at its end (a signal that stops a read part
+ * way is a fatal one), so a file that is never written in place - an item
+ * file, only ever replaced by a rename - costs one read, not two.
+ */
+static int read_loop(int fd, struct jr_sb *sb, size_t room, size_t max, int short_ends)
 {
 	size_t start = sb->len;
 	for (;;) {
@@ -260,6 +266,8 @@ static int read_loop(int fd, struct jr_sb *sb, size_t room, size_t max)
 			errno = EFBIG;
 			return -1;
 		}
+		if (short_ends && (size_t)n < room)
+			return 0;
 		/* The room left, or as much again as there is once it is full. */
 		room = sb->alloc - sb->len - 1;
 		if (!room)
@@ -267,11 +275,11 @@ static int read_loop(int fd, struct jr_sb *sb, size_t room, size_t max)
 	}
 }
 
-int jr_io_read_into(int fd, struct jr_sb *sb, size_t max)
+static int read_into(int fd, struct jr_sb *sb, size_t max, int short_ends)
 {
 	size_t room = sb->alloc > sb->len + 1 ? sb->alloc - sb->len - 1 : 0;
 	struct stat st;
-	/* A fresh buffer is sized to the file, a byte more, so the read that sees its end needs no growth. */
+	/* A fresh buffer: the file's size and a byte, so that seeing its end needs no growth. */
 	if (!sb->alloc && sys.fstat(fd, &st) == 0 && st.st_size > 0) {
 		if ((size_t)st.st_size > max) {
 			errno = EFBIG;
@@ -279,14 +287,19 @@ int jr_io_read_into(int fd, struct jr_sb *sb, size_t max)
 		}
 		room = (size_t)st.st_size + 1;
 	}
-	return read_loop(fd, sb, room < 4096 ? 4096 : room, max);
+	return read_loop(fd, sb, room < 4096 ? 4096 : room, max, short_ends);
+}
+
+int jr_io_read_fixed(int fd, struct jr_sb *sb, size_t max)
+{
+	return read_into(fd, sb, max, 1);
 }
 
 int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)
 {
 	struct jr_sb sb = JR_SB_INIT;
 	*out = NULL;
-	if (jr_io_read_into(fd, &sb, max) < 0) {
+	if (read_into(fd, &sb, max, 0) < 0) {
 		int e = errno;
 		jr_sb_release(&sb);
 		errno = e;
