@@ -376,13 +376,7 @@ class Bench:
         # 3b. export of every item (JSON Lines, read one item file at a time) vs
         # sqlite3 -json dumping the same rows; import of 10,000 items
         # (beads JSON Lines) into a fresh store each round (issue 14)
-        sel_all = "SELECT %s FROM items ORDER BY num;" % ",".join(ALL_COLS)
-        r = self.group("export", [
-            ("jerry_export", self.j(sbig, "export", "--all")),
-            ("sqlite_dump_json", self.sql(dbs[big], sel_all, "-json")),
-        ], rounds=max(cfg["huge_rounds"], 3), warm=1)
-        self.ratio_row("export --all", big, r["jerry_export"], "sqlite3 -json select *",
-                       r["sqlite_dump_json"], 1.0)
+        self.export_row(sbig, dbs[big], big)
         src = os.path.join(self.work, "import-10k.jsonl")
         with open(src, "w") as f:
             for i in range(10000):
@@ -538,6 +532,22 @@ class Bench:
                        "jerry list --json", r["jerry_list_json"], 1.25)
         self.rows[-1]["note"] = ("the whole first view through curl: median %.0f ms "
                                  "(issue 13: under a second)" % view["median_ms"])
+
+    def export_row(self, store=None, db=None, n=100000):
+        """export --all against sqlite3 -json dumping the same rows (issue
+        14): at the suite's big size (10,000 quick, 100,000 full), or alone
+        (BENCH_ONLY=export_row) on a 100,000-item store built for it."""
+        if store is None:
+            t = time.time()
+            store, db = self.build_store(n), self.build_db(n)
+            log("built store and sqlite db of %d items in %.1f s" % (n, time.time() - t))
+        sel_all = "SELECT %s FROM items ORDER BY num;" % ",".join(ALL_COLS)
+        r = self.group("export", [
+            ("jerry_export", self.j(store, "export", "--all")),
+            ("sqlite_dump_json", self.sql(db, sel_all, "-json")),
+        ], rounds=max(self.cfg["huge_rounds"], 3), warm=1)
+        self.ratio_row("export --all", n, r["jerry_export"], "sqlite3 -json select *",
+                       r["sqlite_dump_json"], 1.0)
 
     def sync_row(self):
         """jerry sync between two clones of a bare repository (issue 11):

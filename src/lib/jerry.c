@@ -13,6 +13,7 @@
 #include "../store/export.h"
 #include "../store/importer.h"
 #include "../store/store.h"
+#include "../util/strbuf.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -358,33 +359,37 @@ int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry
 
 /* ---- export: app/transfer.c picks the items, store/export_file.c writes them ------- */
 
+/* Lines are gathered into one buffer and handed on this much at a time. */
+#define EXPORT_CHUNK (64 * 1024)
+
 struct export_sink {
 	int with_history;
+	struct jr_sb out;              /* lines not yet handed on     */
 	jerry_write_fn write;          /* to the caller ...           */
 	void *arg;
 	jr_outfile *file;              /* ... or to a file, atomically */
 };
 
-static int sink_put(struct export_sink *s, const char *text, size_t len, jerry_error *err)
+static int sink_flush(struct export_sink *s, jerry_error *err)
 {
+	int rc = 0;
+	if (!s->out.len)
+		return 0;
 	if (s->file)
-		return jr_outfile_write(s->file, text, len, err);
-	if (s->write(s->arg, text, len) < 0)
-		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot write the export");
-	return 0;
+		rc = jr_outfile_write(s->file, s->out.buf, s->out.len, err);
+	else if (s->write(s->arg, s->out.buf, s->out.len) < 0)
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot write the export");
+	s->out.len = 0;
+	return rc;
 }
 
 static int export_item(void *arg, const jerry_item *item, const jerry_history_entry *h,
 		       size_t nh, jerry_error *err)
 {
 	struct export_sink *s = arg;
-	size_t len;
-	char *line = jr_export_line(item, h, nh, s->with_history, &len);
-	if (!line)
+	if (jr_export_line(&s->out, item, h, nh, s->with_history))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	int rc = sink_put(s, line, len, err);
-	free(line);
-	return rc;
+	return s->out.len < EXPORT_CHUNK ? 0 : sink_flush(s, err);
 }
 
 static int export_run(size_t *out_count, jerry_store *st, const jerry_filter *filter, int flags,
@@ -395,13 +400,20 @@ static int export_run(size_t *out_count, jerry_store *st, const jerry_filter *fi
 	char *head = jr_export_header(&len);
 	if (!head)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	int rc = sink_put(s, head, len, err);
+	int rc = jr_sb_add(&s->out, head, len);
 	free(head);
 	if (rc)
-		return rc;
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	s->with_history = (flags & JERRY_EXPORT_HISTORY) != 0;
-	return jr_app_export(out_count, jr_store_port(st), filter ? filter : &none,
-			     s->with_history, export_item, s, err);
+	rc = jr_app_export(out_count, jr_store_port(st), filter ? filter : &none, s->with_history,
+			   export_item, s, err);
+	/* What came before a failure goes out too, as it did a line at a time. */
+	if (!rc)
+		rc = sink_flush(s, err);
+	else
+		(void)sink_flush(s, NULL); /* the failure is what the caller hears of */
+	jr_sb_release(&s->out);
+	return rc;
 }
 
 int jerry_export(size_t *out_count, jerry_store *st, const jerry_filter *filter, int flags,

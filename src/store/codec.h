@@ -110,5 +110,14 @@ int jr_itemfile_decode(jerry_item **out, const char *text, size_t len, int64_t e
  */
 char *jr_itemfile_encode(const jerry_item *item, size_t *out_len);
 
+/*
+ * The item as one compact line onto sb (no newline), byte for byte what
+ * jansson writes for jr_codec_encode(item, JR_ENCODE_FULL) with
+ * JSON_COMPACT: an export line (export_file.c).  0; JR_SUMMARY_DECLINE,
+ * sb as it was, where jr_itemfile_encode declines; JERRY_ENOMEM.
+ */
+struct jr_sb;
+int jr_item_compact_put(struct jr_sb *sb, const jerry_item *item);
+
 
 #endif

@@ -17,12 +17,13 @@
 /* The header line, newline included.  NULL when out of memory. */
 char *jr_export_header(size_t *out_len);
 /*
- * One item line: the whole item as its file holds it (unknown keys kept),
- * compact, and with_history its changes h[0..nh) under "history"; newline
- * included.  NULL when out of memory.
+ * One item line onto sb: the whole item as its file holds it (unknown keys
+ * kept), compact, and with_history its changes h[0..nh) under "history";
+ * newline included.  0, or JERRY_ENOMEM.
  */
-char *jr_export_line(const jerry_item *item, const jerry_history_entry *h, size_t nh,
-		     int with_history, size_t *out_len);
+struct jr_sb;
+int jr_export_line(struct jr_sb *sb, const jerry_item *item, const jerry_history_entry *h,
+		   size_t nh, int with_history);
 
 /*
  * A file written whole beside its target (".NAME.tmp-PID-RAND") and

@@ -8,6 +8,7 @@
 #include "codec.h"
 #include "io.h"
 #include "../domain/domain.h"
+#include "../util/strbuf.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -47,8 +48,12 @@ static json_t *history_json(const jerry_history_entry *h, size_t nh)
 	return arr;
 }
 
-char *jr_export_line(const jerry_item *item, const jerry_history_entry *h, size_t nh,
-		     int with_history, size_t *out_len)
+/*
+ * jansson's bytes for the item and its history: the slow path, for an item
+ * the fast encoder declines (unknown keys, text that is not UTF-8).
+ */
+static int line_jansson(struct jr_sb *sb, const jerry_item *item, const jerry_history_entry *h,
+			size_t nh, int with_history)
 {
 	json_t *o = jr_codec_encode(item, JR_ENCODE_FULL);
 	char *text = NULL;
@@ -56,24 +61,48 @@ char *jr_export_line(const jerry_item *item, const jerry_history_entry *h, size_
 		json_t *arr = history_json(h, nh);
 		if (!arr || json_object_set_new(o, JR_EXPORT_HISTORY_KEY, arr)) {
 			json_decref(o);
-			return NULL;
+			return JERRY_ENOMEM;
 		}
 	}
 	if (o)
 		text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!text)
-		return NULL;
-	size_t len = strlen(text);
-	char *line = realloc(text, len + 2);
-	if (!line) {
+		return JERRY_ENOMEM;
+	int rc = jr_sb_addstr(sb, text);
+	free(text);
+	return rc;
+}
+
+/*
+ * The fast path writes the item's compact text (codec.h: jansson's bytes)
+ * and, with history, puts the array where jansson would: the last member,
+ * which "history" is, since an item that has unknown keys - "history"
+ * among them - is declined to jansson.
+ */
+int jr_export_line(struct jr_sb *sb, const jerry_item *item, const jerry_history_entry *h,
+		   size_t nh, int with_history)
+{
+	int rc = jr_item_compact_put(sb, item);
+	if (rc == JR_SUMMARY_DECLINE)
+		rc = line_jansson(sb, item, h, nh, with_history);
+	else if (!rc && with_history) {
+		json_t *arr = history_json(h, nh);
+		char *text = arr ? json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(arr);
+		if (!text)
+			return JERRY_ENOMEM;
+		sb->len--; /* the item's closing brace, put back after the history */
+		rc = jr_sb_add(sb, ",\"" JR_EXPORT_HISTORY_KEY "\":", sizeof(JR_EXPORT_HISTORY_KEY) + 3);
+		if (!rc)
+			rc = jr_sb_addstr(sb, text);
+		if (!rc)
+			rc = jr_sb_addch(sb, '}');
 		free(text);
-		return NULL;
 	}
-	line[len] = '\n';
-	line[len + 1] = '\0';
-	*out_len = len + 1;
-	return line;
+	if (!rc)
+		rc = jr_sb_addch(sb, '\n');
+	return rc;
 }
 
 struct jr_outfile {

@@ -30,8 +30,9 @@
  * tests/unit/test_codec.c and tests/features/fuzz_codec.c hold it to that.
  *
  * The encoders write exactly the bytes of json_dumps(JSON_PRESERVE_ORDER)
- * of jr_codec_encode() - JSON_COMPACT for a summary, JSON_INDENT(2) and a
- * newline for an item file - jansson's string escaping included, and
+ * of jr_codec_encode() - JSON_COMPACT for a summary and for the whole item
+ * on an export line, JSON_INDENT(2) and a newline for an item file -
+ * jansson's string escaping included, and
  * decline (NULL) where jansson would fail (a string that is not UTF-8, a
  * NULL label or note) and for an item with unknown keys (ext), which
  * jansson writes.

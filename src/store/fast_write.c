@@ -60,10 +60,22 @@ static char *put_i64(char *w, int64_t v)
 /* A constant's bytes: the keys and punctuation between the values. */
 #define PUT(sb, lit) jr_sb_add(sb, lit, sizeof(lit) - 1)
 
+/*
+ * The shapes, the writers' `file`: a summary line (compact, no JR_F_DETAIL
+ * field), an item file (every field, JSON_INDENT(2)) and an export line
+ * (every field, compact).  Only an item file is indented.
+ */
+#define SHAPE_LINE 0
+#define SHAPE_FILE 1
+#define SHAPE_EXPORT 2
+#define INDENTED(file) ((file) == SHAPE_FILE)
+
 /* The punctuation around a key, as EAT_OPEN and its kin read it. */
-#define PUT_OPEN(sb, file, in, k) ((file) ? PUT(sb, "{\n" in "\"" k "\": ") : PUT(sb, "{\"" k "\":"))
-#define PUT_KEY(sb, file, in, k) ((file) ? PUT(sb, ",\n" in "\"" k "\": ") : PUT(sb, ",\"" k "\":"))
-#define PUT_CLOSE(sb, file, out) ((file) ? PUT(sb, "\n" out "}") : PUT(sb, "}"))
+#define PUT_OPEN(sb, file, in, k) \
+	(INDENTED(file) ? PUT(sb, "{\n" in "\"" k "\": ") : PUT(sb, "{\"" k "\":"))
+#define PUT_KEY(sb, file, in, k) \
+	(INDENTED(file) ? PUT(sb, ",\n" in "\"" k "\": ") : PUT(sb, ",\"" k "\":"))
+#define PUT_CLOSE(sb, file, out) (INDENTED(file) ? PUT(sb, "\n" out "}") : PUT(sb, "}"))
 
 static const char hex[] = "0123456789ABCDEF";
 
@@ -193,7 +205,7 @@ static void put_id(struct jr_sb *sb, int64_t num)
  */
 static void put_sep(struct jr_sb *sb, int file, size_t i)
 {
-	if (file)
+	if (INDENTED(file))
 		i ? PUT(sb, ",\n" IN2) : PUT(sb, "[\n" IN2);
 	else
 		jr_sb_addch(sb, i ? ',' : '[');
@@ -204,7 +216,7 @@ static void put_end(struct jr_sb *sb, int file, size_t n)
 	if (!n)
 		PUT(sb, "[]");
 	else
-		file ? PUT(sb, "\n" IN1 "]") : PUT(sb, "]");
+		INDENTED(file) ? PUT(sb, "\n" IN1 "]") : PUT(sb, "]");
 }
 
 /*
@@ -427,7 +439,7 @@ char *jr_summary_encode(const jerry_item *it, int unconfirmed, size_t *out_len)
 	if (!encodable(it, 0))
 		return NULL;
 	jr_sb_grow(&sb, FIRST_ROOM_LINE);
-	put_fields(&sb, it, 0, &bad);
+	put_fields(&sb, it, SHAPE_LINE, &bad);
 	if (unconfirmed)
 		PUT(&sb, ",\"" JR_KEY_UNCONFIRMED "\":true");
 	PUT(&sb, "}");
@@ -441,7 +453,25 @@ char *jr_itemfile_encode(const jerry_item *it, size_t *out_len)
 	if (!encodable(it, 1))
 		return NULL;
 	jr_sb_grow(&sb, FIRST_ROOM_FILE);
-	put_fields(&sb, it, 1, &bad);
+	put_fields(&sb, it, SHAPE_FILE, &bad);
 	PUT(&sb, "\n}\n");
 	return finish(&sb, bad, out_len);
+}
+
+int jr_item_compact_put(struct jr_sb *sb, const jerry_item *it)
+{
+	size_t was = sb->len;
+	int bad = 0;
+	if (!encodable(it, SHAPE_EXPORT))
+		return JR_SUMMARY_DECLINE;
+	put_fields(sb, it, SHAPE_EXPORT, &bad);
+	PUT(sb, "}");
+	if (sb->failed)
+		return JERRY_ENOMEM;
+	if (bad) {
+		sb->len = was; /* nothing of it stays: the caller takes jansson's path */
+		sb->buf[was] = '\0';
+		return JR_SUMMARY_DECLINE;
+	}
+	return 0;
 }

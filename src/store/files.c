@@ -24,6 +24,7 @@
 #include "io.h"
 #include "../domain/domain.h"
 #include "../util/array.h"
+#include "../util/strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -345,10 +346,10 @@ int jr_store_replace(jerry_store *st, int dirfd, const char *name, const char *b
 	return jr_store_sync_dir(st, dirfd, name, err);
 }
 
-int jr_store_read_item(jerry_item **out, jerry_store *st, int64_t num, jerry_error *err)
+int jr_store_read_item_buf(jerry_item **out, jerry_store *st, int64_t num, struct jr_sb *buf,
+			   jerry_error *err)
 {
-	char rel[64], path[PATH_MAX + 64], *buf = NULL;
-	size_t len;
+	char rel[64], path[PATH_MAX + 64];
 	*out = NULL;
 	jr_store_item_rel(rel, sizeof(rel), num);
 	jr_store_path(path, sizeof(path), st, rel);
@@ -372,7 +373,8 @@ int jr_store_read_item(jerry_item **out, jerry_store *st, int64_t num, jerry_err
 		}
 		return storage_error(err, e, "open", st, rel);
 	}
-	if (jr_io_read_all(fd, &buf, &len, JR_ITEM_FILE_MAX) < 0) {
+	buf->len = 0;
+	if (jr_io_read_fixed(fd, buf, JR_ITEM_FILE_MAX) < 0) {
 		int e = errno;
 		jr_io_close(fd);
 		if (e == EFBIG)
@@ -381,10 +383,17 @@ int jr_store_read_item(jerry_item **out, jerry_store *st, int64_t num, jerry_err
 		return storage_error(err, e, "read", st, rel);
 	}
 	jr_io_close(fd);
-	int rc = jr_codec_parse_item(out, buf, len, path, num, err);
-	free(buf);
+	int rc = jr_codec_parse_item(out, buf->buf, buf->len, path, num, err);
 	if (rc)
 		jr_error_item(err, num);
+	return rc;
+}
+
+int jr_store_read_item(jerry_item **out, jerry_store *st, int64_t num, jerry_error *err)
+{
+	struct jr_sb buf = JR_SB_INIT;
+	int rc = jr_store_read_item_buf(out, st, num, &buf, err);
+	jr_sb_release(&buf);
 	return rc;
 }
 

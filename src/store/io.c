@@ -235,51 +235,78 @@ int jr_io_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 	return write_loop(fd, buf, len, off < 0 ? 0 : off);
 }
 
-int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)
+/*
+ * The rest of the file at fd onto sb, `room` bytes asked for first.  With
+ * short_ends, a read that gives less than it was asked ends the file: a
+ * regular file does that only at its end (a signal that stops a read part
+ * way is a fatal one), so a file that is never written in place - an item
+ * file, only ever replaced by a rename - costs one read, not two.
+ */
+static int read_loop(int fd, struct jr_sb *sb, size_t room, size_t max, int short_ends)
 {
-	struct jr_sb sb = JR_SB_INIT;
-	size_t room = 4096;
-	struct stat st;
-	int e;
-	*out = NULL;
-	if (sys.fstat(fd, &st) == 0 && st.st_size > 0) {
-		if ((size_t)st.st_size > max) {
-			errno = EFBIG;
-			return -1;
-		}
-		/* A byte more than the file, so the read that sees its end needs no growth. */
-		room = (size_t)st.st_size + 1;
-	}
+	size_t start = sb->len;
 	for (;;) {
-		char *w = jr_sb_reserve(&sb, room);
+		char *w = jr_sb_reserve(sb, room);
 		if (!w) {
-			e = ENOMEM;
-			goto fail;
+			errno = ENOMEM;
+			return -1;
 		}
 		if (jr_fault_hit("read")) {
 			if (errno == EINTR)
 				continue;
-			e = errno;
-			goto fail;
+			return -1;
 		}
 		ssize_t n = sys.read(fd, w, room);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			e = errno;
-			goto fail;
+			return -1;
 		}
 		if (n == 0)
-			break;
-		jr_sb_commit(&sb, w + n);
-		if (sb.len > max) {
-			e = EFBIG;
-			goto fail;
+			return 0;
+		jr_sb_commit(sb, w + n);
+		if (sb->len - start > max) {
+			errno = EFBIG;
+			return -1;
 		}
+		if (short_ends && (size_t)n < room)
+			return 0;
 		/* The room left, or as much again as there is once it is full. */
-		room = sb.alloc - sb.len - 1;
+		room = sb->alloc - sb->len - 1;
 		if (!room)
-			room = sb.len;
+			room = sb->len;
+	}
+}
+
+static int read_into(int fd, struct jr_sb *sb, size_t max, int short_ends)
+{
+	size_t room = sb->alloc > sb->len + 1 ? sb->alloc - sb->len - 1 : 0;
+	struct stat st;
+	/* A fresh buffer: the file's size and a byte, so that seeing its end needs no growth. */
+	if (!sb->alloc && sys.fstat(fd, &st) == 0 && st.st_size > 0) {
+		if ((size_t)st.st_size > max) {
+			errno = EFBIG;
+			return -1;
+		}
+		room = (size_t)st.st_size + 1;
+	}
+	return read_loop(fd, sb, room < 4096 ? 4096 : room, max, short_ends);
+}
+
+int jr_io_read_fixed(int fd, struct jr_sb *sb, size_t max)
+{
+	return read_into(fd, sb, max, 1);
+}
+
+int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)
+{
+	struct jr_sb sb = JR_SB_INIT;
+	*out = NULL;
+	if (read_into(fd, &sb, max, 0) < 0) {
+		int e = errno;
+		jr_sb_release(&sb);
+		errno = e;
+		return -1;
 	}
 	*out = jr_sb_detach(&sb, out_len);
 	if (!*out) {
@@ -287,10 +314,6 @@ int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max)
 		return -1;
 	}
 	return 0;
-fail:
-	jr_sb_release(&sb);
-	errno = e;
-	return -1;
 }
 
 int jr_io_fsync(int fd)

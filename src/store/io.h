@@ -87,6 +87,16 @@ int jr_io_openat(int dirfd, const char *path, int flags, mode_t mode);
 int jr_io_write_all(int fd, const void *buf, size_t len);
 /* Read the whole file at fd into a NUL-terminated malloc'd buffer. */
 int jr_io_read_all(int fd, char **out, size_t *out_len, size_t max);
+/*
+ * Append the file at fd to sb, for a file never written in place once it
+ * has its name (an item file: replaced by rename only).  A fresh sb is
+ * sized by fstat; one with room is read into without it, so a reader of
+ * many files reuses one buffer; and a read that gives less than asked is
+ * the end, so a file that fits costs one read.  -1 with errno (EFBIG past
+ * max bytes, ENOMEM), sb then holding part of the file.
+ */
+struct jr_sb;
+int jr_io_read_fixed(int fd, struct jr_sb *sb, size_t max);
 int jr_io_fsync(int fd);
 int jr_io_fdatasync(int fd);
 /* Every dirty file of fd's file system (reports write-back errors since Linux 5.8). */

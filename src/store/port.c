@@ -11,6 +11,7 @@
 #include "io.h"
 #include "lock.h"
 #include "../domain/domain.h"
+#include "../util/strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -346,16 +347,18 @@ static int port_each(void *ctx, int (*fn)(void *arg, const jerry_item *item, jer
 		     void *arg, jerry_error *err)
 {
 	jerry_store *st = ctx;
+	struct jr_sb buf = JR_SB_INIT; /* every file's text in turn */
 	int64_t *nums = NULL;
 	size_t n = 0;
 	int rc = jr_store_list_item_files(&nums, &n, st, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		jerry_item *it = NULL;
-		rc = jr_store_read_item(&it, st, nums[i], err);
+		rc = jr_store_read_item_buf(&it, st, nums[i], &buf, err);
 		if (rc == 0)
 			rc = fn(arg, it, err);
 		jerry_item_free(it);
 	}
+	jr_sb_release(&buf);
 	free(nums);
 	return rc > 0 ? 0 : rc;
 }

@@ -75,6 +75,98 @@ before=$(tree_sum "$D")
 "$JERRY" export --all --history -o "$tmp/again.jsonl" >/dev/null
 check_true 'export changes nothing in the store' test "$before" = "$(tree_sum "$D")"
 
+# Item files written by hand, in any layout doc/FORMAT.md allows, export
+# byte for byte as jansson wrote them before the fast path (export_file.c):
+# another layout, escapes jerry would not write (\u00e9, \/, lower-case
+# hex, a surrogate pair), unknown keys; a corrupt one stops the export with
+# the same message and exit code, after the lines before it.
+hand=$tmp/hand
+"$JERRY" --data "$hand" init >/dev/null
+cat >"$hand/items/WORK-001.json" <<'J1'
+{ "id":"WORK-001","uid":"1001", "version":1,"title":"spaced   out","description":null,
+  "type":"task","status":"pending","priority":"medium","labels":["a","b"],"assignee":null,
+  "parent":null,"depends_on":[],"claim":null,"notes":[],
+  "created_at":"2026-01-01T00:00:00.000Z","created_by":null,
+  "updated_at":"2026-01-01T00:00:00.000Z","updated_by":null,"completed_at":null }
+J1
+cat >"$hand/items/WORK-002.json" <<'J2'
+{
+  "id": "WORK-002",
+  "uid": "1002",
+  "version": 2,
+  "title": "caf\u00e9 \u00E9t\u00e9 \ud83d\ude00 a\/b \u001f\u0008 \"q\" \\",
+  "description": "tab\there\nnew line \u2014 dash",
+  "type": "bug",
+  "status": "pending",
+  "priority": "high",
+  "labels": [],
+  "assignee": null,
+  "parent": null,
+  "depends_on": [],
+  "claim": null,
+  "notes": [
+    {
+      "at": "2026-01-02T00:00:00.000Z",
+      "by": "b\u00f6b",
+      "text": "\u003cnote\u003e"
+    }
+  ],
+  "created_at": "2026-01-01T00:00:00.000Z",
+  "created_by": null,
+  "updated_at": "2026-01-02T00:00:00.000Z",
+  "updated_by": null,
+  "completed_at": null
+}
+J2
+cat >"$hand/items/WORK-003.json" <<'J3'
+{
+  "id": "WORK-003",
+  "uid": "1003",
+  "version": 1,
+  "title": "with unknown keys",
+  "x_estimate": 3,
+  "description": null,
+  "type": "task",
+  "status": "pending",
+  "priority": "low",
+  "labels": [],
+  "assignee": null,
+  "parent": null,
+  "depends_on": [],
+  "claim": null,
+  "notes": [],
+  "created_at": "2026-01-01T00:00:00.000Z",
+  "created_by": null,
+  "updated_at": "2026-01-01T00:00:00.000Z",
+  "updated_by": null,
+  "completed_at": null,
+  "x_more": {"deep": ["\u00e9", 1.5, true]}
+}
+J3
+printf '{"format":1,"WORK":3,"last_uid":"9999"}\n' >"$hand/sequences.json"
+"$JERRY" --data "$hand" reindex >/dev/null
+cat >"$tmp/want" <<'EOF'
+{"jerry_export":1,"format":1}
+{"id":"WORK-001","uid":"1001","version":1,"title":"spaced   out","description":null,"type":"task","status":"pending","priority":"medium","labels":["a","b"],"assignee":null,"parent":null,"depends_on":[],"claim":null,"notes":[],"created_at":"2026-01-01T00:00:00.000Z","created_by":null,"updated_at":"2026-01-01T00:00:00.000Z","updated_by":null,"completed_at":null}
+{"id":"WORK-002","uid":"1002","version":2,"title":"café été 😀 a/b \u001F\b \"q\" \\","description":"tab\there\nnew line — dash","type":"bug","status":"pending","priority":"high","labels":[],"assignee":null,"parent":null,"depends_on":[],"claim":null,"notes":[{"at":"2026-01-02T00:00:00.000Z","by":"böb","text":"<note>"}],"created_at":"2026-01-01T00:00:00.000Z","created_by":null,"updated_at":"2026-01-02T00:00:00.000Z","updated_by":null,"completed_at":null}
+{"id":"WORK-003","uid":"1003","version":1,"title":"with unknown keys","description":null,"type":"task","status":"pending","priority":"low","labels":[],"assignee":null,"parent":null,"depends_on":[],"claim":null,"notes":[],"created_at":"2026-01-01T00:00:00.000Z","created_by":null,"updated_at":"2026-01-01T00:00:00.000Z","updated_by":null,"completed_at":null,"x_estimate":3,"x_more":{"deep":["é",1.5,true]}}
+EOF
+expect_run 0 '*' '' -- "$JERRY" --data "$hand" export --all
+check_true 'export of hand-written files: the bytes jansson wrote' cmp "$tmp/out" "$tmp/want"
+# (WORK-003 is left out here: with --history its unknown keys are lost
+# today, as jr_item_dup drops them.)
+sed -n '1,3{1!s/}$/,"history":[]}/;p;}' "$tmp/want" >"$tmp/want.h"
+expect_run 0 '*' '' -- "$JERRY" --data "$hand" export --all --history
+head -n 3 "$tmp/out" >"$tmp/out.h"
+check_true 'export --history of hand-written files: the history last' cmp "$tmp/out.h" "$tmp/want.h"
+head -c 200 "$hand/items/WORK-002.json" >"$tmp/cut" && cat "$tmp/cut" >"$hand/items/WORK-002.json"
+head -n 2 "$tmp/want" >"$tmp/want.cut"
+expect_run 7 '*' "^jerry: '$hand/items/WORK-002.json' is not valid JSON \(line 7, column 15: '}' expected near end of file\)\$" -- "$JERRY" --data "$hand" export --all
+check_true 'export stopped by a corrupt item: the lines before it went out' cmp "$tmp/out" "$tmp/want.cut"
+sed 's/"version":1,/"version":"1",/' "$tmp/want" | sed -n 2p >"$hand/items/WORK-001.json"
+expect_run 7 '' "^jerry: .*WORK-001.json.*version" -- "$JERRY" --data "$hand" export --all -o "$tmp/hand.jsonl"
+check_true 'a corrupt item: no export file' test ! -e "$tmp/hand.jsonl"
+
 # Streaming: memory does not follow the store.  1,000 and 10,000 items of
 # 4 KiB descriptions (written as files, then reindexed): holding them all
 # would cost 36 MB more for the larger store; reading one at a time, the

@@ -4,6 +4,8 @@
  */
 #include "harness.h"
 #include "store/codec.h"
+#include "store/export.h"
+#include "util/strbuf.h"
 
 static jerry_item *full_item(void)
 {
@@ -985,6 +987,74 @@ static void test_itemfile__fast_encoder_writes_jansson_bytes(void **state)
 	assert_true(written > 3000);
 }
 
+/* jansson's export line: the reference for export_file.c's fast path. */
+static char *jansson_export_line(const jerry_item *it, const char *history)
+{
+	json_t *o = jr_codec_encode(it, JR_ENCODE_FULL);
+	if (!o)
+		return NULL;
+	if (history)
+		json_object_set_new(o, JR_EXPORT_HISTORY_KEY, json_loads(history, 0, NULL));
+	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return text;
+}
+
+/*
+ * An export line is jansson's compact bytes of the whole item, with or
+ * without its history, whichever path wrote it: the fast encoder, which
+ * declines as jr_itemfile_encode does and then leaves the buffer as it
+ * was, or jansson.
+ */
+static void test_itemfile__export_line_writes_jansson_bytes(void **state)
+{
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	int declined = 0, written = 0;
+	jerry_history_entry h[2] = {
+		{.version = 1, .at_ms = 1785000000000, .by = "agent \"a\"", .op = "create",
+		 .changes = "{\"title\":\"caf\u00e9\"}"},
+		{.version = 2, .at_ms = 1785000000001, .by = NULL, .op = NULL,
+		 .changes = "{\"status\":{\"from\":\"pending\",\"to\":\"done\"}}"},
+	};
+	const char *hist = "[{\"version\":1,\"at\":\"2026-07-25T17:20:00.000Z\",\"by\":\"agent \\\"a\\\"\","
+			   "\"op\":\"create\",\"changes\":{\"title\":\"caf\u00e9\"}},"
+			   "{\"version\":2,\"at\":\"2026-07-25T17:20:00.001Z\",\"by\":null,"
+			   "\"op\":\"update\",\"changes\":{\"status\":{\"from\":\"pending\",\"to\":\"done\"}}}]";
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		jerry_item *it = random_item(&x);
+		struct jr_sb sb = JR_SB_INIT;
+		assert_int_equal(jr_sb_addstr(&sb, "before"), 0);
+		int rc = jr_item_compact_put(&sb, it);
+		char *want = jansson_export_line(it, NULL);
+		if (rc == JR_SUMMARY_DECLINE) {
+			assert_string_equal(sb.buf, "before");
+			assert_int_equal(sb.len, 6);
+			declined++;
+		} else {
+			assert_int_equal(rc, 0);
+			assert_non_null(want);
+			assert_string_equal(sb.buf + 6, want);
+			written++;
+		}
+		for (int with = 0; want && with < 2; with++) {
+			char *full = with ? jansson_export_line(it, hist) : strdup(want);
+			assert_non_null(full);
+			sb.len = 0;
+			assert_int_equal(jr_export_line(&sb, it, h, 2, with), 0);
+			assert_int_equal(sb.len, strlen(full) + 1);
+			assert_memory_equal(sb.buf, full, sb.len - 1);
+			assert_int_equal(sb.buf[sb.len - 1], '\n');
+			free(full);
+		}
+		free(want);
+		jr_sb_release(&sb);
+		jerry_item_free(it);
+	}
+	assert_true(declined > 500);
+	assert_true(written > 1500);
+}
+
 /*
  * Whether the fast decoder and the jansson path agree on an item file: the
  * fast one declines, or both accept and build the same item.  Returns
@@ -1399,6 +1469,7 @@ int main(void)
 		cmocka_unit_test(test_summary__fast_decoder_agrees_and_takes_canonical_lines),
 		cmocka_unit_test(test_summary__hostile_lines_are_declined_or_agree),
 		cmocka_unit_test(test_itemfile__fast_encoder_writes_jansson_bytes),
+		cmocka_unit_test(test_itemfile__export_line_writes_jansson_bytes),
 		cmocka_unit_test(test_itemfile__fast_decoder_agrees_and_takes_jerrys_files),
 		cmocka_unit_test(test_itemfile__parse_item_takes_the_fast_path_and_keeps_errors),
 		cmocka_unit_test(test_itemfile__hostile_files_are_declined_or_agree),
