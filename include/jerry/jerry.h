@@ -227,6 +227,7 @@ typedef struct jerry_item {
 	int is_summary;               /* description and notes omitted   */
 	void *ext;                    /* unknown keys kept from the file; opaque */
 	void (*ext_free)(void *ext);  /* how to release ext                 */
+	void *(*ext_dup)(const void *ext); /* a copy of ext (NULL: out of memory) */
 } jerry_item;
 
 void jerry_item_free(jerry_item *item);

@@ -543,6 +543,14 @@ jerry_item *jr_item_dup(const jerry_item *src)
 	it->claim.by = it->claim.session = it->claim.token = NULL;
 	it->ext = NULL;
 	it->ext_free = NULL;
+	it->ext_dup = NULL;
+	/* Unknown keys go with the copy, or it is no copy (an export, a merge). */
+	if (src->ext && src->ext_dup) {
+		if (!(it->ext = src->ext_dup(src->ext)))
+			goto fail;
+		it->ext_free = src->ext_free;
+		it->ext_dup = src->ext_dup;
+	}
 	if (dup_str(&it->title, src->title) || dup_str(&it->description, src->description) ||
 	    dup_str(&it->assignee, src->assignee) || dup_str(&it->created_by, src->created_by) ||
 	    dup_str(&it->updated_by, src->updated_by) ||

@@ -441,6 +441,18 @@ static void ext_free(void *ext)
 	json_decref((json_t *)ext);
 }
 
+static void *ext_dup(const void *ext)
+{
+	return json_deep_copy((const json_t *)ext);
+}
+
+void jr_codec_ext_own(jerry_item *it, json_t *ext)
+{
+	it->ext = ext;
+	it->ext_free = ext_free;
+	it->ext_dup = ext_dup;
+}
+
 /* Keys that are not jerry's, kept in it->ext to be written back. */
 static int keep_unknown(jerry_item *it, json_t *obj)
 {
@@ -450,10 +462,10 @@ static int keep_unknown(jerry_item *it, json_t *obj)
 		if (jr_schema_item_field(key) || strcmp(key, JR_KEY_UNCONFIRMED) == 0)
 			continue;
 		if (!it->ext) {
-			it->ext = json_object();
-			it->ext_free = ext_free;
-			if (!it->ext)
+			json_t *ext = json_object();
+			if (!ext)
 				return JERRY_ENOMEM;
+			jr_codec_ext_own(it, ext);
 		}
 		if (json_object_set(it->ext, key, val) < 0)
 			return JERRY_ENOMEM;

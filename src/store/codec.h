@@ -120,4 +120,11 @@ struct jr_sb;
 int jr_item_compact_put(struct jr_sb *sb, const jerry_item *item);
 
 
+/*
+ * Let it own ext, a JSON object of the keys jerry does not know (kept from
+ * a file, a merge or an import): released with the item, deep-copied by
+ * jr_item_dup.
+ */
+void jr_codec_ext_own(jerry_item *it, json_t *ext);
+
 #endif

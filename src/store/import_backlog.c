@@ -4,6 +4,7 @@
  * lists of scalars), its body the description.
  */
 #include "importer.h"
+#include "codec.h"
 #include "io.h"
 #include "../domain/domain.h"
 
@@ -187,10 +188,11 @@ static int one_task(jr_import_set *set, const char *path, char *text, size_t len
 		if (k || rc)
 			continue;
 		if (!it->ext) {
-			if (!(it->ext = json_pack("{s:{}}", "ext"))) {
+			json_t *top = json_pack("{s:{}}", "ext");
+			if (!top) {
 				rc = -1;
 			} else {
-				it->ext_free = jr_import_ext_free;
+				jr_codec_ext_own(it, top);
 				r->ext_ops = &jr_import_ext_ops;
 			}
 		}

@@ -4,13 +4,9 @@
  * that the keys an item has from elsewhere are kept.
  */
 #include "importer.h"
+#include "codec.h"
 
 #include <jansson.h>
-
-static void ext_release(void *ext)
-{
-	json_decref(ext);
-}
 
 static int ext_same(const void *item_ext, const void *draft_ext)
 {
@@ -25,18 +21,13 @@ static int ext_same(const void *item_ext, const void *draft_ext)
 static int ext_merge(jerry_item *item, jerry_item *draft)
 {
 	if (!item->ext) {
-		item->ext = draft->ext;
-		item->ext_free = ext_release;
+		jr_codec_ext_own(item, draft->ext);
 		draft->ext = NULL;
 		draft->ext_free = NULL;
+		draft->ext_dup = NULL;
 		return 0;
 	}
 	return json_object_update(item->ext, draft->ext) ? -1 : 0;
 }
 
 const struct jr_ext_ops jr_import_ext_ops = {ext_same, ext_merge};
-
-void jr_import_ext_free(void *ext)
-{
-	ext_release(ext);
-}

@@ -57,8 +57,7 @@ static int keep(jr_import_rec *r, const char *key, json_t *val)
 	if (!top) {
 		if (!(top = json_object()))
 			return -1;
-		r->item->ext = top;
-		r->item->ext_free = jr_import_ext_free;
+		jr_codec_ext_own(r->item, top);
 		r->ext_ops = &jr_import_ext_ops;
 	}
 	if (!(ext = json_object_get(top, "ext"))) {

@@ -14,7 +14,6 @@
  */
 /* import_ext.c: what the records' ext objects are (jansson objects). */
 extern const struct jr_ext_ops jr_import_ext_ops;
-void jr_import_ext_free(void *ext);
 
 int jr_import_read(jr_import_set *set, const char *path, const char *from, jerry_error *err);
 int jr_import_read_backlog(jr_import_set *set, const char *dir, jerry_error *err);

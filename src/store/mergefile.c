@@ -105,11 +105,6 @@ static int ext_equal(const void *a, const void *b)
 	return json_equal((json_t *)a, (json_t *)b);
 }
 
-static void ext_release(void *ext)
-{
-	json_decref((json_t *)ext);
-}
-
 static int key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -242,9 +237,14 @@ static int merge_item(char **result, size_t *result_len, jerry_merge_result *res
 		json_decref(ext);
 		ext = it[2]->ext ? json_copy(it[2]->ext) : NULL;
 	}
+	/* The unknown keys are merge_ext's alone, not those a side's copy came with. */
+	if (m->ext && m->ext_free)
+		m->ext_free(m->ext);
+	m->ext = NULL;
+	m->ext_free = NULL;
+	m->ext_dup = NULL;
 	if (ext && json_object_size(ext)) {
-		m->ext = ext;
-		m->ext_free = ext_release;
+		jr_codec_ext_own(m, ext);
 		ext = NULL;
 	}
 	if (!(out = jr_codec_item_text(m, &out_len))) {
