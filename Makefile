@@ -236,7 +236,7 @@ install: all
 	install -m 755 $(B)/libjerry.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjerry.so.$(VERSION)
 	ln -sf libjerry.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjerry.so.$(SOVERSION)
 	ln -sf libjerry.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjerry.so
-	install -m 644 include/jerry/jerry.h $(DESTDIR)$(INCDIR)/jerry/jerry.h
+	install -m 644 include/jerry/*.h $(DESTDIR)$(INCDIR)/jerry/
 	$(PC_SED) jerry.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/jerry.pc
 	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/jerry.pc
 	install -m 644 doc/jerry.1 $(DESTDIR)$(MANDIR)/man1/jerry.1
@@ -265,12 +265,14 @@ LDCONFIG_NOTE = if [ -n "$(DESTDIR)" ]; then :; \
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/jerry $(DESTDIR)$(LIBEXECDIR)/jerry/jerry-serve \
 	  $(DESTDIR)$(LIBDIR)/libjerry.a \
-	  $(DESTDIR)$(LIBDIR)/libjerry.so* $(DESTDIR)$(INCDIR)/jerry/jerry.h \
+	  $(DESTDIR)$(LIBDIR)/libjerry.so* \
+	  $(patsubst include/%,$(DESTDIR)$(INCDIR)/%,$(wildcard include/jerry/*.h)) \
 	  $(DESTDIR)$(LIBDIR)/pkgconfig/jerry.pc $(DESTDIR)$(MANDIR)/man1/jerry.1 \
 	  $(DESTDIR)$(DATADIR)/bash-completion/completions/jerry \
 	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_jerry \
 	  $(DESTDIR)$(DATADIR)/jerry/skills/jerry/SKILL.md
 	@rmdir $(DESTDIR)$(LIBEXECDIR)/jerry 2>/dev/null || true
+	@rmdir $(DESTDIR)$(INCDIR)/jerry 2>/dev/null || true
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then PATH="$$PATH:/usr/sbin:/sbin" ldconfig; fi
 
 clean:
