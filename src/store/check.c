@@ -69,6 +69,7 @@ struct check_run {
 	int64_t high;              /* the highest item number */
 	int locked;                /* every item lock, exclusive (repair) */
 	int ro_lock;               /* the shared lock's descriptor, or -1 */
+	int seq_lock;              /* the sequence lock, shared, until it is read; or -1 */
 };
 
 __attribute__((format(printf, 6, 0)))
@@ -396,6 +397,23 @@ static int check_index(struct check_run *c, jerry_error *err)
  * creates skip taken numbers (seq.c) - but --repair brings it forward.  A
  * file that holds something else than a sequence is.
  */
+/*
+ * Creates rewrite sequences.json in place under its lock: it is read under
+ * the lock too, taken before the item locks as every writer takes them
+ * (store.h) - a create holds it while it waits for its item's lock - and
+ * dropped once read (check_sequence).
+ */
+static int hold_sequence(struct check_run *c, jerry_error *err)
+{
+	jerry_store *st = c->st;
+	char path[PATH_MAX + 64];
+	c->seq_lock = jr_io_openat(st->dirfd, "locks/sequence.lock", O_RDONLY | O_NOFOLLOW, 0);
+	if (c->seq_lock < 0)
+		return 0; /* no lock file yet: no writer has run */
+	jr_store_path(path, sizeof(path), st, "locks/sequence.lock");
+	return jr_lock_take_shared(c->seq_lock, 0, 1, &st->wait, JR_LOCK_SEQ_WHAT, path, err);
+}
+
 static int check_sequence(struct check_run *c, jerry_error *err)
 {
 	jerry_store *st = c->st;
@@ -404,17 +422,10 @@ static int check_sequence(struct check_run *c, jerry_error *err)
 	jerry_error se;
 	int rc;
 	jerry_error_clear(&se);
-	/* Creates rewrite it in place under its lock: read it under the lock too. */
-	int seq_lock = jr_io_openat(st->dirfd, "locks/sequence.lock", O_RDONLY | O_NOFOLLOW, 0);
-	jr_store_path(path, sizeof(path), st, "locks/sequence.lock");
-	if (seq_lock >= 0 && (rc = jr_lock_take_shared(seq_lock, 0, 1, &st->wait,
-						       JR_LOCK_SEQ_WHAT, path, err))) {
-		jr_io_close(seq_lock);
-		return rc;
-	}
 	jr_store_path(path, sizeof(path), st, "sequences.json");
 	rc = jr_seq_read(&seq, st, &se);
-	jr_io_close(seq_lock); /* and with it the lock */
+	jr_io_close(c->seq_lock); /* and with it the lock: a repair takes it again */
+	c->seq_lock = -1;
 	if (rc == JERRY_ECORRUPT) {
 		c->seq_bad = 1;
 		return problem(c, CK_CORRUPT_SEQUENCE, path, "%s", se.message);
@@ -508,6 +519,7 @@ static void check_release(struct check_run *c)
 	if (c->locked)
 		jr_lock_drop(c->st->lock_items, 1, 0);
 	jr_io_close(c->ro_lock);
+	jr_io_close(c->seq_lock);
 	jr_index_release(&c->ix);
 	if (c->items)
 		for (size_t i = 0; i < c->n; i++)
@@ -526,6 +538,7 @@ int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error 
 	c.st = st;
 	c.repair = repair;
 	c.ro_lock = -1;
+	c.seq_lock = -1;
 	*out = NULL;
 	if (!(c.r = calloc(1, sizeof(*c.r))))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
@@ -536,7 +549,8 @@ int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error 
 	 */
 	if (!(rc = check_locks(&c)) && !(rc = scan_temps(&c, -1, "tmp", err)) &&
 	    !(rc = scan_temps(&c, st->itemsfd, "items", err)) &&
-	    !(rc = scan_temps(&c, st->dirfd, "", err)) && !(rc = hold_items(&c, err)) &&
+	    !(rc = scan_temps(&c, st->dirfd, "", err)) && !(rc = hold_sequence(&c, err)) &&
+	    !(rc = hold_items(&c, err)) &&
 	    !(rc = read_items(&c, err)) && !(rc = check_graph(&c)) && !(rc = check_index(&c, err)) &&
 	    !(rc = check_sequence(&c, err)) && c.repair)
 		rc = run_repairs(&c, err);

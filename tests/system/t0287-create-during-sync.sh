@@ -141,4 +141,29 @@ TEST_DESC='check is clean after the import' expect_run 0 ' 0 problems$' '' -- at
 TEST_DESC='a gets all nine' expect_run 0 '*' '' -- at a "$JERRY" sync
 TEST_DESC='check is clean in a' expect_run 0 ' 0 problems$' '' -- at a "$JERRY" check
 
+# 3. check and check --repair in the same gap: they take the sequence lock
+# before the item locks as well.  (check held every item lock, shared, and
+# then waited for the sequence lock to read it, while the create held that
+# one and waited for its item's: neither moved until a lock timed out.)
+num=10
+for cmd in check 'check --repair'; do
+	look=WORK-0$num.json
+	n=$(nth_look "$PWD/b/.jerry/data" "$look" "$JERRY" create 'next one')
+	JERRY_DATA=$PWD/b/.jerry/data strace -f -qq -o /dev/null -e trace=faccessat2 \
+		-e inject="faccessat2:delay_exit=3000000:when=$n" "$JERRY" create "during $cmd" \
+		>"$tmp/w.out" 2>"$tmp/w.err" &
+	wpid=$!
+	seq_held b/.jerry/data || test_fail "$cmd: the create holds its number" "$(cat "$tmp/w.err")"
+	TEST_DESC="$cmd while a create holds its number" JERRY_DATA=$PWD/b/.jerry/data \
+		expect_run 0 ' 0 problems$' '' -- "$JERRY" --lock-timeout 8000 $cmd
+	wait "$wpid"
+	wrc=$?
+	if [ "$wrc" -eq 0 ] && grep -qx "WORK-0$num" "$tmp/w.out"; then
+		test_ok "$cmd: the create succeeds"
+	else
+		test_fail "$cmd: the create succeeds" "exit $wrc: $(cat "$tmp/w.out" "$tmp/w.err")"
+	fi
+	num=$((num + 1))
+done
+
 test_done
