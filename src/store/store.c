@@ -541,3 +541,35 @@ int jr_store_stamp(char *out, size_t size, jerry_store *st, jerry_error *err)
 	}
 	return 0;
 }
+
+/*
+ * A rebuild holds every item lock (the whole byte range of items.lock) and
+ * then the index lock, so no write is in flight while it reads the items:
+ * the index it writes is exact, with nothing unconfirmed.  A sync that died
+ * past its commit point dropped the index first: its stage is rolled
+ * forward here, before anyone writes an item it holds - also by a program
+ * that opened the store before that sync died, whose next write finds the
+ * index gone and comes here (ADR 0020).  Here, above the index and the
+ * stages, so that neither calls the other.
+ */
+int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
+{
+	char path[PATH_MAX + 32];
+	jr_store_path(path, sizeof(path), st, "locks/items.lock");
+	int rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err);
+	if (rc)
+		return rc;
+	jr_stage_settle_syncs_held(st);
+	rc = jr_index_rebuild_held(out_count, st, err);
+	jr_lock_drop(st->lock_items, 1, 0);
+	return rc;
+}
+
+int jr_index_ensure(jerry_store *st, jerry_error *err)
+{
+	uint64_t gen;
+	off_t size;
+	int rc = jr_ix_snapshot_generation(st, &gen, &size, err);
+	/* Only damage is rebuilt; an I/O error is reported as what it is. */
+	return rc == JERRY_ECORRUPT ? jr_index_rebuild(NULL, st, err) : rc;
+}
