@@ -25,7 +25,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#define GIT_OUTPUT_MAX (64u * 1024)
+/* What jerry reads of one git command's output: a sync's diff of a big store is megabytes. */
+#define GIT_OUTPUT_MAX (256u * 1024 * 1024)
 
 static const char driver[] = "jerry merge-file %O %A %B %P";
 static const char driver_name[] = "jerry: the record merged field by field (doc/adr/0020)";
@@ -55,9 +56,13 @@ int jr_git(int *status, char **out, jerry_store *st, const char *const args[],
 	const char *argv[JR_GIT_ARGV_MAX];
 	char *errout = NULL;
 	jr_git_argv(argv, st, args);
-	if (jr_io_run(status, out, &errout, argv, env, NULL, GIT_OUTPUT_MAX) < 0)
+	if (jr_io_run(status, out, &errout, argv, env, NULL, GIT_OUTPUT_MAX) < 0) {
+		if (errno == EFBIG)
+			return jr_error(err, JERRY_ESTORAGE, "'git %s' wrote more than %u MiB in '%s'",
+					argv[3], GIT_OUTPUT_MAX >> 20, st->dir);
 		return jr_error_sys(err, errno == ENOMEM ? JERRY_ENOMEM : JERRY_ESTORAGE, errno,
 				    "cannot run 'git %s'", argv[3]);
+	}
 	if (!WIFEXITED(*status) || WEXITSTATUS(*status) > 1 ||
 	    (WEXITSTATUS(*status) == 1 && strcmp(argv[3], "config") != 0)) {
 		/* git's own words, first line: "fatal: not a git repository ..." */

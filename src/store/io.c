@@ -596,6 +596,7 @@ struct sink {
 	int fd;
 	char *buf;
 	size_t len, cap, max;
+	int over;                  /* more came than max: the rest was read and dropped */
 };
 
 static int sink_read(struct sink *s)
@@ -606,6 +607,7 @@ static int sink_read(struct sink *s)
 	if (n <= 0)
 		return (int)n;
 	size_t keep = s->len + (size_t)n > s->max ? s->max - s->len : (size_t)n;
+	s->over |= keep < (size_t)n;
 	if (keep && s->len + keep + 1 > s->cap) {
 		size_t cap = s->cap ? s->cap : 4096;
 		while (cap < s->len + keep + 1)
@@ -663,7 +665,7 @@ int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
 	      const char *const env[], const char *input, size_t max)
 {
 	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
-	struct sink so = {-1, NULL, 0, 0, max}, se = {-1, NULL, 0, 0, max};
+	struct sink so = {-1, NULL, 0, 0, max, 0}, se = {-1, NULL, 0, 0, max, 0};
 	pid_t pid = -1;
 	int rc = -1, e = 0;
 	size_t in_len = input ? strlen(input) : 0, in_off = 0;
@@ -727,6 +729,12 @@ int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
 		goto fail;
 	pid = -1;
 	rc = 0;
+	/* Output cut short is never taken for the whole of it (standard error may be). */
+	if (out && so.over) {
+		e = EFBIG;
+		rc = -1;
+		goto out;
+	}
 	if (out) {
 		*out = so.buf ? so.buf : strdup("");
 		so.buf = NULL;

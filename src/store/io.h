@@ -141,9 +141,11 @@ int jr_io_getrandom(void *buf, size_t len, unsigned int flags);
  * (NULL-terminated, may be NULL) are "NAME=VALUE" set on top of this
  * process's environment, input (may be NULL) its standard input; its
  * standard output and error are collected into *out and *errout (each
- * NUL-terminated, malloc'd, at most `max` bytes kept; either pointer may
- * be NULL to drop the stream).  *status is its wait status.  0, or -1
- * with errno when it could not be started or waited for.
+ * NUL-terminated, malloc'd; either pointer may be NULL to drop the
+ * stream).  Of standard error at most `max` bytes are kept; standard
+ * output longer than `max` is never cut short: -1 with EFBIG.  *status is
+ * its wait status.  0, or -1 with errno when it could not be started or
+ * waited for.
  */
 int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
 	      const char *const env[], const char *input, size_t max);
