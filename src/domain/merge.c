@@ -517,7 +517,7 @@ static int follow_mentions(char **out, const char *text, const char *from, const
 		}
 		text = q + flen;
 	}
-	strcpy(w, text);
+	memcpy(w, text, strlen(text) + 1); /* the tail after the last mention, and its NUL */
 	*out = s;
 	return 0;
 }
