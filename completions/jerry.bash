@@ -42,7 +42,7 @@ _jerry()
 		-d | --description | --parent | --assignee | -s | --status | --sort | \
 		-n | --limit | --title | --add-label | --remove-label | --if-version | \
 		-r | --reason | --lease | --on | --since | --skip | --by | --item | --port | --listen | \
-		-o | --output | --from)
+		-o | --output | --from | --timeout)
 			((i++))
 			;;
 		-*) ;;
@@ -138,7 +138,7 @@ _jerry()
 		;;
 	sync)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
+			COMPREPLY=($(compgen -W "$global_opts --timeout" -- "$cur"))
 		elif ((nargs == 0)); then
 			COMPREPLY=($(compgen -W "$(git remote 2>/dev/null)" -- "$cur"))
 		fi

@@ -113,6 +113,25 @@ typedef struct jerry_sync_result {
  * reached (then nothing changed here).
  */
 int jerry_sync(jerry_sync_result **out, jerry_store *store, const char *remote, jerry_error *err);
+
+/* A sync's default time limit: five minutes. */
+#define JERRY_SYNC_TIMEOUT_MS (5LL * 60 * 1000)
+
+typedef struct jerry_sync_options {
+	const char *remote;       /* NULL: "origin"                              */
+	/*
+	 * Every git the sync runs must end by then, counted from the start:
+	 * a git still running is stopped (SIGTERM, then SIGKILL) and the sync
+	 * fails with JERRY_ESTORAGE - before its merge, nothing changed here;
+	 * after it (a push that hung), this copy keeps the merge and the next
+	 * sync pushes it.  < 0: JERRY_SYNC_TIMEOUT_MS; 0: no limit.
+	 */
+	int64_t timeout_ms;
+} jerry_sync_options;
+
+/* jerry_sync with options; jerry_sync is this with {remote, -1}. */
+int jerry_sync_with(jerry_sync_result **out, jerry_store *store, const jerry_sync_options *opts,
+		    jerry_error *err);
 void jerry_sync_result_free(jerry_sync_result *result);
 
 #ifdef __cplusplus

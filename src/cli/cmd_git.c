@@ -186,8 +186,19 @@ int cmd_sync(struct cli *cli, const struct cli_args *args)
 	jerry_error err;
 	char fields[256], from[24], to[24];
 	int status;
+	jerry_sync_options o = {args->npos ? args->pos[0] : NULL, -1};
 	jerry_error_clear(&err);
-	int rc = jerry_sync(&r, cli->store, args->npos ? args->pos[0] : NULL, &err);
+	for (size_t i = 0; i < args->nopts; i++) {
+		const char *t = args->opts[i].arg;
+		if (args->opts[i].id != OPT_TIMEOUT)
+			continue;
+		if (!strcmp(t, "0"))
+			o.timeout_ms = 0;
+		else if (jerry_duration_parse(&o.timeout_ms, t) != 0)
+			return out_fail(cli, JERRY_EINVALID, "write a time like 90s, 5m or 1h, or 0 for none",
+					"'%.64s' is not a time limit", t);
+	}
+	int rc = jerry_sync_with(&r, cli->store, &o, &err);
 	if (rc)
 		return out_error(cli, rc, &err);
 	if (r->incoming || r->nrenumbered || r->pushed)

@@ -25,6 +25,11 @@ static const struct cli_opt no_opts[] = {
 	{ 0, NULL, 0, NULL, NULL }
 };
 
+static const struct cli_opt sync_opts[] = {
+	{ OPT_TIMEOUT, "timeout", 0, "DURATION", "stop a git still running after this: 90s, 5m (default), 0 for none" },
+	{ 0, NULL, 0, NULL, NULL }
+};
+
 static const struct cli_opt create_opts[] = {
 	{ OPT_TYPE, "type", 't', "TYPE", "epic, feature, story, task (default), subtask, bug, spike" },
 	{ OPT_PRIORITY, "priority", 'p', "PRIORITY", "critical, high, medium (default), low" },
@@ -265,7 +270,7 @@ const struct cli_cmd cli_commands[] = {
 	{ "git", "setup", "make git merge the store with jerry (driver and attributes)",
 	  no_opts, 1, 1, cmd_git, .flags = CLI_STORE },
 	{ "sync", "[REMOTE]", "share the store through a git remote: fetch, merge, commit, push",
-	  no_opts, 0, 1, cmd_sync, .flags = CLI_STORE },
+	  sync_opts, 0, 1, cmd_sync, .flags = CLI_STORE },
 	{ "export", "[--all] [--status S,...]... [--type T,...]... [--label L,...]... [--any-label]"
 		    " [--assignee A]... [--priority P,...]... [--parent ID,...]... [--history] [-o FILE]",
 	  "write items as JSON Lines, one item a line, to stdout or FILE", export_opts, 0, 0,

@@ -341,7 +341,15 @@ const char *jerry_git_hook(unsigned i)
 
 int jerry_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err)
 {
-	int rc = jr_sync(out, st, remote, err);
+	jerry_sync_options o = {remote, -1};
+	return jerry_sync_with(out, st, &o, err);
+}
+
+int jerry_sync_with(jerry_sync_result **out, jerry_store *st, const jerry_sync_options *opts,
+		    jerry_error *err)
+{
+	int64_t timeout = opts->timeout_ms < 0 ? JERRY_SYNC_TIMEOUT_MS : opts->timeout_ms;
+	int rc = jr_sync(out, st, opts->remote, timeout, err);
 	if (rc || !((*out)->incoming || (*out)->nmerged || (*out)->nrenumbered))
 		return rc;
 	/* The sync is done and stays done: a failed look only loses the report. */

@@ -50,16 +50,28 @@ void jr_git_batch_end(jr_git_batch *b)
 	if (b->pid > 0)
 		(void)jr_io_reap(b->pid, &status);
 	free(b->buf);
+	int64_t deadline = b->deadline;
 	*b = (jr_git_batch)JR_GIT_BATCH_INIT;
+	b->deadline = deadline;
 }
 
 /* The batch is ended: whatever it was in the middle of is no use to anyone. */
 static int fail(jr_git_batch *b, jerry_store *st, int code, int e, const char *what,
 		jerry_error *err)
 {
-	int rc = e ? jr_error_sys(err, code, e, "'git cat-file --batch' failed in '%s': %s",
-				  st->dir, what)
-		   : jr_error(err, code, "'git cat-file --batch' failed in '%s': %s", st->dir, what);
+	int rc;
+	if (e == ETIMEDOUT) {
+		/* Hung, not ended: its input closed would not end it. */
+		int status;
+		jr_io_stop(b->pid, &status);
+		b->pid = -1;
+		rc = jr_git_late(err, st, "cat-file --batch");
+	} else if (e) {
+		rc = jr_error_sys(err, code, e, "'git cat-file --batch' failed in '%s': %s", st->dir,
+				  what);
+	} else {
+		rc = jr_error(err, code, "'git cat-file --batch' failed in '%s': %s", st->dir, what);
+	}
 	jr_git_batch_end(b);
 	return rc;
 }
@@ -80,6 +92,8 @@ static int fill(jr_git_batch *b, size_t want)
 			b->buf = g;
 			b->cap = cap;
 		}
+		if (b->deadline && jr_io_wait_in(b->from, b->deadline) < 0)
+			return -1;
 		ssize_t n = jr_io_read(b->from, b->buf + b->len, b->cap - b->len);
 		if (n < 0)
 			return -1;

@@ -53,13 +53,27 @@ void jr_git_argv(const char *argv[JR_GIT_ARGV_MAX], jerry_store *st, const char 
 int jr_git(int *status, char **out, jerry_store *st, const char *const args[],
 	   const char *const env[], jerry_error *err)
 {
+	return jr_git_until(status, out, st, args, env, 0, err);
+}
+
+int jr_git_late(jerry_error *err, jerry_store *st, const char *what)
+{
+	return jr_error(err, JERRY_ESTORAGE, "'git %s' was stopped in '%s': the time limit ran out",
+			what, st->dir);
+}
+
+int jr_git_until(int *status, char **out, jerry_store *st, const char *const args[],
+		 const char *const env[], int64_t deadline, jerry_error *err)
+{
 	const char *argv[JR_GIT_ARGV_MAX];
 	char *errout = NULL;
 	jr_git_argv(argv, st, args);
-	if (jr_io_run(status, out, &errout, argv, env, NULL, GIT_OUTPUT_MAX) < 0) {
+	if (jr_io_run(status, out, &errout, argv, env, NULL, GIT_OUTPUT_MAX, deadline) < 0) {
 		if (errno == EFBIG)
 			return jr_error(err, JERRY_ESTORAGE, "'git %s' wrote more than %u MiB in '%s'",
 					argv[3], GIT_OUTPUT_MAX >> 20, st->dir);
+		if (errno == ETIMEDOUT)
+			return jr_git_late(err, st, argv[3]);
 		return jr_error_sys(err, errno == ENOMEM ? JERRY_ENOMEM : JERRY_ESTORAGE, errno,
 				    "cannot run 'git %s'", argv[3]);
 	}

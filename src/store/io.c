@@ -16,7 +16,9 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- the table ---------------------------------------------------------- */
@@ -83,6 +85,7 @@ static int sys_lock(int fd, int cmd, struct flock *fl)
 	.spawn = posix_spawnp, \
 	.waitpid = waitpid, \
 	.poll = poll, \
+	.kill = kill, \
 	.socketpair = socketpair, \
 	.send = send, \
 }
@@ -661,8 +664,41 @@ static int spawn_with(pid_t *pid, const char *const argv[], const char *const en
 	return e ? -1 : 0;
 }
 
+int64_t jr_io_now_ms(void)
+{
+	struct timespec ts;
+	/* CLOCK_MONOTONIC cannot fail on Linux; were it to, no deadline passes early. */
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int jr_io_left_ms(int64_t deadline)
+{
+	if (!deadline)
+		return -1;
+	int64_t left = deadline - jr_io_now_ms();
+	return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+}
+
+void jr_io_stop(pid_t pid, int *status)
+{
+	if (sys.kill(pid, SIGTERM) == 0) {
+		for (int i = 0; i < 100; i++) {
+			pid_t w = sys.waitpid(pid, status, WNOHANG);
+			if (w == pid || (w < 0 && errno != EINTR))
+				return;
+			struct timespec ten_ms = {0, 10 * 1000 * 1000};
+			(void)nanosleep(&ten_ms, NULL);
+		}
+		(void)sys.kill(pid, SIGKILL);
+	}
+	while (sys.waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
 int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
-	      const char *const env[], const char *input, size_t max)
+	      const char *const env[], const char *input, size_t max, int64_t deadline)
 {
 	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
 	struct sink so = {-1, NULL, 0, 0, max, 0}, se = {-1, NULL, 0, 0, max, 0};
@@ -691,8 +727,14 @@ int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
 	se.fd = perr[0];
 	while (so.fd >= 0 || se.fd >= 0 || pin[1] >= 0) {
 		struct pollfd p[3] = {{so.fd, POLLIN, 0}, {se.fd, POLLIN, 0}, {pin[1], POLLOUT, 0}};
-		int n;
-		RETRY("poll", n, sys.poll(p, 3, -1));
+		int n, left = jr_io_left_ms(deadline);
+		if (left == 0) {
+			jr_io_stop(pid, status);
+			pid = -1;
+			errno = ETIMEDOUT;
+			goto fail;
+		}
+		RETRY("poll", n, sys.poll(p, 3, left));
 		if (n < 0)
 			goto fail;
 		for (int i = 0; i < 2; i++) {
@@ -827,6 +869,23 @@ ssize_t jr_io_read(int fd, void *buf, size_t len)
 	ssize_t n;
 	RETRY("read", n, sys.read(fd, buf, len));
 	return n;
+}
+
+int jr_io_wait_in(int fd, int64_t deadline)
+{
+	for (;;) {
+		struct pollfd p = {fd, POLLIN, 0};
+		int n, left = jr_io_left_ms(deadline);
+		if (left == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		RETRY("poll", n, sys.poll(&p, 1, left));
+		if (n < 0)
+			return -1;
+		if (n > 0)
+			return 0;
+	}
 }
 
 int jr_io_reap(pid_t pid, int *status)

@@ -72,6 +72,8 @@ typedef struct jr_syscalls {
 		     const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);
 	pid_t (*waitpid)(pid_t pid, int *status, int options);
 	int (*poll)(struct pollfd *fds, nfds_t n, int timeout);
+	/* A child past its time: jr_io_stop. */
+	int (*kill)(pid_t pid, int sig);
 	/* A child that answers request by request (git cat-file --batch): jr_io_spawn. */
 	int (*socketpair)(int domain, int type, int protocol, int fds[2]);
 	ssize_t (*send)(int fd, const void *buf, size_t len, int flags);
@@ -144,11 +146,22 @@ int jr_io_getrandom(void *buf, size_t len, unsigned int flags);
  * NUL-terminated, malloc'd; either pointer may be NULL to drop the
  * stream).  Of standard error at most `max` bytes are kept; standard
  * output longer than `max` is never cut short: -1 with EFBIG.  *status is
- * its wait status.  0, or -1 with errno when it could not be started or
- * waited for.
+ * its wait status.  deadline (jr_io_now_ms's clock; 0: none) bounds the
+ * wait: a program still running then is stopped (jr_io_stop) and the call
+ * fails with ETIMEDOUT.  0, or -1 with errno when it could not be started,
+ * waited for, or was stopped.
  */
 int jr_io_run(int *status, char **out, char **errout, const char *const argv[],
-	      const char *const env[], const char *input, size_t max);
+	      const char *const env[], const char *input, size_t max, int64_t deadline);
+/* Now on a clock that only goes forward (CLOCK_MONOTONIC), in milliseconds. */
+int64_t jr_io_now_ms(void);
+/* Milliseconds left until deadline (0: none, then -1 for poll's "forever"); 0 once past. */
+int jr_io_left_ms(int64_t deadline);
+/*
+ * Stop a child and reap it: SIGTERM (git removes its lock files and ends
+ * its own children), SIGKILL if it is still there a second later.
+ */
+void jr_io_stop(pid_t pid, int *status);
 
 /*
  * Start a program (searched in PATH, env as jr_io_run's) that stays to
@@ -163,6 +176,8 @@ int jr_io_spawn(pid_t *pid, int *to, int *from, const char *const argv[],
 int jr_io_send_all(int fd, const void *buf, size_t len);
 /* One read(): EINTR retried; 0 at the end. */
 ssize_t jr_io_read(int fd, void *buf, size_t len);
+/* Wait until fd can be read or deadline (0: none) passes: 0, or -1 with errno (ETIMEDOUT). */
+int jr_io_wait_in(int fd, int64_t deadline);
 /* Wait for the child pid to end (EINTR retried), always: 0, or -1 with errno. */
 int jr_io_reap(pid_t pid, int *status);
 

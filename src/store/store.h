@@ -199,6 +199,14 @@ int jr_repo_map(char *path, size_t size, jerry_error *err);
  */
 int jr_git(int *status, char **out, jerry_store *st, const char *const args[],
 	   const char *const env[], jerry_error *err);
+/*
+ * jr_git bounded by deadline (jr_io_now_ms's clock; 0: none): a git still
+ * running then is stopped, and that is a storage error (jr_git_late's).
+ */
+int jr_git_until(int *status, char **out, jerry_store *st, const char *const args[],
+		 const char *const env[], int64_t deadline, jerry_error *err);
+/* The error of a git stopped at its deadline: "'git WHAT' was stopped in DIR: ...". */
+int jr_git_late(jerry_error *err, jerry_store *st, const char *what);
 /* The command line jr_git runs: git -C DIR args... (at most JR_GIT_ARGV_MAX - 1 words). */
 #define JR_GIT_ARGV_MAX 24
 void jr_git_argv(const char *argv[JR_GIT_ARGV_MAX], jerry_store *st, const char *const args[]);
@@ -215,8 +223,9 @@ typedef struct jr_git_batch {
 	int to, from;
 	char *buf;                 /* what was read and not yet used: buf[off..len) */
 	size_t off, len, cap;
+	int64_t deadline;          /* as jr_git_until's: an answer later than this is an error */
 } jr_git_batch;
-#define JR_GIT_BATCH_INIT { -1, -1, -1, NULL, 0, 0, 0 }
+#define JR_GIT_BATCH_INIT { -1, -1, -1, NULL, 0, 0, 0, 0 }
 /*
  * The blob NAME names (an object id, or "TREEISH:PATH") into *out (malloc'd,
  * NUL-terminated) and *len; *out NULL when git has no such object.
@@ -242,7 +251,8 @@ int64_t jr_merge_now(void);
 /* The number a record file's path names (".../WORK-012.json", ".jsonl"), or 0. */
 int64_t jr_merge_path_num(const char *path);
 /* sync.c: jerry_sync. */
-int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err);
+int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_t timeout_ms,
+	    jerry_error *err);
 
 /* Before an append: cut a torn last line (no newline) off a log; *end gets its size. */
 int jr_file_end_whole(int fd, off_t *out_end);

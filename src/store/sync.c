@@ -64,6 +64,7 @@ struct ctx {
 	struct pending *pend;      /* the merge's writes, staged at its end */
 	size_t npend;
 	jr_git_batch cat;          /* this round's reads of files in git */
+	int64_t deadline;          /* every git of the sync ends by then (0: no limit) */
 };
 
 /* A file of the record as the merge leaves it: written all at once, or not at all. */
@@ -103,7 +104,8 @@ static int git_line(char *line, size_t size, struct ctx *c, const char *const ar
 {
 	char *out = NULL;
 	int st;
-	int rc = jr_git(status ? status : &st, line ? &out : NULL, c->st, args, env, err);
+	int rc = jr_git_until(status ? status : &st, line ? &out : NULL, c->st, args, env,
+			      c->deadline, err);
 	if (rc)
 		return rc;
 	if (line) {
@@ -126,7 +128,7 @@ static int git_env(struct ctx *c, const char *const args[], char **out, jerry_er
 {
 	const char *env[] = SYNC_ENV(c);
 	int status;
-	return jr_git(&status, out, c->st, args, env, err);
+	return jr_git_until(&status, out, c->st, args, env, c->deadline, err);
 }
 
 /* The record as it is in the data directory, as a tree: *tree. */
@@ -800,7 +802,8 @@ static int default_remote(struct ctx *c, jerry_error *err)
 {
 	char *out = NULL;
 	int status;
-	int rc = jr_git(&status, &out, c->st, (const char *const[]){"remote", NULL}, NULL, err);
+	int rc = jr_git_until(&status, &out, c->st, (const char *const[]){"remote", NULL}, NULL,
+			      c->deadline, err);
 	if (rc)
 		return rc;
 	int found = 0;
@@ -817,7 +820,8 @@ static int default_remote(struct ctx *c, jerry_error *err)
 	return rc;
 }
 
-int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_error *err)
+int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_t timeout_ms,
+	    jerry_error *err)
 {
 	struct ctx c;
 	char path[PATH_MAX + 32], *ls = NULL;
@@ -826,6 +830,8 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 	memset(&c, 0, sizeof(c));
 	c.cat = (jr_git_batch)JR_GIT_BATCH_INIT;
 	c.st = st;
+	c.deadline = timeout_ms > 0 ? jr_io_now_ms() + timeout_ms : 0;
+	c.cat.deadline = c.deadline;
 	c.remote = remote && *remote ? remote : "origin";
 	if (strchr(c.remote, '\'') || c.remote[0] == '-' || strlen(c.remote) > 200)
 		return jr_error(err, JERRY_EINVALID, "'%s' is not a remote's name", c.remote);
@@ -850,18 +856,20 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 		/* 1, 2: what the remote has; an unreachable one changes nothing here. */
 		free(ls);
 		ls = NULL;
-		if ((rc = jr_git(&status, &ls, st,
-				 (const char *const[]){"ls-remote", "--", c.remote, "refs/jerry/data", NULL},
-				 NULL, err))) {
+		if ((rc = jr_git_until(&status, &ls, st,
+				       (const char *const[]){"ls-remote", "--", c.remote,
+							     "refs/jerry/data", NULL},
+				       NULL, c.deadline, err))) {
 			jr_error_hint(err, "nothing changed here; check the remote and run 'jerry sync' again");
 			goto out;
 		}
 		if (*ls) {
 			char spec[600];
 			snprintf(spec, sizeof(spec), "+refs/jerry/data:%s", c.remote_ref);
-			if ((rc = jr_git(&status, NULL, st,
-					 (const char *const[]){"fetch", "-q", "--no-tags", "--", c.remote, spec, NULL},
-					 NULL, err)) ||
+			if ((rc = jr_git_until(&status, NULL, st,
+					       (const char *const[]){"fetch", "-q", "--no-tags", "--",
+								     c.remote, spec, NULL},
+					       NULL, c.deadline, err)) ||
 			    (rc = ref_oid(roid, sizeof(roid), &c, c.remote_ref, err)))
 				goto out;
 		}
@@ -891,9 +899,9 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 		/* 4: never forced; a remote that moved rejects it, and we go again. */
 		char spec[600];
 		snprintf(spec, sizeof(spec), "%s:refs/jerry/data", head);
-		if (!(rc = jr_git(&status, NULL, st,
-				  (const char *const[]){"push", "-q", "--", c.remote, spec, NULL}, NULL,
-				  err))) {
+		if (!(rc = jr_git_until(&status, NULL, st,
+					(const char *const[]){"push", "-q", "--", c.remote, spec, NULL},
+					NULL, c.deadline, err))) {
 			c.res->pushed = 1;
 			/*
 			 * As git push moves a tracking ref, so the next sync finds it
@@ -906,15 +914,20 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, jerry_
 				      NULL, &scratch);
 			goto out;
 		}
+		if (c.deadline && !jr_io_left_ms(c.deadline)) {
+			jr_error_hint(err, "this copy keeps the merge; the next 'jerry sync' pushes it");
+			goto out;
+		}
 		/* Rejected because the remote moved meanwhile: fetch and merge again. */
 		char now[OID_MAX] = "";
 		jerry_error scratch;
 		jerry_error_clear(&scratch);
 		free(ls);
 		ls = NULL;
-		if (jr_git(&status, &ls, st,
-			   (const char *const[]){"ls-remote", "--", c.remote, "refs/jerry/data", NULL},
-			   NULL, &scratch) ||
+		if (jr_git_until(&status, &ls, st,
+				 (const char *const[]){"ls-remote", "--", c.remote, "refs/jerry/data",
+						       NULL},
+				 NULL, c.deadline, &scratch) ||
 		    (snprintf(now, sizeof(now), "%.*s", (int)strcspn(ls, "\t\n"), ls), !strcmp(now, roid)))
 			goto out;
 		jerry_error_clear(err);
