@@ -164,7 +164,12 @@ for cmd in $commands; do
 	[ "$cmd" = help ] && continue
 	"$JERRY" "$cmd" --help | options_of >"$tmp/opts"
 	while read -r name arg kind; do
-		if [ "$arg" = - ]; then
+		if [ "$arg" = - ] && [ "$cmd" = serve ]; then
+			# The board runs until stopped: a second is enough to parse its
+			# options (port 0: any free one; no browser opened).
+			TEST_CMD_TIMEOUT=1 BROWSER=true TEST_DESC="jerry serve $name $name (a flag)" \
+				expect_run '*' '*' '!given twice' -- "$JERRY" serve --port 0 "$name" "$name"
+		elif [ "$arg" = - ]; then
 			TEST_DESC="jerry $cmd $name $name (a flag)" expect_run '*' '*' '!given twice' -- \
 				"$JERRY" "$cmd" "$name" "$name"
 		elif [ "$kind" = once ]; then
