@@ -56,8 +56,21 @@ syncer() { # clone, number: syncs in a loop; every third one is killed mid-way
 	)
 }
 
-(cd a && "$JERRY" create 'the shared one' >/dev/null && "$JERRY" sync >/dev/null)
+# A store that is not empty: the merges below then write beside items they
+# do not touch, and the index follows them (STRESS_SEED_ITEMS=5000 for a
+# big one by hand).
+SEED=${STRESS_SEED_ITEMS:-300}
+python3 - seed.jsonl "$SEED" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(int(sys.argv[2])):
+        f.write(json.dumps({"id": "s-%d" % i, "title": "seed %d" % i, "status": "open",
+                            "priority": 2, "issue_type": "task"}) + "\n")
+PY
+(cd a && "$JERRY" create 'the shared one' >/dev/null && "$JERRY" import ../seed.jsonl >/dev/null &&
+	"$JERRY" sync >/dev/null)
 (cd b && "$JERRY" sync >/dev/null)
+check_true "b got the $SEED seed items" test -f "b/.jerry/data/items/$(printf 'WORK-%03d' $((SEED + 1))).json"
 for c in a b; do
 	writer "$c" 1 &
 	writer "$c" 2 &
@@ -74,11 +87,12 @@ cat "$tmp"/acked.* | LC_ALL=C sort >acked
 check_true 'the writers got creates through' test "$(wc -l <acked)" -gt 10
 for c in a b; do
 	(cd "$c" && "$JERRY" list --all --json) >"$c.json"
-	python3 -c 'import json,sys; print("\n".join(sorted(i["title"] for i in json.load(open(sys.argv[1])) if i["title"] != "the shared one")))' \
+	python3 -c 'import json,sys; print("\n".join(sorted(i["title"] for i in json.load(open(sys.argv[1])) if i["title"] != "the shared one" and not i["title"].startswith("seed "))))' \
 		"$c.json" | LC_ALL=C sort >"$c.titles"
 	check_true "$c holds every acknowledged create exactly once" cmp -s acked "$c.titles"
 	TEST_DESC="check is clean in $c" expect_run 0 ' 0 problems$' '' -- bash -c "cd $c && exec \"\$JERRY\" check"
 done
+check_true "every seed item is still there, once" test "$(python3 -c 'import json,sys; print(sorted(i["title"] for i in json.load(open(sys.argv[1])) if i["title"].startswith("seed ")) == sorted("seed %d" % k for k in range(int(sys.argv[2]))))' a.json "$SEED")" = True
 check_true 'both clones hold the same items' \
 	test "$(python3 -c 'import json,sys; print(sorted((i["id"], i["uid"]) for i in json.load(open(sys.argv[1]))))' a.json)" = \
 	"$(python3 -c 'import json,sys; print(sorted((i["id"], i["uid"]) for i in json.load(open(sys.argv[1]))))' b.json)"
