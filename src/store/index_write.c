@@ -340,6 +340,16 @@ int jr_index_settle_history_held(jerry_store *st, jerry_error *err)
 	return rc;
 }
 
+int jr_index_compact_held(jerry_store *st, jerry_error *err)
+{
+	int rc = lock_index(st, err);
+	if (!rc) {
+		rc = compact_locked(st, err);
+		unlock_index(st);
+	}
+	return rc;
+}
+
 int jr_index_drop_held(jerry_store *st, jerry_error *err)
 {
 	int rc = lock_index(st, err);

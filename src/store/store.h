@@ -346,6 +346,13 @@ int jr_index_rebuild_held(size_t *out_count, jerry_store *st, jerry_error *err);
  */
 int jr_index_settle_history_held(jerry_store *st, jerry_error *err);
 int jr_index_drop_held(jerry_store *st, jerry_error *err);
+/*
+ * With every item lock held (sync.c): a compaction - every history entry of
+ * the log made durable in its file, snapshot G+1 from the logical index, a
+ * fresh log G+1 - whatever the log's size, and without reading any item
+ * file but an unconfirmed entry's.
+ */
+int jr_index_compact_held(jerry_store *st, jerry_error *err);
 
 /*
  * Between index.c (reading) and index_write.c (writing).  jr_ix_set puts
@@ -391,6 +398,16 @@ int jr_history_append(jerry_store *st, int64_t num, const char *entry, size_t le
  * durable there.
  */
 int jr_history_settle_log(jerry_store *st, jerry_error *err);
+/*
+ * Whether some history entry of the current log is not a line of the text
+ * that is to replace its item's history file (text_of: that text, or NULL
+ * when the file stays): jerry sync's merge, before it replaces files, so
+ * that no entry of the log is ever written back, or read, into another
+ * item's history (jr_index_compact_held starts a fresh log).
+ */
+int jr_history_log_lacking(int *lacks, jerry_store *st,
+			   const char *(*text_of)(void *arg, int64_t num, size_t *len), void *arg,
+			   jerry_error *err);
 /*
  * Every item's history: the file, then the entries of the current log,
  * the last entry of each version winning.
