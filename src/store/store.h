@@ -157,14 +157,18 @@ void jr_stage_settle_all(jerry_store *st);
  * the merge writes is staged whole in a jr_stage opened with this prefix,
  * "items.NAME" for items/NAME and "history.NAME" for history/NAME; after
  * jr_stage_commit, jr_sync_stage_publish renames them over their targets
- * (the caller holds every item lock and has dropped the index).  A dead
- * sync's committed stage is rolled forward at open by jr_sync_stage_roll.
+ * (the caller holds every item lock and has logged the puts of the item
+ * files, or dropped the index).  A dead sync's committed stage is rolled
+ * forward at open by jr_sync_stage_roll.
  */
 #define JR_SYNC_STAGE_PREFIX "sync-stage-"
 int jr_sync_stage_write(jr_stage *sg, jerry_store *st, const char *rel, const char *text,
 			size_t len, jerry_error *err);
 int jr_sync_stage_publish(jerry_store *st, int stagefd, jerry_error *err);
-/* Every item lock (unless held), the index dropped, the files published; JERRY_* on failure. */
+/*
+ * Every item lock (unless held), the index dropped, the files published,
+ * the index rebuilt from them; JERRY_* on failure.
+ */
 int jr_sync_stage_roll(jerry_store *st, int stagefd, int held);
 /*
  * Roll forward the dead syncs' committed stages, every item lock held: a
