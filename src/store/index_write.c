@@ -350,6 +350,35 @@ int jr_index_compact_held(jerry_store *st, jerry_error *err)
 	return rc;
 }
 
+int jr_index_aside(jerry_store *st, int dirfd, const char *name, jerry_error *err)
+{
+	int rc = lock_index(st, err);
+	if (rc)
+		return rc;
+	if (jr_io_renameat(st->dirfd, "index.json", dirfd, name) < 0) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.json");
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot move '%s' aside", path);
+	}
+	unlock_index(st);
+	return rc;
+}
+
+int jr_index_restore(jerry_store *st, int dirfd, const char *name, jerry_error *err)
+{
+	int rc = lock_index(st, err);
+	if (rc)
+		return rc;
+	if (jr_io_rename_noreplace(dirfd, name, st->dirfd, "index.json") < 0 && errno != EEXIST &&
+	    errno != ENOENT) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.json");
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot put '%s' back", path);
+	}
+	unlock_index(st);
+	return rc;
+}
+
 int jr_index_drop_held(jerry_store *st, jerry_error *err)
 {
 	int rc = lock_index(st, err);

@@ -396,7 +396,7 @@ static int publish(struct ctx *c, jerry_error *err)
 	jr_stage sg;
 	jerry_item **items = NULL;
 	size_t nitems = 0;
-	int rc;
+	int rc, aside = 0;
 	if (!c->npend)
 		return 0;
 	if ((rc = index_prepare(&items, &nitems, c, err)) ||
@@ -413,8 +413,23 @@ static int publish(struct ctx *c, jerry_error *err)
 	if (!rc && nitems)
 		rc = jr_index_put_many(c->st, (const jerry_item *const *)items, NULL, NULL, nitems,
 				       err);
+	/*
+	 * From the commit point until the files are in, index.json waits in
+	 * the stage: a program that holds the store open and writes then - or
+	 * after this sync died - rebuilds it first, which rolls the stage
+	 * forward, so it never writes a file the stage is to replace.
+	 */
+	if (!rc && nitems && !(rc = jr_index_aside(c->st, sg.fd, JR_SYNC_STAGE_INDEX, err)))
+		aside = 1;
 	if (!rc && !(rc = jr_stage_commit(&sg, c->st, err)))
 		rc = jr_sync_stage_publish(c->st, sg.fd, err);
+	/* Committed and not all in: it stays away, for the roll-forward's rebuild. */
+	if (aside && (!rc || !sg.committed)) {
+		jerry_error ignored;
+		int back = jr_index_restore(c->st, sg.fd, JR_SYNC_STAGE_INDEX, rc ? &ignored : err);
+		if (!rc)
+			rc = back;
+	}
 	jr_stage_close(&sg, c->st, rc != 0);
 	if (!rc && nitems) {
 		jerry_error ignored; /* the files are in place: a failed ok only leaves puts to settle */
