@@ -399,7 +399,7 @@ static void stage_settle(jerry_store *st, int tmpfd, const char *name, int held)
 		/* A merge that never happened: the index it moved aside is right again. */
 		if (errno == ENOENT &&
 		    (!is_sync(name) || (jr_store_writable(st, &ignored) == 0 &&
-					jr_index_restore(st, fd, JR_SYNC_STAGE_INDEX, &ignored) == 0)))
+					jr_index_aside(st, fd, JR_SYNC_STAGE_INDEX, 1, &ignored) == 0)))
 			stage_remove(st, tmpfd, name, fd, !is_sync(name));
 		jr_io_close(fd);
 		return;

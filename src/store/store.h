@@ -354,14 +354,14 @@ int jr_index_settle_history_held(jerry_store *st, jerry_error *err);
 int jr_index_drop_held(jerry_store *st, jerry_error *err);
 /*
  * jerry sync's publish (sync.c), under the index lock: index.json moved to
- * dirfd/name, and back - unless an index.json is there again (a rebuild),
- * or name is gone.  While it is away, a writer rebuilds it under every item
- * lock, so no write lands on a file a dead sync's committed stage is about
- * to replace (jr_index_rebuild); the aside copy is put back by the sync
- * once its files are in, or by whoever removes its stage uncommitted.
+ * dirfd/name, or with `back` from there back - unless an index.json is
+ * there again (a rebuild), or name is gone.  While it is away, a writer
+ * rebuilds it under every item lock, so no write lands on a file a dead
+ * sync's committed stage is about to replace (jr_index_rebuild); it is put
+ * back by the sync once its files are in, or by whoever removes its stage
+ * uncommitted.
  */
-int jr_index_aside(jerry_store *st, int dirfd, const char *name, jerry_error *err);
-int jr_index_restore(jerry_store *st, int dirfd, const char *name, jerry_error *err);
+int jr_index_aside(jerry_store *st, int dirfd, const char *name, int back, jerry_error *err);
 /*
  * With every item lock held (sync.c): a compaction - every history entry of
  * the log made durable in its file, snapshot G+1 from the logical index, a

@@ -419,14 +419,15 @@ static int publish(struct ctx *c, jerry_error *err)
 	 * after this sync died - rebuilds it first, which rolls the stage
 	 * forward, so it never writes a file the stage is to replace.
 	 */
-	if (!rc && nitems && !(rc = jr_index_aside(c->st, sg.fd, JR_SYNC_STAGE_INDEX, err)))
+	if (!rc && nitems && !(rc = jr_index_aside(c->st, sg.fd, JR_SYNC_STAGE_INDEX, 0, err)))
 		aside = 1;
 	if (!rc && !(rc = jr_stage_commit(&sg, c->st, err)))
 		rc = jr_sync_stage_publish(c->st, sg.fd, err);
 	/* Committed and not all in: it stays away, for the roll-forward's rebuild. */
 	if (aside && (!rc || !sg.committed)) {
 		jerry_error ignored;
-		int back = jr_index_restore(c->st, sg.fd, JR_SYNC_STAGE_INDEX, rc ? &ignored : err);
+		int back = jr_index_aside(c->st, sg.fd, JR_SYNC_STAGE_INDEX, 1,
+					  rc ? &ignored : err);
 		if (!rc)
 			rc = back;
 	}
@@ -792,7 +793,7 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	jr_stage_settle_syncs_held(c->st);
 	if ((rc = jr_index_settle_history_held(c->st, err)))
 		return rc;
-	/* A sync killed after it dropped the index leaves it to this one. */
+	/* An index left missing (by a roll-forward that failed, say) is rebuilt by this one. */
 	{
 		uint64_t gen;
 		off_t snap_size;
