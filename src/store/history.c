@@ -415,6 +415,36 @@ out:
 	return rc;
 }
 
+/* What jr_history_log_lacking looks for: the new text of each history file replaced. */
+struct lacking {
+	const char *(*text_of)(void *arg, int64_t num, size_t *len);
+	void *arg;
+	int lacks;
+};
+
+static int lacking_rec(void *arg, const jr_ixlog_rec *rec)
+{
+	struct lacking *l = arg;
+	size_t len = 0;
+	const char *text;
+	if (l->lacks || rec->kind != JR_IXLOG_HISTORY || rec->num < 1 ||
+	    !(text = l->text_of(l->arg, rec->num, &len)))
+		return 0;
+	/* An entry not in jerry's own spelling cannot be looked for: taken as lacking. */
+	l->lacks = !rec->json || !has_line(text, len, 0, rec->json, rec->len);
+	return 0;
+}
+
+int jr_history_log_lacking(int *lacks, jerry_store *st,
+			   const char *(*text_of)(void *arg, int64_t num, size_t *len), void *arg,
+			   jerry_error *err)
+{
+	struct lacking l = { text_of, arg, 0 };
+	int rc = jr_index_log_each(st, HISTORY_ONLY, lacking_rec, &l, err);
+	*lacks = l.lacks;
+	return rc;
+}
+
 int jr_history_settle_log(jerry_store *st, jerry_error *err)
 {
 	struct collect c;

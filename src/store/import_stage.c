@@ -395,7 +395,11 @@ static void stage_settle(jerry_store *st, int tmpfd, const char *name, int held)
 		return;
 	}
 	if (jr_io_faccessat(fd, STAGE_COMMIT, F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno == ENOENT)
+		jerry_error ignored;
+		/* A merge that never happened: the index it moved aside is right again. */
+		if (errno == ENOENT &&
+		    (!is_sync(name) || (jr_store_writable(st, &ignored) == 0 &&
+					jr_index_aside(st, fd, JR_SYNC_STAGE_INDEX, 1, &ignored) == 0)))
 			stage_remove(st, tmpfd, name, fd, !is_sync(name));
 		jr_io_close(fd);
 		return;

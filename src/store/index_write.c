@@ -330,13 +330,42 @@ int jr_index_rebuild_held(size_t *out_count, jerry_store *st, jerry_error *err)
 	return rc;
 }
 
-int jr_index_settle_history_held(jerry_store *st, jerry_error *err)
+/* fn under the index lock. */
+static int index_locked(jerry_store *st, int (*fn)(jerry_store *, jerry_error *),
+			jerry_error *err)
 {
 	int rc = lock_index(st, err);
 	if (!rc) {
-		rc = jr_history_settle_log(st, err);
+		rc = fn(st, err);
 		unlock_index(st);
 	}
+	return rc;
+}
+
+int jr_index_settle_history_held(jerry_store *st, jerry_error *err)
+{
+	return index_locked(st, jr_history_settle_log, err);
+}
+
+int jr_index_compact_held(jerry_store *st, jerry_error *err)
+{
+	return index_locked(st, compact_locked, err);
+}
+
+int jr_index_aside(jerry_store *st, int dirfd, const char *name, int back, jerry_error *err)
+{
+	int rc = lock_index(st, err);
+	if (rc)
+		return rc;
+	int moved = back ? jr_io_rename_noreplace(dirfd, name, st->dirfd, "index.json")
+			 : jr_io_renameat(st->dirfd, "index.json", dirfd, name);
+	if (moved < 0 && !(back && (errno == EEXIST || errno == ENOENT))) {
+		char path[PATH_MAX + 32];
+		jr_store_path(path, sizeof(path), st, "index.json");
+		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot move '%s' %s", path,
+				  back ? "back" : "aside");
+	}
+	unlock_index(st);
 	return rc;
 }
 

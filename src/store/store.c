@@ -546,23 +546,32 @@ int jr_store_stamp(char *out, size_t size, jerry_store *st, jerry_error *err)
  * A rebuild holds every item lock (the whole byte range of items.lock) and
  * then the index lock, so no write is in flight while it reads the items:
  * the index it writes is exact, with nothing unconfirmed.  A sync that died
- * past its commit point dropped the index first: its stage is rolled
- * forward here, before anyone writes an item it holds - also by a program
- * that opened the store before that sync died, whose next write finds the
- * index gone and comes here (ADR 0020).  Here, above the index and the
+ * past its commit point left the index aside, in its stage: the stage is
+ * rolled forward here, before anyone writes an item it holds - also by a
+ * program that opened the store before that sync died, whose next write
+ * finds the index gone and comes here (ADR 0020).  Here, above the index and the
  * stages, so that neither calls the other.
  */
-int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
+static int rebuild(size_t *out_count, jerry_store *st, int if_missing, jerry_error *err)
 {
 	char path[PATH_MAX + 32];
+	uint64_t gen;
+	off_t size;
 	jr_store_path(path, sizeof(path), st, "locks/items.lock");
 	int rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, err);
 	if (rc)
 		return rc;
 	jr_stage_settle_syncs_held(st);
-	rc = jr_index_rebuild_held(out_count, st, err);
+	/* A sync publishing had it aside (jr_index_aside), and has put it back. */
+	if (!if_missing || jr_ix_snapshot_generation(st, &gen, &size, NULL) == JERRY_ECORRUPT)
+		rc = jr_index_rebuild_held(out_count, st, err);
 	jr_lock_drop(st->lock_items, 1, 0);
 	return rc;
+}
+
+int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
+{
+	return rebuild(out_count, st, 0, err);
 }
 
 int jr_index_ensure(jerry_store *st, jerry_error *err)
@@ -571,5 +580,5 @@ int jr_index_ensure(jerry_store *st, jerry_error *err)
 	off_t size;
 	int rc = jr_ix_snapshot_generation(st, &gen, &size, err);
 	/* Only damage is rebuilt; an I/O error is reported as what it is. */
-	return rc == JERRY_ECORRUPT ? jr_index_rebuild(NULL, st, err) : rc;
+	return rc == JERRY_ECORRUPT ? rebuild(NULL, st, 1, err) : rc;
 }

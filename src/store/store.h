@@ -157,14 +157,20 @@ void jr_stage_settle_all(jerry_store *st);
  * the merge writes is staged whole in a jr_stage opened with this prefix,
  * "items.NAME" for items/NAME and "history.NAME" for history/NAME; after
  * jr_stage_commit, jr_sync_stage_publish renames them over their targets
- * (the caller holds every item lock and has dropped the index).  A dead
- * sync's committed stage is rolled forward at open by jr_sync_stage_roll.
+ * (the caller holds every item lock and has logged the puts of the item
+ * files, or dropped the index).  A dead sync's committed stage is rolled
+ * forward at open by jr_sync_stage_roll.
  */
 #define JR_SYNC_STAGE_PREFIX "sync-stage-"
+/* index.json while the stage is published (jr_index_aside); put back if it is removed uncommitted. */
+#define JR_SYNC_STAGE_INDEX "index.json"
 int jr_sync_stage_write(jr_stage *sg, jerry_store *st, const char *rel, const char *text,
 			size_t len, jerry_error *err);
 int jr_sync_stage_publish(jerry_store *st, int stagefd, jerry_error *err);
-/* Every item lock (unless held), the index dropped, the files published; JERRY_* on failure. */
+/*
+ * Every item lock (unless held), the index dropped, the files published,
+ * the index rebuilt from them; JERRY_* on failure.
+ */
 int jr_sync_stage_roll(jerry_store *st, int stagefd, int held);
 /*
  * Roll forward the dead syncs' committed stages, every item lock held: a
@@ -356,6 +362,23 @@ int jr_index_rebuild_held(size_t *out_count, jerry_store *st, jerry_error *err);
  */
 int jr_index_settle_history_held(jerry_store *st, jerry_error *err);
 int jr_index_drop_held(jerry_store *st, jerry_error *err);
+/*
+ * jerry sync's publish (sync.c), under the index lock: index.json moved to
+ * dirfd/name, or with `back` from there back - unless an index.json is
+ * there again (a rebuild), or name is gone.  While it is away, a writer
+ * rebuilds it under every item lock, so no write lands on a file a dead
+ * sync's committed stage is about to replace (jr_index_rebuild); it is put
+ * back by the sync once its files are in, or by whoever removes its stage
+ * uncommitted.
+ */
+int jr_index_aside(jerry_store *st, int dirfd, const char *name, int back, jerry_error *err);
+/*
+ * With every item lock held (sync.c): a compaction - every history entry of
+ * the log made durable in its file, snapshot G+1 from the logical index, a
+ * fresh log G+1 - whatever the log's size, and without reading any item
+ * file but an unconfirmed entry's.
+ */
+int jr_index_compact_held(jerry_store *st, jerry_error *err);
 
 /*
  * Between index.c (reading) and index_write.c (writing).  jr_ix_set puts
@@ -401,6 +424,16 @@ int jr_history_append(jerry_store *st, int64_t num, const char *entry, size_t le
  * durable there.
  */
 int jr_history_settle_log(jerry_store *st, jerry_error *err);
+/*
+ * Whether some history entry of the current log is not a line of the text
+ * that is to replace its item's history file (text_of: that text, or NULL
+ * when the file stays): jerry sync's merge, before it replaces files, so
+ * that no entry of the log is ever written back, or read, into another
+ * item's history (jr_index_compact_held starts a fresh log).
+ */
+int jr_history_log_lacking(int *lacks, jerry_store *st,
+			   const char *(*text_of)(void *arg, int64_t num, size_t *len), void *arg,
+			   jerry_error *err);
 /*
  * Every item's history: the file, then the entries of the current log,
  * the last entry of each version winning.

@@ -15,7 +15,8 @@
  *      the merge rules, an item the remote has under a number this copy
  *      gave to another item renumbers this copy's (the published one keeps
  *      its number); then the merge is committed with both parents and
- *      refs/jerry/data moves to it; the index is rebuilt;
+ *      refs/jerry/data moves to it; the index follows the files the merge
+ *      wrote, a put and an ok each, as any write's does;
  *   4. push it, never forced: a remote that moved meanwhile rejects it and
  *      the round starts again (at most SYNC_ROUNDS times).
  * Nothing is pushed before it is merged.  The merge's files are written all
@@ -31,6 +32,7 @@
 #include "io.h"
 #include "lock.h"
 #include "../domain/domain.h"
+#include "../util/array.h"
 #include "../util/strbuf.h"
 
 #include <errno.h>
@@ -315,6 +317,76 @@ static int write_record(struct ctx *c, const char *path, const char *text, size_
 	return 0;
 }
 
+static int64_t item_num_of(const char *path);
+
+/* The text item num's history file gets from the merge, or NULL when it keeps its own. */
+static const char *pending_history(void *arg, int64_t num, size_t *len)
+{
+	char id[24], rel[64];
+	jerry_id_format(id, sizeof(id), num);
+	snprintf(rel, sizeof(rel), "history/%s.jsonl", id);
+	const struct pending *p = find_pending(arg, rel);
+	*len = p ? p->len : 0;
+	return p ? p->text : NULL;
+}
+
+/*
+ * Before the merge replaces any file, the index made ready to follow it as
+ * any write's does (FORMAT.md, "index.log"): *items, the item files' new
+ * summaries, get their puts before the stage's commit point and their oks
+ * after the renames; so a merge costs the index what it brought in.  A
+ * history entry of the log that the merge's history file for its item
+ * lacks (a renumbered item's old number goes to the remote's item) would
+ * be read, or written back, into another item's history: a fresh log
+ * first (a compaction, reading no item file).  The index is dropped, and
+ * rebuilt once the merge is in (c->stale), when it is missing already,
+ * when that compaction fails, or when an item of the merge does not parse
+ * (a rebuild leaves it out; jerry check reports it).
+ */
+static int index_prepare(jerry_item ***items, size_t *n, struct ctx *c, jerry_error *err)
+{
+	size_t cap = 0;
+	int rc = 0, lacks = 0, drop = 0;
+	jerry_error scratch;
+	*items = NULL;
+	*n = 0;
+	if (c->stale)
+		return 0;
+	for (size_t i = 0; i < c->npend && !drop; i++) {
+		int64_t num = item_num_of(c->pend[i].path);
+		if (!num)
+			continue;
+		if (JR_ARRAY_GROW(*items, *n + 1, cap)) {
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+			break;
+		}
+		rc = jr_codec_parse_item(&(*items)[*n], c->pend[i].text, c->pend[i].len,
+					 c->pend[i].path, num, &scratch);
+		if (rc == JERRY_ENOMEM) {
+			jr_error_pass(err, &scratch);
+			break;
+		}
+		if (!rc)
+			(*n)++;
+		drop = rc != 0;
+		rc = 0;
+	}
+	if (!rc && !drop &&
+	    !(rc = jr_history_log_lacking(&lacks, c->st, pending_history, c, err)) && lacks)
+		drop = jr_index_compact_held(c->st, &scratch) != 0;
+	if (!rc && !drop)
+		return 0;
+	for (size_t i = 0; i < *n; i++)
+		jerry_item_free((*items)[i]);
+	free(*items);
+	*items = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	c->stale = 1;
+	return jr_index_drop_held(c->st, err);
+}
+
 /*
  * Every write of the merge, all or nothing: staged whole in a directory of
  * its own, committed, then renamed over the files (sync_stage.c).  A kill
@@ -324,19 +396,54 @@ static int write_record(struct ctx *c, const char *path, const char *text, size_
 static int publish(struct ctx *c, jerry_error *err)
 {
 	jr_stage sg;
-	int rc;
+	jerry_item **items = NULL;
+	size_t nitems = 0;
+	int rc, aside = 0;
 	if (!c->npend)
 		return 0;
-	if ((rc = jr_stage_open_as(&sg, c->st, JR_SYNC_STAGE_PREFIX, err)))
-		return rc;
+	if ((rc = index_prepare(&items, &nitems, c, err)) ||
+	    (rc = jr_stage_open_as(&sg, c->st, JR_SYNC_STAGE_PREFIX, err)))
+		goto out;
 	for (size_t i = 0; i < c->npend && !rc; i++)
 		rc = jr_sync_stage_write(&sg, c->st, c->pend[i].path, c->pend[i].text, c->pend[i].len,
 					 err);
+	/*
+	 * Every put durable before the commit point, from which on the files
+	 * may be replaced: until its ok, readers take each entry from its file,
+	 * old or new.  A roll-forward of this stage drops the index anyway.
+	 */
+	if (!rc && nitems)
+		rc = jr_index_put_many(c->st, (const jerry_item *const *)items, NULL, NULL, nitems,
+				       err);
+	/*
+	 * From the commit point until the files are in, index.json waits in
+	 * the stage: a program that holds the store open and writes then - or
+	 * after this sync died - rebuilds it first, which rolls the stage
+	 * forward, so it never writes a file the stage is to replace.
+	 */
+	if (!rc && nitems && !(rc = jr_index_aside(c->st, sg.fd, JR_SYNC_STAGE_INDEX, 0, err)))
+		aside = 1;
 	if (!rc && !(rc = jr_stage_commit(&sg, c->st, err)))
 		rc = jr_sync_stage_publish(c->st, sg.fd, err);
+	/* Committed and not all in: it stays away, for the roll-forward's rebuild. */
+	if (aside && (!rc || !sg.committed)) {
+		jerry_error ignored;
+		int back = jr_index_aside(c->st, sg.fd, JR_SYNC_STAGE_INDEX, 1,
+					  rc ? &ignored : err);
+		if (!rc)
+			rc = back;
+	}
 	jr_stage_close(&sg, c->st, rc != 0);
+	if (!rc && nitems) {
+		jerry_error ignored; /* the files are in place: a failed ok only leaves puts to settle */
+		(void)jr_index_confirm_many(c->st, (const jerry_item *const *)items, nitems, &ignored);
+	}
 	if (!rc)
 		pending_free(c);
+out:
+	for (size_t i = 0; i < nitems; i++)
+		jerry_item_free(items[i]);
+	free(items);
 	return rc;
 }
 
@@ -688,7 +795,7 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	jr_stage_settle_syncs_held(c->st);
 	if ((rc = jr_index_settle_history_held(c->st, err)))
 		return rc;
-	/* A sync killed after it dropped the index leaves it to this one. */
+	/* An index left missing (by a roll-forward that failed, say) is rebuilt by this one. */
 	{
 		uint64_t gen;
 		off_t snap_size;
@@ -742,26 +849,13 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 		return rc;
 	int64_t high = 0;
 	/*
-	 * Files are about to be replaced behind the index (a renumbered item's
-	 * number becomes the remote's): the index goes until it is rebuilt.
+	 * Nothing of the merge is written before publish() (a git that failed
+	 * to read a file, say, leaves the files and the index as they were);
+	 * the index follows what it writes there.
 	 */
-	c->stale = 1;
-	if ((rc = jr_index_drop_held(c->st, err)))
-		return rc;
 	if ((rc = highest_local(&high, c, err)) ||
 	    (rc = apply_remote(c, base, tree, rtree, &high, err)) ||
-	    (rc = jr_seq_raise_held(c->st, high, err))) {
-		/*
-		 * Nothing of the merge is written yet (a git that failed to read
-		 * a file, say): the files are as they were, and so is the index
-		 * rebuilt from them.  Failing that, the next sync rebuilds it.
-		 */
-		jerry_error scratch;
-		jerry_error_clear(&scratch);
-		(void)jr_index_rebuild_held(NULL, c->st, &scratch);
-		return rc;
-	}
-	if ((rc = publish(c, err)))
+	    (rc = jr_seq_raise_held(c->st, high, err)) || (rc = publish(c, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
 	if ((rc = snapshot(tree, sizeof(tree), c, err)))
@@ -789,7 +883,7 @@ update:
 		if ((rc = git_env(c, args, NULL, err)))
 			return rc;
 	}
-	/* The index is rebuilt only when the merge wrote files behind it. */
+	/* The index is rebuilt only when it was dropped (index_prepare). */
 	return c->stale ? jr_index_rebuild_held(NULL, c->st, err) : 0;
 }
 

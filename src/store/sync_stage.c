@@ -155,9 +155,17 @@ int jr_sync_stage_roll(jerry_store *st, int stagefd, int held)
 	if (!held &&
 	    (rc = jr_lock_take(st->lock_items, 1, 0, &st->wait, "every item", path, &ignored)))
 		return rc;
-	/* As the sync did: the index goes before the files it describes are replaced. */
-	if (!(rc = jr_index_drop_held(st, &ignored)))
-		rc = jr_sync_stage_publish(st, stagefd, &ignored);
+	/*
+	 * The dead sync's puts cannot be trusted here (a compaction since may
+	 * have settled them from the old files): the index goes before the
+	 * files it describes are replaced, and is rebuilt from them once they
+	 * are, so that the command that rolled it forward - jerry check, say -
+	 * finds it whole.  A crash recovery: rare, so its cost may grow with
+	 * the store.
+	 */
+	if (!(rc = jr_index_drop_held(st, &ignored)) &&
+	    !(rc = jr_sync_stage_publish(st, stagefd, &ignored)))
+		rc = jr_index_rebuild_held(NULL, st, &ignored);
 	if (!held)
 		jr_lock_drop(st->lock_items, 1, 0);
 	return rc;
