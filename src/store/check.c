@@ -10,7 +10,6 @@
  */
 #define _GNU_SOURCE
 #include "store.h"
-#include "export.h"
 #include "io.h"
 #include "lock.h"
 #include "../domain/domain.h"
@@ -569,7 +568,5 @@ int jr_store_reindex(size_t *out_count, jerry_store *st, jerry_error *err)
 	int rc = jr_store_writable(st, err);
 	if (rc)
 		return rc;
-	/* An item file edited in place left items/ as it was: the export cache goes too. */
-	jr_export_cache_drop(st);
 	return jr_index_rebuild(out_count, st, err);
 }

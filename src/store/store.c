@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "store.h"
 #include "codec.h"
+#include "export.h"
 #include "io.h"
 #include "lock.h"
 #include "../domain/domain.h"
@@ -560,6 +561,8 @@ int jr_index_rebuild(size_t *out_count, jerry_store *st, jerry_error *err)
 	if (rc)
 		return rc;
 	jr_stage_settle_syncs_held(st);
+	/* An item file edited in place left items/ as it was: the export cache goes too. */
+	jr_export_cache_drop(st);
 	rc = jr_index_rebuild_held(out_count, st, err);
 	jr_lock_drop(st->lock_items, 1, 0);
 	return rc;
