@@ -31,6 +31,9 @@ typedef int (*jr_apply_fn)(jerry_item *item, void *ctx, jerry_error *err);
  * rest are freed when it returns.  0 to go on, a positive value to stop
  * (no later item is read), or a negative code with err set.
  */
+typedef int (*jr_history_fn)(void *arg, size_t i, jerry_history_entry *h, size_t nh,
+			     jerry_error *err);
+
 /*
  * each_line's: pick(arg, item) says whether an item goes out (nonzero: it
  * does); fn(arg, line, len) is lent its export line, newline included,
@@ -38,8 +41,6 @@ typedef int (*jr_apply_fn)(jerry_item *item, void *ctx, jerry_error *err);
  */
 typedef int (*jr_pick_fn)(void *arg, const jerry_item *item);
 typedef int (*jr_line_fn)(void *arg, const char *line, size_t len, jerry_error *err);
-typedef int (*jr_history_fn)(void *arg, size_t i, jerry_history_entry *h, size_t nh,
-			     jerry_error *err);
 
 typedef struct jr_port {
 	void *ctx;
