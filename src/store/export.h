@@ -47,7 +47,7 @@ void jr_outfile_abort(jr_outfile *of);
  */
 int jr_export_cache_each(jerry_store *st, jr_pick_fn pick, jr_line_fn fn, void *arg,
 			 jerry_error *err);
-/* Remove the cache (every rebuild of the index: an item file may have been edited in place). */
+/* Remove the cache: every rebuild of the index (an item edited in place). */
 void jr_export_cache_drop(jerry_store *st);
 /* The check a cache record carries of its number and line. */
 uint64_t jr_export_cache_check(int64_t num, const char *line, size_t len);
