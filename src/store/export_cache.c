@@ -17,6 +17,15 @@
  *    or edited cache stops being read at its first bad record, and the
  *    items after it are read from their files.  So a power cut can only
  *    cost speed, and the file is never synced.
+ *  - Each record also carries the stamp of the item file its line was made
+ *    from (inode, size, mtime, ctime), or none when that file changed in
+ *    the clock tick the build began or later.  When items/ changed since
+ *    (a write elsewhere in the store), an export stats each item file and
+ *    takes the cache's line for every file whose stamp is the record's:
+ *    only the items that changed are read, and a fresh cache is written.
+ *    Every write replaces an item file by rename, so a changed file is
+ *    another inode with later times; a file last changed before the build
+ *    began cannot change again without its stamp moving.
  *  - The header names the cache format and the export format: a line's
  *    bytes change only with JR_EXPORT_CACHE_VERSION.
  *
@@ -45,8 +54,8 @@
 #define CACHE_NAME "export.cache"
 #define CACHE_REL "tmp/" CACHE_NAME
 #define CACHE_CHUNK (256 * 1024)
-/* A record's head: "NUM LEN CHECK\n", far below this. */
-#define REC_HEAD_MAX 64
+/* A record's head: "NUM LEN CHECK INO SIZE MSEC MNSEC CSEC CNSEC\n", below this. */
+#define REC_HEAD_MAX 160
 /* A line is an item file's content, compact: never longer than the file may be. */
 #define LINE_MAX_LEN ((size_t)JR_ITEM_FILE_MAX + 1)
 
@@ -73,6 +82,38 @@ static int stamp_of(cache_stamp *s, int fd)
 	*s = (cache_stamp){(uint64_t)sb.st_dev, (uint64_t)sb.st_ino, (int64_t)sb.st_mtim.tv_sec,
 			   (int64_t)sb.st_ctim.tv_sec, sb.st_mtim.tv_nsec, sb.st_ctim.tv_nsec};
 	return 0;
+}
+
+/* An item file's stamp in its record; all zero: none (always read the file). */
+typedef struct file_stamp {
+	uint64_t ino, size;
+	int64_t msec, csec;
+	long mnsec, cnsec;
+} file_stamp;
+
+static file_stamp file_stamp_of(const struct stat *sb)
+{
+	return (file_stamp){(uint64_t)sb->st_ino, (uint64_t)sb->st_size, (int64_t)sb->st_mtim.tv_sec,
+			    (int64_t)sb->st_ctim.tv_sec, sb->st_mtim.tv_nsec, sb->st_ctim.tv_nsec};
+}
+
+static int file_stamp_equal(const file_stamp *a, const file_stamp *b)
+{
+	return a->ino && a->ino == b->ino && a->size == b->size && a->msec == b->msec &&
+	       a->mnsec == b->mnsec && a->csec == b->csec && a->cnsec == b->cnsec;
+}
+
+/* Whether time (sec, nsec) is before the tick t: strictly earlier. */
+static int before(int64_t sec, long nsec, int64_t tsec, long tnsec)
+{
+	return sec < tsec || (sec == tsec && nsec < tnsec);
+}
+
+/* items/'s stamp with no times: of this directory, but never current (its files' stamps hold). */
+static void stamp_untimed(cache_stamp *s)
+{
+	s->msec = s->csec = 0;
+	s->mnsec = s->cnsec = 0;
 }
 
 static int stamp_equal(const cache_stamp *a, const cache_stamp *b)
@@ -158,7 +199,7 @@ static const char *parse_dec(const char *p, const char *end, uint64_t *v)
  * clean end, -1 for anything else (torn, damaged, not a cache): the reader
  * goes no further.
  */
-static int rd_next(cache_rd *r, int64_t *num, const char **line, size_t *len)
+static int rd_next(cache_rd *r, int64_t *num, const char **line, size_t *len, file_stamp *fs)
 {
 	int rc = rd_fill(r, 1);
 	if (rc)
@@ -172,17 +213,24 @@ static int rd_next(cache_rd *r, int64_t *num, const char **line, size_t *len)
 		if (avail >= REC_HEAD_MAX || rd_fill(r, avail + 1))
 			return -1;
 	}
-	const char *p = r->buf.buf + r->pos;
-	uint64_t n, l, check = 0;
+	const char *p = r->buf.buf + r->pos, *hex;
+	uint64_t n, l, check = 0, v[6];
 	if (!(p = parse_dec(p, nl, &n)) || *p++ != ' ' || !(p = parse_dec(p, nl, &l)) ||
-	    *p++ != ' ' || nl - p != 16 || n == 0 || n > 999999999 || l == 0 || l > LINE_MAX_LEN)
+	    *p++ != ' ' || nl - p < 16 || n == 0 || n > 999999999 || l == 0 || l > LINE_MAX_LEN)
 		return -1;
-	for (; p < nl; p++) {
+	for (hex = p; p < hex + 16; p++) {
 		int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
 		if (d < 0)
 			return -1;
 		check = check << 4 | (uint64_t)d;
 	}
+	/* The item file's stamp: six numbers (a damaged one only fails to match its file). */
+	for (int i = 0; i < 6; i++)
+		if (p >= nl || *p++ != ' ' || !(p = parse_dec(p, nl, &v[i])))
+			return -1;
+	if (p != nl || v[3] > 999999999 || v[5] > 999999999)
+		return -1;
+	*fs = (file_stamp){v[0], v[1], (int64_t)v[2], (int64_t)v[4], (long)v[3], (long)v[5]};
 	size_t head = (size_t)(nl - (r->buf.buf + r->pos)) + 1;
 	if (rd_fill(r, head + l))
 		return -1;
@@ -196,17 +244,27 @@ static int rd_next(cache_rd *r, int64_t *num, const char **line, size_t *len)
 	return 1;
 }
 
-/* Open the cache if its header is of this jerry and its stamp is items/'s now. */
-static int rd_open(cache_rd *r, jerry_store *st, const cache_stamp *now, size_t *count)
+/*
+ * Open the cache if its header is of this jerry and of this items/ (its
+ * device and inode: never a copied store's); *current when its stamp is
+ * items/'s now (every line is then its file's, unchecked).
+ */
+static int rd_open(cache_rd *r, jerry_store *st, const cache_stamp *now, size_t *count,
+		   int *current)
 {
 	char want[HEAD_LEN + 1];
+	/* "jerry-export-cache C E ": what this jerry writes and reads. */
+	const size_t magic = 19 + 2 + 2;
 	*r = (cache_rd){.fd = -1, .buf = JR_SB_INIT};
+	*current = 0;
 	r->fd = jr_io_openat(st->dirfd, CACHE_REL, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
 	if (r->fd < 0)
 		return -1;
+	/* The magic, then items/'s device and inode: 2 * 21 bytes. */
 	if (header_format(want, sizeof(want), now, 0) || rd_fill(r, HEAD_LEN) ||
-	    memcmp(r->buf.buf, want, HEAD_LEN - 21) || r->buf.buf[HEAD_LEN - 1] != '\n')
+	    memcmp(r->buf.buf, want, magic + 2 * 21) || r->buf.buf[HEAD_LEN - 1] != '\n')
 		return -1;
+	*current = !memcmp(r->buf.buf + magic, want + magic, HEAD_LEN - 21 - magic);
 	uint64_t n;
 	const char *end = r->buf.buf + HEAD_LEN - 1;
 	/* Twenty digits, the first zero: the count never needs it. */
@@ -230,7 +288,8 @@ static void rd_close(cache_rd *r)
 
 typedef struct cache_wr {
 	jr_tmpfile tf;           /* tf.fd < 0: not building */
-	cache_stamp stamp;
+	cache_stamp stamp;       /* items/ when the build began; all zero: none to give */
+	struct timespec began;   /* the temp file's mtime: files changed since get no stamp */
 	struct jr_sb out;
 	size_t count;
 } cache_wr;
@@ -261,9 +320,17 @@ static void build_begin(cache_wr *w, jerry_store *st)
 		w->tf.fd = -1;
 		return;
 	}
-	if (stamp_of(&t, w->tf.fd) || stamp_of(&w->stamp, st->itemsfd) ||
-	    w->stamp.msec > t.msec || (w->stamp.msec == t.msec && w->stamp.mnsec >= t.mnsec))
+	if (stamp_of(&t, w->tf.fd) || stamp_of(&w->stamp, st->itemsfd)) {
 		build_drop(w);
+		return;
+	}
+	w->began = (struct timespec){(time_t)t.msec, t.mnsec};
+	/*
+	 * items/ changed in this tick: its stamp could miss a later change, so
+	 * the cache gets none (never read whole), only its files' stamps.
+	 */
+	if (!before(w->stamp.msec, w->stamp.mnsec, t.msec, t.mnsec))
+		stamp_untimed(&w->stamp);
 }
 
 static void build_flush(cache_wr *w, size_t keep)
@@ -275,13 +342,23 @@ static void build_flush(cache_wr *w, size_t keep)
 	}
 }
 
-static void build_add(cache_wr *w, int64_t num, const char *line, size_t len)
+static void build_add(cache_wr *w, int64_t num, const char *line, size_t len, file_stamp fs)
 {
 	if (w->tf.fd < 0)
 		return;
+	/*
+	 * A file written in the build's tick or later could be written again
+	 * in that tick unseen; one written before cannot be without a later
+	 * mtime (or, replaced, another inode).
+	 */
+	if (!before(fs.msec, fs.mnsec, (int64_t)w->began.tv_sec, w->began.tv_nsec))
+		memset(&fs, 0, sizeof(fs));
 	char head[REC_HEAD_MAX];
-	int n = snprintf(head, sizeof(head), "%" PRId64 " %zu %016" PRIx64 "\n", num, len,
-			 jr_export_cache_check(num, line, len));
+	int n = snprintf(head, sizeof(head),
+			 "%" PRId64 " %zu %016" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRId64 " %ld %" PRId64
+			 " %ld\n",
+			 num, len, jr_export_cache_check(num, line, len), fs.ino, fs.size, fs.msec,
+			 fs.mnsec, fs.csec, fs.cnsec);
 	if (jr_sb_add(&w->out, head, (size_t)n) || jr_sb_add(&w->out, line, len)) {
 		build_drop(w);
 		return;
@@ -298,8 +375,10 @@ static void build_end(cache_wr *w, jerry_store *st)
 	build_flush(w, 0);
 	if (w->tf.fd < 0)
 		return;
-	if (stamp_of(&now, st->itemsfd) || !stamp_equal(&now, &w->stamp) ||
-	    header_format(head, sizeof(head), &w->stamp, w->count) ||
+	/* items/ changed while it was built: the files' stamps still hold, its own does not. */
+	if (stamp_of(&now, st->itemsfd) || !stamp_equal(&now, &w->stamp))
+		stamp_untimed(&w->stamp);
+	if (header_format(head, sizeof(head), &w->stamp, w->count) ||
 	    jr_io_pwrite_all(w->tf.fd, head, HEAD_LEN, 0) < 0 ||
 	    jr_tmpfile_commit(&w->tf, st, 0, NULL)) {
 		build_drop(w);
@@ -310,34 +389,84 @@ static void build_end(cache_wr *w, jerry_store *st)
 
 /* ---- the walk ---------------------------------------------------------------------- */
 
-/*
- * The item files numbered above after, each read and its line lent, and
- * added to the cache being built, if one is.
- */
-static int walk_files(jerry_store *st, int64_t after, cache_wr *w, jr_pick_fn pick,
-		      jr_line_fn fn, void *arg, jerry_error *err)
+struct walk {
+	jerry_store *st;
+	cache_rd rd;             /* the cache being read, fd < 0: none (or no more of it) */
+	int have;                /* rec_* hold the cache's next record */
+	int64_t rec_num;
+	const char *rec_line;
+	size_t rec_len;
+	file_stamp rec_stamp;
+	cache_wr *w;
+	jr_pick_fn pick;
+	jr_line_fn fn;
+	void *arg;
+	struct jr_sb buf, line;
+};
+
+/* The cache's record for num, if it has one: moves past every record below it. */
+static int cached(struct walk *k, int64_t num)
 {
-	struct jr_sb buf = JR_SB_INIT, line = JR_SB_INIT;
+	while (k->rd.fd >= 0 && (!k->have || k->rec_num < num)) {
+		int r = rd_next(&k->rd, &k->rec_num, &k->rec_line, &k->rec_len, &k->rec_stamp);
+		if (r <= 0) {
+			/* The end, or damage: the cache is read no further. */
+			rd_close(&k->rd);
+			k->have = 0;
+			return 0;
+		}
+		k->have = 1;
+	}
+	return k->have && k->rec_num == num;
+}
+
+/*
+ * Item num: its line from the cache when the record's stamp is its file's
+ * (only for a plain export: a filter needs the item), else from its file.
+ */
+static int walk_one(struct walk *k, int64_t num, jerry_error *err)
+{
+	char name[40];
+	struct stat sb;
+	jerry_item *it = NULL;
+	int rc;
+	if (!k->pick && cached(k, num)) {
+		jr_store_item_rel(name, sizeof(name), num);
+		file_stamp fs;
+		if (jr_io_fstatat(k->st->itemsfd, name + 6, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(sb.st_mode) && (fs = file_stamp_of(&sb), file_stamp_equal(&k->rec_stamp, &fs))) {
+			build_add(k->w, num, k->rec_line, k->rec_len, k->rec_stamp);
+			return k->fn(k->arg, k->rec_line, k->rec_len, err);
+		}
+	}
+	memset(&sb, 0, sizeof(sb));
+	if ((rc = jr_store_read_item_stat(&it, k->st, num, &k->buf, &sb, err)))
+		return rc == JERRY_ENOTFOUND ? 0 : rc; /* gone since it was listed */
+	k->line.len = 0;
+	if (jr_export_line(&k->line, it, NULL, 0, 0))
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
+	if (!rc) {
+		build_add(k->w, num, k->line.buf, k->line.len, file_stamp_of(&sb));
+		if (!k->pick || k->pick(k->arg, it))
+			rc = k->fn(k->arg, k->line.buf, k->line.len, err);
+	}
+	jerry_item_free(it);
+	return rc;
+}
+
+/*
+ * Every item file numbered above after, in number order: its line from the
+ * cache k->rd (when one is open) or its file, added to the cache being
+ * built, if one is.
+ */
+static int walk_files(struct walk *k, int64_t after, jerry_error *err)
+{
 	int64_t *nums = NULL;
 	size_t n = 0;
-	int rc = jr_store_list_item_files(&nums, &n, st, err);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		jerry_item *it = NULL;
-		if (nums[i] <= after)
-			continue;
-		rc = jr_store_read_item_buf(&it, st, nums[i], &buf, err);
-		line.len = 0;
-		if (rc == 0 && jr_export_line(&line, it, NULL, 0, 0))
-			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-		if (rc == 0) {
-			build_add(w, nums[i], line.buf, line.len);
-			if (!pick || pick(arg, it))
-				rc = fn(arg, line.buf, line.len, err);
-		}
-		jerry_item_free(it);
-	}
-	jr_sb_release(&buf);
-	jr_sb_release(&line);
+	int rc = jr_store_list_item_files(&nums, &n, k->st, err);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (nums[i] > after)
+			rc = walk_one(k, nums[i], err);
 	free(nums);
 	return rc;
 }
@@ -345,33 +474,45 @@ static int walk_files(jerry_store *st, int64_t after, cache_wr *w, jr_pick_fn pi
 int jr_export_cache_each(jerry_store *st, jr_pick_fn pick, jr_line_fn fn,
 			 void *arg, jerry_error *err)
 {
-	cache_stamp now;
-	cache_rd r = {.fd = -1, .buf = JR_SB_INIT};
+	cache_stamp now = {0};
 	cache_wr w = {.tf = {.fd = -1}, .out = JR_SB_INIT};
+	struct walk k = {.st = st, .rd = {.fd = -1, .buf = JR_SB_INIT}, .w = &w, .pick = pick,
+			 .fn = fn, .arg = arg, .buf = JR_SB_INIT, .line = JR_SB_INIT};
 	size_t count = 0, seen = 0;
 	int64_t last = 0, num;
 	const char *line;
 	size_t len;
-	int rc = 0;
-	int current = stamp_of(&now, st->itemsfd) == 0 && rd_open(&r, st, &now, &count) == 0;
-	/*
-	 * A filter is tested on whole items, which a line would have to be
-	 * parsed back into (slower than reading the files): only the plain
-	 * export reads the cache.
-	 */
+	file_stamp fs;
+	int rc = 0, current = 0;
+	if (stamp_of(&now, st->itemsfd) || rd_open(&k.rd, st, &now, &count, &current))
+		rd_close(&k.rd);
 	if (current && !pick) {
-		while (rc == 0 && seen < count && rd_next(&r, &num, &line, &len) > 0 && num > last) {
+		/* items/ as it was when the cache was built: every line is its file's. */
+		while (rc == 0 && seen < count && rd_next(&k.rd, &num, &line, &len, &fs) > 0 &&
+		       num > last) {
 			rc = fn(arg, line, len, err);
 			last = num;
 			seen++;
 		}
-	} else if (!current) {
-		build_begin(&w, st);
+		rd_close(&k.rd);
+		/* The part after a damaged record, or no cache at all: the files, and a new cache. */
+		if (rc == 0 && (seen < count || count == 0)) {
+			build_begin(&w, st);
+			rc = walk_files(&k, last, err);
+		}
+	} else {
+		/*
+		 * items/ changed since (or a filter, which the cache cannot
+		 * answer): each file's stamp says whether its line still holds.
+		 * A filtered export of a current cache leaves it as it is.
+		 */
+		if (!current)
+			build_begin(&w, st);
+		rc = walk_files(&k, 0, err);
 	}
-	rd_close(&r);
-	/* No cache, a filter, or the part of the cache after a damaged record: the files. */
-	if (rc == 0 && (pick || seen < count || count == 0))
-		rc = walk_files(st, last, &w, pick, fn, arg, err);
+	rd_close(&k.rd);
+	jr_sb_release(&k.buf);
+	jr_sb_release(&k.line);
 	if (rc == 0)
 		build_end(&w, st);
 	else
