@@ -542,12 +542,29 @@ class Bench:
             store, db = self.build_store(n), self.build_db(n)
             log("built store and sqlite db of %d items in %.1f s" % (n, time.time() - t))
         sel_all = "SELECT %s FROM items ORDER BY num;" % ",".join(ALL_COLS)
+        # The warm-up builds tmp/export.cache (doc/FORMAT.md), which the
+        # timed plain exports read; "no cache" removes it first each time
+        # (the rm inside the time), so it reads every item file and writes
+        # the cache again: the first export after items/ changed.
+        cold = ["sh", "-c", 'rm -f "$1/tmp/export.cache" && exec "$2" --data "$1" export --all',
+                "sh", store, self.jerry]
+        # "after a write": a note to WORK-001 (its durable write inside the
+        # time), then the export, which stats each item file and reads the
+        # changed one only (the records' file stamps).
+        written = ["sh", "-c", '"$2" --data "$1" note 1 bench >/dev/null && '
+                   'exec "$2" --data "$1" export --all', "sh", store, self.jerry]
         r = self.group("export", [
             ("jerry_export", self.j(store, "export", "--all")),
             ("sqlite_dump_json", self.sql(db, sel_all, "-json")),
+            ("jerry_export_cold", cold),
+            ("jerry_export_written", written),
         ], rounds=max(self.cfg["huge_rounds"], 3), warm=1)
         self.ratio_row("export --all", n, r["jerry_export"], "sqlite3 -json select *",
                        r["sqlite_dump_json"], 1.0)
+        self.ratio_row("export --all, no cache", n, r["jerry_export_cold"],
+                       "sqlite3 -json select *", r["sqlite_dump_json"], None)
+        self.ratio_row("export --all, after a write", n, r["jerry_export_written"],
+                       "sqlite3 -json select *", r["sqlite_dump_json"], None)
 
     def sync_row(self):
         """jerry sync between two clones of a bare repository (issue 11):

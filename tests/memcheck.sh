@@ -176,6 +176,12 @@ vg mcp mcp <"$tmp/mcp-in"
 # export and import (issue 14, t0280, t0285)
 vg export export --all --history
 vg export-file export --all -o "$tmp/export.jsonl"
+# the export cache (t0281): built, read, read up to a torn record
+touch -d '1 hour ago' "$JERRY_DATA/items"
+vg export-cache-build export --all
+vg export-cache-read export --all
+head -c 700 "$JERRY_DATA/tmp/export.cache" >"$tmp/torn" && cat "$tmp/torn" >"$JERRY_DATA/tmp/export.cache"
+vg export-cache-torn export --all
 vg import-again import "$tmp/export.jsonl"
 vg import-dry import --dry-run --json "$tmp/export.jsonl"
 printf '[{"number":1,"title":"gh","state":"CLOSED","stateReason":"NOT_PLANNED","labels":[{"name":"a b"}],"assignees":[{"login":"x"},{"login":"y"}],"comments":[{"author":{"login":"z"},"body":"hi","createdAt":"2026-01-01T00:00:00Z"}],"extra":1}]' >"$tmp/gh.json"

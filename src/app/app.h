@@ -110,5 +110,12 @@ int jr_app_import(jerry_import_result **out, const jr_port *port, struct jr_impo
 		  int dry_run, jerry_error *err);
 int jr_app_export(size_t *out_count, const jr_port *port, const jerry_filter *f, int history,
 		  jr_export_fn fn, void *arg, jerry_error *err);
+/*
+ * The same without history, as lines: line(arg, text, len) is lent each
+ * item's export line through port->each_line (the store's export cache),
+ * or, for a port without one, fn(arg, item, NULL, 0) as jr_app_export.
+ */
+int jr_app_export_lines(size_t *out_count, const jr_port *port, const jerry_filter *f,
+			jr_export_fn fn, jr_line_fn line, void *arg, jerry_error *err);
 
 #endif

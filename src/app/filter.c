@@ -238,6 +238,12 @@ int jr_match_listed(const struct jr_match *m, int all, const jerry_item *it)
 	return keep && jr_match_fields(m, it);
 }
 
+int jr_match_everything(const struct jr_match *m, int all)
+{
+	return all && !m->has_status && !m->types && !m->priorities && !m->nparents &&
+	       !m->nlabels && !m->nassignees && !m->mine && !m->unassigned && !m->nskip;
+}
+
 int jr_match_fields(const struct jr_match *m, const jerry_item *it)
 {
 	if (m->types && !((m->types >> it->type) & 1u))

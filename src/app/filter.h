@@ -49,6 +49,8 @@ int jr_match_status(const struct jr_match *m, const jerry_item *it);
  * field matches.
  */
 int jr_match_listed(const struct jr_match *m, int all, const jerry_item *it);
+/* Whether jr_match_listed(m, all, ...) keeps every item whatever it holds. */
+int jr_match_everything(const struct jr_match *m, int all);
 /* " of type task or bug with label ui and api", for messages; "" for no filter. */
 void jr_match_describe(char *buf, size_t size, const struct jr_match *m);
 

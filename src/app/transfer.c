@@ -95,3 +95,44 @@ int jr_app_export(size_t *out_count, const jr_port *port, const jerry_filter *f,
 	free(r);
 	return rc > 0 ? 0 : rc;
 }
+
+struct line_run {
+	struct jr_match m;
+	int all;
+	jr_line_fn fn;
+	void *arg;
+	size_t count;
+};
+
+static int pick_listed(void *arg, const jerry_item *it)
+{
+	struct line_run *r = arg;
+	return jr_match_listed(&r->m, r->all, it);
+}
+
+static int give_line(void *arg, const char *line, size_t len, jerry_error *err)
+{
+	struct line_run *r = arg;
+	r->count++;
+	return r->fn(r->arg, line, len, err);
+}
+
+int jr_app_export_lines(size_t *out_count, const jr_port *port, const jerry_filter *f,
+			jr_export_fn fn, jr_line_fn line, void *arg, jerry_error *err)
+{
+	if (!port->each_line)
+		return jr_app_export(out_count, port, f, 0, fn, arg, err);
+	struct line_run r = {.all = f->all, .fn = line, .arg = arg};
+	int rc;
+	if (out_count)
+		*out_count = 0;
+	if ((rc = jr_match_init(&r.m, f, err)))
+		return rc;
+	/* No filter: every line goes out as it is, never read back into an item. */
+	rc = port->each_line(port->ctx, jr_match_everything(&r.m, r.all) ? NULL : pick_listed,
+			     give_line, &r, err);
+	if (out_count)
+		*out_count = r.count;
+	jr_match_release(&r.m);
+	return rc > 0 ? 0 : rc;
+}

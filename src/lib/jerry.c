@@ -400,6 +400,15 @@ static int export_item(void *arg, const jerry_item *item, const jerry_history_en
 	return s->out.len < EXPORT_CHUNK ? 0 : sink_flush(s, err);
 }
 
+/* A line the store had ready (its export cache): as export_item would have made it. */
+static int export_line(void *arg, const char *line, size_t len, jerry_error *err)
+{
+	struct export_sink *s = arg;
+	if (jr_sb_add(&s->out, line, len))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	return s->out.len < EXPORT_CHUNK ? 0 : sink_flush(s, err);
+}
+
 static int export_run(size_t *out_count, jerry_store *st, const jerry_filter *filter, int flags,
 		      struct export_sink *s, jerry_error *err)
 {
@@ -413,8 +422,12 @@ static int export_run(size_t *out_count, jerry_store *st, const jerry_filter *fi
 	if (rc)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	s->with_history = (flags & JERRY_EXPORT_HISTORY) != 0;
-	rc = jr_app_export(out_count, jr_store_port(st), filter ? filter : &none, s->with_history,
-			   export_item, s, err);
+	if (s->with_history)
+		rc = jr_app_export(out_count, jr_store_port(st), filter ? filter : &none, 1,
+				   export_item, s, err);
+	else
+		rc = jr_app_export_lines(out_count, jr_store_port(st), filter ? filter : &none,
+					 export_item, export_line, s, err);
 	/* What came before a failure goes out too, as it did a line at a time. */
 	if (!rc)
 		rc = sink_flush(s, err);

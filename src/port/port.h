@@ -34,6 +34,14 @@ typedef int (*jr_apply_fn)(jerry_item *item, void *ctx, jerry_error *err);
 typedef int (*jr_history_fn)(void *arg, size_t i, jerry_history_entry *h, size_t nh,
 			     jerry_error *err);
 
+/*
+ * each_line's: pick(arg, item) says whether an item goes out (nonzero: it
+ * does); fn(arg, line, len) is lent its export line, newline included,
+ * and returns as each's fn does.
+ */
+typedef int (*jr_pick_fn)(void *arg, const jerry_item *item);
+typedef int (*jr_line_fn)(void *arg, const char *line, size_t len, jerry_error *err);
+
 typedef struct jr_port {
 	void *ctx;
 	/* Now, in ms since the epoch (a port for tests may fix the clock). */
@@ -120,6 +128,15 @@ typedef struct jr_port {
 	int (*create_many)(void *ctx, int64_t *out_nums, size_t n,
 			   int (*fill)(jerry_item *item, void *arg, size_t i, jerry_error *err),
 			   void *arg, jerry_error *err);
+	/*
+	 * export without history: each item's export line (the bytes
+	 * `jerry export` writes for it, its history left out), in number
+	 * order, for every item pick keeps (every item when pick is NULL),
+	 * as each would give them.  The port may take the lines from a
+	 * derived copy it keeps (the store's export cache) instead of
+	 * reading every item.  May be NULL: the caller goes through each.
+	 */
+	int (*each_line)(void *ctx, jr_pick_fn pick, jr_line_fn fn, void *arg, jerry_error *err);
 } jr_port;
 
 #endif

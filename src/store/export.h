@@ -6,8 +6,10 @@
 #define JR_EXPORT_H
 
 #include "jerry/jerry.h"
+#include "../port/port.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define JR_EXPORT_VERSION 1
 #define JR_EXPORT_VERSION_STR "1"
@@ -36,5 +38,18 @@ int jr_outfile_write(jr_outfile *of, const char *text, size_t len, jerry_error *
 /* Commit frees of, whatever happens. */
 int jr_outfile_commit(jr_outfile *of, jerry_error *err);
 void jr_outfile_abort(jr_outfile *of);
+
+/*
+ * The port's each_line (export_cache.c): from tmp/export.cache while it is
+ * current, else from the item files, writing a fresh cache on the way when
+ * the store lets it (doc/adr/0024-export-cache.md).  Never an error of its
+ * own: a cache that cannot be read or written only costs speed.
+ */
+int jr_export_cache_each(jerry_store *st, jr_pick_fn pick, jr_line_fn fn, void *arg,
+			 jerry_error *err);
+/* Remove the cache: every rebuild of the index (an item edited in place). */
+void jr_export_cache_drop(jerry_store *st);
+/* The check a cache record carries of its number and line. */
+uint64_t jr_export_cache_check(int64_t num, const char *line, size_t len);
 
 #endif

@@ -349,6 +349,12 @@ int jr_store_replace(jerry_store *st, int dirfd, const char *name, const char *b
 int jr_store_read_item_buf(jerry_item **out, jerry_store *st, int64_t num, struct jr_sb *buf,
 			   jerry_error *err)
 {
+	return jr_store_read_item_stat(out, st, num, buf, NULL, err);
+}
+
+int jr_store_read_item_stat(jerry_item **out, jerry_store *st, int64_t num, struct jr_sb *buf,
+			    struct stat *sb, jerry_error *err)
+{
 	char rel[64], path[PATH_MAX + 64];
 	*out = NULL;
 	jr_store_item_rel(rel, sizeof(rel), num);
@@ -374,6 +380,11 @@ int jr_store_read_item_buf(jerry_item **out, jerry_store *st, int64_t num, struc
 		return storage_error(err, e, "open", st, rel);
 	}
 	buf->len = 0;
+	if (sb && jr_io_fstat(fd, sb) < 0) {
+		int e = errno;
+		jr_io_close(fd);
+		return storage_error(err, e, "read", st, rel);
+	}
 	if (jr_io_read_fixed(fd, buf, JR_ITEM_FILE_MAX) < 0) {
 		int e = errno;
 		jr_io_close(fd);

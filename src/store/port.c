@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "store.h"
 #include "codec.h"
+#include "export.h"
 #include "io.h"
 #include "lock.h"
 #include "../domain/domain.h"
@@ -363,6 +364,12 @@ static int port_each(void *ctx, int (*fn)(void *arg, const jerry_item *item, jer
 	return rc > 0 ? 0 : rc;
 }
 
+static int port_each_line(void *ctx, jr_pick_fn pick, jr_line_fn fn, void *arg,
+			  jerry_error *err)
+{
+	return jr_export_cache_each(ctx, pick, fn, arg, err);
+}
+
 /*
  * A bulk create, all or nothing under a crash (import_stage.c): every
  * number and uid in one hold of the sequence lock; every item filled and
@@ -426,6 +433,6 @@ const jr_port *jr_store_port(jerry_store *st)
 	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
 			     port_create, port_scan, port_exclusive, port_claimer, port_named,
 			     port_proof, port_new_token, port_history, port_history_each,
-			     port_check, port_each, port_create_many};
+			     port_check, port_each, port_create_many, port_each_line};
 	return &st->port;
 }

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "store.h"
 #include "codec.h"
+#include "export.h"
 #include "io.h"
 #include "lock.h"
 #include "../domain/domain.h"
@@ -563,8 +564,11 @@ static int rebuild(size_t *out_count, jerry_store *st, int if_missing, jerry_err
 		return rc;
 	jr_stage_settle_syncs_held(st);
 	/* A sync publishing had it aside (jr_index_aside), and has put it back. */
-	if (!if_missing || jr_ix_snapshot_generation(st, &gen, &size, NULL) == JERRY_ECORRUPT)
+	if (!if_missing || jr_ix_snapshot_generation(st, &gen, &size, NULL) == JERRY_ECORRUPT) {
+		/* An item file edited in place left items/ as it was: the export cache goes too. */
+		jr_export_cache_drop(st);
 		rc = jr_index_rebuild_held(out_count, st, err);
+	}
 	jr_lock_drop(st->lock_items, 1, 0);
 	return rc;
 }

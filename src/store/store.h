@@ -269,6 +269,10 @@ int jr_store_read_item(jerry_item **out, jerry_store *st, int64_t num, jerry_err
 struct jr_sb;
 int jr_store_read_item_buf(jerry_item **out, jerry_store *st, int64_t num, struct jr_sb *buf,
 			   jerry_error *err);
+/* The same with the file's stat (of the file read, by fstat) into *sb. */
+struct stat;
+int jr_store_read_item_stat(jerry_item **out, jerry_store *st, int64_t num, struct jr_sb *buf,
+			    struct stat *sb, jerry_error *err);
 /* 7 for "WORK-007.json"; 0 for any other name (stray files). */
 int64_t jr_store_item_file_num(const char *name);
 /* Item numbers of every items/WORK-*.json, sorted. */

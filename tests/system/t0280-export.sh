@@ -70,10 +70,12 @@ expect_run 2 '' "^jerry: .*'nope'" -- "$JERRY" export -t nope -o "$tmp/all.jsonl
 check_true 'a failed export -o leaves the old file' cmp "$tmp/all.jsonl" "$tmp/all.before"
 check_true 'a failed export -o leaves no temp file' test -z "$(ls -A "$tmp" | grep '\.tmp-')"
 expect_run 6 '' "^jerry: cannot .*'$tmp/no/such/dir/x.jsonl'" -- "$JERRY" export -o "$tmp/no/such/dir/x.jsonl"
-# The export writes nothing in the store.
-before=$(tree_sum "$D")
+# The export writes nothing in the store but its local cache (t0281).
+before=$(tree_sum "$D" | grep -v '^\./tmp/export\.cache ')
 "$JERRY" export --all --history -o "$tmp/again.jsonl" >/dev/null
-check_true 'export changes nothing in the store' test "$before" = "$(tree_sum "$D")"
+"$JERRY" export --all >/dev/null
+check_true 'export changes nothing in the store but its cache' \
+	test "$before" = "$(tree_sum "$D" | grep -v '^\./tmp/export\.cache ')"
 
 # Item files written by hand, in any layout doc/FORMAT.md allows, export
 # byte for byte as jansson wrote them before the fast path (export_file.c):
@@ -159,11 +161,14 @@ sed -n '1,4{1!s/}$/,"history":[]}/;p;}' "$tmp/want" >"$tmp/want.h"
 expect_run 0 '*' '' -- "$JERRY" --data "$hand" export --all --history
 check_true 'export --history of hand-written files: unknown keys kept, the history last' \
 	cmp "$tmp/out" "$tmp/want.h"
-head -c 200 "$hand/items/WORK-002.json" >"$tmp/cut" && cat "$tmp/cut" >"$hand/items/WORK-002.json"
+# (Replaced by a rename, as jerry, git and most editors write a file: an
+# edit in place is seen after `jerry reindex`, t0281.)
+head -c 200 "$hand/items/WORK-002.json" >"$tmp/cut" && mv "$tmp/cut" "$hand/items/WORK-002.json"
 head -n 2 "$tmp/want" >"$tmp/want.cut"
 expect_run 7 '*' "^jerry: '$hand/items/WORK-002.json' is not valid JSON \(line 7, column 15: '}' expected near end of file\)\$" -- "$JERRY" --data "$hand" export --all
 check_true 'export stopped by a corrupt item: the lines before it went out' cmp "$tmp/out" "$tmp/want.cut"
-sed 's/"version":1,/"version":"1",/' "$tmp/want" | sed -n 2p >"$hand/items/WORK-001.json"
+sed 's/"version":1,/"version":"1",/' "$tmp/want" | sed -n 2p >"$tmp/bad"
+mv "$tmp/bad" "$hand/items/WORK-001.json"
 expect_run 7 '' "^jerry: .*WORK-001.json.*version" -- "$JERRY" --data "$hand" export --all -o "$tmp/hand.jsonl"
 check_true 'a corrupt item: no export file' test ! -e "$tmp/hand.jsonl"
 

@@ -6,8 +6,10 @@
  */
 #include "harness.h"
 #include "store/codec.h"
+#include "store/export.h"
 #include "store/io.h"
 #include "store/store.h"
+#include "util/strbuf.h"
 
 #include <sys/file.h>
 #include <time.h>
@@ -543,6 +545,134 @@ static void test_index__list_agrees_with_the_files(void **state)
 	assert_int_equal(items[1]->version, 2);
 	jerry_item_array_free(items, n);
 	assert_check_clean(s->st);
+}
+
+/* ---- the export cache (export_cache.c, ADR 0024) ---- */
+
+static int sb_write(void *arg, const char *text, size_t len)
+{
+	return jr_sb_add(arg, text, len) ? -1 : 0;
+}
+
+/* A plain export's bytes, into a fresh string the caller frees. */
+static char *export_all(jerry_store *st)
+{
+	struct jr_sb sb = JR_SB_INIT;
+	jerry_filter f;
+	jerry_error err;
+	size_t n = 0;
+	memset(&f, 0, sizeof(f));
+	f.all = 1;
+	jerry_error_clear(&err);
+	int rc = jerry_export(&n, st, &f, 0, sb_write, &sb, &err);
+	if (rc)
+		fail_msg("export: %s", err.message);
+	char *text = jr_sb_detach(&sb, NULL);
+	assert_non_null(text);
+	return text;
+}
+
+/* items/ dated an hour back: a cache built now has a stamp no later change can match. */
+static void age_items(const h_store *s)
+{
+	char path[PATH_MAX];
+	struct timespec t[2];
+	assert_int_equal(clock_gettime(CLOCK_REALTIME, &t[0]), 0);
+	t[0].tv_sec -= 3600;
+	t[1] = t[0];
+	h_path(path, sizeof(path), "%s/items", s->dir);
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+	/*
+	 * And the item files' last change a clock tick (the coarse clock the
+	 * kernel dates files with) behind, so that a cache built now gives
+	 * them their stamps: a file changed in the tick its build began gets
+	 * none.
+	 */
+	struct timespec res, pause;
+	assert_int_equal(clock_getres(CLOCK_REALTIME_COARSE, &res), 0);
+	pause.tv_sec = 0;
+	pause.tv_nsec = 2 * (res.tv_sec ? 500000000L : res.tv_nsec) + 1000000L;
+	assert_int_equal(nanosleep(&pause, NULL), 0);
+}
+
+/*
+ * Rewrite the cache with its first record's line changed (its title's first
+ * letter made upper case) and, when fix, the record's check recomputed.
+ */
+static void tamper_first_record(const h_store *s, int fix)
+{
+	char path[PATH_MAX];
+	size_t len;
+	h_path(path, sizeof(path), "%s/tmp/export.cache", s->dir);
+	char *text = h_read_file(path, &len);
+	assert_non_null(text);
+	char *rec = strchr(text, '\n') + 1;          /* past the header */
+	char *line = strchr(rec, '\n') + 1;          /* past "NUM LEN CHECK STAMP" */
+	char *end = strchr(line, '\n') + 1;
+	char *title = strstr(line, "\"title\":\"") + 9;
+	assert_true(title < end);
+	if (*title >= 'a' && *title <= 'z')
+		*title = (char)(*title - 'a' + 'A');
+	if (fix) {
+		char head[64];
+		long long num = strtoll(rec, NULL, 10);
+		int n = snprintf(head, sizeof(head), "%lld %zu %016llx", num, (size_t)(end - line),
+				 (unsigned long long)jr_export_cache_check(num, line, (size_t)(end - line)));
+		/* "NUM LEN CHECK": up to the third space (the file's stamp follows). */
+		char *third = strchr(strchr(strchr(rec, ' ') + 1, ' ') + 1, ' ');
+		assert_int_equal(n, third - rec);
+		memcpy(rec, head, (size_t)n);
+	}
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(text);
+}
+
+static void test_export_cache__read_while_items_unchanged_never_past_a_bad_record(void **state)
+{
+	h_store *s = S(state);
+	char path[PATH_MAX];
+	struct stat sb;
+	h_create(s->st, "one", NULL, NULL);
+	h_create(s->st, "two", NULL, NULL);
+	h_create(s->st, "three", NULL, NULL);
+	add_note(s->st, "2", "a note");
+	age_items(s);
+	char *files = export_all(s->st);
+	h_path(path, sizeof(path), "%s/tmp/export.cache", s->dir);
+	assert_int_equal(stat(path, &sb), 0);
+	char *again = export_all(s->st);
+	assert_string_equal(again, files);
+	free(again);
+
+	/* A record whose check fails: it and the records after it come from the files. */
+	tamper_first_record(s, 0);
+	again = export_all(s->st);
+	assert_string_equal(again, files);
+	free(again);
+
+	/* A valid record is read as it stands: the cache is what was read. */
+	tamper_first_record(s, 1);
+	again = export_all(s->st);
+	assert_non_null(strstr(again, "\"title\":\"One\""));
+	assert_null(strstr(files, "\"title\":\"One\""));
+	free(again);
+
+	/* items/ changed: a line is taken when its file is the one it was made from. */
+	add_note(s->st, "3", "later");
+	again = export_all(s->st);
+	assert_non_null(strstr(again, "\"title\":\"One\""));
+	assert_non_null(strstr(again, "\"text\":\"later\""));
+	free(again);
+	/* Its own file written: the line is the file's. */
+	add_note(s->st, "1", "now");
+	again = export_all(s->st);
+	assert_null(strstr(again, "\"title\":\"One\""));
+	assert_non_null(strstr(again, "\"text\":\"now\""));
+	free(again);
+	free(files);
 }
 
 static void test_store__works_with_sync_on(void **state)
@@ -1697,6 +1827,7 @@ int main(void)
 		cmocka_unit_test(test_error_json__the_object_every_face_gives),
 		cmocka_unit_test(test_merge__history_keeps_both_sides_of_a_version),
 		T(test_index__list_agrees_with_the_files),
+		T(test_export_cache__read_while_items_unchanged_never_past_a_bad_record),
 		T(test_store__works_with_sync_on),
 		T(test_corrupt__broken_item_names_path_line_column_others_still_list),
 		T(test_corrupt__symlinked_item_file_is_refused),
