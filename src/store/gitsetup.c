@@ -65,10 +65,16 @@ int jr_git_late(jerry_error *err, jerry_store *st, const char *what)
 int jr_git_until(int *status, char **out, jerry_store *st, const char *const args[],
 		 const char *const env[], int64_t deadline, jerry_error *err)
 {
+	return jr_git_feed(status, out, st, args, env, NULL, deadline, err);
+}
+
+int jr_git_feed(int *status, char **out, jerry_store *st, const char *const args[],
+		const char *const env[], const char *input, int64_t deadline, jerry_error *err)
+{
 	const char *argv[JR_GIT_ARGV_MAX];
 	char *errout = NULL;
 	jr_git_argv(argv, st, args);
-	if (jr_io_run(status, out, &errout, argv, env, NULL, GIT_OUTPUT_MAX, deadline) < 0) {
+	if (jr_io_run(status, out, &errout, argv, env, input, GIT_OUTPUT_MAX, deadline) < 0) {
 		if (errno == EFBIG)
 			return jr_error(err, JERRY_ESTORAGE, "'git %s' wrote more than %u MiB in '%s'",
 					argv[3], GIT_OUTPUT_MAX >> 20, st->dir);

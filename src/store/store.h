@@ -211,6 +211,9 @@ int jr_git(int *status, char **out, jerry_store *st, const char *const args[],
  */
 int jr_git_until(int *status, char **out, jerry_store *st, const char *const args[],
 		 const char *const env[], int64_t deadline, jerry_error *err);
+/* jr_git_until with input (NUL-terminated, may be NULL) on git's standard input. */
+int jr_git_feed(int *status, char **out, jerry_store *st, const char *const args[],
+		const char *const env[], const char *input, int64_t deadline, jerry_error *err);
 /* The error of a git stopped at its deadline: "'git WHAT' was stopped in DIR: ...". */
 int jr_git_late(jerry_error *err, jerry_store *st, const char *what);
 /* The command line jr_git runs: git -C DIR args... (at most JR_GIT_ARGV_MAX - 1 words). */

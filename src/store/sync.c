@@ -66,6 +66,7 @@ struct ctx {
 	struct pending *pend;      /* the merge's writes, staged at its end */
 	size_t npend;
 	jr_git_batch cat;          /* this round's reads of files in git */
+	struct jr_sb written;      /* the merge's paths, one a line: the second snapshot's */
 	int64_t deadline;          /* every git of the sync ends by then (0: no limit) */
 };
 
@@ -133,8 +134,13 @@ static int git_env(struct ctx *c, const char *const args[], char **out, jerry_er
 	return jr_git_until(&status, out, c->st, args, env, c->deadline, err);
 }
 
-/* The record as it is in the data directory, as a tree: *tree. */
-static int snapshot(char *tree, size_t size, struct ctx *c, jerry_error *err)
+/*
+ * The record as it is in the data directory, as a tree: *tree.  paths
+ * (one a line, may be NULL): the only files changed since the last
+ * snapshot of this round - the merge's, written under every item lock -
+ * so that git looks at them alone instead of every file of the record.
+ */
+static int snapshot(char *tree, size_t size, struct ctx *c, const char *paths, jerry_error *err)
 {
 	int rc;
 	char *out = NULL;
@@ -149,9 +155,18 @@ static int snapshot(char *tree, size_t size, struct ctx *c, jerry_error *err)
 	if (jr_io_unlinkat(c->st->tmpfd, "sync-index.lock", 0) < 0 && errno != ENOENT)
 		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot remove '%s/tmp/sync-index.lock'",
 				    c->st->dir);
-	if ((rc = git_env(c, (const char *const[]){"add", "-A", "--", "items", "history", NULL}, NULL,
-			  err)) ||
-	    (rc = git_env(c, (const char *const[]){"write-tree", NULL}, &out, err)))
+	if (paths) {
+		const char *env[] = SYNC_ENV(c);
+		int status;
+		rc = jr_git_feed(&status, NULL, c->st,
+				 (const char *const[]){"update-index", "--add", "--remove", "--stdin",
+						       NULL},
+				 env, paths, c->deadline, err);
+	} else {
+		rc = git_env(c, (const char *const[]){"add", "-A", "--", "items", "history", NULL},
+			     NULL, err);
+	}
+	if (rc || (rc = git_env(c, (const char *const[]){"write-tree", NULL}, &out, err)))
 		return rc;
 	snprintf(tree, size, "%.*s", (int)strcspn(out, "\n"), out);
 	free(out);
@@ -438,6 +453,10 @@ static int publish(struct ctx *c, jerry_error *err)
 		jerry_error ignored; /* the files are in place: a failed ok only leaves puts to settle */
 		(void)jr_index_confirm_many(c->st, (const jerry_item *const *)items, nitems, &ignored);
 	}
+	for (size_t i = 0; i < c->npend && !rc; i++)
+		if (jr_sb_add(&c->written, c->pend[i].path, strlen(c->pend[i].path)) ||
+		    jr_sb_add(&c->written, "\n", 1))
+			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 	if (!rc)
 		pending_free(c);
 out:
@@ -801,7 +820,7 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 		off_t snap_size;
 		c->stale = jr_ix_snapshot_generation(c->st, &gen, &snap_size, NULL) == JERRY_ECORRUPT;
 	}
-	if ((rc = snapshot(tree, sizeof(tree), c, err)) ||
+	if ((rc = snapshot(tree, sizeof(tree), c, NULL, err)) ||
 	    (rc = ref_oid(last, sizeof(last), c, "refs/jerry/data", err)))
 		return rc;
 	/* This copy's changes since the last sync, as a commit of their own. */
@@ -853,12 +872,13 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	 * to read a file, say, leaves the files and the index as they were);
 	 * the index follows what it writes there.
 	 */
+	c->written.len = 0;
 	if ((rc = highest_local(&high, c, err)) ||
 	    (rc = apply_remote(c, base, tree, rtree, &high, err)) ||
 	    (rc = jr_seq_raise_held(c->st, high, err)) || (rc = publish(c, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
-	if ((rc = snapshot(tree, sizeof(tree), c, err)))
+	if ((rc = snapshot(tree, sizeof(tree), c, c->written.len ? c->written.buf : NULL, err)))
 		return rc;
 	if (*local && !strcmp(base, local) && !strcmp(tree, rtree)) {
 		/* A fast-forward: this copy had nothing of its own. */
@@ -1032,6 +1052,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 out:
 	free(ls);
 	jr_git_batch_end(&c.cat);
+	jr_sb_release(&c.written);
 	if (rc) {
 		jerry_sync_result_free(c.res);
 		return rc;
