@@ -495,11 +495,14 @@ int jr_export_cache_each(jerry_store *st, jr_pick_fn pick, jr_line_fn fn,
 			seen++;
 		}
 		rd_close(&k.rd);
-		/* The part after a damaged record, or no cache at all: the files, and a new cache. */
-		if (rc == 0 && (seen < count || count == 0)) {
-			build_begin(&w, st);
+		/*
+		 * The part after a damaged record (or an empty cache): from the
+		 * files.  No new cache: it would hold only that part, and its
+		 * current stamp would make the next export read nothing else.
+		 * The first write to items/ gets a whole one built.
+		 */
+		if (rc == 0 && (seen < count || count == 0))
 			rc = walk_files(&k, last, err);
-		}
 	} else {
 		/*
 		 * items/ changed since (or a filter, which the cache cannot

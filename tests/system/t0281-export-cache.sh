@@ -189,6 +189,13 @@ broken 'a record whose check fails'
 off=$(grep -b -o 'FROM THE CACHE' "$tmp/tampered" | head -n 1 | cut -d: -f1)
 head -c "$((off + 4))" "$tmp/tampered" >"$C"
 broken 'a torn cache'
+# ... and the export after that one too: the torn cache, read again up to
+# its tear, never replaced by a cache of the part after it alone.
+head -c "$((off + 4))" "$tmp/tampered" >"$C"
+"$JERRY" export --all >/dev/null
+expect_run 0 '*' '' -- "$JERRY" export --all
+check_true 'a torn cache: the second export has every item' \
+	test "$(grep -c '^{"id":"WORK-' "$tmp/out")" -eq "$(grep -c '^{"id":"WORK-' "$tmp/files")"
 : >"$C"
 broken 'an empty cache'
 head -c 4096 /dev/urandom >"$C"
