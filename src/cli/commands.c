@@ -269,7 +269,8 @@ const struct cli_cmd cli_commands[] = {
 	  no_opts, 4, 4, cmd_merge_file },
 	{ "git", "setup", "make git merge the store with jerry (driver and attributes)",
 	  no_opts, 1, 1, cmd_git, .flags = CLI_STORE },
-	{ "sync", "[REMOTE]", "share the store through a git remote: fetch, merge, commit, push",
+	{ "sync", "[--timeout DURATION] [REMOTE]",
+	  "share the store through a git remote: fetch, merge, commit, push",
 	  sync_opts, 0, 1, cmd_sync, .flags = CLI_STORE },
 	{ "export", "[--all] [--status S,...]... [--type T,...]... [--label L,...]... [--any-label]"
 		    " [--assignee A]... [--priority P,...]... [--parent ID,...]... [--history] [-o FILE]",
