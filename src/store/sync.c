@@ -127,11 +127,18 @@ static int git_line(char *line, size_t size, struct ctx *c, const char *const ar
 	{ (c)->env_index, (c)->env_tree, (c)->env_dir, ident[0], ident[1], ident[2], ident[3], \
 	  NULL }
 
-static int git_env(struct ctx *c, const char *const args[], char **out, jerry_error *err)
+/* git ARGS in the round's environment, input (may be NULL) on its standard input. */
+static int git_feed(struct ctx *c, const char *const args[], const char *input, char **out,
+		    jerry_error *err)
 {
 	const char *env[] = SYNC_ENV(c);
 	int status;
-	return jr_git_until(&status, out, c->st, args, env, c->deadline, err);
+	return jr_git_feed(&status, out, c->st, args, env, input, c->deadline, err);
+}
+
+static int git_env(struct ctx *c, const char *const args[], char **out, jerry_error *err)
+{
+	return git_feed(c, args, NULL, out, err);
 }
 
 /*
@@ -155,17 +162,13 @@ static int snapshot(char *tree, size_t size, struct ctx *c, const char *paths, j
 	if (jr_io_unlinkat(c->st->tmpfd, "sync-index.lock", 0) < 0 && errno != ENOENT)
 		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot remove '%s/tmp/sync-index.lock'",
 				    c->st->dir);
-	if (paths) {
-		const char *env[] = SYNC_ENV(c);
-		int status;
-		rc = jr_git_feed(&status, NULL, c->st,
-				 (const char *const[]){"update-index", "--add", "--remove", "--stdin",
+	if (paths)
+		rc = git_feed(c, (const char *const[]){"update-index", "--add", "--remove", "--stdin",
 						       NULL},
-				 env, paths, c->deadline, err);
-	} else {
+			      paths, NULL, err);
+	else
 		rc = git_env(c, (const char *const[]){"add", "-A", "--", "items", "history", NULL},
 			     NULL, err);
-	}
 	if (rc || (rc = git_env(c, (const char *const[]){"write-tree", NULL}, &out, err)))
 		return rc;
 	snprintf(tree, size, "%.*s", (int)strcspn(out, "\n"), out);
@@ -1028,7 +1031,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 				      NULL, &scratch);
 			goto out;
 		}
-		if (c.deadline && !jr_io_left_ms(c.deadline)) {
+		if (!jr_io_left_ms(c.deadline)) {
 			jr_error_hint(err, "this copy keeps the merge; the next 'jerry sync' pushes it");
 			goto out;
 		}
