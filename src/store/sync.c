@@ -28,6 +28,7 @@
  */
 #define _GNU_SOURCE
 #include "store.h"
+#include "sync_round.h"
 #include "codec.h"
 #include "io.h"
 #include "lock.h"
@@ -45,56 +46,8 @@
 #include <unistd.h>
 
 #define SYNC_ROUNDS 5
-#define OID_MAX 65
 
-struct ctx {
-	jerry_store *st;
-	const char *remote;
-	char gitdir[PATH_MAX];
-	char remote_ref[512];
-	char env_index[PATH_MAX + 32];
-	char env_tree[PATH_MAX + 32];
-	char env_dir[PATH_MAX + 32];
-	jerry_sync_result *res;
-	int stale;                 /* index.json dropped: rebuild it */
-	/*
-	 * res->renumbered[round_first..]: this round's renumberings.  A push
-	 * the remote rejected starts a new round over files an earlier round
-	 * already moved; its renumberings are done and must not be done again.
-	 */
-	size_t round_first;
-	struct pending *pend;      /* the merge's writes, staged at its end */
-	size_t npend;
-	jr_git_batch cat;          /* this round's reads of files in git */
-	struct jr_sb written;      /* the merge's paths, one a line: the second snapshot's */
-	int64_t deadline;          /* every git of the sync ends by then (0: no limit) */
-};
 
-/* A file of the record as the merge leaves it: written all at once, or not at all. */
-struct pending {
-	char *path;
-	char *text;
-	size_t len;
-};
-
-static void pending_free(struct ctx *c)
-{
-	for (size_t i = 0; i < c->npend; i++) {
-		free(c->pend[i].path);
-		free(c->pend[i].text);
-	}
-	free(c->pend);
-	c->pend = NULL;
-	c->npend = 0;
-}
-
-static struct pending *find_pending(const struct ctx *c, const char *path)
-{
-	for (size_t i = 0; i < c->npend; i++)
-		if (!strcmp(c->pend[i].path, path))
-			return &c->pend[i];
-	return NULL;
-}
 
 static const char *const ident[] = {
 	"GIT_AUTHOR_NAME=jerry", "GIT_AUTHOR_EMAIL=jerry@localhost",
@@ -302,172 +255,6 @@ static int tree_text(char **out, size_t *len, struct ctx *c, const char *treeish
 	return git_text(out, len, c, *treeish ? name : "", 1, err);
 }
 
-/*
- * path (items/NAME or history/NAME) is to hold text: kept until the whole
- * merge is known, then staged and published at once (publish()).
- */
-static int write_record(struct ctx *c, const char *path, const char *text, size_t len,
-			jerry_error *err)
-{
-	struct pending *p = find_pending(c, path);
-	char *copy = malloc(len + 1);
-	if (!copy)
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	if (!p) {
-		struct pending *g = realloc(c->pend, (c->npend + 1) * sizeof(*g));
-		char *name = strdup(path);
-		if (!g || !name) {
-			if (g)
-				c->pend = g;
-			free(name);
-			free(copy);
-			return jr_error(err, JERRY_ENOMEM, "out of memory");
-		}
-		c->pend = g;
-		p = &c->pend[c->npend++];
-		*p = (struct pending){ name, NULL, 0 };
-	}
-	free(p->text);
-	p->text = copy;
-	p->len = len;
-	return 0;
-}
-
-static int64_t item_num_of(const char *path);
-
-/* The text item num's history file gets from the merge, or NULL when it keeps its own. */
-static const char *pending_history(void *arg, int64_t num, size_t *len)
-{
-	char id[24], rel[64];
-	jerry_id_format(id, sizeof(id), num);
-	snprintf(rel, sizeof(rel), "history/%s.jsonl", id);
-	const struct pending *p = find_pending(arg, rel);
-	*len = p ? p->len : 0;
-	return p ? p->text : NULL;
-}
-
-/*
- * Before the merge replaces any file, the index made ready to follow it as
- * any write's does (FORMAT.md, "index.log"): *items, the item files' new
- * summaries, get their puts before the stage's commit point and their oks
- * after the renames; so a merge costs the index what it brought in.  A
- * history entry of the log that the merge's history file for its item
- * lacks (a renumbered item's old number goes to the remote's item) would
- * be read, or written back, into another item's history: a fresh log
- * first (a compaction, reading no item file).  The index is dropped, and
- * rebuilt once the merge is in (c->stale), when it is missing already,
- * when that compaction fails, or when an item of the merge does not parse
- * (a rebuild leaves it out; jerry check reports it).
- */
-static int index_prepare(jerry_item ***items, size_t *n, struct ctx *c, jerry_error *err)
-{
-	size_t cap = 0;
-	int rc = 0, lacks = 0, drop = 0;
-	jerry_error scratch;
-	*items = NULL;
-	*n = 0;
-	if (c->stale)
-		return 0;
-	for (size_t i = 0; i < c->npend && !drop; i++) {
-		int64_t num = item_num_of(c->pend[i].path);
-		if (!num)
-			continue;
-		if (JR_ARRAY_GROW(*items, *n + 1, cap)) {
-			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-			break;
-		}
-		rc = jr_codec_parse_item(&(*items)[*n], c->pend[i].text, c->pend[i].len,
-					 c->pend[i].path, num, &scratch);
-		if (rc == JERRY_ENOMEM) {
-			jr_error_pass(err, &scratch);
-			break;
-		}
-		if (!rc)
-			(*n)++;
-		drop = rc != 0;
-		rc = 0;
-	}
-	if (!rc && !drop &&
-	    !(rc = jr_history_log_lacking(&lacks, c->st, pending_history, c, err)) && lacks)
-		drop = jr_index_compact_held(c->st, &scratch) != 0;
-	if (!rc && !drop)
-		return 0;
-	for (size_t i = 0; i < *n; i++)
-		jerry_item_free((*items)[i]);
-	free(*items);
-	*items = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	c->stale = 1;
-	return jr_index_drop_held(c->st, err);
-}
-
-/*
- * Every write of the merge, all or nothing: staged whole in a directory of
- * its own, committed, then renamed over the files (sync_stage.c).  A kill
- * before the commit point leaves the files as they were; after it, the next
- * jerry process to open the store finishes the publishing.
- */
-static int publish(struct ctx *c, jerry_error *err)
-{
-	jr_stage sg;
-	jerry_item **items = NULL;
-	size_t nitems = 0;
-	int rc, aside = 0;
-	if (!c->npend)
-		return 0;
-	if ((rc = index_prepare(&items, &nitems, c, err)) ||
-	    (rc = jr_stage_open_as(&sg, c->st, JR_SYNC_STAGE_PREFIX, err)))
-		goto out;
-	for (size_t i = 0; i < c->npend && !rc; i++)
-		rc = jr_sync_stage_write(&sg, c->st, c->pend[i].path, c->pend[i].text, c->pend[i].len,
-					 err);
-	/*
-	 * Every put durable before the commit point, from which on the files
-	 * may be replaced: until its ok, readers take each entry from its file,
-	 * old or new.  A roll-forward of this stage drops the index anyway.
-	 */
-	if (!rc && nitems)
-		rc = jr_index_put_many(c->st, (const jerry_item *const *)items, NULL, NULL, nitems,
-				       err);
-	/*
-	 * From the commit point until the files are in, index.json waits in
-	 * the stage: a program that holds the store open and writes then - or
-	 * after this sync died - rebuilds it first, which rolls the stage
-	 * forward, so it never writes a file the stage is to replace.
-	 */
-	if (!rc && nitems && !(rc = jr_index_aside(c->st, sg.fd, JR_SYNC_STAGE_INDEX, 0, err)))
-		aside = 1;
-	if (!rc && !(rc = jr_stage_commit(&sg, c->st, err)))
-		rc = jr_sync_stage_publish(c->st, sg.fd, err);
-	/* Committed and not all in: it stays away, for the roll-forward's rebuild. */
-	if (aside && (!rc || !sg.committed)) {
-		jerry_error ignored;
-		int back = jr_index_aside(c->st, sg.fd, JR_SYNC_STAGE_INDEX, 1,
-					  rc ? &ignored : err);
-		if (!rc)
-			rc = back;
-	}
-	jr_stage_close(&sg, c->st, rc != 0);
-	if (!rc && nitems) {
-		jerry_error ignored; /* the files are in place: a failed ok only leaves puts to settle */
-		(void)jr_index_confirm_many(c->st, (const jerry_item *const *)items, nitems, &ignored);
-	}
-	for (size_t i = 0; i < c->npend && !rc; i++)
-		if (jr_sb_add(&c->written, c->pend[i].path, strlen(c->pend[i].path)) ||
-		    jr_sb_add(&c->written, "\n", 1))
-			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-	if (!rc)
-		pending_free(c);
-out:
-	for (size_t i = 0; i < nitems; i++)
-		jerry_item_free(items[i]);
-	free(items);
-	return rc;
-}
 
 static int push_renumber(jerry_sync_result *r, int64_t from, int64_t to, uint64_t uid)
 {
@@ -495,7 +282,7 @@ static int push_merged(jerry_sync_result *r, const jerry_merge_result *m)
  */
 static int read_record(char **out, size_t *len, struct ctx *c, const char *rel, jerry_error *err)
 {
-	const struct pending *p = find_pending(c, rel);
+	const struct pending *p = jr_sync_find_pending(c, rel);
 	*out = NULL;
 	*len = 0;
 	if (p) {
@@ -523,7 +310,7 @@ static int read_item(jerry_item **out, struct ctx *c, int64_t num, jerry_error *
 {
 	char rel[64];
 	jr_store_item_rel(rel, sizeof(rel), num);
-	const struct pending *p = find_pending(c, rel);
+	const struct pending *p = jr_sync_find_pending(c, rel);
 	if (!p)
 		return jr_store_read_item(out, c->st, num, err);
 	return jr_codec_parse_item(out, p->text, p->len, rel, num, err);
@@ -586,10 +373,10 @@ static int renumber(struct ctx *c, int64_t num, int64_t to, jerry_error *err)
 		hist[hlen++] = '\n';
 	}
 	snprintf(rel_to, sizeof(rel_to), "history/%s.jsonl", to_id);
-	if ((rc = write_record(c, rel_to, hist, hlen, err)))
+	if ((rc = jr_sync_write_record(c, rel_to, hist, hlen, err)))
 		goto out;
 	snprintf(rel_to, sizeof(rel_to), "items/%s.json", to_id);
-	rc = write_record(c, rel_to, text, len, err);
+	rc = jr_sync_write_record(c, rel_to, text, len, err);
 out:
 	free(entry);
 	free(hist);
@@ -597,11 +384,6 @@ out:
 	jerry_item_free(was);
 	jerry_item_free(it);
 	return rc;
-}
-
-static int64_t item_num_of(const char *path)
-{
-	return strncmp(path, "items/", 6) ? 0 : jr_merge_path_num(path);
 }
 
 /* A uid from an item text ("" : 0). */
@@ -636,14 +418,14 @@ static int plan_renumbers(struct ctx *c, const struct change *ours, size_t nours
 		const struct change *mine = find_change(ours, nours, theirs[i].path);
 		char *t[2] = { NULL, NULL };
 		size_t l[2] = { 0, 0 };
-		if (!item_num_of(theirs[i].path) || !*theirs[i].blob || !mine ||
+		if (!jr_sync_item_num(theirs[i].path) || !*theirs[i].blob || !mine ||
 		    !strcmp(mine->blob, theirs[i].blob))
 			continue;
 		if (!(rc = blob_text(&t[0], &l[0], c, mine->blob, err)) &&
 		    !(rc = blob_text(&t[1], &l[1], c, theirs[i].blob, err))) {
 			uint64_t uid = text_uid(t[0], l[0]);
 			if (uid != text_uid(t[1], l[1]) &&
-			    (rc = push_renumber(c->res, item_num_of(theirs[i].path), ++*high, uid)))
+			    (rc = push_renumber(c->res, jr_sync_item_num(theirs[i].path), ++*high, uid)))
 				rc = jr_error(err, rc, "out of memory");
 		}
 		free(t[0]);
@@ -664,7 +446,7 @@ static int follow_renumbers(struct ctx *c, const char *base, const struct change
 {
 	int rc = 0;
 	for (size_t i = 0; i < nours && !rc && c->res->nrenumbered > c->round_first; i++) {
-		int64_t num = item_num_of(ours[i].path);
+		int64_t num = jr_sync_item_num(ours[i].path);
 		const struct change *th = find_change(theirs, ntheirs, ours[i].path);
 		jerry_item *it = NULL, *was = NULL;
 		char *bt = NULL, *text = NULL;
@@ -689,7 +471,7 @@ static int follow_renumbers(struct ctx *c, const char *base, const struct change
 			if (!(text = jr_codec_item_text(it, &len)))
 				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 			else
-				rc = write_record(c, ours[i].path, text, len, err);
+				rc = jr_sync_write_record(c, ours[i].path, text, len, err);
 		}
 next:
 		free(text);
@@ -712,7 +494,7 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 		goto out;
 	/* Numbers the remote uses: a renumbered item goes above all of them. */
 	for (size_t i = 0; i < ntheirs; i++) {
-		int64_t n = item_num_of(theirs[i].path);
+		int64_t n = jr_sync_item_num(theirs[i].path);
 		if (n > *high)
 			*high = n;
 	}
@@ -739,7 +521,7 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 				if (mine)
 					continue;
 				if ((rc = blob_text(&t[2], &l[2], c, theirs[i].blob, err)) ||
-				    (rc = write_record(c, path, t[2], l[2], err))) {
+				    (rc = jr_sync_write_record(c, path, t[2], l[2], err))) {
 					free(t[2]);
 					break;
 				}
@@ -752,9 +534,9 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 					   : blob_text(&t[1], &l[1], c, mine->blob, err))) ||
 			    (rc = blob_text(&t[2], &l[2], c, theirs[i].blob, err)))
 				goto next;
-			if (is_item && renumbered(c, item_num_of(path))) {
+			if (is_item && renumbered(c, jr_sync_item_num(path))) {
 				/* Two items under one number: the published one keeps it. */
-				if ((rc = write_record(c, path, t[2], l[2], err)))
+				if ((rc = jr_sync_write_record(c, path, t[2], l[2], err)))
 					goto next;
 				char hpath[64];
 				char *ht = NULL;
@@ -762,7 +544,7 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 				snprintf(hpath, sizeof(hpath), "history/%s", path + 6);
 				snprintf(hpath + strlen(hpath), sizeof(hpath) - strlen(hpath), "l");
 				if (!(rc = tree_text(&ht, &hl, c, remote, hpath, err)))
-					rc = write_record(c, hpath, ht, hl, err);
+					rc = jr_sync_write_record(c, hpath, ht, hl, err);
 				free(ht);
 				goto next;
 			}
@@ -774,7 +556,7 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 				if ((rc = jr_merge_text(&merged, &mlen, &m, tt, l, path, jr_merge_now(), err)))
 					goto next;
 			}
-			if (m.changed && (rc = write_record(c, path, merged, mlen, err)))
+			if (m.changed && (rc = jr_sync_write_record(c, path, merged, mlen, err)))
 				goto next;
 			if (is_item && (rc = push_merged(c->res, &m)))
 				rc = jr_error(err, rc, "out of memory");
@@ -871,14 +653,14 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 		return rc;
 	int64_t high = 0;
 	/*
-	 * Nothing of the merge is written before publish() (a git that failed
+	 * Nothing of the merge is written before jr_sync_publish() (a git that failed
 	 * to read a file, say, leaves the files and the index as they were);
 	 * the index follows what it writes there.
 	 */
 	c->written.len = 0;
 	if ((rc = highest_local(&high, c, err)) ||
 	    (rc = apply_remote(c, base, tree, rtree, &high, err)) ||
-	    (rc = jr_seq_raise_held(c->st, high, err)) || (rc = publish(c, err)))
+	    (rc = jr_seq_raise_held(c->st, high, err)) || (rc = jr_sync_publish(c, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
 	if ((rc = snapshot(tree, sizeof(tree), c, c->written.len ? c->written.buf : NULL, err)))
@@ -1002,7 +784,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 			goto out;
 		}
 		rc = merge_round(head, sizeof(head), &c, roid, err);
-		pending_free(&c); /* published, or nothing of it happened */
+		jr_sync_pending_free(&c); /* published, or nothing of it happened */
 		jr_git_batch_end(&c.cat);
 		jr_lock_drop(st->lock_items, 1, 0);
 		jr_seq_unlock(st);

@@ -1,0 +1,59 @@
+/*
+ * sync_round.h - between sync.c (a round: fetch, merge, commit, push) and
+ * sync_publish.c (the merge's writes, staged and published at once).
+ * Private to those two files.
+ */
+#ifndef JR_SYNC_ROUND_H
+#define JR_SYNC_ROUND_H
+
+#include "store.h"
+#include "../util/strbuf.h"
+
+#include <limits.h>
+#include <stdint.h>
+
+#define OID_MAX 65
+
+struct ctx {
+	jerry_store *st;
+	const char *remote;
+	char gitdir[PATH_MAX];
+	char remote_ref[512];
+	char env_index[PATH_MAX + 32];
+	char env_tree[PATH_MAX + 32];
+	char env_dir[PATH_MAX + 32];
+	jerry_sync_result *res;
+	int stale;                 /* index.json dropped: rebuild it */
+	/*
+	 * res->renumbered[round_first..]: this round's renumberings.  A push
+	 * the remote rejected starts a new round over files an earlier round
+	 * already moved; its renumberings are done and must not be done again.
+	 */
+	size_t round_first;
+	struct pending *pend;      /* the merge's writes, staged at its end */
+	size_t npend;
+	jr_git_batch cat;          /* this round's reads of files in git */
+	struct jr_sb written;      /* the merge's paths, one a line: the second snapshot's */
+	int64_t deadline;          /* every git of the sync ends by then (0: no limit) */
+};
+
+/* A file of the record as the merge leaves it: written all at once, or not at all. */
+struct pending {
+	char *path;
+	char *text;
+	size_t len;
+};
+
+/* Drop every kept write (after a publish, or when the round failed). */
+void jr_sync_pending_free(struct ctx *c);
+/* The write kept for path, or NULL. */
+struct pending *jr_sync_find_pending(const struct ctx *c, const char *path);
+/* path (items/NAME or history/NAME) is to hold text: kept until jr_sync_publish. */
+int jr_sync_write_record(struct ctx *c, const char *path, const char *text, size_t len,
+			 jerry_error *err);
+/* Every kept write staged, logged in the index and published, all or nothing. */
+int jr_sync_publish(struct ctx *c, jerry_error *err);
+/* 7 for "items/WORK-007.json"; 0 for any other path. */
+int64_t jr_sync_item_num(const char *path);
+
+#endif
