@@ -13,7 +13,8 @@
  * jr_syscalls (SQLite's aSyscall[] is the model): a named function pointer
  * per call, so a unit test can point one entry at its own function, see
  * what the store does when that call fails, and put it back.  Nothing
- * outside io.c calls the table or the kernel directly.
+ * outside io.c and io_run.c (running programs, io_impl.h shares the table
+ * between them) calls the table or the kernel directly.
  *
  * What is not here, on purpose: finding the store (realpath, getcwd and
  * stat of the user's path, in store.c, before there is a store), naming
