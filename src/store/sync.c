@@ -47,215 +47,6 @@
 
 #define SYNC_ROUNDS 5
 
-
-
-static const char *const ident[] = {
-	"GIT_AUTHOR_NAME=jerry", "GIT_AUTHOR_EMAIL=jerry@localhost",
-	"GIT_COMMITTER_NAME=jerry", "GIT_COMMITTER_EMAIL=jerry@localhost", NULL
-};
-
-/* git ARGS with its output's first line into oid (may be NULL); rc of jr_git. */
-static int git_line(char *line, size_t size, struct ctx *c, const char *const args[],
-		    const char *const env[], int *status, jerry_error *err)
-{
-	char *out = NULL;
-	int st;
-	int rc = jr_git_until(status ? status : &st, line ? &out : NULL, c->st, args, env,
-			      c->deadline, err);
-	if (rc)
-		return rc;
-	if (line) {
-		size_t n = strcspn(out, "\n");
-		if (n >= size)
-			n = size - 1;
-		memcpy(line, out, n);
-		line[n] = '\0';
-		free(out);
-	}
-	return 0;
-}
-
-/* The environment every git of a round runs in: the private index, the record, the repository. */
-#define SYNC_ENV(c)                                                                        \
-	{ (c)->env_index, (c)->env_tree, (c)->env_dir, ident[0], ident[1], ident[2], ident[3], \
-	  NULL }
-
-/* git ARGS in the round's environment, input (may be NULL) on its standard input. */
-static int git_feed(struct ctx *c, const char *const args[], const char *input, char **out,
-		    jerry_error *err)
-{
-	const char *env[] = SYNC_ENV(c);
-	int status;
-	return jr_git_feed(&status, out, c->st, args, env, input, c->deadline, err);
-}
-
-static int git_env(struct ctx *c, const char *const args[], char **out, jerry_error *err)
-{
-	return git_feed(c, args, NULL, out, err);
-}
-
-/*
- * The record as it is in the data directory, as a tree: *tree.  paths
- * (one a line, may be NULL): the only files changed since the last
- * snapshot of this round - the merge's, written under every item lock -
- * so that git looks at them alone instead of every file of the record.
- */
-static int snapshot(char *tree, size_t size, struct ctx *c, const char *paths, jerry_error *err)
-{
-	int rc;
-	char *out = NULL;
-	/*
-	 * The private index's lock: only a sync holding every item lock runs
-	 * git on that index, and this one does, so one that is there was left
-	 * by a git killed with its sync.  Left alone, it would fail every sync
-	 * after ("Unable to create .../tmp/sync-index.lock: File exists").
-	 */
-	if ((rc = jr_store_tmpdir(c->st, err)))
-		return rc;
-	if (jr_io_unlinkat(c->st->tmpfd, "sync-index.lock", 0) < 0 && errno != ENOENT)
-		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot remove '%s/tmp/sync-index.lock'",
-				    c->st->dir);
-	if (paths)
-		rc = git_feed(c, (const char *const[]){"update-index", "--add", "--remove", "--stdin",
-						       NULL},
-			      paths, NULL, err);
-	else
-		rc = git_env(c, (const char *const[]){"add", "-A", "--", "items", "history", NULL},
-			     NULL, err);
-	if (rc || (rc = git_env(c, (const char *const[]){"write-tree", NULL}, &out, err)))
-		return rc;
-	snprintf(tree, size, "%.*s", (int)strcspn(out, "\n"), out);
-	free(out);
-	return 0;
-}
-
-/* The commit a ref names, or "" when there is none. */
-static int ref_oid(char *oid, size_t size, struct ctx *c, const char *ref, jerry_error *err)
-{
-	return git_line(oid, size, c,
-			(const char *const[]){"for-each-ref", "--format=%(objectname)", ref, NULL},
-			NULL, NULL, err);
-}
-
-/* A list of paths whose blob differs between two trees (from may be ""). */
-struct change {
-	char *path;
-	char blob[OID_MAX];        /* in `to`; "" when deleted */
-};
-
-static void changes_free(struct change *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].path);
-	free(v);
-}
-
-static int diff_trees(struct change **out, size_t *out_n, struct ctx *c, const char *from,
-		      const char *to, jerry_error *err)
-{
-	/* The empty tree's id, for a first sync (no common commit). */
-	char empty[OID_MAX];
-	char *text = NULL;
-	int rc;
-	*out = NULL;
-	*out_n = 0;
-	if (!*from) {
-		if ((rc = git_env(c, (const char *const[]){"hash-object", "-t", "tree", "/dev/null", NULL},
-				  &text, err)))
-			return rc;
-		snprintf(empty, sizeof(empty), "%.*s", (int)strcspn(text, "\n"), text);
-		free(text);
-		text = NULL;
-		from = empty;
-	}
-	if ((rc = git_env(c, (const char *const[]){"diff-tree", "-r", "--no-renames", from, to, NULL},
-			  &text, err)))
-		return rc;
-	/* ":100644 100644 OLD NEW M\tpath" per line. */
-	size_t n = 0, cap = 0;
-	struct change *v = NULL;
-	for (char *line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		char *tab = strchr(line, '\t');
-		char omode[16], nmode[16], oold[OID_MAX], onew[OID_MAX], kind[8];
-		if (tab && sscanf(line, ":%15s %15s %64s %64s %7s", omode, nmode, oold, onew, kind) == 5) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				struct change *g = realloc(v, cap * sizeof(*g));
-				if (!g) {
-					rc = JERRY_ENOMEM;
-					break;
-				}
-				v = g;
-			}
-			v[n].path = strdup(tab + 1);
-			if (!v[n].path) {
-				rc = JERRY_ENOMEM;
-				break;
-			}
-			snprintf(v[n].blob, sizeof(v[n].blob), "%s", kind[0] == 'D' ? "" : onew);
-			n++;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	free(text);
-	if (rc) {
-		changes_free(v, n);
-		return jr_error(err, rc, "out of memory");
-	}
-	*out = v;
-	*out_n = n;
-	return 0;
-}
-
-static const struct change *find_change(const struct change *v, size_t n, const char *path)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i].path, path))
-			return &v[i];
-	return NULL;
-}
-
-/*
- * A file's content in git, through the round's cat-file (gitbatch.c):
- * the blob `name` names, "" when name is "" (no file), or when `missing_ok`
- * and git has none.
- */
-static int git_text(char **out, size_t *len, struct ctx *c, const char *name, int missing_ok,
-		    jerry_error *err)
-{
-	const char *env[] = SYNC_ENV(c);
-	int rc;
-	*out = NULL;
-	*len = 0;
-	if (*name && (rc = jr_git_batch_blob(out, len, &c->cat, c->st, env, name, err)))
-		return rc;
-	if (!*out && *name && !missing_ok)
-		return jr_error(err, JERRY_ESTORAGE, "git has no object '%s' in '%s'", name, c->st->dir);
-	if (!*out && !(*out = strdup("")))
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	return 0;
-}
-
-/* A blob's content ("" for an empty oid: no file). */
-static int blob_text(char **out, size_t *len, struct ctx *c, const char *oid, jerry_error *err)
-{
-	return git_text(out, len, c, oid, 0, err);
-}
-
-/* The content of path in a tree-ish ("" when it has none, or there is no tree-ish). */
-static int tree_text(char **out, size_t *len, struct ctx *c, const char *treeish, const char *path,
-		     jerry_error *err)
-{
-	char name[OID_MAX + 256];
-	if (*treeish && (size_t)snprintf(name, sizeof(name), "%s:%s", treeish, path) >= sizeof(name))
-		return jr_error(err, JERRY_EINVALID, "'%s' is not a file of the record", path);
-	return git_text(out, len, c, *treeish ? name : "", 1, err);
-}
-
-
 static int push_renumber(jerry_sync_result *r, int64_t from, int64_t to, uint64_t uid)
 {
 	jerry_sync_renumber *g = realloc(r->renumbered, (r->nrenumbered + 1) * sizeof(*g));
@@ -415,14 +206,14 @@ static int plan_renumbers(struct ctx *c, const struct change *ours, size_t nours
 {
 	int rc = 0;
 	for (size_t i = 0; i < ntheirs && !rc; i++) {
-		const struct change *mine = find_change(ours, nours, theirs[i].path);
+		const struct change *mine = jr_sync_find_change(ours, nours, theirs[i].path);
 		char *t[2] = { NULL, NULL };
 		size_t l[2] = { 0, 0 };
 		if (!jr_sync_item_num(theirs[i].path) || !*theirs[i].blob || !mine ||
 		    !strcmp(mine->blob, theirs[i].blob))
 			continue;
-		if (!(rc = blob_text(&t[0], &l[0], c, mine->blob, err)) &&
-		    !(rc = blob_text(&t[1], &l[1], c, theirs[i].blob, err))) {
+		if (!(rc = jr_sync_blob_text(&t[0], &l[0], c, mine->blob, err)) &&
+		    !(rc = jr_sync_blob_text(&t[1], &l[1], c, theirs[i].blob, err))) {
 			uint64_t uid = text_uid(t[0], l[0]);
 			if (uid != text_uid(t[1], l[1]) &&
 			    (rc = push_renumber(c->res, jr_sync_item_num(theirs[i].path), ++*high, uid)))
@@ -447,7 +238,7 @@ static int follow_renumbers(struct ctx *c, const char *base, const struct change
 	int rc = 0;
 	for (size_t i = 0; i < nours && !rc && c->res->nrenumbered > c->round_first; i++) {
 		int64_t num = jr_sync_item_num(ours[i].path);
-		const struct change *th = find_change(theirs, ntheirs, ours[i].path);
+		const struct change *th = jr_sync_find_change(theirs, ntheirs, ours[i].path);
 		jerry_item *it = NULL, *was = NULL;
 		char *bt = NULL, *text = NULL;
 		size_t bl = 0, len = 0;
@@ -455,7 +246,7 @@ static int follow_renumbers(struct ctx *c, const char *base, const struct change
 		if (!num || !*ours[i].blob || (th && !strcmp(th->blob, ours[i].blob)))
 			continue;
 		if ((rc = read_item(&it, c, num, err)) ||
-		    (rc = tree_text(&bt, &bl, c, base, ours[i].path, err)) ||
+		    (rc = jr_sync_tree_text(&bt, &bl, c, base, ours[i].path, err)) ||
 		    (bl && (rc = jr_codec_parse_item(&was, bt, bl, ours[i].path, 0, err))))
 			goto next;
 		for (size_t k = c->round_first; k < c->res->nrenumbered && !rc; k++) {
@@ -489,8 +280,8 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 	struct change *ours = NULL, *theirs = NULL;
 	size_t nours = 0, ntheirs = 0;
 	int rc;
-	if ((rc = diff_trees(&ours, &nours, c, base, local, err)) ||
-	    (rc = diff_trees(&theirs, &ntheirs, c, base, remote, err)))
+	if ((rc = jr_sync_diff_trees(&ours, &nours, c, base, local, err)) ||
+	    (rc = jr_sync_diff_trees(&theirs, &ntheirs, c, base, remote, err)))
 		goto out;
 	/* Numbers the remote uses: a renumbered item goes above all of them. */
 	for (size_t i = 0; i < ntheirs; i++) {
@@ -512,7 +303,7 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 			int is_item = !strncmp(path, "items/", 6);
 			if (is_item != (pass == 0) || !*theirs[i].blob)
 				continue;
-			const struct change *mine = find_change(ours, nours, path);
+			const struct change *mine = jr_sync_find_change(ours, nours, path);
 			char *t[3] = { NULL, NULL, NULL }, *merged = NULL;
 			size_t l[3] = { 0, 0, 0 }, mlen = 0;
 			jerry_merge_result m;
@@ -520,7 +311,7 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 			if (!mine || !strcmp(mine->blob, theirs[i].blob)) {
 				if (mine)
 					continue;
-				if ((rc = blob_text(&t[2], &l[2], c, theirs[i].blob, err)) ||
+				if ((rc = jr_sync_blob_text(&t[2], &l[2], c, theirs[i].blob, err)) ||
 				    (rc = jr_sync_write_record(c, path, t[2], l[2], err))) {
 					free(t[2]);
 					break;
@@ -529,10 +320,10 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 				continue;
 			}
 			/* This copy's side as it is now: a renumbering may have rewritten it. */
-			if ((rc = tree_text(&t[0], &l[0], c, base, path, err)) ||
+			if ((rc = jr_sync_tree_text(&t[0], &l[0], c, base, path, err)) ||
 			    (rc = (is_item ? read_record(&t[1], &l[1], c, path, err)
-					   : blob_text(&t[1], &l[1], c, mine->blob, err))) ||
-			    (rc = blob_text(&t[2], &l[2], c, theirs[i].blob, err)))
+					   : jr_sync_blob_text(&t[1], &l[1], c, mine->blob, err))) ||
+			    (rc = jr_sync_blob_text(&t[2], &l[2], c, theirs[i].blob, err)))
 				goto next;
 			if (is_item && renumbered(c, jr_sync_item_num(path))) {
 				/* Two items under one number: the published one keeps it. */
@@ -543,7 +334,7 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 				size_t hl = 0;
 				snprintf(hpath, sizeof(hpath), "history/%s", path + 6);
 				snprintf(hpath + strlen(hpath), sizeof(hpath) - strlen(hpath), "l");
-				if (!(rc = tree_text(&ht, &hl, c, remote, hpath, err)))
+				if (!(rc = jr_sync_tree_text(&ht, &hl, c, remote, hpath, err)))
 					rc = jr_sync_write_record(c, hpath, ht, hl, err);
 				free(ht);
 				goto next;
@@ -567,8 +358,8 @@ next:
 		}
 	}
 out:
-	changes_free(ours, nours);
-	changes_free(theirs, ntheirs);
+	jr_sync_changes_free(ours, nours);
+	jr_sync_changes_free(theirs, ntheirs);
 	return rc;
 }
 
@@ -605,8 +396,8 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 		off_t snap_size;
 		c->stale = jr_ix_snapshot_generation(c->st, &gen, &snap_size, NULL) == JERRY_ECORRUPT;
 	}
-	if ((rc = snapshot(tree, sizeof(tree), c, NULL, err)) ||
-	    (rc = ref_oid(last, sizeof(last), c, "refs/jerry/data", err)))
+	if ((rc = jr_sync_snapshot(tree, sizeof(tree), c, NULL, err)) ||
+	    (rc = jr_sync_ref_oid(last, sizeof(last), c, "refs/jerry/data", err)))
 		return rc;
 	/* This copy's changes since the last sync, as a commit of their own. */
 	snprintf(local, sizeof(local), "%s", last);
@@ -614,14 +405,15 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	if (*last) {
 		char spec[OID_MAX + 8];
 		snprintf(spec, sizeof(spec), "%s^{tree}", last);
-		if ((rc = git_line(ltree, sizeof(ltree), c, (const char *const[]){"rev-parse", spec, NULL},
-				   NULL, NULL, err)))
+		if ((rc = jr_sync_git_line(ltree, sizeof(ltree), c,
+					   (const char *const[]){"rev-parse", spec, NULL}, NULL,
+					   NULL, err)))
 			return rc;
 	}
 	if (strcmp(ltree, tree)) {
 		const char *args[] = {"commit-tree", tree, "-m", "jerry sync: changes here",
 				      *last ? "-p" : NULL, last, NULL};
-		if ((rc = git_env(c, args, &out, err)))
+		if ((rc = jr_sync_git(c, args, &out, err)))
 			return rc;
 		snprintf(local, sizeof(local), "%.*s", (int)strcspn(out, "\n"), out);
 		free(out);
@@ -636,9 +428,9 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 		/* No common commit (two first syncs) is no error: base stays "". */
 		jerry_error scratch;
 		jerry_error_clear(&scratch);
-		if (git_line(base, sizeof(base), c,
-			     (const char *const[]){"merge-base", local, remote_oid, NULL}, NULL,
-			     &status, &scratch))
+		if (jr_sync_git_line(base, sizeof(base), c,
+				     (const char *const[]){"merge-base", local, remote_oid, NULL}, NULL,
+				     &status, &scratch))
 			base[0] = '\0';
 		if (!strcmp(base, remote_oid)) {
 			/* The remote has nothing this copy lacks. */
@@ -648,8 +440,8 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	}
 	char spec[OID_MAX + 8];
 	snprintf(spec, sizeof(spec), "%s^{tree}", remote_oid);
-	if ((rc = git_line(rtree, sizeof(rtree), c, (const char *const[]){"rev-parse", spec, NULL},
-			   NULL, NULL, err)))
+	if ((rc = jr_sync_git_line(rtree, sizeof(rtree), c,
+				   (const char *const[]){"rev-parse", spec, NULL}, NULL, NULL, err)))
 		return rc;
 	int64_t high = 0;
 	/*
@@ -663,7 +455,7 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	    (rc = jr_seq_raise_held(c->st, high, err)) || (rc = jr_sync_publish(c, err)))
 		return rc;
 	/* sequences.json is a hint: the next create skips every number whose file exists. */
-	if ((rc = snapshot(tree, sizeof(tree), c, c->written.len ? c->written.buf : NULL, err)))
+	if ((rc = jr_sync_snapshot(tree, sizeof(tree), c, c->written.len ? c->written.buf : NULL, err)))
 		return rc;
 	if (*local && !strcmp(base, local) && !strcmp(tree, rtree)) {
 		/* A fast-forward: this copy had nothing of its own. */
@@ -673,7 +465,7 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	{
 		const char *args[] = {"commit-tree", tree, "-m", "jerry sync: merge", "-p", remote_oid,
 				      *local ? "-p" : NULL, local, NULL};
-		if ((rc = git_env(c, args, &out, err)))
+		if ((rc = jr_sync_git(c, args, &out, err)))
 			return rc;
 		snprintf(head, size, "%.*s", (int)strcspn(out, "\n"), out);
 		free(out);
@@ -685,7 +477,7 @@ update:
 	{
 		const char *args[] = {"update-ref", "-m", "jerry sync", "refs/jerry/data", head,
 				      *last ? last : NULL, NULL};
-		if ((rc = git_env(c, args, NULL, err)))
+		if ((rc = jr_sync_git(c, args, NULL, err)))
 			return rc;
 	}
 	/* The index is rebuilt only when it was dropped (index_prepare). */
@@ -737,7 +529,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 	if (!(c.res = calloc(1, sizeof(*c.res))))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	snprintf(c.res->remote, sizeof(c.res->remote), "%s", c.remote);
-	if ((rc = git_line(c.gitdir, sizeof(c.gitdir), &c,
+	if ((rc = jr_sync_git_line(c.gitdir, sizeof(c.gitdir), &c,
 			   (const char *const[]){"rev-parse", "--absolute-git-dir", NULL}, NULL, NULL,
 			   err)) ||
 	    (rc = jr_store_writable(st, err)) || (rc = jr_store_tmpdir(st, err)))
@@ -769,7 +561,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 					       (const char *const[]){"fetch", "-q", "--no-tags", "--",
 								     c.remote, spec, NULL},
 					       NULL, c.deadline, err)) ||
-			    (rc = ref_oid(roid, sizeof(roid), &c, c.remote_ref, err)))
+			    (rc = jr_sync_ref_oid(roid, sizeof(roid), &c, c.remote_ref, err)))
 				goto out;
 		}
 		/*
@@ -808,7 +600,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 			 */
 			jerry_error scratch;
 			jerry_error_clear(&scratch);
-			(void)git_env(&c, (const char *const[]){"update-ref", "-m", "jerry sync: pushed",
+			(void)jr_sync_git(&c, (const char *const[]){"update-ref", "-m", "jerry sync: pushed",
 							  c.remote_ref, head, NULL},
 				      NULL, &scratch);
 			goto out;

@@ -1,7 +1,8 @@
 /*
- * sync_round.h - between sync.c (a round: fetch, merge, commit, push) and
+ * sync_round.h - between sync.c (a round: fetch, merge, commit, push),
+ * sync_git.c (the round's git: trees, changes, file contents) and
  * sync_publish.c (the merge's writes, staged and published at once).
- * Private to those two files.
+ * Private to those three files.
  */
 #ifndef JR_SYNC_ROUND_H
 #define JR_SYNC_ROUND_H
@@ -55,5 +56,38 @@ int jr_sync_write_record(struct ctx *c, const char *path, const char *text, size
 int jr_sync_publish(struct ctx *c, jerry_error *err);
 /* 7 for "items/WORK-007.json"; 0 for any other path. */
 int64_t jr_sync_item_num(const char *path);
+
+/* A list of paths whose blob differs between two trees (from may be ""). */
+struct change {
+	char *path;
+	char blob[OID_MAX];        /* in `to`; "" when deleted */
+};
+
+/*
+ * git ARGS in the round's environment; its output's first line into line
+ * (may be NULL), its wait status into *status (may be NULL).
+ */
+int jr_sync_git_line(char *line, size_t size, struct ctx *c, const char *const args[],
+		     const char *const env[], int *status, jerry_error *err);
+/* git ARGS in the round's environment, its output into *out (may be NULL). */
+int jr_sync_git(struct ctx *c, const char *const args[], char **out, jerry_error *err);
+/*
+ * The record as it is in the data directory, as a tree: *tree.  paths (one
+ * a line, may be NULL): the only files changed since the round's last
+ * snapshot, so that git looks at them alone.
+ */
+int jr_sync_snapshot(char *tree, size_t size, struct ctx *c, const char *paths, jerry_error *err);
+/* The commit a ref names, or "" when there is none. */
+int jr_sync_ref_oid(char *oid, size_t size, struct ctx *c, const char *ref, jerry_error *err);
+/* The paths whose blob differs between two trees (from may be ""): *out, *out_n. */
+int jr_sync_diff_trees(struct change **out, size_t *out_n, struct ctx *c, const char *from,
+		       const char *to, jerry_error *err);
+void jr_sync_changes_free(struct change *v, size_t n);
+const struct change *jr_sync_find_change(const struct change *v, size_t n, const char *path);
+/* A blob's content ("" for an empty oid: no file). */
+int jr_sync_blob_text(char **out, size_t *len, struct ctx *c, const char *oid, jerry_error *err);
+/* The content of path in a tree-ish ("" when it has none, or there is no tree-ish). */
+int jr_sync_tree_text(char **out, size_t *len, struct ctx *c, const char *treeish,
+		      const char *path, jerry_error *err);
 
 #endif
