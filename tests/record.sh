@@ -6,7 +6,7 @@
 set -uo pipefail
 counts=$1 suite=$2
 shift 2
-log=$(mktemp)
+log=$(mktemp "${TMPDIR:-/tmp}/jerry-record.XXXXXX")
 "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)

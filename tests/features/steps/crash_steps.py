@@ -174,6 +174,18 @@ def step_kill_holder(context, cmd):
     context.held_store, context.held_before = store, jl.snapshot(context.template)
     num = target_of(cmd)
     trace = os.path.join(context.work, "held.trace")
+    log = os.path.join(store, "index.log")
+    put = '"id":"WORK-%03d"' % num
+
+    def puts():
+        try:
+            with open(log) as fh:
+                return sum(1 for line in fh if line.startswith('{"put"') and put in line)
+        except FileNotFoundError:
+            return 0
+    # The copy's log may hold the item's earlier puts (its creation): wait
+    # for one more than there are now, not for any.
+    before = puts()
     p = subprocess.Popen(["strace", "-f", "-qq", "-o", trace, "-e", "trace=rename,renameat,renameat2",
                           "-e", "inject=rename,renameat,renameat2:delay_enter=60000000:when=1",
                           context.jerry, "--data", store] + args,
@@ -181,13 +193,10 @@ def step_kill_holder(context, cmd):
     try:
         # The put is logged just before the rename: once it is there, the
         # writer sits in the delayed rename, holding the item lock.
-        log = os.path.join(store, "index.log")
-        put = '"id":"WORK-%03d"' % num
         deadline = time.time() + 30
         while time.time() < deadline:
-            with open(log) as fh:
-                if any(line.startswith('{"put"') and put in line for line in fh):
-                    break
+            if puts() > before:
+                break
             time.sleep(0.02)
         else:
             raise AssertionError("the writer never logged its put")
