@@ -69,6 +69,27 @@ static void each_push(const struct cli *cli, json_t *o)
 
 static char *splice_text(json_t *doc, char **texts, size_t n);
 
+/*
+ * A line of an error for a terminal: the message echoes what it was given
+ * (an ID, a status, a path), and a control byte in it - an escape sequence
+ * that retitles the window or recolours the screen, in C0 or in UTF-8's
+ * C1 - is written as \xNN instead of reaching the terminal.  The JSON
+ * error escapes them already.
+ */
+static void put_line(const char *lead, const char *s)
+{
+	fputs(lead, stderr);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			fprintf(stderr, "\\x%02x", *++p);
+		else
+			fputc(*p, stderr);
+	}
+	fputc('\n', stderr);
+}
+
 /* Print an error on stderr; touches stdout not at all (it may be closed). */
 static int report(const struct cli *cli, int rc, const jerry_error *err)
 {
@@ -87,9 +108,9 @@ static int report(const struct cli *cli, int rc, const jerry_error *err)
 	if (cli->json) {
 		error_json(rc, err);
 	} else {
-		fprintf(stderr, "jerry: %s\n", message);
+		put_line("jerry: ", message);
 		if (err->hint[0])
-			fprintf(stderr, "hint: %s\n", err->hint);
+			put_line("hint: ", err->hint);
 	}
 	fflush(stderr);
 	return status;

@@ -43,6 +43,12 @@
 #define JR_DEPENDS_MAX 1024
 #define JR_ITEM_FILE_MAX (32 * 1024 * 1024)
 #define JR_ID_MAX 999999999LL
+/*
+ * An item's version: 1 to 2^53 - 1, the integers every JSON reader (a
+ * JavaScript board or MCP client too) reads exactly.  A write never goes
+ * past it.
+ */
+#define JR_VERSION_MAX 9007199254740991LL
 #define JR_INSTANCE_MAX 192
 
 /* Set err (when not NULL) and return code: `return jr_error(err, ...)`. */

@@ -376,7 +376,25 @@ struct export_sink {
 	jerry_write_fn write;          /* to the caller ...           */
 	void *arg;
 	jr_outfile *file;              /* ... or to a file, atomically */
+	int head_done;                 /* the header line is in out     */
 };
+
+/*
+ * The header goes out with the first line, or at the end of an export of
+ * nothing: an export refused before its first item (a bad filter) writes
+ * nothing at all, as every command that fails leaves stdout empty.
+ */
+static int sink_head(struct export_sink *s)
+{
+	size_t len;
+	if (s->head_done)
+		return 0;
+	char *head = jr_export_header(&len);
+	int rc = !head || jr_sb_add(&s->out, head, len);
+	free(head);
+	s->head_done = !rc;
+	return rc;
+}
 
 static int sink_flush(struct export_sink *s, jerry_error *err)
 {
@@ -395,7 +413,7 @@ static int export_item(void *arg, const jerry_item *item, const jerry_history_en
 		       size_t nh, jerry_error *err)
 {
 	struct export_sink *s = arg;
-	if (jr_export_line(&s->out, item, h, nh, s->with_history))
+	if (sink_head(s) || jr_export_line(&s->out, item, h, nh, s->with_history))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	return s->out.len < EXPORT_CHUNK ? 0 : sink_flush(s, err);
 }
@@ -404,7 +422,7 @@ static int export_item(void *arg, const jerry_item *item, const jerry_history_en
 static int export_line(void *arg, const char *line, size_t len, jerry_error *err)
 {
 	struct export_sink *s = arg;
-	if (jr_sb_add(&s->out, line, len))
+	if (sink_head(s) || jr_sb_add(&s->out, line, len))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	return s->out.len < EXPORT_CHUNK ? 0 : sink_flush(s, err);
 }
@@ -413,14 +431,7 @@ static int export_run(size_t *out_count, jerry_store *st, const jerry_filter *fi
 		      struct export_sink *s, jerry_error *err)
 {
 	jerry_filter none = {0};
-	size_t len;
-	char *head = jr_export_header(&len);
-	if (!head)
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	int rc = jr_sb_add(&s->out, head, len);
-	free(head);
-	if (rc)
-		return jr_error(err, JERRY_ENOMEM, "out of memory");
+	int rc;
 	s->with_history = (flags & JERRY_EXPORT_HISTORY) != 0;
 	if (s->with_history)
 		rc = jr_app_export(out_count, jr_store_port(st), filter ? filter : &none, 1,
@@ -429,6 +440,8 @@ static int export_run(size_t *out_count, jerry_store *st, const jerry_filter *fi
 		rc = jr_app_export_lines(out_count, jr_store_port(st), filter ? filter : &none,
 					 export_item, export_line, s, err);
 	/* What came before a failure goes out too, as it did a line at a time. */
+	if (!rc && sink_head(s))
+		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 	if (!rc)
 		rc = sink_flush(s, err);
 	else
@@ -452,8 +465,8 @@ int jerry_export_file(size_t *out_count, jerry_store *st, const jerry_filter *fi
 	struct export_sink s = {0};
 	if (out_count)
 		*out_count = 0;
-	int rc = jr_outfile_open(&s.file, path, st->sync, err);
-	if (rc)
+	int rc = jr_store_refuse_inside(st, path, err);
+	if (rc || (rc = jr_outfile_open(&s.file, path, st->sync, err)))
 		return rc;
 	if ((rc = export_run(out_count, st, filter, flags, &s, err))) {
 		jr_outfile_abort(s.file);

@@ -37,6 +37,7 @@ enum check_kind {
 	CK_BAD_LOCK,
 	CK_PARENT_RULE,
 	CK_DEPENDENCY_CYCLE,
+	CK_READ_ONLY,
 };
 
 static const char *const kind_names[] = {
@@ -50,6 +51,7 @@ static const char *const kind_names[] = {
 	[CK_BAD_LOCK] = "bad_lock",
 	[CK_PARENT_RULE] = "parent_rule",
 	[CK_DEPENDENCY_CYCLE] = "dependency_cycle",
+	[CK_READ_ONLY] = "read_only",
 };
 
 /* One run of the check: what it has read, found and holds. */
@@ -289,6 +291,35 @@ static int hold_items(struct check_run *c, jerry_error *err)
 	return 0;
 }
 
+/* One uid on several items: named, each, and the first one's file as the path. */
+static int duplicate_uid(struct check_run *c, uint64_t uid)
+{
+	char ids[512] = "", path[PATH_MAX + 64] = "", rel[48];
+	size_t used = 0, shown = 0, more = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->items[i] || c->items[i]->uid != uid)
+			continue;
+		if (!*path) {
+			jr_store_item_rel(rel, sizeof(rel), c->nums[i]);
+			jr_store_path(path, sizeof(path), c->st, rel);
+		}
+		int w = used + 40 < sizeof(ids)
+				? snprintf(ids + used, sizeof(ids) - used, "%s%s", shown ? ", " : "",
+					   c->items[i]->id)
+				: -1;
+		if (w < 0) {
+			more++;
+			continue;
+		}
+		used += (size_t)w;
+		shown++;
+	}
+	if (more)
+		snprintf(ids + used, sizeof(ids) - used, " and %zu more", more);
+	return problem(c, CK_DUPLICATE_UID, path, "uid %llu is carried by %s: each item needs its own",
+		       (unsigned long long)uid, ids);
+}
+
 /* Every item file: a corrupt one is a problem, and so is a uid two items carry. */
 static int read_items(struct check_run *c, jerry_error *err)
 {
@@ -321,9 +352,7 @@ static int read_items(struct check_run *c, jerry_error *err)
 	for (size_t i = 1; i < c->nuids; i++) {
 		uint64_t *u = c->uids;
 		if (u[i] == u[i - 1] && (i < 2 || u[i - 1] != u[i - 2]) &&
-		    (rc = problem(c, CK_DUPLICATE_UID, st->dir,
-				  "uid %llu is carried by more than one item",
-				  (unsigned long long)u[i])))
+		    (rc = duplicate_uid(c, u[i])))
 			return rc;
 	}
 	return 0;
@@ -357,6 +386,18 @@ static int check_index(struct check_run *c, jerry_error *err)
 	int rc;
 	jerry_error_clear(&ie);
 	rc = jr_index_load(&c->ix, st, &ie);
+	/*
+	 * A fresh checkout that could not be prepared (no locks/: it cannot
+	 * be written here) has no index, and needs none: every command reads
+	 * its item files (doc/FORMAT.md).  That is a notice, not damage.
+	 */
+	if (rc == JERRY_ECORRUPT && jr_io_faccessat(st->dirfd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) &&
+	    errno == ENOENT && jr_io_faccessat(st->dirfd, "locks", F_OK, AT_SYMLINK_NOFOLLOW) &&
+	    errno == ENOENT) {
+		c->index_bad = 1;
+		return notice(c, CK_READ_ONLY, st->dir, 0,
+			      "a checkout that cannot be written here: it has no index, and is read from its item files");
+	}
 	if (rc == JERRY_ECORRUPT) {
 		c->index_bad = 1;
 		return problem(c, CK_CORRUPT_INDEX, ie.path, "%s", ie.message);
@@ -566,7 +607,31 @@ int jr_store_check(jerry_report **out, jerry_store *st, int repair, jerry_error 
 int jr_store_reindex(size_t *out_count, jerry_store *st, jerry_error *err)
 {
 	int rc = jr_store_writable(st, err);
-	if (rc)
+	if (rc || (rc = jr_index_rebuild(out_count, st, err)) || !st->rebuild_skipped)
 		return rc;
-	return jr_index_rebuild(out_count, st, err);
+	/*
+	 * The index is rebuilt from every file that could be read; one that
+	 * could not is left out of it - and of list, ready and the board - so
+	 * it must not pass as a success: a typo in a hand edit would hide the
+	 * item with "reindexed".
+	 */
+	const jerry_error *bad = &st->rebuild_first_bad;
+	if (st->rebuild_skipped == 1)
+		jr_error(err, JERRY_ECORRUPT,
+			 "the index was rebuilt without an item file it could not read: %s",
+			 bad->message);
+	else
+		jr_error(err, JERRY_ECORRUPT,
+			 "the index was rebuilt without %zu item files it could not read; the first: %s",
+			 st->rebuild_skipped, bad->message);
+	if (err) {
+		snprintf(err->item, sizeof(err->item), "%s", bad->item);
+		snprintf(err->path, sizeof(err->path), "%s", bad->path);
+		err->line = bad->line;
+		err->column = bad->column;
+	}
+	jr_error_hint(err, st->rebuild_skipped == 1
+				   ? "fix or remove it, then run 'jerry reindex' again"
+				   : "fix or remove them ('jerry check' lists each), then run 'jerry reindex' again");
+	return JERRY_ECORRUPT;
 }

@@ -271,8 +271,11 @@ static int get_item_id(struct dec *d, const char *key, json_t *v)
 	if (d->expect_num > 0 && it->num != d->expect_num) {
 		char want[32];
 		jerry_id_format(want, sizeof(want), d->expect_num);
-		return jr_error(d->err, JERRY_ECORRUPT, "'%s' holds item %s, not %s", d->path,
-				it->id, want);
+		jr_error(d->err, JERRY_ECORRUPT, "'%s' holds item %s, not %s", d->path, it->id,
+			 want);
+		if (d->err)
+			snprintf(d->err->path, sizeof(d->err->path), "%s", d->path);
+		return JERRY_ECORRUPT;
 	}
 	return 0;
 }
@@ -381,8 +384,9 @@ static int decode_value(struct dec *d, const struct jr_field *f, json_t *v, void
 	case JR_K_uid:
 		return get_uid(d, f->key, v, MEMBER(uint64_t, base, f));
 	case JR_K_version:
-		if (!json_is_integer(v) || json_integer_value(v) < 1)
-			return corrupt(d, f->key, "must be an integer >= 1");
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > JR_VERSION_MAX)
+			return corrupt(d, f->key, "must be an integer from 1 to 9007199254740991");
 		*MEMBER(int64_t, base, f) = json_integer_value(v);
 		return 0;
 	case JR_K_text:

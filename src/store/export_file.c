@@ -8,6 +8,7 @@
 #include "codec.h"
 #include "io.h"
 #include "../domain/domain.h"
+#include "../util/path.h"
 #include "../util/strbuf.h"
 
 #include <errno.h>
@@ -143,12 +144,7 @@ int jr_outfile_open(jr_outfile **out, const char *path, int sync, jerry_error *e
 	snprintf(of->path, sizeof(of->path), "%s", path);
 	snprintf(of->name, sizeof(of->name), "%s", base);
 	char dir[PATH_MAX];
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	jr_path_dir(dir, sizeof(dir), path);
 	of->dirfd = jr_io_open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (of->dirfd < 0) {
 		int rc = outfile_error(err, errno, "open the directory of", path);

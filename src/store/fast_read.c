@@ -385,7 +385,7 @@ static int uid(struct cur *c, uint64_t *out)
 	return 0;
 }
 
-/* A JSON integer >= 1 that jansson reads without overflow: to INT64_MAX. */
+/* A JSON integer from 1 to JR_VERSION_MAX; anything else goes to jansson, which says why. */
 static int version(struct cur *c, int64_t *out)
 {
 	int64_t v = 0;
@@ -393,7 +393,7 @@ static int version(struct cur *c, int64_t *out)
 		return -1;
 	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
 		int d = *c->p++ - '0';
-		if (v > (INT64_MAX - d) / 10)
+		if (v > (JR_VERSION_MAX - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}

@@ -175,7 +175,10 @@ static int open_lock(int *fd, jerry_store *st, const char *name, jerry_error *er
 	*fd = jr_io_openat(st->dirfd, rel, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
 	if (*fd < 0) {
 		int e = errno;
-		if (e == EROFS || e == EACCES || e == EPERM) {
+		/* No locks/ at all: a fresh checkout that could not be prepared, as it cannot be written. */
+		if (e == EROFS || e == EACCES || e == EPERM ||
+		    (e == ENOENT && jr_io_faccessat(st->dirfd, "locks", F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+		     errno == ENOENT)) {
 			jr_error_sys(err, JERRY_ESTORAGE, e, "the store is read-only: cannot open '%s'", path);
 			jr_error_hint(err, "reading works; writing needs write access to '%s'", st->dir);
 		} else if (e == EISDIR || e == ELOOP || e == ENXIO) {
@@ -359,7 +362,8 @@ int jr_store_read_item_stat(jerry_item **out, jerry_store *st, int64_t num, stru
 	*out = NULL;
 	jr_store_item_rel(rel, sizeof(rel), num);
 	jr_store_path(path, sizeof(path), st, rel);
-	int fd = jr_io_openat(st->itemsfd, rel + 6, O_RDONLY | O_NOFOLLOW, 0);
+	/* O_NONBLOCK: a FIFO under an item's name must not hang every reader. */
+	int fd = jr_io_openat(st->itemsfd, rel + 6, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOENT) {
@@ -385,8 +389,24 @@ int jr_store_read_item_stat(jerry_item **out, jerry_store *st, int64_t num, stru
 		jr_io_close(fd);
 		return storage_error(err, e, "read", st, rel);
 	}
-	if (jr_io_read_fixed(fd, buf, JR_ITEM_FILE_MAX) < 0) {
-		int e = errno;
+	int got = jr_io_read_fixed(fd, buf, JR_ITEM_FILE_MAX), e = errno;
+	/*
+	 * Nothing read (or a read that would block): an empty file, or not a
+	 * file at all - a FIFO, a socket, a device someone put there.  Only
+	 * then is the fstat paid, so the common read stays one call.
+	 */
+	struct stat what;
+	if ((got < 0 && e == EAGAIN) || (got == 0 && buf->len == 0)) {
+		if (jr_io_fstat(fd, &what) == 0 && !S_ISREG(what.st_mode)) {
+			jr_io_close(fd);
+			jr_error_item(err, num);
+			jr_error(err, JERRY_ECORRUPT, "'%s' is not a regular file", path);
+			if (err)
+				snprintf(err->path, sizeof(err->path), "%s", path);
+			return JERRY_ECORRUPT;
+		}
+	}
+	if (got < 0) {
 		jr_io_close(fd);
 		if (e == EFBIG)
 			return jr_error(err, JERRY_ECORRUPT, "'%s' is larger than %d bytes", path,

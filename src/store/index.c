@@ -315,7 +315,7 @@ int jr_ix_snapshot_generation(jerry_store *st, uint64_t *gen, off_t *size, jerry
 	char buf[256], path[PATH_MAX + 32];
 	struct stat sb;
 	jr_store_path(path, sizeof(path), st, "index.json");
-	int fd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW, 0);
+	int fd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (fd < 0 && errno != ENOENT)
 		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
 	ssize_t n = -1;
@@ -355,7 +355,7 @@ int jr_index_log_each(jerry_store *st, unsigned want,
 	int rc = 0, kind;
 	jr_store_path(path, sizeof(path), st, "index.log");
 	/* The log before the snapshot, as jr_ix_load() does. */
-	int fd = jr_io_openat(st->dirfd, "index.log", O_RDONLY | O_NOFOLLOW, 0);
+	int fd = jr_io_openat(st->dirfd, "index.log", O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
 	if (jr_io_read_all(fd, &buf, &len, (size_t)1 << 31) < 0) {
@@ -465,10 +465,10 @@ int jr_ix_load(jr_index *ix, jerry_store *st, jerry_error *err)
 
 	/* The log first: see the comment at the top of the file. */
 	FILE *sf = NULL;
-	int lfd = jr_io_openat(st->dirfd, "index.log", O_RDONLY | O_NOFOLLOW, 0);
+	int lfd = jr_io_openat(st->dirfd, "index.log", O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (lfd < 0 && errno != ENOENT)
 		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", lpath);
-	int sfd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW, 0);
+	int sfd = jr_io_openat(st->dirfd, "index.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (sfd < 0) {
 		int e = errno;
 		if (lfd >= 0)

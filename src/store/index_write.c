@@ -284,14 +284,19 @@ static int rebuild_locked(size_t *out_count, jerry_store *st, jerry_error *err)
 	memset(&ix, 0, sizeof(ix));
 	if (jr_ix_snapshot_generation(st, &gen, &ignored, NULL) != 0)
 		gen = 0;
+	st->rebuild_skipped = 0;
 	if ((rc = jr_store_list_item_files(&nums, &n, st, err)))
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		jerry_item *it = NULL;
 		jerry_error e2;
+		jerry_error_clear(&e2);
 		rc = jr_store_read_item(&it, st, nums[i], &e2);
 		if (rc == JERRY_ECORRUPT) {
-			rc = 0; /* reported by jerry check; left out of the index */
+			/* Left out of the index; jerry check reports it, reindex says so. */
+			if (!st->rebuild_skipped++)
+				st->rebuild_first_bad = e2;
+			rc = 0;
 			continue;
 		}
 		if (rc) {

@@ -172,6 +172,17 @@ static int port_mutate(void *ctx, jerry_item **out, int64_t num, jr_apply_fn fn,
 	}
 	if (rc)
 		goto out;
+	if (it->version >= JR_VERSION_MAX) {
+		char path[PATH_MAX + 64], rel[64];
+		jr_store_item_rel(rel, sizeof(rel), num);
+		jr_store_path(path, sizeof(path), st, rel);
+		jr_error_item(err, num);
+		rc = jr_error(err, JERRY_ECORRUPT,
+			      "'%s' is at version %lld, the highest there is: it cannot change again",
+			      path, (long long)it->version);
+		jr_error_hint(err, "a version this high comes from a hand edit: set it back in the file, then run 'jerry reindex'");
+		goto out;
+	}
 	it->version++;
 	it->updated_at = port_now(st);
 	if ((rc = jr_set_str(&it->updated_by, jr_store_instance(st))))

@@ -48,7 +48,7 @@ int jr_seq_read(jr_seq *out, jerry_store *st, jerry_error *err)
 	size_t len;
 	memset(out, 0, sizeof(*out));
 	jr_store_path(path, sizeof(path), st, "sequences.json");
-	int fd = jr_io_openat(st->dirfd, "sequences.json", O_RDONLY | O_NOFOLLOW, 0);
+	int fd = jr_io_openat(st->dirfd, "sequences.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return JERRY_ENOTFOUND;
@@ -136,8 +136,18 @@ static int write_hint(jerry_store *st, const jr_seq *seq, jerry_error *err)
 	char buf[160], path[PATH_MAX + 32];
 	struct stat sb;
 	int n = format_seq(buf, sizeof(buf), seq);
-	int fd = jr_io_openat(st->dirfd, "sequences.json", O_WRONLY | O_NOFOLLOW, 0);
-	if (fd < 0 && errno == ENOENT) {
+	/*
+	 * O_NONBLOCK: a FIFO under the name (ENXIO with no reader) must not
+	 * hang the create; like anything else that is not a file, it is
+	 * replaced as a missing file is.
+	 */
+	int fd = jr_io_openat(st->dirfd, "sequences.json", O_WRONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+	if (fd >= 0 && jr_io_fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		jr_io_close(fd);
+		fd = -1;
+		errno = ENXIO;
+	}
+	if (fd < 0 && (errno == ENOENT || errno == ENXIO)) {
 		jr_tmpfile tf;
 		int rc = jr_tmpfile_write_nosync(&tf, st, st->dirfd, "sequences.json", buf, (size_t)n,
 						 err);

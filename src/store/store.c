@@ -10,6 +10,7 @@
 #include "io.h"
 #include "lock.h"
 #include "../domain/domain.h"
+#include "../util/path.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -509,6 +510,30 @@ int jr_store_init(char *out_dir, size_t out_size, int *out_created,
 	return rc;
 }
 
+
+/*
+ * A file jerry is to write for the user (export -o) must not land inside
+ * the data directory: renamed over an item file, it would destroy it, and
+ * anywhere else there it is a stray file of the store.  The directory it
+ * goes to is compared by its real path, so a link or ../ does not slip by;
+ * a directory that cannot be resolved is left to the open that follows to
+ * report.
+ */
+int jr_store_refuse_inside(jerry_store *st, const char *path, jerry_error *err)
+{
+	char dir[PATH_MAX], real[PATH_MAX], home[PATH_MAX];
+	jr_path_dir(dir, sizeof(dir), path);
+	if (!realpath(dir, real) || !realpath(st->dir, home))
+		return 0;
+	size_t n = strlen(home);
+	if (strncmp(real, home, n) || (real[n] != '\0' && real[n] != '/'))
+		return 0;
+	jr_error(err, JERRY_EINVALID,
+		 "'%.200s' is inside jerry's data directory '%.200s': it would replace or add to the store's own files",
+		 path, st->dir);
+	jr_error_hint(err, "write the file somewhere outside the data directory");
+	return JERRY_EINVALID;
+}
 
 /*
  * The stamp: the identity, size and change time of index.log and

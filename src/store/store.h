@@ -63,6 +63,9 @@ struct jerry_store {
 	char session[JR_INSTANCE_MAX];
 	int named;                        /* the claimer is a name, not user@host */
 	char proof[JR_INSTANCE_MAX];      /* the claim token given, or "" */
+	/* The last index rebuild: item files it could not read and left out. */
+	size_t rebuild_skipped;
+	jerry_error rebuild_first_bad;    /* why the first of them could not be read */
 	jr_port port;
 };
 
@@ -90,6 +93,8 @@ const char *jr_store_dir(const jerry_store *st);
 const char *jr_store_instance(const jerry_store *st);
 const char *jr_store_claimer(const jerry_store *st);
 int jr_store_named(const jerry_store *st);
+/* JERRY_EINVALID when path (a file to write for the user) is inside the data directory. */
+int jr_store_refuse_inside(jerry_store *st, const char *path, jerry_error *err);
 /* jerry_store_stamp: from a stat of the index files. */
 int jr_store_stamp(char *out, size_t size, jerry_store *st, jerry_error *err);
 /* The claim session: given (opts), else this process tree's (worked out on first use). */
