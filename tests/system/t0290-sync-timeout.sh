@@ -60,6 +60,7 @@ fi
 unhang
 
 # ---- a local git that hangs under every item lock ---------------------------
+# (10 s: the steps before the hung one must fit in it on a loaded machine.)
 # cat-file --batch reads the remote's files while the sync holds the locks;
 # write-tree is the snapshot.  Either way the sync stops, the merge is not
 # written, and the locks are free again: a write right after goes through.
@@ -67,7 +68,7 @@ for step in cat-file write-tree; do
 	hang "$step"
 	TEST_DESC="a hung 'git $step' under the item locks is stopped, exit 6" \
 		expect_run 6 '' "'git $step.*' was stopped in .*: the time limit ran out" -- \
-		at b "$JERRY" sync --timeout 4s
+		at b "$JERRY" sync --timeout 10s
 	TEST_DESC="after it, a write takes the lock at once" \
 		expect_run 0 '*' '' -- at b "$JERRY" --lock-timeout 0 note 2 "after the hung $step"
 	TEST_DESC="b's own note is there, a's is not merged" \
@@ -84,7 +85,7 @@ hang push
 TEST_DESC='a hung push is stopped, exit 6, and says the merge is kept' \
 	expect_run 6 '' "'git push' was stopped.*
 hint: this copy keeps the merge; the next 'jerry sync' pushes it" -- \
-	at b "$JERRY" sync --timeout 4s
+	at b "$JERRY" sync --timeout 10s
 TEST_DESC="the merge is in b: a's note to WORK-001" \
 	expect_run 0 '*' '' -- at b "$JERRY" show 1 --json
 json_assert "b has a's note" "$tmp/out" "any(n['text'] == 'a note from a' for n in d['notes'])"

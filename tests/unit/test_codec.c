@@ -503,7 +503,8 @@ static jerry_item *random_summary(uint64_t *x)
 	it->num = random_num(x);
 	jerry_id_format(it->id, sizeof(it->id), it->num);
 	it->uid = one_in(x, 3) ? rnd(x) : rnd(x) % 1000000;
-	it->version = one_in(x, 30) ? (int64_t)(rnd(x) >> 1) : 1 + (int64_t)(rnd(x) % 1000);
+	it->version = one_in(x, 30) ? 1 + (int64_t)((rnd(x) >> 1) % JR_VERSION_MAX)
+				    : 1 + (int64_t)(rnd(x) % 1000);
 	if (one_in(x, 60))
 		it->version = -(int64_t)(rnd(x) % 3); /* 0, -1, -2: never valid */
 	set_random(&it->title, x, plain);
@@ -1226,6 +1227,8 @@ static void test_itemfile__hostile_files_are_declined_or_agree(void **state)
 		{"\"version\": 4", "\"version\": 0"},
 		{"\"version\": 4", "\"version\": 04"},
 		{"\"version\": 4", "\"version\": 9223372036854775808"},
+		{"\"version\": 4", "\"version\": 9223372036854775807"},
+		{"\"version\": 4", "\"version\": 9007199254740992"},
 		{"\"uid\": \"18446744073709551000\"", "\"uid\": 5"},
 		{"\"uid\": \"18446744073709551000\"", "\"uid\": \"18446744073709551616\""},
 		{"\"title\": \"Fix", "\"title\": 5, \"x\": \"Fix"},
@@ -1310,7 +1313,7 @@ static void test_itemfile__hostile_files_are_declined_or_agree(void **state)
 		{"\n    \"WORK-002\",", "\n    \"WORK-005\",\n    \"2\","},
 		{"\n    \"auth\",", "\n    \"frontend\",\n    \"auth\",\n    \"\","},
 		{"\"uid\": \"18446744073709551000\"", "\"uid\": \"18446744073709551615\""},
-		{"\"version\": 4", "\"version\": 9223372036854775807"},
+		{"\"version\": 4", "\"version\": 9007199254740991"},
 		{"\"created_at\": \"2026-01-01T00:00:00.000Z\"", "\"created_at\": \"2026-01-01 00:00:00+00:00\""},
 		{"\"created_at\": \"2026-01-01T00:00:00.000Z\"", "\"created_at\": \"2026-01-01T00:00:60.9999z\""},
 		{"\"at\": \"2026-01-01T00:00:01.234Z\"", "\"at\": \"1970-01-01T00:00:00.001Z\""},
