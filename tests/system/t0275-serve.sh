@@ -226,6 +226,23 @@ wait "$pid"
 rc=$?
 check_true 'SIGINT: exit 0' test "$rc" -eq 0
 
+# A wildcard address is every address here: a Host that is an IP address,
+# localhost or this machine's name is served; any other name is still
+# refused (DNS rebinding). The printed URL is one a person can open.
+serve_start wild --listen 0.0.0.0 --port 0
+check_true '--listen 0.0.0.0: the URL opens here' grep -Eq ' at http://127\.0\.0\.1:[0-9]+/\?token=' "$tmp/wild.out"
+check_status 'and works' "$(http "$base/api/board")" 200
+check_true 'the machine name for elsewhere' grep -q "^from another machine: http://$(uname -n):$port/?token=$tok\$" "$tmp/wild.err"
+check_status 'an IP address as Host' "$(http -H "Host: 192.0.2.7:$port" "$base/api/board")" 200
+check_status 'an IPv6 address as Host' "$(http -H "Host: [2001:db8::1]:$port" "$base/api/board")" 200
+check_status 'localhost as Host' "$(http -H "Host: localhost:$port" "$base/api/board")" 200
+check_status "this machine's name as Host" "$(http -H "Host: $(uname -n):$port" "$base/api/board")" 200
+check_status 'any other name is refused' "$(http -H "Host: evil.example:$port" "$base/api/board")" 403
+check_status 'a name made of an address is refused' "$(http -H "Host: 192.0.2.7.evil.example:$port" "$base/api/board")" 403
+check_status 'another port is refused' "$(http -H "Host: 127.0.0.1:1" "$base/api/board")" 403
+kill -TERM "$pid"
+wait "$pid"
+
 # ---- one program per job ---------------------------------------------------------
 # `jerry serve` runs jerry-serve (beside jerry, else where make install puts
 # it): the command agents start all day loads neither libmicrohttpd nor TLS.
