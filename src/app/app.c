@@ -484,6 +484,12 @@ int jr_app_update_cascade(jerry_item **out, int64_t **out_cascaded, size_t *out_
 		*out_n = 0;
 	if ((rc = jerry_id_parse(&num, id, err)))
 		return rc;
+	/* A change of nothing would still make a version: refused, whichever face sent it. */
+	if (!c->title && !c->description && !c->type && !c->priority && !c->status &&
+	    !c->assignee && !c->parent && !c->nadd_labels && !c->nremove_labels && !c->note &&
+	    !c->block_reason)
+		return jr_error(err, JERRY_EINVALID,
+				"nothing to update: give at least one field to change");
 	if ((c->title && (rc = jr_validate_title(c->title, err))) ||
 	    (rc = jr_validate_text("description", c->description, err)) ||
 	    (rc = jr_validate_text("note", c->note, err)) ||

@@ -16,5 +16,11 @@ int cmd_mcp(struct cli *cli, const struct cli_args *args)
 	 */
 	opts.lock_wait_interruptible = 0;
 	int rc = jr_mcp_serve(stdin, stdout, stderr, &opts);
+	/*
+	 * A failed stdout has been said on stderr, with what it means for a
+	 * change: main's check of stdout at the end must not say it again.
+	 */
+	if (rc == JERRY_EOUTPUT || rc == JERRY_ESTORAGE)
+		clearerr(stdout);
 	return rc ? jerry_code_exit_status(rc) : 0;
 }

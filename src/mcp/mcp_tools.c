@@ -540,9 +540,7 @@ static void tool_update(struct call *c, struct outcome *o)
 	if (!c->rc)
 		ch.nremove_labels = arg_strs(c, "remove_labels", &rm);
 	ch.remove_labels = rm;
-	if (!c->rc && !ch.title && !ch.description && !ch.type && !ch.priority && !ch.assignee &&
-	    !ch.parent && !ch.nadd_labels && !ch.nremove_labels)
-		refuse(c, JERRY_EINVALID, "%s", "nothing to update: give at least one field to change");
+	/* An update of nothing is the library's refusal: jerry_update_cascade. */
 	if (!c->rc)
 		change(c, o, &ch);
 	free(add);

@@ -12,6 +12,10 @@
  *   POST /api/create                  {"title", "type", "priority", "labels", ...}
  *   POST /api/item/ID/ACTION          {"if_version", ...}: start, block, done,
  *                                      cancel, reopen, note, edit, release
+ *
+ * A body is checked whole before anything is done: a key the request
+ * does not take, or a value of the wrong kind, is 400 - a misspelt key
+ * silently dropped would be a change reported made and never made.
  */
 #include "serve.h"
 
@@ -423,6 +427,81 @@ int serve_api_get(struct serve_reply *out, const jerry_open_opts *opts, const ch
 
 /* ---- changes -------------------------------------------------------------- */
 
+/* The keys a request's body may carry, and the kind of each value. */
+enum kind { K_STRING, K_INTEGER, K_BOOL, K_STRINGS };
+
+struct key {
+	const char *name;
+	enum kind kind;
+};
+
+static const char *const kind_name[] = {
+	[K_STRING] = "a string", [K_INTEGER] = "a whole number", [K_BOOL] = "true or false",
+	[K_STRINGS] = "an array of strings",
+};
+
+static int kind_ok(json_t *v, enum kind kind)
+{
+	size_t i;
+	json_t *e;
+	switch (kind) {
+	case K_STRING: return json_is_string(v);
+	case K_INTEGER: return json_is_integer(v);
+	case K_BOOL: return json_is_boolean(v);
+	case K_STRINGS:
+		if (!json_is_array(v))
+			return 0;
+		json_array_foreach(v, i, e)
+			if (!json_is_string(e))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Every key of body must be one of keys (ended by a NULL name) with a value
+ * of its kind.  1 when it is not, with the refusal in out (*rc: its
+ * outcome), naming the key and, in the hint, the keys `what` takes.
+ */
+static int body_refused(int *rc, struct serve_reply *out, json_t *body, const char *what,
+			const struct key *keys)
+{
+	const char *name;
+	json_t *v;
+	json_object_foreach(body, name, v) {
+		const struct key *k = keys;
+		while (k->name && strcmp(k->name, name) != 0)
+			k++;
+		if (k->name && kind_ok(v, k->kind))
+			continue;
+		jerry_error err;
+		jerry_error_clear(&err);
+		err.code = JERRY_EINVALID;
+		if (k->name) {
+			snprintf(err.message, sizeof(err.message), "'%.64s' must be %s", name,
+				 kind_name[k->kind]);
+		} else {
+			struct jr_sb list = JR_SB_INIT;
+			for (k = keys; k->name; k++)
+				jr_sb_addf(&list, "%s%s", k == keys ? "" : ", ", k->name);
+			snprintf(err.message, sizeof(err.message), "unknown key '%.64s'", name);
+			snprintf(err.hint, sizeof(err.hint), "%s takes: %s", what,
+				 list.buf && !list.failed ? list.buf : "");
+			jr_sb_release(&list);
+		}
+		*rc = fail(out, JERRY_EINVALID, &err);
+		return 1;
+	}
+	return 0;
+}
+
+static const struct key create_keys[] = {
+	{"title", K_STRING}, {"description", K_STRING}, {"type", K_STRING},
+	{"priority", K_STRING}, {"parent", K_STRING}, {"assignee", K_STRING},
+	{"labels", K_STRINGS}, {NULL, K_STRING},
+};
+
 /* The strings of a JSON array member, pointing into body (alive as long as it). */
 static int strings(const char ***out, size_t *n, json_t *body, const char *key)
 {
@@ -471,6 +550,8 @@ static int create(struct serve_reply *out, jerry_store *store, json_t *body)
 	int rc;
 
 	jerry_error_clear(&err);
+	if (body_refused(&rc, out, body, "create", create_keys))
+		return rc;
 	memset(&spec, 0, sizeof(spec));
 	spec.title = str(body, "title");
 	spec.description = str(body, "description");
@@ -494,13 +575,32 @@ static int create(struct serve_reply *out, jerry_store *store, json_t *body)
 	return rc;
 }
 
-/* The status each action moves to; NULL for note, edit and release. */
+/* What each action takes; force is the command's --force. */
+static const struct key move_keys[] = {
+	{"if_version", K_INTEGER}, {"reason", K_STRING}, {"force", K_BOOL}, {NULL, K_STRING},
+};
+static const struct key note_keys[] = {
+	{"if_version", K_INTEGER}, {"text", K_STRING}, {NULL, K_STRING},
+};
+static const struct key edit_keys[] = {
+	{"if_version", K_INTEGER}, {"title", K_STRING}, {"description", K_STRING},
+	{"type", K_STRING}, {"priority", K_STRING}, {"assignee", K_STRING},
+	{"parent", K_STRING}, {"add_labels", K_STRINGS}, {"remove_labels", K_STRINGS},
+	{NULL, K_STRING},
+};
+static const struct key release_keys[] = {
+	{"if_version", K_INTEGER}, {"force", K_BOOL}, {NULL, K_STRING},
+};
+
+/* The status each action moves to (NULL for note, edit and release), and its keys. */
 static const struct action {
 	const char *name, *status, *from;
+	const struct key *keys;
 } actions[] = {
-	{"start", "in_progress", NULL}, {"block", "blocked", NULL}, {"done", "done", NULL},
-	{"cancel", "cancelled", NULL}, {"reopen", "in_progress", "done"}, {"note", NULL, NULL},
-	{"edit", NULL, NULL}, {"release", NULL, NULL},
+	{"start", "in_progress", NULL, move_keys}, {"block", "blocked", NULL, move_keys},
+	{"done", "done", NULL, move_keys}, {"cancel", "cancelled", NULL, move_keys},
+	{"reopen", "in_progress", "done", move_keys}, {"note", NULL, NULL, note_keys},
+	{"edit", NULL, NULL, edit_keys}, {"release", NULL, NULL, release_keys},
 };
 
 static int act(struct serve_reply *out, jerry_store *store, const char *id, const char *name,
@@ -519,6 +619,8 @@ static int act(struct serve_reply *out, jerry_store *store, const char *id, cons
 			a = &actions[i];
 	if (!a)
 		return bad_request(out, "no such action: '%s'", name);
+	if (body_refused(&rc, out, body, a->name, a->keys))
+		return rc;
 	if (!json_is_integer(ver))
 		return bad_request(out, "a change carries the version the page showed: "
 				   "\"if_version\": N");
@@ -529,13 +631,16 @@ static int act(struct serve_reply *out, jerry_store *store, const char *id, cons
 	ch.status = a->status;
 	ch.from_status = a->from;
 	ch.block_reason = a->status ? str(body, "reason") : NULL;
+	ch.force = json_is_true(json_object_get(body, "force"));
 	if (strcmp(name, "note") == 0 && !(ch.note = str(body, "text")))
 		return bad_request(out, "a note needs its \"text\"");
 	if (strcmp(name, "edit") == 0) {
 		ch.title = str(body, "title");
+		ch.description = str(body, "description");
 		ch.priority = str(body, "priority");
 		ch.type = str(body, "type");
 		ch.assignee = str(body, "assignee");
+		ch.parent = str(body, "parent");
 		if ((rc = strings(&add, &ch.nadd_labels, body, "add_labels")) ||
 		    (rc = strings(&rm, &ch.nremove_labels, body, "remove_labels"))) {
 			rc = rc == JERRY_EINVALID ? bad_request(out, "labels: an array of strings")
@@ -546,7 +651,8 @@ static int act(struct serve_reply *out, jerry_store *store, const char *id, cons
 		ch.remove_labels = rm;
 	}
 	if (strcmp(name, "release") == 0)
-		rc = jerry_claim_release(&it, store, id, 0, ch.if_version, &err);
+		rc = jerry_claim_release(&it, store, id, ch.force ? JERRY_CLAIM_FORCE : 0,
+					 ch.if_version, &err);
 	else
 		rc = jerry_update(&it, store, id, &ch, &err);
 	rc = reply_item(out, rc, &err, it);

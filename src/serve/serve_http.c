@@ -8,7 +8,9 @@
  *  - it listens on 127.0.0.1 and [::1] only, unless --listen names an
  *    address, which it warns about;
  *  - a request whose Host is not an address it serves is refused (a page
- *    from elsewhere reaching it through DNS rebinding);
+ *    from elsewhere reaching it through DNS rebinding); on a wildcard
+ *    address (0.0.0.0, ::) that is any Host but an IP address, localhost
+ *    or this machine's name;
  *  - a change (POST) must carry the run's token, printed in the URL, in
  *    the X-Jerry-Token header, must be JSON, and is refused when its
  *    Origin is another site;
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -54,6 +57,9 @@ struct server {
 	char token[33];
 	char hosts[HOSTS_MAX][80];     /* the Host values it answers: "127.0.0.1:8237" */
 	size_t nhosts;
+	int wildcard;                  /* --listen 0.0.0.0 or ::: every address here */
+	unsigned port;
+	char name[256];                /* this machine's name (gethostname), or "" */
 	atomic_int stopping;
 };
 
@@ -113,12 +119,49 @@ static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, int cod
 
 /* ---- the checks ---------------------------------------------------------- */
 
+/*
+ * On a wildcard address, a Host naming this server's port with an IP
+ * address (v4, or v6 in brackets), localhost or this machine's name: a
+ * page that reached it through DNS rebinding names its own domain, which
+ * none of these is.
+ */
+static int wildcard_host(const struct server *srv, const char *host)
+{
+	char name[256];
+	const char *src = host, *colon;
+	size_t n;
+	int v6 = host[0] == '[';
+	if (v6) {
+		const char *close = strchr(host, ']');
+		if (!close || close[1] != ':')
+			return 0;
+		src = host + 1;
+		n = (size_t)(close - src);
+		colon = close + 1;
+	} else {
+		if (!(colon = strrchr(host, ':')))
+			return 0;
+		n = (size_t)(colon - host);
+	}
+	if (n == 0 || n >= sizeof(name) || strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    strlen(colon + 1) > 5 || strtoul(colon + 1, NULL, 10) != srv->port)
+		return 0;
+	memcpy(name, src, n);
+	name[n] = '\0';
+	struct in6_addr a6;
+	struct in_addr a4;
+	if (v6)
+		return inet_pton(AF_INET6, name, &a6) == 1;
+	return inet_pton(AF_INET, name, &a4) == 1 || strcasecmp(name, "localhost") == 0 ||
+	       (srv->name[0] && strcasecmp(name, srv->name) == 0);
+}
+
 static int host_allowed(const struct server *srv, const char *host)
 {
 	for (size_t i = 0; host && i < srv->nhosts; i++)
 		if (strcmp(host, srv->hosts[i]) == 0)
 			return 1;
-	return 0;
+	return host && srv->wildcard && wildcard_host(srv, host);
 }
 
 /* A change from a page of another site: its Origin is not this server. */
@@ -382,6 +425,7 @@ struct endpoint {
 	char addr[64];
 	int v6;
 	int optional;      /* [::1] on a machine without IPv6: skipped */
+	int wildcard;      /* 0.0.0.0 or ::: every address of the machine */
 };
 
 static int endpoints(struct endpoint *ep, size_t *n, const struct serve_opts *so, jerry_error *err)
@@ -409,6 +453,9 @@ static int endpoints(struct endpoint *ep, size_t *n, const struct serve_opts *so
 		ep[*n].len = ai->ai_addrlen;
 		ep[*n].v6 = ai->ai_family == AF_INET6;
 		ep[*n].optional = !so->listen && i == 1;
+		ep[*n].wildcard = ep[*n].v6
+			? IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr)
+			: ((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr == htonl(INADDR_ANY);
 		snprintf(ep[*n].addr, sizeof(ep[*n].addr), "%s", addrs[i]);
 		freeaddrinfo(ai);
 		(*n)++;
@@ -499,16 +546,29 @@ int serve_run(const jerry_open_opts *opts, const struct serve_opts *so, jerry_er
 			break;
 		}
 		ndaemons++;
+		srv.port = port;
+		srv.wildcard |= ep[i].wildcard;
 		add_host(&srv, ep[i].addr, ep[i].v6, port);
 		if (!so->listen && !ep[i].v6)
 			add_host(&srv, "localhost", 0, port);
 	}
+	if (!rc && srv.wildcard && gethostname(srv.name, sizeof(srv.name)) != 0)
+		srv.name[0] = '\0';   /* IP addresses and localhost still serve */
+	srv.name[sizeof(srv.name) - 1] = '\0';
 	if (!rc) {
-		char url[160];
-		snprintf(url, sizeof(url), "http://%s/?token=%s", srv.hosts[0], srv.token);
+		char url[160], here[80];
+		/* A wildcard is no address to open: loopback of its family here. */
+		if (srv.wildcard)
+			snprintf(here, sizeof(here), ep[0].v6 ? "[::1]:%u" : "127.0.0.1:%u", port);
+		else
+			snprintf(here, sizeof(here), "%s", srv.hosts[0]);
+		snprintf(url, sizeof(url), "http://%s/?token=%s", here, srv.token);
 		if (so->listen)
 			fprintf(stderr, "warning: listening on %s: anyone who can reach it can read "
 				"the board, and the URL's token lets them change it\n", srv.hosts[0]);
+		if (srv.wildcard && srv.name[0])
+			fprintf(stderr, "from another machine: http://%s:%u/?token=%s\n", srv.name,
+				port, srv.token);
 		printf("serving %s at %s\n", opts->data_dir, url);
 		if (fflush(stdout) == EOF)
 			fprintf(stderr, "warning: cannot print the URL: %s\n", strerror(errno));

@@ -15,6 +15,9 @@ mcp_run raw.mjs
 CREATE='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create","arguments":{"title":"lost answer"}}}'
 expect_run 10 '' 'WORK-[0-9]+ \(version 1\) was changed, but its answer could not be written' -- \
 	sh -c 'printf "%s\n" "$1" | "$JERRY" mcp >/dev/full' sh "$CREATE"
+check_true 'a lost answer of a change is said once' test "$(grep -c . "$tmp/err")" = 1
 expect_run 6 '' 'cannot write an answer' -- \
 	sh -c 'printf "%s\n" "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}" | "$JERRY" mcp >/dev/full'
+check_true 'a lost answer is said once, not again as "cannot write output"' \
+	test "$(grep -c . "$tmp/err")" = 1
 test_done

@@ -155,6 +155,27 @@ json_assert 'refused, with the allowed moves' "$tmp/body" "d['error']['code'] ==
 check_status 'no such action' "$(post -H "X-Jerry-Token: $tok" -d '{"if_version":5}' "$base/api/item/4/explode")" 400
 check_status 'a body that is not JSON' "$(post -H "X-Jerry-Token: $tok" -d '{nope' "$base/api/item/4/done")" 400
 
+# A body is checked whole: a misspelt key is refused, never dropped (the
+# change it carried would be reported made and not made).
+check_status 'an unknown key is refused' "$(post -H "X-Jerry-Token: $tok" -d '{"if_version":5,"titel":"typo"}' "$base/api/item/4/edit")" 400
+json_assert 'naming it, and what edit takes' "$tmp/body" \
+	"d['error']['code'] == 'invalid' and d['error']['message'] == \"unknown key 'titel'\" and 'title' in d['error']['hint']"
+check_status 'an edit of nothing is refused' "$(post -H "X-Jerry-Token: $tok" -d '{"if_version":5}' "$base/api/item/4/edit")" 400
+json_assert 'as the CLI refuses it' "$tmp/body" "d['error']['message'].startswith('nothing to update')"
+check_status 'create: an unknown key is refused' "$(post -H "X-Jerry-Token: $tok" -d '{"title":"urgent","priorty":"critical"}' "$base/api/create")" 400
+check_status 'a value of the wrong kind is refused' "$(post -H "X-Jerry-Token: $tok" -d '{"title":["x"]}' "$base/api/create")" 400
+json_assert 'saying what it must be' "$tmp/body" "d['error']['message'] == \"'title' must be a string\""
+check_status 'force must be true or false' "$(post -H "X-Jerry-Token: $tok" -d '{"if_version":5,"force":1}' "$base/api/item/4/done")" 400
+TEST_DESC='nothing refused made a version or an item' expect_run 0 '"version": 5' '' -- "$JERRY" --json show 4
+TEST_DESC='nor an item' expect_run 3 '' '*' -- "$JERRY" show 5
+
+# force, as the command's --force: another's live claim is refused without it.
+"$JERRY" --as other claim 1 >/dev/null
+check_status "another's live claim: a conflict" "$(post -H "X-Jerry-Token: $tok" -d '{"if_version":2}' "$base/api/item/1/done")" 409
+check_status 'with force it is done' "$(post -H "X-Jerry-Token: $tok" -d '{"if_version":2,"force":true}' "$base/api/item/1/done")" 200
+json_assert 'and the override is recorded' "$tmp/body" \
+	"d['item']['status'] == 'done' and d['item']['notes'][-1]['text'] == 'forced done while claimed by other'"
+
 # A stale claim, released from the page.
 "$JERRY" --as other claim 2 --lease 1500ms >/dev/null
 sleep 2
@@ -204,6 +225,23 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 check_true 'SIGINT: exit 0' test "$rc" -eq 0
+
+# A wildcard address is every address here: a Host that is an IP address,
+# localhost or this machine's name is served; any other name is still
+# refused (DNS rebinding). The printed URL is one a person can open.
+serve_start wild --listen 0.0.0.0 --port 0
+check_true '--listen 0.0.0.0: the URL opens here' grep -Eq ' at http://127\.0\.0\.1:[0-9]+/\?token=' "$tmp/wild.out"
+check_status 'and works' "$(http "$base/api/board")" 200
+check_true 'the machine name for elsewhere' grep -q "^from another machine: http://$(uname -n):$port/?token=$tok\$" "$tmp/wild.err"
+check_status 'an IP address as Host' "$(http -H "Host: 192.0.2.7:$port" "$base/api/board")" 200
+check_status 'an IPv6 address as Host' "$(http -H "Host: [2001:db8::1]:$port" "$base/api/board")" 200
+check_status 'localhost as Host' "$(http -H "Host: localhost:$port" "$base/api/board")" 200
+check_status "this machine's name as Host" "$(http -H "Host: $(uname -n):$port" "$base/api/board")" 200
+check_status 'any other name is refused' "$(http -H "Host: evil.example:$port" "$base/api/board")" 403
+check_status 'a name made of an address is refused' "$(http -H "Host: 192.0.2.7.evil.example:$port" "$base/api/board")" 403
+check_status 'another port is refused' "$(http -H "Host: 127.0.0.1:1" "$base/api/board")" 403
+kill -TERM "$pid"
+wait "$pid"
 
 # ---- one program per job ---------------------------------------------------------
 # `jerry serve` runs jerry-serve (beside jerry, else where make install puts

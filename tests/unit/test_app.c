@@ -211,6 +211,23 @@ static void test_update__validates_before_touching_the_item(void **state)
 	assert_int_equal(m->items[1]->version, 1);
 }
 
+/* No field to change (a face that dropped a misspelt one): no empty version. */
+static void test_update__a_change_of_nothing_is_refused(void **state)
+{
+	h_mem *m = *state;
+	jerry_change c;
+	jerry_error err;
+	mk(m, "One", NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	c.has_if_version = 1;
+	c.if_version = 1;
+	c.force = 1;
+	assert_int_equal(upd(m, "1", &c, &err), JERRY_EINVALID);
+	assert_string_equal(err.message, "nothing to update: give at least one field to change");
+	assert_int_equal(m->mutates, 0);
+	assert_int_equal(m->items[1]->version, 1);
+}
+
 static void test_update__labels_fields_and_clearing(void **state)
 {
 	h_mem *m = *state;
@@ -1743,6 +1760,7 @@ int main(void)
 		T(test_show__parses_any_spelling_and_reports_missing),
 		T(test_update__if_version_conflict_reports_both_versions),
 		T(test_update__validates_before_touching_the_item),
+		T(test_update__a_change_of_nothing_is_refused),
 		T(test_update__labels_fields_and_clearing),
 		T(test_update__status_goes_through_the_state_machine),
 		T(test_update__block_reason_becomes_a_note),
