@@ -397,7 +397,7 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 		c->stale = jr_ix_snapshot_generation(c->st, &gen, &snap_size, NULL) == JERRY_ECORRUPT;
 	}
 	if ((rc = jr_sync_snapshot(tree, sizeof(tree), c, NULL, err)) ||
-	    (rc = jr_sync_ref_oid(last, sizeof(last), c, "refs/jerry/data", err)))
+	    (rc = jr_sync_ref_oid(last, sizeof(last), c, c->data_ref, err)))
 		return rc;
 	/* This copy's changes since the last sync, as a commit of their own. */
 	snprintf(local, sizeof(local), "%s", last);
@@ -475,7 +475,7 @@ update:
 	if (!*head)
 		return 0;
 	{
-		const char *args[] = {"update-ref", "-m", "jerry sync", "refs/jerry/data", head,
+		const char *args[] = {"update-ref", "-m", "jerry sync", c->data_ref, head,
 				      *last ? last : NULL, NULL};
 		if ((rc = jr_sync_git(c, args, NULL, err)))
 			return rc;
@@ -485,11 +485,13 @@ update:
 }
 
 /*
- * No REMOTE named: origin, as git fetch and push take it.  A repository
- * without one is told so, not left to ls-remote's "does not appear to be a
- * git repository".
+ * REMOTE must be one of the repository's remotes (no REMOTE: origin, as
+ * git fetch and push take it).  A URL or a path would work once and then
+ * name a tracking ref no refspec can spell; a repository without the
+ * remote is told so, not left to ls-remote's "does not appear to be a git
+ * repository".
  */
-static int default_remote(struct ctx *c, jerry_error *err)
+static int known_remote(struct ctx *c, int named, jerry_error *err)
 {
 	char *out = NULL;
 	int status;
@@ -506,9 +508,82 @@ static int default_remote(struct ctx *c, jerry_error *err)
 	free(out);
 	if (found)
 		return 0;
-	rc = jr_error(err, JERRY_ENOTFOUND, "no remote named '%s' to sync with", c->remote);
-	jr_error_hint(err, "name one: 'jerry sync REMOTE' ('git remote -v' lists them)");
+	if (!named) {
+		rc = jr_error(err, JERRY_ENOTFOUND, "no remote named '%s' to sync with", c->remote);
+		jr_error_hint(err, "name one: 'jerry sync REMOTE' ('git remote -v' lists them)");
+		return rc;
+	}
+	rc = jr_error(err, JERRY_ENOTFOUND, "'%s' is not a remote of this repository", c->remote);
+	jr_error_hint(err, "sync takes a remote's name: add it with 'git remote add NAME URL' "
+			   "('git remote -v' lists them)");
 	return rc;
+}
+
+/*
+ * The ref the store's record lives on, here and on every remote: the store
+ * at the top of the work tree (.jerry/data) has refs/jerry/data; any other
+ * has refs/jerry/stores/PATH, PATH its directory relative to the top of the
+ * work tree with every byte but [A-Za-z0-9_-] written %XX - one component
+ * that git check-ref-format takes, the same in every clone, and never the
+ * prefix of another store's ref.  Its tracking ref is the same under
+ * refs/jerry/remotes/REMOTE/.  A store outside the work tree has no path
+ * every clone shares: it is refused.
+ */
+static int store_refs(struct ctx *c, jerry_error *err)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = NULL, enc[sizeof(c->data_ref) - 32];
+	int status;
+	size_t n = 0;
+	int rc = jr_git_until(&status, &out, c->st,
+			      (const char *const[]){"rev-parse", "--is-inside-work-tree",
+						    "--show-prefix", NULL},
+			      NULL, c->deadline, err);
+	if (rc)
+		return rc;
+	if (strncmp(out, "true\n", 5)) {
+		free(out);
+		rc = jr_error(err, JERRY_ESTORAGE, "cannot sync '%s': it is not in a git work tree",
+			      c->st->dir);
+		jr_error_hint(err, "a store syncs from the work tree of a clone, where every clone has it");
+		return rc;
+	}
+	const char *prefix = out + 5;
+	size_t len = strcspn(prefix, "\n");
+	while (len && prefix[len - 1] == '/')
+		len--;
+	if (len == strlen(".jerry/data") && !strncmp(prefix, ".jerry/data", len)) {
+		free(out);
+		snprintf(c->data_ref, sizeof(c->data_ref), "refs/jerry/data");
+		snprintf(c->remote_ref, sizeof(c->remote_ref), "refs/jerry/remotes/%s/data", c->remote);
+		return 0;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)prefix[i];
+		int keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			   (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+		if (n + (keep ? 1 : 3) >= sizeof(enc)) {
+			free(out);
+			return jr_error(err, JERRY_ESTORAGE, "cannot sync '%s': its path is too long "
+					"for a ref", c->st->dir);
+		}
+		if (keep) {
+			enc[n++] = (char)ch;
+		} else {
+			enc[n++] = '%';
+			enc[n++] = hex[ch >> 4];
+			enc[n++] = hex[ch & 15];
+		}
+	}
+	enc[n] = '\0';
+	free(out);
+	if (!n)
+		return jr_error(err, JERRY_ESTORAGE, "cannot sync '%s': a store at the top of the "
+				"work tree has no path every clone shares", c->st->dir);
+	snprintf(c->data_ref, sizeof(c->data_ref), "refs/jerry/stores/%s", enc);
+	snprintf(c->remote_ref, sizeof(c->remote_ref), "refs/jerry/remotes/%s/stores/%s", c->remote,
+		 enc);
+	return 0;
 }
 
 int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_t timeout_ms,
@@ -534,9 +609,8 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 			   err)) ||
 	    (rc = jr_store_writable(st, err)) || (rc = jr_store_tmpdir(st, err)))
 		goto out;
-	if (!(remote && *remote) && (rc = default_remote(&c, err)))
+	if ((rc = known_remote(&c, remote && *remote, err)) || (rc = store_refs(&c, err)))
 		goto out;
-	snprintf(c.remote_ref, sizeof(c.remote_ref), "refs/jerry/remotes/%s/data", c.remote);
 	snprintf(c.env_index, sizeof(c.env_index), "GIT_INDEX_FILE=%s/tmp/sync-index", st->dir);
 	snprintf(c.env_tree, sizeof(c.env_tree), "GIT_WORK_TREE=%s", st->dir);
 	snprintf(c.env_dir, sizeof(c.env_dir), "GIT_DIR=%s", c.gitdir);
@@ -549,14 +623,14 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 		ls = NULL;
 		if ((rc = jr_git_until(&status, &ls, st,
 				       (const char *const[]){"ls-remote", "--", c.remote,
-							     "refs/jerry/data", NULL},
+							     c.data_ref, NULL},
 				       NULL, c.deadline, err))) {
 			jr_error_hint(err, "nothing changed here; check the remote and run 'jerry sync' again");
 			goto out;
 		}
 		if (*ls) {
-			char spec[600];
-			snprintf(spec, sizeof(spec), "+refs/jerry/data:%s", c.remote_ref);
+			char spec[1100];
+			snprintf(spec, sizeof(spec), "+%s:%s", c.data_ref, c.remote_ref);
 			if ((rc = jr_git_until(&status, NULL, st,
 					       (const char *const[]){"fetch", "-q", "--no-tags", "--",
 								     c.remote, spec, NULL},
@@ -588,8 +662,8 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 			goto out;
 		}
 		/* 4: never forced; a remote that moved rejects it, and we go again. */
-		char spec[600];
-		snprintf(spec, sizeof(spec), "%s:refs/jerry/data", head);
+		char spec[1100];
+		snprintf(spec, sizeof(spec), "%s:%s", head, c.data_ref);
 		if (!(rc = jr_git_until(&status, NULL, st,
 					(const char *const[]){"push", "-q", "--", c.remote, spec, NULL},
 					NULL, c.deadline, err))) {
@@ -616,8 +690,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 		free(ls);
 		ls = NULL;
 		if (jr_git_until(&status, &ls, st,
-				 (const char *const[]){"ls-remote", "--", c.remote, "refs/jerry/data",
-						       NULL},
+				 (const char *const[]){"ls-remote", "--", c.remote, c.data_ref, NULL},
 				 NULL, c.deadline, &scratch) ||
 		    (snprintf(now, sizeof(now), "%.*s", (int)strcspn(ls, "\t\n"), ls), !strcmp(now, roid)))
 			goto out;
