@@ -586,12 +586,43 @@ static int store_refs(struct ctx *c, jerry_error *err)
 	return 0;
 }
 
+/*
+ * One sync of a store at a time (locks/sync.lock byte 0, held from before
+ * ls-remote to the end): two at once fetched into one tracking ref and git
+ * refused the second ("cannot lock ref ... is at X but expected Y").  The
+ * second waits, within its own time limit, then does a round of its own.
+ * A kernel lock, so a killed sync leaves nothing to clean up.  It comes
+ * before every other lock of the store, and holds none of them while it
+ * waits.
+ */
+static int sync_lock(int *fd, struct ctx *c, jerry_error *err)
+{
+	char path[PATH_MAX + 32];
+	jr_lock_wait w = c->st->wait;
+	int64_t left = c->deadline ? jr_io_left_ms(c->deadline) : INT_MAX;
+	jr_store_path(path, sizeof(path), c->st, "locks/sync.lock");
+	*fd = jr_io_openat(c->st->dirfd, "locks/sync.lock",
+			   O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (*fd < 0)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	w.turns = -1;
+	w.timeout_ms = left > INT_MAX ? INT_MAX : left > 0 ? (int)left : 1;
+	int rc = jr_lock_take(*fd, 0, 1, &w, "another sync of this store", path, err);
+	if (rc == JERRY_ELOCKED) {
+		rc = jr_error(err, JERRY_ELOCKED, "cannot sync: another 'jerry sync' of '%s' was "
+			      "still running when the time limit ran out", c->st->dir);
+		jr_error_hint(err, "nothing changed here; run 'jerry sync' again when it is done, "
+				   "or give it longer (--timeout)");
+	}
+	return rc;
+}
+
 int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_t timeout_ms,
 	    jerry_error *err)
 {
 	struct ctx c;
 	char path[PATH_MAX + 32], *ls = NULL;
-	int rc, status;
+	int rc, status, lockfd = -1;
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
 	c.cat = (jr_git_batch)JR_GIT_BATCH_INIT;
@@ -607,7 +638,8 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 	if ((rc = jr_sync_git_line(c.gitdir, sizeof(c.gitdir), &c,
 			   (const char *const[]){"rev-parse", "--absolute-git-dir", NULL}, NULL, NULL,
 			   err)) ||
-	    (rc = jr_store_writable(st, err)) || (rc = jr_store_tmpdir(st, err)))
+	    (rc = jr_store_writable(st, err)) || (rc = jr_store_tmpdir(st, err)) ||
+	    (rc = sync_lock(&lockfd, &c, err)))
 		goto out;
 	if ((rc = known_remote(&c, remote && *remote, err)) || (rc = store_refs(&c, err)))
 		goto out;
@@ -700,6 +732,8 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 		      c.remote, SYNC_ROUNDS);
 	jr_error_hint(err, "run 'jerry sync' again");
 out:
+	if (lockfd >= 0)
+		jr_io_close(lockfd); /* the lock goes with it */
 	free(ls);
 	jr_git_batch_end(&c.cat);
 	jr_sb_release(&c.written);

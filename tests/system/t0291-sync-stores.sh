@@ -7,7 +7,10 @@
 # refs/jerry/stores/PATH (its path from the top, %XX-encoded); a store
 # outside the work tree is refused.  And a URL or a path as REMOTE worked
 # once, then failed for good on a refspec it could not spell: REMOTE must
-# be a remote's name (exit 3, with the way to add one).
+# be a remote's name (exit 3, with the way to add one).  Two syncs of one
+# store at once: git refused the second's fetch (exit 6, "cannot lock ref");
+# now the second waits for the first (locks/sync.lock), exit 5 past its
+# time limit.
 . "$(dirname "$0")/../lib.sh"
 git_sandbox || exit 1
 two_clones || exit 1
@@ -75,5 +78,37 @@ check_true 'no tracking ref was made for it' test -z "$(git -C a for-each-ref 'r
 git -C a remote add up "$tmp/origin.git"
 TEST_DESC='the same remote by a name: it syncs' \
 	expect_run 0 '^synced with up: 0 files in' '' -- at a "$JERRY" sync up
+
+# Two syncs of one store at once: the second waits for the first, then does
+# its own round.  Both fetched into one tracking ref, and git refused the
+# second: exit 6, "cannot lock ref 'refs/jerry/remotes/origin/data'".
+for n in 1 2 3; do
+	at b "$JERRY" create "b's $n" >/dev/null
+	at b "$JERRY" sync >/dev/null
+	at a "$JERRY" create "a's $n" >/dev/null
+	(at a "$JERRY" sync >one.out 2>one.err; echo $? >one.rc) &
+	(at a "$JERRY" sync >two.out 2>two.err; echo $? >two.rc) &
+	wait
+	check_true "($n) two syncs at once: both exit 0" test "$(cat one.rc two.rc)" = "0
+0"
+	check_true "($n) neither says git's ref-lock words" sh -c '! grep -q "cannot lock ref" one.err two.err'
+done
+TEST_DESC='then a has every item' expect_run 0 '*' '' -- at a "$JERRY" list --all --json
+json_assert "a: 7 items" "$tmp/out" "len(d) == 7"
+TEST_DESC='and check is clean' expect_run 0 ' 0 problems$' '' -- at a "$JERRY" check
+
+# A sync that cannot get its turn within its time limit: exit 5, nothing changed.
+tree_sum a/.jerry/data >before
+TEST_DESC='a sync held off past --timeout: exit 5, named' \
+	expect_run 5 '' "^jerry: cannot sync: another 'jerry sync' of '.*/a/.jerry/data' was still running" \
+	-- python3 -c '
+import fcntl, os, subprocess, sys
+fd = os.open("a/.jerry/data/locks/sync.lock", os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
+r = subprocess.run(sys.argv[1:], cwd="a")
+sys.exit(r.returncode)' "$JERRY" sync --timeout 1s
+check_true 'the hint names --timeout' grep -q "^hint: .*--timeout" "$tmp/err"
+tree_sum a/.jerry/data >after
+check_true 'nothing changed in the store' cmp -s before after
 
 test_done
