@@ -273,6 +273,70 @@ next:
 	return rc;
 }
 
+/*
+ * A file a sync is about to publish or take must be one `jerry check`
+ * finds clean: items/WORK-NNN.json holding item NNN, or history/WORK-NNN.jsonl
+ * (merged line by line, so any text).  Anything else is JERRY_ECORRUPT
+ * naming it (where: "origin's" or the data directory), and the sync stops
+ * before it publishes or writes anything: a damaged file taken in would
+ * fail check in every clone.  Only the files of a round's diffs are
+ * looked at, so the cost follows what changed.
+ */
+static int record_ok(struct ctx *c, const char *path, const char *text, size_t len, int incoming,
+		     jerry_error *err)
+{
+	char where[PATH_MAX + 256], want[64];
+	int64_t num = jr_merge_path_num(path);
+	int item = !strncmp(path, "items/", 6), hist = !strncmp(path, "history/", 8);
+	jerry_item *it = NULL;
+	int rc;
+	if (incoming)
+		snprintf(where, sizeof(where), "%s's %s", c->remote, path);
+	else
+		snprintf(where, sizeof(where), "%s/%s", c->st->dir, path);
+	if (num) {
+		char id[24];
+		jerry_id_format(id, sizeof(id), num);
+		snprintf(want, sizeof(want), "%s/%s.json%s", item ? "items" : "history", id,
+			 item ? "" : "l");
+	}
+	if (!num || (!item && !hist) || strcmp(path, want)) {
+		rc = jr_error(err, JERRY_ECORRUPT, "cannot sync: '%s' is not a file of the record",
+			      where);
+	} else if (!item || !(rc = jr_codec_parse_item(&it, text, len, where, num, err))) {
+		jerry_item_free(it);
+		return 0;
+	}
+	if (err)
+		snprintf(err->path, sizeof(err->path), "%s", where);
+	if (incoming)
+		jr_error_hint(err, "nothing was taken or published; fix it in the clone that published "
+				   "it, then sync again");
+	else
+		jr_error_hint(err, "nothing was published; 'jerry check' explains: fix, restore or "
+				   "remove the file, then sync again");
+	return rc;
+}
+
+/* This copy's changes since the last sync (tree `from`, "" for none) are all the record's. */
+static int outgoing_ok(struct ctx *c, const char *from, const char *to, jerry_error *err)
+{
+	struct change *v = NULL;
+	size_t n = 0;
+	int rc = jr_sync_diff_trees(&v, &n, c, from, to, err);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		if (!*v[i].blob)
+			continue;
+		if (!(rc = jr_sync_blob_text(&text, &len, c, v[i].blob, err)))
+			rc = record_ok(c, v[i].path, text, len, 0, err);
+		free(text);
+	}
+	jr_sync_changes_free(v, n);
+	return rc;
+}
+
 /* Apply the remote's changes since base to the files; *changed when any. */
 static int apply_remote(struct ctx *c, const char *base, const char *local, const char *remote,
 			int64_t *high, jerry_error *err)
@@ -308,22 +372,20 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 			size_t l[3] = { 0, 0, 0 }, mlen = 0;
 			jerry_merge_result m;
 			c->res->incoming++;
-			if (!mine || !strcmp(mine->blob, theirs[i].blob)) {
-				if (mine)
-					continue;
-				if ((rc = jr_sync_blob_text(&t[2], &l[2], c, theirs[i].blob, err)) ||
-				    (rc = jr_sync_write_record(c, path, t[2], l[2], err))) {
-					free(t[2]);
-					break;
-				}
-				free(t[2]);
+			if (mine && !strcmp(mine->blob, theirs[i].blob))
 				continue;
+			/* Nothing the remote changed is taken unless check would find it clean. */
+			if ((rc = jr_sync_blob_text(&t[2], &l[2], c, theirs[i].blob, err)) ||
+			    (rc = record_ok(c, path, t[2], l[2], 1, err)))
+				goto next;
+			if (!mine) {
+				rc = jr_sync_write_record(c, path, t[2], l[2], err);
+				goto next;
 			}
 			/* This copy's side as it is now: a renumbering may have rewritten it. */
 			if ((rc = jr_sync_tree_text(&t[0], &l[0], c, base, path, err)) ||
 			    (rc = (is_item ? read_record(&t[1], &l[1], c, path, err)
-					   : jr_sync_blob_text(&t[1], &l[1], c, mine->blob, err))) ||
-			    (rc = jr_sync_blob_text(&t[2], &l[2], c, theirs[i].blob, err)))
+					   : jr_sync_blob_text(&t[1], &l[1], c, mine->blob, err))))
 				goto next;
 			if (is_item && renumbered(c, jr_sync_item_num(path))) {
 				/* Two items under one number: the published one keeps it. */
@@ -413,7 +475,8 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	if (strcmp(ltree, tree)) {
 		const char *args[] = {"commit-tree", tree, "-m", "jerry sync: changes here",
 				      *last ? "-p" : NULL, last, NULL};
-		if ((rc = jr_sync_git(c, args, &out, err)))
+		/* Nothing is committed, let alone published, that check would not find clean. */
+		if ((rc = outgoing_ok(c, ltree, tree, err)) || (rc = jr_sync_git(c, args, &out, err)))
 			return rc;
 		snprintf(local, sizeof(local), "%.*s", (int)strcspn(out, "\n"), out);
 		free(out);
