@@ -685,7 +685,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 {
 	struct ctx c;
 	char path[PATH_MAX + 32], *ls = NULL;
-	int rc, status, lockfd = -1;
+	int rc, status, lockfd = -1, kept = 0;
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
 	c.cat = (jr_git_batch)JR_GIT_BATCH_INIT;
@@ -751,6 +751,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 		jr_seq_unlock(st);
 		if (rc)
 			goto out;
+		kept = 1;
 		snprintf(c.res->commit, sizeof(c.res->commit), "%s", head);
 		if (!*head || !strcmp(head, roid)) {
 			rc = 0;
@@ -774,10 +775,8 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 				      NULL, &scratch);
 			goto out;
 		}
-		if (!jr_io_left_ms(c.deadline)) {
-			jr_error_hint(err, "this copy keeps the merge; the next 'jerry sync' pushes it");
+		if (!jr_io_left_ms(c.deadline))
 			goto out;
-		}
 		/* Rejected because the remote moved meanwhile: fetch and merge again. */
 		char now[OID_MAX] = "";
 		jerry_error scratch;
@@ -800,12 +799,19 @@ out:
 	free(ls);
 	jr_git_batch_end(&c.cat);
 	jr_sb_release(&c.written);
-	if (rc) {
+	if (rc && !kept) {
 		jerry_sync_result_free(c.res);
 		return rc;
 	}
+	/*
+	 * A failure after a merge (the push refused, or out of time, or the
+	 * remote moving every round) leaves this copy merged: the caller gets
+	 * what came in and what was renumbered all the same.
+	 */
+	if (rc)
+		jr_error_hint(err, "this copy keeps the merge; the next 'jerry sync' pushes it");
 	*out = c.res;
-	return 0;
+	return rc;
 }
 
 void jerry_sync_result_free(jerry_sync_result *r)
