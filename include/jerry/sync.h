@@ -110,7 +110,10 @@ typedef struct jerry_sync_result {
  * a rejected push fetches and merges again (at most 5 rounds).  HEAD, the
  * user's index and working tree are never touched.  Holds every item lock
  * while it merges.  JERRY_ESTORAGE when git fails or the remote cannot be
- * reached (then nothing changed here).
+ * reached: before the merge, nothing changed here and *out is NULL; after
+ * it (the push refused, out of time), this copy keeps the merge, *out says
+ * what it did (pushed 0) and the caller frees it, and the next sync pushes
+ * it.  JERRY_ECONFLICT, *out set as well, when the remote moved every round.
  */
 int jerry_sync(jerry_sync_result **out, jerry_store *store, const char *remote, jerry_error *err);
 

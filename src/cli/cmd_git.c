@@ -180,37 +180,22 @@ static json_t *sync_json(const jerry_sync_result *r)
 	return o;
 }
 
-int cmd_sync(struct cli *cli, const struct cli_args *args)
+/*
+ * What a sync did, as text or --json; its exit status.  kept: it merged
+ * here, then failed to push (the error follows on stderr).
+ */
+static int sync_report(struct cli *cli, const jerry_sync_result *r, int kept)
 {
-	jerry_sync_result *r = NULL;
-	jerry_error err;
 	char fields[256], from[24], to[24];
-	int status;
-	jerry_sync_options o = {args->npos ? args->pos[0] : NULL, -1};
-	jerry_error_clear(&err);
-	for (size_t i = 0; i < args->nopts; i++) {
-		const char *t = args->opts[i].arg;
-		if (args->opts[i].id != OPT_TIMEOUT)
-			continue;
-		if (!strcmp(t, "0"))
-			o.timeout_ms = 0;
-		else if (jerry_duration_parse(&o.timeout_ms, t) != 0)
-			return out_fail(cli, JERRY_EINVALID, "write a time like 90s, 5m or 1h, or 0 for none",
-					"'%.64s' is not a time limit", t);
-	}
-	int rc = jerry_sync_with(&r, cli->store, &o, &err);
-	if (rc)
-		return out_error(cli, rc, &err);
-	if (r->incoming || r->nrenumbered || r->pushed)
-		out_committed_store(cli, 0, &err, "the store was synced with %s", r->remote);
-	if (cli->json) {
-		status = out_json(cli, sync_json(r));
-		jerry_sync_result_free(r);
-		return status;
-	}
-	printf("synced with %s: %zu file%s in, %s\n", r->remote, r->incoming,
-	       r->incoming == 1 ? "" : "s",
-	       r->pushed ? "changes pushed" : r->outgoing ? "changes kept here" : "nothing to push");
+	if (cli->json)
+		return out_json(cli, sync_json(r));
+	if (kept)
+		printf("merged with %s: %zu file%s in, changes kept here, not pushed\n", r->remote,
+		       r->incoming, r->incoming == 1 ? "" : "s");
+	else
+		printf("synced with %s: %zu file%s in, %s\n", r->remote, r->incoming,
+		       r->incoming == 1 ? "" : "s",
+		       r->pushed ? "changes pushed" : r->outgoing ? "changes kept here" : "nothing to push");
 	for (size_t i = 0; i < r->nmerged; i++) {
 		decided_text(fields, sizeof(fields), r->merged[i].decided);
 		if (r->merged[i].decided)
@@ -231,6 +216,39 @@ int cmd_sync(struct cli *cli, const struct cli_args *args)
 		       "('jerry dep remove', 'jerry update --parent'); 'jerry check' lists %s\n",
 		       r->nproblems, r->nproblems == 1 ? "" : "s", r->nproblems == 1 ? "it" : "them",
 		       r->nproblems == 1 ? "it" : "them");
-	jerry_sync_result_free(r);
 	return 0;
 }
+
+int cmd_sync(struct cli *cli, const struct cli_args *args)
+{
+	jerry_sync_result *r = NULL;
+	jerry_error err;
+	int status;
+	jerry_sync_options o = {args->npos ? args->pos[0] : NULL, -1};
+	jerry_error_clear(&err);
+	for (size_t i = 0; i < args->nopts; i++) {
+		const char *t = args->opts[i].arg;
+		if (args->opts[i].id != OPT_TIMEOUT)
+			continue;
+		if (!strcmp(t, "0"))
+			o.timeout_ms = 0;
+		else if (jerry_duration_parse(&o.timeout_ms, t) != 0)
+			return out_fail(cli, JERRY_EINVALID, "write a time like 90s, 5m or 1h, or 0 for none",
+					"'%.64s' is not a time limit", t);
+	}
+	int rc = jerry_sync_with(&r, cli->store, &o, &err);
+	if (rc && !r)
+		return out_error(cli, rc, &err);
+	if (rc) {
+		/* Merged here, not pushed: what the merge did, then why the push failed. */
+		status = sync_report(cli, r, 1);
+		jerry_sync_result_free(r);
+		return status ? status : out_error(cli, rc, &err);
+	}
+	if (r->incoming || r->nrenumbered || r->pushed)
+		out_committed_store(cli, 0, &err, "the store was synced with %s", r->remote);
+	status = sync_report(cli, r, 0);
+	jerry_sync_result_free(r);
+	return status;
+}
+

@@ -321,6 +321,33 @@ const char *jerry_merge_field(unsigned i)
 	return i < sizeof(field_names) / sizeof(field_names[0]) ? field_names[i] : NULL;
 }
 
+/*
+ * What a merge may take past its limit: each side is under it, the union
+ * of both need not be.  Not a command to fix but two copies that cannot be
+ * one item as they are: a conflict (exit 4) naming the limit, and how to
+ * get under it where a command can.
+ */
+enum merge_limit { LIMIT_LABELS, LIMIT_DEPENDS, LIMIT_NOTES, LIMIT_RENUMBERED };
+
+static int limit_error(jerry_error *err, const char *id, enum merge_limit limit)
+{
+	static const char *const what[] = { "labels", "dependencies", "notes", "former numbers" };
+	static const long long max[] = { JR_LABELS_MAX, JR_DEPENDS_MAX, JR_NOTES_MAX, JR_DEPENDS_MAX };
+	jr_error(err, JERRY_ECONFLICT,
+		 "cannot merge '%s': the two copies together have more than %lld %s, the most an "
+		 "item may have", id, max[limit], what[limit]);
+	if (limit == LIMIT_LABELS)
+		jr_error_hint(err, "nothing was merged; remove labels here ('jerry update %s "
+				   "--remove-label LABEL') until the two fit together, then sync again", id);
+	else if (limit == LIMIT_DEPENDS)
+		jr_error_hint(err, "nothing was merged; remove dependencies here ('jerry dep rm "
+				   "%s --on ID') until the two fit together, then sync again", id);
+	else
+		jr_error_hint(err, "nothing was merged; %s are never removed: continue the work of %s "
+				   "in a new item", what[limit], id);
+	return JERRY_ECONFLICT;
+}
+
 int jr_item_merge(jerry_item **out, unsigned *out_decided, const jerry_item *base,
 		  const jerry_item *o, const jerry_item *t, int64_t now_ms, jerry_error *err)
 {
@@ -348,6 +375,7 @@ int jr_item_merge(jerry_item **out, unsigned *out_decided, const jerry_item *bas
 		return jr_error(err, JERRY_EINVALID, "cannot merge a summary of '%s'", o->id);
 
 	int side = jr_merge_side(o, t);
+	enum merge_limit limit = LIMIT_NOTES;
 	const jerry_item *later = side > 0 ? o : t;
 	if (!(m = jr_item_dup(later)))
 		goto fail;
@@ -442,22 +470,32 @@ int jr_item_merge(jerry_item **out, unsigned *out_decided, const jerry_item *bas
 	if (m->status != JERRY_STATUS_IN_PROGRESS && m->status != JERRY_STATUS_BLOCKED)
 		jr_claim_clear(m);
 
-	if ((rc = merge_labels(m, base, o, t)) || (rc = merge_depends(m, base, o, t)) ||
-	    (rc = merge_notes(m, o, t)))
+	/* Each set is under its limit on each side; their union may not be (limit_error). */
+	if ((rc = merge_labels(m, base, o, t))) {
+		limit = LIMIT_LABELS;
 		goto fail;
-	/* Former numbers are only ever added: the union. */
-	for (size_t i = 0; i < o->nrenumbered_from; i++)
-		if ((rc = jr_renumbered_add(m, o->renumbered_from[i])))
-			goto fail;
-	for (size_t i = 0; i < t->nrenumbered_from; i++)
-		if ((rc = jr_renumbered_add(m, t->renumbered_from[i])))
-			goto fail;
+	}
+	if ((rc = merge_depends(m, base, o, t))) {
+		limit = LIMIT_DEPENDS;
+		goto fail;
+	}
+	limit = LIMIT_NOTES;
+	if ((rc = merge_notes(m, o, t)))
+		goto fail;
 	if ((decided & JR_MERGE_TITLE) && (rc = keep_as_note(m, w_title ? o : t, "title",
 							  (w_title ? o : t)->title)))
 		goto fail;
 	if ((decided & JR_MERGE_DESCRIPTION) && (rc = keep_as_note(m, w_desc ? o : t, "description",
 							 (w_desc ? o : t)->description)))
 		goto fail;
+	/* Former numbers are only ever added: the union. */
+	limit = LIMIT_RENUMBERED;
+	for (size_t i = 0; i < o->nrenumbered_from; i++)
+		if ((rc = jr_renumbered_add(m, o->renumbered_from[i])))
+			goto fail;
+	for (size_t i = 0; i < t->nrenumbered_from; i++)
+		if ((rc = jr_renumbered_add(m, t->renumbered_from[i])))
+			goto fail;
 
 	/* Both added one uid (a copied file): the first creation stands. */
 	int cc = i64_cmp(o->created_at, t->created_at);
@@ -474,7 +512,7 @@ int jr_item_merge(jerry_item **out, unsigned *out_decided, const jerry_item *bas
 fail:
 	jerry_item_free(m);
 	if (rc == JERRY_EINVALID)
-		return jr_error(err, rc, "cannot merge '%s': the merged item is past a limit", o->id);
+		return limit_error(err, o->id, limit);
 	return jr_error(err, JERRY_ENOMEM, "out of memory");
 }
 

@@ -350,13 +350,13 @@ int jerry_sync_with(jerry_sync_result **out, jerry_store *st, const jerry_sync_o
 {
 	int64_t timeout = opts->timeout_ms < 0 ? JERRY_SYNC_TIMEOUT_MS : opts->timeout_ms;
 	int rc = jr_sync(out, st, opts->remote, timeout, err);
-	if (rc || !((*out)->incoming || (*out)->nmerged || (*out)->nrenumbered))
+	if (!*out || !((*out)->incoming || (*out)->nmerged || (*out)->nrenumbered))
 		return rc;
-	/* The sync is done and stays done: a failed look only loses the report. */
+	/* The merge is done and stays done: a failed look only loses the report. */
 	jerry_error ignored;
 	(void)jr_app_graph_problems(&(*out)->problems, &(*out)->nproblems, jr_store_port(st),
 				    &ignored);
-	return 0;
+	return rc;
 }
 
 int jerry_log(jerry_log_entry **out, size_t *out_n, jerry_store *st, const jerry_log_query *q,

@@ -273,6 +273,70 @@ next:
 	return rc;
 }
 
+/*
+ * A file a sync is about to publish or take must be one `jerry check`
+ * finds clean: items/WORK-NNN.json holding item NNN, or history/WORK-NNN.jsonl
+ * (merged line by line, so any text).  Anything else is JERRY_ECORRUPT
+ * naming it (where: "origin's" or the data directory), and the sync stops
+ * before it publishes or writes anything: a damaged file taken in would
+ * fail check in every clone.  Only the files of a round's diffs are
+ * looked at, so the cost follows what changed.
+ */
+static int record_ok(struct ctx *c, const char *path, const char *text, size_t len, int incoming,
+		     jerry_error *err)
+{
+	char where[PATH_MAX + 256], want[64];
+	int64_t num = jr_merge_path_num(path);
+	int item = !strncmp(path, "items/", 6), hist = !strncmp(path, "history/", 8);
+	jerry_item *it = NULL;
+	int rc;
+	if (incoming)
+		snprintf(where, sizeof(where), "%s's %s", c->remote, path);
+	else
+		snprintf(where, sizeof(where), "%s/%s", c->st->dir, path);
+	if (num) {
+		char id[24];
+		jerry_id_format(id, sizeof(id), num);
+		snprintf(want, sizeof(want), "%s/%s.json%s", item ? "items" : "history", id,
+			 item ? "" : "l");
+	}
+	if (!num || (!item && !hist) || strcmp(path, want)) {
+		rc = jr_error(err, JERRY_ECORRUPT, "cannot sync: '%s' is not a file of the record",
+			      where);
+	} else if (!item || !(rc = jr_codec_parse_item(&it, text, len, where, num, err))) {
+		jerry_item_free(it);
+		return 0;
+	}
+	if (err)
+		snprintf(err->path, sizeof(err->path), "%s", where);
+	if (incoming)
+		jr_error_hint(err, "nothing was taken or published; fix it in the clone that published "
+				   "it, then sync again");
+	else
+		jr_error_hint(err, "nothing was published; 'jerry check' explains: fix, restore or "
+				   "remove the file, then sync again");
+	return rc;
+}
+
+/* This copy's changes since the last sync (tree `from`, "" for none) are all the record's. */
+static int outgoing_ok(struct ctx *c, const char *from, const char *to, jerry_error *err)
+{
+	struct change *v = NULL;
+	size_t n = 0;
+	int rc = jr_sync_diff_trees(&v, &n, c, from, to, err);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		if (!*v[i].blob)
+			continue;
+		if (!(rc = jr_sync_blob_text(&text, &len, c, v[i].blob, err)))
+			rc = record_ok(c, v[i].path, text, len, 0, err);
+		free(text);
+	}
+	jr_sync_changes_free(v, n);
+	return rc;
+}
+
 /* Apply the remote's changes since base to the files; *changed when any. */
 static int apply_remote(struct ctx *c, const char *base, const char *local, const char *remote,
 			int64_t *high, jerry_error *err)
@@ -308,22 +372,20 @@ static int apply_remote(struct ctx *c, const char *base, const char *local, cons
 			size_t l[3] = { 0, 0, 0 }, mlen = 0;
 			jerry_merge_result m;
 			c->res->incoming++;
-			if (!mine || !strcmp(mine->blob, theirs[i].blob)) {
-				if (mine)
-					continue;
-				if ((rc = jr_sync_blob_text(&t[2], &l[2], c, theirs[i].blob, err)) ||
-				    (rc = jr_sync_write_record(c, path, t[2], l[2], err))) {
-					free(t[2]);
-					break;
-				}
-				free(t[2]);
+			if (mine && !strcmp(mine->blob, theirs[i].blob))
 				continue;
+			/* Nothing the remote changed is taken unless check would find it clean. */
+			if ((rc = jr_sync_blob_text(&t[2], &l[2], c, theirs[i].blob, err)) ||
+			    (rc = record_ok(c, path, t[2], l[2], 1, err)))
+				goto next;
+			if (!mine) {
+				rc = jr_sync_write_record(c, path, t[2], l[2], err);
+				goto next;
 			}
 			/* This copy's side as it is now: a renumbering may have rewritten it. */
 			if ((rc = jr_sync_tree_text(&t[0], &l[0], c, base, path, err)) ||
 			    (rc = (is_item ? read_record(&t[1], &l[1], c, path, err)
-					   : jr_sync_blob_text(&t[1], &l[1], c, mine->blob, err))) ||
-			    (rc = jr_sync_blob_text(&t[2], &l[2], c, theirs[i].blob, err)))
+					   : jr_sync_blob_text(&t[1], &l[1], c, mine->blob, err))))
 				goto next;
 			if (is_item && renumbered(c, jr_sync_item_num(path))) {
 				/* Two items under one number: the published one keeps it. */
@@ -397,7 +459,7 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 		c->stale = jr_ix_snapshot_generation(c->st, &gen, &snap_size, NULL) == JERRY_ECORRUPT;
 	}
 	if ((rc = jr_sync_snapshot(tree, sizeof(tree), c, NULL, err)) ||
-	    (rc = jr_sync_ref_oid(last, sizeof(last), c, "refs/jerry/data", err)))
+	    (rc = jr_sync_ref_oid(last, sizeof(last), c, c->data_ref, err)))
 		return rc;
 	/* This copy's changes since the last sync, as a commit of their own. */
 	snprintf(local, sizeof(local), "%s", last);
@@ -413,7 +475,8 @@ static int merge_round(char *head, size_t size, struct ctx *c, const char *remot
 	if (strcmp(ltree, tree)) {
 		const char *args[] = {"commit-tree", tree, "-m", "jerry sync: changes here",
 				      *last ? "-p" : NULL, last, NULL};
-		if ((rc = jr_sync_git(c, args, &out, err)))
+		/* Nothing is committed, let alone published, that check would not find clean. */
+		if ((rc = outgoing_ok(c, ltree, tree, err)) || (rc = jr_sync_git(c, args, &out, err)))
 			return rc;
 		snprintf(local, sizeof(local), "%.*s", (int)strcspn(out, "\n"), out);
 		free(out);
@@ -475,7 +538,7 @@ update:
 	if (!*head)
 		return 0;
 	{
-		const char *args[] = {"update-ref", "-m", "jerry sync", "refs/jerry/data", head,
+		const char *args[] = {"update-ref", "-m", "jerry sync", c->data_ref, head,
 				      *last ? last : NULL, NULL};
 		if ((rc = jr_sync_git(c, args, NULL, err)))
 			return rc;
@@ -485,11 +548,13 @@ update:
 }
 
 /*
- * No REMOTE named: origin, as git fetch and push take it.  A repository
- * without one is told so, not left to ls-remote's "does not appear to be a
- * git repository".
+ * REMOTE must be one of the repository's remotes (no REMOTE: origin, as
+ * git fetch and push take it).  A URL or a path would work once and then
+ * name a tracking ref no refspec can spell; a repository without the
+ * remote is told so, not left to ls-remote's "does not appear to be a git
+ * repository".
  */
-static int default_remote(struct ctx *c, jerry_error *err)
+static int known_remote(struct ctx *c, int named, jerry_error *err)
 {
 	char *out = NULL;
 	int status;
@@ -506,8 +571,112 @@ static int default_remote(struct ctx *c, jerry_error *err)
 	free(out);
 	if (found)
 		return 0;
-	rc = jr_error(err, JERRY_ENOTFOUND, "no remote named '%s' to sync with", c->remote);
-	jr_error_hint(err, "name one: 'jerry sync REMOTE' ('git remote -v' lists them)");
+	if (!named) {
+		rc = jr_error(err, JERRY_ENOTFOUND, "no remote named '%s' to sync with", c->remote);
+		jr_error_hint(err, "name one: 'jerry sync REMOTE' ('git remote -v' lists them)");
+		return rc;
+	}
+	rc = jr_error(err, JERRY_ENOTFOUND, "'%s' is not a remote of this repository", c->remote);
+	jr_error_hint(err, "sync takes a remote's name: add it with 'git remote add NAME URL' "
+			   "('git remote -v' lists them)");
+	return rc;
+}
+
+/*
+ * The ref the store's record lives on, here and on every remote: the store
+ * at the top of the work tree (.jerry/data) has refs/jerry/data; any other
+ * has refs/jerry/stores/PATH, PATH its directory relative to the top of the
+ * work tree with every byte but [A-Za-z0-9_-] written %XX - one component
+ * that git check-ref-format takes, the same in every clone, and never the
+ * prefix of another store's ref.  Its tracking ref is the same under
+ * refs/jerry/remotes/REMOTE/.  A store outside the work tree has no path
+ * every clone shares: it is refused.
+ */
+static int store_refs(struct ctx *c, jerry_error *err)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = NULL, enc[sizeof(c->data_ref) - 32];
+	int status;
+	size_t n = 0;
+	int rc = jr_git_until(&status, &out, c->st,
+			      (const char *const[]){"rev-parse", "--is-inside-work-tree",
+						    "--show-prefix", NULL},
+			      NULL, c->deadline, err);
+	if (rc)
+		return rc;
+	if (strncmp(out, "true\n", 5)) {
+		free(out);
+		rc = jr_error(err, JERRY_ESTORAGE, "cannot sync '%s': it is not in a git work tree",
+			      c->st->dir);
+		jr_error_hint(err, "a store syncs from the work tree of a clone, where every clone has it");
+		return rc;
+	}
+	const char *prefix = out + 5;
+	size_t len = strcspn(prefix, "\n");
+	while (len && prefix[len - 1] == '/')
+		len--;
+	if (len == strlen(".jerry/data") && !strncmp(prefix, ".jerry/data", len)) {
+		free(out);
+		snprintf(c->data_ref, sizeof(c->data_ref), "refs/jerry/data");
+		snprintf(c->remote_ref, sizeof(c->remote_ref), "refs/jerry/remotes/%s/data", c->remote);
+		return 0;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)prefix[i];
+		int keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			   (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+		if (n + (keep ? 1 : 3) >= sizeof(enc)) {
+			free(out);
+			return jr_error(err, JERRY_ESTORAGE, "cannot sync '%s': its path is too long "
+					"for a ref", c->st->dir);
+		}
+		if (keep) {
+			enc[n++] = (char)ch;
+		} else {
+			enc[n++] = '%';
+			enc[n++] = hex[ch >> 4];
+			enc[n++] = hex[ch & 15];
+		}
+	}
+	enc[n] = '\0';
+	free(out);
+	if (!n)
+		return jr_error(err, JERRY_ESTORAGE, "cannot sync '%s': a store at the top of the "
+				"work tree has no path every clone shares", c->st->dir);
+	snprintf(c->data_ref, sizeof(c->data_ref), "refs/jerry/stores/%s", enc);
+	snprintf(c->remote_ref, sizeof(c->remote_ref), "refs/jerry/remotes/%s/stores/%s", c->remote,
+		 enc);
+	return 0;
+}
+
+/*
+ * One sync of a store at a time (locks/sync.lock byte 0, held from before
+ * ls-remote to the end): two at once fetched into one tracking ref and git
+ * refused the second ("cannot lock ref ... is at X but expected Y").  The
+ * second waits, within its own time limit, then does a round of its own.
+ * A kernel lock, so a killed sync leaves nothing to clean up.  It comes
+ * before every other lock of the store, and holds none of them while it
+ * waits.
+ */
+static int sync_lock(int *fd, struct ctx *c, jerry_error *err)
+{
+	char path[PATH_MAX + 32];
+	jr_lock_wait w = c->st->wait;
+	int64_t left = c->deadline ? jr_io_left_ms(c->deadline) : INT_MAX;
+	jr_store_path(path, sizeof(path), c->st, "locks/sync.lock");
+	*fd = jr_io_openat(c->st->dirfd, "locks/sync.lock",
+			   O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (*fd < 0)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+	w.turns = -1;
+	w.timeout_ms = left > INT_MAX ? INT_MAX : left > 0 ? (int)left : 1;
+	int rc = jr_lock_take(*fd, 0, 1, &w, "another sync of this store", path, err);
+	if (rc == JERRY_ELOCKED) {
+		rc = jr_error(err, JERRY_ELOCKED, "cannot sync: another 'jerry sync' of '%s' was "
+			      "still running when the time limit ran out", c->st->dir);
+		jr_error_hint(err, "nothing changed here; run 'jerry sync' again when it is done, "
+				   "or give it longer (--timeout)");
+	}
 	return rc;
 }
 
@@ -516,7 +685,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 {
 	struct ctx c;
 	char path[PATH_MAX + 32], *ls = NULL;
-	int rc, status;
+	int rc, status, lockfd = -1, kept = 0;
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
 	c.cat = (jr_git_batch)JR_GIT_BATCH_INIT;
@@ -532,11 +701,11 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 	if ((rc = jr_sync_git_line(c.gitdir, sizeof(c.gitdir), &c,
 			   (const char *const[]){"rev-parse", "--absolute-git-dir", NULL}, NULL, NULL,
 			   err)) ||
-	    (rc = jr_store_writable(st, err)) || (rc = jr_store_tmpdir(st, err)))
+	    (rc = jr_store_writable(st, err)) || (rc = jr_store_tmpdir(st, err)) ||
+	    (rc = sync_lock(&lockfd, &c, err)))
 		goto out;
-	if (!(remote && *remote) && (rc = default_remote(&c, err)))
+	if ((rc = known_remote(&c, remote && *remote, err)) || (rc = store_refs(&c, err)))
 		goto out;
-	snprintf(c.remote_ref, sizeof(c.remote_ref), "refs/jerry/remotes/%s/data", c.remote);
 	snprintf(c.env_index, sizeof(c.env_index), "GIT_INDEX_FILE=%s/tmp/sync-index", st->dir);
 	snprintf(c.env_tree, sizeof(c.env_tree), "GIT_WORK_TREE=%s", st->dir);
 	snprintf(c.env_dir, sizeof(c.env_dir), "GIT_DIR=%s", c.gitdir);
@@ -549,14 +718,14 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 		ls = NULL;
 		if ((rc = jr_git_until(&status, &ls, st,
 				       (const char *const[]){"ls-remote", "--", c.remote,
-							     "refs/jerry/data", NULL},
+							     c.data_ref, NULL},
 				       NULL, c.deadline, err))) {
 			jr_error_hint(err, "nothing changed here; check the remote and run 'jerry sync' again");
 			goto out;
 		}
 		if (*ls) {
-			char spec[600];
-			snprintf(spec, sizeof(spec), "+refs/jerry/data:%s", c.remote_ref);
+			char spec[1100];
+			snprintf(spec, sizeof(spec), "+%s:%s", c.data_ref, c.remote_ref);
 			if ((rc = jr_git_until(&status, NULL, st,
 					       (const char *const[]){"fetch", "-q", "--no-tags", "--",
 								     c.remote, spec, NULL},
@@ -582,14 +751,15 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 		jr_seq_unlock(st);
 		if (rc)
 			goto out;
+		kept = 1;
 		snprintf(c.res->commit, sizeof(c.res->commit), "%s", head);
 		if (!*head || !strcmp(head, roid)) {
 			rc = 0;
 			goto out;
 		}
 		/* 4: never forced; a remote that moved rejects it, and we go again. */
-		char spec[600];
-		snprintf(spec, sizeof(spec), "%s:refs/jerry/data", head);
+		char spec[1100];
+		snprintf(spec, sizeof(spec), "%s:%s", head, c.data_ref);
 		if (!(rc = jr_git_until(&status, NULL, st,
 					(const char *const[]){"push", "-q", "--", c.remote, spec, NULL},
 					NULL, c.deadline, err))) {
@@ -605,10 +775,8 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 				      NULL, &scratch);
 			goto out;
 		}
-		if (!jr_io_left_ms(c.deadline)) {
-			jr_error_hint(err, "this copy keeps the merge; the next 'jerry sync' pushes it");
+		if (!jr_io_left_ms(c.deadline))
 			goto out;
-		}
 		/* Rejected because the remote moved meanwhile: fetch and merge again. */
 		char now[OID_MAX] = "";
 		jerry_error scratch;
@@ -616,8 +784,7 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 		free(ls);
 		ls = NULL;
 		if (jr_git_until(&status, &ls, st,
-				 (const char *const[]){"ls-remote", "--", c.remote, "refs/jerry/data",
-						       NULL},
+				 (const char *const[]){"ls-remote", "--", c.remote, c.data_ref, NULL},
 				 NULL, c.deadline, &scratch) ||
 		    (snprintf(now, sizeof(now), "%.*s", (int)strcspn(ls, "\t\n"), ls), !strcmp(now, roid)))
 			goto out;
@@ -627,15 +794,24 @@ int jr_sync(jerry_sync_result **out, jerry_store *st, const char *remote, int64_
 		      c.remote, SYNC_ROUNDS);
 	jr_error_hint(err, "run 'jerry sync' again");
 out:
+	if (lockfd >= 0)
+		jr_io_close(lockfd); /* the lock goes with it */
 	free(ls);
 	jr_git_batch_end(&c.cat);
 	jr_sb_release(&c.written);
-	if (rc) {
+	if (rc && !kept) {
 		jerry_sync_result_free(c.res);
 		return rc;
 	}
+	/*
+	 * A failure after a merge (the push refused, or out of time, or the
+	 * remote moving every round) leaves this copy merged: the caller gets
+	 * what came in and what was renumbered all the same.
+	 */
+	if (rc)
+		jr_error_hint(err, "this copy keeps the merge; the next 'jerry sync' pushes it");
 	*out = c.res;
-	return 0;
+	return rc;
 }
 
 void jerry_sync_result_free(jerry_sync_result *r)

@@ -19,7 +19,8 @@ struct ctx {
 	jerry_store *st;
 	const char *remote;
 	char gitdir[PATH_MAX];
-	char remote_ref[512];
+	char data_ref[512];        /* the store's ref: refs/jerry/data, refs/jerry/stores/... */
+	char remote_ref[512];      /* its tracking ref under refs/jerry/remotes/REMOTE/ */
 	char env_index[PATH_MAX + 32];
 	char env_tree[PATH_MAX + 32];
 	char env_dir[PATH_MAX + 32];

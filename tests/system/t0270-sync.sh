@@ -98,7 +98,9 @@ for c in a b; do
 		expect_run 0 ' 0 problems$' '' -- at "$c" "$JERRY" check
 done
 
-# An unreachable remote: a storage error, nothing changed here.
+# An unreachable remote: a storage error, nothing changed here.  (A
+# remote's name: a path that is not one is t0291's.)
+git -C a remote add nowhere "$tmp/nowhere.git"
 at a "$JERRY" create 'not shared yet' >/dev/null
 tree_sum a/.jerry/data >before
 git -C a for-each-ref refs/jerry >refs.before

@@ -157,4 +157,40 @@ fi
 code_state b >b.code.after
 check_true 'b: no code moved through all of it' cmp -s b.code b.code.after
 
+# A push the remote refuses after the merge: what merged here is reported
+# all the same - it said only "'git push' failed", and the renumbering it
+# had done went untold, that sync and every one after.
+git init -q --bare refusing.git
+for c in p q; do
+	git clone -q refusing.git "$c" 2>/dev/null
+	at "$c" "$JERRY" init >/dev/null
+done
+at p "$JERRY" create "p's item" >/dev/null
+at p "$JERRY" sync >/dev/null
+printf '#!/bin/sh\necho denied >&2\nexit 1\n' >refusing.git/hooks/pre-receive
+chmod +x refusing.git/hooks/pre-receive
+at q "$JERRY" create "q's item" >/dev/null
+TEST_DESC='a refused push: exit 6, the renumbering reported' \
+	expect_run 6 '^merged with origin: 2 files in, changes kept here, not pushed
+renumbered WORK-001 → WORK-002: origin had another WORK-001$' "^jerry: 'git push' failed.*denied
+hint: this copy keeps the merge; the next 'jerry sync' pushes it" -- at q "$JERRY" sync
+TEST_DESC="q keeps the merge: WORK-002 is q's item" expect_run 0 "q's item" '' -- at q "$JERRY" show 2
+# Again with --json: p publishes a WORK-002 of its own meanwhile.
+rm refusing.git/hooks/pre-receive
+at p "$JERRY" create "p's second" >/dev/null
+at p "$JERRY" sync >/dev/null
+printf '#!/bin/sh\necho denied >&2\nexit 1\n' >refusing.git/hooks/pre-receive
+chmod +x refusing.git/hooks/pre-receive
+TEST_DESC='--json: exit 6, the report on stdout, the error on stderr' \
+	expect_run 6 '*' '^{"error":{"code":"storage"' -- at q "$JERRY" --json sync
+json_assert 'the report says what was renumbered and that nothing was pushed' "$tmp/out" \
+	"d['pushed'] is False and d['incoming'] == 2 and d['renumbered'][0]['from'] == 'WORK-002' and d['renumbered'][0]['to'] == 'WORK-003'"
+rm refusing.git/hooks/pre-receive
+TEST_DESC='the hook gone, the next sync pushes the merge' \
+	expect_run 0 '^synced with origin: 0 files in, changes pushed$' '' -- at q "$JERRY" sync
+TEST_DESC='p gets it' expect_run 0 '*' '' -- at p "$JERRY" sync
+TEST_DESC='p has all three items' expect_run 0 '*' '' -- at p "$JERRY" list --all --json
+json_assert "three items, q's renumbered to WORK-003" "$tmp/out" \
+	"len(d) == 3 and [i['title'] for i in d if i['id'] == 'WORK-003'] == [\"q's item\"]"
+
 test_done

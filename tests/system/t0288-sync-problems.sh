@@ -52,4 +52,36 @@ TEST_DESC='after the fix, the sync that brings it reports nothing' \
 json_assert 'problems: []' "$tmp/out" "d['incoming'] > 0 and d['problems'] == []"
 TEST_DESC='check is clean' expect_run 0 ' 0 problems$' '' -- at b "$JERRY" check
 
+# A merge past a limit: each clone adds 2,100 labels to WORK-001, the union
+# is past 4,096.  It was exit 2, "the merged item is past a limit", naming
+# neither the limit nor the way out, for every sync after; now exit 4 (two
+# copies that cannot be one item as they are), the limit named, and the way
+# out works.
+labels() { # prefix count: --add-label PREFIX1 ... as arguments
+	i=1
+	while [ "$i" -le "$2" ]; do
+		printf -- '--add-label\n%s%d\n' "$1" "$i"
+		i=$((i + 1))
+	done
+}
+labels a 2100 >a.args
+labels b 2100 >b.args
+tr '\n' '\0' <a.args | (cd a && xargs -0 -n 400 "$JERRY" update 1 >/dev/null)
+tr '\n' '\0' <b.args | (cd b && xargs -0 -n 400 "$JERRY" update 1 >/dev/null)
+at a "$JERRY" sync >/dev/null
+(tree_sum b/.jerry/data/items && tree_sum b/.jerry/data/history) >before
+TEST_DESC='a merge past the labels limit: exit 4, the limit named' \
+	expect_run 4 '' "^jerry: cannot merge 'WORK-001': the two copies together have more than 4096 labels" \
+	-- at b "$JERRY" sync
+check_true 'the hint says how to get under it' \
+	grep -q "^hint: nothing was merged; remove labels here ('jerry update WORK-001 --remove-label LABEL')" "$tmp/err"
+(tree_sum b/.jerry/data/items && tree_sum b/.jerry/data/history) >after
+check_true 'no item or history file changed in b' cmp -s before after
+labels b 2100 | sed 's/^--add-label$/--remove-label/' | head -n 400 | tr '\n' '\0' |
+	(cd b && xargs -0 -n 400 "$JERRY" update 1 >/dev/null)
+TEST_DESC='200 labels fewer here: the sync goes through' \
+	expect_run 0 '^synced with origin: .*changes pushed' '' -- at b "$JERRY" sync
+TEST_DESC='the merged item has both sides'"'"' labels' expect_run 0 '*' '' -- at b "$JERRY" show 1 --json
+json_assert '2100 + 1900 labels' "$tmp/out" "len(d['labels']) == 4000"
+
 test_done

@@ -83,9 +83,9 @@ done
 # ---- a push that hangs: the merge is kept here, the next sync pushes it -----
 hang push
 TEST_DESC='a hung push is stopped, exit 6, and says the merge is kept' \
-	expect_run 6 '' "'git push' was stopped.*
+	expect_run 6 '^merged with origin: 2 files in, changes kept here, not pushed$' "'git push' was stopped.*
 hint: this copy keeps the merge; the next 'jerry sync' pushes it" -- \
-	at b "$JERRY" sync --timeout 10s
+	at b "$JERRY" sync --timeout 15s
 TEST_DESC="the merge is in b: a's note to WORK-001" \
 	expect_run 0 '*' '' -- at b "$JERRY" show 1 --json
 json_assert "b has a's note" "$tmp/out" "any(n['text'] == 'a note from a' for n in d['notes'])"

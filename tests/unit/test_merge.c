@@ -297,6 +297,30 @@ static void test_merge__two_uids_are_two_items(void **state)
 	jerry_item_free(t);
 }
 
+/* Each side under the labels limit, their union past it: a conflict naming the limit. */
+static void test_merge__union_past_a_limit_is_a_conflict_naming_it(void **state)
+{
+	(void)state;
+	jerry_item *b = base_item(), *o = side(b, 2000, "ann"), *t = side(b, 3000, "bob");
+	char label[16];
+	for (int i = 0; i < JR_LABELS_MAX / 2 + 1; i++) {
+		snprintf(label, sizeof(label), "o%d", i);
+		assert_int_equal(jr_labels_add(o, label), 0);
+		snprintf(label, sizeof(label), "t%d", i);
+		assert_int_equal(jr_labels_add(t, label), 0);
+	}
+	jerry_item *m = NULL;
+	jerry_error err;
+	jerry_error_clear(&err);
+	assert_int_equal(jr_item_merge(&m, NULL, b, o, t, NOW, &err), JERRY_ECONFLICT);
+	assert_null(m);
+	assert_non_null(strstr(err.message, "more than 4096 labels"));
+	assert_non_null(strstr(err.hint, "--remove-label"));
+	jerry_item_free(b);
+	jerry_item_free(o);
+	jerry_item_free(t);
+}
+
 static void test_merge__both_added_without_base_is_a_union(void **state)
 {
 	(void)state;
@@ -460,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_merge__of_two_live_claims_the_earlier_wins),
 		cmocka_unit_test(test_merge__one_side_unchanged_is_the_other_as_it_is),
 		cmocka_unit_test(test_merge__two_uids_are_two_items),
+		cmocka_unit_test(test_merge__union_past_a_limit_is_a_conflict_naming_it),
 		cmocka_unit_test(test_merge__both_added_without_base_is_a_union),
 		cmocka_unit_test(test_merge__symmetric_over_generated_changes),
 		cmocka_unit_test(test_merge__renumbering_moves_what_this_copy_wrote),
