@@ -10,8 +10,9 @@
  * acknowledged change always has its entry, in the file or in the log.
  * Before a compaction or a rebuild drops a log generation,
  * jr_history_settle_log() writes back whatever the files lack (only a
- * power cut can make them lack anything) and syncs them.  Readers take
- * the file, then the current log.
+ * power cut can make them lack anything) and syncs them - only entries of
+ * writes that happened in this tree: the log is local and outlives a git
+ * checkout (written_here).  Readers take the file, then the current log.
  *
  * A writer that dies between the append and the rename leaves an entry
  * for a version that never became current; the next writer of that item
@@ -679,37 +680,48 @@ static int take_both(struct both *b, const char *line, size_t len)
 	return 0;
 }
 
-/* The entries of a version whose entries all stand, after the first. */
-struct more {
-	jerry_history_entry *e;
+/*
+ * The entries read, each with its place in the reading (the file's, then
+ * the log's): memory follows the entries there are, never the version
+ * number, which may be huge.
+ */
+struct taken {
+	jerry_history_entry e;
+	size_t seq;
+};
+
+struct entries {
+	struct taken *t;
 	size_t n, cap;
 };
 
-/*
- * One entry line into slot[version] (the last one written wins), or, for a
- * version of b whose slot is taken, into more; 0, or -1 on ENOMEM.
- */
-static int take(jerry_history_entry *slot, int64_t max_version, const char *line, size_t len,
-		const struct both *b, struct more *more)
+static void entries_release(struct entries *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		jr_history_entry_clear(&v->t[i].e);
+	free(v->t);
+}
+
+/* One entry line into v, unless it is no entry of a version 1..max_version; 0, or -1 on ENOMEM. */
+static int take(struct entries *v, int64_t max_version, const char *line, size_t len)
 {
 	json_t *o = json_loadb(line, len, 0, NULL);
-	json_t *v = json_object_get(o, "version");
+	json_t *ver = json_object_get(o, "version");
 	json_t *at = json_object_get(o, "at");
-	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > max_version) {
+	if (!json_is_integer(ver) || json_integer_value(ver) < 1 ||
+	    json_integer_value(ver) > max_version) {
 		json_decref(o);
 		return 0; /* torn, foreign, or a version that never became current */
 	}
-	jerry_history_entry *e = &slot[json_integer_value(v)];
-	if (e->op && is_both(b, json_integer_value(v))) {
-		if (!more || JR_ARRAY_GROW(more->e, more->n + 1, more->cap)) {
-			json_decref(o);
-			return more ? -1 : 0;
-		}
-		e = &more->e[more->n++];
-		memset(e, 0, sizeof(*e));
+	if (JR_ARRAY_GROW(v->t, v->n + 1, v->cap)) {
+		json_decref(o);
+		return -1;
 	}
-	jr_history_entry_clear(e);
-	e->version = json_integer_value(v);
+	struct taken *t = &v->t[v->n];
+	memset(t, 0, sizeof(*t));
+	t->seq = v->n++;
+	jerry_history_entry *e = &t->e;
+	e->version = json_integer_value(ver);
 	if (json_is_string(at))
 		jerry_time_parse(&e->at_ms, json_string_value(at));
 	json_t *by = json_object_get(o, "by"), *op = json_object_get(o, "op");
@@ -720,6 +732,14 @@ static int take(jerry_history_entry *slot, int64_t max_version, const char *line
 	int rc = e->op && e->changes ? take_fields(e, json_object_get(o, "changes")) : -1;
 	json_decref(o);
 	return rc;
+}
+
+static int by_version_then_seq(const void *a, const void *b)
+{
+	const struct taken *x = a, *y = b;
+	if (x->e.version != y->e.version)
+		return x->e.version < y->e.version ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 char *jr_history_entry_json(const jerry_history_entry *e, const char *id, int flags)
@@ -773,12 +793,10 @@ static int load_entries(jerry_history_entry **out, size_t *out_n, jerry_store *s
 	}
 	if (!rc)
 		jr_io_close(fd);
-	/* slot[v] is the last entry written for version v: the file's, then the log's. */
-	size_t cap = (size_t)item->version + 1;
-	jerry_history_entry *slot = calloc(cap, sizeof(*slot)), *all = NULL;
 	struct both b = { NULL, 0, 0 };
-	struct more more = { NULL, 0, 0 };
-	rc = slot ? 0 : -1;
+	struct entries v = { NULL, 0, 0 };
+	jerry_history_entry *all = NULL;
+	rc = 0;
 	for (char *line = buf; !rc && line && line < buf + len;) {
 		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
 		if (!nl)
@@ -790,32 +808,34 @@ static int load_entries(jerry_history_entry **out, size_t *out_n, jerry_store *s
 		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
 		if (!nl)
 			break; /* a torn last line: its change was never acknowledged */
-		rc = take(slot, item->version, line, (size_t)(nl - line), &b, &more);
+		rc = take(&v, item->version, line, (size_t)(nl - line));
 		line = nl + 1;
 	}
 	/* The log's entries are this copy's own: a merged version has them in the file. */
 	for (size_t i = 0; !rc && i < np; i++)
 		if (!is_both(&b, entry_version(&p[i])))
-			rc = take(slot, item->version, p[i].entry, p[i].len, NULL, NULL);
+			rc = take(&v, item->version, p[i].entry, p[i].len);
 	free(buf);
-	free(b.v);
-	if (!rc && !(all = calloc(cap + more.n, sizeof(*all))))
+	if (!rc && !(all = calloc(v.n ? v.n : 1, sizeof(*all))))
 		rc = -1;
 	if (rc) {
-		jerry_history_free(slot, slot ? cap : 0);
-		jerry_history_free(more.e, more.n);
+		free(b.v);
+		entries_release(&v);
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
+	/* Each version's last entry; every entry of a version whose entries all stand. */
+	if (v.n)
+		qsort(v.t, v.n, sizeof(*v.t), by_version_then_seq);
 	size_t k = 0;
-	for (size_t v = 1; v < cap; v++) {
-		if (slot[v].op)
-			all[k++] = slot[v];
-		for (size_t i = 0; i < more.n; i++)
-			if (more.e[i].version == (int64_t)v)
-				all[k++] = more.e[i];
+	for (size_t i = 0; i < v.n; i++) {
+		int last = i + 1 == v.n || v.t[i + 1].e.version != v.t[i].e.version;
+		if (last || is_both(&b, v.t[i].e.version))
+			all[k++] = v.t[i].e;
+		else
+			jr_history_entry_clear(&v.t[i].e);
 	}
-	free(slot);
-	free(more.e);
+	free(b.v);
+	free(v.t);
 	*out = all;
 	*out_n = k;
 	return 0;
