@@ -68,8 +68,12 @@ typedef struct jerry_git_setup_result {
  * the data directory (item and history files: merge=jerry), which
  * is committed with the record; and hooks that run `jerry reindex` after
  * git changed the record (post-merge, post-checkout, post-rewrite), where
- * the repository has none of its own.  Idempotent.  Runs git: JERRY_ESTORAGE
- * when git cannot be run or the store is not in a git repository.
+ * the repository has none of its own (one an older setup wrote is brought
+ * up to date); a hook finds the store from its work tree, never by an
+ * absolute path, and never fails git's command.  Everything that could
+ * refuse is checked before anything is written.  Idempotent.  Runs git:
+ * JERRY_ESTORAGE when git cannot be run or the store is not in a git
+ * repository; JERRY_EINVALID when the store is outside its work tree.
  */
 int jerry_git_setup(jerry_git_setup_result *out, jerry_store *store, jerry_error *err);
 /* "post-merge", "post-checkout", "post-rewrite", then NULL. */

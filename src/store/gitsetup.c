@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 /* What jerry reads of one git command's output: a sync's diff of a big store is megabytes. */
 #define GIT_OUTPUT_MAX (256u * 1024 * 1024)
@@ -181,71 +182,180 @@ static int attributes_ensure(int *changed, jerry_store *st, jerry_error *err)
 /*
  * git changes item files behind jerry's back (a merge, a pull, a checkout
  * of another branch), and the index - local, a cache - would not know: the
- * hooks git runs after those rebuild it.  A hook the user already has is
- * never touched; it is reported, for the user to add the line.
+ * hooks git runs after those rebuild it.  A hook holds no absolute path: git
+ * runs it at the top of the work tree, where `jerry reindex` finds the
+ * store as any jerry command does, so the hook keeps working when the
+ * repository moves, and one committed hooks directory (core.hooksPath)
+ * serves every clone.  A store that is not the default one is named by its
+ * path in the main worktree.  A hook never fails the git command that ran
+ * it: git takes a post-checkout hook's status as the checkout's, and a git
+ * client without jerry on its PATH must still switch branches.
+ *
+ * jerry's own hooks start with the marker line and are brought up to date;
+ * a hook the user already has is never touched: it is reported, for the
+ * user to add the line.
  */
 static const char *const hook_names[] = { "post-merge", "post-checkout", "post-rewrite", NULL };
 
-static int hooks_ensure(jerry_git_setup_result *res, jerry_store *st, jerry_error *err)
+static const char hook_mark[] = "# Written by 'jerry git setup'";
+
+/* s in single quotes for sh: ' becomes '\''. */
+static void sh_quote(struct jr_sb *sb, const char *s)
+{
+	jr_sb_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			jr_sb_addstr(sb, "'\\''");
+		else
+			jr_sb_addch(sb, *s);
+	}
+	jr_sb_addch(sb, '\'');
+}
+
+/* git's one line of output into *out, without its newline; JERRY_* when git fails. */
+static int git_line(char **out, jerry_store *st, const char *const args[], jerry_error *err)
 {
 	int status, rc;
-	char *dir = NULL;
-	if ((rc = jr_git(&status, &dir, st, (const char *const[]){"rev-parse", "--path-format=absolute",
-				 "--git-path", "hooks", NULL}, NULL, err)))
+	*out = NULL;
+	if ((rc = jr_git(&status, out, st, args, NULL, err)))
 		return rc;
-	size_t len = strlen(dir);
-	while (len && dir[len - 1] == '\n')
-		dir[--len] = '\0';
-	if (jr_io_mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot create '%s'", dir);
-		goto out;
+	size_t len = strlen(*out);
+	while (len && (*out)[len - 1] == '\n')
+		(*out)[--len] = '\0';
+	return 0;
+}
+
+/* The hooks' text into body: the store found from the work tree, never by its absolute path. */
+static int hook_body(struct jr_sb *body, jerry_store *st, jerry_error *err)
+{
+	char top[PATH_MAX], *out;
+	int rc = git_line(&out, st, (const char *const[]){"rev-parse", "--show-toplevel", NULL}, err);
+	if (rc)
+		return rc;
+	int resolved = *out && realpath(out, top) != NULL;
+	int e = errno;
+	if (!resolved) {
+		rc = jr_error_sys(err, JERRY_ESTORAGE, e, "cannot find the work tree of '%s'",
+				  st->dir);
+		free(out);
+		return rc;
 	}
-	for (size_t i = 0; hook_names[i]; i++) {
-		char path[PATH_MAX], body[PATH_MAX + 512];
-		int n = snprintf(path, sizeof(path), "%s/%s", dir, hook_names[i]);
-		int m = snprintf(body, sizeof(body),
-				 "#!/bin/sh\n"
-				 "# Written by 'jerry git setup': git may have changed the store's\n"
-				 "# record; rebuild its local index (doc/adr/0020).\n"
-				 "jerry --data '%s' reindex >/dev/null\n", st->dir);
-		if (n < 0 || (size_t)n >= sizeof(path) || m < 0 || (size_t)m >= sizeof(body) ||
-		    strchr(st->dir, '\'')) {
-			rc = jr_error(err, JERRY_EINVALID, "cannot write a hook for '%s'", st->dir);
-			goto out;
+	free(out);
+	size_t tl = strlen(top);
+	if (strncmp(st->dir, top, tl) != 0 || (st->dir[tl] != '/' && tl > 1))
+		return jr_error(err, JERRY_EINVALID, "the store '%s' is not in the work tree '%s'",
+				st->dir, top);
+	const char *rel = st->dir + tl + (tl > 1);
+	jr_sb_addstr(body, "#!/bin/sh\n");
+	jr_sb_addstr(body, hook_mark);
+	jr_sb_addstr(body, " (it rewrites what has this line):\n"
+			   "# git may have changed the record of the jerry store; rebuild its local\n"
+			   "# index (doc/adr/0020).  It never fails the git command that ran it.\n"
+			   "unset JERRY_DATA JERRY_PROJECT\n"
+			   "if ! command -v jerry >/dev/null 2>&1; then\n"
+			   "\techo \"jerry: 'jerry' is not on PATH: run 'jerry reindex' in $PWD\" >&2\n"
+			   "\texit 0\n"
+			   "fi\n");
+	if (!strcmp(rel, ".jerry/data")) {
+		jr_sb_addstr(body, "jerry reindex >/dev/null ||\n");
+	} else {
+		/* git worktree list names the main worktree first (doc/adr/0017). */
+		jr_sb_addstr(body, "top=$(git worktree list --porcelain | sed -n '1s/^worktree //p')\n"
+				   "jerry --data \"${top:-.}\"/");
+		sh_quote(body, rel);
+		jr_sb_addstr(body, " reindex >/dev/null ||\n");
+	}
+	jr_sb_addstr(body, "\techo \"jerry: the index was not rebuilt: run 'jerry reindex' in $PWD\" >&2\n"
+			   "exit 0\n");
+	return body->failed ? jr_error(err, JERRY_ENOMEM, "out of memory") : 0;
+}
+
+/* Whether a hook's text has jerry's marker at the start of a line. */
+static int is_jerrys(const char *text, size_t len)
+{
+	size_t m = sizeof(hook_mark) - 1;
+	for (const char *p = text; p && p + m <= text + len;) {
+		if (!memcmp(p, hook_mark, m))
+			return 1;
+		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+		p = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+/* name in dirfd (path for messages) replaced by body: temp + fsync + rename + directory fsync. */
+static int hook_write(int dirfd, const char *dir, const char *name, const struct jr_sb *body,
+		      jerry_error *err)
+{
+	char tmp[64], path[PATH_MAX + 64];
+	int e;
+	snprintf(tmp, sizeof(tmp), ".%s.jerry-tmp-%ld", name, (long)getpid());
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	(void)jr_io_unlinkat(dirfd, tmp, 0); /* a dead setup's, of this pid */
+	int fd = jr_io_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0755);
+	if (fd < 0)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot create a hook in '%s'", dir);
+	if (jr_io_write_all(fd, body->buf, body->len) < 0 || jr_io_fsync(fd) < 0) {
+		e = errno;
+		jr_io_close(fd);
+		goto fail;
+	}
+	if (jr_io_close(fd) < 0 || jr_io_renameat(dirfd, tmp, dirfd, name) < 0) {
+		e = errno;
+		goto fail;
+	}
+	if (jr_io_fsync(dirfd) < 0)
+		return jr_error_sys(err, JERRY_EDURABLE, errno, "cannot sync '%s'", dir);
+	return 0;
+fail:
+	(void)jr_io_unlinkat(dirfd, tmp, 0);
+	return jr_error_sys(err, JERRY_ESTORAGE, e, "cannot write '%s'", path);
+}
+
+static int hooks_ensure(jerry_git_setup_result *res, const char *dir, const struct jr_sb *body,
+			jerry_error *err)
+{
+	int rc = 0;
+	if (jr_io_mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot create '%s'", dir);
+	int dirfd = jr_io_open(dir, O_RDONLY | O_DIRECTORY, 0);
+	if (dirfd < 0)
+		return jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", dir);
+	for (size_t i = 0; hook_names[i] && (!rc || rc == JERRY_EDURABLE); i++) {
+		char path[PATH_MAX + 64];
+		char *old = NULL;
+		size_t olen = 0;
+		snprintf(path, sizeof(path), "%s/%s", dir, hook_names[i]);
+		int fd = jr_io_openat(dirfd, hook_names[i], O_RDONLY, 0);
+		if (fd < 0 && errno != ENOENT) {
+			rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot open '%s'", path);
+			break;
 		}
-		int fd = jr_io_open(path, O_WRONLY | O_CREAT | O_EXCL, 0755);
-		if (fd < 0 && errno == EEXIST) {
-			char *old = NULL;
-			size_t olen = 0;
-			if ((fd = jr_io_open(path, O_RDONLY, 0)) >= 0) {
-				int r = jr_io_read_all(fd, &old, &olen, 1024 * 1024);
-				jr_io_close(fd);
-				if (r == 0 && !strstr(old, " reindex"))
-					res->hooks_foreign |= 1u << i;
-				free(old);
-			}
-			continue;
-		}
-		if (fd < 0) {
-			rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot create '%s'", path);
-			goto out;
-		}
-		if (jr_io_write_all(fd, body, (size_t)m) < 0 || jr_io_fsync(fd) < 0) {
+		if (fd >= 0) {
+			int r = jr_io_read_all(fd, &old, &olen, 1024 * 1024);
 			int e = errno;
 			jr_io_close(fd);
-			jr_io_unlinkat(AT_FDCWD, path, 0);
-			rc = jr_error_sys(err, JERRY_ESTORAGE, e, "cannot write '%s'", path);
-			goto out;
+			if (r < 0) {
+				rc = jr_error_sys(err, JERRY_ESTORAGE, e, "cannot read '%s'", path);
+				break;
+			}
+			int same = olen == body->len && !memcmp(old, body->buf, olen);
+			int ours = is_jerrys(old, olen);
+			if (!ours && !strstr(old, " reindex"))
+				res->hooks_foreign |= 1u << i;
+			free(old);
+			if (same || !ours)
+				continue;
 		}
-		if (jr_io_close(fd) < 0) {
-			rc = jr_error_sys(err, JERRY_ESTORAGE, errno, "cannot write '%s'", path);
-			goto out;
+		int wrc = hook_write(dirfd, dir, hook_names[i], body, err);
+		if (wrc && wrc != JERRY_EDURABLE) {
+			rc = wrc;
+			break;
 		}
+		rc = rc ? rc : wrc;
 		res->hooks_written |= 1u << i;
 	}
-	snprintf(res->hooks, sizeof(res->hooks), "%s", dir);
-out:
-	free(dir);
+	jr_io_close(dirfd);
 	return rc;
 }
 
@@ -256,15 +366,29 @@ const char *jr_git_hook_name(unsigned i)
 
 int jr_git_setup(jerry_git_setup_result *res, jerry_store *st, jerry_error *err)
 {
+	struct jr_sb body = JR_SB_INIT;
+	char *dir = NULL;
 	int rc;
 	memset(res, 0, sizeof(*res));
 	jr_store_path(res->attributes, sizeof(res->attributes), st, ".gitattributes");
+	/* What could refuse comes first: nothing is written when setup cannot finish. */
+	if ((rc = git_line(&dir, st, (const char *const[]){"rev-parse", "--path-format=absolute",
+			   "--git-path", "hooks", NULL}, err)))
+		goto out;
+	if (strlen(dir) >= sizeof(res->hooks)) {
+		rc = jr_error(err, JERRY_EINVALID, "the hooks directory '%s' is too long a path", dir);
+		goto out;
+	}
+	snprintf(res->hooks, sizeof(res->hooks), "%s", dir);
+	if ((rc = hook_body(&body, st, err)) || (rc = jr_store_writable(st, err)))
+		goto out;
 	if ((rc = config_ensure(&res->config_changed, st, "merge.jerry.name", driver_name, err)) ||
-	    (rc = config_ensure(&res->config_changed, st, "merge.jerry.driver", driver, err)))
-		return rc;
-	if ((rc = jr_store_writable(st, err)))
-		return rc;
-	if ((rc = attributes_ensure(&res->attributes_changed, st, err)))
-		return rc;
-	return hooks_ensure(res, st, err);
+	    (rc = config_ensure(&res->config_changed, st, "merge.jerry.driver", driver, err)) ||
+	    (rc = attributes_ensure(&res->attributes_changed, st, err)))
+		goto out;
+	rc = hooks_ensure(res, dir, &body, err);
+out:
+	jr_sb_release(&body);
+	free(dir);
+	return rc;
 }

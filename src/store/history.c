@@ -10,8 +10,9 @@
  * acknowledged change always has its entry, in the file or in the log.
  * Before a compaction or a rebuild drops a log generation,
  * jr_history_settle_log() writes back whatever the files lack (only a
- * power cut can make them lack anything) and syncs them.  Readers take
- * the file, then the current log.
+ * power cut can make them lack anything) and syncs them - only entries of
+ * writes that happened in this tree: the log is local and outlives a git
+ * checkout (written_here).  Readers take the file, then the current log.
  *
  * A writer that dies between the append and the rename leaves an entry
  * for a version that never became current; the next writer of that item
@@ -118,26 +119,30 @@ static int sync_dir(jerry_store *st, const char *rel, jerry_error *err)
 	return rc;
 }
 
+/* How open_history opens a history file. */
+enum { HISTORY_READ, HISTORY_APPEND, HISTORY_CREATE };
+
 /*
- * Open history/WORK-NNN.jsonl: for reading, or (create) for appending,
- * making the file and the directory when missing.  A new name is not
- * synced here: until the log generation that holds its entries is dropped,
- * index.log is the durable copy (see the top of the file).
+ * Open history/WORK-NNN.jsonl: for reading, for appending if it is there
+ * (JERRY_ENOTFOUND if not), or for appending, making the file and the
+ * directory when missing (HISTORY_CREATE).  A new name is not synced here:
+ * until the log generation that holds its entries is dropped, index.log is
+ * the durable copy (see the top of the file).
  */
-static int open_history(int *out, jerry_store *st, int64_t num, int create, jerry_error *err)
+static int open_history(int *out, jerry_store *st, int64_t num, int how, jerry_error *err)
 {
 	char id[24], rel[64], path[PATH_MAX + 64];
 	jerry_id_format(id, sizeof(id), num);
 	snprintf(rel, sizeof(rel), "history/%s.jsonl", id);
 	jr_store_path(path, sizeof(path), st, rel);
-	if (!create) {
-		int fd = jr_io_openat(st->dirfd, rel, O_RDONLY | O_NOFOLLOW, 0);
+	int flags = O_RDWR | O_APPEND | O_NOFOLLOW; /* read: to find a torn tail */
+	if (how != HISTORY_CREATE) {
+		int fd = jr_io_openat(st->dirfd, rel, how == HISTORY_READ ? O_RDONLY | O_NOFOLLOW : flags, 0);
 		if (fd < 0)
 			return errno == ENOENT ? JERRY_ENOTFOUND : history_error(err, errno, "open", path);
 		*out = fd;
 		return 0;
 	}
-	int flags = O_RDWR | O_APPEND | O_NOFOLLOW; /* read: to find a torn tail */
 	int fd = jr_io_openat(st->dirfd, rel, flags | O_CREAT, 0644);
 	if (fd < 0 && errno == ENOENT) {
 		/* Stores made before history existed get the directory now. */
@@ -184,7 +189,7 @@ int jr_history_append(jerry_store *st, int64_t num, const char *entry, size_t le
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	memcpy(line, entry, len);
 	line[len++] = '\n';
-	int fd = -1, rc = open_history(&fd, st, num, 1, err);
+	int fd = -1, rc = open_history(&fd, st, num, HISTORY_CREATE, err);
 	if (rc) {
 		free(line);
 		return rc;
@@ -213,6 +218,7 @@ struct pending {
 	size_t seq;             /* position in the log, to keep the order */
 	const char *entry;
 	size_t len;
+	uint64_t uid;           /* of the put written with it; 0 if unknown */
 };
 
 struct collect {
@@ -220,18 +226,74 @@ struct collect {
 	size_t n, cap;
 	char *arena;            /* copies of the lines, freed together */
 	size_t used, size;
+	size_t awaiting;        /* 1 + the entry whose put comes next; 0 if none */
 };
 
 /* The records of index.log history reads; the others are the index's. */
 #define HISTORY_ONLY JR_IXLOG_BIT(JR_IXLOG_HISTORY)
+/* Settling also takes each entry's put, for the uid of the item it was written for. */
+#define HISTORY_AND_PUTS (HISTORY_ONLY | JR_IXLOG_BIT(JR_IXLOG_PUT))
 
-/* A history record of index.log into c. */
+/*
+ * The item a put's summary is for, and its uid: in jerry's spelling the
+ * summary starts {"id":"WORK-007","uid":"123",...}; a record read otherwise
+ * has it parsed.  0 when it names neither.
+ */
+static uint64_t put_uid(const jr_ixlog_rec *rec, int64_t *num)
+{
+	static const char id_head[] = "{\"id\":\"", uid_mid[] = "\",\"uid\":\"";
+	const char *id = NULL, *uid = NULL;
+	size_t idlen = 0, uidlen = 0;
+	char buf[32];
+	uint64_t v = 0;
+	if (rec->value) {
+		json_t *i = json_object_get(rec->value, "id"), *u = json_object_get(rec->value, "uid");
+		if (json_is_string(i) && json_is_string(u)) {
+			id = json_string_value(i), idlen = json_string_length(i);
+			uid = json_string_value(u), uidlen = json_string_length(u);
+		}
+	} else if (rec->json && rec->len > sizeof(id_head) &&
+		   !memcmp(rec->json, id_head, sizeof(id_head) - 1)) {
+		const char *end = rec->json + rec->len, *q;
+		id = rec->json + sizeof(id_head) - 1;
+		if ((q = memchr(id, '"', (size_t)(end - id))) &&
+		    (size_t)(end - q) > sizeof(uid_mid) && !memcmp(q, uid_mid, sizeof(uid_mid) - 1)) {
+			idlen = (size_t)(q - id);
+			uid = q + sizeof(uid_mid) - 1;
+			const char *uq = memchr(uid, '"', (size_t)(end - uid));
+			uidlen = uq ? (size_t)(uq - uid) : 0;
+		}
+	}
+	if (!id || !idlen || idlen >= sizeof(buf) || !uidlen || uidlen > 20)
+		return 0;
+	memcpy(buf, id, idlen);
+	buf[idlen] = '\0';
+	if (jerry_id_parse(num, buf, NULL) != 0)
+		return 0;
+	for (size_t i = 0; i < uidlen; i++) {
+		if (uid[i] < '0' || uid[i] > '9' || v > (UINT64_MAX - 9) / 10)
+			return 0;
+		v = v * 10 + (uint64_t)(uid[i] - '0');
+	}
+	return v;
+}
+
+/* A history record of index.log into c; a put gives the entry before it its uid. */
 static int collect_rec(void *arg, const jr_ixlog_rec *rec)
 {
 	struct collect *c = arg;
 	int64_t num = rec->num;
 	const char *entry = rec->json;
 	size_t elen = rec->len;
+	if (rec->kind == JR_IXLOG_PUT && c->awaiting) {
+		/* index_write.c writes an entry and its item's put in one write. */
+		struct pending *p = &c->p[c->awaiting - 1];
+		int64_t of = -1;
+		uint64_t uid = put_uid(rec, &of);
+		if (of == p->num)
+			p->uid = uid;
+	}
+	c->awaiting = 0;
 	if (rec->kind != JR_IXLOG_HISTORY || num < 1)
 		return 0;
 	if (JR_ARRAY_GROW(c->p, c->n + 1, c->cap))
@@ -250,8 +312,9 @@ static int collect_rec(void *arg, const jr_ixlog_rec *rec)
 	char *copy = c->arena + c->used;
 	memcpy(copy, entry, elen);
 	c->used += elen;
-	c->p[c->n] = (struct pending){num, c->n, copy, elen};
+	c->p[c->n] = (struct pending){num, c->n, copy, elen, 0};
 	c->n++;
+	c->awaiting = c->n;
 	return 0;
 }
 
@@ -287,63 +350,116 @@ static int has_line(const char *buf, size_t n, off_t at, const char *entry, size
 	return 0;
 }
 
-/* An entry starts {"version":N, (jr_history_entry); -1 if not. */
-static long long entry_version(const struct pending *p)
+/* An entry line starts {"version":N, (jr_history_entry); -1 if not. */
+static long long line_version(const char *line, size_t len)
 {
 	static const char head[] = "{\"version\":";
-	if (p->len <= sizeof(head) || memcmp(p->entry, head, sizeof(head) - 1) != 0)
+	if (len <= sizeof(head) || memcmp(line, head, sizeof(head) - 1) != 0)
 		return -1;
 	long long v = 0;
-	for (size_t i = sizeof(head) - 1; i < p->len && p->entry[i] >= '0' && p->entry[i] <= '9'; i++)
-		v = v * 10 + (p->entry[i] - '0');
+	for (size_t i = sizeof(head) - 1; i < len && line[i] >= '0' && line[i] <= '9'; i++) {
+		if (v > (LLONG_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (line[i] - '0');
+	}
 	return v;
 }
 
-static int cmp_ll(const void *a, const void *b)
+static long long entry_version(const struct pending *p)
 {
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Whether two of one item's entries share a version; -1 when out of memory. */
-static int versions_repeat(const struct pending *p, size_t n)
-{
-	long long *v = malloc(n * sizeof(*v));
-	int repeat = 0;
-	if (!v)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		v[i] = entry_version(&p[i]);
-	qsort(v, n, sizeof(*v), cmp_ll);
-	for (size_t i = 1; i < n && !repeat; i++)
-		repeat = v[i] == v[i - 1];
-	free(v);
-	return repeat;
+	return line_version(p->entry, p->len);
 }
 
 /*
- * One item's entries of this generation, in log order: if any is missing
- * from the file (lost to a crash before it was written back), append it and
- * every later one again - a version's last entry wins, so the order must be
- * the log's.  Then sync the file, unless a syncfs() follows.
+ * Which of one item's log entries p[0..n), missing from its history file
+ * text[0..len), were written in this tree and may go back into it (ok[i]).
+ * index.log is local and outlives a `git checkout`, a merge, a reset: its
+ * entries may be of writes another branch holds.  So an entry goes back
+ * only when
+ *   - the item file is there with the uid of the entry's put, at the
+ *     entry's version or above: the change became current here (an entry
+ *     above the item's version is of a write that died before its rename,
+ *     or of a version git took away);
+ *   - no later entry of the item in the log has a version at or below it:
+ *     the item did not go back afterwards (a dead writer's version made
+ *     again, or another branch checked out and written);
+ *   - the file holds no entry of that version other than this log's: the
+ *     version the file has is another history's (a branch where the item
+ *     went on differently).
+ * A power cut that kept an entry from the file meets all three.
+ */
+static int written_here(unsigned char *ok, jerry_store *st, const struct pending *p, size_t n,
+			const char *text, size_t len, jerry_error *err)
+{
+	jerry_item *item = NULL;
+	jerry_error e2;
+	int rc = jr_store_read_item(&item, st, p[0].num, &e2);
+	if (rc == JERRY_ENOTFOUND || rc == JERRY_ECORRUPT) {
+		memset(ok, 0, n); /* nothing of it stands here */
+		return 0;
+	}
+	if (rc) {
+		jr_error_pass(err, &e2);
+		return rc;
+	}
+	long long later = LLONG_MAX;
+	for (size_t i = n; i-- > 0;) {
+		long long v = entry_version(&p[i]);
+		ok[i] = ok[i] && v >= 1 && v < later && v <= item->version && p[i].uid == item->uid;
+		if (v >= 0 && v < later)
+			later = v;
+	}
+	jerry_item_free(item);
+	for (const char *line = text, *nl; line < text + len; line = nl + 1) {
+		if (!(nl = memchr(line, '\n', (size_t)(text + len - line))))
+			break; /* a torn last line is no entry */
+		size_t ll = (size_t)(nl - line);
+		long long v = line_version(line, ll);
+		int ours = 0, theirs = 0;
+		for (size_t i = 0; v >= 1 && i < n && !ours; i++)
+			ours = p[i].len == ll && !memcmp(p[i].entry, line, ll);
+		for (size_t i = 0; v >= 1 && !ours && i < n; i++)
+			theirs |= ok[i] && entry_version(&p[i]) == v;
+		if (theirs) {
+			/* A line torn by a crash and ended by a write-back is none either. */
+			json_t *o = json_loadb(line, ll, 0, NULL);
+			theirs = json_is_object(o);
+			json_decref(o);
+		}
+		for (size_t i = 0; theirs && i < n; i++)
+			if (entry_version(&p[i]) == v)
+				ok[i] = 0;
+	}
+	return 0;
+}
+
+/*
+ * One item's entries of this generation: append, in log order, those
+ * missing from the file (lost to a crash before they were written back)
+ * that were written in this tree (written_here).  Then sync the file,
+ * unless a syncfs() follows.
  */
 static int settle_item(jerry_store *st, const struct pending *p, size_t n, int sync_each,
 		       jerry_error *err)
 {
 	struct stat sb;
-	int fd = -1, e, rc = open_history(&fd, st, p[0].num, 1, err);
-	char id[24], *tail = NULL, *add = NULL;
+	int fd = -1, e, rc = open_history(&fd, st, p[0].num, HISTORY_APPEND, err);
+	char id[24], *tail = NULL, *all = NULL, *add = NULL;
 	unsigned char *missing = NULL;
-	if (rc)
+	size_t nmissing = 0;
+	if (rc && rc != JERRY_ENOTFOUND)
 		return rc;
+	/* A file that is not there is made only if an entry goes into it. */
+	memset(&sb, 0, sizeof(sb));
+	rc = 0;
 	size_t want = 65536;
 	for (size_t i = 0; i < n; i++)
 		want += 2 * (p[i].len + 1);
-	if (jr_io_fstat(fd, &sb) < 0)
+	if (fd >= 0 && jr_io_fstat(fd, &sb) < 0)
 		goto sys;
 	size_t got = (size_t)sb.st_size < want ? (size_t)sb.st_size : want;
 	off_t at = sb.st_size - (off_t)got;
-	if (!(tail = malloc(got ? got : 1))) {
+	if (!(tail = malloc(got ? got : 1)) || !(missing = calloc(n, 1))) {
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -351,29 +467,28 @@ static int settle_item(jerry_store *st, const struct pending *p, size_t n, int s
 	if (r < 0)
 		goto sys;
 	got = (size_t)r;
-	/*
-	 * Normally every entry is there.  When one is missing and a version
-	 * occurs twice in the log, everything from the first missing one is
-	 * appended again, to keep the log's order; otherwise just the missing.
-	 */
-	size_t first = n;
-	if (!(missing = calloc(n, 1))) {
-		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-		goto out;
-	}
+	/* Normally every entry is in the tail; only when one is not is the whole file read. */
 	for (size_t i = 0; i < n; i++)
-		if ((missing[i] = !has_line(tail, got, at, p[i].entry, p[i].len)) && first == n)
-			first = i;
-	if (first < n) {
-		int repeat = versions_repeat(p, n);
-		if (repeat < 0) {
-			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-			goto out;
-		}
-		if (repeat)
-			memset(missing + first, 1, n - first);
+		nmissing += missing[i] = !has_line(tail, got, at, p[i].entry, p[i].len);
+	if (nmissing && at > 0) {
+		size_t alen = 0;
+		if (jr_io_read_all(fd, &all, &alen, 256u << 20) < 0)
+			goto sys;
+		free(tail);
+		tail = all;
+		all = NULL;
+		got = alen;
+		at = 0;
+		nmissing = 0;
+		for (size_t i = 0; i < n; i++)
+			nmissing += missing[i] = !has_line(tail, got, at, p[i].entry, p[i].len);
 	}
-	if (first < n) {
+	if (nmissing && (rc = written_here(missing, st, p, n, tail, got, err)))
+		goto out;
+	nmissing = 0;
+	for (size_t i = 0; i < n; i++)
+		nmissing += missing[i];
+	if (nmissing) {
 		/*
 		 * No trimming here: a writer of this item may be appending right
 		 * now (we hold the index lock, not the item lock).  A torn tail
@@ -381,7 +496,7 @@ static int settle_item(jerry_store *st, const struct pending *p, size_t n, int s
 		 * the broken line.
 		 */
 		size_t len = 1;
-		for (size_t i = first; i < n; i++)
+		for (size_t i = 0; i < n; i++)
 			len += missing[i] ? p[i].len + 1 : 0;
 		if (!(add = malloc(len))) {
 			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
@@ -390,7 +505,9 @@ static int settle_item(jerry_store *st, const struct pending *p, size_t n, int s
 		size_t k = 0;
 		if (got && tail[got - 1] != '\n')
 			add[k++] = '\n';
-		for (size_t i = first; i < n; i++) {
+		if (fd < 0 && (rc = open_history(&fd, st, p[0].num, HISTORY_CREATE, err)))
+			goto out;
+		for (size_t i = 0; i < n; i++) {
 			if (!missing[i])
 				continue;
 			memcpy(add + k, p[i].entry, p[i].len);
@@ -400,7 +517,7 @@ static int settle_item(jerry_store *st, const struct pending *p, size_t n, int s
 		if (jr_io_write_all(fd, add, k) < 0)
 			goto sys;
 	}
-	if ((sync_each || first < n) && st->sync && jr_io_fdatasync(fd) < 0)
+	if (fd >= 0 && (sync_each || nmissing) && st->sync && jr_io_fdatasync(fd) < 0)
 		goto sys;
 	goto out;
 sys:
@@ -410,8 +527,10 @@ sys:
 out:
 	free(missing);
 	free(tail);
+	free(all);
 	free(add);
-	jr_io_close(fd);
+	if (fd >= 0)
+		jr_io_close(fd);
 	return rc;
 }
 
@@ -449,7 +568,7 @@ int jr_history_settle_log(jerry_store *st, jerry_error *err)
 {
 	struct collect c;
 	memset(&c, 0, sizeof(c));
-	int rc = jr_index_log_each(st, HISTORY_ONLY, collect_rec, &c, err);
+	int rc = jr_index_log_each(st, HISTORY_AND_PUTS, collect_rec, &c, err);
 	if (rc || c.n == 0) {
 		collect_free(&c);
 		return rc;
@@ -561,37 +680,48 @@ static int take_both(struct both *b, const char *line, size_t len)
 	return 0;
 }
 
-/* The entries of a version whose entries all stand, after the first. */
-struct more {
-	jerry_history_entry *e;
+/*
+ * The entries read, each with its place in the reading (the file's, then
+ * the log's): memory follows the entries there are, never the version
+ * number, which may be huge.
+ */
+struct taken {
+	jerry_history_entry e;
+	size_t seq;
+};
+
+struct entries {
+	struct taken *t;
 	size_t n, cap;
 };
 
-/*
- * One entry line into slot[version] (the last one written wins), or, for a
- * version of b whose slot is taken, into more; 0, or -1 on ENOMEM.
- */
-static int take(jerry_history_entry *slot, int64_t max_version, const char *line, size_t len,
-		const struct both *b, struct more *more)
+static void entries_release(struct entries *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		jr_history_entry_clear(&v->t[i].e);
+	free(v->t);
+}
+
+/* One entry line into v, unless it is no entry of a version 1..max_version; 0, or -1 on ENOMEM. */
+static int take(struct entries *v, int64_t max_version, const char *line, size_t len)
 {
 	json_t *o = json_loadb(line, len, 0, NULL);
-	json_t *v = json_object_get(o, "version");
+	json_t *ver = json_object_get(o, "version");
 	json_t *at = json_object_get(o, "at");
-	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > max_version) {
+	if (!json_is_integer(ver) || json_integer_value(ver) < 1 ||
+	    json_integer_value(ver) > max_version) {
 		json_decref(o);
 		return 0; /* torn, foreign, or a version that never became current */
 	}
-	jerry_history_entry *e = &slot[json_integer_value(v)];
-	if (e->op && is_both(b, json_integer_value(v))) {
-		if (!more || JR_ARRAY_GROW(more->e, more->n + 1, more->cap)) {
-			json_decref(o);
-			return more ? -1 : 0;
-		}
-		e = &more->e[more->n++];
-		memset(e, 0, sizeof(*e));
+	if (JR_ARRAY_GROW(v->t, v->n + 1, v->cap)) {
+		json_decref(o);
+		return -1;
 	}
-	jr_history_entry_clear(e);
-	e->version = json_integer_value(v);
+	struct taken *t = &v->t[v->n];
+	memset(t, 0, sizeof(*t));
+	t->seq = v->n++;
+	jerry_history_entry *e = &t->e;
+	e->version = json_integer_value(ver);
 	if (json_is_string(at))
 		jerry_time_parse(&e->at_ms, json_string_value(at));
 	json_t *by = json_object_get(o, "by"), *op = json_object_get(o, "op");
@@ -602,6 +732,14 @@ static int take(jerry_history_entry *slot, int64_t max_version, const char *line
 	int rc = e->op && e->changes ? take_fields(e, json_object_get(o, "changes")) : -1;
 	json_decref(o);
 	return rc;
+}
+
+static int by_version_then_seq(const void *a, const void *b)
+{
+	const struct taken *x = a, *y = b;
+	if (x->e.version != y->e.version)
+		return x->e.version < y->e.version ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 char *jr_history_entry_json(const jerry_history_entry *e, const char *id, int flags)
@@ -645,7 +783,7 @@ static int load_entries(jerry_history_entry **out, size_t *out_n, jerry_store *s
 	size_t len = 0;
 	*out = NULL;
 	*out_n = 0;
-	rc = open_history(&fd, st, item->num, 0, err);
+	rc = open_history(&fd, st, item->num, HISTORY_READ, err);
 	if (rc && rc != JERRY_ENOTFOUND)
 		return rc;
 	if (!rc && jr_io_read_all(fd, &buf, &len, 256u << 20) < 0) {
@@ -655,12 +793,10 @@ static int load_entries(jerry_history_entry **out, size_t *out_n, jerry_store *s
 	}
 	if (!rc)
 		jr_io_close(fd);
-	/* slot[v] is the last entry written for version v: the file's, then the log's. */
-	size_t cap = (size_t)item->version + 1;
-	jerry_history_entry *slot = calloc(cap, sizeof(*slot)), *all = NULL;
 	struct both b = { NULL, 0, 0 };
-	struct more more = { NULL, 0, 0 };
-	rc = slot ? 0 : -1;
+	struct entries v = { NULL, 0, 0 };
+	jerry_history_entry *all = NULL;
+	rc = 0;
 	for (char *line = buf; !rc && line && line < buf + len;) {
 		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
 		if (!nl)
@@ -672,32 +808,34 @@ static int load_entries(jerry_history_entry **out, size_t *out_n, jerry_store *s
 		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
 		if (!nl)
 			break; /* a torn last line: its change was never acknowledged */
-		rc = take(slot, item->version, line, (size_t)(nl - line), &b, &more);
+		rc = take(&v, item->version, line, (size_t)(nl - line));
 		line = nl + 1;
 	}
 	/* The log's entries are this copy's own: a merged version has them in the file. */
 	for (size_t i = 0; !rc && i < np; i++)
 		if (!is_both(&b, entry_version(&p[i])))
-			rc = take(slot, item->version, p[i].entry, p[i].len, NULL, NULL);
+			rc = take(&v, item->version, p[i].entry, p[i].len);
 	free(buf);
-	free(b.v);
-	if (!rc && !(all = calloc(cap + more.n, sizeof(*all))))
+	if (!rc && !(all = calloc(v.n ? v.n : 1, sizeof(*all))))
 		rc = -1;
 	if (rc) {
-		jerry_history_free(slot, slot ? cap : 0);
-		jerry_history_free(more.e, more.n);
+		free(b.v);
+		entries_release(&v);
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	}
+	/* Each version's last entry; every entry of a version whose entries all stand. */
+	if (v.n)
+		qsort(v.t, v.n, sizeof(*v.t), by_version_then_seq);
 	size_t k = 0;
-	for (size_t v = 1; v < cap; v++) {
-		if (slot[v].op)
-			all[k++] = slot[v];
-		for (size_t i = 0; i < more.n; i++)
-			if (more.e[i].version == (int64_t)v)
-				all[k++] = more.e[i];
+	for (size_t i = 0; i < v.n; i++) {
+		int last = i + 1 == v.n || v.t[i + 1].e.version != v.t[i].e.version;
+		if (last || is_both(&b, v.t[i].e.version))
+			all[k++] = v.t[i].e;
+		else
+			jr_history_entry_clear(&v.t[i].e);
 	}
-	free(slot);
-	free(more.e);
+	free(b.v);
+	free(v.t);
 	*out = all;
 	*out_n = k;
 	return 0;
@@ -737,7 +875,7 @@ int jr_history_each(jerry_store *st, jerry_item *const *items, size_t n, jr_hist
 		qsort(log.p, log.n, sizeof(*log.p), by_num_then_seq);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const jerry_item *item = items[i];
-		struct pending key = {item->num, 0, NULL, 0};
+		struct pending key = {item->num, 0, NULL, 0, 0};
 		const struct pending *p = NULL;
 		size_t np = 0;
 		/* The log's records for item: a run in the sorted collection. */

@@ -197,6 +197,21 @@ check_true 'compaction wrote v5 and v6 back, once each' \
 	test "$(grep -c '"version":5,' "$hf") $(grep -c '"version":6,' "$hf")" = '1 1'
 check_true 'and nothing twice' test "$(grep -c '"op":' "$hf")" -eq $((k - 1))
 
+# ---- a huge version: memory and time follow the entries, not the number ------------------
+"$JERRY" create 'far along' >/dev/null                              # 8
+"$JERRY" note 8 'one note' >/dev/null
+python3 - "$tmp/.jerry/data/items/WORK-008.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+d['version'] = 100000000000
+open(p, 'w').write(json.dumps(d, indent=2) + '\n')
+PY
+"$JERRY" reindex >/dev/null
+TEST_DESC='history of an item at version 1e11' expect_run 0 '*' '' -- "$JERRY" history 8 --json
+json_assert 'its two entries' "$tmp/out" "[e['version'] for e in d] == [1, 2]"
+TEST_DESC='log with that item' expect_run 0 'one note' '' -- "$JERRY" log
+
 # ---- read commands never write ----------------------------------------------------------
 "$JERRY" dep add 5 --on 3 >/dev/null
 "$JERRY" dep add 3 --on 1 >/dev/null
