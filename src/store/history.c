@@ -135,9 +135,10 @@ static int open_history(int *out, jerry_store *st, int64_t num, int how, jerry_e
 	jerry_id_format(id, sizeof(id), num);
 	snprintf(rel, sizeof(rel), "history/%s.jsonl", id);
 	jr_store_path(path, sizeof(path), st, rel);
-	int flags = O_RDWR | O_APPEND | O_NOFOLLOW; /* read: to find a torn tail */
+	/* read: to find a torn tail; O_NONBLOCK: a FIFO under its name must not hang us */
+	int flags = O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK;
 	if (how != HISTORY_CREATE) {
-		int fd = jr_io_openat(st->dirfd, rel, how == HISTORY_READ ? O_RDONLY | O_NOFOLLOW : flags, 0);
+		int fd = jr_io_openat(st->dirfd, rel, how == HISTORY_READ ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK : flags, 0);
 		if (fd < 0)
 			return errno == ENOENT ? JERRY_ENOTFOUND : history_error(err, errno, "open", path);
 		*out = fd;
