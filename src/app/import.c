@@ -36,6 +36,8 @@ struct plan {
 	node *parent;                  /* record i's parent node, or 0             */
 	node **deps;                   /* record i's dependency nodes              */
 	size_t *ndeps;
+	unsigned char *seen;           /* plan_links' scratch, one byte a record  */
+	int dry_run;
 };
 
 static int cmp_ref(const void *a, const void *b)
@@ -495,11 +497,84 @@ static int plan_unchanged(struct plan *p, jerry_error *err)
 	return 0;
 }
 
+/*
+ * Match, plan and write: under the import lock for a real import, so that
+ * what scan found by external_ref is still so when the creates commit.
+ */
+static int run(void *arg, jerry_error *err)
+{
+	struct plan *p = arg;
+	int rc;
+	if ((rc = p->port->scan(p->port->ctx, &p->all, &p->nall, err)))
+		return rc;
+	if (!(p->refs = calloc(p->set->n + p->nall + 1, sizeof(*p->refs))))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+
+	if ((rc = check_records(p, err)))
+		return rc;
+	/* Items imported before: their external_ref names them. */
+	p->nrefs = p->set->n;
+	size_t extra = p->set->n;
+	for (size_t i = 0; i < p->nall; i++) {
+		const struct by_ref *hit;
+		if (!p->all[i]->external_ref)
+			continue;
+		if ((hit = find_ref(p, p->all[i]->external_ref)))
+			p->num[-hit->at - 1] = p->all[i]->num;
+		else
+			p->refs[extra++] = (struct by_ref){p->all[i]->external_ref, p->all[i]->num};
+	}
+	p->nrefs = extra;
+	qsort(p->refs, p->nrefs, sizeof(*p->refs), cmp_ref);
+	for (size_t i = 0; i < p->set->n; i++) {
+		jr_import_rec *r = &p->set->recs[i];
+		jerry_import_row *row = &p->res->rows[i];
+		row->line = r->line;
+		row->action = p->num[i] ? "update" : "create";
+		if (!(row->ref = strdup(r->item->external_ref)) ||
+		    (r->lost && !(row->lost = strdup(r->lost))) || fit_title(r, row) ||
+		    !(row->title = strdup(r->item->title)))
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+
+		if (p->num[i])
+			jerry_id_format(row->id, sizeof(row->id), p->num[i]);
+		jr_claim_clear(r->item); /* claims stay in the source store */
+		if (r->item->description && jr_validate_text("description", r->item->description, NULL)) {
+			free(r->item->description);
+			r->item->description = NULL;
+			if (jr_import_note(&row->lost, "the description, which jerry cannot hold"))
+				return jr_error(err, JERRY_ENOMEM, "out of memory");
+
+		}
+		if (r->item->assignee && jr_validate_name("assignee", r->item->assignee, 0, NULL)) {
+			free(r->item->assignee);
+			r->item->assignee = NULL;
+			if (jr_import_note(&row->lost, "the assignee, which jerry cannot hold"))
+				return jr_error(err, JERRY_ENOMEM, "out of memory");
+
+		}
+	}
+	if (plan_links(p, p->seen))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+
+	if ((rc = p->dry_run ? plan_unchanged(p, err) : write_all(p, err)))
+		return rc;
+	for (size_t i = 0; i < p->set->n; i++) {
+		const char *a = p->res->rows[i].action;
+		if (!strcmp(a, "create"))
+			p->res->created++;
+		else if (!strcmp(a, "update"))
+			p->res->updated++;
+		else
+			p->res->unchanged++;
+	}
+	return 0;
+}
+
 int jr_app_import(jerry_import_result **out, const jr_port *port, jr_import_set *set,
 		  int dry_run, jerry_error *err)
 {
-	struct plan p = {.port = port, .set = set};
-	unsigned char *seen = NULL;
+	struct plan p = {.port = port, .set = set, .dry_run = dry_run};
 	int rc;
 	*out = NULL;
 	if (!(p.res = calloc(1, sizeof(*p.res))) ||
@@ -507,80 +582,15 @@ int jr_app_import(jerry_import_result **out, const jr_port *port, jr_import_set 
 	    !(p.num = calloc(set->n + 1, sizeof(*p.num))) ||
 	    !(p.parent = calloc(set->n + 1, sizeof(*p.parent))) ||
 	    !(p.deps = calloc(set->n + 1, sizeof(*p.deps))) ||
-	    !(p.ndeps = calloc(set->n + 1, sizeof(*p.ndeps))) || !(seen = calloc(set->n + 1, 1))) {
+	    !(p.ndeps = calloc(set->n + 1, sizeof(*p.ndeps))) || !(p.seen = calloc(set->n + 1, 1))) {
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
 	}
 	snprintf(p.res->format, sizeof(p.res->format), "%s", set->format);
 	p.res->nrows = set->n;
-	if ((rc = port->scan(port->ctx, &p.all, &p.nall, err)))
+	if ((rc = !dry_run && port->importing ? port->importing(port->ctx, run, &p, err)
+					       : run(&p, err)))
 		goto out;
-	if (!(p.refs = calloc(set->n + p.nall + 1, sizeof(*p.refs)))) {
-		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = check_records(&p, err)))
-		goto out;
-	/* Items imported before: their external_ref names them. */
-	p.nrefs = set->n;
-	size_t extra = set->n;
-	for (size_t i = 0; i < p.nall; i++) {
-		const struct by_ref *hit;
-		if (!p.all[i]->external_ref)
-			continue;
-		if ((hit = find_ref(&p, p.all[i]->external_ref)))
-			p.num[-hit->at - 1] = p.all[i]->num;
-		else
-			p.refs[extra++] = (struct by_ref){p.all[i]->external_ref, p.all[i]->num};
-	}
-	p.nrefs = extra;
-	qsort(p.refs, p.nrefs, sizeof(*p.refs), cmp_ref);
-	for (size_t i = 0; i < set->n; i++) {
-		jr_import_rec *r = &set->recs[i];
-		jerry_import_row *row = &p.res->rows[i];
-		row->line = r->line;
-		row->action = p.num[i] ? "update" : "create";
-		if (!(row->ref = strdup(r->item->external_ref)) ||
-		    (r->lost && !(row->lost = strdup(r->lost))) || fit_title(r, row) ||
-		    !(row->title = strdup(r->item->title))) {
-			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-			goto out;
-		}
-		if (p.num[i])
-			jerry_id_format(row->id, sizeof(row->id), p.num[i]);
-		jr_claim_clear(r->item); /* claims stay in the source store */
-		if (r->item->description && jr_validate_text("description", r->item->description, NULL)) {
-			free(r->item->description);
-			r->item->description = NULL;
-			if (jr_import_note(&row->lost, "the description, which jerry cannot hold")) {
-				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-				goto out;
-			}
-		}
-		if (r->item->assignee && jr_validate_name("assignee", r->item->assignee, 0, NULL)) {
-			free(r->item->assignee);
-			r->item->assignee = NULL;
-			if (jr_import_note(&row->lost, "the assignee, which jerry cannot hold")) {
-				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-				goto out;
-			}
-		}
-	}
-	if (plan_links(&p, seen)) {
-		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = dry_run ? plan_unchanged(&p, err) : write_all(&p, err)))
-		goto out;
-	for (size_t i = 0; i < set->n; i++) {
-		const char *a = p.res->rows[i].action;
-		if (!strcmp(a, "create"))
-			p.res->created++;
-		else if (!strcmp(a, "update"))
-			p.res->updated++;
-		else
-			p.res->unchanged++;
-	}
 	*out = p.res;
 	p.res = NULL;
 out:
@@ -593,6 +603,6 @@ out:
 	free(p.parent);
 	free(p.num);
 	free(p.refs);
-	free(seen);
+	free(p.seen);
 	return rc;
 }

@@ -202,6 +202,28 @@ static int port_exclusive(void *ctx, int (*fn)(void *arg, jerry_error *err), voi
 }
 
 /*
+ * The import lock: byte 1 of deps.lock (byte 0 is the dependency graph's),
+ * taken before any other lock.  Under it, a stage a dead importer committed
+ * is published before fn plans against the index (import_stage.c).
+ */
+static int port_importing(void *ctx, int (*fn)(void *arg, jerry_error *err), void *arg,
+			  jerry_error *err)
+{
+	jerry_store *st = ctx;
+	char path[PATH_MAX + 32];
+	int rc = jr_store_writable(st, err);
+	if (rc)
+		return rc;
+	jr_store_path(path, sizeof(path), st, "locks/deps.lock");
+	if ((rc = jr_lock_take(st->lock_deps, 1, 1, &st->wait, "imports", path, err)))
+		return rc;
+	jr_stage_settle_all(st);
+	rc = fn(arg, err);
+	jr_lock_drop(st->lock_deps, 1, 1);
+	return rc;
+}
+
+/*
  * A new number, and its item lock: taken before the sequence lock is
  * dropped, so no sync can write the number in between (store.h, the lock
  * order).  A file there all the same was written by no jerry process - git
@@ -433,6 +455,7 @@ const jr_port *jr_store_port(jerry_store *st)
 	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
 			     port_create, port_scan, port_exclusive, port_claimer, port_named,
 			     port_proof, port_new_token, port_history, port_history_each,
-			     port_check, port_each, port_create_many, port_each_line};
+			     port_check, port_each, port_create_many, port_each_line,
+			     port_importing};
 	return &st->port;
 }
