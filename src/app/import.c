@@ -228,11 +228,49 @@ static int same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* The record's fields onto it; how many differed. */
-static int take_fields(jerry_item *it, jr_import_rec *r, int64_t now, int *changed)
+/*
+ * The source's status onto an item, by the moves the state machine allows:
+ * through in_progress when the source skipped it (an issue closed upstream
+ * was never started here), never behind the live claim of another than the
+ * importer.  A move refused leaves the status as it is and is named in
+ * lost; done and cancelled clear the claim, as the commands do.  1 when
+ * the status moved, 0 when not, -1 out of memory.
+ */
+static int take_status(jerry_item *it, jerry_status to, const jr_port *port, int64_t now,
+		       char **lost)
 {
+	jerry_status from = it->status;
+	const char *want = jerry_status_name(to), *is = jerry_status_name(from);
+	if (from == to)
+		return 0;
+	if (jr_claim_live(it, now) && !jr_app_holds(port, it)) {
+		char until[40];
+		jerry_time_format(until, sizeof(until), it->claim.expires_ms);
+		return jr_import_note(lost, "the status %s: %s is claimed by %s until %s, so it stays %s",
+				      want, it->id, it->claim.by, until, is) ? -1 : 0;
+	}
+	if (!jerry_status_can_move(from, to) &&
+	    !(jerry_status_can_move(from, JERRY_STATUS_IN_PROGRESS) &&
+	      jerry_status_can_move(JERRY_STATUS_IN_PROGRESS, to)))
+		return jr_import_note(lost, "the status %s: %s cannot move from %s to %s, so it stays %s",
+				      want, it->id, is, want, is) ? -1 : 0;
+	if ((!jerry_status_can_move(from, to) &&
+	     jr_status_transition(it, JERRY_STATUS_IN_PROGRESS, now, NULL)) ||
+	    jr_status_transition(it, to, now, NULL))
+		return -1; /* cannot happen: both moves were checked above */
+	if (to == JERRY_STATUS_DONE || to == JERRY_STATUS_CANCELLED)
+		jr_claim_clear(it);
+	return 1;
+}
+
+/* Record i's fields onto it; how many differed.  What it leaves out goes to the row's lost. */
+static int take_fields(jerry_item *it, struct plan *p, size_t i, int64_t now, int *changed)
+{
+	jr_import_rec *r = &p->set->recs[i];
 	jerry_item *d = r->item;
 	int64_t done_at = d->completed_at ? d->completed_at : d->updated_at ? d->updated_at : now;
+	int64_t was_done_at = it->completed_at;
+	int moved;
 	*changed = 0;
 #define SET_STR(m)                                                        \
 	if (!same_str(it->m, d->m)) {                                     \
@@ -242,16 +280,29 @@ static int take_fields(jerry_item *it, jr_import_rec *r, int64_t now, int *chang
 	}
 	SET_STR(title)
 	SET_STR(description)
-	SET_STR(assignee)
 	SET_STR(external_ref)
+	/* A live claim of another's names its holder the assignee: that stays as the status does. */
+	if (!same_str(it->assignee, d->assignee) && jr_claim_live(it, p->port->now(p->port->ctx)) &&
+	    !jr_app_holds(p->port, it)) {
+		if (d->assignee && jr_import_note(&p->res->rows[i].lost,
+						  "the assignee %s: %s is claimed by %s, so it stays %s",
+						  d->assignee, it->id, it->claim.by,
+						  it->assignee ? it->assignee : "none"))
+			return -1;
+	} else {
+		SET_STR(assignee)
+	}
 #undef SET_STR
-	if (it->type != d->type || it->priority != d->priority || it->status != d->status) {
+	if (it->type != d->type || it->priority != d->priority) {
 		it->type = d->type;
 		it->priority = d->priority;
-		it->status = d->status;
 		(*changed)++;
 	}
-	int64_t want_done = d->status == JERRY_STATUS_DONE ? (it->completed_at ? it->completed_at : done_at) : 0;
+	if ((moved = take_status(it, d->status, p->port, p->port->now(p->port->ctx),
+				 &p->res->rows[i].lost)) < 0)
+		return -1;
+	*changed += moved;
+	int64_t want_done = it->status == JERRY_STATUS_DONE ? (was_done_at ? was_done_at : done_at) : 0;
 	if (it->completed_at != want_done) {
 		it->completed_at = want_done;
 		(*changed)++;
@@ -326,8 +377,7 @@ static int apply_import(jerry_item *it, void *arg, jerry_error *err)
 	struct apply *a = arg;
 	int changed = 0;
 	int rc = a->links ? put_links(it, a->p, a->i, &changed)
-			  : take_fields(it, &a->p->set->recs[a->i], a->p->port->now(a->p->port->ctx),
-				       &changed);
+			  : take_fields(it, a->p, a->i, a->p->port->now(a->p->port->ctx), &changed);
 	if (rc)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	return changed ? 0 : JR_UNCHANGED;
@@ -342,7 +392,7 @@ static int fill_import(jerry_item *it, void *arg, jerry_error *err)
 		it->created_at = d->created_at;
 	if (d->created_by && jr_set_str(&it->created_by, d->created_by))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	if (take_fields(it, &a->p->set->recs[a->i], it->updated_at, &changed) ||
+	if (take_fields(it, a->p, a->i, it->updated_at, &changed) ||
 	    put_links(it, a->p, a->i, &changed))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	return 0;
@@ -481,16 +531,17 @@ static int plan_unchanged(struct plan *p, jerry_error *err)
 	for (size_t i = 0; i < p->set->n; i++) {
 		jerry_item *it = NULL;
 		int fields = 0, links = 0, rc;
-		/* A create, or a link to an item not made yet: a change either way. */
-		if (!p->num[i] || !links_known(p, i))
+		/* A create is a change; so is a link to an item not made yet, after the fields. */
+		if (!p->num[i])
 			continue;
 		if ((rc = p->port->get(p->port->ctx, &it, p->num[i], err)))
 			return rc;
-		if (take_fields(it, &p->set->recs[i], now, &fields) || put_links(it, p, i, &links)) {
+		int known = links_known(p, i);
+		if (take_fields(it, p, i, now, &fields) || (known && put_links(it, p, i, &links))) {
 			jerry_item_free(it);
 			return jr_error(err, JERRY_ENOMEM, "out of memory");
 		}
-		if (!fields && !links)
+		if (known && !fields && !links)
 			p->res->rows[i].action = "unchanged";
 		jerry_item_free(it);
 	}
