@@ -4,6 +4,8 @@
 # claim of another than the importer keeps the status (and the assignee)
 # it gave, and each is named on the row (text, --json, --dry-run).  A
 # move to done or cancelled clears the claim, as 'jerry done' does.
+# A known field of a type the reader does not read is kept under ext and
+# named in lost, never dropped; so are Backlog.md's other assignees.
 . "$(dirname "$0")/../lib.sh"
 jerry_init
 J=$JERRY
@@ -48,5 +50,23 @@ expect_run 0 '^update    WORK-004 ' '' -- "$J" --as agent-B import "$tmp/w2.json
 expect_run 0 '*' '' -- "$J" show WORK-004 --json
 json_assert 'WORK-004 is done, its claim cleared' "$tmp/out" 'd["status"] == "done" and d["claim"] is None'
 expect_run 0 '^4 items checked, 0 problems$' '' -- "$J" check
+
+# ---- values of a type the reader does not read -----------------------------------------
+echo '[{"number":10,"title":"t","state":"OPEN","labels":"bug","assignees":"bob","body":42,"comments":{"body":"c"},"createdAt":12345},{"number":11,"title":"u","state":"OPEN","labels":[{"name":"x"},"y"],"closedAt":null}]' >"$tmp/types.json"
+expect_run 0 '*' '' -- "$J" import --json "$tmp/types.json"
+json_assert 'github: each wrong type is named in lost' "$tmp/out" 'all(k + ": " in d["items"][0]["lost"] for k in ("labels", "assignees", "body", "comments", "createdAt")) and "labels: an array holding a string" in d["items"][1]["lost"]'
+expect_run 0 '*' '' -- "$J" show WORK-005 --json
+json_assert 'github: each is kept under ext as it was' "$tmp/out" 'd["ext"] == {"labels": "bug", "assignees": "bob", "body": 42, "comments": {"body": "c"}, "createdAt": 12345}'
+expect_run 0 '*' '' -- "$J" show WORK-006 --json
+json_assert 'github: a wrong element keeps the whole array' "$tmp/out" 'd["ext"] == {"labels": [{"name": "x"}, "y"]} and d["labels"] == []'
+printf '{"id":"bd-1","title":"b","status":"open","priority":"1","issue_type":"task","labels":"a","assignee":7,"dependencies":{},"description":["d"]}\n' >"$tmp/types.jsonl"
+expect_run 0 '^    kept under ext or left out: .*priority: a string where jerry reads a whole number' '' -- "$J" import "$tmp/types.jsonl"
+expect_run 0 '*' '' -- "$J" show WORK-007 --json
+json_assert 'beads: each is kept under ext' "$tmp/out" 'd["ext"] == {"priority": "1", "labels": "a", "assignee": 7, "dependencies": {}, "description": ["d"]}'
+mkdir -p "$tmp/bl"
+printf -- '---\nid: task-1\ntitle: Two owners\nstatus: To Do\nassignee: [alice, bob]\nlabels: bug\n---\nbody\n' >"$tmp/bl/task-1.md"
+expect_run 0 '^    kept under ext or left out: labels: a string where jerry reads an array; assignee bob$' '' -- "$J" import "$tmp/bl"
+expect_run 0 '*' '' -- "$J" show WORK-008 --json
+json_assert 'backlog: the first assignee, labels kept under ext' "$tmp/out" 'd["assignee"] == "alice" and d["ext"] == {"labels": "bug"}'
 
 test_done
