@@ -82,6 +82,24 @@ static int fit_title(jr_import_rec *r, jerry_import_row *row)
 	return jr_import_note(&row->lost, "the title, cut to what jerry holds");
 }
 
+/*
+ * Where record r is, for a message: "FILE: line N" (JSON Lines), "FILE:
+ * element N" (a JSON array), its own file (a Backlog.md task).
+ */
+static void where(char *buf, size_t size, const jr_import_set *set, const jr_import_rec *r,
+		  jerry_error *err)
+{
+	if (err && (r->file || set->path)) {
+		snprintf(err->path, sizeof(err->path), "%s", r->file ? r->file : set->path);
+		err->line = r->file || set->elements ? 0 : r->line;
+	}
+	if (r->file)
+		snprintf(buf, size, "%.200s", r->file);
+	else
+		snprintf(buf, size, "%.200s%s%s %d", set->path ? set->path : "", set->path ? ": " : "",
+			 set->elements ? "element" : "line", r->line);
+}
+
 /* Before any write: every record has a title and its own source ID. */
 static int check_records(struct plan *p, jerry_error *err)
 {
@@ -89,8 +107,9 @@ static int check_records(struct plan *p, jerry_error *err)
 	for (size_t i = 0; i < set->n; i++) {
 		jr_import_rec *r = &set->recs[i];
 		if (!r->item->title || !*r->item->title) {
-			jr_error(err, JERRY_EINVALID, "line %d: '%.64s' has no title", r->line,
-				 r->item->external_ref);
+			char at[256];
+			where(at, sizeof(at), set, r, err);
+			jr_error(err, JERRY_EINVALID, "%s: '%.64s' has no title", at, r->item->external_ref);
 			jr_error_hint(err, "nothing was imported");
 			return JERRY_EINVALID;
 		}
@@ -100,9 +119,16 @@ static int check_records(struct plan *p, jerry_error *err)
 	for (size_t i = 1; i < set->n; i++) {
 		if (strcmp(p->refs[i - 1].ref, p->refs[i].ref) != 0)
 			continue;
-		int a = set->recs[-p->refs[i - 1].at - 1].line, b = set->recs[-p->refs[i].at - 1].line;
-		jr_error(err, JERRY_EINVALID, "line %d: the ID '%.64s' is there twice (line %d too)",
-			 a > b ? a : b, p->refs[i].ref, a > b ? b : a);
+		const jr_import_rec *a = &set->recs[-p->refs[i - 1].at - 1],
+				    *b = &set->recs[-p->refs[i].at - 1], *first = a < b ? a : b;
+		char at[256], too[256];
+		where(at, sizeof(at), set, a < b ? b : a, err);
+		if (first->file)
+			snprintf(too, sizeof(too), "%.200s", first->file);
+		else
+			snprintf(too, sizeof(too), "%s %d", set->elements ? "element" : "line", first->line);
+		jr_error(err, JERRY_EINVALID, "%s: the ID '%.64s' is there twice (%s too)", at,
+			 p->refs[i].ref, too);
 		jr_error_hint(err, "nothing was imported");
 		return JERRY_EINVALID;
 	}

@@ -135,6 +135,8 @@ static int one_task(jr_import_set *set, const char *path, char *text, size_t len
 	jerry_item *it = r ? r->item : NULL;
 	if (!rc)
 		rc = jr_set_str(&it->external_ref, id);
+	if (!rc && !(r->file = strdup(path)))
+		rc = -1;
 	if (!rc)
 		rc = jr_import_wrong_types(r, fm, known);
 	if (!rc && (s = json_string_value(json_object_get(fm, "title"))) && *s)

@@ -381,6 +381,7 @@ static int read_array(jr_import_set *set, const char *buf, size_t len, struct sr
 		json_decref(doc);
 		return bad(err, s, "not a JSON array", NULL);
 	}
+	set->elements = 1;
 	s->format = from ? from : json_array_size(doc) ? detect(json_array_get(doc, 0)) : "github";
 	if (!s->format || !strcmp(s->format, "jerry") || !strcmp(s->format, "beads")) {
 		json_decref(doc);
@@ -517,7 +518,13 @@ int jr_import_read(jr_import_set *set, const char *path, const char *from, jerry
 		if (from && strcmp(from, "backlog") != 0)
 			return jr_error(err, JERRY_EINVALID, "'%.200s' is a directory, not a %s file",
 					path, from);
-		return jr_import_read_backlog(set, path, err);
+		if ((rc = jr_import_read_backlog(set, path, err)))
+			return rc;
+		if (!(set->path = strdup(path))) {
+			jr_import_set_release(set);
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		}
+		return 0;
 	}
 	if (from && !strcmp(from, "backlog")) {
 		jr_io_close(fd);
@@ -543,7 +550,8 @@ int jr_import_read(jr_import_set *set, const char *path, const char *from, jerry
 	free(buf);
 	if (!rc && s.format)
 		snprintf(set->format, sizeof(set->format), "%s", s.format);
-	if (!rc && !strcmp(set->format, "jerry") && jerry_refs(set))
+	if (!rc && ((!strcmp(set->format, "jerry") && jerry_refs(set)) ||
+		    !(set->path = strdup(path))))
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 	if (rc)
 		jr_import_set_release(set);
