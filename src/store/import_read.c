@@ -356,13 +356,21 @@ static int one(jr_import_set *set, json_t *o, struct src *s, jerry_error *err)
 static int parse_error(jerry_error *err, const struct src *s, const json_error_t *je, int line)
 {
 	int utf8 = strncmp(je->text, "unable to decode byte", 21) == 0;
-	jr_error(err, JERRY_EINVALID, "%.200s: line %d: not valid %s: %s", s->path,
-		 line ? line : je->line, utf8 ? "UTF-8" : "JSON", je->text);
+	/* jansson's "too big integer", "too big negative integer" */
+	int big = strncmp(je->text, "too big ", 8) == 0;
+	if (big)
+		jr_error(err, JERRY_EINVALID, "%.200s: line %d: a number too big for jerry "
+			 "(whole numbers are read from -2^63 to 2^63 - 1)", s->path,
+			 line ? line : je->line);
+	else
+		jr_error(err, JERRY_EINVALID, "%.200s: line %d: not valid %s: %s", s->path,
+			 line ? line : je->line, utf8 ? "UTF-8" : "JSON", je->text);
 	if (err) {
 		snprintf(err->path, sizeof(err->path), "%s", s->path);
 		err->line = line ? line : je->line;
 		err->column = je->column;
-		jr_error_hint(err, "is it the format it claims? nothing was imported");
+		jr_error_hint(err, big ? "nothing was imported"
+				       : "is it the format it claims? nothing was imported");
 	}
 	return JERRY_EINVALID;
 }

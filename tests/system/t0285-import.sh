@@ -216,6 +216,8 @@ sys.stdout.write(open(sys.argv[1]).readline())
 sys.stdout.write("{\"id\":\"bd-big\",\"title\":\"" + "x" * (50 * 1024 * 1024) + "\"}\n")' "$tmp/issues.jsonl" >"$tmp/big.jsonl"
 expect_run 2 '' "^jerry: .*big.jsonl: line 2: the line is longer than 32 MiB" -- "$J" import "$tmp/big.jsonl"
 rm -f "$tmp/big.jsonl"
+printf '[\n {"number": 1, "title": "a", "state": "OPEN"},\n {"number": 99999999999999999999, "title": "b", "state": "OPEN"}\n]\n' >"$tmp/bignum.json"
+expect_run 2 '' "^jerry: .*bignum.json: line 3: a number too big for jerry" -- "$J" import "$tmp/bignum.json"
 printf 'just some text\n' >"$tmp/text.txt"
 expect_run 2 '' "^jerry: .*text.txt: line 1: not valid JSON" -- "$J" import "$tmp/text.txt"
 expect_run 3 '' "^jerry: cannot open '$tmp/none.json'" -- "$J" import "$tmp/none.json"
