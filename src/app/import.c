@@ -36,6 +36,8 @@ struct plan {
 	node *parent;                  /* record i's parent node, or 0             */
 	node **deps;                   /* record i's dependency nodes              */
 	size_t *ndeps;
+	unsigned char *seen;           /* plan_links' scratch, one byte a record  */
+	int dry_run;
 };
 
 static int cmp_ref(const void *a, const void *b)
@@ -80,6 +82,24 @@ static int fit_title(jr_import_rec *r, jerry_import_row *row)
 	return jr_import_note(&row->lost, "the title, cut to what jerry holds");
 }
 
+/*
+ * Where record r is, for a message: "FILE: line N" (JSON Lines), "FILE:
+ * element N" (a JSON array), its own file (a Backlog.md task).
+ */
+static void where(char *buf, size_t size, const jr_import_set *set, const jr_import_rec *r,
+		  jerry_error *err)
+{
+	if (err && (r->file || set->path)) {
+		snprintf(err->path, sizeof(err->path), "%s", r->file ? r->file : set->path);
+		err->line = r->file || set->elements ? 0 : r->line;
+	}
+	if (r->file)
+		snprintf(buf, size, "%.200s", r->file);
+	else
+		snprintf(buf, size, "%.200s%s%s %d", set->path ? set->path : "", set->path ? ": " : "",
+			 set->elements ? "element" : "line", r->line);
+}
+
 /* Before any write: every record has a title and its own source ID. */
 static int check_records(struct plan *p, jerry_error *err)
 {
@@ -87,8 +107,9 @@ static int check_records(struct plan *p, jerry_error *err)
 	for (size_t i = 0; i < set->n; i++) {
 		jr_import_rec *r = &set->recs[i];
 		if (!r->item->title || !*r->item->title) {
-			jr_error(err, JERRY_EINVALID, "line %d: '%.64s' has no title", r->line,
-				 r->item->external_ref);
+			char at[256];
+			where(at, sizeof(at), set, r, err);
+			jr_error(err, JERRY_EINVALID, "%s: '%.64s' has no title", at, r->item->external_ref);
 			jr_error_hint(err, "nothing was imported");
 			return JERRY_EINVALID;
 		}
@@ -98,9 +119,16 @@ static int check_records(struct plan *p, jerry_error *err)
 	for (size_t i = 1; i < set->n; i++) {
 		if (strcmp(p->refs[i - 1].ref, p->refs[i].ref) != 0)
 			continue;
-		int a = set->recs[-p->refs[i - 1].at - 1].line, b = set->recs[-p->refs[i].at - 1].line;
-		jr_error(err, JERRY_EINVALID, "line %d: the ID '%.64s' is there twice (line %d too)",
-			 a > b ? a : b, p->refs[i].ref, a > b ? b : a);
+		const jr_import_rec *a = &set->recs[-p->refs[i - 1].at - 1],
+				    *b = &set->recs[-p->refs[i].at - 1], *first = a < b ? a : b;
+		char at[256], too[256];
+		where(at, sizeof(at), set, a < b ? b : a, err);
+		if (first->file)
+			snprintf(too, sizeof(too), "%.200s", first->file);
+		else
+			snprintf(too, sizeof(too), "%s %d", set->elements ? "element" : "line", first->line);
+		jr_error(err, JERRY_EINVALID, "%s: the ID '%.64s' is there twice (%s too)", at,
+			 p->refs[i].ref, too);
 		jr_error_hint(err, "nothing was imported");
 		return JERRY_EINVALID;
 	}
@@ -226,11 +254,49 @@ static int same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* The record's fields onto it; how many differed. */
-static int take_fields(jerry_item *it, jr_import_rec *r, int64_t now, int *changed)
+/*
+ * The source's status onto an item, by the moves the state machine allows:
+ * through in_progress when the source skipped it (an issue closed upstream
+ * was never started here), never behind the live claim of another than the
+ * importer.  A move refused leaves the status as it is and is named in
+ * lost; done and cancelled clear the claim, as the commands do.  1 when
+ * the status moved, 0 when not, -1 out of memory.
+ */
+static int take_status(jerry_item *it, jerry_status to, const jr_port *port, int64_t now,
+		       char **lost)
 {
+	jerry_status from = it->status;
+	const char *want = jerry_status_name(to), *is = jerry_status_name(from);
+	if (from == to)
+		return 0;
+	if (jr_claim_live(it, now) && !jr_app_holds(port, it)) {
+		char until[40];
+		jerry_time_format(until, sizeof(until), it->claim.expires_ms);
+		return jr_import_note(lost, "the status %s: %s is claimed by %s until %s, so it stays %s",
+				      want, it->id, it->claim.by, until, is) ? -1 : 0;
+	}
+	if (!jerry_status_can_move(from, to) &&
+	    !(jerry_status_can_move(from, JERRY_STATUS_IN_PROGRESS) &&
+	      jerry_status_can_move(JERRY_STATUS_IN_PROGRESS, to)))
+		return jr_import_note(lost, "the status %s: %s cannot move from %s to %s, so it stays %s",
+				      want, it->id, is, want, is) ? -1 : 0;
+	if ((!jerry_status_can_move(from, to) &&
+	     jr_status_transition(it, JERRY_STATUS_IN_PROGRESS, now, NULL)) ||
+	    jr_status_transition(it, to, now, NULL))
+		return -1; /* cannot happen: both moves were checked above */
+	if (to == JERRY_STATUS_DONE || to == JERRY_STATUS_CANCELLED)
+		jr_claim_clear(it);
+	return 1;
+}
+
+/* Record i's fields onto it; how many differed.  What it leaves out goes to the row's lost. */
+static int take_fields(jerry_item *it, struct plan *p, size_t i, int64_t now, int *changed)
+{
+	jr_import_rec *r = &p->set->recs[i];
 	jerry_item *d = r->item;
 	int64_t done_at = d->completed_at ? d->completed_at : d->updated_at ? d->updated_at : now;
+	int64_t was_done_at = it->completed_at;
+	int moved;
 	*changed = 0;
 #define SET_STR(m)                                                        \
 	if (!same_str(it->m, d->m)) {                                     \
@@ -240,16 +306,29 @@ static int take_fields(jerry_item *it, jr_import_rec *r, int64_t now, int *chang
 	}
 	SET_STR(title)
 	SET_STR(description)
-	SET_STR(assignee)
 	SET_STR(external_ref)
+	/* A live claim of another's names its holder the assignee: that stays as the status does. */
+	if (!same_str(it->assignee, d->assignee) && jr_claim_live(it, p->port->now(p->port->ctx)) &&
+	    !jr_app_holds(p->port, it)) {
+		if (d->assignee && jr_import_note(&p->res->rows[i].lost,
+						  "the assignee %s: %s is claimed by %s, so it stays %s",
+						  d->assignee, it->id, it->claim.by,
+						  it->assignee ? it->assignee : "none"))
+			return -1;
+	} else {
+		SET_STR(assignee)
+	}
 #undef SET_STR
-	if (it->type != d->type || it->priority != d->priority || it->status != d->status) {
+	if (it->type != d->type || it->priority != d->priority) {
 		it->type = d->type;
 		it->priority = d->priority;
-		it->status = d->status;
 		(*changed)++;
 	}
-	int64_t want_done = d->status == JERRY_STATUS_DONE ? (it->completed_at ? it->completed_at : done_at) : 0;
+	if ((moved = take_status(it, d->status, p->port, p->port->now(p->port->ctx),
+				 &p->res->rows[i].lost)) < 0)
+		return -1;
+	*changed += moved;
+	int64_t want_done = it->status == JERRY_STATUS_DONE ? (was_done_at ? was_done_at : done_at) : 0;
 	if (it->completed_at != want_done) {
 		it->completed_at = want_done;
 		(*changed)++;
@@ -324,8 +403,7 @@ static int apply_import(jerry_item *it, void *arg, jerry_error *err)
 	struct apply *a = arg;
 	int changed = 0;
 	int rc = a->links ? put_links(it, a->p, a->i, &changed)
-			  : take_fields(it, &a->p->set->recs[a->i], a->p->port->now(a->p->port->ctx),
-				       &changed);
+			  : take_fields(it, a->p, a->i, a->p->port->now(a->p->port->ctx), &changed);
 	if (rc)
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	return changed ? 0 : JR_UNCHANGED;
@@ -340,7 +418,7 @@ static int fill_import(jerry_item *it, void *arg, jerry_error *err)
 		it->created_at = d->created_at;
 	if (d->created_by && jr_set_str(&it->created_by, d->created_by))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
-	if (take_fields(it, &a->p->set->recs[a->i], it->updated_at, &changed) ||
+	if (take_fields(it, a->p, a->i, it->updated_at, &changed) ||
 	    put_links(it, a->p, a->i, &changed))
 		return jr_error(err, JERRY_ENOMEM, "out of memory");
 	return 0;
@@ -479,18 +557,93 @@ static int plan_unchanged(struct plan *p, jerry_error *err)
 	for (size_t i = 0; i < p->set->n; i++) {
 		jerry_item *it = NULL;
 		int fields = 0, links = 0, rc;
-		/* A create, or a link to an item not made yet: a change either way. */
-		if (!p->num[i] || !links_known(p, i))
+		/* A create is a change; so is a link to an item not made yet, after the fields. */
+		if (!p->num[i])
 			continue;
 		if ((rc = p->port->get(p->port->ctx, &it, p->num[i], err)))
 			return rc;
-		if (take_fields(it, &p->set->recs[i], now, &fields) || put_links(it, p, i, &links)) {
+		int known = links_known(p, i);
+		if (take_fields(it, p, i, now, &fields) || (known && put_links(it, p, i, &links))) {
 			jerry_item_free(it);
 			return jr_error(err, JERRY_ENOMEM, "out of memory");
 		}
-		if (!fields && !links)
+		if (known && !fields && !links)
 			p->res->rows[i].action = "unchanged";
 		jerry_item_free(it);
+	}
+	return 0;
+}
+
+/*
+ * Match, plan and write: under the import lock for a real import, so that
+ * what scan found by external_ref is still so when the creates commit.
+ */
+static int run(void *arg, jerry_error *err)
+{
+	struct plan *p = arg;
+	int rc;
+	if ((rc = p->port->scan(p->port->ctx, &p->all, &p->nall, err)))
+		return rc;
+	if (!(p->refs = calloc(p->set->n + p->nall + 1, sizeof(*p->refs))))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+
+	if ((rc = check_records(p, err)))
+		return rc;
+	/* Items imported before: their external_ref names them. */
+	p->nrefs = p->set->n;
+	size_t extra = p->set->n;
+	for (size_t i = 0; i < p->nall; i++) {
+		const struct by_ref *hit;
+		if (!p->all[i]->external_ref)
+			continue;
+		if ((hit = find_ref(p, p->all[i]->external_ref)))
+			p->num[-hit->at - 1] = p->all[i]->num;
+		else
+			p->refs[extra++] = (struct by_ref){p->all[i]->external_ref, p->all[i]->num};
+	}
+	p->nrefs = extra;
+	qsort(p->refs, p->nrefs, sizeof(*p->refs), cmp_ref);
+	for (size_t i = 0; i < p->set->n; i++) {
+		jr_import_rec *r = &p->set->recs[i];
+		jerry_import_row *row = &p->res->rows[i];
+		row->line = r->line;
+		row->action = p->num[i] ? "update" : "create";
+		if (!(row->ref = strdup(r->item->external_ref)) ||
+		    (r->lost && !(row->lost = strdup(r->lost))) || fit_title(r, row) ||
+		    !(row->title = strdup(r->item->title)))
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+
+		if (p->num[i])
+			jerry_id_format(row->id, sizeof(row->id), p->num[i]);
+		jr_claim_clear(r->item); /* claims stay in the source store */
+		if (r->item->description && jr_validate_text("description", r->item->description, NULL)) {
+			free(r->item->description);
+			r->item->description = NULL;
+			if (jr_import_note(&row->lost, "the description, which jerry cannot hold"))
+				return jr_error(err, JERRY_ENOMEM, "out of memory");
+
+		}
+		if (r->item->assignee && jr_validate_name("assignee", r->item->assignee, 0, NULL)) {
+			free(r->item->assignee);
+			r->item->assignee = NULL;
+			if (jr_import_note(&row->lost, "the assignee, which jerry cannot hold"))
+				return jr_error(err, JERRY_ENOMEM, "out of memory");
+
+		}
+	}
+	if (plan_links(p, p->seen))
+		return jr_error(err, JERRY_ENOMEM, "out of memory");
+
+	if ((rc = p->dry_run ? plan_unchanged(p, err) : write_all(p, err)))
+		return rc;
+	for (size_t i = 0; i < p->set->n; i++) {
+		const char *a = p->res->rows[i].action;
+		if (!strcmp(a, "create"))
+			p->res->created++;
+		else if (!strcmp(a, "update"))
+			p->res->updated++;
+		else
+			p->res->unchanged++;
 	}
 	return 0;
 }
@@ -498,8 +651,7 @@ static int plan_unchanged(struct plan *p, jerry_error *err)
 int jr_app_import(jerry_import_result **out, const jr_port *port, jr_import_set *set,
 		  int dry_run, jerry_error *err)
 {
-	struct plan p = {.port = port, .set = set};
-	unsigned char *seen = NULL;
+	struct plan p = {.port = port, .set = set, .dry_run = dry_run};
 	int rc;
 	*out = NULL;
 	if (!(p.res = calloc(1, sizeof(*p.res))) ||
@@ -507,80 +659,15 @@ int jr_app_import(jerry_import_result **out, const jr_port *port, jr_import_set 
 	    !(p.num = calloc(set->n + 1, sizeof(*p.num))) ||
 	    !(p.parent = calloc(set->n + 1, sizeof(*p.parent))) ||
 	    !(p.deps = calloc(set->n + 1, sizeof(*p.deps))) ||
-	    !(p.ndeps = calloc(set->n + 1, sizeof(*p.ndeps))) || !(seen = calloc(set->n + 1, 1))) {
+	    !(p.ndeps = calloc(set->n + 1, sizeof(*p.ndeps))) || !(p.seen = calloc(set->n + 1, 1))) {
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 		goto out;
 	}
 	snprintf(p.res->format, sizeof(p.res->format), "%s", set->format);
 	p.res->nrows = set->n;
-	if ((rc = port->scan(port->ctx, &p.all, &p.nall, err)))
+	if ((rc = !dry_run && port->importing ? port->importing(port->ctx, run, &p, err)
+					       : run(&p, err)))
 		goto out;
-	if (!(p.refs = calloc(set->n + p.nall + 1, sizeof(*p.refs)))) {
-		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = check_records(&p, err)))
-		goto out;
-	/* Items imported before: their external_ref names them. */
-	p.nrefs = set->n;
-	size_t extra = set->n;
-	for (size_t i = 0; i < p.nall; i++) {
-		const struct by_ref *hit;
-		if (!p.all[i]->external_ref)
-			continue;
-		if ((hit = find_ref(&p, p.all[i]->external_ref)))
-			p.num[-hit->at - 1] = p.all[i]->num;
-		else
-			p.refs[extra++] = (struct by_ref){p.all[i]->external_ref, p.all[i]->num};
-	}
-	p.nrefs = extra;
-	qsort(p.refs, p.nrefs, sizeof(*p.refs), cmp_ref);
-	for (size_t i = 0; i < set->n; i++) {
-		jr_import_rec *r = &set->recs[i];
-		jerry_import_row *row = &p.res->rows[i];
-		row->line = r->line;
-		row->action = p.num[i] ? "update" : "create";
-		if (!(row->ref = strdup(r->item->external_ref)) ||
-		    (r->lost && !(row->lost = strdup(r->lost))) || fit_title(r, row) ||
-		    !(row->title = strdup(r->item->title))) {
-			rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-			goto out;
-		}
-		if (p.num[i])
-			jerry_id_format(row->id, sizeof(row->id), p.num[i]);
-		jr_claim_clear(r->item); /* claims stay in the source store */
-		if (r->item->description && jr_validate_text("description", r->item->description, NULL)) {
-			free(r->item->description);
-			r->item->description = NULL;
-			if (jr_import_note(&row->lost, "the description, which jerry cannot hold")) {
-				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-				goto out;
-			}
-		}
-		if (r->item->assignee && jr_validate_name("assignee", r->item->assignee, 0, NULL)) {
-			free(r->item->assignee);
-			r->item->assignee = NULL;
-			if (jr_import_note(&row->lost, "the assignee, which jerry cannot hold")) {
-				rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-				goto out;
-			}
-		}
-	}
-	if (plan_links(&p, seen)) {
-		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = dry_run ? plan_unchanged(&p, err) : write_all(&p, err)))
-		goto out;
-	for (size_t i = 0; i < set->n; i++) {
-		const char *a = p.res->rows[i].action;
-		if (!strcmp(a, "create"))
-			p.res->created++;
-		else if (!strcmp(a, "update"))
-			p.res->updated++;
-		else
-			p.res->unchanged++;
-	}
 	*out = p.res;
 	p.res = NULL;
 out:
@@ -593,6 +680,6 @@ out:
 	free(p.parent);
 	free(p.num);
 	free(p.refs);
-	free(seen);
+	free(p.seen);
 	return rc;
 }

@@ -49,8 +49,10 @@ void jr_import_set_release(jr_import_set *set)
 			free(r->dep_refs[d]);
 		free(r->dep_refs);
 		free(r->lost);
+		free(r->file);
 	}
 	free(set->recs);
+	free(set->path);
 	memset(set, 0, sizeof(*set));
 }
 

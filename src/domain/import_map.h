@@ -25,6 +25,7 @@ typedef struct jr_import_rec {
 	char **dep_refs;               /* the source's IDs of what it depends on   */
 	size_t ndeps;
 	int line;                      /* where it starts in the source, from 1    */
+	char *file;                    /* its own file (a Backlog.md task), or NULL */
 	char *lost;                    /* what was kept only under ext, or NULL    */
 	/*
 	 * The reader's operations on the opaque ext objects (the codec's
@@ -44,6 +45,8 @@ typedef struct jr_import_set {
 	char format[16];               /* "jerry", "beads", "taskwarrior", ...     */
 	jr_import_rec *recs;
 	size_t n, cap;
+	char *path;                    /* the file read, or NULL                   */
+	int elements;                  /* 1: a record's line is its element number */
 } jr_import_set;
 
 /* A new zeroed record at the end (item allocated); NULL when out of memory. */

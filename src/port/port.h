@@ -137,6 +137,15 @@ typedef struct jr_port {
 	 * reading every item.  May be NULL: the caller goes through each.
 	 */
 	int (*each_line)(void *ctx, jr_pick_fn pick, jr_line_fn fn, void *arg, jerry_error *err);
+	/*
+	 * Run fn holding the store's import lock (taken before every other
+	 * lock, its wait bounded as theirs), with every import a dead
+	 * importer committed already published: two imports, which match
+	 * records to items by external_ref, never plan at once.  May be
+	 * NULL in a single-process port.
+	 */
+	int (*importing)(void *ctx, int (*fn)(void *arg, jerry_error *err), void *arg,
+			 jerry_error *err);
 } jr_port;
 
 #endif

@@ -108,8 +108,13 @@ static json_t *front_matter(const char *text, size_t len, const char *path, jerr
 static int one_task(jr_import_set *set, const char *path, char *text, size_t len,
 		    jerry_error *err)
 {
-	static const char *const known[] = {"id", "title", "status", "assignee", "labels",
-		"dependencies", "parent_task_id", "priority", "created_date", "updated_date", NULL};
+	/* The front matter's values are strings and lists of strings. */
+	static const struct jr_import_known known[] = {{"id", JR_K_STR, 0},
+		{"title", JR_K_STR, 0}, {"status", JR_K_STR, 0},
+		{"assignee", JR_K_STR | JR_K_ARR, JR_K_STR}, {"labels", JR_K_ARR, JR_K_STR},
+		{"dependencies", JR_K_ARR, JR_K_STR}, {"parent_task_id", JR_K_STR, 0},
+		{"priority", JR_K_STR, 0}, {"created_date", JR_K_STR, 0},
+		{"updated_date", JR_K_STR, 0}, {NULL, 0, 0}};
 	if (len < 4 || strncmp(text, "---\n", 4) != 0)
 		return fail(err, path, 1, "no front matter: a Backlog.md task starts with ---");
 	char *end = strstr(text + 3, "\n---");
@@ -119,7 +124,7 @@ static int one_task(jr_import_set *set, const char *path, char *text, size_t len
 	if (!fm)
 		return err ? err->code : JERRY_EINVALID;
 	jr_import_rec *r = jr_import_add(set);
-	const char *s, *key;
+	const char *s;
 	size_t i;
 	int rc = r ? 0 : -1;
 	const char *id = json_string_value(json_object_get(fm, "id"));
@@ -130,6 +135,10 @@ static int one_task(jr_import_set *set, const char *path, char *text, size_t len
 	jerry_item *it = r ? r->item : NULL;
 	if (!rc)
 		rc = jr_set_str(&it->external_ref, id);
+	if (!rc && !(r->file = strdup(path)))
+		rc = -1;
+	if (!rc)
+		rc = jr_import_wrong_types(r, fm, known);
 	if (!rc && (s = json_string_value(json_object_get(fm, "title"))) && *s)
 		rc = jr_set_str(&it->title, s);
 	if (!rc && (s = json_string_value(json_object_get(fm, "status"))) &&
@@ -138,10 +147,10 @@ static int one_task(jr_import_set *set, const char *path, char *text, size_t len
 	if (!rc && (s = json_string_value(json_object_get(fm, "priority"))) &&
 	    jr_import_map_priority(&it->priority, "backlog", s) < 0)
 		rc = jr_import_lose(r, "priority '%.40s' (read as medium)", s);
-	v = json_object_get(fm, "assignee");
-	if (json_is_string(v) && *json_string_value(v))
-		rc = rc ? rc : jr_set_str(&it->assignee, json_string_value(v));
-	json_array_foreach(json_is_array(v) ? v : NULL, i, v) {
+	json_t *who = json_object_get(fm, "assignee");
+	if (json_is_string(who) && *json_string_value(who))
+		rc = rc ? rc : jr_set_str(&it->assignee, json_string_value(who));
+	json_array_foreach(json_is_array(who) ? who : NULL, i, v) {
 		if (rc || !json_string_value(v))
 			continue;
 		rc = it->assignee ? jr_import_lose(r, "assignee %.64s", json_string_value(v))
@@ -181,24 +190,8 @@ static int one_task(jr_import_set *set, const char *path, char *text, size_t len
 		body++;
 	if (!rc && *body)
 		rc = jr_set_str(&it->description, body);
-	json_object_foreach(fm, key, v) {
-		int k = 0;
-		for (size_t j = 0; known[j] && !k; j++)
-			k = strcmp(known[j], key) == 0;
-		if (k || rc)
-			continue;
-		if (!it->ext) {
-			json_t *top = json_pack("{s:{}}", "ext");
-			if (!top) {
-				rc = -1;
-			} else {
-				jr_codec_ext_own(it, top);
-				r->ext_ops = &jr_import_ext_ops;
-			}
-		}
-		if (!rc && json_object_set(json_object_get(it->ext, "ext"), key, v))
-			rc = -1;
-	}
+	if (!rc)
+		rc = jr_import_keep_rest(r, fm, known);
 	if (r)
 		r->line = 1;
 	json_decref(fm);

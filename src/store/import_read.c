@@ -50,38 +50,6 @@ static const char *str(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Keep the source field key (its value) under the item's "ext" object. */
-static int keep(jr_import_rec *r, const char *key, json_t *val)
-{
-	json_t *top = r->item->ext, *ext;
-	if (!top) {
-		if (!(top = json_object()))
-			return -1;
-		jr_codec_ext_own(r->item, top);
-		r->ext_ops = &jr_import_ext_ops;
-	}
-	if (!(ext = json_object_get(top, "ext"))) {
-		if (!(ext = json_object()) || json_object_set_new(top, "ext", ext))
-			return -1;
-	}
-	return json_object_set(ext, key, val);
-}
-
-/* Every field of o not in known[] (NULL-terminated) goes under ext. */
-static int keep_rest(jr_import_rec *r, json_t *o, const char *const *known)
-{
-	const char *key;
-	json_t *val;
-	json_object_foreach(o, key, val) {
-		int k = 0;
-		for (size_t i = 0; known[i] && !k; i++)
-			k = strcmp(known[i], key) == 0;
-		if (!k && keep(r, key, val))
-			return -1;
-	}
-	return 0;
-}
-
 static int set_text(char **dst, const char *v)
 {
 	return v && *v ? jr_set_str(dst, v) : 0;
@@ -144,15 +112,20 @@ static int type_of(jr_import_rec *r, const char *format, const char *v)
 
 static int read_beads(jr_import_rec *r, json_t *o, const struct src *s, jerry_error *err)
 {
-	static const char *const known[] = {"id", "title", "description", "status", "priority",
-		"issue_type", "labels", "assignee", "dependencies", "comments", "close_reason",
-		"created_at", "updated_at", "closed_at", NULL};
+	static const struct jr_import_known known[] = {{"id", JR_K_STR, 0}, {"title", JR_K_STR, 0},
+		{"description", JR_K_STR, 0}, {"status", JR_K_STR, 0}, {"priority", JR_K_INT, 0},
+		{"issue_type", JR_K_STR, 0}, {"labels", JR_K_ARR, JR_K_STR}, {"assignee", JR_K_STR, 0},
+		{"dependencies", JR_K_ARR, JR_K_OBJ}, {"comments", JR_K_ARR, JR_K_OBJ},
+		{"close_reason", JR_K_STR, 0}, {"created_at", JR_K_STR, 0}, {"updated_at", JR_K_STR, 0},
+		{"closed_at", JR_K_STR, 0}, {NULL, 0, 0}};
 	jerry_item *it = r->item;
 	const char *v;
 	json_t *a, *e;
 	size_t i;
 	if (!(v = str(o, "id")) || !*v)
 		return bad(err, s, "a beads issue needs an \"id\"", NULL);
+	if (jr_import_wrong_types(r, o, known))
+		return -1;
 	if (jr_set_str(&it->external_ref, v) || set_text(&it->title, str(o, "title")) ||
 	    set_text(&it->description, str(o, "description")) ||
 	    status_of(r, "beads", str(o, "status")) || type_of(r, "beads", str(o, "issue_type")) ||
@@ -187,7 +160,7 @@ static int read_beads(jr_import_rec *r, json_t *o, const struct src *s, jerry_er
 			return -1;
 		}
 	}
-	if (json_array_size(a) && keep(r, "dependencies", a))
+	if (json_array_size(a) && jr_import_keep(r, "dependencies", a))
 		return -1;
 	json_array_foreach(json_object_get(o, "comments"), i, e)
 		if (note(r, str(e, "created_at"), str(e, "author"), str(e, "text")))
@@ -203,21 +176,26 @@ static int read_beads(jr_import_rec *r, json_t *o, const struct src *s, jerry_er
 		if (rc)
 			return -1;
 	}
-	return keep_rest(r, o, known);
+	return jr_import_keep_rest(r, o, known);
 }
 
 /* ---- taskwarrior: task export ---------------------------------------------------------- */
 
 static int read_task(jr_import_rec *r, json_t *o, const struct src *s, jerry_error *err)
 {
-	static const char *const known[] = {"uuid", "description", "status", "priority",
-		"project", "tags", "annotations", "depends", "entry", "modified", "end", NULL};
+	static const struct jr_import_known known[] = {{"uuid", JR_K_STR, 0}, {"description", JR_K_STR, 0},
+		{"status", JR_K_STR, 0}, {"priority", JR_K_STR, 0}, {"project", JR_K_STR, 0},
+		{"tags", JR_K_ARR, JR_K_STR}, {"annotations", JR_K_ARR, JR_K_OBJ},
+		{"depends", JR_K_ARR | JR_K_STR, JR_K_STR}, {"entry", JR_K_STR, 0}, {"modified", JR_K_STR, 0},
+		{"end", JR_K_STR, 0}, {NULL, 0, 0}};
 	jerry_item *it = r->item;
 	const char *v;
 	json_t *e;
 	size_t i;
 	if (!(v = str(o, "uuid")) || !*v)
 		return bad(err, s, "a task needs a \"uuid\"", NULL);
+	if (jr_import_wrong_types(r, o, known))
+		return -1;
 	if (jr_set_str(&it->external_ref, v) || set_text(&it->title, str(o, "description")) ||
 	    status_of(r, "taskwarrior", str(o, "status")) ||
 	    set_time(&it->created_at, r, "entry", str(o, "entry")) ||
@@ -254,22 +232,28 @@ static int read_task(jr_import_rec *r, json_t *o, const struct src *s, jerry_err
 			}
 		free(copy);
 	}
-	return keep_rest(r, o, known);
+	return jr_import_keep_rest(r, o, known);
 }
 
 /* ---- github: gh issue list --json ... ---------------------------------------------------- */
 
 static int read_github(jr_import_rec *r, json_t *o, const struct src *s, jerry_error *err)
 {
-	static const char *const known[] = {"number", "title", "body", "state", "stateReason",
-		"labels", "assignees", "createdAt", "closedAt", "comments", NULL};
+	static const struct jr_import_known known[] = {{"number", JR_K_INT, 0}, {"title", JR_K_STR, 0},
+		{"body", JR_K_STR, 0}, {"state", JR_K_STR, 0}, {"stateReason", JR_K_STR, 0},
+		{"labels", JR_K_ARR, JR_K_OBJ}, {"assignees", JR_K_ARR, JR_K_OBJ}, {"createdAt", JR_K_STR, 0},
+		{"closedAt", JR_K_STR, 0}, {"comments", JR_K_ARR, JR_K_OBJ}, {NULL, 0, 0}};
 	jerry_item *it = r->item;
 	json_t *e, *a;
 	size_t i;
 	char ref[32];
-	const char *state = str(o, "state"), *reason = str(o, "stateReason");
+	const char *state, *reason;
 	if (!json_is_integer(e = json_object_get(o, "number")))
 		return bad(err, s, "a GitHub issue needs a \"number\"", NULL);
+	if (jr_import_wrong_types(r, o, known))
+		return -1;
+	state = str(o, "state");
+	reason = str(o, "stateReason");
 	snprintf(ref, sizeof(ref), "gh-%lld", (long long)json_integer_value(e));
 	if (state && strcmp(state, "CLOSED") == 0 && reason && strcmp(reason, "NOT_PLANNED") == 0)
 		state = "NOT_PLANNED";
@@ -293,13 +277,13 @@ static int read_github(jr_import_rec *r, json_t *o, const struct src *s, jerry_e
 			return -1;
 		}
 	}
-	if (json_array_size(a) > 1 && keep(r, "assignees", a))
+	if (json_array_size(a) > 1 && jr_import_keep(r, "assignees", a))
 		return -1;
 	json_array_foreach(json_object_get(o, "comments"), i, e)
 		if (note(r, str(e, "createdAt"), str(json_object_get(e, "author"), "login"),
 			 str(e, "body")))
 			return -1;
-	return keep_rest(r, o, known);
+	return jr_import_keep_rest(r, o, known);
 }
 
 /* ---- jerry: jerry export ----------------------------------------------------------------- */
@@ -372,13 +356,21 @@ static int one(jr_import_set *set, json_t *o, struct src *s, jerry_error *err)
 static int parse_error(jerry_error *err, const struct src *s, const json_error_t *je, int line)
 {
 	int utf8 = strncmp(je->text, "unable to decode byte", 21) == 0;
-	jr_error(err, JERRY_EINVALID, "%.200s: line %d: not valid %s: %s", s->path,
-		 line ? line : je->line, utf8 ? "UTF-8" : "JSON", je->text);
+	/* jansson's "too big integer", "too big negative integer" */
+	int big = strncmp(je->text, "too big ", 8) == 0;
+	if (big)
+		jr_error(err, JERRY_EINVALID, "%.200s: line %d: a number too big for jerry "
+			 "(whole numbers are read from -2^63 to 2^63 - 1)", s->path,
+			 line ? line : je->line);
+	else
+		jr_error(err, JERRY_EINVALID, "%.200s: line %d: not valid %s: %s", s->path,
+			 line ? line : je->line, utf8 ? "UTF-8" : "JSON", je->text);
 	if (err) {
 		snprintf(err->path, sizeof(err->path), "%s", s->path);
 		err->line = line ? line : je->line;
 		err->column = je->column;
-		jr_error_hint(err, "is it the format it claims? nothing was imported");
+		jr_error_hint(err, big ? "nothing was imported"
+				       : "is it the format it claims? nothing was imported");
 	}
 	return JERRY_EINVALID;
 }
@@ -397,6 +389,7 @@ static int read_array(jr_import_set *set, const char *buf, size_t len, struct sr
 		json_decref(doc);
 		return bad(err, s, "not a JSON array", NULL);
 	}
+	set->elements = 1;
 	s->format = from ? from : json_array_size(doc) ? detect(json_array_get(doc, 0)) : "github";
 	if (!s->format || !strcmp(s->format, "jerry") || !strcmp(s->format, "beads")) {
 		json_decref(doc);
@@ -533,7 +526,13 @@ int jr_import_read(jr_import_set *set, const char *path, const char *from, jerry
 		if (from && strcmp(from, "backlog") != 0)
 			return jr_error(err, JERRY_EINVALID, "'%.200s' is a directory, not a %s file",
 					path, from);
-		return jr_import_read_backlog(set, path, err);
+		if ((rc = jr_import_read_backlog(set, path, err)))
+			return rc;
+		if (!(set->path = strdup(path))) {
+			jr_import_set_release(set);
+			return jr_error(err, JERRY_ENOMEM, "out of memory");
+		}
+		return 0;
 	}
 	if (from && !strcmp(from, "backlog")) {
 		jr_io_close(fd);
@@ -559,7 +558,8 @@ int jr_import_read(jr_import_set *set, const char *path, const char *from, jerry
 	free(buf);
 	if (!rc && s.format)
 		snprintf(set->format, sizeof(set->format), "%s", s.format);
-	if (!rc && !strcmp(set->format, "jerry") && jerry_refs(set))
+	if (!rc && ((!strcmp(set->format, "jerry") && jerry_refs(set)) ||
+		    !(set->path = strdup(path))))
 		rc = jr_error(err, JERRY_ENOMEM, "out of memory");
 	if (rc)
 		jr_import_set_release(set);

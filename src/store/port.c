@@ -195,21 +195,39 @@ out:
 	return rc;
 }
 
-static int port_exclusive(void *ctx, int (*fn)(void *arg, jerry_error *err), void *arg,
-			  jerry_error *err)
+/*
+ * fn under byte `byte` of deps.lock: 0 the dependency graph's, 1 the import
+ * lock, taken before any other lock.  Under the import lock, a stage a dead
+ * importer committed is published before fn plans against the index
+ * (import_stage.c).
+ */
+static int under_deps_lock(jerry_store *st, off_t byte, const char *what,
+			   int (*fn)(void *arg, jerry_error *err), void *arg, jerry_error *err)
 {
-	jerry_store *st = ctx;
 	char path[PATH_MAX + 32];
 	int rc = jr_store_writable(st, err);
 	if (rc)
 		return rc;
 	jr_store_path(path, sizeof(path), st, "locks/deps.lock");
-	if ((rc = jr_lock_take(st->lock_deps, 0, 1, &st->wait, "the dependency graph", path,
-			       err)))
+	if ((rc = jr_lock_take(st->lock_deps, byte, 1, &st->wait, what, path, err)))
 		return rc;
+	if (byte == 1)
+		jr_stage_settle_all(st);
 	rc = fn(arg, err);
-	jr_lock_drop(st->lock_deps, 0, 1);
+	jr_lock_drop(st->lock_deps, byte, 1);
 	return rc;
+}
+
+static int port_exclusive(void *ctx, int (*fn)(void *arg, jerry_error *err), void *arg,
+			  jerry_error *err)
+{
+	return under_deps_lock(ctx, 0, "the dependency graph", fn, arg, err);
+}
+
+static int port_importing(void *ctx, int (*fn)(void *arg, jerry_error *err), void *arg,
+			  jerry_error *err)
+{
+	return under_deps_lock(ctx, 1, "imports", fn, arg, err);
 }
 
 /*
@@ -444,6 +462,7 @@ const jr_port *jr_store_port(jerry_store *st)
 	st->port = (jr_port){st, port_now, port_actor, port_session, port_get, port_mutate,
 			     port_create, port_scan, port_exclusive, port_claimer, port_named,
 			     port_proof, port_new_token, port_history, port_history_each,
-			     port_check, port_each, port_create_many, port_each_line};
+			     port_check, port_each, port_create_many, port_each_line,
+			     port_importing};
 	return &st->port;
 }

@@ -197,13 +197,27 @@ expect_run 2 '' "^jerry: .*cut.jsonl: line 2: .*cut short" -- "$J" import "$tmp/
 { head -1 "$tmp/issues.jsonl"; printf '{"id":"bd-x","title":"bad \xff utf-8","status":"open","priority":1,"issue_type":"task"}\n'; } >"$tmp/utf8.jsonl"
 expect_run 2 '' "^jerry: .*utf8.jsonl: line 2: not valid UTF-8" -- "$J" import "$tmp/utf8.jsonl"
 { head -1 "$tmp/issues.jsonl"; head -2 "$tmp/issues.jsonl" | tail -1; head -2 "$tmp/issues.jsonl" | tail -1 | sed 's/Deferred chore/again/'; } >"$tmp/dup.jsonl"
-expect_run 2 '' "^jerry: line 3: the ID 'bd-a2' is there twice \(line 2 too\)" -- "$J" import "$tmp/dup.jsonl"
+expect_run 2 '' "^jerry: .*dup.jsonl: line 3: the ID 'bd-a2' is there twice \(line 2 too\)" -- "$J" import "$tmp/dup.jsonl"
+# A JSON array names the element (pretty-printed, its line would be another
+# number); a Backlog.md folder names the task's file.
+python3 -c 'import json; print(json.dumps([{"number": 1, "title": "a", "state": "OPEN"}, {"number": 2, "title": "", "state": "OPEN"}], indent=2))' >"$tmp/notitle.json"
+expect_run 2 '' "^jerry: .*notitle.json: element 2: 'gh-2' has no title" -- "$J" import "$tmp/notitle.json"
+python3 -c 'import json; print(json.dumps([{"number": 1, "title": "a", "state": "OPEN"}, {"number": 3, "title": "b", "state": "OPEN"}, {"number": 1, "title": "c", "state": "OPEN"}], indent=2))' >"$tmp/twice.json"
+expect_run 2 '' "^jerry: .*twice.json: element 3: the ID 'gh-1' is there twice \(element 1 too\)" -- "$J" import "$tmp/twice.json"
+mkdir -p "$tmp/blbad"
+printf -- '---\nid: task-1\ntitle: A\n---\n' >"$tmp/blbad/task-1.md"
+printf -- '---\nid: task-3\ntitle: ""\n---\n' >"$tmp/blbad/task-3.md"
+expect_run 2 '' "^jerry: .*blbad/task-3.md: 'task-3' has no title" -- "$J" import "$tmp/blbad"
+printf -- '---\nid: task-1\ntitle: B\n---\n' >"$tmp/blbad/task-3.md"
+expect_run 2 '' "^jerry: .*blbad/task-3.md: the ID 'task-1' is there twice \(.*blbad/task-1.md too\)" -- "$J" import "$tmp/blbad"
 python3 -c '
 import sys
 sys.stdout.write(open(sys.argv[1]).readline())
 sys.stdout.write("{\"id\":\"bd-big\",\"title\":\"" + "x" * (50 * 1024 * 1024) + "\"}\n")' "$tmp/issues.jsonl" >"$tmp/big.jsonl"
 expect_run 2 '' "^jerry: .*big.jsonl: line 2: the line is longer than 32 MiB" -- "$J" import "$tmp/big.jsonl"
 rm -f "$tmp/big.jsonl"
+printf '[\n {"number": 1, "title": "a", "state": "OPEN"},\n {"number": 99999999999999999999, "title": "b", "state": "OPEN"}\n]\n' >"$tmp/bignum.json"
+expect_run 2 '' "^jerry: .*bignum.json: line 3: a number too big for jerry" -- "$J" import "$tmp/bignum.json"
 printf 'just some text\n' >"$tmp/text.txt"
 expect_run 2 '' "^jerry: .*text.txt: line 1: not valid JSON" -- "$J" import "$tmp/text.txt"
 expect_run 3 '' "^jerry: cannot open '$tmp/none.json'" -- "$J" import "$tmp/none.json"

@@ -167,6 +167,69 @@ static void test_import__dry_run_tells_unchanged_from_update(void **state)
 	jr_import_set_release(&set);
 }
 
+/* The same three records, each with the status given. */
+static void three_as(jr_import_set *set, jerry_status s2, jerry_status s1, jerry_status s3)
+{
+	three(set);
+	set->recs[0].item->status = s2;
+	set->recs[1].item->status = s1;
+	set->recs[2].item->status = s3;
+}
+
+static void test_import__a_status_moves_by_the_state_machine_and_never_behind_a_claim(void **state)
+{
+	h_mem *m = *state;
+	jr_import_set set;
+	jerry_import_result *res = NULL;
+	jerry_error err;
+	three(&set);
+	assert_int_equal(jr_app_import(&res, &m->port, &set, 0, &err), 0);
+	jerry_import_result_free(res);
+	jr_import_set_release(&set);
+	/* WORK-003 (bd-3) is held by another */
+	jerry_item *held = m->items[3];
+	held->status = JERRY_STATUS_IN_PROGRESS;
+	assert_non_null(held->claim.by = strdup("bob"));
+	held->claim.expires_ms = m->now + 3600 * 1000;
+	assert_int_equal(jr_set_str(&held->assignee, "bob"), 0);
+	three_as(&set, JERRY_STATUS_DONE, JERRY_STATUS_CANCELLED, JERRY_STATUS_DONE);
+	assert_int_equal(jr_app_import(&res, &m->port, &set, 0, &err), 0);
+	/* pending -> done through in_progress; pending -> cancelled */
+	assert_int_equal(m->items[1]->status, JERRY_STATUS_DONE);
+	assert_true(m->items[1]->completed_at > 0);
+	assert_null(res->rows[0].lost);
+	assert_int_equal(m->items[2]->status, JERRY_STATUS_CANCELLED);
+	/* the claim's holder keeps its item: status, claim and assignee */
+	assert_int_equal(held->status, JERRY_STATUS_IN_PROGRESS);
+	assert_string_equal(held->claim.by, "bob");
+	assert_string_equal(held->assignee, "bob");
+	assert_non_null(strstr(res->rows[2].lost, "the status done: WORK-003 is claimed by bob"));
+	jerry_import_result_free(res);
+	jr_import_set_release(&set);
+	/* done -> pending and cancelled -> pending: refused, named, not made */
+	three_as(&set, JERRY_STATUS_PENDING, JERRY_STATUS_PENDING, JERRY_STATUS_DONE);
+	assert_int_equal(jr_app_import(&res, &m->port, &set, 1, &err), 0);
+	assert_non_null(strstr(res->rows[0].lost, "cannot move from done to pending, so it stays done"));
+	assert_non_null(strstr(res->rows[1].lost, "cannot move from cancelled to pending"));
+	assert_string_equal(res->rows[0].action, "unchanged");
+	jerry_import_result_free(res);
+	jr_import_set_release(&set);
+	three_as(&set, JERRY_STATUS_PENDING, JERRY_STATUS_PENDING, JERRY_STATUS_DONE);
+	assert_int_equal(jr_app_import(&res, &m->port, &set, 0, &err), 0);
+	assert_int_equal(m->items[1]->status, JERRY_STATUS_DONE);
+	assert_int_equal(m->items[2]->status, JERRY_STATUS_CANCELLED);
+	/* the claim gone stale: the move is made and done clears it */
+	m->now += 7200 * 1000;
+	jerry_import_result_free(res);
+	jr_import_set_release(&set);
+	three_as(&set, JERRY_STATUS_DONE, JERRY_STATUS_CANCELLED, JERRY_STATUS_DONE);
+	assert_int_equal(jr_app_import(&res, &m->port, &set, 0, &err), 0);
+	assert_int_equal(m->items[3]->status, JERRY_STATUS_DONE);
+	assert_null(m->items[3]->claim.by);
+	jerry_import_result_free(res);
+	jr_import_set_release(&set);
+}
+
 static void test_import_map__sources_in_jerrys_terms(void **state)
 {
 	jerry_status s;
@@ -214,6 +277,7 @@ int main(void)
 		T(test_import__bad_links_are_reported_and_left_out),
 		T(test_import__refusals_come_before_any_write_and_dry_run_writes_nothing),
 		T(test_import__dry_run_tells_unchanged_from_update),
+		T(test_import__a_status_moves_by_the_state_machine_and_never_behind_a_claim),
 		cmocka_unit_test(test_import_map__sources_in_jerrys_terms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
