@@ -249,8 +249,8 @@ static int check_locks(struct check_run *c)
 {
 	jerry_store *st = c->st;
 	static const char *const names[] = {"items.lock", "sequence.lock", "index.lock", "deps.lock",
-					    "turns.lock"};
-	for (int i = 0; i < 5; i++) {
+					    "turns.lock", "sync.lock"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char rel[64], path[PATH_MAX + 64];
 		struct stat sb;
 		snprintf(rel, sizeof(rel), "locks/%s", names[i]);
